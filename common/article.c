@@ -1,0 +1,274 @@
+/* The article model: JSON in, validation, JSON out (the stored payload). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lede/article.h"
+
+void article_init(lede_article_t *a) {
+    memset(a, 0, sizeof *a);
+}
+
+void strv_free(lede_strv_t *v) {
+    for (size_t i = 0; i < v->n; i++) free(v->v[i]);
+    free(v->v);
+    v->v = NULL;
+    v->n = 0;
+}
+
+lede_status_t strv_push(lede_strv_t *v, const char *s) {
+    char *copy = strdup(s);
+    char **grown = copy ? realloc(v->v, (v->n + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        free(copy);
+        return LEDE_E_NOMEM;
+    }
+    grown[v->n++] = copy;
+    v->v = grown;
+    return LEDE_OK;
+}
+
+void article_free(lede_article_t *a) {
+    free(a->id);
+    free(a->title);
+    free(a->body);
+    free(a->source);
+    free(a->category);
+    free(a->url);
+    free(a->language);
+    free(a->date);
+    strv_free(&a->authors);
+    strv_free(&a->tags);
+    strv_free(&a->places);
+    json_decref(a->extra);
+    article_init(a);
+}
+
+static lede_status_t fail(char *why, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, ARTICLE_WHY_BYTES, fmt, ap);
+    va_end(ap);
+    return LEDE_E_INVALID;
+}
+
+static bool blank(const char *s) {
+    if (!s) return true;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') return false;
+    return true;
+}
+
+/* ---- JSON in ---------------------------------------------------------- */
+
+typedef enum { F_STRING, F_LIST, F_ID } field_kind_t;
+
+typedef struct {
+    const char *name;
+    field_kind_t kind;
+    size_t offset; /* of the char * or lede_strv_t member */
+} field_t;
+
+#define STR_FIELD(n, m) {n, F_STRING, offsetof(lede_article_t, m)}
+#define LIST_FIELD(n, m) {n, F_LIST, offsetof(lede_article_t, m)}
+
+/* The fields lede knows; "authors" is accepted as a synonym of "author". */
+static const field_t FIELDS[] = {
+    {"id", F_ID, offsetof(lede_article_t, id)},
+    STR_FIELD("title", title),       STR_FIELD("body", body),
+    STR_FIELD("source", source),     STR_FIELD("category", category),
+    STR_FIELD("url", url),           STR_FIELD("language", language),
+    STR_FIELD("date", date),         LIST_FIELD("author", authors),
+    LIST_FIELD("authors", authors),  LIST_FIELD("tags", tags),
+    LIST_FIELD("places", places),
+};
+
+static const field_t *find_field(const char *name) {
+    for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
+        if (strcmp(FIELDS[i].name, name) == 0) return &FIELDS[i];
+    return NULL;
+}
+
+static lede_status_t set_string(char **dst, const char *name, json_t *v, char *why) {
+    if (!json_is_string(v)) return fail(why, "field '%s' must be a string", name);
+    free(*dst);
+    *dst = strdup(json_string_value(v));
+    return *dst ? LEDE_OK : LEDE_E_NOMEM;
+}
+
+/* An id may be a string or an integer; it is always stored as a string. */
+static lede_status_t set_id(char **dst, json_t *v, char *why) {
+    if (json_is_integer(v)) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        *dst = strdup(buf);
+        return *dst ? LEDE_OK : LEDE_E_NOMEM;
+    }
+    if (!json_is_string(v)) return fail(why, "field 'id' must be a string or an integer");
+    return set_string(dst, "id", v, why);
+}
+
+/* A list field takes one string or an array of strings; empty items go. */
+static lede_status_t set_list(lede_strv_t *dst, const char *name, json_t *v, char *why) {
+    if (json_is_string(v)) return blank(json_string_value(v)) ? LEDE_OK
+                                                                : strv_push(dst, json_string_value(v));
+    if (!json_is_array(v)) return fail(why, "field '%s' must be a string or an array of strings", name);
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) {
+        if (!json_is_string(item))
+            return fail(why, "field '%s' item %zu must be a string", name, i + 1);
+        if (blank(json_string_value(item))) continue;
+        if (strv_push(dst, json_string_value(item)) != LEDE_OK) return LEDE_E_NOMEM;
+    }
+    return LEDE_OK;
+}
+
+static lede_status_t set_field(lede_article_t *a, const field_t *f, json_t *v, char *why) {
+    void *member = (char *)a + f->offset;
+    switch (f->kind) {
+    case F_ID: return set_id(member, v, why);
+    case F_STRING: return set_string(member, f->name, v, why);
+    case F_LIST: return set_list(member, f->name, v, why);
+    }
+    return LEDE_E_INTERNAL;
+}
+
+static lede_status_t keep_extra(lede_article_t *a, const char *key, json_t *v) {
+    if (!a->extra && !(a->extra = json_object())) return LEDE_E_NOMEM;
+    return json_object_set(a->extra, key, v) == 0 ? LEDE_OK : LEDE_E_NOMEM;
+}
+
+static lede_status_t fill_from_object(lede_article_t *a, json_t *obj, char *why) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        const field_t *f = find_field(key);
+        lede_status_t st;
+        if (json_is_null(v)) continue; /* null means absent */
+        st = f ? set_field(a, f, v, why) : keep_extra(a, key, v);
+        if (st != LEDE_OK) return st;
+    }
+    return LEDE_OK;
+}
+
+/* jansson's messages are precise but long; keep them, with the column. */
+static lede_status_t json_error(const json_error_t *e, char *why) {
+    if (strstr(e->text, "decode byte") || strstr(e->text, "UTF-8"))
+        return fail(why, "invalid UTF-8 at byte %d", e->position);
+    if (strstr(e->text, "\\u0000"))
+        return fail(why, "NUL character (\\u0000) in a string at column %d", e->column);
+    return fail(why, "malformed JSON at column %d: %s", e->column, e->text);
+}
+
+lede_status_t article_from_json(const char *line, size_t len, lede_article_t *a, char *why) {
+    json_error_t err;
+    article_init(a);
+    json_t *obj = json_loadb(line, len, 0, &err);
+    if (!obj) return json_error(&err, why);
+    lede_status_t st = json_is_object(obj) ? fill_from_object(a, obj, why)
+                                           : fail(why, "a record must be a JSON object");
+    json_decref(obj);
+    if (st == LEDE_OK) st = article_validate(a, why);
+    if (st != LEDE_OK) article_free(a);
+    if (st == LEDE_E_NOMEM) fail(why, "out of memory");
+    return st;
+}
+
+/* ---- validation ------------------------------------------------------- */
+
+static lede_status_t check_utf8(const char *name, const char *s, char *why) {
+    size_t bad;
+    if (s && !utf8_valid(s, strlen(s), &bad))
+        return fail(why, "field '%s': invalid UTF-8 at byte %zu", name, bad);
+    return LEDE_OK;
+}
+
+static lede_status_t check_list_utf8(const char *name, const lede_strv_t *v, char *why) {
+    for (size_t i = 0; i < v->n; i++)
+        if (check_utf8(name, v->v[i], why) != LEDE_OK) return LEDE_E_INVALID;
+    return LEDE_OK;
+}
+
+static lede_status_t check_all_utf8(const lede_article_t *a, char *why) {
+    const struct {
+        const char *name;
+        const char *value;
+    } strs[] = {{"id", a->id},           {"title", a->title}, {"body", a->body},
+                {"source", a->source},   {"category", a->category},
+                {"url", a->url},         {"language", a->language}, {"date", a->date}};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        if (check_utf8(strs[i].name, strs[i].value, why) != LEDE_OK) return LEDE_E_INVALID;
+    if (check_list_utf8("author", &a->authors, why) || check_list_utf8("tags", &a->tags, why) ||
+        check_list_utf8("places", &a->places, why))
+        return LEDE_E_INVALID;
+    return LEDE_OK;
+}
+
+static lede_status_t normalise_date(lede_article_t *a, char *why) {
+    char norm[32];
+    a->date_key[0] = '\0';
+    if (blank(a->date)) {
+        free(a->date);
+        a->date = NULL;
+        return LEDE_OK;
+    }
+    if (!date_parse_iso(a->date, norm, a->date_key))
+        return fail(why, "field 'date': cannot parse '%.40s' as an ISO 8601 date", a->date);
+    free(a->date);
+    a->date = strdup(norm);
+    return a->date ? LEDE_OK : LEDE_E_NOMEM;
+}
+
+lede_status_t article_validate(lede_article_t *a, char *why) {
+    if (blank(a->id)) return fail(why, a->id ? "field 'id' is empty" : "missing field 'id'");
+    if (strlen(a->id) > ARTICLE_MAX_ID_BYTES)
+        return fail(why, "field 'id' is longer than %d bytes", ARTICLE_MAX_ID_BYTES);
+    if (blank(a->title) && blank(a->body)) return fail(why, "no 'title' and no 'body'");
+    if (check_all_utf8(a, why) != LEDE_OK) return LEDE_E_INVALID;
+    return normalise_date(a, why);
+}
+
+/* ---- JSON out --------------------------------------------------------- */
+
+/* Each setter is a no-op once an earlier one failed (sticky error). */
+typedef struct {
+    json_t *obj;
+    bool failed;
+} builder_t;
+
+static void put_string(builder_t *b, const char *key, const char *value) {
+    if (b->failed || !value) return;
+    json_t *s = json_string(value);
+    if (!s || json_object_set_new(b->obj, key, s) != 0) b->failed = true;
+}
+
+static void put_list(builder_t *b, const char *key, const lede_strv_t *v) {
+    if (b->failed || v->n == 0) return;
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < v->n; i++)
+        if (json_array_append_new(arr, json_string(v->v[i])) != 0) b->failed = true;
+    if (!arr || json_object_set_new(b->obj, key, arr) != 0) b->failed = true;
+}
+
+char *article_to_json(const lede_article_t *a, size_t *len) {
+    builder_t b = {json_object(), false};
+    if (!b.obj) return NULL;
+    put_string(&b, "id", a->id);
+    put_string(&b, "title", a->title);
+    put_list(&b, "author", &a->authors);
+    put_string(&b, "source", a->source);
+    put_string(&b, "date", a->date);
+    put_string(&b, "category", a->category);
+    put_list(&b, "tags", &a->tags);
+    put_list(&b, "places", &a->places);
+    put_string(&b, "url", a->url);
+    put_string(&b, "language", a->language);
+    put_string(&b, "body", a->body);
+    if (!b.failed && a->extra && json_object_set(b.obj, "extra", a->extra) != 0) b.failed = true;
+    char *out = b.failed ? NULL : json_dumps(b.obj, JSON_COMPACT);
+    json_decref(b.obj);
+    if (out && len) *len = strlen(out);
+    return out;
+}

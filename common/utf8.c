@@ -1,0 +1,42 @@
+/* UTF-8 validation (RFC 3629): rejects overlong forms, surrogates and
+ * code points past U+10FFFF, all of which Xapian would index as garbage. */
+#include <stdint.h>
+
+#include "lede/article.h"
+
+/* Length of the sequence that starts with byte c, or 0 if c cannot start one. */
+static size_t seq_len(unsigned char c) {
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return 2;
+    if (c >= 0xE0 && c <= 0xEF) return 3;
+    if (c >= 0xF0 && c <= 0xF4) return 4;
+    return 0;
+}
+
+static bool seq_ok(const unsigned char *p, size_t len) {
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xC0) != 0x80) return false;
+    if (len == 3) {
+        if (p[0] == 0xE0 && p[1] < 0xA0) return false; /* overlong */
+        if (p[0] == 0xED && p[1] >= 0xA0) return false; /* surrogate */
+    }
+    if (len == 4) {
+        if (p[0] == 0xF0 && p[1] < 0x90) return false; /* overlong */
+        if (p[0] == 0xF4 && p[1] >= 0x90) return false; /* > U+10FFFF */
+    }
+    return true;
+}
+
+bool utf8_valid(const char *s, size_t n, size_t *bad) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t len = seq_len(p[i]);
+        if (len == 0 || i + len > n || !seq_ok(p + i, len)) {
+            if (bad) *bad = i;
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}

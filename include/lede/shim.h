@@ -1,0 +1,263 @@
+/* shim.h: the only door from C to Xapian.
+ *
+ * Everything here is implemented in shim/ (C++17). No C++ exception crosses
+ * this interface: each entry point catches everything and maps it to a
+ * lede_status_t. Handles are opaque. A failed call on a handle keeps its
+ * message on that handle (shim_writer_errmsg, shim_db_errmsg); calls that
+ * create a handle or have none hand the message back through `errmsg`
+ * (malloc'd, caller frees with free(); may be passed as NULL).
+ *
+ * Threads: a handle may be used by one thread at a time. Open one
+ * shim_db_t per thread; Xapian objects are not thread-safe, not even for
+ * reference counting.
+ *
+ * The index schema (which term prefixes and value slots hold which field)
+ * is private to shim/: C code speaks in field names ("source", "tag"). */
+#ifndef LEDE_SHIM_H
+#define LEDE_SHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lede/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The Xapian library version, e.g. "1.4.22". Static storage. */
+const char *shim_xapian_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Documents, as the writer sees them                                   */
+/* ------------------------------------------------------------------ */
+
+/* A borrowed view of one article for indexing. All strings are UTF-8 and
+ * NUL-terminated; NULL or "" means absent. Nothing is retained after the
+ * call that receives it returns. */
+typedef struct shim_doc {
+    const char *id;                 /* required: the upsert key */
+    const char *title;
+    const char *body;
+    const char *const *authors;
+    size_t n_authors;
+    const char *source;
+    const char *category;
+    const char *const *tags;
+    size_t n_tags;
+    const char *const *places;
+    size_t n_places;
+    const char *date_key;           /* "YYYYMMDDhhmmss" in UTC, or NULL */
+    const char *data;               /* the stored payload returned by hits */
+    size_t data_len;
+    uint64_t stamp;                 /* larger wins when ids collide on merge */
+} shim_doc_t;
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct shim_writer shim_writer_t;
+
+enum {
+    SHIM_WRITER_CREATE = 1 << 0,  /* create the database if it is missing */
+    SHIM_WRITER_FRESH = 1 << 1,   /* must not exist yet; no fsync, in-place
+                                   * block writes: for build directories that
+                                   * nobody reads until they are complete */
+};
+
+typedef struct shim_writer_opts {
+    const char *path;
+    unsigned flags;               /* SHIM_WRITER_* */
+    const char *language;         /* stemmer name, e.g. "english"; NULL = english */
+    bool spelling;                /* record words for "did you mean" */
+    unsigned flush_threshold;     /* documents buffered per flush; 0 = Xapian's */
+} shim_writer_opts_t;
+
+/* Opens a writable database. On success *out owns the lock until
+ * shim_writer_close(). LEDE_E_LOCKED when another writer holds it. */
+lede_status_t shim_writer_open(const shim_writer_opts_t *opts, shim_writer_t **out,
+                               char **errmsg);
+
+/* Adds a document without looking for an existing one with the same id:
+ * for fresh builds, where duplicates are resolved by shim_dedupe(). */
+lede_status_t shim_writer_add(shim_writer_t *w, const shim_doc_t *doc);
+
+/* Adds or replaces the document with doc->id. */
+lede_status_t shim_writer_upsert(shim_writer_t *w, const shim_doc_t *doc);
+
+/* Deletes the document with this id; *found says whether it existed. */
+lede_status_t shim_writer_delete(shim_writer_t *w, const char *id, bool *found);
+
+/* Stores a key/value pair in the database's metadata. */
+lede_status_t shim_writer_set_metadata(shim_writer_t *w, const char *key, const char *value);
+
+/* Makes every change so far durable and visible to new readers. */
+lede_status_t shim_writer_commit(shim_writer_t *w);
+
+/* Number of documents in the database, including uncommitted changes. */
+uint32_t shim_writer_doccount(const shim_writer_t *w);
+
+/* The message of the last failed call on w; never NULL. Borrowed until the
+ * next call on w. */
+const char *shim_writer_errmsg(const shim_writer_t *w);
+
+/* Commits (unless `discard`) and closes, releasing the lock. The status is
+ * that of the final commit. Frees w in every case; NULL is a no-op. */
+lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **errmsg);
+
+/* Merges the databases at srcs[0..n) into a new compacted database at dst
+ * (which must not exist). Documents are renumbered in source order. */
+lede_status_t shim_compact(const char *const *srcs, size_t n, const char *dst, char **errmsg);
+
+/* Removes duplicate ids from a merged database, keeping for each id the
+ * document with the largest stamp. *removed counts what was deleted. */
+lede_status_t shim_dedupe(const char *path, uint64_t *removed, char **errmsg);
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct shim_db shim_db_t;
+
+/* Opens for reading: a glass database directory, a stub file, or a
+ * directory holding a stub named XAPIANDB (lede's live-index layout). A
+ * stub may list several databases, local or remote, which are searched as
+ * one. */
+lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg);
+
+/* Brings the handle up to the newest committed revision. Unlike Xapian's
+ * reopen(), this also notices when a stub was switched to a new database
+ * (lede-indexer --rebuild) and opens that. *changed may be NULL. */
+lede_status_t shim_db_reopen(shim_db_t *db, bool *changed);
+
+const char *shim_db_errmsg(const shim_db_t *db);
+void shim_db_close(shim_db_t *db);
+
+typedef struct shim_stats {
+    uint32_t doccount;
+    uint32_t lastdocid;
+    double avg_length;
+    uint64_t revision;      /* 0 when the index has several shards */
+    uint64_t total_terms;   /* number of distinct terms, 0 if unknown */
+    char date_min[15];      /* "YYYYMMDDhhmmss" or "" */
+    char date_max[15];
+    char language[32];      /* the stemmer the index was built with */
+    bool has_positions;
+} shim_stats_t;
+
+lede_status_t shim_db_stats(shim_db_t *db, shim_stats_t *out);
+
+/* Reads a metadata value; *value is malloc'd ("" when unset), caller frees. */
+lede_status_t shim_db_metadata(shim_db_t *db, const char *key, char **value);
+
+/* The stored payload of the document with this id. *data is malloc'd and
+ * NUL-terminated; caller frees. LEDE_E_NOT_FOUND if there is none. */
+lede_status_t shim_db_get(shim_db_t *db, const char *id, char **data, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum shim_sort {
+    SHIM_SORT_RELEVANCE = 0,
+    SHIM_SORT_DATE_DESC,   /* newest first */
+    SHIM_SORT_DATE_ASC,    /* oldest first */
+} shim_sort_t;
+
+typedef enum shim_match {
+    SHIM_MATCH_ALL = 0,    /* every term must match (the default) */
+    SHIM_MATCH_ANY,        /* any term may match; more matches rank higher */
+} shim_match_t;
+
+/* One exact-match filter: the document must carry one of values[0..n) in
+ * `field` (source, category, tag, place, author). Filters on different
+ * fields are ANDed, values within one filter ORed. Case-insensitive. */
+typedef struct shim_filter {
+    const char *field;
+    const char *const *values;
+    size_t n_values;
+} shim_filter_t;
+
+typedef struct shim_query {
+    const char *text;            /* user syntax; NULL or "" matches everything */
+    shim_match_t match;
+    bool fallback;               /* on a syntax error, search the words plainly
+                                  * instead of failing with LEDE_E_BAD_QUERY */
+    const shim_filter_t *filters;
+    size_t n_filters;
+    const char *date_from;       /* inclusive "YYYYMMDD", or NULL */
+    const char *date_to;         /* inclusive "YYYYMMDD", or NULL */
+    shim_sort_t sort;
+    uint32_t offset;
+    uint32_t limit;
+    const char *const *facets;   /* source, category, tag, place, author, year */
+    size_t n_facets;
+    uint32_t facet_limit;        /* values per facet; 0 = 10 */
+    uint32_t check_at_least;     /* documents to examine for counts and
+                                  * facets; 0 = enough for the page */
+    bool suggest;                /* compute a spelling suggestion */
+    uint32_t max_expansion;      /* terms a wildcard may expand to; 0 = 100 */
+} shim_query_t;
+
+typedef struct shim_results shim_results_t;
+
+/* Runs a query. *out owns the hits until shim_results_free(). A failure
+ * leaves its message on db. When the revision being read is discarded by
+ * a writer, the handle is reopened and the search retried once. */
+lede_status_t shim_search(shim_db_t *db, const shim_query_t *q, shim_results_t **out);
+
+/* Documents like the one with this id (more-like-this), excluding it. */
+lede_status_t shim_similar(shim_db_t *db, const char *id, uint32_t offset, uint32_t limit,
+                           shim_results_t **out);
+
+typedef struct shim_hit {
+    uint32_t docid;
+    uint32_t rank;          /* 1-based, counting from the first result */
+    double score;
+    int percent;
+    const char *data;       /* stored payload; borrowed until the results die */
+    size_t data_len;
+} shim_hit_t;
+
+size_t shim_results_size(const shim_results_t *r);
+/* Estimated total; exact when fewer than check_at_least documents matched. */
+uint32_t shim_results_total(const shim_results_t *r);
+uint32_t shim_results_total_lower(const shim_results_t *r);
+uint32_t shim_results_total_upper(const shim_results_t *r);
+/* Fills *hit for i < shim_results_size(r). */
+void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hit);
+
+/* A snippet of `text` (up to about max_bytes) with the query's matches
+ * (stem-aware, whole phrases) wrapped in hi_start/hi_end. The text is
+ * returned as-is, not HTML-escaped. *out is malloc'd; caller frees. */
+lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
+                                   const char *hi_start, const char *hi_end, char **out);
+
+/* Facets in the order requested; values by descending count. Strings are
+ * borrowed until the results die. */
+size_t shim_results_facet_count(const shim_results_t *r);
+const char *shim_results_facet_name(const shim_results_t *r, size_t k);
+size_t shim_results_facet_size(const shim_results_t *r, size_t k);
+void shim_results_facet_value(const shim_results_t *r, size_t k, size_t j, const char **value,
+                              uint32_t *count);
+
+/* A better spelling of the query, or NULL. Borrowed until the results die. */
+const char *shim_results_suggestion(const shim_results_t *r);
+
+void shim_results_free(shim_results_t *r);
+
+/* Completions of `prefix` from the index vocabulary, most frequent first:
+ * the prefix's last word is completed, the words before it kept. Up to
+ * `limit` strings in *out (each and the array malloc'd; free with
+ * shim_strings_free). */
+lede_status_t shim_complete(shim_db_t *db, const char *prefix, size_t limit, char ***out,
+                            size_t *n);
+void shim_strings_free(char **v, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,98 @@
+// Turns a shim_doc_t into a Xapian::Document: the one place that decides
+// which words, terms and values an article is indexed under.
+#include "document.h"
+
+#include <cstring>
+
+namespace shim {
+
+namespace {
+
+bool present(const char *s) {
+    return s && *s;
+}
+
+// Joins items with LIST_SEP, dropping the separator from inside items.
+std::string join_list(const char *const *items, size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; i++) {
+        if (!present(items[i])) continue;
+        if (!out.empty()) out += LIST_SEP;
+        for (const char *p = items[i]; *p; p++)
+            if (*p != LIST_SEP) out += *p;
+    }
+    return out;
+}
+
+void add_boolean(Xapian::Document &doc, const char *prefix, const char *value) {
+    if (present(value)) doc.add_boolean_term(make_term(prefix, value, true));
+}
+
+void add_list(Xapian::Document &doc, const char *prefix, Xapian::valueno slot,
+              const char *const *items, size_t n) {
+    for (size_t i = 0; i < n; i++) add_boolean(doc, prefix, items[i]);
+    std::string joined = join_list(items, n);
+    if (!joined.empty()) doc.add_value(slot, joined);
+}
+
+void add_text(Xapian::TermGenerator &tg, const shim_doc_t *d) {
+    if (present(d->title)) {
+        tg.index_text(d->title, 1, P_TITLE);
+        tg.increase_termpos(FIELD_GAP);
+        tg.index_text(d->title, TITLE_WDF);
+        tg.increase_termpos(FIELD_GAP);
+    }
+    if (present(d->body)) {
+        tg.index_text(d->body);
+        tg.increase_termpos(FIELD_GAP);
+    }
+    for (size_t i = 0; i < d->n_authors; i++) {
+        if (!present(d->authors[i])) continue;
+        tg.index_text(d->authors[i], 1, P_AUTHOR);
+        tg.increase_termpos(FIELD_GAP);
+    }
+}
+
+void add_date(Xapian::Document &doc, const char *key) {
+    if (!present(key) || strlen(key) < 8) return;
+    doc.add_value(SLOT_DATE, key);
+    doc.add_value(SLOT_DAY, std::string(key, 8));
+    doc.add_value(SLOT_YEAR, std::string(key, 4));
+}
+
+std::string stamp_bytes(uint64_t stamp) {
+    std::string s(8, '\0');
+    for (int i = 7; i >= 0; i--, stamp >>= 8) s[i] = static_cast<char>(stamp & 0xff);
+    return s;
+}
+
+}  // namespace
+
+Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d) {
+    if (!present(d->id)) throw Xapian::InvalidArgumentError("document has no id");
+    Xapian::Document doc;
+    tg.set_document(doc);
+    add_text(tg, d);
+    // The generator keeps a reference to the document; drop it so the
+    // document can be handed on without a shared, non-atomic refcount.
+    tg.set_document(Xapian::Document());
+
+    doc.add_boolean_term(id_term(d->id));
+    add_boolean(doc, P_SOURCE, d->source);
+    add_boolean(doc, P_CATEGORY, d->category);
+    if (present(d->source)) doc.add_value(SLOT_SOURCE, d->source);
+    if (present(d->category)) doc.add_value(SLOT_CATEGORY, d->category);
+    add_list(doc, P_TAG, SLOT_TAGS, d->tags, d->n_tags);
+    add_list(doc, P_PLACE, SLOT_PLACES, d->places, d->n_places);
+    add_list(doc, P_AUTHOR_EXACT, SLOT_AUTHORS, d->authors, d->n_authors);
+    add_date(doc, d->date_key);
+    doc.add_value(SLOT_STAMP, stamp_bytes(d->stamp));
+    if (d->data) doc.set_data(std::string(d->data, d->data_len));
+    return doc;
+}
+
+std::string id_term(const char *id) {
+    return make_term(P_ID, id, false);
+}
+
+}  // namespace shim

@@ -1,0 +1,94 @@
+// Private to shim/: the index schema, the handle structs and the one
+// exception-to-status mapping. Nothing here is visible to C.
+#ifndef LEDE_SHIM_INTERNAL_H
+#define LEDE_SHIM_INTERNAL_H
+
+#include <xapian.h>
+
+#include <string>
+#include <sys/stat.h>
+
+#include "lede/shim.h"
+
+#define SHIM_API extern "C" __attribute__((visibility("default")))
+
+namespace shim {
+
+// Term prefixes (Omega's conventions where one exists).
+constexpr const char *P_ID = "Q";        // unique id: the upsert key
+constexpr const char *P_TITLE = "S";     // title words (free text)
+constexpr const char *P_AUTHOR = "A";    // author words (free text)
+constexpr const char *P_SOURCE = "XS";   // exact, lowercased
+constexpr const char *P_CATEGORY = "XC";
+constexpr const char *P_TAG = "K";
+constexpr const char *P_PLACE = "XP";
+constexpr const char *P_AUTHOR_EXACT = "XA";
+
+// Value slots.
+enum slot : Xapian::valueno {
+    SLOT_DAY = 0,       // "YYYYMMDD": date ranges
+    SLOT_DATE = 1,      // "YYYYMMDDhhmmss": date sort
+    SLOT_YEAR = 2,      // "YYYY": year facet
+    SLOT_SOURCE = 3,    // display strings for facets
+    SLOT_CATEGORY = 4,
+    SLOT_TAGS = 5,      // lists, items separated by LIST_SEP
+    SLOT_PLACES = 6,
+    SLOT_AUTHORS = 7,
+    SLOT_STAMP = 8,     // 8 bytes big-endian: which duplicate wins a merge
+};
+
+constexpr char LIST_SEP = '\x1f';
+
+// The title's words are indexed a second time, unprefixed, with this wdf
+// so that a match in the title outweighs one in the body.
+constexpr Xapian::termcount TITLE_WDF = 3;
+
+// Positions between fields, so that a phrase cannot span two fields.
+constexpr Xapian::termpos FIELD_GAP = 100;
+
+// Glass rejects terms over 245 bytes; longer values are cut and hashed.
+constexpr size_t MAX_TERM_BYTES = 240;
+
+// Metadata keys.
+constexpr const char *META_LANGUAGE = "lede.language";
+
+// A field name of the C API ("source", "tag", ...) to its filter prefix and
+// facet slot. Returns false for an unknown name.
+bool field_lookup(const std::string &name, const char **prefix, Xapian::valueno *slot);
+
+// prefix + value, lowercased when fold is set, cut to fit a term.
+std::string make_term(const char *prefix, const std::string &value, bool fold);
+
+// Maps the exception being handled to a status and a message. Call only
+// from inside a catch block. Never throws.
+lede_status_t status_from_exception(std::string &msg) noexcept;
+
+// Copies a std::string into malloc'd memory; NULL when out of memory.
+char *dup_string(const std::string &s) noexcept;
+
+// Stores msg in *errmsg (when errmsg is not NULL) and returns st.
+lede_status_t report(char **errmsg, lede_status_t st, const std::string &msg) noexcept;
+
+// Parses a stemmer name; throws InvalidArgumentError for an unknown one.
+Xapian::Stem make_stemmer(const char *language);
+
+}  // namespace shim
+
+struct shim_writer {
+    Xapian::WritableDatabase db;
+    Xapian::TermGenerator tg;
+    bool spelling = false;
+    std::string err;
+};
+
+struct shim_db {
+    std::string path;
+    std::string stub_path;      // the stub whose switch forces a new open
+    struct stat stub_stat = {}; // identity of the stub when last opened
+    Xapian::Database db;
+    Xapian::QueryParser qp;
+    Xapian::Stem stem;
+    std::string err;
+};
+
+#endif

@@ -1,0 +1,76 @@
+// Merging built shards: compaction, and resolving duplicate ids after it.
+#include <vector>
+
+#include "document.h"
+#include "internal.h"
+
+using shim::report;
+using shim::status_from_exception;
+
+namespace {
+
+// Databases merged at once before Xapian needs more passes.
+constexpr size_t SINGLE_PASS_MAX = 3;
+
+void compact(const char *const *srcs, size_t n, const char *dst) {
+    Xapian::Database all;
+    for (size_t i = 0; i < n; i++) all.add_database(Xapian::Database(srcs[i]));
+    unsigned flags = 0;
+    if (n > SINGLE_PASS_MAX) flags |= Xapian::DBCOMPACT_MULTIPASS;
+    all.compact(dst, flags | Xapian::Compactor::FULL);
+}
+
+// Among the documents indexed by one id term, deletes all but the one with
+// the largest stamp (big-endian bytes compare like the integers).
+uint64_t keep_newest(Xapian::WritableDatabase &db, const std::string &term) {
+    Xapian::docid best = 0;
+    std::string best_stamp;
+    std::vector<Xapian::docid> all;
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+        std::string stamp = db.get_document(*p).get_value(shim::SLOT_STAMP);
+        all.push_back(*p);
+        // >= so that among equal stamps the later document wins.
+        if (best == 0 || stamp >= best_stamp) best = *p, best_stamp = stamp;
+    }
+    for (Xapian::docid d : all)
+        if (d != best) db.delete_document(d);
+    return all.size() - 1;
+}
+
+uint64_t dedupe(const char *path) {
+    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    uint64_t removed = 0;
+    std::vector<std::string> dups;
+    for (auto t = db.allterms_begin(shim::P_ID); t != db.allterms_end(shim::P_ID); ++t)
+        if (t.get_termfreq() > 1) dups.push_back(*t);
+    for (const auto &term : dups) removed += keep_newest(db, term);
+    db.commit();
+    return removed;
+}
+
+}  // namespace
+
+SHIM_API lede_status_t shim_compact(const char *const *srcs, size_t n, const char *dst,
+                                    char **errmsg) {
+    if (!srcs || n == 0 || !dst) return report(errmsg, LEDE_E_INVALID, "nothing to compact");
+    std::string msg;
+    try {
+        compact(srcs, n, dst);
+        return report(errmsg, LEDE_OK, "");
+    } catch (...) {
+        lede_status_t st = status_from_exception(msg);
+        return report(errmsg, st, msg);
+    }
+}
+
+SHIM_API lede_status_t shim_dedupe(const char *path, uint64_t *removed, char **errmsg) {
+    std::string msg;
+    try {
+        uint64_t n = dedupe(path);
+        if (removed) *removed = n;
+        return report(errmsg, LEDE_OK, "");
+    } catch (...) {
+        lede_status_t st = status_from_exception(msg);
+        return report(errmsg, st, msg);
+    }
+}

@@ -1,0 +1,148 @@
+// Query parsing: field prefixes, date ranges, filters, fallbacks.
+#include "parser.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace shim {
+
+namespace {
+
+// Wildcard and partial-word expansion cap when the caller gives none.
+constexpr Xapian::termcount DEFAULT_MAX_EXPANSION = 100;
+
+// source:TURAN and source:turan find the same documents: filter values are
+// lowercased here exactly as the writer lowercases them.
+class folded_field : public Xapian::FieldProcessor {
+    const char *prefix_;
+
+  public:
+    explicit folded_field(const char *prefix) : prefix_(prefix) {}
+    Xapian::Query operator()(const std::string &value) override {
+        return Xapian::Query(make_term(prefix_, value, true));
+    }
+};
+
+class stopper : public Xapian::Stopper {
+  public:
+    bool operator()(const std::string &term) const override { return is_stopword(term); }
+};
+
+bool all_digits(const std::string &s, size_t from, size_t n) {
+    if (from + n > s.size()) return false;
+    for (size_t i = from; i < from + n; i++)
+        if (!isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return true;
+}
+
+// Parses YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD into a YYYYMMDD day, taking
+// the first (lower) or last (upper) day of a year or month. Returns "" if
+// the text is not a date.
+std::string parse_day(const std::string &s, bool upper) {
+    std::string y, m, d;
+    if (s.size() == 4 && all_digits(s, 0, 4)) {
+        y = s;
+    } else if (s.size() == 7 && all_digits(s, 0, 4) && s[4] == '-' && all_digits(s, 5, 2)) {
+        y = s.substr(0, 4), m = s.substr(5, 2);
+    } else if (s.size() == 10 && all_digits(s, 0, 4) && s[4] == '-' && all_digits(s, 5, 2) &&
+               s[7] == '-' && all_digits(s, 8, 2)) {
+        y = s.substr(0, 4), m = s.substr(5, 2), d = s.substr(8, 2);
+    } else if (s.size() == 8 && all_digits(s, 0, 8)) {
+        y = s.substr(0, 4), m = s.substr(4, 2), d = s.substr(6, 2);
+    } else {
+        return "";
+    }
+    if (!m.empty() && (m < "01" || m > "12")) return "";
+    if (!d.empty() && (d < "01" || d > "31")) return "";
+    if (m.empty()) m = upper ? "12" : "01";
+    if (d.empty()) d = upper ? "31" : "01";  // "31" bounds every month
+    return y + m + d;
+}
+
+// date:2022-01-01..2022-12-31, date:2022..2023, date:2022-06.., date:..2021
+class date_range : public Xapian::RangeProcessor {
+  public:
+    date_range() : Xapian::RangeProcessor(SLOT_DAY, "date:") {}
+    Xapian::Query operator()(const std::string &begin, const std::string &end) override {
+        std::string lo = begin.empty() ? "" : parse_day(begin, false);
+        std::string hi = end.empty() ? "" : parse_day(end, true);
+        if ((!begin.empty() && lo.empty()) || (!end.empty() && hi.empty()))
+            throw Xapian::QueryParserError("bad date range '" + begin + ".." + end +
+                                           "': use YYYY, YYYY-MM or YYYY-MM-DD");
+        if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DAY, hi);
+        if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_DAY, lo);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, SLOT_DAY, lo, hi);
+    }
+};
+
+// Boolean operators must be upper case (AND, OR, NOT, NEAR), so that the
+// words "and" or "not" in a pasted headline stay words.
+const unsigned FULL_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
+
+}  // namespace
+
+void setup_parser(shim_db_t *h) {
+    Xapian::QueryParser qp;
+    qp.set_database(h->db);
+    qp.set_stemmer(h->stem);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_stopper((new stopper())->release());
+    qp.add_prefix("title", P_TITLE);
+    qp.add_prefix("author", P_AUTHOR);
+    static const char *const BOOLEAN_FIELDS[][2] = {
+        {"source", P_SOURCE}, {"category", P_CATEGORY}, {"tag", P_TAG}, {"place", P_PLACE}};
+    for (const auto &f : BOOLEAN_FIELDS)
+        qp.add_boolean_prefix(f[0], (new folded_field(f[1]))->release());
+    qp.add_rangeprocessor((new date_range())->release());
+    qp.set_max_expansion(DEFAULT_MAX_EXPANSION, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    h->qp = qp;
+}
+
+Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected) {
+    if (!q->text || !*q->text) return Xapian::Query::MatchAll;
+    Xapian::QueryParser &qp = h->qp;
+    qp.set_default_op(q->match == SHIM_MATCH_ANY ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    Xapian::termcount expand = q->max_expansion ? q->max_expansion : DEFAULT_MAX_EXPANSION;
+    qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    unsigned flags = FULL_FLAGS;
+    if (q->suggest) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    Xapian::Query parsed;
+    try {
+        parsed = qp.parse_query(q->text, flags);
+    } catch (const Xapian::QueryParserError &) {
+        if (!q->fallback) throw;
+        // Plain words: no operators, no prefixes, no wildcards.
+        parsed = qp.parse_query(q->text, flags & Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    }
+    if (corrected && q->suggest) *corrected = qp.get_corrected_query_string();
+    // A query of stop words alone would match nothing: search them as words.
+    if (parsed.empty()) parsed = qp.parse_query(q->text, 0);
+    return parsed;
+}
+
+Xapian::Query build_filter(const shim_query_t *q) {
+    std::vector<Xapian::Query> parts;
+    for (size_t i = 0; i < q->n_filters; i++) {
+        const shim_filter_t &f = q->filters[i];
+        const char *prefix = nullptr;
+        if (!f.field || !field_lookup(f.field, &prefix, nullptr) || !prefix)
+            throw Xapian::InvalidArgumentError(std::string("unknown filter field '") +
+                                               (f.field ? f.field : "") + "'");
+        std::vector<Xapian::Query> any;
+        for (size_t j = 0; j < f.n_values; j++)
+            any.emplace_back(make_term(prefix, f.values[j] ? f.values[j] : "", true));
+        parts.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
+    }
+    if ((q->date_from && *q->date_from) || (q->date_to && *q->date_to)) {
+        date_range dr;
+        try {
+            parts.push_back(dr(q->date_from ? q->date_from : "", q->date_to ? q->date_to : ""));
+        } catch (const Xapian::QueryParserError &e) {
+            throw Xapian::InvalidArgumentError(e.get_msg());
+        }
+    }
+    if (parts.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+}  // namespace shim

@@ -1,0 +1,296 @@
+// Searching: queries, more-like-this, results, snippets, facets, completion.
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "document.h"
+#include "internal.h"
+#include "parser.h"
+
+namespace {
+
+struct facet_t {
+    std::string name;
+    std::vector<std::pair<std::string, uint32_t>> values;
+};
+
+// Counts each item of a list slot (tags, places, authors): one document
+// adds one to each of its items.
+class list_spy : public Xapian::MatchSpy {
+    Xapian::valueno slot_;
+    std::map<std::string, uint32_t> counts_;
+
+  public:
+    explicit list_spy(Xapian::valueno slot) : slot_(slot) {}
+    void operator()(const Xapian::Document &doc, double) override {
+        std::string v = doc.get_value(slot_);
+        size_t start = 0;
+        while (start < v.size()) {
+            size_t end = v.find(shim::LIST_SEP, start);
+            if (end == std::string::npos) end = v.size();
+            if (end > start) counts_[v.substr(start, end - start)]++;
+            start = end + 1;
+        }
+    }
+    std::string name() const override { return "lede.list_spy"; }
+    const std::map<std::string, uint32_t> &counts() const { return counts_; }
+};
+
+struct facet_request {
+    std::string name;
+    Xapian::valueno slot;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> single;
+    std::unique_ptr<list_spy> list;
+};
+
+}  // namespace
+
+struct shim_results {
+    Xapian::Enquire enquire;
+    Xapian::MSet mset;
+    Xapian::Stem stem;
+    std::vector<std::string> data;
+    std::vector<facet_t> facets;
+    std::string suggestion;
+    explicit shim_results(const Xapian::Database &db) : enquire(db) {}
+};
+
+namespace {
+
+constexpr uint32_t DEFAULT_FACET_VALUES = 10;
+
+bool is_list_slot(Xapian::valueno slot) {
+    return slot == shim::SLOT_TAGS || slot == shim::SLOT_PLACES || slot == shim::SLOT_AUTHORS;
+}
+
+std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_query_t *q) {
+    std::vector<facet_request> reqs;
+    for (size_t i = 0; i < q->n_facets; i++) {
+        facet_request r;
+        r.name = q->facets[i] ? q->facets[i] : "";
+        if (!shim::field_lookup(r.name, nullptr, &r.slot))
+            throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
+        if (is_list_slot(r.slot)) {
+            r.list.reset(new list_spy(r.slot));
+            enq.add_matchspy(r.list.get());
+        } else {
+            r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
+            enq.add_matchspy(r.single.get());
+        }
+        reqs.push_back(std::move(r));
+    }
+    return reqs;
+}
+
+// Top values by count, ties by value, so output is stable.
+facet_t collect_facet(const facet_request &r, uint32_t limit) {
+    facet_t f;
+    f.name = r.name;
+    if (r.single) {
+        for (auto v = r.single->values_begin(); v != r.single->values_end(); ++v)
+            f.values.emplace_back(*v, v.get_termfreq());
+    } else {
+        for (const auto &kv : r.list->counts()) f.values.emplace_back(kv.first, kv.second);
+    }
+    std::sort(f.values.begin(), f.values.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    if (f.values.size() > limit) f.values.resize(limit);
+    return f;
+}
+
+void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
+    if (sort == SHIM_SORT_DATE_DESC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, true);
+    if (sort == SHIM_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, false);
+}
+
+void fetch_hits(shim_results *r) {
+    r->mset.fetch();
+    r->data.reserve(r->mset.size());
+    for (auto it = r->mset.begin(); it != r->mset.end(); ++it)
+        r->data.push_back(it.get_document().get_data());
+}
+
+Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) {
+    if (q->check_at_least) return q->check_at_least;
+    // Facet counts are exact only when every match is examined.
+    if (q->n_facets) return db.get_doccount();
+    return 0;
+}
+
+void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
+    Xapian::Query query = shim::parse_text(h, q, &r->suggestion);
+    Xapian::Query filter = shim::build_filter(q);
+    if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    r->enquire.set_query(query);
+    set_sort(r->enquire, q->sort);
+    std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
+    r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
+    r->enquire.clear_matchspies();
+    uint32_t per_facet = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
+    for (const auto &s : spies) r->facets.push_back(collect_facet(s, per_facet));
+    fetch_hits(r);
+}
+
+// Runs fn(results) against h, reopening and retrying once when a writer
+// has discarded the revision being read.
+template <typename Fn>
+lede_status_t with_retry(shim_db_t *h, shim_results_t **out, Fn fn) {
+    *out = nullptr;
+    for (int attempt = 0;; attempt++) {
+        std::unique_ptr<shim_results> r;
+        try {
+            r.reset(new shim_results(h->db));
+            r->stem = h->stem;
+            fn(r.get());
+            *out = r.release();
+            return LEDE_OK;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt > 0) return shim::status_from_exception(h->err);
+            if (shim_db_reopen(h, nullptr) != LEDE_OK) return LEDE_E_MODIFIED;
+        } catch (...) {
+            return shim::status_from_exception(h->err);
+        }
+    }
+}
+
+// Accepts plain words that say what a document is about.
+class topic_terms : public Xapian::ExpandDecider {
+  public:
+    bool operator()(const std::string &term) const override {
+        unsigned char c = static_cast<unsigned char>(term[0]);
+        if (term.size() < 3 || (c < 0x80 && !islower(c))) return false;
+        if (std::all_of(term.begin(), term.end(), [](char ch) { return isdigit((unsigned char)ch); }))
+            return false;
+        return !shim::is_stopword(term);
+    }
+};
+
+// Terms of the seed document that best describe it.
+constexpr Xapian::termcount SIMILAR_TERMS = 25;
+
+void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
+                 shim_results *r) {
+    std::string idterm = shim::id_term(id);
+    Xapian::PostingIterator p = h->db.postlist_begin(idterm);
+    if (p == h->db.postlist_end(idterm))
+        throw Xapian::DocNotFoundError(std::string("no document with id '") + id + "'");
+    Xapian::RSet rset;
+    rset.add_document(*p);
+    topic_terms decider;
+    Xapian::ESet eset = r->enquire.get_eset(SIMILAR_TERMS, rset, &decider);
+    Xapian::Query like(Xapian::Query::OP_OR, eset.begin(), eset.end());
+    r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, like, Xapian::Query(idterm)));
+    r->mset = r->enquire.get_mset(offset, limit);
+    fetch_hits(r);
+}
+
+}  // namespace
+
+SHIM_API lede_status_t shim_search(shim_db_t *h, const shim_query_t *q, shim_results_t **out) {
+    return with_retry(h, out, [&](shim_results *r) { run_search(h, q, r); });
+}
+
+SHIM_API lede_status_t shim_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
+                                    shim_results_t **out) {
+    return with_retry(h, out, [&](shim_results *r) { run_similar(h, id, offset, limit, r); });
+}
+
+SHIM_API size_t shim_results_size(const shim_results_t *r) {
+    return r->data.size();
+}
+
+SHIM_API uint32_t shim_results_total(const shim_results_t *r) {
+    return r->mset.get_matches_estimated();
+}
+
+SHIM_API uint32_t shim_results_total_lower(const shim_results_t *r) {
+    return r->mset.get_matches_lower_bound();
+}
+
+SHIM_API uint32_t shim_results_total_upper(const shim_results_t *r) {
+    return r->mset.get_matches_upper_bound();
+}
+
+SHIM_API void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hit) {
+    Xapian::MSetIterator it = r->mset[static_cast<Xapian::doccount>(i)];
+    hit->docid = *it;
+    hit->rank = it.get_rank() + 1;
+    hit->score = it.get_weight();
+    hit->percent = it.get_percent();
+    hit->data = r->data[i].data();
+    hit->data_len = r->data[i].size();
+}
+
+namespace {
+
+// MSet::snippet escapes &, < and > for HTML. Undo exactly that one level,
+// in one pass, so the caller gets the text as it was stored.
+std::string unescape_html(const std::string &s) {
+    static const struct {
+        const char *entity;
+        char ch;
+    } ENTITIES[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        bool matched = false;
+        if (s[i] == '&') {
+            for (const auto &e : ENTITIES) {
+                size_t n = strlen(e.entity);
+                if (s.compare(i, n, e.entity) == 0) {
+                    out += e.ch, i += n, matched = true;
+                    break;
+                }
+            }
+        }
+        if (!matched) out += s[i++];
+    }
+    return out;
+}
+
+}  // namespace
+
+SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
+                                            const char *hi_start, const char *hi_end, char **out) {
+    *out = nullptr;
+    try {
+        std::string s = r->mset.snippet(text ? text : "", max_bytes, r->stem,
+                                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                            Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                        hi_start ? hi_start : "", hi_end ? hi_end : "", "…");
+        *out = shim::dup_string(unescape_html(s));
+        return *out ? LEDE_OK : LEDE_E_NOMEM;
+    } catch (...) {
+        std::string msg;
+        return shim::status_from_exception(msg);
+    }
+}
+
+SHIM_API size_t shim_results_facet_count(const shim_results_t *r) {
+    return r->facets.size();
+}
+
+SHIM_API const char *shim_results_facet_name(const shim_results_t *r, size_t k) {
+    return r->facets[k].name.c_str();
+}
+
+SHIM_API size_t shim_results_facet_size(const shim_results_t *r, size_t k) {
+    return r->facets[k].values.size();
+}
+
+SHIM_API void shim_results_facet_value(const shim_results_t *r, size_t k, size_t j,
+                                       const char **value, uint32_t *count) {
+    const auto &v = r->facets[k].values[j];
+    *value = v.first.c_str();
+    *count = v.second;
+}
+
+SHIM_API const char *shim_results_suggestion(const shim_results_t *r) {
+    return r->suggestion.empty() ? nullptr : r->suggestion.c_str();
+}
+
+SHIM_API void shim_results_free(shim_results_t *r) {
+    delete r;
+}

@@ -1,0 +1,155 @@
+// The writable side of the shim: open, add, upsert, delete, commit, close.
+#include <cstdlib>
+
+#include "document.h"
+#include "internal.h"
+
+using shim::report;
+using shim::status_from_exception;
+
+namespace {
+
+int xapian_flags(unsigned flags) {
+    int f = (flags & SHIM_WRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+    // A fresh build directory is private until it is complete, so it can
+    // skip fsync and update blocks in place.
+    if (flags & SHIM_WRITER_FRESH) f = Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS;
+    return f | Xapian::DB_BACKEND_GLASS;
+}
+
+lede_status_t fail(shim_writer_t *w) noexcept {
+    return status_from_exception(w->err);
+}
+
+// Creating the handle can fail before there is a handle to keep the message.
+lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
+    if (o->flush_threshold) {
+        // Xapian reads the threshold from the environment when the database
+        // is opened, and only then.
+        std::string n = std::to_string(o->flush_threshold);
+        setenv("XAPIAN_FLUSH_THRESHOLD", n.c_str(), 1);
+    }
+    w->db = Xapian::WritableDatabase(o->path, xapian_flags(o->flags));
+    std::string lang = w->db.get_metadata(shim::META_LANGUAGE);
+    const char *want = o->language && *o->language ? o->language : "english";
+    if (lang.empty()) {
+        w->db.set_metadata(shim::META_LANGUAGE, want);
+        lang = want;
+    } else if (o->language && lang != o->language) {
+        throw Xapian::InvalidArgumentError("index was built with language '" + lang +
+                                           "', not '" + o->language + "'");
+    }
+    w->tg.set_stemmer(shim::make_stemmer(lang.c_str()));
+    w->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    w->spelling = o->spelling;
+    if (o->spelling) {
+        w->tg.set_database(w->db);
+        w->tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    }
+    // Every change happens inside a transaction, so that a run which fails
+    // half-way (bad disk, killed) leaves the last commit untouched and
+    // Xapian's automatic flushes never publish a partial batch.
+    w->db.commit();
+    w->db.begin_transaction(false);
+    return LEDE_OK;
+}
+
+}  // namespace
+
+SHIM_API lede_status_t shim_writer_open(const shim_writer_opts_t *opts, shim_writer_t **out,
+                                        char **errmsg) {
+    *out = nullptr;
+    if (!opts || !opts->path || !*opts->path) return report(errmsg, LEDE_E_INVALID, "no path");
+    shim_writer_t *w = nullptr;
+    std::string msg;
+    try {
+        w = new shim_writer_t();
+        open_writer(opts, w);
+        *out = w;
+        return report(errmsg, LEDE_OK, "");
+    } catch (...) {
+        lede_status_t st = status_from_exception(msg);
+        delete w;
+        return report(errmsg, st, msg);
+    }
+}
+
+SHIM_API lede_status_t shim_writer_add(shim_writer_t *w, const shim_doc_t *doc) {
+    try {
+        w->db.add_document(shim::build_document(w->tg, doc));
+        return LEDE_OK;
+    } catch (...) {
+        return fail(w);
+    }
+}
+
+SHIM_API lede_status_t shim_writer_upsert(shim_writer_t *w, const shim_doc_t *doc) {
+    try {
+        Xapian::Document d = shim::build_document(w->tg, doc);
+        w->db.replace_document(shim::id_term(doc->id), d);
+        return LEDE_OK;
+    } catch (...) {
+        return fail(w);
+    }
+}
+
+SHIM_API lede_status_t shim_writer_delete(shim_writer_t *w, const char *id, bool *found) {
+    try {
+        std::string term = shim::id_term(id);
+        bool exists = w->db.term_exists(term);
+        if (exists) w->db.delete_document(term);
+        if (found) *found = exists;
+        return LEDE_OK;
+    } catch (...) {
+        return fail(w);
+    }
+}
+
+SHIM_API lede_status_t shim_writer_set_metadata(shim_writer_t *w, const char *key,
+                                                const char *value) {
+    try {
+        w->db.set_metadata(key, value ? value : "");
+        return LEDE_OK;
+    } catch (...) {
+        return fail(w);
+    }
+}
+
+SHIM_API lede_status_t shim_writer_commit(shim_writer_t *w) {
+    try {
+        w->db.commit_transaction();
+        w->db.begin_transaction(false);
+        return LEDE_OK;
+    } catch (...) {
+        return fail(w);
+    }
+}
+
+SHIM_API uint32_t shim_writer_doccount(const shim_writer_t *w) {
+    try {
+        return w->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+SHIM_API const char *shim_writer_errmsg(const shim_writer_t *w) {
+    return w ? w->err.c_str() : "no writer";
+}
+
+SHIM_API lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **errmsg) {
+    if (!w) return report(errmsg, LEDE_OK, "");
+    lede_status_t st = LEDE_OK;
+    std::string msg;
+    try {
+        if (discard)
+            w->db.cancel_transaction();
+        else
+            w->db.commit_transaction();
+        w->db.close();
+    } catch (...) {
+        st = status_from_exception(msg);
+    }
+    delete w;
+    return report(errmsg, st, msg);
+}
