@@ -1,4 +1,5 @@
 // Merging built shards: compaction, and resolving duplicate ids after it.
+#include <cctype>
 #include <vector>
 
 #include "document.h"
@@ -44,11 +45,56 @@ uint64_t dedupe(const char *path) {
     for (auto t = db.allterms_begin(shim::P_ID); t != db.allterms_end(shim::P_ID); ++t)
         if (t.get_termfreq() > 1) dups.push_back(*t);
     for (const auto &term : dups) removed += keep_newest(db, term);
-    db.commit();
+    if (removed) db.commit();
     return removed;
 }
 
+// Words worth suggesting: plain (unprefixed) terms of letters only, as
+// TermGenerator's own spelling mode would record them.
+bool spelling_word(const std::string &t) {
+    if (t.size() < 2 || t.size() > 40) return false;
+    unsigned char c = static_cast<unsigned char>(t[0]);
+    if (c < 0x80 && !islower(c)) return false;
+    for (unsigned char ch : t)
+        if (ch < 0x80 && !islower(ch) && ch != '\'') return false;
+    return true;
+}
+
+// Adds each word of src's vocabulary to db's spelling table, weighted by
+// the number of documents of src it occurs in. One pass over a vocabulary
+// is far cheaper than recording every occurrence while indexing.
+uint64_t add_vocabulary(Xapian::WritableDatabase &db, const Xapian::Database &src) {
+    uint64_t added = 0;
+    for (auto t = src.allterms_begin(); t != src.allterms_end(); ++t) {
+        if (!spelling_word(*t)) continue;
+        db.add_spelling(*t, t.get_termfreq());
+        added++;
+    }
+    return added;
+}
+
+uint64_t build_spelling(const char *path, const char *const *srcs, size_t n) {
+    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    uint64_t added = 0;
+    for (size_t i = 0; i < n; i++) added += add_vocabulary(db, Xapian::Database(srcs[i]));
+    db.commit();
+    return added;
+}
+
 }  // namespace
+
+SHIM_API lede_status_t shim_build_spelling(const char *path, const char *const *srcs, size_t n,
+                                           uint64_t *words, char **errmsg) {
+    std::string msg;
+    try {
+        uint64_t added = build_spelling(path, srcs, n);
+        if (words) *words = added;
+        return report(errmsg, LEDE_OK, "");
+    } catch (...) {
+        lede_status_t st = status_from_exception(msg);
+        return report(errmsg, st, msg);
+    }
+}
 
 SHIM_API lede_status_t shim_compact(const char *const *srcs, size_t n, const char *dst,
                                     char **errmsg) {

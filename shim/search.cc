@@ -106,7 +106,9 @@ void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
 }
 
 void fetch_hits(shim_results *r) {
-    r->mset.fetch();
+    // Xapian 1.4's MSet::fetch() indexes its items by rank, so it reads
+    // out of bounds when the page does not start at the first result.
+    if (r->mset.get_firstitem() == 0) r->mset.fetch();
     r->data.reserve(r->mset.size());
     for (auto it = r->mset.begin(); it != r->mset.end(); ++it)
         r->data.push_back(it.get_document().get_data());

@@ -33,6 +33,9 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
     std::string lang = w->db.get_metadata(shim::META_LANGUAGE);
     const char *want = o->language && *o->language ? o->language : "english";
     if (lang.empty()) {
+        // Refuse an unknown language before recording it: the failed open
+        // would otherwise commit it and break every later open.
+        shim::make_stemmer(want);
         w->db.set_metadata(shim::META_LANGUAGE, want);
         lang = want;
     } else if (o->language && lang != o->language) {
@@ -117,7 +120,10 @@ SHIM_API lede_status_t shim_writer_set_metadata(shim_writer_t *w, const char *ke
 
 SHIM_API lede_status_t shim_writer_commit(shim_writer_t *w) {
     try {
+        // An unflushed transaction only applies its changes; commit() is
+        // what makes them durable and visible to readers.
         w->db.commit_transaction();
+        w->db.commit();
         w->db.begin_transaction(false);
         return LEDE_OK;
     } catch (...) {
@@ -142,10 +148,12 @@ SHIM_API lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **
     lede_status_t st = LEDE_OK;
     std::string msg;
     try {
-        if (discard)
+        if (discard) {
             w->db.cancel_transaction();
-        else
+        } else {
             w->db.commit_transaction();
+            w->db.commit();
+        }
         w->db.close();
     } catch (...) {
         st = status_from_exception(msg);

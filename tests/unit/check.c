@@ -2,9 +2,12 @@
 #define _XOPEN_SOURCE 700
 #include "check.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int check_failures;
@@ -85,4 +88,37 @@ const char *check_shared_dir(void) {
         return NULL;
     }
     return path;
+}
+
+static void child_exec(char *const argv[], const char *stdin_path, const char *out_path,
+                       const char *err_path, long limit_fsize) {
+    int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(126);
+    dup2(in, 0), dup2(out, 1), dup2(err, 2);
+    if (limit_fsize > 0) {
+        struct rlimit rl = {(rlim_t)limit_fsize, (rlim_t)limit_fsize};
+        setrlimit(RLIMIT_FSIZE, &rl);
+    }
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+int check_run(char *const argv[], const char *stdin_path, char **out, char **err,
+              long limit_fsize) {
+    char *dir = check_tmpdir("run");
+    char out_path[4200], err_path[4200];
+    snprintf(out_path, sizeof out_path, "%s/out", dir);
+    snprintf(err_path, sizeof err_path, "%s/err", dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) abort();
+    if (pid == 0) child_exec(argv, stdin_path, out_path, err_path, limit_fsize);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {}
+    if (out) *out = check_read_file(out_path, NULL);
+    if (err) *err = check_read_file(err_path, NULL);
+    check_rmtree(dir);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

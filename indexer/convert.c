@@ -1,0 +1,53 @@
+/* Records to articles, and articles to shim documents. */
+#include "convert.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+
+lede_status_t convert_record(const record_t *rec, lede_article_t **out, size_t *n, char *why) {
+    *out = NULL;
+    *n = 0;
+    if (rec->kind == RECORD_TEXT) return extract_text(rec->bytes, rec->len, rec->base_id, out, n, why);
+    lede_article_t *a = malloc(sizeof *a);
+    if (!a) return LEDE_E_NOMEM;
+    lede_status_t st = article_from_json(rec->bytes, rec->len, a, why);
+    if (st != LEDE_OK) {
+        free(a);
+        return st;
+    }
+    *out = a;
+    *n = 1;
+    return LEDE_OK;
+}
+
+void convert_free(lede_article_t *arts, size_t n) {
+    for (size_t i = 0; i < n; i++) article_free(&arts[i]);
+    free(arts);
+}
+
+lede_status_t convert_document(const lede_article_t *a, uint64_t stamp, shim_doc_t *doc,
+                               char **data) {
+    size_t len = 0;
+    *data = article_to_json(a, &len);
+    if (!*data) return LEDE_E_NOMEM;
+    *doc = (shim_doc_t){
+        .id = a->id,
+        .title = a->title,
+        .body = a->body,
+        .authors = (const char *const *)a->authors.v,
+        .n_authors = a->authors.n,
+        .source = a->source,
+        .category = a->category,
+        .tags = (const char *const *)a->tags.v,
+        .n_tags = a->tags.n,
+        .places = (const char *const *)a->places.v,
+        .n_places = a->places.n,
+        .date_key = a->date_key[0] ? a->date_key : NULL,
+        .data = *data,
+        .data_len = len,
+        .stamp = stamp,
+    };
+    return LEDE_OK;
+}

@@ -1,0 +1,21 @@
+/* convert: records to articles, articles to documents for the shim. */
+#ifndef LEDE_CONVERT_H
+#define LEDE_CONVERT_H
+
+#include "input.h"
+#include "lede/article.h"
+#include "lede/shim.h"
+
+/* Parses a record into one article (a JSON line) or several (a text page
+ * with sidebar items). *out is malloc'd; free with convert_free(). On
+ * LEDE_E_INVALID, why[ARTICLE_WHY_BYTES] says what was wrong. */
+lede_status_t convert_record(const record_t *rec, lede_article_t **out, size_t *n, char *why);
+
+void convert_free(lede_article_t *arts, size_t n);
+
+/* A document view of a: *data receives the stored JSON, which the caller
+ * frees (with free()) after using doc. LEDE_E_NOMEM on failure. */
+lede_status_t convert_document(const lede_article_t *a, uint64_t stamp, shim_doc_t *doc,
+                               char **data);
+
+#endif

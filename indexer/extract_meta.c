@@ -1,0 +1,206 @@
+/* Metadata lines: what a short line of a page stands for. A lone section
+ * name is the category, a lone date the date, "By ..." the byline, and a
+ * line of a few capitalised words a name (whose role, author or place,
+ * depends on where it stands: see extract_walk.c). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_parts.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* News section names, in the spelling kept. A lone line that equals one of
+ * them (ignoring case) is the page's category. Place names are left out on
+ * purpose ("Europe" alone is more often a dateline place than a section). */
+static const char *const CATEGORIES[] = {
+    "Politics",    "Economy",        "Business",   "Society",       "World",
+    "Sports",      "Sport",          "Culture",    "Health",        "Science",
+    "Technology",  "Tech",           "Opinion",    "Analytics",     "Analysis",
+    "Interview",   "Region",         "Regions",    "Entertainment", "Education",
+    "Environment", "Energy",         "Finance",    "Markets",       "Lifestyle",
+    "Travel",      "Arts",           "Local",      "National",      "International",
+    "Editorial",   "Features",       "Crime",      "Justice",       "Law",
+    "Military",    "Defense",        "Security",   "Climate",       "Religion",
+    "Media",       "Human Rights",   "World News", "US News",       "Diplomacy",
+    "Incidents",   "Foreign Policy", "Top News",   "Weather",       "Obituaries",
+};
+
+/* Lower-case particles allowed inside a name: "Ursula von der Leyen". */
+static const char *const PARTICLES[] = {"de", "da",  "del", "der", "di",  "du", "la",
+                                        "le", "van", "von", "bin", "ibn", "al", "el"};
+
+/* Job titles that may trail a byline ("By Jane Doe, Staff Writer"). */
+static const char *const ROLE_WORDS[] = {"Staff",  "Writer",      "Reporter",  "Correspondent",
+                                         "Editor", "Contributor", "Bureau",    "Chief",
+                                         "Senior", "Special",     "Political", "Diplomatic"};
+
+/* Separators between the names of a byline and its agency. */
+static const char *const BYLINE_SEPS[] = {", ", " and ", " & ", " | ", " - ", "; "};
+
+/* A name line is short; anything longer is a sentence. */
+#define NAME_MAX_BYTES 60
+#define NAME_MAX_WORDS 4
+/* "By A, B, C and D, Reuters": at most this many parts. */
+#define BYLINE_MAX_PARTS 8
+/* An abbreviation inside a name ("Jr.", "D.C.") is short. */
+#define ABBREV_MAX_BYTES 5
+
+typedef struct {
+    const char *p;
+    size_t n;
+} span_t;
+
+typedef struct {
+    span_t names[BYLINE_MAX_PARTS];
+    size_t n_names;
+    const char *agency; /* canonical, static; or NULL */
+} byline_t;
+
+const char *ex_meta_category(const char *s) {
+    for (size_t i = 0; i < COUNT(CATEGORIES); i++)
+        if (strcasecmp(s, CATEGORIES[i]) == 0) return CATEGORIES[i];
+    return NULL;
+}
+
+static bool in_list(const char *w, size_t n, const char *const *list, size_t count) {
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && strncmp(w, list[i], n) == 0) return true;
+    return false;
+}
+
+/* Bytes of the letter at s: an ASCII letter, or a two-byte Latin, Greek or
+ * Cyrillic letter (U+00C0 to U+04FF, without × and ÷); 0 otherwise. */
+static size_t letter_len(const unsigned char *s, size_t n) {
+    if (isalpha(s[0])) return 1;
+    if (n < 2 || s[0] < 0xC3 || s[0] > 0xD3 || (s[1] & 0xC0) != 0x80) return 0;
+    unsigned cp = ((unsigned)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    return cp == 0xD7 || cp == 0xF7 ? 0 : 2;
+}
+
+/* Counts the dots of a name word, or returns -1 when it is not one. */
+static int name_word_dots(const char *word, size_t n, bool inner) {
+    const unsigned char *w = (const unsigned char *)word;
+    if (inner && in_list(word, n, PARTICLES, COUNT(PARTICLES))) return 0;
+    size_t k = letter_len(w, n);
+    if (k == 0 || (k == 1 && !isupper(w[0]))) return -1;
+    int dots = 0;
+    for (size_t i = k; i < n; i += k) {
+        k = letter_len(w + i, n - i);
+        if (!k && (w[i] == '-' || w[i] == '\'' || w[i] == '.')) k = 1, dots += w[i] == '.';
+        if (!k && n - i >= 3 && memcmp(w + i, "\xE2\x80\x99", 3) == 0) k = 3; /* ’ */
+        if (!k) return -1;
+    }
+    return dots > 0 && n > ABBREV_MAX_BYTES ? -1 : dots;
+}
+
+/* Walks the words of s[0..n); returns their count (0 when one is not a
+ * name word) and the most dots seen in one word. */
+static int scan_name(const char *s, size_t n, int *max_dots) {
+    int words = 0;
+    *max_dots = 0;
+    if (n == 0 || n > NAME_MAX_BYTES) return 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ') j++;
+        int dots = j > i ? name_word_dots(s + i, j - i, words > 0 && j < n) : -1;
+        if (dots < 0 || ++words > NAME_MAX_WORDS) return 0;
+        if (dots > *max_dots) *max_dots = dots;
+        i = j + 1;
+    }
+    return words;
+}
+
+int ex_meta_name_words(const char *s, size_t n) {
+    int dots;
+    return scan_name(s, n, &dots);
+}
+
+static bool person_span(const char *s, size_t n) {
+    int dots, words = scan_name(s, n, &dots);
+    return words >= 2 && dots < 2;
+}
+
+bool ex_meta_person(const char *line) {
+    return person_span(line, strlen(line));
+}
+
+static bool is_role(const char *s, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ') j++;
+        if (!in_list(s + i, j - i, ROLE_WORDS, COUNT(ROLE_WORDS))) return false;
+        i = j + 1;
+    }
+    return n > 0;
+}
+
+/* Length of the byline separator at s, or 0. */
+static size_t sep_at(const char *s) {
+    for (size_t i = 0; i < COUNT(BYLINE_SEPS); i++)
+        if (strncmp(s, BYLINE_SEPS[i], strlen(BYLINE_SEPS[i])) == 0) return strlen(BYLINE_SEPS[i]);
+    return 0;
+}
+
+/* One part of a byline: a person, an agency, or a job title (dropped). */
+static bool byline_part(const char *p, size_t n, byline_t *b) {
+    const char *agency = ex_agency(p, n);
+    if (agency) {
+        b->agency = agency;
+        return true;
+    }
+    if (is_role(p, n)) return true;
+    if (!person_span(p, n)) return false;
+    b->names[b->n_names++] = (span_t){p, n};
+    return true;
+}
+
+static bool parse_byline(const char *line, byline_t *b) {
+    memset(b, 0, sizeof *b);
+    if (strncmp(line, "By ", 3) != 0 && strncmp(line, "BY ", 3) != 0 &&
+        strncmp(line, "by ", 3) != 0)
+        return false;
+    const char *p = line + 3, *start = p;
+    size_t parts = 0;
+    for (;; p++) {
+        size_t k = *p ? sep_at(p) : 0;
+        if (*p && !k) continue;
+        if (++parts > BYLINE_MAX_PARTS || !byline_part(start, (size_t)(p - start), b)) return false;
+        if (!*p) break;
+        p += k - 1;
+        start = p + 1;
+    }
+    return b->n_names > 0;
+}
+
+lede_status_t ex_push_unique(lede_strv_t *v, const char *s) {
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], s) == 0) return LEDE_OK;
+    return strv_push(v, s);
+}
+
+lede_status_t ex_meta_byline(const char *line, lede_article_t *a) {
+    byline_t b;
+    if (!parse_byline(ex_unbullet(line), &b)) return LEDE_OK;
+    for (size_t i = 0; i < b.n_names; i++) {
+        char *name = strndup(b.names[i].p, b.names[i].n);
+        lede_status_t st = name ? ex_push_unique(&a->authors, name) : LEDE_E_NOMEM;
+        free(name);
+        if (st != LEDE_OK) return st;
+    }
+    if (b.agency && !a->source && !(a->source = strdup(b.agency))) return LEDE_E_NOMEM;
+    return LEDE_OK;
+}
+
+ex_meta_t ex_meta_classify(const char *line) {
+    const char *s = ex_unbullet(line);
+    char iso[EX_DATE_BYTES];
+    byline_t b;
+    if (ex_meta_category(s)) return EX_META_CATEGORY;
+    if (ex_date_line(s, iso)) return EX_META_DATE;
+    if (ex_agency(s, strlen(s))) return EX_META_AGENCY;
+    if (parse_byline(s, &b)) return EX_META_BYLINE;
+    if (ex_meta_name_words(s, strlen(s)) > 0) return EX_META_NAME;
+    return EX_META_NONE;
+}

@@ -1,0 +1,199 @@
+/* The lede index layout: lock, generations, atomic publish. */
+#define _XOPEN_SOURCE 700
+#include "index_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STUB_NAME "XAPIANDB"
+#define GEN_FORMAT "gen-%06u"
+
+static lede_status_t fail(lede_status_t st, char *err, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *f) {
+    (void)st, (void)flag, (void)f;
+    return remove(p);
+}
+
+void index_dir_rmtree(const char *path) {
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void index_dir_gen_path(const index_dir_t *d, unsigned gen, char *out, size_t size) {
+    snprintf(out, size, "%s/" GEN_FORMAT, d->path, gen);
+}
+
+void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size) {
+    snprintf(out, size, "%s/tmp-%ld", d->path, (long)getpid());
+}
+
+/* Reads the generation named by DIR/XAPIANDB; 0 when there is no stub. */
+static lede_status_t read_live_gen(index_dir_t *d, char *err, size_t size) {
+    char stub[INDEX_PATH_MAX + 16], line[128];
+    unsigned gen;
+    snprintf(stub, sizeof stub, "%s/" STUB_NAME, d->path);
+    FILE *f = fopen(stub, "r");
+    d->live_gen = 0;
+    if (!f) return errno == ENOENT ? LEDE_OK
+                                   : fail(LEDE_E_IO, err, size, "%s: %s", stub, strerror(errno));
+    bool ok = fgets(line, sizeof line, f) && sscanf(line, "auto " GEN_FORMAT, &gen) == 1;
+    fclose(f);
+    if (!ok)
+        return fail(LEDE_E_CORRUPT, err, size,
+                    "%s: not a lede stub (expected 'auto gen-NNNNNN')", stub);
+    d->live_gen = gen;
+    return LEDE_OK;
+}
+
+/* A directory holding a plain Xapian database, or anything else that is
+ * not ours, must not be written into. */
+static lede_status_t check_foreign(const index_dir_t *d, char *err, size_t size) {
+    char probe[INDEX_PATH_MAX + 16];
+    snprintf(probe, sizeof probe, "%s/iamglass", d->path);
+    if (access(probe, F_OK) == 0)
+        return fail(LEDE_E_INVALID, err, size,
+                    "%s is a plain Xapian database, not a lede index; give lede-indexer a new "
+                    "directory", d->path);
+    return LEDE_OK;
+}
+
+static lede_status_t make_dir(const char *path, char *err, size_t size) {
+    struct stat st;
+    if (mkdir(path, 0755) == 0) return LEDE_OK;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return LEDE_OK;
+    if (errno == EEXIST) return fail(LEDE_E_INVALID, err, size, "%s exists and is not a directory", path);
+    return fail(LEDE_E_IO, err, size, "cannot create index directory %s: %s", path, strerror(errno));
+}
+
+static lede_status_t take_lock(index_dir_t *d, char *err, size_t size) {
+    char lock[INDEX_PATH_MAX + 16];
+    snprintf(lock, sizeof lock, "%s/lock", d->path);
+    d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (d->lock_fd < 0)
+        return fail(LEDE_E_IO, err, size, "cannot write to %s: %s", d->path, strerror(errno));
+    if (flock(d->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(d->lock_fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        close(d->lock_fd);
+        d->lock_fd = -1;
+        return fail(LEDE_E_LOCKED, err, size, "%s is locked by another lede-indexer%s%s", d->path,
+                    *pid ? " (pid " : "", *pid ? strcat(pid, ")") : "");
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(d->lock_fd, 0) != 0 || pwrite(d->lock_fd, pid, n, 0) != n) {
+        /* The pid is only a courtesy for the message above. */
+    }
+    return LEDE_OK;
+}
+
+/* Removes build areas and generations that no stub names: what a crash
+ * or kill left. Keeps the live generation and the one before it. */
+static void clear_leftovers(const index_dir_t *d) {
+    DIR *dir = opendir(d->path);
+    struct dirent *e;
+    char path[INDEX_PATH_MAX + 300];
+    if (!dir) return;
+    while ((e = readdir(dir)) != NULL) {
+        unsigned gen;
+        bool stale = strncmp(e->d_name, "tmp-", 4) == 0;
+        if (sscanf(e->d_name, "gen-%u", &gen) == 1)
+            stale = gen > d->live_gen || gen + 1 < d->live_gen;
+        if (!stale) continue;
+        snprintf(path, sizeof path, "%s/%s", d->path, e->d_name);
+        index_dir_rmtree(path);
+    }
+    closedir(dir);
+}
+
+lede_status_t index_dir_open(index_dir_t *d, const char *path, char *err, size_t size) {
+    memset(d, 0, sizeof *d);
+    d->lock_fd = -1;
+    if (strlen(path) >= INDEX_PATH_MAX - 64)
+        return fail(LEDE_E_INVALID, err, size, "index path is too long");
+    snprintf(d->path, sizeof d->path, "%s", path);
+    lede_status_t st = make_dir(d->path, err, size);
+    if (st == LEDE_OK) st = take_lock(d, err, size);
+    if (st == LEDE_OK) st = check_foreign(d, err, size);
+    if (st == LEDE_OK) st = read_live_gen(d, err, size);
+    if (st != LEDE_OK) {
+        index_dir_close(d);
+        return st;
+    }
+    clear_leftovers(d);
+    return LEDE_OK;
+}
+
+static int sync_entry(const char *p, const struct stat *st, int flag, struct FTW *f) {
+    (void)st, (void)f;
+    int fd = open(p, (flag == FTW_D ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static lede_status_t sync_tree(const char *path, char *err, size_t size) {
+    if (nftw(path, sync_entry, 16, FTW_PHYS) != 0)
+        return fail(LEDE_E_IO, err, size, "cannot sync %s: %s", path, strerror(errno));
+    return LEDE_OK;
+}
+
+static lede_status_t write_stub(const index_dir_t *d, unsigned gen, char *err, size_t size) {
+    char tmp[INDEX_PATH_MAX + 32], stub[INDEX_PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s/" STUB_NAME ".tmp", d->path);
+    snprintf(stub, sizeof stub, "%s/" STUB_NAME, d->path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return fail(LEDE_E_IO, err, size, "%s: %s", tmp, strerror(errno));
+    bool ok = fprintf(f, "auto " GEN_FORMAT "\n", gen) > 0;
+    ok = fflush(f) == 0 && ok;
+    ok = fsync(fileno(f)) == 0 && ok;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, stub) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fail(LEDE_E_IO, err, size, "cannot switch %s: %s", stub, strerror(e));
+    }
+    /* The rename itself is durable once the directory is synced. */
+    int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return fail(LEDE_E_IO, err, size, "cannot sync %s: %s", d->path, strerror(e));
+    }
+    close(fd);
+    return LEDE_OK;
+}
+
+lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, char *err, size_t size) {
+    char path[INDEX_PATH_MAX + 32];
+    index_dir_gen_path(d, gen, path, sizeof path);
+    lede_status_t st = sync_tree(path, err, size);
+    if (st == LEDE_OK) st = write_stub(d, gen, err, size);
+    if (st != LEDE_OK) return st;
+    d->live_gen = gen;
+    clear_leftovers(d);
+    return LEDE_OK;
+}
+
+void index_dir_close(index_dir_t *d) {
+    if (d->lock_fd >= 0) close(d->lock_fd);
+    d->lock_fd = -1;
+}

@@ -1,0 +1,47 @@
+/* index_dir: the on-disk layout of a lede index and its atomic switch.
+ *
+ *   DIR/XAPIANDB       stub naming the live generation: "auto gen-000007"
+ *   DIR/gen-000007/    the live Xapian database
+ *   DIR/gen-000006/    the previous one, kept for readers still using it
+ *   DIR/tmp-<pid>/     shards of a build in progress
+ *   DIR/lock           held (flock) by the one indexer working on DIR
+ *
+ * Readers open DIR; Xapian follows the stub. A new generation becomes live
+ * only by rename(2) of a complete stub, so a reader never sees a half-built
+ * index and a crash at any point leaves the live one as it was. */
+#ifndef LEDE_INDEX_DIR_H
+#define LEDE_INDEX_DIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lede/status.h"
+
+#define INDEX_PATH_MAX 4096
+
+typedef struct index_dir {
+    char path[INDEX_PATH_MAX];
+    int lock_fd;
+    unsigned live_gen;      /* 0 when there is no live generation yet */
+} index_dir_t;
+
+/* Opens (creating if missing) and locks DIR, and clears what an earlier
+ * crash left behind. On failure returns a status with a message in
+ * err[256]; LEDE_E_LOCKED when another indexer holds DIR. */
+lede_status_t index_dir_open(index_dir_t *d, const char *path, char *err, size_t err_size);
+
+/* Path of generation gen, or of the build area of this process. */
+void index_dir_gen_path(const index_dir_t *d, unsigned gen, char *out, size_t size);
+void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size);
+
+/* Makes generation gen live: syncs it, switches the stub atomically and
+ * removes generations older than the previous one. */
+lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, char *err, size_t err_size);
+
+/* Removes a directory tree; best effort. */
+void index_dir_rmtree(const char *path);
+
+/* Releases the lock. */
+void index_dir_close(index_dir_t *d);
+
+#endif

@@ -1,0 +1,60 @@
+/* input: turns the command line's INPUT arguments into records.
+ *
+ * A record is one JSON Lines line or one raw text file. Inputs are read in
+ * the order given; a directory is walked recursively in name order, taking
+ * *.txt as raw articles and *.jsonl / *.jsonl.gz as JSON Lines. "-" is
+ * standard input (JSON Lines, gzip or not). */
+#ifndef LEDE_INPUT_H
+#define LEDE_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lede/status.h"
+
+typedef enum { RECORD_JSON, RECORD_TEXT } record_kind_t;
+
+typedef struct record {
+    record_kind_t kind;
+    const char *file;   /* borrowed: valid until input_free() */
+    uint64_t line;      /* 1-based line of a JSON record; 0 for a text file */
+    uint64_t seq;       /* position in the whole input, from 1 */
+    char *bytes;        /* owned by the record: free() */
+    size_t len;
+    char *base_id;      /* text files: the id the path gives; owned; else NULL */
+} record_t;
+
+typedef struct input_sink {
+    /* Takes ownership of rec's bytes and base_id. A non-OK status stops
+     * the scan and is returned by input_scan. */
+    lede_status_t (*record)(void *ctx, record_t *rec);
+    /* A record over the size limit: reported, not read. */
+    void (*oversize)(void *ctx, const char *file, uint64_t line, size_t len);
+    void *ctx;
+} input_sink_t;
+
+typedef struct input {
+    char **names;               /* interned file names */
+    size_t n_names;
+    uint64_t total_bytes;       /* on-disk size of all inputs; 0 if unknown */
+    bool size_known;            /* false when reading standard input */
+    uint64_t read_bytes;        /* on-disk bytes consumed so far (progress) */
+    uint64_t text_bytes;        /* uncompressed bytes read so far */
+    uint64_t files;
+    uint64_t records;           /* records handed out (the last seq) */
+    size_t max_record_bytes;
+} input_t;
+
+/* Checks that every input exists and is readable, and sums their sizes.
+ * Reports the first problem in err. */
+lede_status_t input_prepare(input_t *in, char *const *paths, size_t n, size_t max_record_bytes,
+                            char *err, size_t err_size);
+
+/* Reads every input, handing records to the sink. */
+lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,
+                         char *err, size_t err_size);
+
+void input_free(input_t *in);
+
+#endif

@@ -1,0 +1,10 @@
+/* lede-indexer: turns news articles into a lede (Xapian) index. */
+#include "options.h"
+#include "run.h"
+
+int main(int argc, char **argv) {
+    indexer_opts_t opts;
+    int rc = options_parse(argc, argv, &opts);
+    if (rc != 0) return rc > 0 ? EXIT_INDEXED : EXIT_FAILED;
+    return indexer_run(&opts);
+}

@@ -1,0 +1,173 @@
+/* lede-indexer's options: one table, parsed with getopt_long. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lede/shim.h"
+
+#define DEFAULT_MAX_DOC_BYTES (4u * 1024 * 1024)
+/* Documents per shard: small enough that Xapian's in-memory inverter stays
+ * in cache (bench/RESULTS.md has the measurements behind this value). */
+#define DEFAULT_SHARD_DOCS 2000
+
+static const char USAGE[] =
+    "Usage: lede-indexer --db DIR [options] INPUT...\n"
+    "       lede-indexer --db DIR --delete ID...\n"
+    "\n"
+    "Indexes news articles into the lede index at DIR (created if missing).\n"
+    "INPUT is a JSON Lines file (.jsonl, or gzip-compressed .jsonl.gz), '-' for\n"
+    "JSON Lines on standard input, a raw article text file (.txt), or a directory,\n"
+    "walked recursively for *.txt and *.jsonl[.gz]. Articles are upserted by id.\n"
+    "\n"
+    "Options:\n"
+    "  --db DIR            the index directory (required)\n"
+    "  --rebuild           build a fresh index from INPUT alone and swap it in\n"
+    "                      atomically; searches see the old index until then\n"
+    "  --delete            remove the documents whose ids are given as arguments\n"
+    "  --threads N         worker threads (default: the number of cores)\n"
+    "  --language NAME     stemming language of a new index (default: english;\n"
+    "                      e.g. french, german, spanish, none)\n"
+    "  --no-spelling       do not record words for \"did you mean\" suggestions\n"
+    "  --max-doc-bytes N   reject records larger than N bytes (default 4194304)\n"
+    "  --rejects FILE      write each rejected input line to FILE\n"
+    "  --update MODE       auto (default), bulk (build and merge) or direct (write\n"
+    "                      into the live index); auto picks direct for inputs under\n"
+    "                      a twentieth of the index size\n"
+    "  --shard-docs N      documents per build shard (default 2000)\n"
+    "  --progress          show the progress line even when stderr is not a terminal\n"
+    "  --no-progress       never show it\n"
+    "  -q, --quiet         print only errors, no summary\n"
+    "  -h, --help          show this help\n"
+    "  --version           show the version\n"
+    "\n"
+    "Each rejected record is reported as FILE:LINE: REASON and the valid ones\n"
+    "around it are indexed. Exit status: 0 when everything was indexed, 1 when\n"
+    "some records were rejected, 2 on an error (the index is then unchanged).\n";
+
+enum { OPT_DB = 256, OPT_REBUILD, OPT_DELETE, OPT_THREADS, OPT_LANGUAGE, OPT_NO_SPELLING,
+       OPT_MAX_DOC, OPT_REJECTS, OPT_UPDATE, OPT_SHARD_DOCS, OPT_PROGRESS, OPT_NO_PROGRESS,
+       OPT_VERSION };
+
+static const struct option LONG_OPTS[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"rebuild", no_argument, NULL, OPT_REBUILD},
+    {"delete", no_argument, NULL, OPT_DELETE},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"language", required_argument, NULL, OPT_LANGUAGE},
+    {"no-spelling", no_argument, NULL, OPT_NO_SPELLING},
+    {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
+    {"rejects", required_argument, NULL, OPT_REJECTS},
+    {"update", required_argument, NULL, OPT_UPDATE},
+    {"shard-docs", required_argument, NULL, OPT_SHARD_DOCS},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "lede-indexer: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'lede-indexer --help'.\n");
+    return -1;
+}
+
+/* A whole number in [min, max], or false. */
+static bool parse_count(const char *s, unsigned long long min, unsigned long long max,
+                        unsigned long long *out) {
+    char *end;
+    errno = 0;
+    if (!s || *s == '-' || *s == '\0') return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < min || v > max) return false;
+    *out = v;
+    return true;
+}
+
+static void set_defaults(indexer_opts_t *o) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    memset(o, 0, sizeof *o);
+    o->threads = cores > 0 ? (unsigned)cores : 1;
+    o->spelling = true;
+    o->max_doc_bytes = DEFAULT_MAX_DOC_BYTES;
+    o->shard_docs = DEFAULT_SHARD_DOCS;
+    o->progress = -1;
+}
+
+static int parse_mode(const char *s, update_mode_t *mode) {
+    if (strcmp(s, "auto") == 0) *mode = UPDATE_AUTO;
+    else if (strcmp(s, "bulk") == 0) *mode = UPDATE_BULK;
+    else if (strcmp(s, "direct") == 0) *mode = UPDATE_DIRECT;
+    else return usage_error("--update must be auto, bulk or direct, not '%s'", s);
+    return 0;
+}
+
+static int apply(int c, const char *arg, indexer_opts_t *o) {
+    unsigned long long v;
+    switch (c) {
+    case OPT_DB: o->db = arg; return 0;
+    case OPT_REBUILD: o->rebuild = true; return 0;
+    case OPT_DELETE: o->delete_ids = true; return 0;
+    case OPT_THREADS:
+        if (!parse_count(arg, 1, 256, &v)) return usage_error("--threads takes 1 to 256, not '%s'", arg);
+        o->threads = (unsigned)v;
+        return 0;
+    case OPT_LANGUAGE: o->language = arg; return 0;
+    case OPT_NO_SPELLING: o->spelling = false; return 0;
+    case OPT_MAX_DOC:
+        if (!parse_count(arg, 64, 1ull << 31, &v))
+            return usage_error("--max-doc-bytes takes 64 to 2147483648, not '%s'", arg);
+        o->max_doc_bytes = (size_t)v;
+        return 0;
+    case OPT_REJECTS: o->rejects = arg; return 0;
+    case OPT_UPDATE: return parse_mode(arg, &o->mode);
+    case OPT_SHARD_DOCS:
+        if (!parse_count(arg, 1, 10000000, &v))
+            return usage_error("--shard-docs takes 1 to 10000000, not '%s'", arg);
+        o->shard_docs = (uint32_t)v;
+        return 0;
+    case OPT_PROGRESS: o->progress = 1; return 0;
+    case OPT_NO_PROGRESS: o->progress = 0; return 0;
+    case 'q': o->quiet = true; return 0;
+    }
+    return usage_error("%s", "unknown option");
+}
+
+static int check_combination(const indexer_opts_t *o) {
+    if (!o->db) return usage_error("%s", "--db DIR is required");
+    if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");
+    if (o->n_args == 0)
+        return usage_error("%s", o->delete_ids ? "--delete needs at least one ID" : "no INPUT given");
+    if (o->rebuild && o->mode == UPDATE_DIRECT)
+        return usage_error("%s", "--rebuild always builds; --update direct does not apply");
+    return 0;
+}
+
+int options_parse(int argc, char **argv, indexer_opts_t *o) {
+    int c;
+    set_defaults(o);
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qh", LONG_OPTS, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(USAGE, stdout);
+            return 1;
+        }
+        if (c == OPT_VERSION) {
+            printf("lede-indexer %s (Xapian %s)\n", LEDE_VERSION, shim_xapian_version());
+            return 1;
+        }
+        if (c == '?') return usage_error("unknown option '%s'", argv[optind - 1]);
+        if (c == ':') return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (apply(c, optarg, o) != 0) return -1;
+    }
+    o->args = argv + optind;
+    o->n_args = (size_t)(argc - optind);
+    return check_combination(o);
+}

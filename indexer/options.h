@@ -1,0 +1,32 @@
+/* options: lede-indexer's command line. */
+#ifndef LEDE_INDEXER_OPTIONS_H
+#define LEDE_INDEXER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { UPDATE_AUTO, UPDATE_BULK, UPDATE_DIRECT } update_mode_t;
+
+typedef struct indexer_opts {
+    const char *db;
+    bool rebuild;
+    bool delete_ids;        /* the arguments are ids to delete */
+    unsigned threads;
+    const char *language;   /* NULL: english, or what the index has */
+    bool spelling;
+    size_t max_doc_bytes;
+    const char *rejects;
+    uint32_t shard_docs;
+    int progress;           /* -1: when stderr is a terminal */
+    bool quiet;
+    update_mode_t mode;
+    char **args;
+    size_t n_args;
+} indexer_opts_t;
+
+/* Parses argv. Returns 0 to go on, 1 when --help or --version was printed
+ * (exit 0), -1 after printing a usage error (exit 2). */
+int options_parse(int argc, char **argv, indexer_opts_t *o);
+
+#endif

@@ -1,0 +1,28 @@
+/* rejects: where bad records go. Each is reported on stderr as
+ * "file:line: reason" and, with --rejects FILE, its raw line is kept so it
+ * can be fixed and fed again. Safe to call from several threads. */
+#ifndef LEDE_REJECTS_H
+#define LEDE_REJECTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lede/status.h"
+
+typedef struct rejects rejects_t;
+
+/* keep_path may be NULL. *out is freed with rejects_close(). */
+lede_status_t rejects_open(const char *keep_path, bool quiet, rejects_t **out, char *err,
+                           size_t err_size);
+
+/* line 0 means the whole file. raw/len may be NULL/0 (nothing to keep). */
+void rejects_report(rejects_t *r, const char *file, uint64_t line, const char *reason,
+                    const char *raw, size_t len);
+
+uint64_t rejects_count(const rejects_t *r);
+
+/* Closes the keep file; returns LEDE_E_IO if it could not be written. */
+lede_status_t rejects_close(rejects_t *r, char *err, size_t err_size);
+
+#endif

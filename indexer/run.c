@@ -1,0 +1,337 @@
+/* The jobs of lede-indexer: a bulk build (parallel shards merged into a new
+ * generation), a direct update of the live index, and deletes. */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "index_dir.h"
+#include "lede/shim.h"
+#include "pipeline.h"
+#include "progress.h"
+#include "rejects.h"
+
+#define ERR_BYTES 8192
+
+/* auto picks a direct update when the input is under 1/N of the index. */
+#define DIRECT_INPUT_FRACTION 20
+
+/* Ids are stamped with the generation in the high bits, so a document from
+ * a later run always beats an older copy of the same id in a merge. */
+#define STAMP_GEN_SHIFT 32
+
+typedef struct counts {
+    uint64_t written;   /* documents written */
+    uint64_t added;
+    uint64_t replaced;
+    uint64_t deleted;
+    uint64_t missing;   /* ids to delete that were not there */
+    uint64_t rejected;
+} counts_t;
+
+typedef struct job {
+    const indexer_opts_t *o;
+    index_dir_t dir;
+    input_t in;
+    rejects_t *rejects;
+    progress_t progress;
+    counts_t counts;
+    char err[ERR_BYTES];
+} job_t;
+
+static int fail(job_t *j, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    progress_clear(&j->progress);
+    fprintf(stderr, "lede-indexer: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_FAILED;
+}
+
+static uint64_t dir_bytes(const char *path) {
+    input_t tmp;
+    char err[64];
+    char *paths[] = {(char *)path};
+    if (input_prepare(&tmp, paths, 1, 0, err, sizeof err) != LEDE_OK) return 0;
+    return tmp.total_bytes;
+}
+
+static bool use_direct(const job_t *j) {
+    if (j->o->rebuild || j->dir.live_gen == 0) return false;
+    if (j->o->mode != UPDATE_AUTO) return j->o->mode == UPDATE_DIRECT;
+    if (!j->in.size_known) return false;
+    char live[INDEX_PATH_MAX + 32];
+    index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
+    return j->in.total_bytes * DIRECT_INPUT_FRACTION < dir_bytes(live);
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+/* ctx is a bulk_ctx_t or a direct_ctx_t; both begin with the job. */
+static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
+    job_t *j = *(job_t **)ctx;
+    char why[160];
+    snprintf(why, sizeof why, "record of %zu bytes is over the limit of %zu (--max-doc-bytes)", len,
+             j->o->max_doc_bytes);
+    rejects_report(j->rejects, file, line, why, NULL, 0);
+}
+
+static void summary(job_t *j) {
+    double secs = progress_now() - j->progress.start;
+    progress_clear(&j->progress);
+    if (j->o->quiet) return;
+    printf("lede-indexer: added %llu, replaced %llu, deleted %llu, rejected %llu in %.2f s",
+           (unsigned long long)j->counts.added, (unsigned long long)j->counts.replaced,
+           (unsigned long long)j->counts.deleted, (unsigned long long)j->counts.rejected, secs);
+    if (j->counts.written && secs > 0)
+        printf(" (%.0f docs/s, %.2f MB/s)", (double)j->counts.written / secs,
+               (double)j->in.text_bytes / secs / 1e6);
+    if (j->counts.missing) printf("; %llu ids to delete were not found", (unsigned long long)j->counts.missing);
+    putchar('\n');
+}
+
+static int exit_status(job_t *j) {
+    char err[ERR_BYTES];
+    j->counts.rejected = rejects_count(j->rejects);
+    lede_status_t st = rejects_close(j->rejects, err, sizeof err);
+    j->rejects = NULL;
+    summary(j);
+    if (st != LEDE_OK) return fail(j, "%s", err);
+    return j->counts.rejected ? EXIT_REJECTS : EXIT_INDEXED;
+}
+
+/* ---- bulk: parallel shards, merged into a new generation ----------------- */
+
+typedef struct {
+    job_t *j; /* first: see oversize() */
+    pipeline_t *p;
+} bulk_ctx_t;
+
+static lede_status_t bulk_record(void *ctx, record_t *rec) {
+    bulk_ctx_t *b = ctx;
+    lede_status_t st = pipeline_push(b->p, rec);
+    progress_update(&b->j->progress, &b->j->in, pipeline_docs(b->p));
+    return st;
+}
+
+static void free_shards(char **shards, size_t n) {
+    for (size_t i = 0; i < n; i++) free(shards[i]);
+    free(shards);
+}
+
+static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char ***shards, size_t *n) {
+    /* Spelling data is built once from the merged vocabulary (see merge). */
+    pipeline_opts_t po = {.threads = j->o->threads, .build_dir = tmp, .language = j->o->language,
+                          .spelling = false, .shard_docs = j->o->shard_docs,
+                          .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects};
+    pipeline_t *p;
+    if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
+    bulk_ctx_t ctx = {j, p};
+    input_sink_t sink = {bulk_record, oversize, &ctx};
+    lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
+    char perr[ERR_BYTES] = "";
+    lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
+    if (scan != LEDE_OK && st == LEDE_OK) free_shards(*shards, *n);
+    if (scan == LEDE_OK && st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s", perr);
+    return scan != LEDE_OK ? scan : st;
+}
+
+/* An index with no documents, when every record was rejected. */
+static lede_status_t make_empty(job_t *j, const char *path) {
+    shim_writer_t *w;
+    char *msg = NULL;
+    shim_writer_opts_t wo = {.path = path, .flags = SHIM_WRITER_FRESH, .language = j->o->language};
+    lede_status_t st = shim_writer_open(&wo, &w, &msg);
+    if (st == LEDE_OK) st = shim_writer_close(w, false, &msg);
+    if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s: %s", path, msg ? msg : "out of memory");
+    free(msg);
+    return st;
+}
+
+static lede_status_t merge(job_t *j, char **shards, size_t n, const char *dst) {
+    char live[INDEX_PATH_MAX + 32], *msg = NULL;
+    const char **srcs = calloc(n + 1, sizeof *srcs);
+    size_t k = 0;
+    if (!srcs) return LEDE_E_NOMEM;
+    if (!j->o->rebuild && j->dir.live_gen) {
+        index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
+        srcs[k++] = live;
+    }
+    for (size_t i = 0; i < n; i++) srcs[k++] = shards[i];
+    char phase[128];
+    snprintf(phase, sizeof phase, "merging %zu databases", k);
+    progress_phase(&j->progress, phase);
+    lede_status_t st = k ? shim_compact(srcs, k, dst, &msg) : make_empty(j, dst);
+    uint64_t removed = 0;
+    if (st == LEDE_OK && k) st = shim_dedupe(dst, &removed, &msg);
+    if (st == LEDE_OK && k && j->o->spelling) {
+        progress_phase(&j->progress, "recording spelling data");
+        /* The words of what is new: the live generation's are in already.
+         * Without one, the merged vocabulary is the same and one pass. */
+        bool fresh = k == n;
+        st = fresh ? shim_build_spelling(dst, &dst, 1, NULL, &msg)
+                   : shim_build_spelling(dst, srcs + (k - n), n, NULL, &msg);
+    }
+    if (st != LEDE_OK && msg) snprintf(j->err, ERR_BYTES, "merging into %s: %s", dst, msg);
+    free(msg);
+    free(srcs);
+    j->counts.replaced = removed;
+    j->counts.added = j->counts.written - removed;
+    return st;
+}
+
+static int run_bulk(job_t *j) {
+    char tmp[INDEX_PATH_MAX + 32], gen_path[INDEX_PATH_MAX + 32];
+    unsigned gen = j->dir.live_gen + 1;
+    char **shards = NULL;
+    size_t n = 0;
+    index_dir_tmp_path(&j->dir, tmp, sizeof tmp);
+    index_dir_gen_path(&j->dir, gen, gen_path, sizeof gen_path);
+    if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
+    lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
+    if (st == LEDE_OK) st = merge(j, shards, n, gen_path);
+    free_shards(shards, n);
+    index_dir_rmtree(tmp);
+    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
+    if (st != LEDE_OK) {
+        index_dir_rmtree(gen_path);
+        return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    }
+    return exit_status(j);
+}
+
+/* ---- direct: upserts into the live generation, in one transaction --------- */
+
+typedef struct {
+    job_t *j; /* first: see oversize() */
+    shim_writer_t *w;
+    uint64_t stamp_base;
+} direct_ctx_t;
+
+static lede_status_t direct_record(void *ctx, record_t *rec) {
+    direct_ctx_t *d = ctx;
+    lede_article_t *arts;
+    size_t n;
+    char why[ARTICLE_WHY_BYTES];
+    lede_status_t st = convert_record(rec, &arts, &n, why);
+    if (st == LEDE_E_INVALID) {
+        bool raw = rec->kind == RECORD_JSON;
+        rejects_report(d->j->rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL, raw ? rec->len : 0);
+        st = LEDE_OK;
+        n = 0;
+    }
+    for (size_t i = 0; i < n && st == LEDE_OK; i++) {
+        shim_doc_t doc;
+        char *data;
+        st = convert_document(&arts[i], d->stamp_base + rec->seq, &doc, &data);
+        if (st == LEDE_OK) st = shim_writer_upsert(d->w, &doc);
+        if (st != LEDE_OK) snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
+        free(data);
+        d->j->counts.written += st == LEDE_OK;
+    }
+    if (st == LEDE_OK || st == LEDE_E_INVALID) convert_free(arts, n);
+    free(rec->bytes);
+    free(rec->base_id);
+    progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
+    return st;
+}
+
+static lede_status_t open_live(job_t *j, shim_writer_t **w) {
+    char path[INDEX_PATH_MAX + 32], *msg = NULL;
+    index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
+    shim_writer_opts_t wo = {.path = path, .language = j->o->language, .spelling = j->o->spelling};
+    lede_status_t st = shim_writer_open(&wo, w, &msg);
+    if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s: %s", path, msg ? msg : "out of memory");
+    free(msg);
+    return st;
+}
+
+static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
+    char *msg = NULL;
+    uint32_t after = shim_writer_doccount(w);
+    lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
+    if (st == LEDE_OK && closed != LEDE_OK)
+        snprintf(j->err, ERR_BYTES, "committing: %s", msg ? msg : "out of memory");
+    free(msg);
+    if (st != LEDE_OK || closed != LEDE_OK)
+        return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    j->counts.added = after > before ? after - before : 0;
+    j->counts.replaced = j->counts.written - j->counts.added;
+    return exit_status(j);
+}
+
+static int run_direct(job_t *j) {
+    shim_writer_t *w;
+    if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
+    uint32_t before = shim_writer_doccount(w);
+    direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
+    input_sink_t sink = {direct_record, oversize, &ctx};
+    lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
+    return finish_direct(j, w, st, before);
+}
+
+/* ---- delete ------------------------------------------------------------------ */
+
+static int run_delete(job_t *j) {
+    shim_writer_t *w;
+    if (j->dir.live_gen == 0) return fail(j, "no index at %s to delete from", j->dir.path);
+    if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
+    uint32_t before = shim_writer_doccount(w);
+    lede_status_t st = LEDE_OK;
+    for (size_t i = 0; i < j->o->n_args && st == LEDE_OK; i++) {
+        bool found = false;
+        st = shim_writer_delete(w, j->o->args[i], &found);
+        if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "deleting %s: %s", j->o->args[i], shim_writer_errmsg(w));
+        if (st == LEDE_OK && !found) {
+            j->counts.missing++;
+            if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
+        }
+    }
+    (void)before;
+    char *msg = NULL;
+    lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
+    if (st == LEDE_OK && closed != LEDE_OK) snprintf(j->err, ERR_BYTES, "committing: %s", msg ? msg : "");
+    free(msg);
+    if (st != LEDE_OK || closed != LEDE_OK) return fail(j, "%s; the index is unchanged", j->err);
+    j->counts.deleted = j->o->n_args - j->counts.missing;
+    return exit_status(j);
+}
+
+/* ---- entry ------------------------------------------------------------------- */
+
+static bool show_progress(const indexer_opts_t *o) {
+    if (o->quiet) return false;
+    return o->progress < 0 ? isatty(STDERR_FILENO) : o->progress > 0;
+}
+
+int indexer_run(const indexer_opts_t *o) {
+    job_t j = {.o = o};
+    int status;
+    /* A file-size limit should fail a write, which is reported, not kill us. */
+    signal(SIGXFSZ, SIG_IGN);
+    progress_init(&j.progress, show_progress(o));
+    if (!o->delete_ids &&
+        input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err, ERR_BYTES) != LEDE_OK)
+        return fail(&j, "%s", j.err);
+    if (rejects_open(o->rejects, o->quiet, &j.rejects, j.err, ERR_BYTES) != LEDE_OK)
+        return fail(&j, "%s", j.err);
+    if (index_dir_open(&j.dir, o->db, j.err, ERR_BYTES) != LEDE_OK) {
+        rejects_close(j.rejects, j.err, ERR_BYTES);
+        return fail(&j, "%s", j.err);
+    }
+    if (o->delete_ids) status = run_delete(&j);
+    else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
+    if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
+    index_dir_close(&j.dir);
+    input_free(&j.in);
+    return status;
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what lede needs to build and run, from Debian 12 packages.
+# Idempotent: packages already present are left alone.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config g++      # toolchain
+  libxapian-dev xapian-tools                # the search library (+ xapian-compact, delve)
+  libevent-dev libjansson-dev zlib1g-dev    # event loop, JSON, gzip input
+  netcat-openbsd procps                     # nc for the quick start; ps/kill for tests
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,5 @@
+# The page extractor (indexer/extract*.c, library lede_extract).
+# Fixture pages under tests/fixtures/text; always run.
+lede_unit_test(test_extract lede_extract)
+# The seed pages in ../shared/seeds; skipped (exit 77) without ../shared.
+lede_unit_test(test_seeds lede_extract)

@@ -1,0 +1,8 @@
+# lede-indexer, end to end: the real binary on fixtures.
+add_executable(test_indexer integration/test_indexer.c)
+target_link_libraries(test_indexer PRIVATE lede_check lede_shim lede_common ZLIB::ZLIB)
+set_target_properties(test_indexer PROPERTIES LINKER_LANGUAGE CXX)
+target_compile_definitions(test_indexer PRIVATE
+  LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+add_test(NAME test_indexer COMMAND test_indexer $<TARGET_FILE:lede-indexer>)
+set_tests_properties(test_indexer PROPERTIES LABELS integration)

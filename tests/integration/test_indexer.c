@@ -1,0 +1,430 @@
+/* Integration tests for lede-indexer: runs the real binary on fixtures and
+ * checks the index it leaves through the shim, as searchd would see it. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../unit/check.h"
+#include "lede/shim.h"
+
+static const char *indexer;   /* path of the lede-indexer binary */
+static char fixture[4096];
+
+static const char *fx(const char *name) {
+    snprintf(fixture, sizeof fixture, "%s/%s", LEDE_FIXTURES, name);
+    return fixture;
+}
+
+/* Runs lede-indexer with a NULL-terminated argument list. */
+static int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...) {
+    char *argv[32];
+    int n = 0;
+    va_list ap;
+    va_start(ap, stdin_path);
+    argv[n++] = (char *)indexer;
+    char *a;
+    while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return check_run(argv, stdin_path, out, err, fsize);
+}
+
+#define INDEX(out, err, ...) run_indexer(out, err, 0, NULL, __VA_ARGS__, (char *)NULL)
+
+static shim_db_t *open_db(const char *dir) {
+    shim_db_t *db = NULL;
+    char *msg = NULL;
+    if (shim_db_open(dir, &db, &msg) != LEDE_OK) fprintf(stderr, "open %s: %s\n", dir, msg);
+    free(msg);
+    return db;
+}
+
+static uint32_t doccount(const char *dir) {
+    shim_db_t *db = open_db(dir);
+    shim_stats_t st = {0};
+    if (db) shim_db_stats(db, &st);
+    shim_db_close(db);
+    return st.doccount;
+}
+
+/* The stored JSON of a document, or NULL. Caller frees. */
+static char *get_doc(const char *dir, const char *id) {
+    shim_db_t *db = open_db(dir);
+    char *data = NULL;
+    size_t len;
+    if (db && shim_db_get(db, id, &data, &len) != LEDE_OK) data = NULL;
+    shim_db_close(db);
+    return data;
+}
+
+/* Ids of the hits of a query, comma-separated, in rank order. */
+static void search_ids(const char *dir, const char *text, char *out, size_t size) {
+    shim_db_t *db = open_db(dir);
+    shim_results_t *r = NULL;
+    shim_query_t q = {.text = text, .limit = 20};
+    out[0] = '\0';
+    if (db && shim_search(db, &q, &r) == LEDE_OK) {
+        for (size_t i = 0; i < shim_results_size(r); i++) {
+            shim_hit_t h;
+            shim_results_hit(r, i, &h);
+            const char *id = strstr(h.data, "\"id\":\"");
+            if (!id) continue;
+            id += 6;
+            size_t len = strcspn(id, "\"");
+            snprintf(out + strlen(out), size - strlen(out), "%s%.*s", i ? "," : "", (int)len, id);
+        }
+    }
+    shim_results_free(r);
+    shim_db_close(db);
+}
+
+static char *db_path(const char *tmp) {
+    static char path[4200];
+    snprintf(path, sizeof path, "%s/idx", tmp);
+    return path;
+}
+
+static void test_index_jsonl(void) {
+    char *tmp = check_tmpdir("idx"), *out, *err, ids[256];
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    CHECK(out && strstr(out, "added 6, replaced 0, deleted 0, rejected 0"));
+    CHECK_STR(err, "");
+    CHECK_INT(doccount(db), 6);
+    char *doc = get_doc(db, "g3");
+    CHECK(doc && strstr(doc, "\"title\":\"Central bank holds interest rates\""));
+    CHECK(doc && strstr(doc, "\"date\":\"2022-11-30T13:00:00Z\"")); /* +01:00 to UTC */
+    CHECK(doc && strstr(doc, "\"extra\":{\"extra_field\":{\"desk\":\"markets\"}}"));
+    free(doc);
+    search_ids(db, "desalination", ids, sizeof ids);
+    CHECK_STR(ids, "g1");
+    search_ids(db, "levels", ids, sizeof ids);
+    CHECK_STR(ids, "g2,g6"); /* the title match first */
+    search_ids(db, "source:\"harbor wire\" electric", ids, sizeof ids);
+    CHECK_STR(ids, "g4");
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_rejects(void) {
+    char *tmp = check_tmpdir("rej"), *out, *err, keep[4200];
+    char *db = db_path(tmp);
+    snprintf(keep, sizeof keep, "%s/rejects.jsonl", tmp);
+    const char *bad = fx("jsonl/bad.jsonl");
+    char badpath[4096];
+    snprintf(badpath, sizeof badpath, "%s", bad);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rejects", keep, badpath), 1);
+    CHECK(out && strstr(out, "added 3, replaced 0, deleted 0, rejected 7"));
+    const char *want[] = {
+        ":2: malformed JSON",       ":3: missing field 'id'",
+        ":4: field 'id' is empty",  ":5: no 'title' and no 'body'",
+        ":6: field 'date': cannot parse 'last Tuesday'",
+        ":7: field 'body' must be a string", ":10: invalid UTF-8",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char line[4400];
+        snprintf(line, sizeof line, "%s%s", badpath, want[i]);
+        if (!err || !strstr(err, line)) fprintf(stderr, "  missing: %s\n  stderr: %s\n", line, err);
+        CHECK(err && strstr(err, line));
+    }
+    CHECK_INT(doccount(db), 3);
+    char *doc = get_doc(db, "b11");
+    CHECK(doc != NULL);
+    free(doc);
+    /* The rejects file holds exactly the rejected lines, byte for byte. */
+    size_t len = 0;
+    char *kept = check_read_file(keep, &len);
+    CHECK(kept && strstr(kept, "{\"id\":\"b2\",\"title\":\"broken JSON\n"));
+    CHECK(kept && strstr(kept, "Invalid UTF-8 \xff\xfe here"));
+    CHECK(kept && !strstr(kept, "\"b1\"") && !strstr(kept, "\"b9\""));
+    int lines = 0;
+    for (size_t i = 0; kept && i < len; i++) lines += kept[i] == '\n';
+    CHECK_INT(lines, 7);
+    free(kept), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_oversize_record(void) {
+    char *tmp = check_tmpdir("big"), *out, *err;
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--max-doc-bytes", "350", (char *)fx("jsonl/good.jsonl")), 1);
+    CHECK(err && strstr(err, "good.jsonl:1: record of 443 bytes is over the limit of 350 (--max-doc-bytes)"));
+    CHECK(err && strstr(err, "good.jsonl:3: record of 352 bytes is over the limit of 350"));
+    CHECK(out && strstr(out, "added 4, replaced 0, deleted 0, rejected 2"));
+    CHECK_INT(doccount(db), 4); /* the records around them are indexed */
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void check_upsert(const char *mode) {
+    char *tmp = check_tmpdir("ups"), *out, *err, ids[256];
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    char upd[4096];
+    snprintf(upd, sizeof upd, "%s", fx("jsonl/update.jsonl"));
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--update", (char *)mode, upd), 0);
+    CHECK(out && strstr(out, "added 1, replaced 1, deleted 0, rejected 0"));
+    CHECK_INT(doccount(db), 7);
+    char *doc = get_doc(db, "g1");
+    CHECK(doc && strstr(doc, "Desalination plant plan revised"));
+    free(doc);
+    search_ids(db, "voted", ids, sizeof ids); /* only in the replaced body */
+    CHECK_STR(ids, "");
+    search_ids(db, "ferry", ids, sizeof ids);
+    CHECK_STR(ids, "g7");
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_upsert_direct(void) {
+    check_upsert("direct");
+}
+
+static void test_upsert_bulk(void) {
+    check_upsert("bulk");
+}
+
+static void test_duplicate_ids_in_input(void) {
+    char *tmp = check_tmpdir("dup"), *out, *err;
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/dupes.jsonl")), 0);
+    CHECK(out && strstr(out, "added 2, replaced 1"));
+    CHECK_INT(doccount(db), 2);
+    char *doc = get_doc(db, "d1");
+    CHECK(doc && strstr(doc, "Second version")); /* the later line wins */
+    free(doc), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_delete(void) {
+    char *tmp = check_tmpdir("del"), *out, *err, ids[256];
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--delete", "g1", "nope"), 0);
+    CHECK(out && strstr(out, "deleted 1"));
+    CHECK(err && strstr(err, "no document with id 'nope'"));
+    CHECK_INT(doccount(db), 5);
+    search_ids(db, "desalination", ids, sizeof ids);
+    CHECK_STR(ids, "");
+    free(out), free(err);
+    /* Deleting from an index that does not exist is an error. */
+    char missing[4300];
+    snprintf(missing, sizeof missing, "%s/none", tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", missing, "--delete", "g1"), 2);
+    CHECK(err && strstr(err, "no index at"));
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_rebuild_swaps(void) {
+    char *tmp = check_tmpdir("reb"), *out, *err, stub[4300];
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    shim_db_t *reader = open_db(db); /* a reader open across the swap */
+    char upd[4096];
+    snprintf(upd, sizeof upd, "%s", fx("jsonl/update.jsonl"));
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", upd), 0);
+    CHECK_INT(doccount(db), 2);
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", db);
+    char *text = check_read_file(stub, NULL);
+    CHECK_STR(text, "auto gen-000002\n");
+    free(text);
+    shim_stats_t st = {0};
+    CHECK_INT(shim_db_stats(reader, &st), LEDE_OK);
+    CHECK_INT(st.doccount, 6); /* still the old generation */
+    bool changed = false;
+    CHECK_INT(shim_db_reopen(reader, &changed), LEDE_OK);
+    CHECK(changed);
+    CHECK_INT(shim_db_stats(reader, &st), LEDE_OK);
+    CHECK_INT(st.doccount, 2);
+    shim_db_close(reader);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_gzip_and_stdin(void) {
+    char *tmp = check_tmpdir("gz"), *out, *err, gzpath[4300];
+    char *db = db_path(tmp);
+    size_t len;
+    char *plain = check_read_file(fx("jsonl/good.jsonl"), &len);
+    snprintf(gzpath, sizeof gzpath, "%s/good.jsonl.gz", tmp);
+    gzFile gz = gzopen(gzpath, "wb");
+    CHECK(gz && gzwrite(gz, plain, (unsigned)len) == (int)len);
+    gzclose(gz);
+    CHECK_INT(INDEX(&out, &err, "--db", db, gzpath), 0);
+    CHECK_INT(doccount(db), 6);
+    free(out), free(err);
+    /* Standard input, gzip-compressed, in a second index. */
+    char db2[4300];
+    snprintf(db2, sizeof db2, "%s/idx2", tmp);
+    CHECK_INT(run_indexer(&out, &err, 0, gzpath, "--db", db2, "-", (char *)NULL), 0);
+    CHECK_INT(doccount(db2), 6);
+    free(plain), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_text_directory(void) {
+    char *tmp = check_tmpdir("txt"), *out, *err, dir[4300];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/pages", tmp);
+    mkdir(dir, 0755);
+    char *p1 = check_write_file(dir, "first-page.txt",
+                                "Harbor ferries return after storm\n\nFerries returned to the "
+                                "harbor on Sunday after a storm closed the port for three days.\n");
+    char *p2 = check_write_file(dir, "empty.txt", "\n  \n");
+    CHECK_INT(INDEX(&out, &err, "--db", db, dir), 1);
+    CHECK(err && strstr(err, "empty.txt: "));
+    char *doc = get_doc(db, "first-page");
+    CHECK(doc && strstr(doc, "\"title\":\"Harbor ferries return after storm\""));
+    free(doc), free(p1), free(p2), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_input_errors(void) {
+    char *tmp = check_tmpdir("ierr"), *out, *err, missing[4300];
+    char *db = db_path(tmp);
+    snprintf(missing, sizeof missing, "%s/nope.jsonl", tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, missing), 2);
+    CHECK(err && strstr(err, "nope.jsonl: No such file or directory"));
+    struct stat st;
+    CHECK(stat(db, &st) != 0); /* nothing was created */
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db), 2);
+    CHECK(err && strstr(err, "no INPUT given"));
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--threads", "zero", missing), 2);
+    CHECK(err && strstr(err, "--threads takes 1 to 256, not 'zero'"));
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--bogus"), 2);
+    CHECK(err && strstr(err, "unknown option '--bogus'"));
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_db_errors(void) {
+    char *tmp = check_tmpdir("dberr"), *out, *err, under_file[4300];
+    char *file = check_write_file(tmp, "plainfile", "x");
+    snprintf(under_file, sizeof under_file, "%s/idx", file);
+    CHECK_INT(INDEX(&out, &err, "--db", under_file, (char *)fx("jsonl/good.jsonl")), 2);
+    CHECK(err && strstr(err, "cannot create index directory"));
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", file, (char *)fx("jsonl/good.jsonl")), 2);
+    CHECK(err && strstr(err, "exists and is not a directory"));
+    free(out), free(err);
+    /* Another indexer holds the lock. */
+    char *db = db_path(tmp), lock[4300];
+    mkdir(db, 0755);
+    snprintf(lock, sizeof lock, "%s/lock", db);
+    int fd = open(lock, O_RDWR | O_CREAT, 0644);
+    CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 2);
+    CHECK(err && strstr(err, "is locked by another lede-indexer"));
+    close(fd);
+    free(out), free(err), free(file);
+    check_rmtree(tmp);
+}
+
+static void test_disk_full(void) {
+    char *tmp = check_tmpdir("full"), *out, *err;
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    /* A file-size limit makes every large write fail as a full disk would. */
+    char upd[4096];
+    snprintf(upd, sizeof upd, "%s", fx("jsonl/update.jsonl"));
+    int rc = run_indexer(&out, &err, 4096, NULL, "--db", db, "--update", "bulk", upd, (char *)NULL);
+    CHECK_INT(rc, 2);
+    CHECK(err && strstr(err, "is unchanged"));
+    CHECK_INT(doccount(db), 6);
+    char *doc = get_doc(db, "g1");
+    CHECK(doc && strstr(doc, "City council approves")); /* the old version */
+    free(doc), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+/* Writes n generated articles to path. */
+static void write_corpus(const char *path, int n) {
+    FILE *f = fopen(path, "w");
+    for (int i = 0; f && i < n; i++)
+        fprintf(f, "{\"id\":\"k%d\",\"title\":\"Generated article %d about tides\",\"body\":\""
+                   "Tides and harbors and ferries number %d, with words repeated to make the "
+                   "document a realistic size for indexing. %d %d %d\"}\n", i, i, i, i * 7, i * 13, i);
+    if (f) fclose(f);
+}
+
+static void test_kill_during_rebuild(void) {
+    char *tmp = check_tmpdir("kill"), *out, *err, big[4300], ids[256];
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    snprintf(big, sizeof big, "%s/big.jsonl", tmp);
+    write_corpus(big, 40000);
+    for (int delay_ms = 50; delay_ms <= 800; delay_ms *= 4) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1), dup2(null, 2);
+            execl(indexer, indexer, "--db", db, "--rebuild", big, (char *)NULL);
+            _exit(127);
+        }
+        struct timespec ts = {0, delay_ms * 1000000L};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        CHECK_INT(doccount(db), 6); /* the live index is as it was */
+        search_ids(db, "desalination", ids, sizeof ids);
+        CHECK_STR(ids, "g1");
+    }
+    /* The next run clears what the killed ones left. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--update", "direct", (char *)fx("jsonl/update.jsonl")), 0);
+    char probe[4300];
+    snprintf(probe, sizeof probe, "%s/gen-000002", db);
+    struct stat st;
+    CHECK(stat(probe, &st) != 0);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+static void test_help(void) {
+    char *out, *err;
+    CHECK_INT(INDEX(&out, &err, "--help"), 0);
+    const char *opts[] = {"--db", "--rebuild", "--delete", "--threads", "--language",
+                          "--no-spelling", "--max-doc-bytes", "--rejects", "--update",
+                          "--shard-docs", "--progress", "--no-progress", "--quiet", "--version"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) CHECK(out && strstr(out, opts[i]));
+    free(out), free(err);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_indexer PATH-TO-lede-indexer\n");
+        return 2;
+    }
+    indexer = argv[1];
+    RUN(test_index_jsonl);
+    RUN(test_rejects);
+    RUN(test_oversize_record);
+    RUN(test_upsert_direct);
+    RUN(test_upsert_bulk);
+    RUN(test_duplicate_ids_in_input);
+    RUN(test_delete);
+    RUN(test_rebuild_swaps);
+    RUN(test_gzip_and_stdin);
+    RUN(test_text_directory);
+    RUN(test_input_errors);
+    RUN(test_db_errors);
+    RUN(test_disk_full);
+    RUN(test_kill_during_rebuild);
+    RUN(test_help);
+    return check_summary();
+}

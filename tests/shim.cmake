@@ -1,0 +1,11 @@
+# Unit tests of the Xapian shim (include/lede/shim.h) and the status names.
+# Included by tests/CMakeLists.txt, so paths are relative to tests/.
+lede_unit_test(test_shim_write lede_shim lede_common)
+lede_unit_test(test_shim_search lede_shim lede_common)
+lede_unit_test(test_status lede_common)
+
+# The shared shim must export exactly the functions its header declares.
+add_test(NAME shim_symbols
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check_symbols.sh
+          $<TARGET_FILE:lede_shim_shared> ${PROJECT_SOURCE_DIR}/include/lede/shim.h)
+set_tests_properties(shim_symbols PROPERTIES LABELS unit)

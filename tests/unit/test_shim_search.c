@@ -1,0 +1,1139 @@
+/* Unit tests for the reading side of the shim: opening, query syntax,
+ * filters, dates, sorting, paging, facets, fallbacks, spelling, snippets,
+ * more-like-this, completion, stats, and following a writer (reopen,
+ * discarded revisions, stub switches). One small news index is built in a
+ * temporary directory and shared by the tests that only read it. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "lede/shim.h"
+
+#define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ */
+/* The corpus                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct article {
+    const char *id;
+    const char *title;
+    const char *body;
+    const char *author;
+    const char *source;
+    const char *category;
+    const char *tags[2];
+    const char *place;
+    const char *date_key;
+} article_t;
+
+/* Eight invented articles. By date: a6 a7 a3 a1 a2 a5 a4 a8. The words are
+ * chosen so that each test below has one exact answer; the comments on the
+ * tests say which words they rely on. Formatting is off because one article
+ * per block reads better than one field per line. */
+/* clang-format off */
+static const article_t CORPUS[] = {
+    {"a1", "Human rights groups condemn prison conditions",
+     "A report by human rights groups describes a violation of basic standards in three "
+     "prisons. Inspectors found overcrowding & poor sanitation.",
+     "Jane Doe", "Reuters", "Politics", {"rights", "prisons"}, "Geneva", "20220315093000"},
+    {"a2", "Central bank raises interest rates",
+     "The central bank raised its interest rate by half a point to fight inflation. "
+     "Economists expect another rise before summer.",
+     "Carlos Ruiz", "Bloomberg", "Economy", {"banks", "inflation"}, "Frankfurt",
+     "20220601120000"},
+    {"a3", "Volcano erupts near coastal village",
+     "Lava reached the coast overnight and residents of the village were evacuated by boat.",
+     "Jane Doe", "AP", "Science", {"volcanoes", NULL}, "Iceland", "20210910080000"},
+    {"a4", "Storm batters the coast",
+     "A winter storm brought high winds to the northern coast, and humid air followed. No "
+     "humans were hurt, the coast guard said.",
+     "Ali Khan", "Reuters", "Weather", {"storms", NULL}, "Norway", "20230105070000"},
+    {"a5", "Rice harvest breaks records",
+     "Farmers reported a record rice harvest this year. Humans have grown rice for thousands "
+     "of years, and the interest in new varieties is rising. The rate of growth surprised "
+     "analysts.",
+     "Mai Tran", "AP", "Economy", {"farming", "rice"}, "Vietnam", "20221120150000"},
+    {"a6", "Court hears case on the violation of human rights",
+     "Judges heard evidence from lawyers about the alleged violation of human rights at a "
+     "detention centre.",
+     "Ali Khan", "Reuters", "Politics", {"rights", "courts"}, "Strasbourg", "20200214100000"},
+    {"a7", "Ash cloud delays flights",
+     "An ash cloud from the erupting volcano delayed flights for a second day as lava kept "
+     "flowing toward the village.",
+     "Jane Doe", "Reuters", "Science", {"volcanoes", "aviation"}, "Iceland", "20210412063000"},
+    {"a8", "Storm season forecast published",
+     "Forecasters published their outlook on Monday. They expect an active season with many "
+     "named systems, and humans living near the eastern coast should prepare.",
+     "Carlos Ruiz", "Guardian", "Science", {"storms", "forecasts"}, "Florida",
+     "20230301110000"},
+};
+/* clang-format on */
+
+/* The corpus in date order, oldest first: the answer of DATE_ASC. */
+static const char ALL_BY_DATE[] = "a6,a7,a3,a1,a2,a5,a4,a8";
+
+static char *g_dir;     /* the temporary directory of this run */
+static char *g_path;    /* the shared corpus index */
+static shim_db_t *g_db; /* a reader on it */
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+/* ------------------------------------------------------------------ */
+
+static char *path_in(const char *dir, const char *name) {
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (!p) abort();
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static char *make_data(const char *id) {
+    size_t n = strlen(id) + 16;
+    char *d = malloc(n);
+    if (!d) abort();
+    snprintf(d, n, "{\"id\":\"%s\"}", id);
+    return d;
+}
+
+static lede_status_t put_article(shim_writer_t *w, const article_t *a) {
+    size_t n_tags = a->tags[1] ? 2 : a->tags[0] ? 1 : 0;
+    char *data = make_data(a->id);
+    shim_doc_t d = {.id = a->id,
+                    .title = a->title,
+                    .body = a->body,
+                    .authors = &a->author,
+                    .n_authors = a->author ? 1 : 0,
+                    .source = a->source,
+                    .category = a->category,
+                    .tags = a->tags,
+                    .n_tags = n_tags,
+                    .places = &a->place,
+                    .n_places = a->place ? 1 : 0,
+                    .date_key = a->date_key,
+                    .data = data,
+                    .data_len = strlen(data),
+                    .stamp = 1};
+    lede_status_t st = shim_writer_upsert(w, &d);
+    if (st != LEDE_OK) fprintf(stderr, "  upsert %s: %s\n", a->id, shim_writer_errmsg(w));
+    free(data);
+    return st;
+}
+
+/* A plain article with only an id, a title, a body and a date. */
+static lede_status_t put_plain(shim_writer_t *w, const char *id, const char *title,
+                               const char *body, const char *date_key) {
+    article_t a = {.id = id, .title = title, .body = body, .date_key = date_key};
+    return put_article(w, &a);
+}
+
+static shim_writer_t *open_writer(const char *path, bool spelling) {
+    shim_writer_opts_t o = {.path = path, .flags = SHIM_WRITER_CREATE, .spelling = spelling};
+    shim_writer_t *w = NULL;
+    char *err = NULL;
+    lede_status_t st = shim_writer_open(&o, &w, &err);
+    if (st != LEDE_OK) fprintf(stderr, "  shim_writer_open(%s): %s\n", path, err ? err : "");
+    CHECK_INT(st, LEDE_OK);
+    free(err);
+    return w;
+}
+
+static void close_writer(shim_writer_t *w) {
+    if (w) CHECK_INT(shim_writer_close(w, false, NULL), LEDE_OK);
+}
+
+static void commit(shim_writer_t *w) {
+    lede_status_t st = shim_writer_commit(w);
+    if (st != LEDE_OK) fprintf(stderr, "  commit: %s\n", shim_writer_errmsg(w));
+    CHECK_INT(st, LEDE_OK);
+}
+
+static shim_db_t *open_reader(const char *path) {
+    shim_db_t *db = NULL;
+    char *err = NULL;
+    lede_status_t st = shim_db_open(path, &db, &err);
+    if (st != LEDE_OK) fprintf(stderr, "  shim_db_open(%s): %s\n", path, err ? err : "");
+    CHECK_INT(st, LEDE_OK);
+    CHECK(err == NULL);
+    free(err);
+    return db;
+}
+
+/* The id in a hit's payload {"id":"..."}, or "?" when it has none. */
+static void hit_id(const shim_hit_t *h, char *buf, size_t size) {
+    const char *key = "{\"id\":\"";
+    size_t klen = strlen(key);
+    snprintf(buf, size, "?");
+    if (h->data_len < klen || memcmp(h->data, key, klen) != 0) return;
+    const char *start = h->data + klen;
+    const char *end = memchr(start, '"', h->data_len - klen);
+    if (end && (size_t)(end - start) < size) {
+        memcpy(buf, start, (size_t)(end - start));
+        buf[end - start] = '\0';
+    }
+}
+
+/* The hit ids of r, comma-separated, in result order. Static storage. */
+static const char *ids_of(const shim_results_t *r) {
+    static char out[1024];
+    out[0] = '\0';
+    for (size_t i = 0; i < shim_results_size(r); i++) {
+        shim_hit_t h;
+        char id[64];
+        shim_results_hit(r, i, &h);
+        hit_id(&h, id, sizeof id);
+        size_t used = strlen(out);
+        snprintf(out + used, sizeof out - used, "%s%s", i ? "," : "", id);
+    }
+    return out;
+}
+
+/* Runs q on db and checks the status; returns the results (or NULL). */
+static shim_results_t *run(shim_db_t *db, const shim_query_t *q, lede_status_t want) {
+    shim_results_t *r = (shim_results_t *)&r; /* must be reset */
+    lede_status_t st = shim_search(db, q, &r);
+    if (st != want)
+        fprintf(stderr, "  query '%s': %s (%s), want %s\n", q->text ? q->text : "",
+                lede_status_to_string(st), shim_db_errmsg(db), lede_status_to_string(want));
+    CHECK_INT(st, want);
+    if (st != LEDE_OK) {
+        CHECK(r == NULL);
+        return NULL;
+    }
+    return r;
+}
+
+/* Searches q and compares the hit ids with want; "ERROR" when it fails. */
+static void expect_ids(shim_db_t *db, const shim_query_t *q, const char *want) {
+    shim_results_t *r = NULL;
+    lede_status_t st = shim_search(db, q, &r);
+    if (st != LEDE_OK)
+        fprintf(stderr, "  query '%s': %s (%s)\n", q->text ? q->text : "",
+                lede_status_to_string(st), shim_db_errmsg(db));
+    const char *got = st == LEDE_OK ? ids_of(r) : "ERROR";
+    if (strcmp(got, want) != 0) fprintf(stderr, "  query '%s'\n", q->text ? q->text : "");
+    CHECK_STR(got, want);
+    shim_results_free(r);
+}
+
+/* The ids matching text on the corpus, oldest first. */
+static void expect_text(const char *text, const char *want) {
+    shim_query_t q = {.text = text, .sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &q, want);
+}
+
+/* The ids matching text, by relevance. */
+static void expect_ranked(const char *text, const char *want) {
+    shim_query_t q = {.text = text, .limit = 20};
+    expect_ids(g_db, &q, want);
+}
+
+static void expect_status(const shim_query_t *q, lede_status_t want) {
+    shim_results_t *r = run(g_db, q, want);
+    shim_results_free(r);
+    if (want != LEDE_OK) CHECK(shim_db_errmsg(g_db)[0] != '\0');
+}
+
+static void expect_bad_query(const char *text) {
+    shim_query_t q = {.text = text, .limit = 10};
+    expect_status(&q, LEDE_E_BAD_QUERY);
+}
+
+/* Checks that facet k of r is named name and holds exactly the values
+ * "v1=n1,v2=n2,...", in order. */
+static void expect_facet(const shim_results_t *r, size_t k, const char *name, const char *want) {
+    if (k >= shim_results_facet_count(r)) {
+        CHECK(k < shim_results_facet_count(r));
+        return;
+    }
+    CHECK_STR(shim_results_facet_name(r, k), name);
+    char got[1024] = "";
+    for (size_t j = 0; j < shim_results_facet_size(r, k); j++) {
+        const char *value = NULL;
+        uint32_t count = 0;
+        shim_results_facet_value(r, k, j, &value, &count);
+        size_t used = strlen(got);
+        snprintf(got + used, sizeof got - used, "%s%s=%u", j ? "," : "", value, count);
+    }
+    CHECK_STR(got, want);
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_open_errors(void) {
+    char *missing = path_in(g_dir, "no-such-index");
+    shim_db_t *db = (shim_db_t *)&db;
+    char *err = NULL;
+    CHECK_INT(shim_db_open(missing, &db, &err), LEDE_E_OPEN);
+    CHECK(db == NULL);
+    CHECK(err != NULL && strstr(err, "no-such-index") != NULL);
+    free(err);
+
+    /* An existing directory that holds no database. */
+    char *empty = path_in(g_dir, "empty-dir");
+    CHECK(mkdir(empty, 0755) == 0);
+    err = NULL;
+    CHECK_INT(shim_db_open(empty, &db, &err), LEDE_E_OPEN);
+    CHECK(db == NULL);
+    CHECK(err != NULL && err[0] != '\0');
+    free(err);
+
+    CHECK_INT(shim_db_open(NULL, &db, NULL), LEDE_E_INVALID);
+    CHECK(db == NULL);
+    err = NULL;
+    CHECK_INT(shim_db_open("", &db, &err), LEDE_E_INVALID);
+    CHECK(err != NULL && err[0] != '\0');
+    free(err);
+    free(empty);
+    free(missing);
+}
+
+static void test_stats(void) {
+    shim_stats_t s;
+    memset(&s, 0xff, sizeof s);
+    CHECK_INT(shim_db_stats(g_db, &s), LEDE_OK);
+    CHECK_INT(s.doccount, 8);
+    CHECK_INT(s.lastdocid, 8);
+    CHECK(s.avg_length > 0);
+    CHECK(s.revision > 0);
+    CHECK_STR(s.date_min, "20200214100000");
+    CHECK_STR(s.date_max, "20230301110000");
+    CHECK_STR(s.language, "english");
+    CHECK(s.has_positions);
+    CHECK(strlen(shim_xapian_version()) > 0);
+}
+
+static void test_get(void) {
+    char *data = NULL;
+    size_t len = 0;
+    CHECK_INT(shim_db_get(g_db, "a5", &data, &len), LEDE_OK);
+    CHECK_STR(data, "{\"id\":\"a5\"}");
+    CHECK_INT(len, strlen("{\"id\":\"a5\"}"));
+    free(data);
+    data = (char *)&data;
+    CHECK_INT(shim_db_get(g_db, "a9", &data, &len), LEDE_E_NOT_FOUND);
+    CHECK(data == NULL);
+    CHECK(strstr(shim_db_errmsg(g_db), "a9") != NULL);
+    /* Ids are exact: no case folding, no prefix matching. */
+    CHECK_INT(shim_db_get(g_db, "A5", &data, &len), LEDE_E_NOT_FOUND);
+    CHECK_INT(shim_db_get(g_db, "a", &data, &len), LEDE_E_NOT_FOUND);
+}
+
+/* ------------------------------------------------------------------ */
+/* Query syntax                                                         */
+/* ------------------------------------------------------------------ */
+
+static void test_boolean_operators(void) {
+    /* storm: a4 a8. coast: a3 a4 a8 ("coastal" in a3's title is another word). */
+    expect_text("coast", "a3,a4,a8");
+    expect_text("storm coast", "a4,a8"); /* AND by default */
+    expect_text("storm AND coast", "a4,a8");
+    expect_text("volcano OR storm", "a7,a3,a4,a8");
+    expect_text("coast NOT storm", "a3");
+    expect_text("coast -storm", "a3");
+    expect_text("volcano bank", "");
+    /* Match-any turns the default into OR. */
+    shim_query_t q = {
+        .text = "volcano bank", .match = SHIM_MATCH_ANY, .sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &q, "a7,a3,a2");
+    /* Lower-case operators are words, not operators ("and" is a stop word). */
+    expect_text("storm and coast", "a4,a8");
+}
+
+static void test_phrase_and_near(void) {
+    /* a2 has "interest rate"; a5 has both words, far apart. */
+    expect_text("interest rate", "a2,a5");
+    expect_text("\"interest rate\"", "a2");
+    /* a4: "winter storm ... northern coast" within ten words; a8 has storm in
+     * its title and coast at the end of its body. */
+    expect_text("storm NEAR coast", "a4");
+    expect_text("\"human rights\"", "a6,a1");
+    expect_text("\"rights human\"", "");
+}
+
+static void test_field_prefixes(void) {
+    expect_text("title:storm", "a4,a8");
+    expect_text("title:coast", "a4"); /* a8 has coast only in its body */
+    expect_text("title:violation", "a6");
+    expect_text("author:doe", "a7,a3,a1");
+    expect_text("author:khan rights", "a6");
+    expect_text("title:(storm OR volcano)", "a3,a4,a8");
+}
+
+static void test_boolean_prefixes(void) {
+    expect_text("source:reuters", "a6,a7,a1,a4");
+    expect_text("source:REUTERS", "a6,a7,a1,a4");
+    expect_text("source:Reuters rights", "a6,a1");
+    expect_text("source:ap source:bloomberg", "a3,a2,a5"); /* one field: ORed */
+    expect_text("source:ap category:economy", "a5");       /* two fields: ANDed */
+    expect_text("category:ECONOMY", "a2,a5");
+    expect_text("tag:Volcanoes", "a7,a3");
+    expect_text("tag:rights", "a6,a1");
+    expect_text("place:ICELAND", "a7,a3");
+    expect_text("place:geneva", "a1");
+    expect_text("source:nobody", "");
+    /* Filter words do not match free text: "rice" is a tag of a5 only. */
+    expect_text("tag:rice", "a5");
+}
+
+static void test_date_ranges(void) {
+    expect_text("date:2022-01-01..2022-12-31", "a1,a2,a5");
+    expect_text("date:2022..", "a1,a2,a5,a4,a8");
+    expect_text("date:..2021", "a6,a7,a3");
+    expect_text("date:2022..2022", "a1,a2,a5");
+    expect_text("date:2022-06..2022-06", "a2");
+    expect_text("date:20221120..20221120", "a5");
+    expect_text("volcano date:2021-06..2021-12", "a3");
+    expect_text("rights date:2021..", "a1");
+    expect_bad_query("date:yesterday..today");
+    expect_bad_query("date:2022-13..2023");
+    expect_bad_query("date:2022-01-32..");
+}
+
+static void test_wildcard(void) {
+    /* human: a1 a6; humans: a4 a5 a8; humid: a4. */
+    expect_text("hum*", "a6,a1,a5,a4,a8");
+    expect_text("humi*", "a4");
+    expect_text("hum* rights", "a6,a1");
+    expect_text("zebra*", "");
+    /* Capping the expansion at the most frequent term keeps "humans". */
+    shim_query_t q = {.text = "hum*", .sort = SHIM_SORT_DATE_ASC, .limit = 20, .max_expansion = 1};
+    expect_ids(g_db, &q, "a5,a4,a8");
+}
+
+static void test_stemming(void) {
+    /* Only "violation" is in the index; the query's plural is stemmed. */
+    expect_text("violations", "a6,a1");
+    expect_text("violation", "a6,a1");
+    expect_text("erupted", "a7,a3"); /* erupting, erupts */
+    expect_text("flight", "a7");     /* flights */
+}
+
+/* a3 has "volcano" in its title, a7 only in its body. */
+static void test_title_outranks_body(void) {
+    expect_ranked("volcano", "a3,a7");
+    shim_query_t q = {.text = "volcano", .limit = 20};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (!r) return;
+    CHECK_INT(shim_results_size(r), 2);
+    if (shim_results_size(r) == 2) {
+        shim_hit_t first, second;
+        shim_results_hit(r, 0, &first);
+        shim_results_hit(r, 1, &second);
+        CHECK(first.score > second.score);
+        CHECK_INT(first.rank, 1);
+        CHECK_INT(second.rank, 2);
+        CHECK_INT(first.percent, 100);
+        CHECK(second.percent > 0 && second.percent < 100);
+        CHECK_INT(first.docid, 3);
+        CHECK_INT(second.docid, 7);
+    }
+    shim_results_free(r);
+}
+
+static void test_syntax_errors_and_fallback(void) {
+    expect_bad_query("foo AND");
+    expect_bad_query("bank AND");
+    expect_bad_query("title:(volcano OR");
+    /* With fallback the words are searched plainly: "and" is a stop word,
+     * "bank" finds a2. */
+    shim_query_t q = {.text = "bank AND", .fallback = true, .limit = 10};
+    expect_ids(g_db, &q, "a2");
+    q.text = "foo AND";
+    expect_ids(g_db, &q, "");
+    q.text = "title:(volcano OR";
+    q.match = SHIM_MATCH_ANY;
+    q.sort = SHIM_SORT_DATE_ASC;
+    expect_ids(g_db, &q, "a7,a3");
+    /* A correct query is unaffected by fallback. */
+    q.text = "volcano OR storm";
+    q.match = SHIM_MATCH_ALL;
+    expect_ids(g_db, &q, "a7,a3,a4,a8");
+}
+
+static void test_empty_and_stopword_queries(void) {
+    shim_query_t q = {.sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &q, ALL_BY_DATE); /* NULL text matches everything */
+    q.text = "";
+    expect_ids(g_db, &q, ALL_BY_DATE);
+    /* Stop words alone are searched as words: every article but a1 has "the". */
+    expect_text("the", "a6,a7,a3,a2,a5,a4,a8");
+}
+
+/* ------------------------------------------------------------------ */
+/* Filters, dates, sorting, paging                                      */
+/* ------------------------------------------------------------------ */
+
+static void test_filters(void) {
+    const char *sources[] = {"reuters", "AP"};
+    const char *economy[] = {"Economy"};
+    shim_filter_t f[2] = {{"source", sources, 2}, {"category", economy, 1}};
+    shim_query_t q = {.filters = f, .n_filters = 1, .sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &q, "a6,a7,a3,a1,a5,a4"); /* values ORed */
+    q.n_filters = 2;
+    expect_ids(g_db, &q, "a5"); /* fields ANDed */
+    q.text = "rice";
+    expect_ids(g_db, &q, "a5");
+    q.text = "bank";
+    expect_ids(g_db, &q, "");
+
+    const char *tags[] = {"STORMS", "volcanoes"};
+    const char *iceland[] = {"iceland"};
+    const char *aviation[] = {"aviation"};
+    const char *doe[] = {"jane doe"};
+    shim_filter_t g[2] = {{"tag", tags, 2}, {"place", iceland, 1}};
+    shim_query_t q2 = {.filters = g, .n_filters = 1, .sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &q2, "a7,a3,a4,a8");
+    q2.n_filters = 2;
+    expect_ids(g_db, &q2, "a7,a3");
+    g[0] = (shim_filter_t){"tag", aviation, 1};
+    expect_ids(g_db, &q2, "a7");
+    g[0] = (shim_filter_t){"author", doe, 1};
+    q2.n_filters = 1;
+    expect_ids(g_db, &q2, "a7,a3,a1");
+
+    /* Unknown fields, and fields that cannot be filtered on. */
+    const char *red[] = {"red"};
+    shim_filter_t bad = {"colour", red, 1};
+    shim_query_t q3 = {.filters = &bad, .n_filters = 1, .limit = 10};
+    expect_status(&q3, LEDE_E_INVALID);
+    CHECK(strstr(shim_db_errmsg(g_db), "colour") != NULL);
+    bad.field = "year";
+    expect_status(&q3, LEDE_E_INVALID);
+    bad.field = NULL;
+    expect_status(&q3, LEDE_E_INVALID);
+}
+
+static void test_date_filters(void) {
+    shim_query_t q = {
+        .date_from = "20220101", .date_to = "20221231", .sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &q, "a1,a2,a5");
+    q.date_to = NULL;
+    q.date_from = "2023-01-01";
+    expect_ids(g_db, &q, "a4,a8");
+    q.date_from = NULL;
+    q.date_to = "2021";
+    expect_ids(g_db, &q, "a6,a7,a3");
+    q.date_from = "2022-06-01"; /* both ends inclusive */
+    q.date_to = "2022-06-01";
+    expect_ids(g_db, &q, "a2");
+    q.date_from = "";
+    q.date_to = "";
+    expect_ids(g_db, &q, ALL_BY_DATE);
+    q.text = "rights";
+    q.date_from = "2021";
+    expect_ids(g_db, &q, "a1");
+    /* Combined with a field filter. */
+    const char *reuters[] = {"Reuters"};
+    shim_filter_t f = {"source", reuters, 1};
+    shim_query_t q2 = {.filters = &f,
+                       .n_filters = 1,
+                       .date_from = "2021",
+                       .date_to = "2022",
+                       .sort = SHIM_SORT_DATE_ASC,
+                       .limit = 20};
+    expect_ids(g_db, &q2, "a7,a1");
+
+    shim_query_t bad = {.date_from = "soon", .limit = 10};
+    expect_status(&bad, LEDE_E_INVALID);
+    bad.date_from = NULL;
+    bad.date_to = "2022-02-30x";
+    expect_status(&bad, LEDE_E_INVALID);
+}
+
+static void test_sort(void) {
+    shim_query_t q = {.sort = SHIM_SORT_DATE_DESC, .limit = 20};
+    expect_ids(g_db, &q, "a8,a4,a5,a2,a1,a3,a7,a6");
+    q.sort = SHIM_SORT_DATE_ASC;
+    expect_ids(g_db, &q, ALL_BY_DATE);
+    /* Relevance over everything is docid order. */
+    q.sort = SHIM_SORT_RELEVANCE;
+    expect_ids(g_db, &q, "a1,a2,a3,a4,a5,a6,a7,a8");
+    /* Sorting applies to text matches too. */
+    shim_query_t q2 = {.text = "humans", .sort = SHIM_SORT_DATE_DESC, .limit = 20};
+    expect_ids(g_db, &q2, "a8,a4,a5,a1,a6"); /* stemmed: human too */
+}
+
+static void test_paging(void) {
+    shim_query_t q = {.sort = SHIM_SORT_DATE_DESC, .offset = 2, .limit = 3};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (r) {
+        CHECK_STR(ids_of(r), "a5,a2,a1");
+        CHECK_INT(shim_results_total(r), 8);
+        CHECK_INT(shim_results_total_lower(r), 8);
+        CHECK_INT(shim_results_total_upper(r), 8);
+        for (size_t i = 0; i < shim_results_size(r); i++) {
+            shim_hit_t h;
+            shim_results_hit(r, i, &h);
+            CHECK_INT(h.rank, 3 + i);
+        }
+        shim_results_free(r);
+    }
+    q.offset = 7;
+    expect_ids(g_db, &q, "a6");
+    q.offset = 8;
+    expect_ids(g_db, &q, "");
+    q.offset = 1000;
+    expect_ids(g_db, &q, "");
+    /* A page of text matches, with the exact total. */
+    shim_query_t q2 = {
+        .text = "hum*", .sort = SHIM_SORT_DATE_ASC, .offset = 1, .limit = 2, .check_at_least = 100};
+    r = run(g_db, &q2, LEDE_OK);
+    if (r) {
+        CHECK_STR(ids_of(r), "a1,a5");
+        CHECK_INT(shim_results_total(r), 5);
+        CHECK_INT(shim_results_total_lower(r), 5);
+        CHECK_INT(shim_results_total_upper(r), 5);
+        shim_results_free(r);
+    }
+    /* A zero limit returns no hits but still counts. */
+    q2.offset = 0;
+    q2.limit = 0;
+    r = run(g_db, &q2, LEDE_OK);
+    if (r) {
+        CHECK_INT(shim_results_size(r), 0);
+        CHECK_INT(shim_results_total(r), 5);
+        shim_results_free(r);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Facets                                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_facets(void) {
+    const char *names[] = {"source", "category", "tag", "year"};
+    shim_query_t q = {.limit = 1, .facets = names, .n_facets = 4};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (r) {
+        /* A one-hit page still counts every match. */
+        CHECK_INT(shim_results_size(r), 1);
+        CHECK_INT(shim_results_facet_count(r), 4);
+        expect_facet(r, 0, "source", "Reuters=4,AP=2,Bloomberg=1,Guardian=1");
+        expect_facet(r, 1, "category", "Science=3,Economy=2,Politics=2,Weather=1");
+        /* Eleven tags; the default limit keeps ten (ties by name). */
+        expect_facet(r, 2, "tag",
+                     "rights=2,storms=2,volcanoes=2,aviation=1,banks=1,courts=1,farming=1,"
+                     "forecasts=1,inflation=1,prisons=1");
+        expect_facet(r, 3, "year", "2022=3,2021=2,2023=2,2020=1");
+        shim_results_free(r);
+    }
+
+    /* Facets of a text match, a limit per facet, and the other fields. */
+    const char *more[] = {"category", "place", "author", "source"};
+    shim_query_t q2 = {
+        .text = "coast", .limit = 10, .facets = more, .n_facets = 4, .facet_limit = 2};
+    r = run(g_db, &q2, LEDE_OK);
+    if (r) {
+        CHECK_INT(shim_results_facet_count(r), 4);
+        expect_facet(r, 0, "category", "Science=2,Weather=1");
+        expect_facet(r, 1, "place", "Florida=1,Iceland=1");
+        expect_facet(r, 2, "author", "Ali Khan=1,Carlos Ruiz=1");
+        expect_facet(r, 3, "source", "AP=1,Guardian=1");
+        shim_results_free(r);
+    }
+
+    /* With a filter the facets follow the filtered matches. */
+    const char *politics[] = {"politics"};
+    shim_filter_t f = {"category", politics, 1};
+    const char *year[] = {"year"};
+    shim_query_t q3 = {.filters = &f, .n_filters = 1, .limit = 10, .facets = year, .n_facets = 1};
+    r = run(g_db, &q3, LEDE_OK);
+    if (r) {
+        expect_facet(r, 0, "year", "2020=1,2022=1");
+        shim_results_free(r);
+    }
+    /* No facets asked, none given. */
+    shim_query_t q4 = {.limit = 10};
+    r = run(g_db, &q4, LEDE_OK);
+    if (r) {
+        CHECK_INT(shim_results_facet_count(r), 0);
+        shim_results_free(r);
+    }
+
+    const char *bad[] = {"source", "colour"};
+    shim_query_t q5 = {.limit = 10, .facets = bad, .n_facets = 2};
+    expect_status(&q5, LEDE_E_INVALID);
+    CHECK(strstr(shim_db_errmsg(g_db), "colour") != NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Spelling, snippets, similar documents, completion                    */
+/* ------------------------------------------------------------------ */
+
+static void expect_suggestion(const char *text, const char *want) {
+    shim_query_t q = {.text = text, .limit = 10, .suggest = true};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (!r) return;
+    const char *got = shim_results_suggestion(r);
+    if (want) {
+        CHECK_STR(got, want);
+    } else {
+        if (got) fprintf(stderr, "  unexpected suggestion for '%s': %s\n", text, got);
+        CHECK(got == NULL);
+    }
+    shim_results_free(r);
+}
+
+static void test_spelling(void) {
+    expect_suggestion("inflaton", "inflation");
+    expect_suggestion("storm inflaton", "storm inflation");
+    expect_suggestion("volcanoe", "volcano");
+    expect_suggestion("inflation", NULL); /* spelt right */
+    /* No suggestion unless asked for. */
+    shim_query_t q = {.text = "inflaton", .limit = 10};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (r) {
+        CHECK_INT(shim_results_size(r), 0);
+        CHECK(shim_results_suggestion(r) == NULL);
+        shim_results_free(r);
+    }
+}
+
+/* The snippet of text for the results of query. */
+static void expect_snippet(const char *query, const char *text, size_t max_bytes,
+                           const char *want) {
+    shim_query_t q = {.text = query, .limit = 10};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (!r) return;
+    char *out = NULL;
+    CHECK_INT(shim_results_snippet(r, text, max_bytes, "[", "]", &out), LEDE_OK);
+    CHECK_STR(out, want);
+    free(out);
+    shim_results_free(r);
+}
+
+static void test_snippets(void) {
+    /* The stemmed form is highlighted, and & comes back as stored. */
+    expect_snippet("violations", CORPUS[0].body, 500,
+                   "A report by human rights groups describes a [violation] of basic "
+                   "standards in three prisons. Inspectors found overcrowding & poor "
+                   "sanitation.");
+    /* A phrase is highlighted as a whole. */
+    expect_snippet("\"interest rate\"", CORPUS[1].body, 500,
+                   "The central bank raised its [interest rate] by half a point to fight "
+                   "inflation. Economists expect another rise before summer.");
+    /* Markup-like text is not escaped, nor entities unescaped. */
+    expect_snippet("volcano", "Ash <b>&</b> a volcano > AT&amp;T & co <i>", 500,
+                   "Ash <b>&</b> a [volcano] > AT&amp;T & co <i>");
+    /* Every matched word, with a wildcard too. */
+    expect_snippet("storm OR coast", "Storm hits the coast.", 500, "[Storm] hits the [coast].");
+    expect_snippet("hum*", "Humid air, humans unhurt.", 500, "[Humid] air, [humans] unhurt.");
+
+    /* A short budget cuts the text around the match. */
+    shim_query_t q = {.text = "sanitation", .limit = 10};
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (r) {
+        char *out = NULL;
+        CHECK_INT(shim_results_snippet(r, CORPUS[0].body, 40, "<<", ">>", &out), LEDE_OK);
+        CHECK(out && strstr(out, "<<sanitation>>") != NULL);
+        CHECK(out && strstr(out, "report") == NULL);
+        free(out);
+        /* No text, no snippet. */
+        CHECK_INT(shim_results_snippet(r, "", 100, "[", "]", &out), LEDE_OK);
+        CHECK_STR(out, "");
+        free(out);
+        shim_results_free(r);
+    }
+}
+
+static void test_similar(void) {
+    /* a3 and a7 share volcano, lava and village. */
+    shim_results_t *r = NULL;
+    CHECK_INT(shim_similar(g_db, "a3", 0, 10, &r), LEDE_OK);
+    if (r) {
+        CHECK(shim_results_size(r) >= 1);
+        const char *ids = ids_of(r);
+        CHECK(strncmp(ids, "a7,", 3) == 0 || strcmp(ids, "a7") == 0);
+        CHECK(strstr(ids, "a3") == NULL);
+        shim_results_free(r);
+    }
+    CHECK_INT(shim_similar(g_db, "a3", 0, 1, &r), LEDE_OK);
+    if (r) {
+        CHECK_STR(ids_of(r), "a7");
+        shim_results_free(r);
+    }
+    /* a1 and a6 share human rights and violation. */
+    CHECK_INT(shim_similar(g_db, "a6", 0, 1, &r), LEDE_OK);
+    if (r) {
+        CHECK_STR(ids_of(r), "a1");
+        shim_results_free(r);
+    }
+    /* Paging skips the best match. */
+    CHECK_INT(shim_similar(g_db, "a3", 1, 10, &r), LEDE_OK);
+    if (r) {
+        const char *ids = ids_of(r);
+        CHECK(strstr(ids, "a7") == NULL && strstr(ids, "a3") == NULL);
+        shim_results_free(r);
+    }
+    r = (shim_results_t *)&r;
+    CHECK_INT(shim_similar(g_db, "a99", 0, 10, &r), LEDE_E_NOT_FOUND);
+    CHECK(r == NULL);
+    CHECK(strstr(shim_db_errmsg(g_db), "a99") != NULL);
+}
+
+static void expect_completions(const char *prefix, size_t limit, const char *want) {
+    char **v = NULL;
+    size_t n = 99;
+    CHECK_INT(shim_complete(g_db, prefix, limit, &v, &n), LEDE_OK);
+    char got[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(got);
+        snprintf(got + used, sizeof got - used, "%s%s", i ? "|" : "", v[i]);
+    }
+    if (n == 0) CHECK(v == NULL);
+    CHECK_STR(got, want);
+    shim_strings_free(v, n);
+}
+
+static void test_complete(void) {
+    /* humans is in three articles, human in two, humid in one. */
+    expect_completions("hum", 10, "humans|human|humid");
+    expect_completions("hum", 2, "humans|human");
+    expect_completions("HUM", 10, "humans|human|humid");
+    /* The words before the last are kept. */
+    expect_completions("human ri", 10, "human rights|human rice|human rise|human rising");
+    expect_completions("human ri", 1, "human rights");
+    expect_completions("zzz", 10, "");
+    expect_completions("", 10, "");
+    expect_completions("storm ", 10, "");
+    expect_completions("hum", 0, "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Following a writer                                                   */
+/* ------------------------------------------------------------------ */
+
+/* A reader keeps its snapshot until shim_db_reopen() moves it to the
+ * writer's newest commit. */
+static void test_reopen_sees_commits(void) {
+    char *path = path_in(g_dir, "live");
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) goto out;
+    CHECK_INT(put_plain(w, "r1", "Ferry timetable", "Ferries leave hourly.", "20240101000000"),
+              LEDE_OK);
+    commit(w);
+    shim_db_t *db = open_reader(path);
+    if (!db) {
+        close_writer(w);
+        goto out;
+    }
+    shim_query_t q = {.text = "ferries", .sort = SHIM_SORT_DATE_ASC, .limit = 10};
+    expect_ids(db, &q, "r1");
+
+    CHECK_INT(put_plain(w, "r2", "Ferry strike", "No ferries today.", "20240102000000"), LEDE_OK);
+    expect_ids(db, &q, "r1"); /* not committed */
+    commit(w);
+    expect_ids(db, &q, "r1"); /* committed, but db reads its snapshot */
+    bool changed = false;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(changed);
+    expect_ids(db, &q, "r1,r2");
+    char *data = NULL;
+    CHECK_INT(shim_db_get(db, "r2", &data, NULL), LEDE_OK);
+    CHECK_STR(data, "{\"id\":\"r2\"}");
+    free(data);
+    changed = true;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(!changed);
+    CHECK_INT(shim_db_reopen(db, NULL), LEDE_OK);
+    shim_stats_t s;
+    CHECK_INT(shim_db_stats(db, &s), LEDE_OK);
+    CHECK_INT(s.doccount, 2);
+    shim_db_close(db);
+    close_writer(w);
+out:
+    free(path);
+}
+
+/* Documents in the index for test_retry_after_discarded_revision: enough,
+ * with large enough payloads, that its tables have several levels. The
+ * root blocks a reader holds in memory never go stale, so only then does
+ * a reader go back to disk for blocks a writer may have recycled. */
+enum { RETRY_DOCS = 600, RETRY_PAD_BYTES = 1500 };
+
+/* Rewrites every document of the retry index as generation gen. */
+static void rewrite_generation(shim_writer_t *w, int gen) {
+    static char data[RETRY_PAD_BYTES + 64], pad[RETRY_PAD_BYTES + 1];
+    memset(pad, 'p', RETRY_PAD_BYTES);
+    /* One of four harbours per document: the words more-like-this can use,
+     * as words in every document tell nothing apart. */
+    static const char *const HARBOURS[] = {"Dover", "Calais", "Ostend", "Zeebrugge"};
+    for (int k = 0; k < RETRY_DOCS; k++) {
+        char id[16], body[96];
+        snprintf(id, sizeof id, "d%03d", k);
+        snprintf(data, sizeof data, "{\"id\":\"%s\",\"gen\":%d,\"pad\":\"%s\"}", id, gen, pad);
+        snprintf(body, sizeof body, "Ferries sail route %d from %s harbour in generation %d.", k,
+                 HARBOURS[k % 4], gen);
+        shim_doc_t d = {.id = id,
+                        .title = "Ferry timetable",
+                        .body = body,
+                        .data = data,
+                        .data_len = strlen(data),
+                        .stamp = 1};
+        if (shim_writer_upsert(w, &d) != LEDE_OK) {
+            CHECK_STR(shim_writer_errmsg(w), "");
+            return;
+        }
+    }
+    commit(w);
+}
+
+/* True when every hit of r is of generation gen. */
+static bool all_of_generation(const shim_results_t *r, int gen) {
+    char want[32];
+    snprintf(want, sizeof want, "\"gen\":%d,", gen);
+    for (size_t i = 0; i < shim_results_size(r); i++) {
+        shim_hit_t h;
+        shim_results_hit(r, i, &h);
+        if (!strstr(h.data, want)) return false;
+    }
+    return true;
+}
+
+/* After two more commits the revision a reader was reading is discarded
+ * (Xapian reuses its blocks). shim_search and shim_similar then reopen
+ * and retry by themselves, and so see the newest commit; the calls
+ * without a retry report LEDE_E_MODIFIED until the caller reopens. */
+static void test_retry_after_discarded_revision(void) {
+    char *path = path_in(g_dir, "busy");
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) goto out;
+    rewrite_generation(w, 0);
+    shim_db_t *db = open_reader(path);
+    if (!db) {
+        close_writer(w);
+        goto out;
+    }
+    shim_query_t all = {.limit = RETRY_DOCS + 10};
+    shim_results_t *r = run(db, &all, LEDE_OK);
+    if (r) {
+        CHECK_INT(shim_results_size(r), RETRY_DOCS);
+        CHECK(all_of_generation(r, 0));
+        shim_results_free(r);
+    }
+
+    rewrite_generation(w, 1);
+    rewrite_generation(w, 2);
+    r = run(db, &all, LEDE_OK); /* no reopen by the caller */
+    if (r) {
+        CHECK_INT(shim_results_size(r), RETRY_DOCS);
+        CHECK(all_of_generation(r, 2)); /* retried on the newest revision */
+        shim_results_free(r);
+    }
+
+    rewrite_generation(w, 3);
+    rewrite_generation(w, 4);
+    char *data = NULL;
+    CHECK_INT(shim_db_get(db, "d300", &data, NULL), LEDE_E_MODIFIED);
+    CHECK(data == NULL);
+    CHECK(shim_db_errmsg(db)[0] != '\0');
+    bool changed = false;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(changed);
+    CHECK_INT(shim_db_get(db, "d300", &data, NULL), LEDE_OK);
+    CHECK(data && strstr(data, "\"gen\":4,") != NULL);
+    free(data);
+
+    rewrite_generation(w, 5);
+    rewrite_generation(w, 6);
+    r = NULL;
+    CHECK_INT(shim_similar(db, "d001", 0, RETRY_DOCS, &r), LEDE_OK);
+    if (r) {
+        /* The other documents from Calais. */
+        CHECK_INT(shim_results_size(r), RETRY_DOCS / 4 - 1);
+        CHECK(all_of_generation(r, 6));
+        shim_results_free(r);
+    }
+    shim_db_close(db);
+    close_writer(w);
+out:
+    free(path);
+}
+
+/* Writes dir/name through a temporary file and rename(), as the indexer
+ * does when it switches the live index. */
+static void replace_file(const char *dir, const char *name, const char *text) {
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s.tmp", name);
+    char *tmp_path = check_write_file(dir, tmp, text);
+    char *path = path_in(dir, name);
+    CHECK(rename(tmp_path, path) == 0);
+    free(path);
+    free(tmp_path);
+}
+
+static void test_stub_switch(void) {
+    char *stub_dir = path_in(g_dir, "index");
+    CHECK(mkdir(stub_dir, 0755) == 0);
+    char *gen1 = path_in(stub_dir, "gen1");
+    char *gen2 = path_in(stub_dir, "gen2");
+    shim_writer_t *w = open_writer(gen1, false);
+    if (w) {
+        CHECK_INT(put_plain(w, "g1a", "Old edition", "Printed yesterday.", "20240107000000"),
+                  LEDE_OK);
+        close_writer(w);
+    }
+    w = open_writer(gen2, false);
+    if (w) {
+        CHECK_INT(put_plain(w, "g2a", "New edition", "Printed today.", "20240108000000"), LEDE_OK);
+        CHECK_INT(put_plain(w, "g2b", "Late edition", "Printed tonight.", "20240109000000"),
+                  LEDE_OK);
+        close_writer(w);
+    }
+    free(check_write_file(stub_dir, "XAPIANDB", "auto gen1\n"));
+
+    shim_db_t *db = open_reader(stub_dir);
+    if (!db) goto out;
+    shim_query_t q = {.text = "printed", .sort = SHIM_SORT_DATE_ASC, .limit = 10};
+    expect_ids(db, &q, "g1a");
+    bool changed = true;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(!changed);
+
+    replace_file(stub_dir, "XAPIANDB", "auto gen2\n");
+    changed = false;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(changed);
+    expect_ids(db, &q, "g2a,g2b");
+    shim_stats_t s;
+    CHECK_INT(shim_db_stats(db, &s), LEDE_OK);
+    CHECK_INT(s.doccount, 2);
+    changed = true;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(!changed);
+
+    /* After the switch, commits to the new database are followed too. */
+    w = open_writer(gen2, false);
+    if (w) {
+        CHECK_INT(put_plain(w, "g2c", "Extra edition", "Printed at dawn.", "20240110000000"),
+                  LEDE_OK);
+        close_writer(w);
+    }
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(changed);
+    expect_ids(db, &q, "g2a,g2b,g2c");
+
+    /* And back: switching to the old generation is a switch as well. */
+    replace_file(stub_dir, "XAPIANDB", "auto gen1\n");
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(changed);
+    expect_ids(db, &q, "g1a");
+    shim_db_close(db);
+
+    /* The stub file itself can be opened too. */
+    char *stub_file = path_in(stub_dir, "XAPIANDB");
+    db = open_reader(stub_file);
+    if (db) {
+        expect_ids(db, &q, "g1a");
+        replace_file(stub_dir, "XAPIANDB", "auto gen2\n");
+        CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+        CHECK(changed);
+        expect_ids(db, &q, "g2a,g2b,g2c");
+        shim_db_close(db);
+    }
+    free(stub_file);
+out:
+    free(gen2);
+    free(gen1);
+    free(stub_dir);
+}
+
+/* A stub that lists two databases searches them as one. */
+static void test_stub_shards(void) {
+    char *dir = path_in(g_dir, "sharded");
+    CHECK(mkdir(dir, 0755) == 0);
+    char *s1 = path_in(dir, "s1");
+    char *s2 = path_in(dir, "s2");
+    shim_writer_t *w = open_writer(s1, false);
+    if (w) {
+        CHECK_INT(put_plain(w, "x1", "Glacier retreats", "The glacier lost ice.", "20240111000000"),
+                  LEDE_OK);
+        close_writer(w);
+    }
+    w = open_writer(s2, false);
+    if (w) {
+        CHECK_INT(put_plain(w, "x2", "Glacier museum", "Ice on display.", "20240112000000"),
+                  LEDE_OK);
+        close_writer(w);
+    }
+    free(check_write_file(dir, "XAPIANDB", "auto s1\nauto s2\n"));
+    shim_db_t *db = open_reader(dir);
+    if (db) {
+        shim_query_t q = {.text = "glacier", .limit = 10, .sort = SHIM_SORT_DATE_ASC};
+        shim_results_t *r = run(db, &q, LEDE_OK);
+        if (r) {
+            CHECK_INT(shim_results_size(r), 2);
+            CHECK_STR(ids_of(r), "x1,x2");
+            shim_results_free(r);
+        }
+        shim_stats_t s;
+        CHECK_INT(shim_db_stats(db, &s), LEDE_OK);
+        CHECK_INT(s.doccount, 2);
+        CHECK_INT(s.revision, 0);
+        char *data = NULL;
+        CHECK_INT(shim_db_get(db, "x2", &data, NULL), LEDE_OK);
+        CHECK_STR(data, "{\"id\":\"x2\"}");
+        free(data);
+        shim_db_close(db);
+    }
+    free(s2);
+    free(s1);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool build_corpus(void) {
+    shim_writer_t *w = open_writer(g_path, true);
+    if (!w) return false;
+    for (size_t i = 0; i < N_ITEMS(CORPUS); i++) CHECK_INT(put_article(w, &CORPUS[i]), LEDE_OK);
+    close_writer(w);
+    g_db = open_reader(g_path);
+    return g_db != NULL;
+}
+
+int main(void) {
+    g_dir = check_tmpdir("shim-search");
+    g_path = path_in(g_dir, "corpus");
+    if (!build_corpus()) {
+        fprintf(stderr, "cannot build the test index\n");
+        check_rmtree(g_dir);
+        free(g_path);
+        return 1;
+    }
+    RUN(test_open_errors);
+    RUN(test_stats);
+    RUN(test_get);
+    RUN(test_boolean_operators);
+    RUN(test_phrase_and_near);
+    RUN(test_field_prefixes);
+    RUN(test_boolean_prefixes);
+    RUN(test_date_ranges);
+    RUN(test_wildcard);
+    RUN(test_stemming);
+    RUN(test_title_outranks_body);
+    RUN(test_syntax_errors_and_fallback);
+    RUN(test_empty_and_stopword_queries);
+    RUN(test_filters);
+    RUN(test_date_filters);
+    RUN(test_sort);
+    RUN(test_paging);
+    RUN(test_facets);
+    RUN(test_spelling);
+    RUN(test_snippets);
+    RUN(test_similar);
+    RUN(test_complete);
+    RUN(test_reopen_sees_commits);
+    RUN(test_retry_after_discarded_revision);
+    RUN(test_stub_switch);
+    RUN(test_stub_shards);
+    shim_db_close(g_db);
+    free(g_path);
+    check_rmtree(g_dir);
+    return check_summary();
+}
