@@ -72,8 +72,17 @@ static lede_status_t check_foreign(const index_dir_t *d, char *err, size_t size)
     return LEDE_OK;
 }
 
+/* mkdir -p: the parents of a new index are created too. */
 static lede_status_t make_dir(const char *path, char *err, size_t size) {
     struct stat st;
+    char parent[INDEX_PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (stat(parent, &st) != 0 && errno == ENOENT && make_dir(parent, err, size) != LEDE_OK)
+            return LEDE_E_IO;
+    }
     if (mkdir(path, 0755) == 0) return LEDE_OK;
     if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return LEDE_OK;
     if (errno == EEXIST) return fail(LEDE_E_INVALID, err, size, "%s exists and is not a directory", path);

@@ -44,7 +44,7 @@ SHIM_API lede_status_t shim_complete(shim_db_t *h, const char *prefix, size_t li
                                      size_t *n) {
     *out = nullptr;
     *n = 0;
-    try {
+    return shim::guarded_read(h, [&] {
         std::vector<std::string> words = complete(h->db, prefix ? prefix : "", limit);
         if (words.empty()) return LEDE_OK;
         char **v = static_cast<char **>(calloc(words.size(), sizeof *v));
@@ -59,7 +59,5 @@ SHIM_API lede_status_t shim_complete(shim_db_t *h, const char *prefix, size_t li
         *out = v;
         *n = words.size();
         return LEDE_OK;
-    } catch (...) {
-        return shim::status_from_exception(h->err);
-    }
+    });
 }

@@ -50,6 +50,13 @@ bool stub_switched(const shim_db_t *h) {
 
 }  // namespace
 
+void shim::reopen_handle(shim_db_t *h) {
+    if (stub_switched(h))
+        open_fresh(h);
+    else
+        h->db.reopen();
+}
+
 SHIM_API lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg) {
     *out = nullptr;
     if (!path || !*path) return report(errmsg, LEDE_E_INVALID, "no index path");
@@ -74,13 +81,11 @@ SHIM_API lede_status_t shim_db_open(const char *path, shim_db_t **out, char **er
 
 SHIM_API lede_status_t shim_db_reopen(shim_db_t *h, bool *changed) {
     try {
-        bool moved;
-        if (stub_switched(h)) {
+        bool moved = stub_switched(h);
+        if (moved)
             open_fresh(h);
-            moved = true;
-        } else {
+        else
             moved = h->db.reopen();
-        }
         if (changed) *changed = moved;
         return LEDE_OK;
     } catch (...) {
@@ -131,39 +136,39 @@ void fill_stats(shim_db_t *h, shim_stats_t *s) {
 }  // namespace
 
 SHIM_API lede_status_t shim_db_stats(shim_db_t *h, shim_stats_t *out) {
-    try {
+    return shim::guarded_read(h, [&] {
         fill_stats(h, out);
         return LEDE_OK;
-    } catch (...) {
-        return fail(h);
-    }
+    });
 }
 
 SHIM_API lede_status_t shim_db_metadata(shim_db_t *h, const char *key, char **value) {
     *value = nullptr;
-    try {
+    return shim::guarded_read(h, [&] {
         *value = shim::dup_string(h->db.get_metadata(key));
         return *value ? LEDE_OK : LEDE_E_NOMEM;
-    } catch (...) {
-        return fail(h);
-    }
+    });
 }
+
+namespace {
+
+lede_status_t get_document(shim_db_t *h, const char *id, char **data, size_t *len) {
+    std::string term = shim::id_term(id);
+    Xapian::PostingIterator p = h->db.postlist_begin(term);
+    if (p == h->db.postlist_end(term)) {
+        h->err = std::string("no document with id '") + id + "'";
+        return LEDE_E_NOT_FOUND;
+    }
+    std::string d = h->db.get_document(*p).get_data();
+    *data = shim::dup_string(d);
+    if (!*data) return LEDE_E_NOMEM;
+    if (len) *len = d.size();
+    return LEDE_OK;
+}
+
+}  // namespace
 
 SHIM_API lede_status_t shim_db_get(shim_db_t *h, const char *id, char **data, size_t *len) {
     *data = nullptr;
-    try {
-        std::string term = shim::id_term(id);
-        Xapian::PostingIterator p = h->db.postlist_begin(term);
-        if (p == h->db.postlist_end(term)) {
-            h->err = std::string("no document with id '") + id + "'";
-            return LEDE_E_NOT_FOUND;
-        }
-        std::string d = h->db.get_document(*p).get_data();
-        *data = shim::dup_string(d);
-        if (!*data) return LEDE_E_NOMEM;
-        if (len) *len = d.size();
-        return LEDE_OK;
-    } catch (...) {
-        return fail(h);
-    }
+    return shim::guarded_read(h, [&] { return get_document(h, id, data, len); });
 }

@@ -74,6 +74,17 @@ Xapian::Stem make_stemmer(const char *language);
 
 }  // namespace shim
 
+namespace shim {
+
+// Runs fn() against h, and when a writer has discarded the revision being
+// read, reopens h and runs it once more. Every read entry point goes
+// through here, so none of them hands LEDE_E_MODIFIED to its caller unless
+// the retry fails too.
+template <typename Fn>
+lede_status_t guarded_read(shim_db *h, Fn fn) noexcept;
+
+}  // namespace shim
+
 struct shim_writer {
     Xapian::WritableDatabase db;
     Xapian::TermGenerator tg;
@@ -90,5 +101,29 @@ struct shim_db {
     Xapian::Stem stem;
     std::string err;
 };
+
+namespace shim {
+
+void reopen_handle(shim_db_t *h);  // db.cc: reopen(), following stub switches
+
+template <typename Fn>
+lede_status_t guarded_read(shim_db *h, Fn fn) noexcept {
+    for (int attempt = 0;; attempt++) {
+        try {
+            return fn();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt > 0) return status_from_exception(h->err);
+            try {
+                reopen_handle(h);
+            } catch (...) {
+                return status_from_exception(h->err);
+            }
+        } catch (...) {
+            return status_from_exception(h->err);
+        }
+    }
+}
+
+}  // namespace shim
 
 #endif

@@ -135,26 +135,17 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     fetch_hits(r);
 }
 
-// Runs fn(results) against h, reopening and retrying once when a writer
-// has discarded the revision being read.
+// Runs fn(results) with fresh results each attempt (see guarded_read).
 template <typename Fn>
-lede_status_t with_retry(shim_db_t *h, shim_results_t **out, Fn fn) {
+lede_status_t with_results(shim_db_t *h, shim_results_t **out, Fn fn) {
     *out = nullptr;
-    for (int attempt = 0;; attempt++) {
-        std::unique_ptr<shim_results> r;
-        try {
-            r.reset(new shim_results(h->db));
-            r->stem = h->stem;
-            fn(r.get());
-            *out = r.release();
-            return LEDE_OK;
-        } catch (const Xapian::DatabaseModifiedError &) {
-            if (attempt > 0) return shim::status_from_exception(h->err);
-            if (shim_db_reopen(h, nullptr) != LEDE_OK) return LEDE_E_MODIFIED;
-        } catch (...) {
-            return shim::status_from_exception(h->err);
-        }
-    }
+    return shim::guarded_read(h, [&] {
+        std::unique_ptr<shim_results> r(new shim_results(h->db));
+        r->stem = h->stem;
+        fn(r.get());
+        *out = r.release();
+        return LEDE_OK;
+    });
 }
 
 // Accepts plain words that say what a document is about.
@@ -191,12 +182,12 @@ void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
 }  // namespace
 
 SHIM_API lede_status_t shim_search(shim_db_t *h, const shim_query_t *q, shim_results_t **out) {
-    return with_retry(h, out, [&](shim_results *r) { run_search(h, q, r); });
+    return with_results(h, out, [&](shim_results *r) { run_search(h, q, r); });
 }
 
 SHIM_API lede_status_t shim_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
                                     shim_results_t **out) {
-    return with_retry(h, out, [&](shim_results *r) { run_similar(h, id, offset, limit, r); });
+    return with_results(h, out, [&](shim_results *r) { run_similar(h, id, offset, limit, r); });
 }
 
 SHIM_API size_t shim_results_size(const shim_results_t *r) {

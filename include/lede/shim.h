@@ -72,7 +72,11 @@ typedef struct shim_writer_opts {
     unsigned flags;               /* SHIM_WRITER_* */
     const char *language;         /* stemmer name, e.g. "english"; NULL = english */
     bool spelling;                /* record words for "did you mean" */
-    unsigned flush_threshold;     /* documents buffered per flush; 0 = Xapian's */
+    unsigned flush_threshold;     /* documents buffered per flush; 0 = leave
+                                   * as is. Xapian reads it from the process
+                                   * environment (XAPIAN_FLUSH_THRESHOLD), so
+                                   * it stays set for later writers and must
+                                   * not be set while other threads run. */
 } shim_writer_opts_t;
 
 /* Opens a writable database. On success *out owns the lock until
@@ -134,6 +138,10 @@ typedef struct shim_db shim_db_t;
  * one. */
 lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg);
 
+/* Every read below retries once, after reopening, when a writer has
+ * discarded the revision being read; LEDE_E_MODIFIED means that failed
+ * twice. */
+
 /* Brings the handle up to the newest committed revision. Unlike Xapian's
  * reopen(), this also notices when a stub was switched to a new database
  * (lede-indexer --rebuild) and opens that. *changed may be NULL. */
@@ -147,7 +155,6 @@ typedef struct shim_stats {
     uint32_t lastdocid;
     double avg_length;
     uint64_t revision;      /* 0 when the index has several shards */
-    uint64_t total_terms;   /* number of distinct terms, 0 if unknown */
     char date_min[15];      /* "YYYYMMDDhhmmss" or "" */
     char date_max[15];
     char language[32];      /* the stemmer the index was built with */
@@ -180,7 +187,8 @@ typedef enum shim_match {
 
 /* One exact-match filter: the document must carry one of values[0..n) in
  * `field` (source, category, tag, place, author). Filters on different
- * fields are ANDed, values within one filter ORed. Case-insensitive. */
+ * fields are ANDed, values within one filter ORed. Case-insensitive. A
+ * filter with no values is ignored. */
 typedef struct shim_filter {
     const char *field;
     const char *const *values;
@@ -238,7 +246,8 @@ void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hit);
 
 /* A snippet of `text` (up to about max_bytes) with the query's matches
  * (stem-aware, whole phrases) wrapped in hi_start/hi_end. The text is
- * returned as-is, not HTML-escaped. *out is malloc'd; caller frees. */
+ * returned as-is, not HTML-escaped; markers should not contain '&'. *out
+ * is malloc'd; caller frees. */
 lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
                                    const char *hi_start, const char *hi_end, char **out);
 

@@ -928,16 +928,13 @@ static void test_retry_after_discarded_revision(void) {
 
     rewrite_generation(w, 3);
     rewrite_generation(w, 4);
-    char *data = NULL;
-    CHECK_INT(shim_db_get(db, "d300", &data, NULL), LEDE_E_MODIFIED);
-    CHECK(data == NULL);
-    CHECK(shim_db_errmsg(db)[0] != '\0');
-    bool changed = false;
-    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
-    CHECK(changed);
+    char *data = NULL; /* get retries like search: no reopen by the caller */
     CHECK_INT(shim_db_get(db, "d300", &data, NULL), LEDE_OK);
     CHECK(data && strstr(data, "\"gen\":4,") != NULL);
     free(data);
+    bool changed = true;
+    CHECK_INT(shim_db_reopen(db, &changed), LEDE_OK);
+    CHECK(!changed); /* the retry already moved to the newest revision */
 
     rewrite_generation(w, 5);
     rewrite_generation(w, 6);
