@@ -1,0 +1,144 @@
+/* One search: parameters to shim query, results to reply JSON. */
+#include "lede/search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const FILTER_NAMES[SEARCH_F_COUNT] = {"source", "category", "tag", "place",
+                                                         "author"};
+
+const char *search_filter_name(int k) {
+    return k >= 0 && k < SEARCH_F_COUNT ? FILTER_NAMES[k] : NULL;
+}
+
+/* Removes the two highlight markers from text, so that in a snippet they
+ * can only mean "a match starts/ends here". */
+static char *without_markers(const char *text) {
+    char *out = strdup(text ? text : "");
+    if (!out) return NULL;
+    char *w = out;
+    for (const char *r = out; *r; r++)
+        if (*r != SEARCH_HI_START[0] && *r != SEARCH_HI_END[0]) *w++ = *r;
+    *w = '\0';
+    return out;
+}
+
+/* Sets key to a string, ignoring absent values; sticky failure. */
+static void set_str(json_t *obj, const char *key, const char *value, bool *failed) {
+    if (*failed || !value) return;
+    if (json_object_set_new(obj, key, json_string(value)) != 0) *failed = true;
+}
+
+/* "author" in a hit is one string: several authors are joined. */
+static char *joined_authors(json_t *doc) {
+    json_t *arr = json_object_get(doc, "author");
+    size_t i, total = 1;
+    json_t *v;
+    json_array_foreach(arr, i, v) total += strlen(json_string_value(v)) + 2;
+    char *out = calloc(1, total);
+    json_array_foreach(arr, i, v) {
+        if (!out) break;
+        if (i) strcat(out, ", ");
+        strcat(out, json_string_value(v));
+    }
+    return out;
+}
+
+static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
+    const char *body = json_string_value(json_object_get(doc, "body"));
+    if (!body || !*body) body = json_string_value(json_object_get(doc, "title"));
+    char *clean = without_markers(body), *snippet = NULL;
+    if (!clean) return LEDE_E_NOMEM;
+    lede_status_t st = shim_results_snippet(r, clean, SEARCH_SNIPPET_BYTES, SEARCH_HI_START,
+                                            SEARCH_HI_END, &snippet);
+    free(clean);
+    if (st == LEDE_OK && json_object_set_new(hit, "snippet", json_string(snippet)) != 0)
+        st = LEDE_E_NOMEM;
+    free(snippet);
+    return st;
+}
+
+static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, lede_status_t *st) {
+    static const char *const STORED[] = {"title", "date", "source", "category", "url"};
+    shim_hit_t h;
+    shim_results_hit(r, i, &h);
+    json_t *doc = json_loadb(h.data, h.data_len, 0, NULL);
+    json_t *hit = json_object();
+    bool failed = !doc || !hit;
+    set_str(hit, "id", json_string_value(json_object_get(doc, "id")), &failed);
+    if (!failed)
+        failed = json_object_set_new(hit, "rank", json_integer(h.rank)) != 0 ||
+                 json_object_set_new(hit, "score", json_real(h.score)) != 0;
+    for (size_t k = 0; k < sizeof STORED / sizeof STORED[0]; k++)
+        set_str(hit, STORED[k], json_string_value(json_object_get(doc, STORED[k])), &failed);
+    char *authors = failed ? NULL : joined_authors(doc);
+    if (authors && *authors) set_str(hit, "author", authors, &failed);
+    free(authors);
+    if (!failed && snippet && (*st = add_snippet(r, doc, hit)) != LEDE_OK) failed = true;
+    json_decref(doc);
+    if (failed) {
+        json_decref(hit);
+        if (*st == LEDE_OK) *st = LEDE_E_NOMEM;
+        return NULL;
+    }
+    return hit;
+}
+
+static json_t *make_facets(shim_results_t *r) {
+    json_t *facets = json_object();
+    for (size_t k = 0; facets && k < shim_results_facet_count(r); k++) {
+        json_t *values = json_object();
+        for (size_t j = 0; values && j < shim_results_facet_size(r, k); j++) {
+            const char *value;
+            uint32_t count;
+            shim_results_facet_value(r, k, j, &value, &count);
+            json_object_set_new(values, value, json_integer(count));
+        }
+        json_object_set_new(facets, shim_results_facet_name(r, k), values);
+    }
+    return facets;
+}
+
+static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, json_t *reply) {
+    lede_status_t st = LEDE_OK;
+    json_t *hits = json_array();
+    if (!hits) return LEDE_E_NOMEM;
+    json_object_set_new(reply, "total", json_integer(shim_results_total(r)));
+    for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
+        json_t *hit = make_hit(r, i, p->snippet, &st);
+        if (hit) json_array_append_new(hits, hit);
+    }
+    json_object_set_new(reply, "hits", hits);
+    if (p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
+    const char *suggestion = shim_results_suggestion(r);
+    if (p->suggest && suggestion) json_object_set_new(reply, "suggestion", json_string(suggestion));
+    return st;
+}
+
+lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply) {
+    shim_filter_t filters[SEARCH_F_COUNT];
+    size_t n = 0;
+    for (int k = 0; k < SEARCH_F_COUNT; k++) {
+        if (!p->filter_counts[k]) continue;
+        filters[n++] = (shim_filter_t){FILTER_NAMES[k], p->filter_values[k], p->filter_counts[k]};
+    }
+    shim_query_t q = {.text = p->q, .match = p->match, .fallback = true, .filters = filters,
+                      .n_filters = n, .date_from = p->date_from, .date_to = p->date_to,
+                      .sort = p->sort, .offset = p->offset, .limit = p->limit,
+                      .facets = p->facets, .n_facets = p->n_facets, .suggest = p->suggest};
+    shim_results_t *r;
+    lede_status_t st = shim_search(db, &q, &r);
+    if (st != LEDE_OK) return st;
+    st = fill_reply(r, p, reply);
+    shim_results_free(r);
+    return st;
+}
+
+json_t *search_document(const char *data, size_t len) {
+    json_t *doc = json_loadb(data, len, 0, NULL);
+    if (doc && !json_is_object(doc)) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}

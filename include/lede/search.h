@@ -1,0 +1,62 @@
+/* search.h: one search, from parameters to the JSON reply fields.
+ *
+ * Shared by lede-searchd and the lede CLI (which can search an index
+ * directly), so that both return exactly the same hits and fields. */
+#ifndef LEDE_SEARCH_H
+#define LEDE_SEARCH_H
+
+#include <jansson.h>
+
+#include "lede/shim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Matched words in a snippet are wrapped in these two control characters
+ * (U+0002 START OF TEXT, U+0003 END OF TEXT), which never occur in the
+ * snippet's text itself: clients replace them with their own markup. */
+#define SEARCH_HI_START "\x02"
+#define SEARCH_HI_END "\x03"
+
+/* Snippet length in bytes of text. */
+#define SEARCH_SNIPPET_BYTES 240
+
+/* The filterable fields, in the order of search_params_t.filters. */
+enum { SEARCH_F_SOURCE, SEARCH_F_CATEGORY, SEARCH_F_TAG, SEARCH_F_PLACE, SEARCH_F_AUTHOR,
+       SEARCH_F_COUNT };
+
+typedef struct search_params {
+    const char *q;
+    shim_match_t match;
+    const char **filter_values[SEARCH_F_COUNT]; /* each NULL or an array */
+    size_t filter_counts[SEARCH_F_COUNT];
+    const char *date_from;      /* YYYY-MM-DD (or YYYY, YYYY-MM) */
+    const char *date_to;
+    shim_sort_t sort;
+    uint32_t offset;
+    uint32_t limit;
+    const char **facets;
+    size_t n_facets;
+    bool snippet;
+    bool suggest;
+} search_params_t;
+
+/* The field name of filter k ("source", ...). */
+const char *search_filter_name(int k);
+
+/* Runs p against db and adds "total", "hits", and when asked "facets"
+ * and "suggestion" to reply (a JSON object the caller owns). On failure
+ * the status and shim_db_errmsg(db) say why; reply may hold partial
+ * fields. */
+lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);
+
+/* A document's stored JSON as a reply object: {"id",...,"body",...}.
+ * NULL when the data is not JSON. Caller owns the result. */
+json_t *search_document(const char *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
