@@ -395,6 +395,19 @@ static void test_kill_during_rebuild(void) {
     check_rmtree(tmp);
 }
 
+static void test_progress_line(void) {
+    char *tmp = check_tmpdir("prog"), *out, *err;
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--progress", (char *)fx("jsonl/good.jsonl")), 0);
+    CHECK(err && strstr(err, " docs/s ") && strstr(err, " MB/s ") && strstr(err, "%  ETA "));
+    free(out), free(err);
+    /* Not a terminal and not asked: silent. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    CHECK_STR(err, "");
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_help(void) {
     char *out, *err;
     CHECK_INT(INDEX(&out, &err, "--help"), 0);
@@ -425,6 +438,7 @@ int main(int argc, char **argv) {
     RUN(test_db_errors);
     RUN(test_disk_full);
     RUN(test_kill_during_rebuild);
+    RUN(test_progress_line);
     RUN(test_help);
     return check_summary();
 }
