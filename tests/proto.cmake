@@ -1,0 +1,3 @@
+# The pure line-protocol parser (searchd/proto.c).
+lede_unit_test(test_proto lede_proto)
+lede_fuzz_target(fuzz_proto proto lede_proto)

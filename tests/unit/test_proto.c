@@ -1,0 +1,197 @@
+/* Unit tests for the pure protocol parser. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "lede/protocol.h"
+
+static const proto_limits_t LIMITS = {.max_line = 400, .max_limit = 100, .max_offset = 1000,
+                                      .default_limit = 10};
+
+/* Parses text; returns the result and fills req/err/consumed. */
+static proto_result_t parse(const char *text, proto_request_t *req, proto_error_t *err,
+                            size_t *consumed) {
+    return proto_parse(text, strlen(text), &LIMITS, req, consumed, err);
+}
+
+static void test_inline_commands(void) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used;
+    CHECK_INT(parse("SEARCH human rights\r\nPING\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.op, PROTO_OP_SEARCH);
+    CHECK_STR(r.search.q, "human rights");
+    CHECK_INT(r.search.limit, 10);
+    CHECK(r.search.snippet && r.search.suggest);
+    CHECK_INT(used, strlen("SEARCH human rights\r\n"));
+    proto_request_free(&r);
+    CHECK_INT(parse("  get   doc-1  \n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.op, PROTO_OP_GET);
+    CHECK_STR(r.doc, "doc-1");
+    proto_request_free(&r);
+    const char *ops[] = {"similar x\n", "Suggest hum\n", "STATS\n", "ping\n", "QUIT\n"};
+    proto_op_t want[] = {PROTO_OP_SIMILAR, PROTO_OP_SUGGEST, PROTO_OP_STATS, PROTO_OP_PING, PROTO_OP_QUIT};
+    for (size_t i = 0; i < 5; i++) {
+        CHECK_INT(parse(ops[i], &r, &e, &used), PROTO_OK);
+        CHECK_INT(r.op, want[i]);
+        proto_request_free(&r);
+    }
+}
+
+static void expect_error(const char *text, proto_result_t want_r, proto_error_code_t code,
+                         const char *msg) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used;
+    CHECK_INT(parse(text, &r, &e, &used), want_r);
+    CHECK_STR(proto_error_name(e.code), proto_error_name(code));
+    if (!strstr(e.message, msg)) fprintf(stderr, "  message: %s\n  want:    %s\n", e.message, msg);
+    CHECK(strstr(e.message, msg) != NULL);
+    CHECK(used > 0);
+    proto_error_free(&e);
+}
+
+static void test_inline_errors(void) {
+    expect_error("FROB x\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown command 'FROB'");
+    expect_error("SEARCH\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: SEARCH <query>");
+    expect_error("PING now\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: PING");
+}
+
+static void test_json_search(void) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used;
+    const char *req =
+        "{\"op\":\"search\",\"q\":\"human rights\",\"limit\":5,\"offset\":10,"
+        "\"filter\":{\"source\":[\"TURAN\",\"UPI\"],\"category\":\"Politics\","
+        "\"date\":{\"from\":\"2022-01-01\",\"to\":\"2022-12-31\"}},\"sort\":\"-date\","
+        "\"facets\":[\"source\",\"year\"],\"snippet\":false,\"suggest\":false,\"match\":\"any\","
+        "\"id\":\"r1\"}\n";
+    CHECK_INT(parse(req, &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.op, PROTO_OP_SEARCH);
+    CHECK_STR(r.search.q, "human rights");
+    CHECK_INT(r.search.limit, 5);
+    CHECK_INT(r.search.offset, 10);
+    CHECK_INT(r.search.filter_counts[SEARCH_F_SOURCE], 2);
+    CHECK_STR(r.search.filter_values[SEARCH_F_SOURCE][1], "UPI");
+    CHECK_STR(r.search.filter_values[SEARCH_F_CATEGORY][0], "Politics");
+    CHECK_STR(r.search.date_from, "2022-01-01");
+    CHECK_STR(r.search.date_to, "2022-12-31");
+    CHECK_INT(r.search.sort, SHIM_SORT_DATE_ASC);
+    CHECK_INT(r.search.n_facets, 2);
+    CHECK(!r.search.snippet && !r.search.suggest);
+    CHECK_INT(r.search.match, SHIM_MATCH_ANY);
+    CHECK_STR(json_string_value(r.id), "r1");
+    proto_request_free(&r);
+}
+
+static void test_json_other_ops(void) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used;
+    CHECK_INT(parse("{\"op\":\"get\",\"doc\":\"a b\",\"id\":7}\n", &r, &e, &used), PROTO_OK);
+    CHECK_STR(r.doc, "a b");
+    CHECK_INT(json_integer_value(r.id), 7);
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"similar\",\"doc\":\"x\",\"limit\":3}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.limit, 3);
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"suggest\",\"q\":\"hum\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_STR(r.prefix, "hum");
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"stats\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.op, PROTO_OP_STATS);
+    proto_request_free(&r);
+}
+
+static void test_json_errors(void) {
+    expect_error("{\"op\":\"search\",\n", PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON");
+    expect_error("[1]\n", PROTO_ERROR, PROTO_E_BAD_JSON, "must be a JSON object");
+    expect_error("{\"q\":\"x\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "missing field 'op'");
+    expect_error("{\"op\":\"frob\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown op 'frob'");
+    expect_error("{\"op\":\"search\",\"qq\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "unknown field 'qq' for op 'search'");
+    expect_error("{\"op\":\"get\",\"q\":\"x\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "unknown field 'q' for op 'get'");
+    expect_error("{\"op\":\"search\",\"q\":5}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'q' must be a string");
+    expect_error("{\"op\":\"search\",\"limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'limit' must be a whole number");
+    expect_error("{\"op\":\"search\",\"limit\":500}\n", PROTO_ERROR, PROTO_E_LIMIT,
+                 "limit 500 is over the maximum of 100");
+    expect_error("{\"op\":\"search\",\"offset\":5000}\n", PROTO_ERROR, PROTO_E_LIMIT,
+                 "offset 5000 is over the maximum of 1000");
+    expect_error("{\"op\":\"search\",\"sort\":\"old\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'sort'");
+    expect_error("{\"op\":\"search\",\"facets\":[\"colour\"]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "unknown facet 'colour'");
+    expect_error("{\"op\":\"search\",\"filter\":{\"lang\":\"en\"}}\n", PROTO_ERROR,
+                 PROTO_E_BAD_REQUEST, "unknown filter 'lang'");
+    expect_error("{\"op\":\"search\",\"filter\":{\"tag\":[1]}}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "filter 'tag' item 1 must be a string");
+    expect_error("{\"op\":\"search\",\"filter\":{\"date\":{\"since\":\"x\"}}}\n", PROTO_ERROR,
+                 PROTO_E_BAD_REQUEST, "unknown field 'date.since'");
+    expect_error("{\"op\":\"get\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"doc\" id");
+    expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"q\" prefix");
+    expect_error("{\"op\":\"ping\",\"id\":[1]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'id' must be a string or an integer");
+    expect_error("{\"op\":\"ping\",\"op\":\"quit\"}\n", PROTO_ERROR, PROTO_E_BAD_JSON, "duplicate");
+    expect_error("SEARCH caf\xe9\n", PROTO_ERROR, PROTO_E_INVALID_UTF8, "not UTF-8 (byte 10)");
+}
+
+static void test_error_echoes_id(void) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used;
+    CHECK_INT(parse("{\"op\":\"search\",\"id\":\"r9\",\"limit\":\"x\"}\n", &r, &e, &used), PROTO_ERROR);
+    CHECK_STR(json_string_value(e.id), "r9");
+    proto_error_free(&e);
+}
+
+static void test_framing(void) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used = 99;
+    CHECK_INT(parse("SEARCH partial", &r, &e, &used), PROTO_NEED_MORE);
+    CHECK_INT(used, 0);
+    CHECK_INT(parse("\n\r\n  \nPI", &r, &e, &used), PROTO_NEED_MORE);
+    CHECK_INT(used, 6); /* blank lines are dropped */
+    /* A NUL byte inside a line, with an explicit length. */
+    const char nul[] = "SEARCH a\0b\nPING\n";
+    CHECK_INT(proto_parse(nul, sizeof nul - 1, &LIMITS, &r, &used, &e), PROTO_ERROR);
+    CHECK_INT(e.code, PROTO_E_NUL_BYTE);
+    CHECK_INT(used, 11);
+    /* Too long: with or without a newline yet, fatal. */
+    char big[600];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    memcpy(big, "SEARCH ", 7);
+    CHECK_INT(parse(big, &r, &e, &used), PROTO_FATAL);
+    CHECK_INT(e.code, PROTO_E_LINE_TOO_LONG);
+    CHECK(strstr(e.message, "over the limit of 400 bytes") != NULL);
+    /* Exactly at the limit is fine. */
+    char edge[420];
+    memset(edge, 'b', 400);
+    memcpy(edge, "SEARCH ", 7);
+    edge[400] = '\n';
+    edge[401] = '\0';
+    CHECK_INT(parse(edge, &r, &e, &used), PROTO_OK);
+    proto_request_free(&r);
+}
+
+static void test_names(void) {
+    CHECK_STR(proto_error_name(PROTO_E_LINE_TOO_LONG), "line_too_long");
+    CHECK_STR(proto_error_name(PROTO_E_COUNT), "internal");
+    CHECK_STR(proto_op_name(PROTO_OP_SUGGEST), "suggest");
+    for (int i = 1; i < PROTO_E_COUNT; i++) CHECK(proto_error_name(i)[0] != '\0');
+}
+
+int main(void) {
+    RUN(test_inline_commands);
+    RUN(test_inline_errors);
+    RUN(test_json_search);
+    RUN(test_json_other_ops);
+    RUN(test_json_errors);
+    RUN(test_error_echoes_id);
+    RUN(test_framing);
+    RUN(test_names);
+    return check_summary();
+}
