@@ -123,14 +123,19 @@ bool date_parse_iso(const char *s, char norm[32], char key[15]) {
     if (s[0] == '-') return parse_yearless(s, norm, key);
     if (!parse_when(s, &w)) return false;
     if (w.sec == 60) w.sec = 59; /* a leap second sorts with its minute */
-    if (w.has_time) {
-        to_utc(&w);
-        if (w.year < 0 || w.year > 9999) return false; /* shifted out of range */
-        snprintf(norm, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", w.year, w.month, w.day, w.hour,
-                 w.min, w.sec);
-    } else {
-        snprintf(norm, 32, "%04d-%02d-%02d", w.year, w.month, w.day);
-    }
-    snprintf(key, 15, "%04d%02d%02d%02d%02d%02d", w.year, w.month, w.day, w.hour, w.min, w.sec);
+    if (w.has_time) to_utc(&w);
+    if (w.year < 0 || w.year > 9999) return false; /* shifted out of range */
+    /* Every field is in range now, but the compiler cannot know: format
+     * into roomy buffers and copy the (fixed-length) results. */
+    char text[96], digits[96];
+    if (w.has_time)
+        snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", w.year, w.month, w.day,
+                 w.hour, w.min, w.sec);
+    else
+        snprintf(text, sizeof text, "%04d-%02d-%02d", w.year, w.month, w.day);
+    snprintf(digits, sizeof digits, "%04d%02d%02d%02d%02d%02d", w.year, w.month, w.day, w.hour,
+             w.min, w.sec);
+    snprintf(norm, 32, "%.31s", text);
+    snprintf(key, 15, "%.14s", digits);
     return true;
 }

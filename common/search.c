@@ -99,19 +99,26 @@ static json_t *make_facets(shim_results_t *r) {
     return facets;
 }
 
-static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, json_t *reply) {
+/* "total" and "hits". */
+static lede_status_t add_hits(shim_results_t *r, bool snippet, json_t *reply) {
     lede_status_t st = LEDE_OK;
     json_t *hits = json_array();
     if (!hits) return LEDE_E_NOMEM;
     json_object_set_new(reply, "total", json_integer(shim_results_total(r)));
     for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
-        json_t *hit = make_hit(r, i, p->snippet, &st);
+        json_t *hit = make_hit(r, i, snippet, &st);
         if (hit) json_array_append_new(hits, hit);
     }
     json_object_set_new(reply, "hits", hits);
-    if (p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
+    return st;
+}
+
+static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, json_t *reply) {
+    lede_status_t st = add_hits(r, p->snippet, reply);
+    if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
     const char *suggestion = shim_results_suggestion(r);
-    if (p->suggest && suggestion) json_object_set_new(reply, "suggestion", json_string(suggestion));
+    if (st == LEDE_OK && p->suggest && suggestion)
+        json_object_set_new(reply, "suggestion", json_string(suggestion));
     return st;
 }
 
@@ -125,13 +132,56 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
     shim_query_t q = {.text = p->q, .match = p->match, .fallback = true, .filters = filters,
                       .n_filters = n, .date_from = p->date_from, .date_to = p->date_to,
                       .sort = p->sort, .offset = p->offset, .limit = p->limit,
-                      .facets = p->facets, .n_facets = p->n_facets, .suggest = p->suggest};
+                      .facets = p->facets, .n_facets = p->n_facets, .suggest = p->suggest,
+                      .time_limit_ms = p->time_limit_ms};
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
     st = fill_reply(r, p, reply);
     shim_results_free(r);
     return st;
+}
+
+lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
+                             json_t *reply) {
+    shim_results_t *r;
+    lede_status_t st = shim_similar(db, doc, offset, limit, &r);
+    if (st != LEDE_OK) return st;
+    st = add_hits(r, true, reply);
+    shim_results_free(r);
+    return st;
+}
+
+/* Titles of the best matches of the prefix, the last word still partial. */
+static lede_status_t add_titles(shim_db_t *db, const char *prefix, uint32_t limit, json_t *reply) {
+    shim_query_t q = {.text = prefix, .fallback = true, .partial = true, .limit = limit};
+    shim_results_t *r;
+    lede_status_t st = shim_search(db, &q, &r);
+    if (st != LEDE_OK) return st;
+    json_t *titles = json_array();
+    for (size_t i = 0; titles && i < shim_results_size(r); i++) {
+        shim_hit_t h;
+        shim_results_hit(r, i, &h);
+        json_t *doc = json_loadb(h.data, h.data_len, 0, NULL);
+        json_t *title = json_object_get(doc, "title");
+        if (json_is_string(title) && *json_string_value(title))
+            json_array_append_new(titles, json_pack("{sOsO}", "id", json_object_get(doc, "id"), "title", title));
+        json_decref(doc);
+    }
+    shim_results_free(r);
+    return titles && json_object_set_new(reply, "titles", titles) == 0 ? LEDE_OK : LEDE_E_NOMEM;
+}
+
+lede_status_t search_suggest(shim_db_t *db, const char *prefix, uint32_t limit, json_t *reply) {
+    char **words;
+    size_t n;
+    lede_status_t st = shim_complete(db, prefix, limit, &words, &n);
+    if (st != LEDE_OK) return st;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < n; i++) json_array_append_new(list, json_string(words[i]));
+    shim_strings_free(words, n);
+    if (!list || json_object_set_new(reply, "suggestions", list) != 0) return LEDE_E_NOMEM;
+    return add_titles(db, prefix, limit < 5 ? limit : 5, reply);
 }
 
 json_t *search_document(const char *data, size_t len) {

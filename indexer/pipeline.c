@@ -42,7 +42,7 @@ struct pipeline {
     size_t cap, head, len;
     bool closing;
     atomic_bool failed; /* read by workers without the lock */
-    char err[512];
+    char err[8192];
     batch_t *filling;
     char **shards;
     size_t n_shards;

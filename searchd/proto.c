@@ -53,6 +53,14 @@ void proto_request_free(proto_request_t *req) {
     memset(req, 0, sizeof *req);
 }
 
+void proto_request_move(proto_request_t *dst, proto_request_t *src) {
+    *dst = *src;
+    if (src->search.facets == src->facets) dst->search.facets = dst->facets;
+    for (int k = 0; k < SEARCH_F_COUNT; k++)
+        if (src->search.filter_values[k] == src->values[k]) dst->search.filter_values[k] = dst->values[k];
+    memset(src, 0, sizeof *src);
+}
+
 void proto_error_free(proto_error_t *err) {
     json_decref(err->id);
     err->id = NULL;

@@ -96,6 +96,10 @@ typedef struct proto_error {
 proto_result_t proto_parse(const char *buf, size_t len, const proto_limits_t *limits,
                            proto_request_t *req, size_t *consumed, proto_error_t *err);
 
+/* Moves a request to another place (a struct copy would leave its
+ * internal pointers behind); src is left empty. */
+void proto_request_move(proto_request_t *dst, proto_request_t *src);
+
 void proto_request_free(proto_request_t *req);
 void proto_error_free(proto_error_t *err);
 

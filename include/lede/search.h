@@ -40,6 +40,7 @@ typedef struct search_params {
     size_t n_facets;
     bool snippet;
     bool suggest;
+    uint32_t time_limit_ms;     /* see shim_query_t */
 } search_params_t;
 
 /* The field name of filter k ("source", ...). */
@@ -50,6 +51,15 @@ const char *search_filter_name(int k);
  * the status and shim_db_errmsg(db) say why; reply may hold partial
  * fields. */
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);
+
+/* Documents like doc: adds "total" and "hits" (with snippets) to reply. */
+lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
+                             json_t *reply);
+
+/* Completions of a prefix: adds "suggestions" (the last word completed
+ * from the vocabulary, most frequent first) and "titles" (titles of the
+ * best articles matching the prefix as typed so far) to reply. */
+lede_status_t search_suggest(shim_db_t *db, const char *prefix, uint32_t limit, json_t *reply);
 
 /* A document's stored JSON as a reply object: {"id",...,"body",...}.
  * NULL when the data is not JSON. Caller owns the result. */

@@ -213,7 +213,12 @@ typedef struct shim_query {
     uint32_t check_at_least;     /* documents to examine for counts and
                                   * facets; 0 = enough for the page */
     bool suggest;                /* compute a spelling suggestion */
+    bool partial;                /* the last word is a prefix still being
+                                  * typed (search-as-you-type) */
     uint32_t max_expansion;      /* terms a wildcard may expand to; 0 = 100 */
+    uint32_t time_limit_ms;      /* past this, stop examining documents for
+                                  * counts and facets (the top hits are still
+                                  * found); 0 = no limit */
 } shim_query_t;
 
 typedef struct shim_results shim_results_t;

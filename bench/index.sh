@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# Measures lede-indexer's full build against a single-writer baseline and
+# prints a markdown section for bench/RESULTS.md on standard output.
+#
+# The two configurations are run in the same session, interleaved, each on a
+# fresh index, so that machine noise falls on both alike:
+#   lede default            lede-indexer --db D --no-progress INPUT...
+#   single-writer baseline  the same with --threads 1 and one shard for the
+#                           whole corpus: what a plain Xapian loop does.
+#
+# Environment:
+#   LEDE_CORPORA  corpora directory (default: ../shared/corpora next to the repo)
+#   LEDE_INDEXER  the lede-indexer binary (default: build/indexer/lede-indexer,
+#                 built with scripts/build.sh in Release mode when missing)
+#   REPEATS       runs per configuration and workload (default 3)
+#
+# Progress goes to standard error; only the markdown goes to standard output.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CORPORA=${LEDE_CORPORA:-$REPO/../shared/corpora}
+INDEXER=${LEDE_INDEXER:-$REPO/build/indexer/lede-indexer}
+REPEATS=${REPEATS:-3}
+GNU_TIME=/usr/bin/time
+# One shard for the whole corpus: the largest value --shard-docs accepts,
+# far above the size of any corpus measured here.
+BASELINE_SHARD_DOCS=10000000
+
+CONFIG_NAMES=("lede default" "single-writer baseline")
+WORKLOAD_NAMES=("reuters21578" "all three corpora")
+WORK_DIR=""
+
+note() { printf 'index.sh: %s\n' "$*" >&2; }
+
+die() {
+    note "$*"
+    exit 2
+}
+
+remove_work_dir() {
+    if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
+        rm -rf -- "$WORK_DIR"
+    fi
+}
+
+# Exits 0 with a message when the corpora are not there: the benchmark is
+# optional on machines without them.
+require_corpora_or_skip() {
+    local name
+    for name in reuters21578 20newsgroups bbc; do
+        if [[ ! -r $CORPORA/$name/articles.jsonl.gz ]]; then
+            note "skipped: $CORPORA/$name/articles.jsonl.gz not found (set LEDE_CORPORA)"
+            exit 0
+        fi
+    done
+}
+
+require_tools() {
+    [[ -x $GNU_TIME ]] || die "GNU time is missing; install it with: apt-get install -y time"
+    [[ $REPEATS =~ ^[1-9][0-9]*$ ]] || die "REPEATS must be a positive whole number, not '$REPEATS'"
+}
+
+build_indexer_if_missing() {
+    if [[ -x $INDEXER ]]; then
+        return
+    fi
+    [[ -z ${LEDE_INDEXER:-} ]] || die "LEDE_INDEXER=$LEDE_INDEXER is not an executable"
+    note "building lede-indexer (Release) with scripts/build.sh"
+    # Warnings must not stop a benchmark build; the normal builds keep -Werror.
+    BUILD_TYPE=Release "$REPO/scripts/build.sh" -DLEDE_WERROR=OFF >&2
+    [[ -x $INDEXER ]] || die "scripts/build.sh did not produce $INDEXER"
+}
+
+# Prints the input files of workload number $1, one per line.
+workload_inputs() {
+    case $1 in
+    0) printf '%s\n' "$CORPORA/reuters21578/articles.jsonl.gz" ;;
+    1) printf '%s\n' "$CORPORA"/{reuters21578,20newsgroups,bbc}/articles.jsonl.gz ;;
+    *) die "no workload $1" ;;
+    esac
+}
+
+# Prints the extra options of configuration number $1, one per line.
+config_options() {
+    case $1 in
+    0) ;;
+    1) printf '%s\n' --threads 1 --shard-docs "$BASELINE_SHARD_DOCS" ;;
+    *) die "no configuration $1" ;;
+    esac
+}
+
+# Uncompressed size of workload $1's input text, in bytes.
+workload_text_bytes() {
+    local -a inputs
+    mapfile -t inputs < <(workload_inputs "$1")
+    zcat -- "${inputs[@]}" | wc -c
+}
+
+# On-disk size, in bytes, of the generation that D/XAPIANDB points at
+# (the stub holds "auto gen-NNNNNN").
+live_generation_bytes() {
+    local db=$1 kind gen
+    read -r kind gen <"$db/XAPIANDB" || die "$db/XAPIANDB is unreadable"
+    [[ $kind == auto && $gen == gen-* ]] || die "$db/XAPIANDB: unexpected stub '$kind $gen'"
+    du -sb -- "$db/$gen" | cut -f1
+}
+
+# The N in "added N" from lede-indexer's summary line.
+added_count() {
+    sed -n 's/^lede-indexer: added \([0-9][0-9]*\),.*/\1/p' "$1" | tail -n 1
+}
+
+# Runs configuration $1 on workload $2 once into a fresh index and appends
+# "workload config wall_s docs rss_kb index_bytes" to the file $3.
+measure_one_run() {
+    local config=$1 workload=$2 results=$3
+    local run_dir db status=0 wall rss docs size
+    local -a inputs options
+    mapfile -t inputs < <(workload_inputs "$workload")
+    mapfile -t options < <(config_options "$config")
+    run_dir=$(mktemp -d "$WORK_DIR/run.XXXXXX")
+    db=$run_dir/db
+    "$GNU_TIME" -f '%e %M' -o "$run_dir/time" \
+        "$INDEXER" --db "$db" --no-progress "${options[@]}" "${inputs[@]}" \
+        >"$run_dir/stdout" 2>"$run_dir/stderr" || status=$?
+    # Status 1 means some records were rejected; the rest were indexed.
+    if ((status > 1)); then
+        cat -- "$run_dir/stderr" >&2
+        die "lede-indexer failed with status $status (${CONFIG_NAMES[config]}, ${WORKLOAD_NAMES[workload]})"
+    fi
+    # GNU time puts "Command exited with non-zero status N" before its own line.
+    read -r wall rss < <(tail -n 1 -- "$run_dir/time")
+    docs=$(added_count "$run_dir/stdout")
+    [[ -n $docs ]] || die "no 'added N' in lede-indexer's output: $(cat -- "$run_dir/stdout")"
+    size=$(live_generation_bytes "$db")
+    printf '%s %s %s %s %s %s\n' "$workload" "$config" "$wall" "$docs" "$rss" "$size" >>"$results"
+    note "  ${CONFIG_NAMES[config]}: ${docs} docs in ${wall} s, peak RSS ${rss} KB, index ${size} B, status $status"
+    rm -rf -- "$run_dir"
+}
+
+# Runs every workload REPEATS times, alternating the configurations
+# (A B A B ...) so that both see the same background load.
+measure_all_runs() {
+    local results=$1 repeat workload config
+    for ((repeat = 1; repeat <= REPEATS; repeat++)); do
+        for workload in "${!WORKLOAD_NAMES[@]}"; do
+            note "repeat $repeat/$REPEATS, ${WORKLOAD_NAMES[workload]}"
+            for config in "${!CONFIG_NAMES[@]}"; do
+                measure_one_run "$config" "$workload" "$results"
+            done
+        done
+    done
+}
+
+# Median of the numbers on standard input (mean of the middle two when even).
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) exit 1
+              if (NR % 2) print v[(NR + 1) / 2]
+              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Prints one metric per run of configuration $2 on workload $3 from the
+# results file $1. Metric: wall, docs, docs_per_s, mb_per_s, index_mb, rss_mb.
+# $4 is the workload's uncompressed input size in bytes.
+metric_per_run() {
+    local results=$1 config=$2 workload=$3 text_bytes=$4 metric=$5
+    awk -v c="$config" -v w="$workload" -v bytes="$text_bytes" -v m="$metric" '
+        $1 == w && $2 == c {
+            wall = $3; docs = $4; rss_kb = $5; size = $6
+            if (m == "wall") print wall
+            else if (m == "docs") print docs
+            else if (m == "docs_per_s") print docs / wall
+            else if (m == "mb_per_s") print bytes / 1e6 / wall
+            else if (m == "index_mb") print size / 1e6
+            else if (m == "rss_mb") print rss_kb * 1024 / 1e6
+        }' "$results"
+}
+
+median_metric() {
+    metric_per_run "$@" | median
+}
+
+# "min–max" of a metric over the runs, to show the spread behind a median.
+metric_range() {
+    metric_per_run "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
+        END { printf "%.0f–%.0f", lo, hi }'
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2fx", a / b }'
+}
+
+cpu_model() {
+    awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo
+}
+
+xapian_version() {
+    if command -v xapian-config >/dev/null; then
+        xapian-config --version | awk '{ print $NF }'
+    else
+        dpkg -s libxapian30 2>/dev/null | awk '/^Version:/ { print $2 }'
+    fi
+}
+
+lede_commit() {
+    local commit
+    commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) || commit=unknown
+    if ! git -C "$REPO" diff --quiet HEAD 2>/dev/null; then
+        commit="$commit (with uncommitted changes)"
+    fi
+    printf '%s\n' "$commit"
+}
+
+# Wraps $1 in markdown backticks.
+as_code() {
+    printf "\`%s\`" "$1"
+}
+
+# The command line that reproduces this run, with the settings that differ
+# from the defaults.
+invocation() {
+    local words="REPEATS=$REPEATS"
+    [[ -z ${LEDE_INDEXER:-} ]] || words+=" LEDE_INDEXER=${LEDE_INDEXER#"$REPO"/}"
+    [[ -z ${LEDE_CORPORA:-} ]] || words+=" LEDE_CORPORA=$LEDE_CORPORA"
+    printf '%s bench/index.sh\n' "$words"
+}
+
+print_machine_facts() {
+    local load_before=$1
+    printf -- '- date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf -- '- machine: %s cores (nproc), %s, %s MB RAM\n' "$(nproc)" "$(cpu_model)" \
+        "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)"
+    printf -- '- load average (1 min) before / after: %s / %s\n' "$load_before" \
+        "$(cut -d' ' -f1 /proc/loadavg)"
+    printf -- '- Xapian %s; lede commit %s; binary %s\n' "$(xapian_version)" "$(lede_commit)" \
+        "${INDEXER#"$REPO"/}"
+    printf -- '- command: %s; %s runs per cell, interleaved, medians shown\n' \
+        "$(as_code "$(invocation)")" "$REPEATS"
+    printf -- '- %s: %s\n' "${CONFIG_NAMES[0]}" \
+        "$(as_code "lede-indexer --db D --no-progress INPUT...")"
+    printf -- '- %s: %s\n' "${CONFIG_NAMES[1]}" \
+        "$(as_code "lede-indexer --db D --no-progress $(config_options 1 | paste -sd' ') INPUT...")"
+}
+
+# One table row per configuration, then the ratio row, for workload $2.
+print_workload_rows() {
+    local results=$1 workload=$2 text_bytes config name
+    local -a docs_s mb_s index_mb rss_mb
+    text_bytes=$(workload_text_bytes "$workload")
+    for config in "${!CONFIG_NAMES[@]}"; do
+        docs_s[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" docs_per_s)
+        mb_s[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" mb_per_s)
+        index_mb[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" index_mb)
+        rss_mb[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" rss_mb)
+        name=${CONFIG_NAMES[config]}
+        printf '| %s (%.1f MB text) | %s | %s | %.1f | %.0f (%s) | %.2f | %.1f | %.0f |\n' \
+            "${WORKLOAD_NAMES[workload]}" "$(awk -v b="$text_bytes" 'BEGIN { print b / 1e6 }')" \
+            "$name" "$(median_metric "$results" "$config" "$workload" "$text_bytes" docs)" \
+            "$(median_metric "$results" "$config" "$workload" "$text_bytes" wall)" \
+            "${docs_s[config]}" "$(metric_range "$results" "$config" "$workload" "$text_bytes" docs_per_s)" \
+            "${mb_s[config]}" "${index_mb[config]}" "${rss_mb[config]}"
+    done
+    printf '| | **lede / baseline** | | | **%s** | %s | %s | %s |\n' \
+        "$(ratio "${docs_s[0]}" "${docs_s[1]}")" "$(ratio "${mb_s[0]}" "${mb_s[1]}")" \
+        "$(ratio "${index_mb[0]}" "${index_mb[1]}")" "$(ratio "${rss_mb[0]}" "${rss_mb[1]}")"
+}
+
+print_report() {
+    local results=$1 load_before=$2 workload
+    printf '## Indexing: lede default vs single-writer baseline\n\n'
+    print_machine_facts "$load_before"
+    printf '\n| workload | configuration | docs | wall s | docs/s (min–max) | text MB/s | index MB | peak RSS MB |\n'
+    printf '|---|---|---:|---:|---:|---:|---:|---:|\n'
+    for workload in "${!WORKLOAD_NAMES[@]}"; do
+        print_workload_rows "$results" "$workload"
+    done
+    printf '\nMB = 10^6 bytes. Text MB/s counts uncompressed input; index MB is %s of the\n' \
+        "$(as_code "du -sb")"
+    printf 'live generation; peak RSS is GNU time %%M. Ratios: docs/s and MB/s higher is\n'
+    printf 'better, index size and RSS lower is better.\n'
+}
+
+main() {
+    local results load_before
+    require_corpora_or_skip
+    require_tools
+    build_indexer_if_missing
+    mkdir -p "$REPO/var"
+    WORK_DIR=$(mktemp -d "$REPO/var/bench-index.XXXXXX")
+    trap remove_work_dir EXIT
+    trap 'exit 130' INT TERM
+    results=$WORK_DIR/results
+    : >"$results"
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
+    note "indexer $INDEXER, corpora $CORPORA, $REPEATS repeats"
+    measure_all_runs "$results"
+    print_report "$results" "$load_before"
+}
+
+main "$@"

@@ -1,0 +1,125 @@
+/* Executing requests: a table from op to handler, each building the reply
+ * object; errors become {"ok":false,"error":{...}}. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lede/search.h"
+#include "stats.h"
+
+char *cmd_reply_line(json_t *reply, size_t *len) {
+    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+    json_decref(reply);
+    if (!text) return NULL;
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (!line) {
+        free(text);
+        return NULL;
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    *len = n + 1;
+    return line;
+}
+
+char *cmd_error_line(json_t *id, proto_error_code_t code, const char *message, size_t *len) {
+    json_t *reply = json_pack("{sb}", "ok", 0);
+    if (reply && id) json_object_set(reply, "id", id);
+    if (reply)
+        json_object_set_new(reply, "error", json_pack("{ssss}", "code", proto_error_name(code),
+                                                      "message", message));
+    char *line = cmd_reply_line(reply, len);
+    if (!line) { /* out of memory: a fixed reply still tells the client */
+        static const char OOM[] = "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
+        line = strdup(OOM);
+        *len = line ? sizeof OOM - 1 : 0;
+    }
+    return line;
+}
+
+/* The protocol error for a failed shim call. */
+static proto_error_code_t error_of(lede_status_t st) {
+    switch (st) {
+    case LEDE_E_BAD_QUERY: return PROTO_E_BAD_QUERY;
+    case LEDE_E_INVALID: return PROTO_E_BAD_REQUEST;
+    case LEDE_E_NOT_FOUND: return PROTO_E_NOT_FOUND;
+    case LEDE_E_OPEN:
+    case LEDE_E_CORRUPT:
+    case LEDE_E_IO:
+    case LEDE_E_MODIFIED:
+    case LEDE_E_NETWORK: return PROTO_E_UNAVAILABLE;
+    default: return PROTO_E_INTERNAL;
+    }
+}
+
+typedef lede_status_t (*handler_fn)(shim_db_t *, const config_t *, proto_request_t *, json_t *);
+
+static lede_status_t do_search(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
+    r->search.time_limit_ms = (uint32_t)c->query_timeout_ms;
+    return search_execute(db, &r->search, reply);
+}
+
+static lede_status_t do_get(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
+    (void)c;
+    char *data;
+    size_t len;
+    lede_status_t st = shim_db_get(db, r->doc, &data, &len);
+    if (st != LEDE_OK) return st;
+    json_t *doc = search_document(data, len);
+    free(data);
+    if (!doc) return LEDE_E_CORRUPT;
+    json_object_set_new(reply, "doc", doc);
+    return LEDE_OK;
+}
+
+static lede_status_t do_similar(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
+    (void)c;
+    return search_similar(db, r->doc, r->offset, r->limit, reply);
+}
+
+static lede_status_t do_suggest(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
+    (void)c;
+    return search_suggest(db, r->prefix, r->limit, reply);
+}
+
+static const handler_fn HANDLERS[] = {
+    [PROTO_OP_SEARCH] = do_search,
+    [PROTO_OP_GET] = do_get,
+    [PROTO_OP_SIMILAR] = do_similar,
+    [PROTO_OP_SUGGEST] = do_suggest,
+};
+
+/* A request that waited in the queue past its whole budget is answered
+ * with a timeout without running: under overload, shed work early. */
+static bool expired(const config_t *c, const job_t *job) {
+    return (stats_now() - job->enqueued) * 1000.0 > (double)c->query_timeout_ms;
+}
+
+void cmd_execute(shim_db_t *db, const config_t *c, job_t *job) {
+    proto_request_t *r = &job->req;
+    double start = stats_now();
+    if (expired(c, job)) {
+        job->error = PROTO_E_TIMEOUT;
+        job->reply = cmd_error_line(r->id, PROTO_E_TIMEOUT, "the server is overloaded: the request "
+                                    "waited past query_timeout_ms before it could start", &job->reply_len);
+        return;
+    }
+    json_t *reply = json_pack("{sb}", "ok", 1);
+    if (reply && r->id) json_object_set(reply, "id", r->id);
+    handler_fn fn = (unsigned)r->op < sizeof HANDLERS / sizeof HANDLERS[0] ? HANDLERS[r->op] : NULL;
+    lede_status_t st = !reply ? LEDE_E_NOMEM : fn ? fn(db, c, r, reply) : LEDE_E_UNSUPPORTED;
+    if (st == LEDE_OK) {
+        json_object_set_new(reply, "took_ms", json_real((stats_now() - start) * 1000.0));
+        job->reply = cmd_reply_line(reply, &job->reply_len);
+        if (job->reply) return;
+        st = LEDE_E_NOMEM;
+    } else {
+        json_decref(reply);
+    }
+    job->error = error_of(st);
+    const char *why = st == LEDE_E_NOMEM ? "out of memory" : shim_db_errmsg(db);
+    job->reply = cmd_error_line(r->id, job->error, why, &job->reply_len);
+}

@@ -1,0 +1,158 @@
+/* lede-searchd's configuration: one table of keys, a file reader, and
+ * command-line overrides, all through config_set(). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_LEVEL } type_t;
+
+typedef struct {
+    const char *key;
+    type_t type;
+    size_t offset;
+    uint64_t min, max; /* for T_UINT */
+    const char *def;
+} key_t_;
+
+#define UINT_KEY(k, m, lo, hi, d) {k, T_UINT, offsetof(config_t, m), lo, hi, d}
+
+static const key_t_ KEYS[] = {
+    {"listen", T_LISTEN, 0, 0, 0, "127.0.0.1:7878"},
+    {"db", T_PATH, offsetof(config_t, db), 0, 0, "var/sample-index"},
+    UINT_KEY("threads", threads, 0, 256, "0"),
+    UINT_KEY("max_line_bytes", max_line_bytes, 64, 16u << 20, "65536"),
+    UINT_KEY("max_connections", max_connections, 1, 100000, "1024"),
+    UINT_KEY("idle_timeout_ms", idle_timeout_ms, 0, 86400000, "300000"),
+    UINT_KEY("query_timeout_ms", query_timeout_ms, 1, 600000, "2000"),
+    UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
+    UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),
+    UINT_KEY("default_limit", default_limit, 1, 10000, "10"),
+    UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
+    UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),
+    {"log_level", T_LEVEL, offsetof(config_t, log_level), 0, 0, "info"},
+    {"log_file", T_PATH, offsetof(config_t, log_file), 0, 0, ""},
+    {"query_log", T_BOOL, offsetof(config_t, query_log), 0, 0, "no"},
+    UINT_KEY("slow_query_ms", slow_query_ms, 0, 600000, "500"),
+    {"pid_file", T_PATH, offsetof(config_t, pid_file), 0, 0, ""},
+};
+
+static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {
+    snprintf(err, size, fmt, a, b);
+    return false;
+}
+
+static bool set_uint(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || *v == '-' || !*v || *end || n < k->min || n > k->max) {
+        char range[64];
+        snprintf(range, sizeof range, "%llu to %llu", (unsigned long long)k->min,
+                 (unsigned long long)k->max);
+        return fail(err, size, "%s takes a whole number from %s", k->key, range);
+    }
+    *(uint64_t *)dst = n;
+    return true;
+}
+
+static bool set_bool(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+        return *(bool *)dst = true, true;
+    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+        return *(bool *)dst = false, true;
+    return fail(err, size, "%s takes yes or no, not '%s'", k->key, v);
+}
+
+static bool set_level(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+    static const char *const NAMES[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (!strcasecmp(v, NAMES[i])) return *(log_level_t *)dst = (log_level_t)i, true;
+    return fail(err, size, "%s takes error, warn, info or debug, not '%s'", k->key, v);
+}
+
+/* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4). */
+static bool set_listen(config_t *c, const char *v, char *err, size_t size) {
+    const char *colon = strrchr(v, ':');
+    char *end;
+    if (!colon) return fail(err, size, "listen takes HOST:PORT, not '%s'%s", v, "");
+    errno = 0;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (errno || *end || !colon[1] || port > 65535)
+        return fail(err, size, "listen: bad port in '%s'%s", v, "");
+    size_t n = (size_t)(colon - v);
+    if (n >= 2 && v[0] == '[' && v[n - 1] == ']') v++, n -= 2;
+    if (n >= sizeof c->listen_host) return fail(err, size, "listen: host too long in '%s'%s", v, "");
+    memcpy(c->listen_host, v, n);
+    c->listen_host[n] = '\0';
+    if (n == 0) strcpy(c->listen_host, "0.0.0.0");
+    c->listen_port = (uint16_t)port;
+    return true;
+}
+
+static bool apply(config_t *c, const key_t_ *k, const char *v, char *err, size_t size) {
+    void *dst = (char *)c + k->offset;
+    switch (k->type) {
+    case T_UINT: return set_uint(k, dst, v, err, size);
+    case T_BOOL: return set_bool(k, dst, v, err, size);
+    case T_LEVEL: return set_level(k, dst, v, err, size);
+    case T_LISTEN: return set_listen(c, v, err, size);
+    case T_PATH:
+        if (strlen(v) >= CONFIG_PATH_MAX) return fail(err, size, "%s: path too long%s", k->key, "");
+        strcpy(dst, v);
+        return true;
+    }
+    return false;
+}
+
+bool config_set(config_t *c, const char *key, const char *value, char *err, size_t size) {
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
+        if (strcmp(KEYS[i].key, key) == 0) return apply(c, &KEYS[i], value, err, size);
+    return fail(err, size, "unknown key '%s'%s", key, "");
+}
+
+void config_defaults(config_t *c) {
+    char err[256];
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) apply(c, &KEYS[i], KEYS[i].def, err, sizeof err);
+}
+
+static char *strip(char *s) {
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
+    return s;
+}
+
+/* Parses one line: blank, a comment, or "key = value". */
+static bool load_line(config_t *c, char *line, char *why, size_t size) {
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    char *text = strip(line);
+    if (!*text) return true;
+    char *eq = strchr(text, '=');
+    if (!eq) return fail(why, size, "expected 'key = value', got '%.60s'%s", text, "");
+    *eq = '\0';
+    char *key = strip(text), *value = strip(eq + 1);
+    if (!*value) return fail(why, size, "%s has no value%s", key, "");
+    return config_set(c, key, value, why, size);
+}
+
+bool config_load(config_t *c, const char *path, char *err, size_t size) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, size, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    char line[8192], why[512];
+    bool ok = true;
+    for (unsigned n = 1; ok && fgets(line, sizeof line, f); n++) {
+        ok = load_line(c, line, why, sizeof why);
+        if (!ok) snprintf(err, size, "%s:%u: %s", path, n, why);
+    }
+    fclose(f);
+    return ok;
+}

@@ -1,0 +1,45 @@
+/* config: lede-searchd's settings. One table (config.c) gives every key
+ * its type, range and default; conf/searchd.conf documents them. */
+#ifndef LEDE_SEARCHD_CONFIG_H
+#define LEDE_SEARCHD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_PATH_MAX 4096
+
+typedef enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG } log_level_t;
+
+typedef struct config {
+    char listen_host[256];
+    uint16_t listen_port;
+    char db[CONFIG_PATH_MAX];
+    uint64_t threads;              /* 0: one per core */
+    uint64_t max_line_bytes;
+    uint64_t max_connections;
+    uint64_t idle_timeout_ms;      /* 0: never */
+    uint64_t query_timeout_ms;     /* time budget of one request */
+    uint64_t max_limit;
+    uint64_t max_offset;
+    uint64_t default_limit;
+    uint64_t max_output_bytes;     /* replies queued for one slow reader */
+    uint64_t reload_interval_ms;
+    log_level_t log_level;
+    char log_file[CONFIG_PATH_MAX]; /* "" or "-": stderr */
+    bool query_log;
+    uint64_t slow_query_ms;        /* 0: no slow-query log */
+    char pid_file[CONFIG_PATH_MAX];
+} config_t;
+
+/* Fills every key with its default. */
+void config_defaults(config_t *c);
+
+/* Reads a "key = value" file ('#' starts a comment). On an unknown key or
+ * a bad value returns false with "FILE:LINE: reason" in err. */
+bool config_load(config_t *c, const char *path, char *err, size_t err_size);
+
+/* Sets one key (a command-line override); false with a reason in err. */
+bool config_set(config_t *c, const char *key, const char *value, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,44 @@
+/* conn: one client connection, an explicit state machine.
+ *
+ *   READING   parsing buffered requests; replies to PING/STATS/errors are
+ *             written at once, others go to a worker
+ *   WAITING   a worker has this connection's request (reading paused, so
+ *             pipelined requests wait in the socket and replies keep order)
+ *   DRAINING  too much output is queued for a slow reader: reading paused
+ *             until it drains below half of max_output_bytes
+ *   CLOSING   writing the last replies, then freed
+ *
+ * Every transition goes through conn_set_state(). A connection whose
+ * request is with a worker is never freed: it is marked and freed when the
+ * job comes back (conn_job_done). */
+#ifndef LEDE_SEARCHD_CONN_H
+#define LEDE_SEARCHD_CONN_H
+
+#include <event2/bufferevent.h>
+#include <event2/util.h>
+
+#include "server.h"
+#include "worker.h"
+
+typedef enum { CONN_READING, CONN_WAITING, CONN_DRAINING, CONN_CLOSING } conn_state_t;
+
+typedef struct conn {
+    server_t *srv;
+    struct bufferevent *bev;
+    conn_state_t state;
+    bool dead;                  /* the peer is gone; free when the job returns */
+    uint64_t id;
+    char peer[64];
+    struct conn *prev, *next;
+} conn_t;
+
+/* Takes a freshly accepted socket. */
+void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr);
+
+/* A worker finished this connection's request. */
+void conn_job_done(job_t *job, void *server);
+
+/* Closes idle connections now, busy ones after their reply (server stop). */
+void conn_shutdown(conn_t *c);
+
+#endif

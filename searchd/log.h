@@ -1,0 +1,20 @@
+/* log: one line per event, to stderr or a file. Safe from any thread. */
+#ifndef LEDE_SEARCHD_LOG_H
+#define LEDE_SEARCHD_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+/* Opens the log destination; false with a reason in err. */
+bool log_open(const config_t *c, char *err, size_t err_size);
+void log_close(void);
+
+void log_msg(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Copies at most 128 bytes of untrusted text into out[132], replacing
+ * non-printable bytes with '?', for logging bad input safely. */
+const char *log_safe(const char *s, size_t n, char out[132]);
+
+#endif

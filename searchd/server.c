@@ -1,0 +1,188 @@
+/* The server: listener, connection accounting, reload watcher, signals. */
+#include "server.h"
+
+#include <errno.h>
+#include <event2/thread.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "log.h"
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr, int len,
+                      void *arg) {
+    (void)l, (void)len;
+    conn_accept(arg, fd, addr);
+}
+
+/* Reopens the main thread's handle; when the index changed (or on SIGHUP)
+ * the workers reopen theirs before their next request. */
+static void check_reload(server_t *s, bool forced) {
+    bool changed = false;
+    if (shim_db_reopen(s->watch_db, &changed) != LEDE_OK) {
+        log_msg(LOG_ERROR, "checking the index for changes: %s", shim_db_errmsg(s->watch_db));
+        return;
+    }
+    if (!changed && !forced) return;
+    pool_reload(s->pool);
+    shim_stats_t st;
+    if (changed) s->stats.reloads++;
+    if (shim_db_stats(s->watch_db, &st) == LEDE_OK)
+        log_msg(LOG_INFO, "index %s: %u documents, revision %llu", changed ? "reloaded" : "reopened",
+                st.doccount, (unsigned long long)st.revision);
+}
+
+static void on_reload_timer(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    check_reload(arg, false);
+}
+
+static void on_sighup(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    log_msg(LOG_INFO, "SIGHUP: reopening the index");
+    check_reload(arg, true);
+}
+
+static void on_stop_signal(evutil_socket_t sig, short what, void *arg) {
+    (void)what;
+    server_t *s = arg;
+    if (s->stopping) return;
+    log_msg(LOG_INFO, "%s: finishing %zu requests in flight, then stopping",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT", pool_pending(s->pool));
+    server_stop(s);
+}
+
+static bool listen_on(server_t *s, char *err, size_t size) {
+    const config_t *c = s->cfg;
+    char port[8];
+    snprintf(port, sizeof port, "%u", c->listen_port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *ai = NULL;
+    int rc = getaddrinfo(c->listen_host, port, &hints, &ai);
+    if (rc != 0)
+        return snprintf(err, size, "listen %s:%s: %s", c->listen_host, port, gai_strerror(rc)), false;
+    s->listener = evconnlistener_new_bind(s->base, on_accept, s,
+                                          LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+                                          -1, ai->ai_addr, (int)ai->ai_addrlen);
+    int e = errno;
+    freeaddrinfo(ai);
+    if (!s->listener)
+        return snprintf(err, size, "cannot listen on %s:%s: %s", c->listen_host, port, strerror(e)), false;
+    return true;
+}
+
+/* The port actually bound (listen ...:0 picks a free one). */
+static unsigned bound_port(server_t *s) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    evutil_socket_t fd = evconnlistener_get_fd(s->listener);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return 0;
+    if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return 0;
+}
+
+static bool add_events(server_t *s) {
+    struct timeval every = {(time_t)(s->cfg->reload_interval_ms / 1000),
+                            (suseconds_t)(s->cfg->reload_interval_ms % 1000) * 1000};
+    s->reload_timer = event_new(s->base, -1, EV_PERSIST, on_reload_timer, s);
+    s->sighup = evsignal_new(s->base, SIGHUP, on_sighup, s);
+    s->sigterm = evsignal_new(s->base, SIGTERM, on_stop_signal, s);
+    s->sigint = evsignal_new(s->base, SIGINT, on_stop_signal, s);
+    if (!s->reload_timer || !s->sighup || !s->sigterm || !s->sigint) return false;
+    return event_add(s->reload_timer, &every) == 0 && event_add(s->sighup, NULL) == 0 &&
+           event_add(s->sigterm, NULL) == 0 && event_add(s->sigint, NULL) == 0;
+}
+
+static unsigned worker_count(const config_t *c) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return c->threads ? (unsigned)c->threads : cores > 0 ? (unsigned)cores : 1;
+}
+
+bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
+    memset(s, 0, sizeof *s);
+    s->cfg = c;
+    stats_init(&s->stats);
+    s->limits = (proto_limits_t){.max_line = c->max_line_bytes, .max_limit = (uint32_t)c->max_limit,
+                                 .max_offset = (uint32_t)c->max_offset,
+                                 .default_limit = (uint32_t)c->default_limit};
+    signal(SIGPIPE, SIG_IGN);
+    if (evthread_use_pthreads() != 0 || !(s->base = event_base_new()))
+        return snprintf(err, size, "cannot start the event loop"), false;
+    char *msg = NULL;
+    if (shim_db_open(c->db, &s->watch_db, &msg) != LEDE_OK) {
+        snprintf(err, size, "cannot open the index at %s: %s (build one with lede-indexer --db %s ...)",
+                 c->db, msg ? msg : "out of memory", c->db);
+        free(msg);
+        return false;
+    }
+    unsigned threads = worker_count(c);
+    if (!pool_start(&s->pool, s->base, c, threads, conn_job_done, s, err, size)) return false;
+    if (!listen_on(s, err, size)) return false;
+    if (!add_events(s)) return snprintf(err, size, "cannot set up signals and timers"), false;
+    shim_stats_t st = {0};
+    shim_db_stats(s->watch_db, &st);
+    log_msg(LOG_INFO, "listening on %s:%u, index %s (%u documents), %u worker threads",
+            c->listen_host, bound_port(s), c->db, st.doccount, threads);
+    return true;
+}
+
+void server_run(server_t *s) {
+    event_base_dispatch(s->base);
+    log_msg(LOG_INFO, "stopped after %llu requests", (unsigned long long)s->stats.latency_count);
+}
+
+void server_stop(server_t *s) {
+    s->stopping = true;
+    if (s->listener) evconnlistener_disable(s->listener);
+    event_del(s->reload_timer);
+    for (conn_t *c = s->conns, *next; c; c = next) {
+        next = c->next;
+        conn_shutdown(c);
+    }
+    server_conn_closed(s);
+}
+
+void server_conn_closed(server_t *s) {
+    if (s->stopping && !s->conns && pool_pending(s->pool) == 0) event_base_loopexit(s->base, NULL);
+}
+
+json_t *server_stats_json(server_t *s) {
+    json_t *o = stats_json(&s->stats);
+    shim_stats_t st;
+    json_t *index = json_object();
+    json_object_set_new(index, "path", json_string(s->cfg->db));
+    if (shim_db_stats(s->watch_db, &st) == LEDE_OK) {
+        json_object_set_new(index, "documents", json_integer(st.doccount));
+        json_object_set_new(index, "revision", json_integer((json_int_t)st.revision));
+        json_object_set_new(index, "language", json_string(st.language));
+    }
+    json_object_set_new(o, "index", index);
+    json_object_set_new(o, "protocol", json_integer(PROTO_VERSION));
+    json_object_set_new(o, "version", json_string(LEDE_VERSION));
+    return o;
+}
+
+void server_free(server_t *s) {
+    while (s->conns) {
+        conn_t *c = s->conns;
+        s->conns = c->next;
+        bufferevent_free(c->bev);
+        free(c);
+    }
+    pool_stop(s->pool);
+    if (s->listener) evconnlistener_free(s->listener);
+    struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint};
+    for (size_t i = 0; i < 4; i++)
+        if (evs[i]) event_free(evs[i]);
+    shim_db_close(s->watch_db);
+    if (s->base) event_base_free(s->base);
+    libevent_global_shutdown();
+}

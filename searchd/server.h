@@ -1,0 +1,49 @@
+/* server: the event loop, its listener, the connections, the reload
+ * watcher and the signals. */
+#ifndef LEDE_SEARCHD_SERVER_H
+#define LEDE_SEARCHD_SERVER_H
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "lede/shim.h"
+#include "stats.h"
+#include "worker.h"
+
+struct conn;
+
+typedef struct server {
+    const config_t *cfg;
+    struct event_base *base;
+    struct evconnlistener *listener;
+    pool_t *pool;
+    shim_db_t *watch_db;        /* the main thread's handle: reload checks, STATS */
+    struct event *reload_timer, *sighup, *sigterm, *sigint;
+    struct conn *conns;         /* every open connection */
+    stats_t stats;
+    proto_limits_t limits;
+    bool stopping;
+    uint64_t next_conn_id;
+} server_t;
+
+/* Opens the index, starts the workers and listens. false with err. */
+bool server_start(server_t *s, const config_t *c, char *err, size_t err_size);
+
+/* Runs until SIGTERM or SIGINT and the requests in flight are answered. */
+void server_run(server_t *s);
+
+void server_free(server_t *s);
+
+/* The STATS reply fields, built on the main thread. */
+json_t *server_stats_json(server_t *s);
+
+/* Begins a graceful stop: no new connections; open ones close once their
+ * requests are answered. */
+void server_stop(server_t *s);
+
+/* A connection was freed; the server may be done stopping. */
+void server_conn_closed(server_t *s);
+
+#endif

@@ -1,0 +1,97 @@
+/* Counters and a latency histogram for STATS. */
+#include "stats.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#define BUCKETS_PER_DOUBLING 8
+
+double stats_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void stats_init(stats_t *s) {
+    memset(s, 0, sizeof *s);
+    s->started = stats_now();
+    s->window_second = (int64_t)s->started;
+}
+
+static int bucket_of(double ms) {
+    double us = ms * 1000.0;
+    if (us <= 1.0) return 0;
+    int b = (int)(log2(us) * BUCKETS_PER_DOUBLING) + 1;
+    return b >= STATS_BUCKETS ? STATS_BUCKETS - 1 : b;
+}
+
+/* The upper bound in ms of bucket b. */
+static double bucket_ms(int b) {
+    return pow(2.0, (double)b / BUCKETS_PER_DOUBLING) / 1000.0;
+}
+
+/* Moves the ring to the current second, zeroing the seconds skipped. */
+static void advance_window(stats_t *s) {
+    int64_t now = (int64_t)stats_now();
+    int64_t steps = now - s->window_second;
+    if (steps <= 0) return;
+    if (steps > STATS_WINDOW_S) steps = STATS_WINDOW_S;
+    for (int64_t i = 1; i <= steps; i++) s->window[(s->window_second + i) % STATS_WINDOW_S] = 0;
+    s->window_second = now;
+}
+
+void stats_request(stats_t *s, int op, proto_error_code_t error, double latency_ms) {
+    if (op >= 0 && op <= STATS_OP_INVALID) s->requests[op]++;
+    if (error != PROTO_E_NONE && (unsigned)error < PROTO_E_COUNT) s->errors[error]++;
+    s->latency[bucket_of(latency_ms)]++;
+    s->latency_count++;
+    advance_window(s);
+    s->window[s->window_second % STATS_WINDOW_S]++;
+}
+
+double stats_percentile(const stats_t *s, double q) {
+    if (s->latency_count == 0) return 0;
+    uint64_t want = (uint64_t)ceil(q * (double)s->latency_count), seen = 0;
+    for (int b = 0; b < STATS_BUCKETS; b++)
+        if ((seen += s->latency[b]) >= want) return bucket_ms(b);
+    return bucket_ms(STATS_BUCKETS - 1);
+}
+
+double stats_qps(stats_t *s) {
+    advance_window(s);
+    double up = stats_now() - s->started;
+    double span = up < STATS_WINDOW_S ? (up > 1 ? up : 1) : STATS_WINDOW_S;
+    uint64_t sum = 0;
+    for (int i = 0; i < STATS_WINDOW_S; i++) sum += s->window[i];
+    return (double)sum / span;
+}
+
+json_t *stats_json(stats_t *s) {
+    json_t *o = json_object(), *req = json_object(), *err = json_object(), *lat = json_object();
+    uint64_t total = 0, failed = 0;
+    for (int i = 0; i <= STATS_OP_INVALID; i++) {
+        const char *name = i == STATS_OP_INVALID ? "invalid" : proto_op_name((proto_op_t)i);
+        json_object_set_new(req, name, json_integer((json_int_t)s->requests[i]));
+        total += s->requests[i];
+    }
+    for (int e = 1; e < PROTO_E_COUNT; e++) {
+        json_object_set_new(err, proto_error_name((proto_error_code_t)e), json_integer((json_int_t)s->errors[e]));
+        failed += s->errors[e];
+    }
+    json_object_set_new(lat, "p50", json_real(stats_percentile(s, 0.50)));
+    json_object_set_new(lat, "p95", json_real(stats_percentile(s, 0.95)));
+    json_object_set_new(lat, "p99", json_real(stats_percentile(s, 0.99)));
+    json_t *conns = json_pack("{sI,sI,sI}", "current", (json_int_t)s->conns_current, "total",
+                              (json_int_t)s->conns_total, "rejected", (json_int_t)s->conns_rejected);
+    json_object_set_new(o, "uptime_s", json_real(stats_now() - s->started));
+    json_object_set_new(o, "connections", conns);
+    json_object_set_new(o, "requests_total", json_integer((json_int_t)total));
+    json_object_set_new(o, "requests", req);
+    json_object_set_new(o, "errors_total", json_integer((json_int_t)failed));
+    json_object_set_new(o, "errors", err);
+    json_object_set_new(o, "qps", json_real(stats_qps(s)));
+    json_object_set_new(o, "latency_ms", lat);
+    json_object_set_new(o, "reloads", json_integer((json_int_t)s->reloads));
+    return o;
+}
