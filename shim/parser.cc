@@ -106,6 +106,7 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = FULL_FLAGS;
     if (q->suggest) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    if (q->partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
     Xapian::Query parsed;
     try {
         parsed = qp.parse_query(q->text, flags);

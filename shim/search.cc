@@ -127,6 +127,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     r->enquire.set_query(query);
     set_sort(r->enquire, q->sort);
+    if (q->time_limit_ms) r->enquire.set_time_limit(q->time_limit_ms / 1000.0);
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
