@@ -121,7 +121,14 @@ void render_search(FILE *out, const render_opts_t *o, json_t *reply, double took
                 o->color ? RESET : "");
     }
     long long total = json_integer_value(json_object_get(reply, "total"));
-    fprintf(out, "%lld result%s (%.1f ms)\n", total, total == 1 ? "" : "s", took_ms);
+    size_t shown = json_array_size(hits);
+    if (shown && (long long)shown < total) {
+        long long first = json_integer_value(json_object_get(json_array_get(hits, 0), "rank"));
+        fprintf(out, "%lld–%lld of %lld results (%.1f ms)\n", first, first + (long long)shown - 1,
+                total, took_ms);
+    } else {
+        fprintf(out, "%lld result%s (%.1f ms)\n", total, total == 1 ? "" : "s", took_ms);
+    }
     const char *suggestion = str(reply, "suggestion");
     if (*suggestion) fprintf(out, "Did you mean: %s%s%s\n", o->color ? BOLD : "", suggestion, o->color ? RESET : "");
     json_t *facets = json_object_get(reply, "facets");

@@ -136,9 +136,9 @@ static bool load_line(config_t *c, char *line, char *why, size_t size) {
     char *eq = strchr(text, '=');
     if (!eq) return fail(why, size, "expected 'key = value', got '%.60s'%s", text, "");
     *eq = '\0';
-    char *key = strip(text), *value = strip(eq + 1);
-    if (!*value) return fail(why, size, "%s has no value%s", key, "");
-    return config_set(c, key, value, why, size);
+    /* An empty value is allowed: it clears a path ("log_file ="); the
+     * other types refuse it with their own message. */
+    return config_set(c, strip(text), strip(eq + 1), why, size);
 }
 
 bool config_load(config_t *c, const char *path, char *err, size_t size) {

@@ -83,30 +83,50 @@ static void test_get(void) {
     CHECK(out && strstr(out, "\"id\":\"g3\""));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "get", "--db", db, "nope"), 1);
-    CHECK(err && strstr(err, "no article with id 'nope'"));
+    CHECK(err && strstr(err, "lede: not_found: no document with id 'nope'"));
+    free(out), free(err);
+}
+
+static void test_similar_and_suggest(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "similar", "--db", db, "--json", "g2"), 0);
+    CHECK(out && strstr(out, "\"id\":\"g1\"") && !strstr(out, "\"id\":\"g2\""));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "suggest", "--db", db, "desal"), 0);
+    CHECK(out && strstr(out, "desalination\n"));
+    CHECK(out && strstr(out, "  City council approves desalination plant [g1]\n"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "suggest", "--db", db, "zzzq"), 1);
     free(out), free(err);
 }
 
 static void test_errors(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", "water"), 2);
-    CHECK(err && strstr(err, "give the index with --db DIR"));
+    /* No daemon on that port: say what to do. */
+    CHECK_INT(LEDE(&out, &err, "search", "--port", "1", "water"), 2);
+    CHECK(err && strstr(err, "cannot connect to 127.0.0.1:1: Connection refused; is lede-searchd running?"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "stats", "--db", db), 2);
+    CHECK(err && strstr(err, "'stats' asks a running lede-searchd"));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "search", "--db", "/nonexistent/index", "water"), 2);
     CHECK(err && strstr(err, "cannot open the index at /nonexistent/index"));
     CHECK(err && strstr(err, "lede-indexer --db /nonexistent/index"));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--limit", "5000", "water"), 2);
-    CHECK(err && strstr(err, "--limit takes 0 to 1000, not '5000'"));
+    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--limit", "many", "water"), 2);
+    CHECK(err && strstr(err, "--limit takes a whole number, not 'many'"));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--sort", "oldest", "water"), 2);
     CHECK(err && strstr(err, "--sort must be relevance, date or -date"));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--facets", "colour", "water"), 2);
-    CHECK(err && strstr(err, "unknown facet 'colour'"));
+    CHECK(err && strstr(err, "lede: bad_request: unknown facet 'colour'"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "get", "--db", db, "--sort", "date", "g1"), 2);
+    CHECK(err && strstr(err, "option '--sort' is for lede search only"));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "search", "--db", db), 2);
-    CHECK(err && strstr(err, "search needs a QUERY"));
+    CHECK(err && strstr(err, "'search' needs an argument"));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "frobnicate"), 2);
     CHECK(err && strstr(err, "unknown command 'frobnicate'"));
@@ -136,6 +156,7 @@ int main(int argc, char **argv) {
     RUN(test_filters_and_paging);
     RUN(test_no_hits_and_suggestion);
     RUN(test_get);
+    RUN(test_similar_and_suggest);
     RUN(test_errors);
     check_rmtree(tmp);
     return check_summary();

@@ -1,0 +1,94 @@
+/* Unit tests for lede-searchd's configuration: the shipped conf file
+ * documents exactly the defaults, and bad input is named precisely. */
+#include <stdlib.h>
+
+#include "../../searchd/config.h"
+#include "check.h"
+
+static void test_shipped_file_matches_defaults(void) {
+    config_t defaults, loaded;
+    char err[512] = "", path[4096];
+    config_defaults(&defaults);
+    config_defaults(&loaded);
+    snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
+    CHECK(config_load(&loaded, path, err, sizeof err));
+    CHECK_STR(err, "");
+    CHECK(memcmp(&defaults, &loaded, sizeof defaults) == 0);
+    CHECK_STR(defaults.listen_host, "127.0.0.1");
+    CHECK_INT(defaults.listen_port, 7878);
+    CHECK_INT(defaults.max_line_bytes, 65536);
+}
+
+static void test_every_key_is_documented(void) {
+    /* Setting a key in the file to a non-default value must change the
+     * struct: a key missing from conf/searchd.conf would not be caught by
+     * the comparison above, so each table key is checked by name here. */
+    static const char *const KEYS[] = {"listen", "db", "threads", "max_line_bytes",
+        "max_connections", "idle_timeout_ms", "query_timeout_ms", "max_limit", "max_offset",
+        "default_limit", "max_output_bytes", "reload_interval_ms", "log_level", "log_file",
+        "query_log", "slow_query_ms", "pid_file"};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
+    char *text = check_read_file(path, NULL);
+    for (size_t i = 0; text && i < sizeof KEYS / sizeof KEYS[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "\n%s =", KEYS[i]);
+        if (!strstr(text, line)) fprintf(stderr, "  not documented: %s\n", KEYS[i]);
+        CHECK(strstr(text, line) != NULL);
+    }
+    free(text);
+}
+
+static void expect_load_error(const char *body, const char *want) {
+    char *tmp = check_tmpdir("conf"), err[512] = "";
+    char *path = check_write_file(tmp, "bad.conf", body);
+    config_t c;
+    config_defaults(&c);
+    CHECK(!config_load(&c, path, err, sizeof err));
+    if (!strstr(err, want)) fprintf(stderr, "  got: %s\n  want: %s\n", err, want);
+    CHECK(strstr(err, want) != NULL);
+    free(path);
+    check_rmtree(tmp);
+}
+
+static void test_errors_name_file_and_line(void) {
+    expect_load_error("# ok\nthreads = 2\nnosuchkey = 1\n", "bad.conf:3: unknown key 'nosuchkey'");
+    expect_load_error("max_connections = lots\n", "bad.conf:1: max_connections takes a whole number from 1 to 100000");
+    expect_load_error("\n\nmax_limit = 0\n", "bad.conf:3: max_limit takes a whole number from 1 to 10000");
+    expect_load_error("listen = nowhere\n", "bad.conf:1: listen takes HOST:PORT");
+    expect_load_error("listen = 1.2.3.4:99999\n", "bad.conf:1: listen: bad port");
+    expect_load_error("query_log = maybe\n", "bad.conf:1: query_log takes yes or no, not 'maybe'");
+    expect_load_error("log_level = loud\n", "bad.conf:1: log_level takes error, warn, info or debug");
+    expect_load_error("just words\n", "bad.conf:1: expected 'key = value'");
+    expect_load_error("threads =\n", "bad.conf:1: threads takes a whole number");
+    config_t c;
+    char err[512];
+    CHECK(!config_load(&c, "/nonexistent/searchd.conf", err, sizeof err));
+    CHECK(strstr(err, "/nonexistent/searchd.conf: No such file or directory") != NULL);
+}
+
+static void test_overrides(void) {
+    config_t c;
+    char err[512];
+    config_defaults(&c);
+    CHECK(config_set(&c, "listen", "[::1]:9000", err, sizeof err));
+    CHECK_STR(c.listen_host, "::1");
+    CHECK_INT(c.listen_port, 9000);
+    CHECK(config_set(&c, "listen", ":7000", err, sizeof err));
+    CHECK_STR(c.listen_host, "0.0.0.0");
+    CHECK(config_set(&c, "query_log", "yes", err, sizeof err));
+    CHECK(c.query_log);
+    CHECK(config_set(&c, "log_level", "DEBUG", err, sizeof err));
+    CHECK_INT(c.log_level, LOG_DEBUG);
+    CHECK(config_set(&c, "log_file", "", err, sizeof err));
+    CHECK_STR(c.log_file, "");
+    CHECK(!config_set(&c, "threads", "-1", err, sizeof err));
+}
+
+int main(void) {
+    RUN(test_shipped_file_matches_defaults);
+    RUN(test_every_key_is_documented);
+    RUN(test_errors_name_file_and_line);
+    RUN(test_overrides);
+    return check_summary();
+}
