@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is needed, builds, indexes the
-# bundled sample corpus into var/sample-index and runs a search on it.
+# bundled sample corpus into var/sample-index and starts lede-searchd on
+# 127.0.0.1:7878 in the foreground (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 BUILD_TYPE=Release scripts/build.sh
 mkdir -p var
 build/indexer/lede-indexer --db var/sample-index --rebuild data/sample/articles.jsonl data/sample/pages
-echo
-echo "\$ build/cli/lede search --db var/sample-index desalination plant --limit 3"
-build/cli/lede search --db var/sample-index desalination plant --limit 3
-echo
-echo "Indexed the sample corpus into var/sample-index. Try:"
-echo "  build/cli/lede search --db var/sample-index --facets source,year '\"electric buses\"'"
-echo "  build/cli/lede get --db var/sample-index sample-003"
+cat <<'HELP'
+
+Indexed the sample corpus into var/sample-index. Starting lede-searchd on
+127.0.0.1:7878 (Ctrl-C to stop). From another terminal:
+
+  build/cli/lede search desalination plant
+  build/cli/lede search --facets source,year --sort date '"electric buses"'
+  build/cli/lede get sample-003
+  printf 'SEARCH human rights OR reservoir\nSTATS\n' | nc -q 1 127.0.0.1 7878
+
+HELP
+exec build/searchd/lede-searchd --config conf/searchd.conf --db var/sample-index
