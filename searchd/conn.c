@@ -67,7 +67,11 @@ static void answer_inline(conn_t *c, proto_request_t *req) {
     json_t *reply = json_object();
     json_object_set_new(reply, "ok", json_true());
     if (req->id) json_object_set(reply, "id", req->id);
-    if (req->op == PROTO_OP_STATS) json_object_update(reply, server_stats_json(c->srv));
+    if (req->op == PROTO_OP_STATS) {
+        json_t *stats = server_stats_json(c->srv);
+        json_object_update(reply, stats); /* takes references to the members only */
+        json_decref(stats);
+    }
     if (req->op == PROTO_OP_PING) json_object_set_new(reply, "pong", json_true());
     if (req->op == PROTO_OP_QUIT) json_object_set_new(reply, "bye", json_true());
     size_t len = 0;
@@ -132,7 +136,8 @@ static void conn_process(conn_t *c) {
         if (r == PROTO_OK) dispatch(c, &req);
         else if (r != PROTO_NEED_MORE && !refuse(c, r, &err, buf, take)) return close_when_flushed(c);
         evbuffer_drain(in, used);
-        if (r == PROTO_NEED_MORE) return;
+        /* NEED_MORE after skipping blank lines: the rest may hold requests. */
+        if (r == PROTO_NEED_MORE && used == 0) return;
     }
 }
 

@@ -110,9 +110,11 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
     memset(s, 0, sizeof *s);
     s->cfg = c;
     stats_init(&s->stats);
+    /* A page without a "limit" is bounded by max_limit too. */
+    uint64_t default_limit = c->default_limit < c->max_limit ? c->default_limit : c->max_limit;
     s->limits = (proto_limits_t){.max_line = c->max_line_bytes, .max_limit = (uint32_t)c->max_limit,
                                  .max_offset = (uint32_t)c->max_offset,
-                                 .default_limit = (uint32_t)c->default_limit};
+                                 .default_limit = (uint32_t)default_limit};
     signal(SIGPIPE, SIG_IGN);
     if (evthread_use_pthreads() != 0 || !(s->base = event_base_new()))
         return snprintf(err, size, "cannot start the event loop"), false;

@@ -1,0 +1,419 @@
+/* The lede-searchd test client: child processes and protocol I/O. */
+#include "searchd_client.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "../unit/check.h"
+
+/* How long a daemon may take to start, or to stop after a signal. Generous
+ * for sanitizer builds; a healthy daemon needs a fraction of it. */
+#define START_TIMEOUT_MS 5000
+#define STOP_TIMEOUT_MS 5000
+/* How long sd_call waits for a reply. */
+#define REPLY_TIMEOUT_MS 5000
+/* Children still running, killed at exit so that no test leaves one. */
+#define MAX_CHILDREN 64
+
+static pid_t children[MAX_CHILDREN];
+
+double sd_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void sd_sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* ---- child processes ------------------------------------------------------ */
+
+static void kill_children(void) {
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        if (!children[i]) continue;
+        kill(children[i], SIGKILL);
+        waitpid(children[i], NULL, 0);
+        children[i] = 0;
+    }
+}
+
+static void remember_child(pid_t pid, bool add) {
+    static bool registered;
+    if (!registered) registered = atexit(kill_children) == 0;
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        if (add && children[i] == 0) return (void)(children[i] = pid);
+        if (!add && children[i] == pid) return (void)(children[i] = 0);
+    }
+}
+
+static void child_exec(char *const argv[], const char *out_path, const char *err_path,
+                       pid_t parent) {
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
+    if (getppid() != parent) _exit(126);
+#else
+    (void)parent;
+#endif
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : out;
+    if (in < 0 || out < 0 || err < 0) _exit(126);
+    dup2(in, 0), dup2(out, 1), dup2(err, 2);
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path) {
+    pid_t parent = getpid();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) child_exec(argv, out_path, err_path, parent);
+    remember_child(pid, true);
+    return pid;
+}
+
+static int status_of(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int sd_poll(pid_t pid) {
+    int status = 0;
+    pid_t r;
+    while ((r = waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR) {
+    }
+    if (r == 0) return SD_RUNNING;
+    remember_child(pid, false);
+    return r == pid ? status_of(status) : -1;
+}
+
+int sd_wait(pid_t pid, int timeout_ms) {
+    double end = sd_now_ms() + timeout_ms;
+    int rc;
+    while ((rc = sd_poll(pid)) == SD_RUNNING) {
+        if (sd_now_ms() > end) {
+            fprintf(stderr, "pid %ld still running after %d ms: killing it\n", (long)pid,
+                    timeout_ms);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            remember_child(pid, false);
+            return -1;
+        }
+        sd_sleep_ms(5);
+    }
+    return rc;
+}
+
+int sd_run(char *const argv[], int timeout_ms, char **out, char **err) {
+    char *dir = check_tmpdir("sdrun"), out_path[SD_PATH_BYTES], err_path[SD_PATH_BYTES];
+    snprintf(out_path, sizeof out_path, "%s/out", dir);
+    snprintf(err_path, sizeof err_path, "%s/err", dir);
+    pid_t pid = sd_spawn(argv, out_path, err_path);
+    int rc = pid < 0 ? -1 : sd_wait(pid, timeout_ms);
+    if (out) *out = check_read_file(out_path, NULL);
+    if (err) *err = check_read_file(err_path, NULL);
+    check_rmtree(dir);
+    return rc;
+}
+
+/* ---- the daemon ------------------------------------------------------------ */
+
+/* The port of the "listening on 127.0.0.1:PORT" line, or 0. */
+static unsigned logged_port(const char *log_path) {
+    static const char MARK[] = "listening on 127.0.0.1:";
+    char *text = check_read_file(log_path, NULL);
+    const char *at = text ? strstr(text, MARK) : NULL;
+    unsigned port = at ? (unsigned)strtoul(at + sizeof MARK - 1, NULL, 10) : 0;
+    free(text);
+    return port;
+}
+
+static void print_log(const char *log_path) {
+    char *text = check_read_file(log_path, NULL);
+    fprintf(stderr, "---- %s ----\n%.8000s\n---- end ----\n", log_path, text ? text : "(none)");
+    free(text);
+}
+
+bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
+              const char *const *extra) {
+    char *argv[48];
+    int n = 0;
+    argv[n++] = (char *)searchd;
+    argv[n++] = "--db", argv[n++] = (char *)db;
+    argv[n++] = "--listen", argv[n++] = "127.0.0.1:0";
+    for (; extra && *extra && n < 47; extra++) argv[n++] = (char *)*extra;
+    argv[n] = NULL;
+    memset(d, 0, sizeof *d);
+    snprintf(d->log_path, sizeof d->log_path, "%s", log_path);
+    d->pid = sd_spawn(argv, log_path, NULL);
+    if (d->pid < 0) return d->pid = 0, false;
+    for (double end = sd_now_ms() + START_TIMEOUT_MS; sd_now_ms() < end; sd_sleep_ms(10)) {
+        if ((d->port = logged_port(log_path)) != 0) return true;
+        if (sd_poll(d->pid) != SD_RUNNING) {
+            d->pid = 0; /* it died while starting */
+            break;
+        }
+    }
+    fprintf(stderr, "lede-searchd did not start:\n");
+    print_log(log_path);
+    sd_stop(d, SIGKILL);
+    return false;
+}
+
+int sd_stop(sd_daemon_t *d, int sig) {
+    if (!d->pid) return -1;
+    kill(d->pid, sig);
+    int rc = sd_wait(d->pid, STOP_TIMEOUT_MS);
+    d->pid = 0;
+    return rc;
+}
+
+bool sd_log_has(const sd_daemon_t *d, const char *needle) {
+    char *text = check_read_file(d->log_path, NULL);
+    bool has = text && strstr(text, needle);
+    free(text);
+    return has;
+}
+
+bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms) {
+    for (double end = sd_now_ms() + timeout_ms; sd_now_ms() < end; sd_sleep_ms(10))
+        if (sd_log_has(d, needle)) return true;
+    return sd_log_has(d, needle);
+}
+
+/* The first sanitizer report marker in text, or NULL. */
+static const char *sanitizer_report(const char *text) {
+    static const char *const REPORTS[] = {"ERROR: AddressSanitizer",
+                                          "runtime error:", "LeakSanitizer"};
+    for (size_t i = 0; text && i < sizeof REPORTS / sizeof REPORTS[0]; i++)
+        if (strstr(text, REPORTS[i])) return REPORTS[i];
+    return NULL;
+}
+
+bool sd_text_clean(const char *text) {
+    const char *report = sanitizer_report(text);
+    if (report) fprintf(stderr, "sanitizer report (%s):\n%.8000s\n", report, text);
+    return report == NULL;
+}
+
+bool sd_log_clean(const sd_daemon_t *d) {
+    char *text = check_read_file(d->log_path, NULL);
+    const char *report = sanitizer_report(text);
+    free(text);
+    if (!report) return true;
+    fprintf(stderr, "sanitizer report (%s) in the daemon's log:\n", report);
+    print_log(d->log_path);
+    return false;
+}
+
+/* ---- connections ------------------------------------------------------------ */
+
+static int open_socket(unsigned port, int rcvbuf, int *err) {
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    *err = 0;
+    if (fd < 0) return *err = errno, -1;
+    fcntl(fd, F_SETFD, FD_CLOEXEC); /* children (daemons, indexers) must not hold it */
+    if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    int one = 1; /* requests are small: no Nagle delay */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        *err = errno;
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+sd_conn_t *sd_connect_rcvbuf(unsigned port, int bytes) {
+    int err, fd = open_socket(port, bytes, &err);
+    if (fd < 0) return NULL;
+    sd_conn_t *c = calloc(1, sizeof *c);
+    if (!c) abort();
+    c->fd = fd;
+    return c;
+}
+
+sd_conn_t *sd_connect(unsigned port) {
+    return sd_connect_rcvbuf(port, 0);
+}
+
+bool sd_port_refused(unsigned port) {
+    int err, fd = open_socket(port, 0, &err);
+    if (fd >= 0) close(fd);
+    return fd < 0 && err == ECONNREFUSED;
+}
+
+void sd_close(sd_conn_t *c) {
+    if (!c) return;
+    close(c->fd);
+    free(c->buf);
+    free(c);
+}
+
+bool sd_send(sd_conn_t *c, const void *data, size_t len) {
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+bool sd_send_str(sd_conn_t *c, const char *text) {
+    return sd_send(c, text, strlen(text));
+}
+
+/* Receives what arrives within timeout_ms into c->buf. */
+static void fill(sd_conn_t *c, int timeout_ms) {
+    struct pollfd p = {.fd = c->fd, .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) <= 0) return;
+    if (c->cap - c->len < 65536) {
+        c->cap = c->cap * 2 + 65536;
+        if (!(c->buf = realloc(c->buf, c->cap))) abort();
+    }
+    ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+    if (n > 0)
+        c->len += (size_t)n;
+    else if (n == 0)
+        c->closed = true;
+    else if (errno != EINTR && errno != EAGAIN)
+        c->closed = true, c->reset = errno == ECONNRESET;
+}
+
+char *sd_read_line(sd_conn_t *c, int timeout_ms) {
+    double end = sd_now_ms() + timeout_ms;
+    for (;;) {
+        char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - c->buf);
+            char *line = malloc(n + 1);
+            if (!line) abort();
+            memcpy(line, c->buf, n);
+            line[n] = '\0';
+            memmove(c->buf, nl + 1, c->len - n - 1);
+            c->len -= n + 1;
+            return line;
+        }
+        int left = (int)(end - sd_now_ms());
+        if (c->closed || left <= 0) return NULL;
+        fill(c, left);
+    }
+}
+
+bool sd_wait_closed(sd_conn_t *c, int timeout_ms) {
+    double end = sd_now_ms() + timeout_ms;
+    while (!c->closed) {
+        int left = (int)(end - sd_now_ms());
+        if (left <= 0) break;
+        fill(c, left);
+    }
+    if (c->len) fprintf(stderr, "unread bytes before the close: %.*s\n", (int)c->len, c->buf);
+    return c->closed && c->len == 0;
+}
+
+bool sd_send_line(sd_conn_t *c, const char *line, size_t len) {
+    char *buf = malloc(len + 1);
+    if (!buf) abort();
+    memcpy(buf, line, len);
+    buf[len] = '\n'; /* one write: a request, not two segments */
+    bool ok = sd_send(c, buf, len + 1);
+    free(buf);
+    return ok;
+}
+
+json_t *sd_call(sd_conn_t *c, const char *line) {
+    if (!sd_send_line(c, line, strlen(line))) return NULL;
+    char *reply = sd_read_line(c, REPLY_TIMEOUT_MS);
+    json_error_t e;
+    json_t *o = reply ? json_loads(reply, 0, &e) : NULL;
+    if (!o) fprintf(stderr, "no JSON reply to %.200s: %.200s\n", line, reply ? reply : "(none)");
+    free(reply);
+    return o;
+}
+
+json_t *sd_callf(sd_conn_t *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *req = json_vpack_ex(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *line = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    if (!line) {
+        fprintf(stderr, "bad json_pack format: %s\n", fmt);
+        return NULL;
+    }
+    json_t *reply = sd_call(c, line);
+    free(line);
+    return reply;
+}
+
+/* ---- reading replies ------------------------------------------------------------ */
+
+json_t *sd_get(json_t *o, const char *path) {
+    char key[128];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        o = json_object_get(o, key);
+        path += path[n] ? n + 1 : n;
+    }
+    return o;
+}
+
+long long sd_int(json_t *o, const char *path) {
+    json_t *v = sd_get(o, path);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+const char *sd_str(json_t *o, const char *path) {
+    return json_string_value(sd_get(o, path));
+}
+
+static const char *join_hits(json_t *reply, const char *field) {
+    static char out[4096];
+    size_t i;
+    json_t *hit;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(reply, "hits"), i, hit) {
+        json_t *v = json_object_get(hit, field);
+        char one[256];
+        if (json_is_string(v))
+            snprintf(one, sizeof one, "%s", json_string_value(v));
+        else
+            snprintf(one, sizeof one, "%lld", (long long)json_integer_value(v));
+        size_t used = strlen(out);
+        snprintf(out + used, sizeof out - used, "%s%s", i ? "," : "", one);
+    }
+    return out;
+}
+
+const char *sd_hit_ids(json_t *reply) {
+    return join_hits(reply, "id");
+}
+
+const char *sd_hit_ranks(json_t *reply) {
+    return join_hits(reply, "rank");
+}

@@ -1,0 +1,128 @@
+/* searchd_client: what the lede-searchd integration tests need to drive
+ * the real daemon: starting and stopping it as a child process, running
+ * other programs with a time limit, and speaking the line protocol over a
+ * TCP socket on 127.0.0.1 as any client would. */
+#ifndef LEDE_TEST_SEARCHD_CLIENT_H
+#define LEDE_TEST_SEARCHD_CLIENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SD_PATH_BYTES 4200
+
+/* One running lede-searchd. */
+typedef struct sd_daemon {
+    pid_t pid;                    /* 0 once stopped */
+    unsigned port;                /* the port it picked (listen 127.0.0.1:0) */
+    char log_path[SD_PATH_BYTES]; /* its stderr and stdout */
+} sd_daemon_t;
+
+/* Starts `searchd --db DB --listen 127.0.0.1:0 EXTRA...` (extra is
+ * NULL-terminated, or NULL) with its output in log_path, and waits up to
+ * 5 s for its "listening on 127.0.0.1:PORT" line. False (after printing
+ * why and killing it) when it does not come up. */
+bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
+              const char *const *extra);
+
+/* Sends sig, waits up to 5 s for the exit, then SIGKILLs. Returns the exit
+ * status, 128+N when killed by signal N, -1 when it had to be killed. */
+int sd_stop(sd_daemon_t *d, int sig);
+
+/* Whether the daemon's log contains needle; sd_wait_log polls for it. */
+bool sd_log_has(const sd_daemon_t *d, const char *needle);
+bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms);
+
+/* True when the log holds no ASan, UBSan or LeakSanitizer report; prints
+ * the log otherwise. */
+bool sd_log_clean(const sd_daemon_t *d);
+
+/* The same for a program's output text (NULL counts as clean). */
+bool sd_text_clean(const char *text);
+
+/* Runs argv[0] with argv in the background, stdin from /dev/null, stdout
+ * to out_path and stderr to err_path (NULL: to out_path too). Returns the
+ * pid, or -1. The child is killed if this process dies first. */
+pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path);
+
+/* sd_poll's answer while the process runs. */
+#define SD_RUNNING (-2)
+
+/* The status of pid (as sd_wait's) if it has ended, else SD_RUNNING. */
+int sd_poll(pid_t pid);
+
+/* Waits up to timeout_ms for pid; its status as sd_stop's, -1 (after a
+ * SIGKILL) on a timeout. */
+int sd_wait(pid_t pid, int timeout_ms);
+
+/* Runs a program to completion within timeout_ms: the status as sd_wait's,
+ * its stdout and stderr in *out and *err (malloc'd; may be NULL). */
+int sd_run(char *const argv[], int timeout_ms, char **out, char **err);
+
+/* One client connection. */
+typedef struct sd_conn {
+    int fd;
+    char *buf; /* bytes received and not yet returned as lines */
+    size_t len, cap;
+    bool closed; /* the server closed the connection (EOF or reset) */
+    bool reset;  /* ... by a reset rather than an orderly close */
+} sd_conn_t;
+
+/* Connects to 127.0.0.1:port; NULL when that fails. Free with sd_close. */
+sd_conn_t *sd_connect(unsigned port);
+
+/* Like sd_connect with a small receive buffer (SO_RCVBUF, set before the
+ * connection, so the window stays small): a slow reader whose backlog
+ * soon stays queued in the server. */
+sd_conn_t *sd_connect_rcvbuf(unsigned port, int bytes);
+void sd_close(sd_conn_t *c);
+
+/* Sends every byte (blocking); false on an error. */
+bool sd_send(sd_conn_t *c, const void *data, size_t len);
+bool sd_send_str(sd_conn_t *c, const char *text);
+
+/* Sends line[0..len) and "\n" in one write. */
+bool sd_send_line(sd_conn_t *c, const char *line, size_t len);
+
+/* The next reply line without its "\n" (malloc'd, caller frees), or NULL
+ * when none arrives within timeout_ms or the server closed the connection
+ * (then c->closed is set). */
+char *sd_read_line(sd_conn_t *c, int timeout_ms);
+
+/* Waits up to timeout_ms for the server to close the connection. True when
+ * it did and nothing more was received before the close. */
+bool sd_wait_closed(sd_conn_t *c, int timeout_ms);
+
+/* Sends line plus "\n" and returns the parsed reply (caller frees with
+ * json_decref), or NULL when none arrives within 5 s or it is not JSON. */
+json_t *sd_call(sd_conn_t *c, const char *line);
+
+/* Like sd_call, the JSON request built from a json_pack format. */
+json_t *sd_callf(sd_conn_t *c, const char *fmt, ...);
+
+/* A member by dotted path ("errors.bad_json"); NULL if absent. */
+json_t *sd_get(json_t *o, const char *path);
+
+/* The integer at path, or -1 when it is absent or not an integer. */
+long long sd_int(json_t *o, const char *path);
+
+/* The string at path, or NULL. Borrowed from o. */
+const char *sd_str(json_t *o, const char *path);
+
+/* The ids of reply.hits joined by commas ("g1,g4"); static storage,
+ * overwritten by the next call. */
+const char *sd_hit_ids(json_t *reply);
+
+/* The ranks of reply.hits joined by commas ("3,4"); static storage. */
+const char *sd_hit_ranks(json_t *reply);
+
+/* Whether a new connection to port is refused. */
+bool sd_port_refused(unsigned port);
+
+/* Milliseconds on the monotonic clock. */
+double sd_now_ms(void);
+
+void sd_sleep_ms(int ms);
+
+#endif

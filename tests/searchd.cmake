@@ -1,0 +1,8 @@
+# lede-searchd, end to end: the real daemon on 127.0.0.1 (a port it picks),
+# serving an index built by lede-indexer, driven over sockets.
+add_executable(test_searchd integration/test_searchd.c integration/searchd_client.c)
+target_link_libraries(test_searchd PRIVATE lede_check PkgConfig::JANSSON)
+target_compile_definitions(test_searchd PRIVATE LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+add_test(NAME test_searchd
+  COMMAND test_searchd $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>)
+set_tests_properties(test_searchd PROPERTIES LABELS integration TIMEOUT 300)
