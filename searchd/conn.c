@@ -14,7 +14,10 @@
 #include "cmd.h"
 #include "log.h"
 
-static const char *const STATE_NAMES[] = {"reading", "waiting", "draining", "closing"};
+static const char *const STATE_NAMES[] = {"reading", "waiting", "draining", "closing", "lingering"};
+
+/* How long a closing connection waits for the client to close its side. */
+#define LINGER_MS 2000
 
 static void conn_process(conn_t *c);
 
@@ -24,7 +27,10 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
     log_msg(LOG_DEBUG, "conn %llu %s: %s -> %s", (unsigned long long)c->id, c->peer,
             STATE_NAMES[c->state], STATE_NAMES[to]);
     c->state = to;
-    if (to == CONN_READING) bufferevent_enable(c->bev, EV_READ);
+    /* A stopping server reads no new requests; a lingering connection
+     * reads only to discard. */
+    bool reading = (to == CONN_READING && !c->srv->stopping) || to == CONN_LINGERING;
+    if (reading) bufferevent_enable(c->bev, EV_READ);
     else bufferevent_disable(c->bev, EV_READ);
 }
 
@@ -43,15 +49,33 @@ static size_t output_len(conn_t *c) {
     return evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 
-/* In CLOSING, frees the connection once its output is written. */
-static void close_when_flushed(conn_t *c) {
-    conn_set_state(c, CONN_CLOSING);
-    if (output_len(c) == 0) conn_free(c);
+/* All replies are out: shut down our side, then wait for the client's
+ * end of file (discarding what it sends) before freeing. */
+static void linger(conn_t *c) {
+    shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+    evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+    struct timeval tv = {LINGER_MS / 1000, (LINGER_MS % 1000) * 1000};
+    bufferevent_set_timeouts(c->bev, &tv, NULL);
+    conn_set_state(c, CONN_LINGERING);
 }
 
+/* CLOSING: lingers once the output is written. */
+static void close_when_flushed(conn_t *c) {
+    conn_set_state(c, CONN_CLOSING);
+    if (output_len(c) == 0) linger(c);
+}
+
+static void free_line(const void *data, size_t len, void *arg) {
+    (void)len, (void)arg;
+    free((void *)data);
+}
+
+/* Queues a reply line, handing the buffer itself to libevent (no copy);
+ * it is freed once written. */
 static void send_line(conn_t *c, char *line, size_t len) {
-    if (line) bufferevent_write(c->bev, line, len);
-    free(line);
+    if (!line) return;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    if (evbuffer_add_reference(out, line, len, free_line, NULL) != 0) free(line); /* not taken */
 }
 
 static void send_error(conn_t *c, proto_op_t op, json_t *id, proto_error_code_t code, const char *msg) {
@@ -120,12 +144,16 @@ static void conn_process(conn_t *c) {
     while (c->state == CONN_READING) {
         if (output_len(c) > c->srv->cfg->max_output_bytes) {
             bufferevent_setwatermark(c->bev, EV_WRITE, c->srv->cfg->max_output_bytes / 2, 0);
+            c->srv->stats.output_stalls++;
             conn_set_state(c, CONN_DRAINING);
             return;
         }
         size_t len = evbuffer_get_length(in);
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
-        if (eol.pos < 0 && len <= lim->max_line) return; /* wait for the rest of the line */
+        if (eol.pos < 0 && len <= lim->max_line) { /* no complete request buffered */
+            if (c->srv->stopping) close_when_flushed(c);
+            return;
+        }
         size_t take = eol.pos >= 0 ? (size_t)eol.pos + 1 : len;
         if (take > lim->max_line + 2) take = lim->max_line + 2; /* enough to see it is too long */
         const char *buf = (const char *)evbuffer_pullup(in, (ev_ssize_t)take);
@@ -137,7 +165,10 @@ static void conn_process(conn_t *c) {
         else if (r != PROTO_NEED_MORE && !refuse(c, r, &err, buf, take)) return close_when_flushed(c);
         evbuffer_drain(in, used);
         /* NEED_MORE after skipping blank lines: the rest may hold requests. */
-        if (r == PROTO_NEED_MORE && used == 0) return;
+        if (r == PROTO_NEED_MORE && used == 0) {
+            if (c->srv->stopping) close_when_flushed(c);
+            return;
+        }
     }
 }
 
@@ -157,19 +188,23 @@ void conn_job_done(job_t *job, void *server) {
     send_line(c, job->reply, job->reply_len);
     job->reply = NULL;
     job_free(job);
-    if (s->stopping) return close_when_flushed(c);
     conn_set_state(c, CONN_READING);
-    conn_process(c);
+    conn_process(c); /* the next buffered request, if any */
 }
 
 static void on_read(struct bufferevent *bev, void *arg) {
-    (void)bev;
-    conn_process(arg);
+    conn_t *c = arg;
+    if (c->state == CONN_LINGERING) { /* only waiting for the client's close */
+        struct evbuffer *in = bufferevent_get_input(bev);
+        evbuffer_drain(in, evbuffer_get_length(in));
+        return;
+    }
+    conn_process(c);
 }
 
 static void on_write(struct bufferevent *bev, void *arg) {
     conn_t *c = arg;
-    if (c->state == CONN_CLOSING && output_len(c) == 0) return conn_free(c);
+    if (c->state == CONN_CLOSING && output_len(c) == 0) return linger(c);
     if (c->state == CONN_DRAINING) {
         bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
         conn_set_state(c, CONN_READING);
@@ -180,8 +215,10 @@ static void on_write(struct bufferevent *bev, void *arg) {
 static void on_event(struct bufferevent *bev, short what, void *arg) {
     (void)bev;
     conn_t *c = arg;
-    if (what & BEV_EVENT_TIMEOUT)
+    if ((what & BEV_EVENT_TIMEOUT) && c->state != CONN_LINGERING) {
+        c->srv->stats.idle_timeouts++;
         log_msg(LOG_DEBUG, "conn %llu %s: idle timeout", (unsigned long long)c->id, c->peer);
+    }
     if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))) return;
     if (c->state == CONN_WAITING) { /* the worker still has its request */
         c->dead = true;
@@ -251,6 +288,10 @@ void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr) {
 }
 
 void conn_shutdown(conn_t *c) {
-    if (c->state == CONN_WAITING) return; /* closes after its reply */
-    close_when_flushed(c);
+    /* WAITING and DRAINING go on to the buffered requests, then close;
+     * CLOSING and LINGERING are on their way out already. */
+    if (c->state == CONN_READING) {
+        bufferevent_disable(c->bev, EV_READ); /* what is buffered is all it gets */
+        conn_process(c);
+    }
 }

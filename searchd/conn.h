@@ -6,7 +6,11 @@
  *             pipelined requests wait in the socket and replies keep order)
  *   DRAINING  too much output is queued for a slow reader: reading paused
  *             until it drains below half of max_output_bytes
- *   CLOSING   writing the last replies, then freed
+ *   CLOSING   writing the last replies
+ *   LINGERING the replies are out and our side is shut down; what the
+ *             client still sends is discarded until it closes (or a
+ *             short timeout), so that unread requests never turn our
+ *             close into a reset that could destroy replies in transit
  *
  * Every transition goes through conn_set_state(). A connection whose
  * request is with a worker is never freed: it is marked and freed when the
@@ -20,7 +24,7 @@
 #include "server.h"
 #include "worker.h"
 
-typedef enum { CONN_READING, CONN_WAITING, CONN_DRAINING, CONN_CLOSING } conn_state_t;
+typedef enum { CONN_READING, CONN_WAITING, CONN_DRAINING, CONN_CLOSING, CONN_LINGERING } conn_state_t;
 
 typedef struct conn {
     server_t *srv;
@@ -38,7 +42,7 @@ void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr);
 /* A worker finished this connection's request. */
 void conn_job_done(job_t *job, void *server);
 
-/* Closes idle connections now, busy ones after their reply (server stop). */
+/* Server stop: answers the requests already received, then closes. */
 void conn_shutdown(conn_t *c);
 
 #endif

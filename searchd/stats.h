@@ -20,6 +20,8 @@ typedef struct stats {
     uint64_t requests[STATS_OPS + 1];
     uint64_t errors[PROTO_E_COUNT];
     uint64_t reloads;
+    uint64_t idle_timeouts;          /* connections closed for idle_timeout_ms */
+    uint64_t output_stalls;          /* reading paused for max_output_bytes */
     uint64_t latency[STATS_BUCKETS];
     uint64_t latency_count;
     uint64_t window[STATS_WINDOW_S]; /* requests per second, a ring */

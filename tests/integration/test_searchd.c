@@ -741,6 +741,9 @@ static void test_slow_reader(const sd_daemon_t *d) {
     }
     CHECK_INT(right, N);
     CHECK(sd_log_has(d, "draining -> reading"));
+    json_t *st = sd_call(other, "STATS");
+    CHECK(sd_int(st, "connections.output_stalls") >= 1);
+    json_decref(st);
     sd_close(slow);
     sd_close(other);
 }
@@ -825,6 +828,7 @@ static void test_idle_timeout(void) {
     json_t *st = sd_call(busy, "STATS");
     CHECK_OK(st);
     CHECK_INT(sd_int(st, "connections.current"), 1);
+    CHECK_INT(sd_int(st, "connections.idle_timeouts"), 2);
     json_decref(st);
     sd_close(idle), sd_close(silent), sd_close(busy);
     stop(&d, SIGTERM);
@@ -1088,9 +1092,9 @@ static void test_sighup(void) {
 
 /* ---- stopping ------------------------------------------------------------------- */
 
-/* SIGTERM while a client has pipelined searches in flight: it gets its
- * replies, in order, then an orderly close; an idle client is closed; the
- * daemon exits 0 and the port is closed. */
+/* SIGTERM while a client has pipelined searches in flight: it gets the
+ * replies to every request received, in order, then an orderly close; an
+ * idle client is closed; the daemon exits 0 and the port is closed. */
 static void test_sigterm_in_flight(void) {
     enum { N = 200 };
     sd_daemon_t d;
@@ -1121,11 +1125,12 @@ static void test_sigterm_in_flight(void) {
         free(line);
     }
     printf("  %d of %d pipelined searches answered before the stop\n", got, N);
-    CHECK(got >= 2); /* at least the one with a worker when the signal came */
+    /* Every request the daemon had read is answered (how many it had read
+     * depends on socket timing); the rest never reached it. */
+    CHECK(got >= 2);
     CHECK_INT(right, got);
-    /* Requests still unread in the socket are dropped, so the close may
-     * come as a reset rather than an orderly end of stream. */
-    CHECK(busy->closed);
+    /* Then an orderly end of stream, never a reset. */
+    CHECK(busy->closed && !busy->reset);
     CHECK(sd_wait_closed(idle, 2000));
     stop(&d, 0);
     CHECK(sd_log_has(&d, "SIGTERM: finishing"));
