@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "../unit/check.h"
@@ -1138,6 +1139,45 @@ static void test_sigterm_in_flight(void) {
     sd_close(busy), sd_close(idle);
 }
 
+/* --daemon: the parent returns once the child listens; the pid file names
+ * the child, which serves, and removes the pid file when it stops. */
+static void test_daemon_mode(void) {
+    char log[SD_PATH_BYTES], pid_path[SD_PATH_BYTES], opt_log[SD_PATH_BYTES + 16],
+        opt_pid[SD_PATH_BYTES + 16];
+    in_tmp(log, "daemon.log");
+    in_tmp(pid_path, "daemon.pid");
+    snprintf(opt_log, sizeof opt_log, "log_file=%s", log);
+    snprintf(opt_pid, sizeof opt_pid, "pid_file=%s", pid_path);
+    char *argv[] = {(char *)searchd, "--db", (char *)db, "--listen", "127.0.0.1:0", "--daemon",
+                    "-o", opt_log, "-o", opt_pid, NULL};
+    char *out = NULL, *err = NULL;
+    CHECK_INT(sd_run(argv, 5000, &out, &err), 0);
+    free(out), free(err);
+    char *pid_text = check_read_file(pid_path, NULL), *log_text = check_read_file(log, NULL);
+    long pid = pid_text ? atol(pid_text) : 0;
+    const char *at = log_text ? strstr(log_text, "listening on 127.0.0.1:") : NULL;
+    unsigned port = at ? (unsigned)atoi(at + strlen("listening on 127.0.0.1:")) : 0;
+    CHECK(pid > 1 && port > 0);
+    sd_conn_t *c = port ? sd_connect(port) : NULL;
+    if (c) CHECK_RAW(c, "PING", "{\"ok\":true,\"pong\":true}");
+    sd_close(c);
+    if (pid > 1) kill((pid_t)pid, SIGTERM);
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; i++, sd_sleep_ms(50)) gone = kill((pid_t)pid, 0) != 0;
+    CHECK(gone);
+    CHECK(access(pid_path, F_OK) != 0); /* removed at exit */
+    free(pid_text), free(log_text);
+    /* Refusals reach the terminal and the exit status, not just the log. */
+    char *no_log[] = {(char *)searchd, "--db", (char *)db, "--daemon", NULL};
+    CHECK_INT(sd_run(no_log, 5000, &out, &err), 1);
+    CHECK(err && strstr(err, "--daemon needs log_file"));
+    free(out), free(err);
+    char *bad_db[] = {(char *)searchd, "--db", "/nonexistent/index", "--daemon", "-o", opt_log, NULL};
+    CHECK_INT(sd_run(bad_db, 5000, &out, &err), 1);
+    CHECK(err && strstr(err, "cannot open the index at /nonexistent/index"));
+    free(out), free(err);
+}
+
 static void test_sigint(void) {
     sd_daemon_t d;
     if (!start(&d, db, "sigint", NULL)) return;
@@ -1315,6 +1355,7 @@ int main(int argc, char **argv) {
     RUN(test_reload);
     RUN(test_sighup);
     RUN(test_sigterm_in_flight);
+    RUN(test_daemon_mode);
     RUN(test_sigint);
     RUN(test_startup_errors);
     RUN(test_config_file);
