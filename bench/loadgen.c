@@ -1,0 +1,418 @@
+/* lede-loadgen: a closed-loop load generator for lede-searchd.
+ *
+ * Each of N threads holds one persistent TCP connection and, until the
+ * run is over, sends one search request, reads its reply line, records the
+ * latency and sends the next. Connection k starts at query k*Q/N of the
+ * query file and cycles through it. Requests started during the warmup are
+ * not recorded. The run stops by itself after warmup + duration (plus at
+ * most one reply timeout). */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "queries.h"
+#include "report.h"
+
+#define TOOL "lede-loadgen"
+#define ERR_BYTES 512
+/* Connections at most: one thread each. */
+#define MAX_CONNECTIONS 4096
+/* Error replies whose message is printed; the rest are only counted. */
+#define ERRORS_SHOWN 5
+/* A reply not complete after this long ends the connection's run. */
+#define DEFAULT_TIMEOUT_MS 10000
+/* First size of a connection's reply buffer; it grows for long replies. */
+#define FIRST_BUFFER_BYTES 65536
+
+static const char USAGE[] =
+    "Usage: " TOOL " --queries FILE [options]\n"
+    "\n"
+    "Replays a query file against lede-searchd over N persistent connections,\n"
+    "one request at a time on each, and reports queries/s and latencies.\n"
+    "\n"
+    "Options:\n"
+    "  --host HOST          the server (default 127.0.0.1)\n"
+    "  --port PORT          its port (default 7878)\n"
+    "  --connections N      concurrent connections, one thread each (default 1)\n"
+    "  --duration SECONDS   measured time after the warmup (default 10)\n"
+    "  --warmup SECONDS     time before measuring (default 2)\n"
+    "  --queries FILE       one query per line, or a JSON request object\n"
+    "  --mode ids|page      ids: hits without snippets or suggestions;\n"
+    "                       page: snippets, suggestion and facets (default ids)\n"
+    "  --as-is              send JSON lines of the file unchanged\n"
+    "  --timeout-ms MS      give up on a reply after MS (default 10000)\n"
+    "  --server-pid PID     also report the CPU time that process (the server,\n"
+    "                       on this machine) used while measuring\n"
+    "  --json               print the report as one JSON object\n"
+    "  -h, --help           show this help\n";
+
+typedef struct options {
+    const char *host, *port, *queries;
+    unsigned connections, timeout_ms, server_pid;
+    double duration, warmup;
+    bench_mode_t mode;
+    bool as_is, json;
+} options_t;
+
+typedef struct conn {
+    int fd;
+    unsigned index;
+    char *buf; /* bytes received and not yet consumed */
+    size_t len, cap;
+    bench_samples_t samples;
+    double finished; /* when its last request completed */
+    bool broken;     /* an I/O error or timeout ended its run */
+} conn_t;
+
+typedef struct run {
+    const options_t *opt;
+    const bench_queries_t *queries;
+    double warm_end, end;
+    double cpu_s, server_cpu_s; /* used in the measured window */
+    atomic_uint errors_shown;
+} run_t;
+
+typedef struct worker_arg {
+    run_t *run;
+    conn_t *conn;
+} worker_arg_t;
+
+static int usage_error(const char *msg, const char *arg) {
+    fprintf(stderr, TOOL ": %s%s (see --help)\n", msg, arg ? arg : "");
+    return 2;
+}
+
+static int bad_value(const char *option, const char *value) {
+    fprintf(stderr, TOOL ": bad value '%s' for --%s (see --help)\n", value, option);
+    return 2;
+}
+
+enum {
+    O_HOST = 256,
+    O_PORT,
+    O_CONNECTIONS,
+    O_DURATION,
+    O_WARMUP,
+    O_QUERIES,
+    O_MODE,
+    O_AS_IS,
+    O_TIMEOUT,
+    O_SERVER_PID,
+    O_JSON
+};
+
+static const struct option OPTIONS[] = {
+    {"host", required_argument, NULL, O_HOST},
+    {"port", required_argument, NULL, O_PORT},
+    {"connections", required_argument, NULL, O_CONNECTIONS},
+    {"duration", required_argument, NULL, O_DURATION},
+    {"warmup", required_argument, NULL, O_WARMUP},
+    {"queries", required_argument, NULL, O_QUERIES},
+    {"mode", required_argument, NULL, O_MODE},
+    {"as-is", no_argument, NULL, O_AS_IS},
+    {"timeout-ms", required_argument, NULL, O_TIMEOUT},
+    {"server-pid", required_argument, NULL, O_SERVER_PID},
+    {"json", no_argument, NULL, O_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* 0: go on; 1: help printed; 2: usage error (printed). */
+static int parse_options(int argc, char **argv, options_t *o) {
+    *o = (options_t){.host = "127.0.0.1",
+                     .port = "7878",
+                     .connections = 1,
+                     .timeout_ms = DEFAULT_TIMEOUT_MS,
+                     .duration = 10,
+                     .warmup = 2};
+    unsigned port;
+    int opt, which = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", OPTIONS, &which)) != -1) {
+        bool ok = true;
+        switch (opt) {
+        case O_HOST:
+            o->host = optarg;
+            break;
+        case O_PORT:
+            ok = bench_parse_uint(optarg, 1, 65535, &port);
+            o->port = optarg;
+            break;
+        case O_CONNECTIONS:
+            ok = bench_parse_uint(optarg, 1, MAX_CONNECTIONS, &o->connections);
+            break;
+        case O_DURATION:
+            ok = bench_parse_seconds(optarg, &o->duration) && o->duration > 0;
+            break;
+        case O_WARMUP:
+            ok = bench_parse_seconds(optarg, &o->warmup);
+            break;
+        case O_QUERIES:
+            o->queries = optarg;
+            break;
+        case O_MODE:
+            ok = bench_mode_parse(optarg, &o->mode);
+            break;
+        case O_AS_IS:
+            o->as_is = true;
+            break;
+        case O_TIMEOUT:
+            ok = bench_parse_uint(optarg, 1, 3600000, &o->timeout_ms);
+            break;
+        case O_SERVER_PID:
+            ok = bench_parse_uint(optarg, 1, 1u << 30, &o->server_pid);
+            break;
+        case O_JSON:
+            o->json = true;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return 1;
+        case ':':
+            return usage_error("missing value for ", argv[optind - 1]);
+        default:
+            return usage_error("unknown option ", argv[optind - 1]);
+        }
+        if (!ok) return bad_value(OPTIONS[which].name, optarg);
+    }
+    if (optind < argc) return usage_error("unexpected argument ", argv[optind]);
+    if (!o->queries) return usage_error("--queries FILE is required", NULL);
+    return 0;
+}
+
+static void set_timeouts(int fd, unsigned ms) {
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+/* A connected socket, or -1 with err. */
+static int connect_to(const options_t *o, char *err, size_t size) {
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *ai = NULL;
+    int rc = getaddrinfo(o->host, o->port, &hints, &ai);
+    if (rc != 0) return snprintf(err, size, "%s:%s: %s", o->host, o->port, gai_strerror(rc)), -1;
+    int fd = -1, e = 0;
+    for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            e = errno;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(ai);
+    if (fd < 0)
+        return snprintf(err, size, "cannot connect to %s:%s: %s", o->host, o->port, strerror(e)),
+               -1;
+    set_timeouts(fd, o->timeout_ms);
+    return fd;
+}
+
+/* Sends the request and its "\n" in one call, so that they leave in one
+ * segment (TCP_NODELAY is set). */
+static bool send_request(int fd, const char *line, size_t len) {
+    struct iovec iov[2] = {{(void *)line, len}, {(void *)"\n", 1}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    while (msg.msg_iovlen) {
+        ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        while (msg.msg_iovlen && (size_t)n >= msg.msg_iov->iov_len) {
+            n -= (ssize_t)msg.msg_iov->iov_len;
+            msg.msg_iov++, msg.msg_iovlen--;
+        }
+        if (msg.msg_iovlen) {
+            msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
+            msg.msg_iov->iov_len -= (size_t)n;
+        }
+    }
+    return true;
+}
+
+/* Receives until buf holds a whole line; returns its length (the "\n"
+ * replaced by a NUL), or -1 on a closed connection, error or timeout. */
+static ssize_t read_line(conn_t *c, const char **why) {
+    size_t scanned = 0;
+    for (;;) {
+        char *nl = memchr(c->buf + scanned, '\n', c->len - scanned);
+        if (nl) {
+            *nl = '\0';
+            return nl - c->buf;
+        }
+        scanned = c->len;
+        if (c->cap - c->len < FIRST_BUFFER_BYTES / 2) {
+            char *grown = realloc(c->buf, c->cap * 2);
+            if (!grown) return *why = "out of memory", -1;
+            c->buf = grown, c->cap *= 2;
+        }
+        ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) return *why = "the server closed the connection", -1;
+        if (n < 0)
+            return *why = errno == EAGAIN || errno == EWOULDBLOCK ? "no reply in time"
+                                                                  : strerror(errno),
+                   -1;
+        c->len += (size_t)n;
+    }
+}
+
+/* Drops the line just read (and its "\n") from the buffer. */
+static void consume_line(conn_t *c, size_t line_len) {
+    size_t used = line_len + 1;
+    memmove(c->buf, c->buf + used, c->len - used);
+    c->len -= used;
+}
+
+/* Prints the code and message of one of the first error replies. */
+static void show_error(run_t *r, const char *reply, const char *request) {
+    if (atomic_fetch_add(&r->errors_shown, 1) >= ERRORS_SHOWN) return;
+    json_t *root = json_loads(reply, 0, NULL);
+    json_t *e = json_object_get(root, "error");
+    const char *code = json_string_value(json_object_get(e, "code"));
+    const char *message = json_string_value(json_object_get(e, "message"));
+    if (code && message)
+        fprintf(stderr, TOOL ": error reply %s: %s (request: %.200s)\n", code, message, request);
+    else
+        fprintf(stderr, TOOL ": unexpected reply %.200s (request: %.200s)\n", reply, request);
+    json_decref(root);
+}
+
+/* One request and its reply; false when the connection cannot go on. */
+static bool round_trip(run_t *r, conn_t *c, const char *request) {
+    const char *why = "cannot send";
+    double start = bench_now();
+    ssize_t n = send_request(c->fd, request, strlen(request)) ? read_line(c, &why) : -1;
+    double done = bench_now();
+    if (n < 0) {
+        fprintf(stderr, TOOL ": connection %u: %s\n", c->index, why);
+        return false;
+    }
+    /* Only a top-level member can hold "ok":false with unescaped quotes:
+     * quotes inside strings are escaped. */
+    bool error = strstr(c->buf, "\"ok\":false") != NULL || strstr(c->buf, "\"ok\":true") == NULL;
+    if (start >= r->warm_end) bench_samples_add(&c->samples, (done - start) * 1000.0, error);
+    if (error) show_error(r, c->buf, request);
+    consume_line(c, (size_t)n);
+    c->finished = done;
+    return true;
+}
+
+static void *worker_main(void *arg) {
+    worker_arg_t *w = arg;
+    run_t *r = w->run;
+    conn_t *c = w->conn;
+    const bench_queries_t *q = r->queries;
+    size_t i = (size_t)((unsigned long long)c->index * q->n / r->opt->connections);
+    while (!c->broken && bench_now() < r->end) {
+        c->broken = !round_trip(r, c, q->lines[i]);
+        i = (i + 1) % q->n;
+    }
+    return NULL;
+}
+
+static void close_conns(conn_t *conns, unsigned n) {
+    for (unsigned k = 0; k < n; k++) {
+        if (conns[k].fd >= 0) close(conns[k].fd);
+        free(conns[k].buf);
+        bench_samples_free(&conns[k].samples);
+    }
+    free(conns);
+}
+
+/* Connects every connection before the clock starts. */
+static conn_t *open_conns(const options_t *o) {
+    conn_t *conns = calloc(o->connections, sizeof *conns);
+    char err[ERR_BYTES];
+    for (unsigned k = 0; conns && k < o->connections; k++) conns[k].fd = -1;
+    for (unsigned k = 0; conns && k < o->connections; k++) {
+        conns[k].index = k;
+        conns[k].cap = FIRST_BUFFER_BYTES;
+        if (!(conns[k].buf = malloc(conns[k].cap))) return close_conns(conns, o->connections), NULL;
+        if ((conns[k].fd = connect_to(o, err, sizeof err)) < 0) {
+            fprintf(stderr, TOOL ": %s\n", err);
+            return close_conns(conns, o->connections), NULL;
+        }
+    }
+    if (!conns) fprintf(stderr, TOOL ": out of memory\n");
+    return conns;
+}
+
+/* Runs the threads to the end; false when one could not start. */
+static bool run_threads(run_t *r, conn_t *conns) {
+    unsigned n = r->opt->connections, started = 0;
+    pthread_t *threads = calloc(n, sizeof *threads);
+    worker_arg_t *args = calloc(n, sizeof *args);
+    double t0 = bench_now();
+    r->warm_end = t0 + r->opt->warmup;
+    r->end = r->warm_end + r->opt->duration;
+    for (; threads && args && started < n; started++) {
+        args[started] = (worker_arg_t){r, &conns[started]};
+        if (pthread_create(&threads[started], NULL, worker_main, &args[started]) != 0) break;
+    }
+    /* The CPU time of the measured window: from the end of the warmup
+     * until the last reply. */
+    bench_sleep_until(r->warm_end);
+    double cpu0 = bench_cpu_self(),
+           server0 = r->opt->server_pid ? bench_cpu_of(r->opt->server_pid) : -1;
+    for (unsigned k = 0; k < started; k++) pthread_join(threads[k], NULL);
+    double server1 = r->opt->server_pid ? bench_cpu_of(r->opt->server_pid) : -1;
+    r->cpu_s = bench_cpu_self() - cpu0;
+    r->server_cpu_s = server0 >= 0 && server1 >= 0 ? server1 - server0 : -1;
+    free(threads);
+    free(args);
+    if (started < n) fprintf(stderr, TOOL ": cannot start %u threads\n", n);
+    return started == n;
+}
+
+static int report(const run_t *r, conn_t *conns) {
+    unsigned n = r->opt->connections, broken = 0;
+    double last = r->end;
+    bench_samples_t *per = calloc(n, sizeof *per);
+    if (!per) return fprintf(stderr, TOOL ": out of memory\n"), 1;
+    for (unsigned k = 0; k < n; k++) {
+        per[k] = conns[k].samples;
+        if (conns[k].finished > last) last = conns[k].finished;
+        broken += conns[k].broken;
+    }
+    bench_run_t run = {
+        TOOL, bench_mode_name(r->opt->mode), n, last - r->warm_end, r->cpu_s, r->server_cpu_s, per,
+        n};
+    bool ok = bench_report_print(&run, r->opt->json);
+    free(per);
+    if (broken) fprintf(stderr, TOOL ": %u of %u connections failed before the end\n", broken, n);
+    return ok && !broken ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+    options_t o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc == 1 ? 0 : 2;
+    signal(SIGPIPE, SIG_IGN);
+    char err[ERR_BYTES];
+    bench_queries_t queries;
+    if (!bench_queries_load(o.queries, o.mode, o.as_is, &queries, err, sizeof err))
+        return fprintf(stderr, TOOL ": %s\n", err), 1;
+    run_t r = {.opt = &o, .queries = &queries};
+    atomic_init(&r.errors_shown, 0);
+    conn_t *conns = open_conns(&o);
+    rc = !conns ? 1 : !run_threads(&r, conns) ? 1 : report(&r, conns);
+    if (conns) close_conns(conns, o.connections);
+    bench_queries_free(&queries);
+    return rc;
+}
