@@ -124,8 +124,9 @@ void render_search(FILE *out, const render_opts_t *o, json_t *reply, double took
     size_t shown = json_array_size(hits);
     if (shown && (long long)shown < total) {
         long long first = json_integer_value(json_object_get(json_array_get(hits, 0), "rank"));
-        fprintf(out, "%lld–%lld of %lld results (%.1f ms)\n", first, first + (long long)shown - 1,
-                total, took_ms);
+        long long last = first + (long long)shown - 1;
+        if (first == last) fprintf(out, "%lld of %lld results (%.1f ms)\n", first, total, took_ms);
+        else fprintf(out, "%lld–%lld of %lld results (%.1f ms)\n", first, last, total, took_ms);
     } else {
         fprintf(out, "%lld result%s (%.1f ms)\n", total, total == 1 ? "" : "s", took_ms);
     }

@@ -29,7 +29,7 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
     c->state = to;
     /* A stopping server reads no new requests; a lingering connection
      * reads only to discard. */
-    bool reading = (to == CONN_READING && !c->srv->stopping) || to == CONN_LINGERING;
+    bool reading = (to == CONN_READING && !c->srv->stopping && !c->eof) || to == CONN_LINGERING;
     if (reading) bufferevent_enable(c->bev, EV_READ);
     else bufferevent_disable(c->bev, EV_READ);
 }
@@ -52,6 +52,7 @@ static size_t output_len(conn_t *c) {
 /* All replies are out: shut down our side, then wait for the client's
  * end of file (discarding what it sends) before freeing. */
 static void linger(conn_t *c) {
+    if (c->eof) return conn_free(c); /* the client has closed its side already */
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
     struct timeval tv = {LINGER_MS / 1000, (LINGER_MS % 1000) * 1000};
@@ -151,7 +152,7 @@ static void conn_process(conn_t *c) {
         size_t len = evbuffer_get_length(in);
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
         if (eol.pos < 0 && len <= lim->max_line) { /* no complete request buffered */
-            if (c->srv->stopping) close_when_flushed(c);
+            if (c->srv->stopping || c->eof) close_when_flushed(c);
             return;
         }
         size_t take = eol.pos >= 0 ? (size_t)eol.pos + 1 : len;
@@ -166,7 +167,7 @@ static void conn_process(conn_t *c) {
         evbuffer_drain(in, used);
         /* NEED_MORE after skipping blank lines: the rest may hold requests. */
         if (r == PROTO_NEED_MORE && used == 0) {
-            if (c->srv->stopping) close_when_flushed(c);
+            if (c->srv->stopping || c->eof) close_when_flushed(c);
             return;
         }
     }
@@ -220,6 +221,13 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
         log_msg(LOG_DEBUG, "conn %llu %s: idle timeout", (unsigned long long)c->id, c->peer);
     }
     if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))) return;
+    if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && c->state != CONN_LINGERING) {
+        /* A half-close: the client has sent its last request and waits for
+         * the replies (nc, scripts). Answer what was received, then close. */
+        c->eof = true;
+        if (c->state == CONN_READING) conn_process(c);
+        return;
+    }
     if (c->state == CONN_WAITING) { /* the worker still has its request */
         c->dead = true;
         bufferevent_disable(c->bev, EV_READ | EV_WRITE);

@@ -31,6 +31,8 @@ typedef struct conn {
     struct bufferevent *bev;
     conn_state_t state;
     bool dead;                  /* the peer is gone; free when the job returns */
+    bool eof;                   /* the peer sent end of file: no more requests,
+                                 * but it still reads the replies */
     uint64_t id;
     char peer[64];
     struct conn *prev, *next;

@@ -115,10 +115,9 @@ void fetch_hits(shim_results *r) {
 }
 
 Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) {
-    if (q->check_at_least) return q->check_at_least;
     // Facet counts are exact only when every match is examined.
-    if (q->n_facets) return db.get_doccount();
-    return 0;
+    if (q->n_facets) return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
+    return q->check_at_least;
 }
 
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {

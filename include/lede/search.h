@@ -19,6 +19,9 @@ extern "C" {
 #define SEARCH_HI_START "\x02"
 #define SEARCH_HI_END "\x03"
 
+/* "total" is exact up to this many matches, an estimate beyond. */
+#define SEARCH_EXACT_TOTAL 100
+
 /* Snippet length in bytes of text. */
 #define SEARCH_SNIPPET_BYTES 240
 

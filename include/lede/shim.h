@@ -210,8 +210,9 @@ typedef struct shim_query {
     const char *const *facets;   /* source, category, tag, place, author, year */
     size_t n_facets;
     uint32_t facet_limit;        /* values per facet; 0 = 10 */
-    uint32_t check_at_least;     /* documents to examine for counts and
-                                  * facets; 0 = enough for the page */
+    uint32_t check_at_least;     /* examine at least this many matches, so
+                                  * that totals up to it are exact; with
+                                  * facets, every match is examined */
     bool suggest;                /* compute a spelling suggestion */
     bool partial;                /* the last word is a prefix still being
                                   * typed (search-as-you-type) */

@@ -63,6 +63,10 @@ static void test_filters_and_paging(void) {
                    "--any", "water drought"), 0);
     CHECK(out && strstr(out, "\"rank\":2"));
     free(out), free(err);
+    /* The total is exact, whatever the page size. */
+    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--limit", "1", "water"), 0);
+    CHECK(out && strstr(out, "1 of 3 results ("));
+    free(out), free(err);
 }
 
 static void test_no_hits_and_suggestion(void) {

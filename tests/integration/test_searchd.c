@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -543,6 +544,34 @@ static void test_pipelining(void) {
     CHECK_DELTA(before, after, "errors_total", 0);
     json_decref(before);
     json_decref(after);
+    sd_close(c);
+}
+
+/* A client that sends its requests and then half-closes (as nc and many
+ * scripts do) still gets every reply, in order, then end of file. */
+static void test_half_close(void) {
+    enum { N = 30 };
+    sd_conn_t *c = connect_to(&main_d);
+    if (!c) return;
+    char all[N * 64], one[64];
+    size_t len = 0;
+    for (int i = 1; i <= N; i++) {
+        pipelined_request(i, one, sizeof one);
+        memcpy(all + len, one, strlen(one));
+        len += strlen(one);
+    }
+    CHECK(sd_send(c, all, len));
+    CHECK(shutdown(c->fd, SHUT_WR) == 0);
+    int right = 0;
+    for (int i = 1; i <= N; i++) {
+        char *line = sd_read_line(c, LINE_WAIT_MS);
+        json_t *r = line ? json_loads(line, 0, NULL) : NULL;
+        right += pipelined_reply_ok(i, r);
+        json_decref(r);
+        free(line);
+    }
+    CHECK_INT(right, N);
+    CHECK(sd_wait_closed(c, 2000) && !c->reset);
     sd_close(c);
 }
 
@@ -1346,6 +1375,7 @@ int main(int argc, char **argv) {
     RUN(test_snippets_suggestions_match);
     RUN(test_get_similar);
     RUN(test_pipelining);
+    RUN(test_half_close);
     RUN(test_errors);
     RUN(test_stats);
     RUN(test_limits);
