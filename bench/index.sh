@@ -18,6 +18,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 CORPORA=${LEDE_CORPORA:-$REPO/../shared/corpora}
 INDEXER=${LEDE_INDEXER:-$REPO/build/indexer/lede-indexer}
 REPEATS=${REPEATS:-3}
@@ -185,36 +187,6 @@ median_metric() {
 metric_range() {
     metric_per_run "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
         END { printf "%.0f–%.0f", lo, hi }'
-}
-
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2fx", a / b }'
-}
-
-cpu_model() {
-    awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo
-}
-
-xapian_version() {
-    if command -v xapian-config >/dev/null; then
-        xapian-config --version | awk '{ print $NF }'
-    else
-        dpkg -s libxapian30 2>/dev/null | awk '/^Version:/ { print $2 }'
-    fi
-}
-
-lede_commit() {
-    local commit
-    commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) || commit=unknown
-    if ! git -C "$REPO" diff --quiet HEAD 2>/dev/null; then
-        commit="$commit (with uncommitted changes)"
-    fi
-    printf '%s\n' "$commit"
-}
-
-# Wraps $1 in markdown backticks.
-as_code() {
-    printf "\`%s\`" "$1"
 }
 
 # The command line that reproduces this run, with the settings that differ

@@ -29,6 +29,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 # The settings given in the environment, for the command line in the report.
 GIVEN_SETTINGS=""
 for name in LEDE_BIN_DIR LEDE_CORPORA CONCURRENCY MODES DURATION WARMUP QUERY_COUNT QUERY_SEED \
@@ -314,37 +316,8 @@ sum_of() {
     column_of "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
 
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2fx", a / b }'
-}
-
-cpu_model() {
-    awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo
-}
-
-xapian_version() {
-    if command -v xapian-config >/dev/null; then
-        xapian-config --version | awk '{ print $NF }'
-    else
-        dpkg -s libxapian30 2>/dev/null | awk '/^Version:/ { print $2 }'
-    fi
-}
-
-lede_commit() {
-    local commit
-    commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) || commit=unknown
-    if ! git -C "$REPO" diff --quiet HEAD 2>/dev/null; then
-        commit="$commit (with uncommitted changes)"
-    fi
-    printf '%s\n' "$commit"
-}
-
 build_type() {
     sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BIN_DIR/CMakeCache.txt" 2>/dev/null | head -n 1
-}
-
-as_code() {
-    printf "\`%s\`" "$1"
 }
 
 # The command line that reproduces this run, with the settings that differ

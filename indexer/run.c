@@ -255,15 +255,20 @@ static lede_status_t open_live(job_t *j, shim_writer_t **w) {
     return st;
 }
 
-static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
+/* Commits the live writer's transaction when st is OK, discards it
+ * otherwise; false (with j->err set) when anything failed. */
+static bool close_live(job_t *j, shim_writer_t *w, lede_status_t st) {
     char *msg = NULL;
-    uint32_t after = shim_writer_doccount(w);
     lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
     if (st == LEDE_OK && closed != LEDE_OK)
         snprintf(j->err, ERR_BYTES, "committing: %s", msg ? msg : "out of memory");
     free(msg);
-    if (st != LEDE_OK || closed != LEDE_OK)
-        return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    return st == LEDE_OK && closed == LEDE_OK;
+}
+
+static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
+    uint32_t after = shim_writer_doccount(w);
+    if (!close_live(j, w, st)) return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced = j->counts.written - j->counts.added;
     return exit_status(j);
@@ -285,7 +290,6 @@ static int run_delete(job_t *j) {
     shim_writer_t *w;
     if (j->dir.live_gen == 0) return fail(j, "no index at %s to delete from", j->dir.path);
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
-    uint32_t before = shim_writer_doccount(w);
     lede_status_t st = LEDE_OK;
     for (size_t i = 0; i < j->o->n_args && st == LEDE_OK; i++) {
         bool found = false;
@@ -296,12 +300,7 @@ static int run_delete(job_t *j) {
             if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
         }
     }
-    (void)before;
-    char *msg = NULL;
-    lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
-    if (st == LEDE_OK && closed != LEDE_OK) snprintf(j->err, ERR_BYTES, "committing: %s", msg ? msg : "");
-    free(msg);
-    if (st != LEDE_OK || closed != LEDE_OK) return fail(j, "%s; the index is unchanged", j->err);
+    if (!close_live(j, w, st)) return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
     j->counts.deleted = j->o->n_args - j->counts.missing;
     return exit_status(j);
 }

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* A configuration line: room for the longest path and its key. */
+#define CONFIG_LINE_MAX (CONFIG_PATH_MAX + 256)
+
 typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_LEVEL } type_t;
 
 typedef struct {
@@ -147,10 +150,12 @@ bool config_load(config_t *c, const char *path, char *err, size_t size) {
         snprintf(err, size, "%s: %s", path, strerror(errno));
         return false;
     }
-    char line[8192], why[512];
+    char line[CONFIG_LINE_MAX], why[512];
     bool ok = true;
     for (unsigned n = 1; ok && fgets(line, sizeof line, f); n++) {
-        ok = load_line(c, line, why, sizeof why);
+        bool whole = strchr(line, '\n') || feof(f);
+        ok = whole && load_line(c, line, why, sizeof why);
+        if (!whole) snprintf(why, sizeof why, "line longer than %d bytes", CONFIG_LINE_MAX - 2);
         if (!ok) snprintf(err, size, "%s:%u: %s", path, n, why);
     }
     fclose(f);

@@ -61,6 +61,12 @@ static void test_errors_name_file_and_line(void) {
     expect_load_error("log_level = loud\n", "bad.conf:1: log_level takes error, warn, info or debug");
     expect_load_error("just words\n", "bad.conf:1: expected 'key = value'");
     expect_load_error("threads =\n", "bad.conf:1: threads takes a whole number");
+    char *huge = malloc(6000);
+    memcpy(huge, "db = ", 5);
+    memset(huge + 5, 'x', 5990);
+    strcpy(huge + 5995, "\n");
+    expect_load_error(huge, "bad.conf:1: line longer than 4350 bytes");
+    free(huge);
     config_t c;
     char err[512];
     CHECK(!config_load(&c, "/nonexistent/searchd.conf", err, sizeof err));
