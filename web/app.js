@@ -326,6 +326,7 @@
       total ? h('strong', null, plural(total, 'article', 'articles')) : 'No articles',
       typeof r.took_ms === 'number' ? h('span', { class: 'took' }, ` · ${r.took_ms < 10 ? r.took_ms.toFixed(1) : Math.round(r.took_ms)} ms`) : null);
     renderDidYouMean(s, r.suggestion);
+    $('filters-done').textContent = total ? `Show ${plural(total, 'article', 'articles')}` : 'Show results';
     el.notice.replaceChildren();
     const hits = r.hits || [];
     el.results.replaceChildren(...hits.map((hit) => hitItem(s, hit)));
@@ -783,10 +784,16 @@
   });
   el.clearDates.addEventListener('click', () => navigate(withChanges(current, { from: '', to: '' }), 'results-heading'));
 
-  el.filtersToggle.addEventListener('click', () => {
-    const open = el.filtersToggle.getAttribute('aria-expanded') !== 'true';
+  function showFilters(open) {
     el.filtersToggle.setAttribute('aria-expanded', String(open));
     document.body.classList.toggle('filters-open', open);
+  }
+  el.filtersToggle.addEventListener('click', () => showFilters(el.filtersToggle.getAttribute('aria-expanded') !== 'true'));
+  /* On a phone the open filters cover the results: this folds them away. */
+  $('filters-done').addEventListener('click', () => {
+    showFilters(false);
+    el.heading.focus({ preventScroll: true });
+    el.heading.scrollIntoView({ block: 'start' });
   });
 
   history.scrollRestoration = 'manual';

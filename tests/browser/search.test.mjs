@@ -1,0 +1,578 @@
+// The search page in a real browser: headless Chromium, driven by
+// playwright-core, against the real lede-searchd serving an index that
+// lede-indexer built from data/sample (plus one hostile article made here).
+// tests/browser/run.sh installs what this needs and runs it:
+//
+//   node search.test.mjs --searchd PATH --indexer PATH --sample DIR --web DIR
+//                        --out DIR --modules DIR [--chromium PATH]
+//
+// Screenshots go to --out (browser-*.png), with browser-failure.png and the
+// daemon's log when a step fails. Exit status: 0 all passed, 1 a failure.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+/* The whole run, daemon and browser included, must end within this. */
+const RUN_DEADLINE_MS = 120_000;
+/* Any one wait on the page (an element, a URL). */
+const STEP_TIMEOUT_MS = 10_000;
+/* lede-searchd must log its HTTP port within this. */
+const START_TIMEOUT_MS = 15_000;
+/* lede-searchd must exit within this after SIGTERM. */
+const STOP_TIMEOUT_MS = 10_000;
+/* Whatever happens, `timeout` kills the daemon after this many seconds, so
+ * that no daemon outlives a test that was killed itself. */
+const DAEMON_LIFETIME_S = 300;
+
+const PAGE_SIZE = 10;
+
+/* ---- arguments ----------------------------------------------------------- */
+
+function parseArgs(argv) {
+  const a = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) usage(`bad argument: ${argv[i]}`);
+    a[argv[i].slice(2)] = argv[i + 1];
+  }
+  for (const k of ['searchd', 'indexer', 'sample', 'web', 'out', 'modules'])
+    if (!a[k]) usage(`missing --${k}`);
+  a.chromium ||= '/usr/bin/chromium';
+  return a;
+}
+
+function usage(msg) {
+  console.error(`search.test.mjs: ${msg}\nusage: node search.test.mjs --searchd PATH --indexer PATH --sample DIR --web DIR --out DIR --modules DIR [--chromium PATH]`);
+  process.exit(2);
+}
+
+const args = parseArgs(process.argv.slice(2));
+const require = createRequire(path.join(path.resolve(args.modules), 'resolve.js'));
+const { chromium } = require('playwright-core');
+
+/* ---- the daemon ----------------------------------------------------------- */
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lede-browser-'));
+const logPath = path.join(tmp, 'searchd.log');
+let daemon = null;
+let browser = null;
+
+/* The daemon and the `timeout` above it are a process group of their own. */
+function killDaemon() {
+  if (!daemon || daemon.exitCode !== null || daemon.signalCode !== null) return;
+  try { process.kill(-daemon.pid, 'SIGKILL'); } catch { /* gone already */ }
+}
+
+function cleanup() {
+  killDaemon();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(sig, () => { console.error(`browser test: ${sig}, stopping`); process.exit(1); });
+
+/* Articles that try to inject markup and script through every field the
+ * page shows; they must come out as text. */
+const HOSTILE = [{
+  id: 'hostile-1',
+  title: 'Hostile headline <img src=x onerror="window.__ledeInjected=\'title\'"> & <b>bold</b> claims',
+  body: 'The hostile body has <script>window.__ledeInjected="body"</script> in it.\n\n' +
+        'A second paragraph with <iframe src="javascript:window.__ledeInjected=1"></iframe> and &amp; entities.',
+  author: '<b onmouseover="window.__ledeInjected=\'author\'">Mallory</b>',
+  source: 'Harbor Wire',
+  category: 'Technology',
+  date: '2021-01-04',
+  tags: ['<svg onload=window.__ledeInjected=1>'],
+  url: 'javascript:window.__ledeInjected="url"',
+  language: 'en',
+}];
+
+function buildIndex() {
+  const db = path.join(tmp, 'index');
+  const hostile = path.join(tmp, 'hostile.jsonl');
+  fs.writeFileSync(hostile, HOSTILE.map((a) => JSON.stringify(a)).join('\n') + '\n');
+  execFileSync(args.indexer, ['--db', db, '--quiet', args.sample, hostile], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60_000 });
+  return db;
+}
+
+async function startDaemon(db) {
+  const log = fs.openSync(logPath, 'w');
+  daemon = spawn('timeout', ['-s', 'KILL', String(DAEMON_LIFETIME_S), args.searchd, '--db', db,
+    '--listen', '127.0.0.1:0', '-o', 'http_listen=127.0.0.1:0', '-o', `http_root=${path.resolve(args.web)}`],
+  { stdio: ['ignore', log, log], detached: true });
+  fs.closeSync(log);
+  const end = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < end) {
+    const m = /http listening on 127\.0\.0\.1:(\d+)/.exec(fs.readFileSync(logPath, 'utf8'));
+    if (m) return `http://127.0.0.1:${m[1]}`;
+    if (daemon.exitCode !== null) break;
+    await sleep(25);
+  }
+  throw new Error(`lede-searchd did not log "http listening on 127.0.0.1:PORT":\n${readLog()}`);
+}
+
+/* Stops the daemon with SIGTERM: it must exit 0 and its log must hold no
+ * sanitizer report. The daemon runs under `timeout`, which passes the
+ * signal on and exits with the daemon's status. */
+async function stopDaemon() {
+  const exited = new Promise((resolve) => daemon.once('exit', (code, sig) => resolve(sig ? `signal ${sig}` : code)));
+  daemon.kill('SIGTERM');
+  const status = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => 'no exit')]);
+  const log = readLog();
+  if (status !== 0) throw new Error(`lede-searchd did not stop cleanly on SIGTERM (${status}):\n${log}`);
+  for (const report of ['ERROR: AddressSanitizer', 'runtime error:', 'LeakSanitizer'])
+    if (log.includes(report)) throw new Error(`sanitizer report in the lede-searchd log:\n${log}`);
+}
+
+const readLog = () => { try { return fs.readFileSync(logPath, 'utf8').slice(-8000); } catch { return '(no log)'; } };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* ---- checks --------------------------------------------------------------- */
+
+class Failure extends Error {}
+function check(cond, what) {
+  if (!cond) throw new Failure(what);
+}
+function checkEq(got, want, what) {
+  if (got !== want) throw new Failure(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+/* The JSON of an API call, straight from the daemon (to compare the page with). */
+async function apiGet(base, pathAndQuery) {
+  const res = await fetch(base + pathAndQuery);
+  const body = await res.json();
+  check(body.ok === true, `${pathAndQuery}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/* What the results list shows. */
+async function shown(page) {
+  return page.evaluate(() => ({
+    total: document.getElementById('result-count').dataset.total,
+    ids: [...document.querySelectorAll('#results .hit-title a')].map((a) => new URL(a.href).searchParams.get('doc')),
+    titles: [...document.querySelectorAll('#results .hit-title')].map((e) => e.textContent),
+    dates: [...document.querySelectorAll('#results .hit time')].map((t) => t.getAttribute('datetime')),
+    sources: [...document.querySelectorAll('#results .hit .source')].map((e) => e.textContent),
+  }));
+}
+
+/* Waits until the results show the current URL (the page marks the URL it
+ * rendered in data-for) and nothing is loading. */
+async function settled(page) {
+  await page.waitForFunction(() => {
+    const r = document.getElementById('results');
+    return r.dataset.for === location.search && r.getAttribute('aria-busy') === 'false';
+  }, null, { timeout: STEP_TIMEOUT_MS });
+}
+
+/* The same for the article view. */
+async function docShown(page) {
+  await page.waitForFunction(() => {
+    const d = document.getElementById('doc-view');
+    return !d.hidden && d.dataset.for === location.search && d.getAttribute('aria-busy') === 'false';
+  }, null, { timeout: STEP_TIMEOUT_MS });
+}
+
+async function search(page, q) {
+  await page.fill('#q', q);
+  await page.press('#q', 'Enter');
+  await page.waitForFunction((want) => new URLSearchParams(location.search).get('q') === want, q.trim(), { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+}
+
+/* Nothing injected: no flag set by a script, no CSP violation (an inline
+ * handler that reached the DOM), no element that the page does not make. */
+async function checkNothingInjected(page, where) {
+  const r = await page.evaluate(() => ({
+    flag: window.__ledeInjected,
+    violations: window.__ledeCspViolations,
+    scripts: [...document.scripts].map((s) => s.getAttribute('src')),
+    foreign: document.querySelectorAll('main img, main iframe, main b, main i, main script, #suggestions img, #suggestions iframe, #suggestions .suggestion-title b').length,
+    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+    jsLinks: [...document.querySelectorAll('a[href]')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href'))).length,
+  }));
+  checkEq(r.flag, null, `${where}: a script ran`);
+  checkEq(r.violations.join(','), '', `${where}: CSP violations`);
+  checkEq(r.scripts.join(','), 'app.js', `${where}: scripts on the page`);
+  checkEq(r.foreign, 0, `${where}: injected elements`);
+  checkEq(r.handlers, 0, `${where}: elements with inline event handlers`);
+  checkEq(r.jsLinks, 0, `${where}: javascript: links`);
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+const steps = [];
+const step = (name, fn) => steps.push({ name, fn });
+
+step('the page loads with the latest news, newest first', async ({ page, base }) => {
+  await page.goto(base + '/');
+  await settled(page);
+  const all = await apiGet(base, '/search?limit=0');
+  const s = await shown(page);
+  checkEq(s.total, String(all.total), 'total of every article');
+  checkEq(s.ids.length, PAGE_SIZE, 'hits on the first page');
+  checkEq(await page.textContent('#results-heading'), 'Latest news', 'heading');
+  const sorted = [...s.dates].sort().reverse();
+  checkEq(s.dates.join(), sorted.join(), 'newest first');
+  checkEq(await page.title(), 'lede · news search', 'title');
+});
+
+step('keyboard: skip link first, "/" focuses the search box', async ({ page }) => {
+  await page.keyboard.press('Tab');
+  checkEq(await page.evaluate(() => document.activeElement.className), 'skip-link', 'first Tab stop');
+  check(await page.isVisible('.skip-link'), 'the skip link shows when focused');
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('/');
+  checkEq(await page.evaluate(() => document.activeElement.id), 'q', 'focus after "/"');
+});
+
+step('suggestions as you type; arrow keys and Enter choose one', async ({ page, base }) => {
+  await page.fill('#q', '');
+  await page.focus('#q');
+  await page.keyboard.type('desal', { delay: 40 });
+  await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
+  const want = await apiGet(base, '/suggest?q=desal&limit=6');
+  const texts = await page.$$eval('#suggestions [role="option"]', (o) => o.map((e) => e.textContent));
+  check(want.suggestions.includes('desalination'), 'the daemon suggests "desalination" for "desal"');
+  check(texts.some((t) => t.includes('desalination')), `a suggestion completes the word: ${texts}`);
+  check(texts.some((t) => t.includes(want.titles[0].title)), 'the best article is suggested by title');
+  checkEq(await page.getAttribute('#q', 'aria-expanded'), 'true', 'aria-expanded when open');
+  await page.keyboard.press('Escape');
+  check(await page.isHidden('#suggestions'), 'Escape closes the suggestions');
+  checkEq(await page.getAttribute('#q', 'aria-expanded'), 'false', 'aria-expanded when closed');
+  await page.keyboard.press('ArrowDown'); /* opens them again */
+  await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('ArrowDown');
+  const active = await page.getAttribute('#q', 'aria-activedescendant');
+  check(active, 'ArrowDown marks an option active');
+  checkEq(await page.getAttribute(`#${active}`, 'aria-selected'), 'true', 'the active option is selected');
+  checkEq(await page.textContent(`#${active}`), '⌕desalination', 'the first option');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'desalination', null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const s = await shown(page);
+  const api = await apiGet(base, '/search?q=desalination&limit=0');
+  checkEq(s.total, String(api.total), 'total for the chosen suggestion');
+  check(api.total > 0 && s.ids.length > 0, 'results for "desalination"');
+  const marks = await page.$$eval('#results .snippet mark', (m) => m.map((e) => e.textContent.toLowerCase()));
+  check(marks.some((m) => m.startsWith('desalinat')), `matches highlighted: ${marks}`);
+});
+
+step('results show title, source, date, byline, snippet; a facet narrows them', async ({ page, base, out }) => {
+  await search(page, 'water');
+  const before = await shown(page);
+  const api = await apiGet(base, '/search?q=water&limit=0');
+  checkEq(before.total, String(api.total), 'total for "water"');
+  check(api.total > PAGE_SIZE, 'more than a page of results for "water"');
+  checkEq(await page.textContent('#results-heading'), 'Results for “water”', 'heading');
+  check(/\d+(\.\d)? ms/.test(await page.textContent('#result-count')), 'took_ms shown');
+  check(await page.$$eval('#results .hit time', (t) => t.every((e) => /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(e.textContent))), 'human-readable dates');
+  check((await page.$$('#results .hit .byline')).length > 0, 'bylines');
+  check((await page.$$('#results .hit .snippet mark')).length > 0, 'highlighted snippets');
+  await page.screenshot({ path: path.join(out, 'browser-results.png'), fullPage: true });
+
+  const facet = await page.$eval('#facet-source input', (i) => ({ value: i.dataset.value, count: Number(i.closest('label').querySelector('.facet-count').dataset.count) }));
+  check(facet.count > 0 && facet.count < api.total, `the first source facet narrows: ${JSON.stringify(facet)}`);
+  await page.click(`#facet-source label:has(input[data-value="${facet.value}"])`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).getAll('source').includes(v), facet.value, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const after = await shown(page);
+  checkEq(after.total, String(facet.count), 'total after the facet equals its count');
+  checkEq(after.ids.length, Math.min(facet.count, PAGE_SIZE), 'hits after the facet');
+  check(after.sources.every((src) => src === facet.value), `every hit from ${facet.value}: ${after.sources}`);
+  check(await page.isChecked(`#facet-source input[data-value="${facet.value}"]`), 'the facet stays checked');
+  check((await page.textContent('#active-filters')).includes(facet.value), 'an active-filter chip');
+
+  /* The same with the keyboard: the checkbox keeps the focus. */
+  const year = await page.$eval('#facet-year input:not(:checked)', (i) => i.dataset.value);
+  await page.focus(`#facet-year input[data-value="${year}"]`);
+  await page.keyboard.press('Space');
+  await page.waitForFunction((y) => new URLSearchParams(location.search).get('from') === `${y}-01-01`, year, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const focused = await page.evaluate(() => document.activeElement.dataset.value);
+  checkEq(focused, year, 'focus stays on the facet after the keyboard toggles it');
+  const narrowed = await apiGet(base, `/search?q=water&source=${encodeURIComponent(facet.value)}&from=${year}-01-01&to=${year}-12-31&limit=0`);
+  checkEq((await shown(page)).total, String(narrowed.total), 'total with source and year');
+  checkEq(await page.inputValue('#from'), `${year}-01-01`, 'the year sets the date range');
+
+  /* Back twice: the URL is the state. */
+  await page.goBack();
+  await page.goBack();
+  await settled(page);
+  checkEq((await shown(page)).ids.join(), before.ids.join(), 'back to the unfiltered results');
+  check(!(await page.isChecked(`#facet-source input[data-value="${facet.value}"]`)), 'the facet is unchecked again');
+});
+
+step('paging shows the next results; back returns', async ({ page }) => {
+  const first = await shown(page);
+  await page.click('#pager a[rel="next"]');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('page') === '2', null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const second = await shown(page);
+  check(second.ids.length > 0, 'hits on page 2');
+  check(second.ids.every((id) => !first.ids.includes(id)), 'page 2 shows different articles');
+  checkEq(await page.textContent('#pager [aria-current="page"]'), '2', 'current page marked');
+  checkEq(await page.evaluate(() => document.activeElement.id), 'results-heading', 'focus moves to the results');
+  await page.click('#pager a[aria-label="Page 1"]');
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('page'), null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  checkEq((await shown(page)).ids.join(), first.ids.join(), 'page 1 again');
+  await page.goBack();
+  await settled(page);
+  checkEq((await shown(page)).ids.join(), second.ids.join(), 'back shows page 2');
+  await page.goForward();
+  await settled(page);
+});
+
+step('sort by newest and oldest', async ({ page }) => {
+  await page.selectOption('#sort', 'newest');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('sort') === 'newest', null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const newest = (await shown(page)).dates;
+  check(newest.length > 1, 'dated hits');
+  checkEq(newest.join(), [...newest].sort().reverse().join(), 'newest first');
+  await page.selectOption('#sort', 'oldest');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('sort') === 'oldest', null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const oldest = (await shown(page)).dates;
+  checkEq(oldest.join(), [...oldest].sort().join(), 'oldest first');
+  check(oldest[0] < newest[0], 'the orders differ');
+});
+
+step('did you mean: a link that searches the suggestion', async ({ page, base }) => {
+  await page.selectOption('#sort', 'relevance');
+  await search(page, 'resevoir');
+  const api = await apiGet(base, '/search?q=resevoir&limit=0');
+  check(api.suggestion, 'the daemon suggests a spelling for "resevoir"');
+  check(await page.isVisible('#did-you-mean'), 'did you mean shown');
+  checkEq(await page.textContent('#did-you-mean a'), api.suggestion, 'the suggestion');
+  await page.click('#did-you-mean a');
+  await page.waitForFunction((want) => new URLSearchParams(location.search).get('q') === want, api.suggestion, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const fixed = await apiGet(base, `/search?q=${encodeURIComponent(api.suggestion)}&limit=0`);
+  check(fixed.total > 0, 'the suggestion has results');
+  checkEq((await shown(page)).total, String(fixed.total), 'total after did you mean');
+  checkEq(await page.inputValue('#q'), api.suggestion, 'the box shows the new query');
+});
+
+step('the empty state', async ({ page, out }) => {
+  await search(page, 'qqzxvv wwyyjj');
+  checkEq((await shown(page)).total, '0', 'no hits');
+  check(await page.isVisible('.notice-empty'), 'the empty notice');
+  checkEq(await page.textContent('.notice-empty h2'), 'No articles match “qqzxvv wwyyjj”', 'empty heading');
+  check(await page.isHidden('#pager'), 'no pager');
+  await page.screenshot({ path: path.join(out, 'browser-empty.png') });
+});
+
+step('the error state shows the daemon\'s message', async ({ page, base }) => {
+  const q = 'date:2022-13..';
+  const res = await fetch(`${base}/search?q=${encodeURIComponent(q)}`);
+  const body = await res.json();
+  checkEq(res.status, 400, 'status of a bad date range');
+  await search(page, q);
+  check(await page.isVisible('.notice-error'), 'the error notice');
+  check((await page.textContent('.notice-error')).includes(body.error.message), 'the daemon\'s message shown');
+  checkEq(await page.getAttribute('.notice-error', 'role'), 'alert', 'announced');
+});
+
+step('opening an article: text, metadata, similar articles, back', async ({ page, base, out }) => {
+  await search(page, 'desalination');
+  const first = await shown(page);
+  await page.click('#results .hit-title a >> nth=0');
+  await page.waitForFunction((id) => new URLSearchParams(location.search).get('doc') === id, first.ids[0], { timeout: STEP_TIMEOUT_MS });
+  await docShown(page);
+  const doc = (await apiGet(base, `/doc/${encodeURIComponent(first.ids[0])}`)).doc;
+  checkEq(await page.textContent('#doc-title'), doc.title, 'the headline');
+  checkEq(await page.evaluate(() => document.activeElement.id), 'doc-title', 'focus on the headline');
+  const paras = await page.$$eval('.doc-body p', (p) => p.map((e) => e.textContent));
+  checkEq(paras.join('\n\n'), doc.body.split(/\n\s*\n/).map((p) => p.trim()).join('\n\n'), 'the full text');
+  check((await page.textContent('.doc-header .meta')).includes(doc.source), 'the source');
+  await page.waitForSelector('.similar-list li', { timeout: STEP_TIMEOUT_MS });
+  const similar = await apiGet(base, `/similar/${encodeURIComponent(first.ids[0])}?limit=5`);
+  checkEq(await page.$$eval('.similar-list li a', (a) => a.map((e) => e.textContent).join('\n')),
+    similar.hits.map((h) => h.title).join('\n'), 'similar articles');
+  await page.screenshot({ path: path.join(out, 'browser-doc.png'), fullPage: true });
+  await page.click('.back-link');
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('doc'), null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  checkEq((await shown(page)).ids.join(), first.ids.join(), 'back to the same results');
+
+  await page.goto(`${base}/?doc=no-such-article`);
+  await docShown(page);
+  check((await page.textContent('.notice-error')).includes('no-such-article'), 'a missing article says so');
+});
+
+step('a title with <script> is text, in results, suggestions and the article', async ({ page, base }) => {
+  await page.goto(base + '/');
+  await settled(page);
+  await search(page, 'comment sections');
+  const s = await shown(page);
+  const i = s.ids.indexOf('sample-045');
+  check(i >= 0, `sample-045 among the results: ${s.ids}`);
+  check(s.titles[i].startsWith('<script>alert(1)</script> in comment sections'), `its title as text: ${s.titles[i]}`);
+  await checkNothingInjected(page, 'results');
+  await page.click(`#results .hit-title a[href*="doc=sample-045"]`);
+  await docShown(page);
+  const doc = (await apiGet(base, '/doc/sample-045')).doc;
+  checkEq(await page.textContent('#doc-title'), doc.title, 'the headline as text');
+  check((await page.textContent('.doc-body')).includes('<b>HTML</b>'), 'markup in the body as text');
+  checkEq(await page.title(), `${doc.title} · lede`, 'the window title');
+  await checkNothingInjected(page, 'article');
+
+  /* An article that tries every field, and a query that is markup. */
+  await page.fill('#q', '');
+  await page.focus('#q');
+  await page.keyboard.type('hostile', { delay: 20 });
+  await page.waitForSelector('#suggestions:not([hidden]) .suggestion-title', { timeout: STEP_TIMEOUT_MS });
+  check((await page.textContent('#suggestions')).includes(HOSTILE[0].title), 'the hostile title suggested as text');
+  await checkNothingInjected(page, 'suggestions');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'hostile', null, { timeout: STEP_TIMEOUT_MS });
+  await settled(page);
+  const hostile = '#results .hit:has(a[href*="doc=hostile-1"])';
+  checkEq(await page.textContent(`${hostile} .hit-title`), HOSTILE[0].title, 'the hostile title as text');
+  checkEq(await page.textContent(`${hostile} .byline`), `By ${HOSTILE[0].author}`, 'the hostile byline as text');
+  await checkNothingInjected(page, 'hostile results');
+  await page.click(`${hostile} .hit-title a`);
+  await docShown(page);
+  checkEq(await page.textContent('#doc-title'), HOSTILE[0].title, 'the hostile headline');
+  check((await page.textContent('.doc-body')).includes('<script>window.__ledeInjected="body"</script>'), 'the hostile body as text');
+  check((await page.textContent('.doc-footer')).includes(HOSTILE[0].tags[0]), 'the hostile tag as text');
+  checkEq((await page.$$('.original-link')).length, 0, 'no link for a javascript: url');
+  await checkNothingInjected(page, 'hostile article');
+
+  const q = '<img src=x onerror="window.__ledeInjected=\'query\'"><script>window.__ledeInjected="q"</script>';
+  await search(page, q);
+  checkEq(await page.textContent('#results-heading'), `Results for “${q}”`, 'the query as text');
+  await checkNothingInjected(page, 'query');
+});
+
+step('a phone-width viewport: one column, filters fold away', async ({ browser, base, out, newContext }) => {
+  const ctx = await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = ctx.page;
+  await page.goto(`${base}/?q=water`);
+  await settled(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  checkEq(overflow, 0, 'no sideways scrolling');
+  check(await page.isHidden('#filters-panel'), 'filters folded');
+  check(await page.isVisible('#filters-toggle'), 'a filters button');
+  await page.screenshot({ path: path.join(out, 'browser-mobile.png') });
+  await page.click('#filters-toggle');
+  check(await page.isVisible('#facet-source'), 'filters open');
+  checkEq(await page.getAttribute('#filters-toggle', 'aria-expanded'), 'true', 'aria-expanded');
+  await page.screenshot({ path: path.join(out, 'browser-mobile-filters.png') });
+  const source = await page.$eval('#facet-source input', (i) => ({ value: i.dataset.value, count: i.closest('label').querySelector('.facet-count').dataset.count }));
+  await page.click(`#facet-source label:has(input[data-value="${source.value}"])`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).get('source') === v, source.value);
+  await settled(page);
+  checkEq((await shown(page)).total, source.count, 'total after a facet on a phone');
+  check(await page.isVisible('#facet-source'), 'filters stay open while choosing');
+  checkEq(await page.textContent('#filters-done'), `Show ${source.count} article${source.count === '1' ? '' : 's'}`, 'the close button counts');
+  await page.click('#filters-done');
+  check(await page.isHidden('#filters-panel'), 'filters fold away again');
+  checkEq(await page.textContent('#filters-count'), '1', 'the filters button counts active filters');
+  await page.click('#results .hit-title a >> nth=0');
+  await docShown(page);
+  checkEq(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'the article fits');
+  await page.screenshot({ path: path.join(out, 'browser-mobile-doc.png') });
+  await checkNothingInjected(page, 'phone');
+});
+
+step('dark mode', async ({ base, out, newContext }) => {
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+  await ctx.page.goto(`${base}/?q=water&source=Harbor+Wire`);
+  await settled(ctx.page);
+  const bg = await ctx.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = bg.match(/\d+/g).map(Number);
+  check(r + g + b < 150, `a dark background: ${bg}`);
+  await ctx.page.screenshot({ path: path.join(out, 'browser-dark.png') });
+});
+
+/* ---- the run -------------------------------------------------------------- */
+
+async function main() {
+  fs.mkdirSync(args.out, { recursive: true });
+  for (const f of fs.readdirSync(args.out)) if (/^browser-.*\.(png|log)$/.test(f)) fs.rmSync(path.join(args.out, f));
+  const watchdog = setTimeout(() => {
+    console.error(`browser test: not done after ${RUN_DEADLINE_MS / 1000} s, giving up`);
+    process.exit(1);
+  }, RUN_DEADLINE_MS);
+  watchdog.unref();
+
+  const t0 = Date.now();
+  const base = await startDaemon(buildIndex());
+  console.log(`lede-searchd serves ${base}`);
+  browser = await chromium.launch({
+    executablePath: args.chromium,
+    headless: true,
+    timeout: 30_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-extensions', '--no-first-run', '--no-default-browser-check', '--mute-audio'],
+  });
+
+  const problems = [];
+  const contexts = [];
+  async function newContext(options) {
+    const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', colorScheme: 'light', ...options });
+    contexts.push(ctx);
+    await ctx.addInitScript(() => {
+      window.__ledeInjected = null;
+      window.__ledeCspViolations = [];
+      window.alert = (m) => { window.__ledeInjected = `alert(${m})`; };
+      document.addEventListener('securitypolicyviolation', (e) => window.__ledeCspViolations.push(`${e.violatedDirective} ${e.sample}`));
+    });
+    ctx.page = await ctx.newPage();
+    ctx.page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    ctx.page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    ctx.page.on('console', (m) => {
+      /* A 404 or 400 from the API is logged by the browser; it is expected
+       * where a step asks for one. */
+      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|404)/.test(m.text()))
+        problems.push(`console error: ${m.text()}`);
+    });
+    return ctx;
+  }
+  const desk = await newContext({ viewport: { width: 1280, height: 900 } });
+
+  let passed = 0;
+  let failed = 0;
+  for (const { name, fn } of steps) {
+    const before = problems.length;
+    const ts = Date.now();
+    try {
+      await fn({ page: desk.page, base, browser, out: args.out, newContext });
+      if (problems.length > before) throw new Failure(problems.slice(before).join('\n'));
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - ts} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name}\n     ${String(e instanceof Failure ? e.message : e.stack || e).replace(/\n/g, '\n     ')}`);
+      await desk.page.screenshot({ path: path.join(args.out, `browser-failure-${failed}.png`), fullPage: true }).catch(() => {});
+      console.log(`     screenshot: ${path.join(args.out, `browser-failure-${failed}.png`)}; page URL: ${desk.page.url()}`);
+      /* Later steps build on the page's state; start them from the top. */
+      await desk.page.goto(base + '/').catch(() => {});
+    }
+  }
+  for (const ctx of contexts) await ctx.close().catch(() => {});
+  await browser.close();
+  browser = null;
+  try {
+    await stopDaemon();
+  } catch (e) {
+    failed++;
+    console.log(`FAIL lede-searchd stops cleanly\n     ${e.message}`);
+  }
+  if (failed) fs.writeFileSync(path.join(args.out, 'browser-searchd.log'), readLog());
+  console.log(`screenshots in ${path.resolve(args.out)}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), async (e) => {
+  console.error(`browser test: ${e.stack || e}`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+});
