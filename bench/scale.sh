@@ -257,13 +257,14 @@ sample_disk() {
     done
 }
 
-# Builds the index from $1, timed; leaves "wall_s rss_kb docs" in index.result.
+# Builds the index from $1, timed; leaves "wall_s rss_kb cpu_s docs" in
+# index.result.
 build_index() {
     local input=$1 status=0 docs
     echo 0 >"$WORK_DIR/disk_peak"
     sample_disk "$WORK_DIR/db" "$WORK_DIR/disk_peak" &
     SAMPLER_PID=$!
-    /usr/bin/time -f '%e %M' -o "$WORK_DIR/index.time" "$INDEXER" --db "$WORK_DIR/db" --no-progress \
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK_DIR/index.time" "$INDEXER" --db "$WORK_DIR/db" --no-progress \
         "$input" >"$WORK_DIR/indexer.out" 2>"$WORK_DIR/indexer.err" || status=$?
     stop_process "$SAMPLER_PID"
     SAMPLER_PID=""
@@ -274,7 +275,8 @@ build_index() {
     fi
     note "  $(tail -n 1 "$WORK_DIR/indexer.out")"
     docs=$(sed -n 's/^lede-indexer: added \([0-9][0-9]*\),.*/\1/p' "$WORK_DIR/indexer.out")
-    printf '%s %s\n' "$(tail -n 1 "$WORK_DIR/index.time")" "${docs:-0}" >"$WORK_DIR/index.result"
+    tail -n 1 "$WORK_DIR/index.time" | awk -v d="${docs:-0}" '{ print $1, $2, $3 + $4, d }' \
+        >"$WORK_DIR/index.result"
 }
 
 live_generation_bytes() {
@@ -324,16 +326,18 @@ median() {
 # Runs every concurrency and mode against the daemon; appends "query"
 # lines to the results.
 measure_queries() {
-    local label=$1 results=$2 conc mode json err=$WORK_DIR/loadgen.err
+    local label=$1 results=$2 conc mode json err=$WORK_DIR/loadgen.err cpu_us
     for conc in $CONCURRENCY; do
         for mode in $MODES; do
             json=$("$LOADGEN" --port "$PORT" --connections "$conc" --duration "$DURATION" \
-                --warmup "$WARMUP" --queries "$WORK_DIR/queries.txt" --mode "$mode" --json \
-                2>"$err") || die "lede-loadgen failed: $(cat -- "$err")"
-            printf 'query %s %s %s %s %s %s %s %s\n' "$label" "$conc" "$mode" \
+                --warmup "$WARMUP" --queries "$WORK_DIR/queries.txt" --mode "$mode" \
+                --server-pid "$SEARCHD_PID" --json 2>"$err") || die "lede-loadgen failed: $(cat -- "$err")"
+            cpu_us=$(awk -v c="$(json_field "$json" server_cpu_s)" -v n="$(json_field "$json" requests)" \
+                'BEGIN { printf "%.0f", n ? c / n * 1e6 : 0 }')
+            printf 'query %s %s %s %s %s %s %s %s %s\n' "$label" "$conc" "$mode" \
                 "$(json_field "$json" qps)" "$(json_field "$json" p50_ms)" \
                 "$(json_field "$json" p95_ms)" "$(json_field "$json" p99_ms)" \
-                "$(json_field "$json" errors)" >>"$results"
+                "$(json_field "$json" errors)" "$cpu_us" >>"$results"
             note "  c=$conc $mode: $(json_field "$json" qps) q/s, p50 $(json_field "$json" p50_ms) ms, p99 $(json_field "$json" p99_ms) ms"
         done
     done
@@ -404,37 +408,39 @@ describe() {
 }
 
 print_index_rows() {
-    local base label docs wall rss in_b idx_b disk synth
+    local base label wall rss cpu docs in_b idx_b disk synth
     base=$(base_size)
     for label in $(corpus_labels); do
-        read -r wall rss docs in_b idx_b disk synth <<<"$(awk -v l="$label" \
-            '$1 == "index" && $2 == l { print $3, $4, $5, $6, $7, $8, $9; exit }' "$RESULTS")"
-        printf '| %s | %s | %s | %s | %s | %.0f | %s | %.0f | %.0f | %s | %s | %s | %s |\n' \
-            "$(describe "$label")" "$docs" "$(mb "$in_b")" "$synth" "$wall" \
+        read -r wall rss cpu docs in_b idx_b disk synth <<<"$(awk -v l="$label" \
+            '$1 == "index" && $2 == l { print $3, $4, $5, $6, $7, $8, $9, $10; exit }' "$RESULTS")"
+        printf '| %s | %s | %s | %s | %s | %.1f | %.0f | %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n' \
+            "$(describe "$label")" "$docs" "$(mb "$in_b")" "$synth" "$wall" "$cpu" \
             "$(awk -v d="$docs" -v w="$wall" 'BEGIN { print w ? d / w : 0 }')" "$(mb "$idx_b")" \
             "$(awk -v b="$idx_b" -v d="$docs" 'BEGIN { print d ? b / d : 0 }')" \
             "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(mb "$disk")" \
             "$(growth "$wall" "$(field index 1 "$base")")" \
-            "$(growth "$idx_b" "$(field index 5 "$base")")" \
+            "$(growth "$cpu" "$(field index 3 "$base")")" \
+            "$(growth "$idx_b" "$(field index 6 "$base")")" \
             "$(growth "$rss" "$(field index 2 "$base")")"
     done
 }
 
 print_query_rows() {
-    local base label conc mode qps p50 p99 errors matches
+    local base label conc mode qps p50 p99 errors cpu matches
     base=$(base_size)
     for label in $(corpus_labels); do
         matches=$(field daemon 3 "$label")
         for conc in $CONCURRENCY; do
             for mode in $MODES; do
-                read -r qps p50 _ p99 errors <<<"$(awk -v l="$label" -v c="$conc" -v m="$mode" \
-                    '$1 == "query" && $2 == l && $3 == c && $4 == m { print $5, $6, $7, $8, $9; exit }' \
+                read -r qps p50 _ p99 errors cpu <<<"$(awk -v l="$label" -v c="$conc" -v m="$mode" \
+                    '$1 == "query" && $2 == l && $3 == c && $4 == m { print $5, $6, $7, $8, $9, $10; exit }' \
                     "$RESULTS")"
-                printf '| %s | %s | %s | %s | %.0f | %.2f | %.2f | %s | %s | %s | %s |\n' \
-                    "$(describe "$label")" "$matches" "$conc" "$mode" "$qps" "$p50" "$p99" "$errors" \
+                printf '| %s | %s | %s | %s | %.0f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |\n' \
+                    "$(describe "$label")" "$matches" "$conc" "$mode" "$qps" "$p50" "$p99" "$errors" "$cpu" \
                     "$(growth "$qps" "$(query_field "$base" "$conc" "$mode" 1)")" \
                     "$(growth "$p50" "$(query_field "$base" "$conc" "$mode" 2)")" \
-                    "$(growth "$p99" "$(query_field "$base" "$conc" "$mode" 4)")"
+                    "$(growth "$p99" "$(query_field "$base" "$conc" "$mode" 4)")" \
+                    "$(growth "$cpu" "$(query_field "$base" "$conc" "$mode" 6)")"
             done
         done
     done
@@ -481,11 +487,11 @@ print_report() {
     local load_before=$1
     printf '## Scale: indexing and queries from %s to %s articles\n\n' "$(smallest_size)" "$(largest_size)"
     print_facts "$load_before"
-    printf '\n| corpus | docs | input MB | lede-synth s | index wall s | docs/s | index MB | index bytes/doc | peak RSS MB | peak disk MB | × wall | × index MB | × RSS |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    printf '\n| corpus | docs | input MB | lede-synth s | index wall s | indexer CPU s | docs/s | index MB | index bytes/doc | peak RSS MB | peak disk MB | × wall | × CPU | × index MB | × RSS |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
     print_index_rows
-    printf '\n| corpus | matches/query (median) | connections | mode | q/s | p50 ms | p99 ms | errors | × q/s | × p50 | × p99 |\n'
-    printf '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n'
+    printf '\n| corpus | matches/query (median) | connections | mode | q/s | p50 ms | p99 ms | errors | searchd CPU µs/request | × q/s | × p50 | × p99 | × CPU/request |\n'
+    printf '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
     print_query_rows
     printf '\nlede-searchd: %s.\n' "$(print_daemon_line)"
     printf '\nGrowth factors (×) are relative to synthetic %s. MB = 10^6 bytes; input MB is\n' \
@@ -495,6 +501,9 @@ print_report() {
     # shellcheck disable=SC2016
     printf 'largest `du -sb` of the index directory sampled every %s s while building\n' "$DISK_SAMPLE_SECONDS"
     printf '(shards and merged generation together); peak RSS is GNU time %%M of lede-indexer.\n'
+    printf 'CPU is user + system time: of lede-indexer (GNU time), and of lede-searchd per\n'
+    printf 'request over the measured window (/proc, in 10 ms ticks); on a shared machine it\n'
+    printf 'moves less than wall time and queries/s. lede-synth s includes learning the model.\n'
     printf 'Matches per query count the plain and phrase queries only (exact totals).\n'
 }
 
