@@ -32,3 +32,65 @@ lede_commit() {
 as_code() {
     printf "\`%s\`" "$1"
 }
+
+# Median of the numbers on standard input (mean of the middle two when even).
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) exit 1
+              if (NR % 2) print v[(NR + 1) / 2]
+              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---- Sphinx, the peer engine (bench/sphinx/) --------------------------------
+
+SPHINX_INSTALL_HINT="apt-get install sphinxsearch libmariadb-dev"
+# Sphinx's programs (SPHINX_INDEXER, SPHINX_SEARCHD in the environment);
+# their Debian names are this generic.
+SPHINX_INDEXER_BIN=${SPHINX_INDEXER:-indexer}
+SPHINX_SEARCHD_BIN=${SPHINX_SEARCHD:-searchd}
+
+# The first line Sphinx program $1 prints ("Sphinx 2.2.11-id64-release
+# (95ae9a6)"), or nothing when it is not Sphinx.
+sphinx_banner() {
+    local out
+    command -v "$1" >/dev/null || return 0
+    out=$("$1" --help 2>&1 || true)
+    out=${out%%$'\n'*}
+    [[ $out != Sphinx\ * ]] || printf '%s\n' "$out"
+}
+
+# Exits 0 with a message on standard error when one of the Sphinx programs
+# named after $1 (the script's name) is missing: the comparison is optional.
+sphinx_require_or_skip() {
+    local script=$1 prog
+    shift
+    for prog in "$@"; do
+        if [[ -z $(sphinx_banner "$prog") ]]; then
+            printf '%s: skipped: Sphinx %s not found; install it with: %s\n' "$script" "$prog" \
+                "$SPHINX_INSTALL_HINT" >&2
+            exit 0
+        fi
+    done
+}
+
+# $1 escaped for the replacement side of a sed s|...|...| command.
+sed_replacement() {
+    local v=${1//\\/\\\\}
+    v=${v//&/\\&}
+    printf '%s\n' "${v//|/\\|}"
+}
+
+# Writes bench/sphinx/sphinx.conf.in to $1 with its placeholders filled:
+# the tsvpipe file $2, the index directory $3, the directory for searchd's
+# log and pid file $4, and the SphinxQL port $5.
+sphinx_write_conf() {
+    local out=$1
+    sed -e "s|@TSV@|$(sed_replacement "$2")|g" -e "s|@INDEX_DIR@|$(sed_replacement "$3")|g" \
+        -e "s|@RUN_DIR@|$(sed_replacement "$4")|g" -e "s|@PORT@|$5|g" \
+        "$REPO/bench/sphinx/sphinx.conf.in" >"$out"
+}
+
+# The N of the "total N docs, ..." line of Sphinx indexer's output in file $1.
+sphinx_indexed_docs() {
+    sed -n 's/^total \([0-9][0-9]*\) docs, .*/\1/p' "$1" | tail -n 1
+}

@@ -1,11 +1,17 @@
-/* lede-loadgen: a closed-loop load generator for lede-searchd.
+/* lede-loadgen: a closed-loop load generator for lede-searchd, and for
+ * Sphinx's searchd over SphinxQL as its peer.
  *
  * Each of N threads holds one persistent TCP connection and, until the
- * run is over, sends one search request, reads its reply line, records the
+ * run is over, sends one search request, reads its reply, records the
  * latency and sends the next. Connection k starts at query k*Q/N of the
  * query file and cycles through it. Requests started during the warmup are
  * not recorded. The run stops by itself after warmup + duration (plus at
- * most one reply timeout). */
+ * most one reply timeout).
+ *
+ * With --protocol sphinxql each connection is a libmariadb session with
+ * Sphinx's mysql41 listener and each query goes as the SELECT of
+ * sphinxql.h. With --totals FILE there is no load: each query runs once
+ * and its number of matches is written down, to compare the two engines. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -25,6 +31,7 @@
 
 #include "queries.h"
 #include "report.h"
+#include "sphinxql.h"
 
 #define TOOL "lede-loadgen"
 #define ERR_BYTES 512
@@ -40,8 +47,9 @@
 static const char USAGE[] =
     "Usage: " TOOL " --queries FILE [options]\n"
     "\n"
-    "Replays a query file against lede-searchd over N persistent connections,\n"
-    "one request at a time on each, and reports queries/s and latencies.\n"
+    "Replays a query file against lede-searchd (or Sphinx's searchd) over N\n"
+    "persistent connections, one request at a time on each, and reports\n"
+    "queries/s and latencies.\n"
     "\n"
     "Options:\n"
     "  --host HOST          the server (default 127.0.0.1)\n"
@@ -53,22 +61,38 @@ static const char USAGE[] =
     "  --mode ids|page      ids: hits without snippets or suggestions;\n"
     "                       page: snippets, suggestion and facets (default ids)\n"
     "  --as-is              send JSON lines of the file unchanged\n"
+    "  --protocol lede|sphinxql\n"
+    "                       lede: lede's line protocol (default); sphinxql: Sphinx's\n"
+    "                       searchd on its mysql41 listener, each query as a SELECT\n"
+    "                       with the same semantics (ids mode only)\n"
+    "  --index NAME         the Sphinx index to query (default " SPHINXQL_DEFAULT_INDEX ")\n"
+    "  --totals FILE        no load: run each query once on one connection and\n"
+    "                       write \"N<TAB>TOTAL<TAB>REQUEST\" lines to FILE, TOTAL\n"
+    "                       being lede's \"total\" or Sphinx's total_found (-1 for\n"
+    "                       an error reply)\n"
     "  --timeout-ms MS      give up on a reply after MS (default 10000)\n"
     "  --server-pid PID     also report the CPU time that process (the server,\n"
     "                       on this machine) used while measuring\n"
     "  --json               print the report as one JSON object\n"
     "  -h, --help           show this help\n";
 
+typedef enum protocol { PROTOCOL_LEDE, PROTOCOL_SPHINXQL } protocol_t;
+
 typedef struct options {
-    const char *host, *port, *queries;
-    unsigned connections, timeout_ms, server_pid;
+    const char *host, *port, *queries, *index, *totals;
+    unsigned port_number, connections, timeout_ms, server_pid;
     double duration, warmup;
     bench_mode_t mode;
+    protocol_t protocol;
     bool as_is, json;
 } options_t;
 
+/* What came of one request. */
+typedef enum reply { REPLY_OK, REPLY_ERROR, REPLY_BROKEN } reply_t;
+
 typedef struct conn {
-    int fd;
+    int fd;               /* lede: the socket, or -1 */
+    sphinxql_conn_t *sql; /* sphinxql: the session, or NULL */
     unsigned index;
     char *buf; /* bytes received and not yet consumed */
     size_t len, cap;
@@ -111,7 +135,10 @@ enum {
     O_AS_IS,
     O_TIMEOUT,
     O_SERVER_PID,
-    O_JSON
+    O_JSON,
+    O_PROTOCOL,
+    O_INDEX,
+    O_TOTALS
 };
 
 static const struct option OPTIONS[] = {
@@ -126,6 +153,9 @@ static const struct option OPTIONS[] = {
     {"timeout-ms", required_argument, NULL, O_TIMEOUT},
     {"server-pid", required_argument, NULL, O_SERVER_PID},
     {"json", no_argument, NULL, O_JSON},
+    {"protocol", required_argument, NULL, O_PROTOCOL},
+    {"index", required_argument, NULL, O_INDEX},
+    {"totals", required_argument, NULL, O_TOTALS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -134,11 +164,12 @@ static const struct option OPTIONS[] = {
 static int parse_options(int argc, char **argv, options_t *o) {
     *o = (options_t){.host = "127.0.0.1",
                      .port = "7878",
+                     .port_number = 7878,
+                     .index = SPHINXQL_DEFAULT_INDEX,
                      .connections = 1,
                      .timeout_ms = DEFAULT_TIMEOUT_MS,
                      .duration = 10,
                      .warmup = 2};
-    unsigned port;
     int opt, which = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":h", OPTIONS, &which)) != -1) {
@@ -148,7 +179,7 @@ static int parse_options(int argc, char **argv, options_t *o) {
             o->host = optarg;
             break;
         case O_PORT:
-            ok = bench_parse_uint(optarg, 1, 65535, &port);
+            ok = bench_parse_uint(optarg, 1, 65535, &o->port_number);
             o->port = optarg;
             break;
         case O_CONNECTIONS:
@@ -178,6 +209,16 @@ static int parse_options(int argc, char **argv, options_t *o) {
         case O_JSON:
             o->json = true;
             break;
+        case O_PROTOCOL:
+            ok = strcmp(optarg, "lede") == 0 || strcmp(optarg, "sphinxql") == 0;
+            o->protocol = strcmp(optarg, "sphinxql") == 0 ? PROTOCOL_SPHINXQL : PROTOCOL_LEDE;
+            break;
+        case O_INDEX:
+            o->index = optarg;
+            break;
+        case O_TOTALS:
+            o->totals = optarg;
+            break;
         case 'h':
             fputs(USAGE, stdout);
             return 1;
@@ -190,6 +231,9 @@ static int parse_options(int argc, char **argv, options_t *o) {
     }
     if (optind < argc) return usage_error("unexpected argument ", argv[optind]);
     if (!o->queries) return usage_error("--queries FILE is required", NULL);
+    if (o->protocol == PROTOCOL_SPHINXQL && o->mode != BENCH_MODE_IDS)
+        return usage_error("--protocol sphinxql has --mode ids only", NULL);
+    if (o->totals) o->connections = 1;
     return 0;
 }
 
@@ -279,36 +323,84 @@ static void consume_line(conn_t *c, size_t line_len) {
     c->len -= used;
 }
 
-/* Prints the code and message of one of the first error replies. */
-static void show_error(run_t *r, const char *reply, const char *request) {
+/* Prints one of the first error replies; the rest are only counted. */
+static void show_error(run_t *r, const char *what, const char *request) {
     if (atomic_fetch_add(&r->errors_shown, 1) >= ERRORS_SHOWN) return;
+    fprintf(stderr, TOOL ": %s (request: %.200s)\n", what, request);
+}
+
+/* The code and message of a lede error reply, for show_error(). */
+static void show_lede_error(run_t *r, const char *reply, const char *request) {
     json_t *root = json_loads(reply, 0, NULL);
     json_t *e = json_object_get(root, "error");
     const char *code = json_string_value(json_object_get(e, "code"));
     const char *message = json_string_value(json_object_get(e, "message"));
+    char what[ERR_BYTES];
     if (code && message)
-        fprintf(stderr, TOOL ": error reply %s: %s (request: %.200s)\n", code, message, request);
+        snprintf(what, sizeof what, "error reply %s: %s", code, message);
     else
-        fprintf(stderr, TOOL ": unexpected reply %.200s (request: %.200s)\n", reply, request);
+        snprintf(what, sizeof what, "unexpected reply %.200s", reply);
+    show_error(r, what, request);
     json_decref(root);
 }
 
-/* One request and its reply; false when the connection cannot go on. */
-static bool round_trip(run_t *r, conn_t *c, const char *request) {
+/* "total" of a lede search reply; -1 when it has none. */
+static long long lede_total(const char *reply) {
+    json_t *root = json_loads(reply, 0, NULL);
+    json_t *total = json_object_get(root, "total");
+    long long n = json_is_integer(total) ? (long long)json_integer_value(total) : -1;
+    json_decref(root);
+    return n;
+}
+
+/* One request line and its reply line; with total, also the reply's
+ * "total" (-1 for an error reply). */
+static reply_t lede_exchange(run_t *r, conn_t *c, const char *request, long long *total) {
     const char *why = "cannot send";
-    double start = bench_now();
     ssize_t n = send_request(c->fd, request, strlen(request)) ? read_line(c, &why) : -1;
-    double done = bench_now();
     if (n < 0) {
         fprintf(stderr, TOOL ": connection %u: %s\n", c->index, why);
-        return false;
+        return REPLY_BROKEN;
     }
     /* Only a top-level member can hold "ok":false with unescaped quotes:
      * quotes inside strings are escaped. */
     bool error = strstr(c->buf, "\"ok\":false") != NULL || strstr(c->buf, "\"ok\":true") == NULL;
-    if (start >= r->warm_end) bench_samples_add(&c->samples, (done - start) * 1000.0, error);
-    if (error) show_error(r, c->buf, request);
+    if (error) show_lede_error(r, c->buf, request);
+    if (total) *total = error ? -1 : lede_total(c->buf);
     consume_line(c, (size_t)n);
+    return error ? REPLY_ERROR : REPLY_OK;
+}
+
+/* One SELECT and its result set; with total, also its total_found. */
+static reply_t sql_exchange(run_t *r, conn_t *c, const char *stmt, long long *total) {
+    char err[ERR_BYTES];
+    sphinxql_status_t st = sphinxql_run(c->sql, stmt, err, sizeof err);
+    if (total) *total = -1;
+    if (st == SPHINXQL_OK && total) st = sphinxql_total_found(c->sql, total, err, sizeof err);
+    if (st == SPHINXQL_BROKEN) {
+        fprintf(stderr, TOOL ": connection %u: %s\n", c->index, err);
+        return REPLY_BROKEN;
+    }
+    if (st == SPHINXQL_OK) return REPLY_OK;
+    char what[ERR_BYTES + 16];
+    snprintf(what, sizeof what, "error reply %s", err);
+    show_error(r, what, stmt);
+    return REPLY_ERROR;
+}
+
+static reply_t exchange(run_t *r, conn_t *c, const char *request, long long *total) {
+    if (r->opt->protocol == PROTOCOL_SPHINXQL) return sql_exchange(r, c, request, total);
+    return lede_exchange(r, c, request, total);
+}
+
+/* One timed request; false when the connection cannot go on. */
+static bool round_trip(run_t *r, conn_t *c, const char *request) {
+    double start = bench_now();
+    reply_t got = exchange(r, c, request, NULL);
+    double done = bench_now();
+    if (got == REPLY_BROKEN) return false;
+    if (start >= r->warm_end)
+        bench_samples_add(&c->samples, (done - start) * 1000.0, got == REPLY_ERROR);
     c->finished = done;
     return true;
 }
@@ -329,27 +421,35 @@ static void *worker_main(void *arg) {
 static void close_conns(conn_t *conns, unsigned n) {
     for (unsigned k = 0; k < n; k++) {
         if (conns[k].fd >= 0) close(conns[k].fd);
+        sphinxql_close(conns[k].sql);
         free(conns[k].buf);
         bench_samples_free(&conns[k].samples);
     }
     free(conns);
 }
 
+/* Connects one connection in the options' protocol; false with err. */
+static bool connect_one(const options_t *o, conn_t *c, char *err, size_t size) {
+    if (o->protocol == PROTOCOL_SPHINXQL)
+        return sphinxql_connect(o->host, o->port_number, o->timeout_ms, &c->sql, err, size);
+    c->cap = FIRST_BUFFER_BYTES;
+    if (!(c->buf = malloc(c->cap))) return snprintf(err, size, "out of memory"), false;
+    return (c->fd = connect_to(o, err, size)) >= 0;
+}
+
 /* Connects every connection before the clock starts. */
 static conn_t *open_conns(const options_t *o) {
     conn_t *conns = calloc(o->connections, sizeof *conns);
     char err[ERR_BYTES];
-    for (unsigned k = 0; conns && k < o->connections; k++) conns[k].fd = -1;
-    for (unsigned k = 0; conns && k < o->connections; k++) {
+    if (!conns) return fprintf(stderr, TOOL ": out of memory\n"), NULL;
+    for (unsigned k = 0; k < o->connections; k++) conns[k].fd = -1;
+    for (unsigned k = 0; k < o->connections; k++) {
         conns[k].index = k;
-        conns[k].cap = FIRST_BUFFER_BYTES;
-        if (!(conns[k].buf = malloc(conns[k].cap))) return close_conns(conns, o->connections), NULL;
-        if ((conns[k].fd = connect_to(o, err, sizeof err)) < 0) {
+        if (!connect_one(o, &conns[k], err, sizeof err)) {
             fprintf(stderr, TOOL ": %s\n", err);
             return close_conns(conns, o->connections), NULL;
         }
     }
-    if (!conns) fprintf(stderr, TOOL ": out of memory\n");
     return conns;
 }
 
@@ -399,20 +499,60 @@ static int report(const run_t *r, conn_t *conns) {
     return ok && !broken ? 0 : 1;
 }
 
+/* Runs each query once on the first connection and writes its number of
+ * matches to o->totals. 0, or 1 after a failure (printed). */
+static int write_totals(run_t *r, conn_t *c) {
+    FILE *out = fopen(r->opt->totals, "w");
+    if (!out) return fprintf(stderr, TOOL ": cannot write %s\n", r->opt->totals), 1;
+    reply_t got = REPLY_OK;
+    size_t errors = 0;
+    for (size_t i = 0; i < r->queries->n && got != REPLY_BROKEN; i++) {
+        long long total = -1;
+        got = exchange(r, c, r->queries->lines[i], &total);
+        errors += got == REPLY_ERROR;
+        fprintf(out, "%zu\t%lld\t%s\n", i + 1, total, r->queries->lines[i]);
+    }
+    bool ok = fclose(out) == 0;
+    if (!ok) fprintf(stderr, TOOL ": write error on %s\n", r->opt->totals);
+    /* Error replies are written as -1 and left to the reader to count. */
+    if (errors) fprintf(stderr, TOOL ": %zu error replies in %s\n", errors, r->opt->totals);
+    return ok && got != REPLY_BROKEN ? 0 : 1;
+}
+
+/* The query file as request lines for the options' protocol. */
+static bool load_queries(const options_t *o, bench_queries_t *q) {
+    char err[ERR_BYTES];
+    bool ok;
+    if (o->protocol == PROTOCOL_SPHINXQL)
+        ok = bench_queries_load_with(o->queries, sphinxql_from_line, (void *)o->index, q, err,
+                                     sizeof err);
+    else
+        ok = bench_queries_load(o->queries, o->mode, o->as_is, q, err, sizeof err);
+    if (!ok) fprintf(stderr, TOOL ": %s\n", err);
+    return ok;
+}
+
 int main(int argc, char **argv) {
     options_t o;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc == 1 ? 0 : 2;
     signal(SIGPIPE, SIG_IGN);
     char err[ERR_BYTES];
-    bench_queries_t queries;
-    if (!bench_queries_load(o.queries, o.mode, o.as_is, &queries, err, sizeof err))
+    if (o.protocol == PROTOCOL_SPHINXQL && !sphinxql_library_init(err, sizeof err))
         return fprintf(stderr, TOOL ": %s\n", err), 1;
+    bench_queries_t queries;
+    if (!load_queries(&o, &queries)) rc = 1;
     run_t r = {.opt = &o, .queries = &queries};
     atomic_init(&r.errors_shown, 0);
-    conn_t *conns = open_conns(&o);
-    rc = !conns ? 1 : !run_threads(&r, conns) ? 1 : report(&r, conns);
+    conn_t *conns = rc ? NULL : open_conns(&o);
+    if (!conns)
+        rc = 1;
+    else if (o.totals)
+        rc = write_totals(&r, &conns[0]);
+    else
+        rc = !run_threads(&r, conns) ? 1 : report(&r, conns);
     if (conns) close_conns(conns, o.connections);
     bench_queries_free(&queries);
+    if (o.protocol == PROTOCOL_SPHINXQL) sphinxql_library_end();
     return rc;
 }

@@ -78,24 +78,51 @@ static bool chomp(char *line) {
     return strspn(line, " \t") < n;
 }
 
+typedef struct lede_line_arg {
+    bench_mode_t mode;
+    bool as_is;
+} lede_line_arg_t;
+
+static char *lede_line(const char *line, void *arg, char *err, size_t size) {
+    const lede_line_arg_t *a = arg;
+    char *req = request_line(line, a->mode, a->as_is);
+    if (!req) snprintf(err, size, "out of memory");
+    return req;
+}
+
 bool bench_queries_load(const char *path, bench_mode_t mode, bool as_is, bench_queries_t *out,
                         char *err, size_t size) {
+    lede_line_arg_t arg = {mode, as_is};
+    return bench_queries_load_with(path, lede_line, &arg, out, err, size);
+}
+
+/* Turns one line and appends it; false with a message in err. */
+static bool add_line(bench_queries_t *q, size_t *cap, const char *path, size_t line_no,
+                     const char *line, bench_line_fn *fn, void *arg, char *err, size_t size) {
+    char why[512];
+    char *req = fn(line, arg, why, sizeof why);
+    if (!req) return snprintf(err, size, "%s:%zu: %s", path, line_no, why), false;
+    if (append(q, cap, req)) return true;
+    free(req);
+    snprintf(err, size, "out of memory");
+    return false;
+}
+
+bool bench_queries_load_with(const char *path, bench_line_fn *fn, void *arg, bench_queries_t *out,
+                             char *err, size_t size) {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "r");
     if (!f) return snprintf(err, size, "%s: %s", path, strerror(errno)), false;
-    char *line = NULL, *req;
-    size_t len = 0, cap = 0;
+    char *line = NULL;
+    size_t len = 0, cap = 0, line_no = 0;
     bool ok = true;
     while (ok && getline(&line, &len, f) != -1) {
-        if (!chomp(line)) continue;
-        ok = (req = request_line(line, mode, as_is)) != NULL && append(out, &cap, req);
-        if (!ok) free(req);
+        line_no++;
+        if (chomp(line)) ok = add_line(out, &cap, path, line_no, line, fn, arg, err, size);
     }
-    if (!ok)
-        snprintf(err, size, "out of memory");
-    else if (ferror(f))
+    if (ok && ferror(f))
         ok = false, snprintf(err, size, "%s: read error", path);
-    else if (!out->n)
+    else if (ok && !out->n)
         ok = false, snprintf(err, size, "%s: no query in the file", path);
     free(line);
     fclose(f);

@@ -38,6 +38,16 @@ const char *bench_mode_name(bench_mode_t mode);
 bool bench_queries_load(const char *path, bench_mode_t mode, bool as_is, bench_queries_t *out,
                         char *err, size_t size);
 
+/* Turns one line of the query file (no line end, not blank) into the line
+ * to send. Returns a string the caller frees with free(), or NULL with a
+ * message in err (at most size bytes) when the line cannot be turned. */
+typedef char *bench_line_fn(const char *line, void *arg, char *err, size_t size);
+
+/* Like bench_queries_load(), with each line turned by fn(line, arg, ...).
+ * When fn fails, the load fails with "PATH:LINE: " and fn's message. */
+bool bench_queries_load_with(const char *path, bench_line_fn *fn, void *arg, bench_queries_t *out,
+                             char *err, size_t size);
+
 void bench_queries_free(bench_queries_t *q);
 
 #endif

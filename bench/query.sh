@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Measures lede-searchd's query throughput and latency under load against
-# the same searches run in-process, and prints a markdown section for
-# bench/RESULTS.md on standard output.
+# the same searches run in-process and against Sphinx's searchd, and prints
+# a markdown section for bench/RESULTS.md on standard output.
 #
-# One run: index Reuters-21578 into a temporary index, draw a query file
-# from its titles (lede-querygen, fixed seed), start lede-searchd on
-# 127.0.0.1 with a free port, then for each concurrency and mode run
-#   lede-loadgen  CONCURRENCY persistent connections to the daemon, and
+# One run: index Reuters-21578 into a temporary index with lede-indexer and
+# with Sphinx's indexer (lede-sphinxconv, bench/sphinx/sphinx.conf.in), draw
+# a query file from its titles (lede-querygen, fixed seed), start
+# lede-searchd and Sphinx's searchd on 127.0.0.1 with free ports, count the
+# hits of every query on both, then for each concurrency and mode run
+#   lede-loadgen  CONCURRENCY persistent connections to lede-searchd,
+#   lede-loadgen --protocol sphinxql, the same to Sphinx's searchd (ids
+#                 mode only: Sphinx returns ids and titles, no snippets), and
 #   lede-inproc   the same queries through search_execute() in one process,
 #                 min(CONCURRENCY, cores) threads: the ceiling.
-# interleaved (daemon, in-process, daemon, ...), REPEATS times. The table
-# shows medians over the repeats.
+# interleaved (daemon, Sphinx, in-process, daemon, ...), REPEATS times. The
+# tables show medians over the repeats.
 #
 # Environment:
 #   LEDE_CORPORA  corpora directory (default: ../shared/corpora next to the repo)
@@ -24,6 +28,9 @@
 #   QUERY_COUNT   queries in the query file (default 300)
 #   QUERY_SEED    lede-querygen's seed (default 3)
 #   SEARCHD_THREADS  lede-searchd --threads (default 0: one per core)
+#   SPHINX_INDEXER, SPHINX_SEARCHD  Sphinx's programs (default: indexer and
+#                 searchd on PATH); without them, or without libmariadb, the
+#                 script exits 0 with a message
 #
 # Progress goes to standard error; only the markdown goes to standard output.
 set -euo pipefail
@@ -34,7 +41,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The settings given in the environment, for the command line in the report.
 GIVEN_SETTINGS=""
 for name in LEDE_BIN_DIR LEDE_CORPORA CONCURRENCY MODES DURATION WARMUP QUERY_COUNT QUERY_SEED \
-    SEARCHD_THREADS; do
+    SEARCHD_THREADS SPHINX_INDEXER SPHINX_SEARCHD; do
     value=${!name:-}
     value=${value#"$REPO"/}
     [[ $value != *' '* ]] || value="'$value'"
@@ -53,8 +60,14 @@ SEARCHD_THREADS=${SEARCHD_THREADS:-0}
 CORPUS_NAME=reuters21578
 # How often the daemon's memory is sampled while a load runs.
 RSS_SAMPLE_SECONDS=0.5
-# How long lede-searchd may take to open the index and listen.
+# How long a daemon may take to open the index and listen.
 START_TIMEOUT_SECONDS=30
+# Ports tried for Sphinx's searchd, which cannot pick one itself.
+SPHINX_PORT_ATTEMPTS=5
+# Queries whose hit counts differ by more than this share are listed.
+HITS_TOLERANCE=0.10
+# Differing queries shown in the report at most.
+HITS_SHOWN=12
 # How long it may take to stop after SIGTERM before it is killed.
 STOP_TIMEOUT_SECONDS=10
 
@@ -62,6 +75,8 @@ WORK_DIR=""
 SEARCHD_PID=""
 LOADGEN_PID=""
 PORT=""
+SPHINX_PID=""
+SPHINX_PORT=""
 
 note() { printf 'query.sh: %s\n' "$*" >&2; }
 
@@ -70,27 +85,33 @@ die() {
     exit 2
 }
 
-# Stops a load generator still running and the daemon (SIGTERM, then
-# SIGKILL if it hangs), and removes the work directory. Runs on every exit.
+# Stops process $1 (named $2) with SIGTERM, and SIGKILL if it hangs.
+stop_daemon() {
+    local pid=$1 name=$2 i
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < STOP_TIMEOUT_SECONDS * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        note "$name did not stop within $STOP_TIMEOUT_SECONDS s of SIGTERM; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+# Stops a load generator still running and both daemons, and removes the
+# work directory. Runs on every exit.
 cleanup() {
-    local i
     if [[ -n $LOADGEN_PID ]] && kill -0 "$LOADGEN_PID" 2>/dev/null; then
         kill -TERM "$LOADGEN_PID" 2>/dev/null || true
         wait "$LOADGEN_PID" 2>/dev/null || true
     fi
-    if [[ -n $SEARCHD_PID ]] && kill -0 "$SEARCHD_PID" 2>/dev/null; then
-        kill -TERM "$SEARCHD_PID" 2>/dev/null || true
-        for ((i = 0; i < STOP_TIMEOUT_SECONDS * 10; i++)); do
-            kill -0 "$SEARCHD_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$SEARCHD_PID" 2>/dev/null; then
-            note "lede-searchd did not stop within $STOP_TIMEOUT_SECONDS s of SIGTERM; killing it"
-            kill -KILL "$SEARCHD_PID" 2>/dev/null || true
-        fi
-        wait "$SEARCHD_PID" 2>/dev/null || true
-    fi
+    stop_daemon "$SEARCHD_PID" lede-searchd
     SEARCHD_PID=""
+    stop_daemon "$SPHINX_PID" "Sphinx searchd"
+    SPHINX_PID=""
     if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
         rm -rf -- "$WORK_DIR"
     fi
@@ -122,6 +143,7 @@ require_settings() {
 }
 
 INDEXER=""
+SPHINXCONV=""
 LOADGEN=""
 INPROC=""
 QUERYGEN=""
@@ -129,6 +151,7 @@ SEARCHD=""
 
 set_binaries() {
     INDEXER=$BIN_DIR/indexer/lede-indexer
+    SPHINXCONV=$BIN_DIR/bench/lede-sphinxconv
     SEARCHD=$BIN_DIR/searchd/lede-searchd
     LOADGEN=$BIN_DIR/bench/lede-loadgen
     INPROC=$BIN_DIR/bench/lede-inproc
@@ -137,7 +160,7 @@ set_binaries() {
 
 binaries_present() {
     local b
-    for b in "$INDEXER" "$SEARCHD" "$LOADGEN" "$INPROC" "$QUERYGEN"; do
+    for b in "$INDEXER" "$SEARCHD" "$LOADGEN" "$INPROC" "$QUERYGEN" "$SPHINXCONV"; do
         [[ -x $b ]] || return 1
     done
 }
@@ -150,6 +173,21 @@ build_if_missing() {
     # Warnings must not stop a benchmark build; the normal builds keep -Werror.
     BUILD_TYPE=Release "$REPO/scripts/build.sh" -DLEDE_WERROR=OFF >&2
     binaries_present || die "scripts/build.sh did not produce the binaries in $BIN_DIR"
+}
+
+# Exits 0 with a message when libmariadb's development files are missing:
+# without them lede-loadgen cannot speak SphinxQL.
+require_mariadb_or_skip() {
+    if ! pkg-config --exists libmariadb 2>/dev/null; then
+        note "skipped: libmariadb (pkg-config libmariadb) not found; install it with: $SPHINX_INSTALL_HINT"
+        exit 0
+    fi
+}
+
+# lede-loadgen must have been configured after libmariadb was installed.
+require_sphinxql_loadgen() {
+    grep -q '^MARIADB_FOUND:INTERNAL=1$' "$BIN_DIR/CMakeCache.txt" 2>/dev/null ||
+        die "$LOADGEN was built without libmariadb: run cmake again on $BIN_DIR and rebuild"
 }
 
 build_index() {
@@ -165,6 +203,20 @@ build_index() {
     note "  $(tail -n 1 "$WORK_DIR/indexer.out")"
 }
 
+# Sphinx's index of the same corpus: lede-sphinxconv, then indexer.
+build_sphinx_index() {
+    local dir=$WORK_DIR/sphinx status=0
+    mkdir -p "$dir/index"
+    note "indexing $(corpus_file) with Sphinx"
+    "$SPHINXCONV" -o "$dir/articles.tsv" "$(corpus_file)" 2>"$dir/conv.err" || status=$?
+    ((status <= 1)) || die "lede-sphinxconv failed with status $status: $(cat -- "$dir/conv.err")"
+    # The port is filled in again when searchd starts.
+    sphinx_write_conf "$dir/sphinx.conf" "$dir/articles.tsv" "$dir/index" "$dir" 9306
+    "$SPHINX_INDEXER_BIN" --config "$dir/sphinx.conf" --all >"$dir/indexer.out" 2>&1 ||
+        die "Sphinx indexer failed: $(tail -n 5 "$dir/indexer.out")"
+    note "  Sphinx: $(sphinx_indexed_docs "$dir/indexer.out") documents"
+}
+
 make_queries() {
     "$QUERYGEN" --count "$QUERY_COUNT" --seed "$QUERY_SEED" -o "$WORK_DIR/queries.txt" \
         "$(corpus_file)" 2>"$WORK_DIR/querygen.err" ||
@@ -177,7 +229,7 @@ start_searchd() {
     "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 --threads "$SEARCHD_THREADS" 2>"$log" &
     SEARCHD_PID=$!
     for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
-        PORT=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$log" | head -n 1)
+        PORT=$(sed -n 's/.* info: listening on 127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$log" | head -n 1)
         [[ -z $PORT ]] || break
         kill -0 "$SEARCHD_PID" 2>/dev/null || die "lede-searchd exited: $(cat -- "$log")"
         sleep 0.1
@@ -186,14 +238,58 @@ start_searchd() {
     note "lede-searchd pid $SEARCHD_PID on 127.0.0.1:$PORT, $(searchd_workers) worker threads"
 }
 
+# A port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    local port
+    for ((;;)); do
+        port=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    echo "$port"
+}
+
+# Waits until Sphinx's searchd accepts connections; false when it exited.
+wait_sphinx_ready() {
+    local log=$WORK_DIR/sphinx/searchd.log i
+    for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
+        grep -q 'accepting connections' "$log" 2>/dev/null && return 0
+        kill -0 "$SPHINX_PID" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    die "Sphinx searchd did not accept connections within $START_TIMEOUT_SECONDS s"
+}
+
+# Starts Sphinx's searchd in the foreground of a background job (no fork,
+# no watchdog: $! is the server) on a free port, trying another port when
+# the one chosen was taken in between.
+start_sphinx() {
+    local dir=$WORK_DIR/sphinx attempt
+    for ((attempt = 1; attempt <= SPHINX_PORT_ATTEMPTS; attempt++)); do
+        SPHINX_PORT=$(free_port)
+        sphinx_write_conf "$dir/sphinx.conf" "$dir/articles.tsv" "$dir/index" "$dir" "$SPHINX_PORT"
+        rm -f -- "$dir/searchd.log"
+        "$SPHINX_SEARCHD_BIN" --config "$dir/sphinx.conf" --nodetach >"$dir/searchd.out" 2>&1 &
+        SPHINX_PID=$!
+        if wait_sphinx_ready; then
+            note "Sphinx searchd pid $SPHINX_PID on 127.0.0.1:$SPHINX_PORT (SphinxQL)"
+            return
+        fi
+        wait "$SPHINX_PID" 2>/dev/null || true
+        SPHINX_PID=""
+        grep -qi 'bind\|in use' "$dir/searchd.log" "$dir/searchd.out" 2>/dev/null ||
+            die "Sphinx searchd exited: $(tail -n 5 "$dir/searchd.out")"
+    done
+    die "Sphinx searchd found no free port in $SPHINX_PORT_ATTEMPTS attempts"
+}
+
 searchd_workers() {
     sed -n 's/.*, \([0-9][0-9]*\) worker threads$/\1/p' "$WORK_DIR/searchd.log" | head -n 1
 }
 
-# A field of /proc/PID/status in kB (VmRSS, VmHWM); 0 when unreadable.
+# Field $2 of /proc/$1/status in kB (VmRSS, VmHWM); 0 when unreadable.
 vm_kb() {
-    awk -v k="$1:" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' \
-        "/proc/$SEARCHD_PID/status" 2>/dev/null || echo 0
+    awk -v k="$2:" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' \
+        "/proc/$1/status" 2>/dev/null || echo 0
 }
 
 # The value of "key" in a one-line JSON object.
@@ -225,34 +321,52 @@ show_tool_errors() {
     fi
 }
 
-# Runs lede-loadgen against the daemon, sampling its RSS meanwhile; the
-# largest VmRSS seen goes to the file $WORK_DIR/rss_peak.
+# The process, port and lede-loadgen options of target $1: searchd
+# (lede-searchd) or sphinx (Sphinx's searchd over SphinxQL).
+target_pid() {
+    if [[ $1 == sphinx ]]; then echo "$SPHINX_PID"; else echo "$SEARCHD_PID"; fi
+}
+
+target_args() {
+    if [[ $1 == sphinx ]]; then
+        printf '%s\n' --port "$SPHINX_PORT" --protocol sphinxql
+    else
+        printf '%s\n' --port "$PORT"
+    fi
+}
+
+# Runs lede-loadgen against target $5 (see target_pid), sampling the
+# daemon's RSS meanwhile; the largest VmRSS seen goes to the file
+# $WORK_DIR/rss_peak.TARGET.
 run_loadgen() {
-    local results=$1 repeat=$2 conc=$3 mode=$4 out=$WORK_DIR/loadgen.out err=$WORK_DIR/loadgen.err
-    local pid status=0 rss=0 peak json
-    peak=$(cat -- "$WORK_DIR/rss_peak")
-    "$LOADGEN" --host 127.0.0.1 --port "$PORT" --connections "$conc" --duration "$DURATION" \
+    local results=$1 repeat=$2 conc=$3 mode=$4 target=$5 out=$WORK_DIR/loadgen.out err=$WORK_DIR/loadgen.err
+    local pid status=0 rss=0 peak json daemon
+    local -a args
+    daemon=$(target_pid "$target")
+    mapfile -t args < <(target_args "$target")
+    peak=$(cat -- "$WORK_DIR/rss_peak.$target")
+    "$LOADGEN" --host 127.0.0.1 "${args[@]}" --connections "$conc" --duration "$DURATION" \
         --warmup "$WARMUP" --queries "$WORK_DIR/queries.txt" --mode "$mode" \
-        --server-pid "$SEARCHD_PID" --json >"$out" 2>"$err" &
+        --server-pid "$daemon" --json >"$out" 2>"$err" &
     pid=$!
     LOADGEN_PID=$pid
     while kill -0 "$pid" 2>/dev/null; do
-        rss=$(vm_kb VmRSS)
+        rss=$(vm_kb "$daemon" VmRSS)
         ((rss <= peak)) || peak=$rss
         sleep "$RSS_SAMPLE_SECONDS"
     done
     wait "$pid" || status=$?
     LOADGEN_PID=""
-    echo "$peak" >"$WORK_DIR/rss_peak"
+    echo "$peak" >"$WORK_DIR/rss_peak.$target"
     json=$(cat -- "$out")
     if ((status != 0)); then
         cat -- "$err" >&2
-        kill -0 "$SEARCHD_PID" 2>/dev/null || note "lede-searchd is gone: $(tail -n 5 "$WORK_DIR/searchd.log")"
-        die "lede-loadgen failed with status $status ($conc connections, $mode)"
+        kill -0 "$daemon" 2>/dev/null || note "the $target daemon is gone"
+        die "lede-loadgen failed with status $status ($target, $conc connections, $mode)"
     fi
     show_tool_errors "$json" "$err"
-    record "$results" "$repeat" "$conc" "$mode" searchd "$json" "$conc"
-    note "  searchd   c=$conc $mode: $(json_field "$json" qps) q/s, p50 $(json_field "$json" p50_ms) ms, p99 $(json_field "$json" p99_ms) ms, RSS $((rss / 1024)) MB"
+    record "$results" "$repeat" "$conc" "$mode" "$target" "$json" "$conc"
+    note "  $(printf '%-9s' "$target") c=$conc $mode: $(json_field "$json" qps) q/s, p50 $(json_field "$json" p50_ms) ms, p99 $(json_field "$json" p99_ms) ms, RSS $((rss / 1024)) MB"
 }
 
 run_inproc() {
@@ -273,25 +387,33 @@ measure_all() {
             threads=$((conc < cores ? conc : cores))
             for mode in $MODES; do
                 note "repeat $repeat/$REPEATS, concurrency $conc, mode $mode"
-                run_loadgen "$results" "$repeat" "$conc" "$mode"
+                run_loadgen "$results" "$repeat" "$conc" "$mode" searchd
+                # Sphinx returns ids and titles only: the ids mode.
+                [[ $mode != ids ]] || run_loadgen "$results" "$repeat" "$conc" "$mode" sphinx
                 run_inproc "$results" "$repeat" "$conc" "$mode" "$threads"
             done
         done
     done
 }
 
-# Median of the numbers on standard input (mean of the middle two when even).
-median() {
-    sort -g | awk '{ v[NR] = $1 }
-        END { if (NR == 0) exit 1
-              if (NR % 2) print v[(NR + 1) / 2]
-              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# Runs every query once on each engine and writes their totals:
+# $WORK_DIR/totals.lede and totals.sphinx ("N<TAB>TOTAL<TAB>REQUEST").
+# lede is asked in page mode, whose facets make its totals exact (in ids
+# mode it counts exactly only up to 100 matches).
+count_hits() {
+    local q=$WORK_DIR/queries.txt
+    note "counting the hits of every query on both engines"
+    "$LOADGEN" --port "$PORT" --mode page --queries "$q" --totals "$WORK_DIR/totals.lede" \
+        2>"$WORK_DIR/totals.err" || die "lede-loadgen --totals failed: $(cat -- "$WORK_DIR/totals.err")"
+    "$LOADGEN" --port "$SPHINX_PORT" --protocol sphinxql --queries "$q" \
+        --totals "$WORK_DIR/totals.sphinx" 2>"$WORK_DIR/totals.err" ||
+        die "lede-loadgen --protocol sphinxql --totals failed: $(cat -- "$WORK_DIR/totals.err")"
 }
 
 # Column $5 (5 threads, 6 qps, 7 p50, 8 p95, 9 p99, 10 max, 11 requests,
 # 12 errors, 13 cpu_s, 14 server_cpu_s) of every run of tool $4 at
 # concurrency $2, mode $3. Column "cpu_us" is CPU microseconds per request
-# of the tool itself, "server_cpu_us" those of lede-searchd.
+# of the tool itself, "server_cpu_us" those of the daemon it loaded.
 column_of() {
     awk -v c="$2" -v m="$3" -v t="$4" -v k="$5" '$2 == c && $3 == m && $4 == t {
         if (k == "cpu_us") print $11 ? $13 / $11 * 1e6 : 0
@@ -341,15 +463,20 @@ print_machine_facts() {
         "$load_before" "$(cut -d' ' -f1 /proc/loadavg)"
     printf -- '- Xapian %s; lede commit %s; %s build in %s\n' "$(xapian_version)" "$(lede_commit)" \
         "$(build_type)" "${BIN_DIR#"$REPO"/}"
-    printf -- '- command: %s; %s run(s) per cell, %s s each after %s s warmup, daemon and in-process interleaved, medians shown\n' \
+    printf -- '- command: %s; %s run(s) per cell, %s s each after %s s warmup, lede-searchd, Sphinx searchd (ids mode) and in-process interleaved, medians shown\n' \
         "$(as_code "$(invocation)")" "$REPEATS" "$DURATION" "$WARMUP"
     printf -- '- index: %s, %s documents; %s\n' "$CORPUS_NAME" \
         "$(sed -n 's/^lede-indexer: added \([0-9][0-9]*\),.*/\1/p' "$WORK_DIR/indexer.out")" "$(query_mix)"
     printf -- '- lede-searchd: %s on 127.0.0.1, %s worker threads, default configuration\n' \
         "$(as_code "lede-searchd --db D --listen 127.0.0.1:0")" "$(searchd_workers)"
-    printf -- '- ids: %s; page: %s\n' \
+    printf -- '- Sphinx: %s, %s (one thread per connection, its default), index of the same file from %s and %s with %s; queried with %s\n' \
+        "$(sphinx_banner "$SPHINX_SEARCHD_BIN")" "$(as_code "searchd --config C --nodetach")" \
+        "$(as_code lede-sphinxconv)" "$(as_code "indexer --all")" "$(as_code bench/sphinx/sphinx.conf.in)" \
+        "$(as_code "lede-loadgen --protocol sphinxql --mode ids")"
+    printf -- '- ids: %s; page: %s; Sphinx (ids): %s\n' \
         "$(as_code '{"op":"search","q":Q,"limit":10,"snippet":false,"suggest":false}')" \
-        "$(as_code '{"op":"search","q":Q,"limit":10,"snippet":true,"suggest":true,"facets":["source","category","year"]}')"
+        "$(as_code '{"op":"search","q":Q,"limit":10,"snippet":true,"suggest":true,"facets":["source","category","year"]}')" \
+        "$(as_code "SELECT aid, title FROM lede WHERE MATCH('Q') [AND category='C'] LIMIT 0,10")"
 }
 
 print_rows() {
@@ -386,12 +513,110 @@ print_cpu_rows() {
     done
 }
 
+# lede-searchd against Sphinx's searchd, ids mode, one row per concurrency.
+print_sphinx_rows() {
+    local results=$1 conc k
+    local -a lede sphinx
+    for conc in $CONCURRENCY; do
+        for k in 6 7 8 9; do
+            lede[k]=$(median_of "$results" "$conc" ids searchd "$k")
+            sphinx[k]=$(median_of "$results" "$conc" ids sphinx "$k")
+        done
+        printf '| %s | %.0f (%s) | %.2f | %.2f | %.2f | %.0f (%s) | %.2f | %.2f | %.2f | %s | **%s** | %s | %s |\n' \
+            "$conc" "${lede[6]}" "$(range_of "$results" "$conc" ids searchd 6)" \
+            "${lede[7]}" "${lede[8]}" "${lede[9]}" \
+            "${sphinx[6]}" "$(range_of "$results" "$conc" ids sphinx 6)" \
+            "${sphinx[7]}" "${sphinx[8]}" "${sphinx[9]}" "$(sum_of "$results" "$conc" ids sphinx 12)" \
+            "$(ratio "${lede[6]}" "${sphinx[6]}")" "$(ratio "${lede[7]}" "${sphinx[7]}")" \
+            "$(ratio "${lede[9]}" "${sphinx[9]}")"
+    done
+}
+
+print_sphinx_cpu_rows() {
+    local results=$1 conc sd sx
+    for conc in $CONCURRENCY; do
+        sd=$(median_of "$results" "$conc" ids searchd server_cpu_us)
+        sx=$(median_of "$results" "$conc" ids sphinx server_cpu_us)
+        printf '| %s | %.0f | %.0f | %s |\n' "$conc" "$sd" "$sx" "$(ratio "$sd" "$sx")"
+    done
+}
+
+# One line per query: "lede_total<TAB>sphinx_total<TAB>query as in the file".
+joined_totals() {
+    paste <(cut -f2 "$WORK_DIR/totals.lede") <(cut -f2 "$WORK_DIR/totals.sphinx") \
+        <(grep -v '^[[:space:]]*$' "$WORK_DIR/queries.txt")
+}
+
+# The summary of joined_totals: how many queries agree, differ, failed.
+print_hits_summary() {
+    joined_totals | awk -F'\t' -v tol="$HITS_TOLERANCE" '
+        { a = $1; b = $2; n++ }
+        a < 0 || b < 0 { errors++; next }
+        { hi = a > b ? a : b; d = a > b ? a - b : b - a; sa += a; sb += b }
+        a == b { equal++ }
+        d > tol * hi { differ++; if (a == 0) lede_none++; if (b == 0) sphinx_none++ }
+        END {
+            printf "%d queries: %d return the same number of hits on both, %d differ by more than %.0f%%", n, equal, differ, tol * 100
+            printf " (%d where lede finds none, %d where Sphinx finds none); %d error replies;", lede_none, sphinx_none, errors
+            printf " all hits summed, lede / Sphinx: %s", sb ? sprintf("%.2f", sa / sb) : "n/a"
+        }'
+}
+
+# The queries whose counts differ most, as table rows.
+print_hits_differences() {
+    joined_totals | awk -F'\t' -v tol="$HITS_TOLERANCE" '
+        $1 >= 0 && $2 >= 0 {
+            hi = $1 > $2 ? $1 : $2; d = $1 > $2 ? $1 - $2 : $2 - $1
+            if (d > tol * hi) { q = $3; gsub(/\|/, "\\|", q); gsub(/`/, "'"'"'", q)
+                                printf "%.6f\t| `%s` | %d | %d |\n", d / hi, q, $1, $2 } }' |
+        sort -t$'\t' -k1,1gr | head -n "$HITS_SHOWN" | cut -f2-
+}
+
+print_hits() {
+    local median_ratio
+    median_ratio=$(joined_totals | awk -F'\t' '$1 > 0 && $2 > 0 { print $1 / $2 }' | median) ||
+        median_ratio=n/a
+    [[ $median_ratio == n/a ]] || median_ratio=$(printf '%.2f' "$median_ratio")
+    printf '\nHit counts: every query run once on each engine, lede in page mode (its facets\n'
+    printf 'make "total" exact; in ids mode it is exact only up to 100), Sphinx with\n'
+    printf '%s after the SELECT. %s; median lede / Sphinx ratio over\n' \
+        "$(as_code "SHOW META")" "$(print_hits_summary)"
+    printf 'the queries both match: %s.\n' "$median_ratio"
+    if [[ -n $(print_hits_differences) ]]; then
+        printf '\n| query (differing by more than %.0f%%, largest first) | lede total | Sphinx total_found |\n' \
+            "$(awk -v t="$HITS_TOLERANCE" 'BEGIN { print t * 100 }')"
+        printf '|---|---:|---:|\n'
+        print_hits_differences
+    fi
+}
+
+print_sphinx_report() {
+    local results=$1 rss_idle rss_peak hwm
+    rss_idle=$(cat -- "$WORK_DIR/rss_idle.sphinx")
+    rss_peak=$(cat -- "$WORK_DIR/rss_peak.sphinx")
+    hwm=$(vm_kb "$SPHINX_PID" VmHWM)
+    printf '\nlede-searchd against Sphinx searchd, ids mode (same queries, same connections,\n'
+    printf 'interleaved); ratios lede / Sphinx, higher is better for q/s, lower for latency:\n\n'
+    printf '| connections | lede q/s (min–max) | lede p50 ms | lede p95 ms | lede p99 ms | Sphinx q/s (min–max) | Sphinx p50 ms | Sphinx p95 ms | Sphinx p99 ms | Sphinx errors | lede / Sphinx q/s | lede / Sphinx p50 | lede / Sphinx p99 |\n'
+    printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    print_sphinx_rows "$results"
+    printf '\nServer CPU time per request, ids mode, in microseconds:\n\n'
+    printf '| connections | lede-searchd | Sphinx searchd | lede / Sphinx |\n'
+    printf '|---:|---:|---:|---:|\n'
+    print_sphinx_cpu_rows "$results"
+    printf '\nSphinx searchd memory: VmRSS %.0f MB idle after start, at most %.0f MB sampled under load; VmHWM %.0f MB at the end.\n' \
+        "$(awk -v k="$rss_idle" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$rss_peak" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')"
+    print_hits
+}
+
 print_report() {
     local results=$1 load_before=$2 rss_idle=$3 rss_peak hwm slow
-    rss_peak=$(cat -- "$WORK_DIR/rss_peak")
-    hwm=$(vm_kb VmHWM)
+    rss_peak=$(cat -- "$WORK_DIR/rss_peak.searchd")
+    hwm=$(vm_kb "$SEARCHD_PID" VmHWM)
     slow=$(grep -c ' info: slow ' "$WORK_DIR/searchd.log" || true)
-    printf '## Query speed: lede-searchd vs in-process search_execute()\n\n'
+    printf '## Query speed: lede-searchd vs in-process search_execute() and Sphinx searchd\n\n'
     print_machine_facts "$load_before"
     printf '\n| connections | mode | searchd q/s (min–max) | p50 ms | p95 ms | p99 ms | max ms | errors | in-process threads | in-process q/s (min–max) | in-process p50 ms | searchd / in-process |\n'
     printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
@@ -412,13 +637,17 @@ print_report() {
     printf 'the process CPU time (getrusage, or /proc/PID/stat for lede-searchd, in 10 ms\n'
     printf 'ticks) from the end of the warmup to the last reply, over the requests\n'
     printf 'recorded. MB = 2^20 bytes here.\n'
+    [[ " $MODES " != *" ids "* ]] || print_sphinx_report "$results"
 }
 
 main() {
     local results load_before rss_idle
     require_corpus_or_skip
+    sphinx_require_or_skip query.sh "$SPHINX_INDEXER_BIN" "$SPHINX_SEARCHD_BIN"
+    require_mariadb_or_skip
     require_settings
     build_if_missing
+    require_sphinxql_loadgen
     mkdir -p "$REPO/var"
     WORK_DIR=$(mktemp -d "$REPO/var/bench-query.XXXXXX")
     trap cleanup EXIT
@@ -428,10 +657,14 @@ main() {
     load_before=$(cut -d' ' -f1 /proc/loadavg)
     note "binaries in $BIN_DIR, $REPEATS repeat(s), concurrency '$CONCURRENCY', modes '$MODES'"
     build_index
+    build_sphinx_index
     make_queries
     start_searchd
-    rss_idle=$(vm_kb VmRSS)
-    echo "$rss_idle" >"$WORK_DIR/rss_peak"
+    start_sphinx
+    rss_idle=$(vm_kb "$SEARCHD_PID" VmRSS)
+    echo "$rss_idle" >"$WORK_DIR/rss_peak.searchd"
+    vm_kb "$SPHINX_PID" VmRSS | tee "$WORK_DIR/rss_idle.sphinx" >"$WORK_DIR/rss_peak.sphinx"
+    count_hits
     measure_all "$results"
     print_report "$results" "$load_before" "$rss_idle"
 }
