@@ -133,7 +133,8 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .n_filters = n, .date_from = p->date_from, .date_to = p->date_to,
                       .sort = p->sort, .offset = p->offset, .limit = p->limit,
                       .facets = p->facets, .n_facets = p->n_facets, .suggest = p->suggest,
-                      .time_limit_ms = p->time_limit_ms, .check_at_least = SEARCH_EXACT_TOTAL};
+                      .time_limit_ms = p->time_limit_ms, .check_at_least = SEARCH_EXACT_TOTAL,
+                      .ranking = p->ranking};
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;

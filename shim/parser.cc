@@ -28,6 +28,9 @@ class stopper : public Xapian::Stopper {
     bool operator()(const std::string &term) const override { return is_stopword(term); }
 };
 
+// Shared by every parser; it has no state.
+const stopper STOPPER;
+
 bool all_digits(const std::string &s, size_t from, size_t n) {
     if (from + n > s.size()) return false;
     for (size_t i = from; i < from + n; i++)
@@ -86,7 +89,7 @@ void setup_parser(shim_db_t *h) {
     qp.set_database(h->db);
     qp.set_stemmer(h->stem);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    qp.set_stopper((new stopper())->release());
+    qp.set_stopper(&STOPPER);
     qp.add_prefix("title", P_TITLE);
     qp.add_prefix("author", P_AUTHOR);
     static const char *const BOOLEAN_FIELDS[][2] = {
@@ -102,6 +105,8 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     if (!q->text || !*q->text) return Xapian::Query::MatchAll;
     Xapian::QueryParser &qp = h->qp;
     qp.set_default_op(q->match == SHIM_MATCH_ANY ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    // The plain BM25 baseline keeps every word of the query.
+    qp.set_stopper(q->ranking == SHIM_RANKING_XAPIAN_BM25 ? nullptr : &STOPPER);
     Xapian::termcount expand = q->max_expansion ? q->max_expansion : DEFAULT_MAX_EXPANSION;
     qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = FULL_FLAGS;

@@ -120,11 +120,28 @@ Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) 
     return q->check_at_least;
 }
 
+// lede's BM25 parameters (docs/ranking.md); for now Xapian's own defaults,
+// spelled out so that a new Xapian cannot change lede's ranking unnoticed.
+constexpr double BM25_K1 = 1;    // how fast repeated words stop adding weight
+constexpr double BM25_B = 0.5;   // how much long documents are discounted
+// No document-length correction term, query term frequency counts
+// linearly, lengths under half the average count as half the average.
+constexpr double BM25_K2 = 0, BM25_K3 = 1, BM25_MIN_NORMLEN = 0.5;
+
+void set_ranking(Xapian::Enquire &enq, shim_ranking_t ranking) {
+    if (ranking == SHIM_RANKING_XAPIAN_BM25)
+        enq.set_weighting_scheme(Xapian::BM25Weight());
+    else
+        enq.set_weighting_scheme(
+            Xapian::BM25Weight(BM25_K1, BM25_K2, BM25_K3, BM25_B, BM25_MIN_NORMLEN));
+}
+
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     Xapian::Query query = shim::parse_text(h, q, &r->suggestion);
     Xapian::Query filter = shim::build_filter(q);
     if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     r->enquire.set_query(query);
+    set_ranking(r->enquire, q->ranking);
     set_sort(r->enquire, q->sort);
     if (q->time_limit_ms) r->enquire.set_time_limit(q->time_limit_ms / 1000.0);
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);

@@ -44,6 +44,7 @@ typedef struct search_params {
     bool snippet;
     bool suggest;
     uint32_t time_limit_ms;     /* see shim_query_t */
+    shim_ranking_t ranking;     /* see shim_query_t */
 } search_params_t;
 
 /* The field name of filter k ("source", ...). */

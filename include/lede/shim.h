@@ -195,6 +195,14 @@ typedef struct shim_filter {
     size_t n_values;
 } shim_filter_t;
 
+/* How hits are scored. */
+typedef enum shim_ranking {
+    SHIM_RANKING_DEFAULT = 0,  /* lede's ranking (docs/ranking.md) */
+    SHIM_RANKING_XAPIAN_BM25,  /* Xapian's BM25Weight with its own default
+                                * parameters, every query word kept (no
+                                * stopwords): a baseline for comparison */
+} shim_ranking_t;
+
 typedef struct shim_query {
     const char *text;            /* user syntax; NULL or "" matches everything */
     shim_match_t match;
@@ -220,6 +228,7 @@ typedef struct shim_query {
     uint32_t time_limit_ms;      /* past this, stop examining documents for
                                   * counts and facets (the top hits are still
                                   * found); 0 = no limit */
+    shim_ranking_t ranking;
 } shim_query_t;
 
 typedef struct shim_results shim_results_t;
