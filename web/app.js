@@ -672,10 +672,21 @@
     renderSuggestions(text, r);
   }
 
+  /* A suggested word as the whole query: the daemon completes the last
+   * word and keeps the words before it ("port cal" -> "port calder"); a
+   * bare completed word ("calder") gets those words put back. */
+  function suggestedQuery(text, w) {
+    const head = text.slice(0, text.length - /\S*$/.exec(text)[0].length);
+    return head && w.toLowerCase().startsWith(head.toLowerCase()) ? w : head + w;
+  }
+
   function renderSuggestions(text, r) {
-    const lastWord = /\S*$/.exec(text)[0];
-    const head = text.slice(0, text.length - lastWord.length);
-    const words = (r.suggestions || []).filter((w) => (head + w).trim() !== text.trim()).slice(0, SUGGEST_LIMIT);
+    const seen = new Set([text.trim().toLowerCase()]);
+    const queries = [];
+    for (const w of r.suggestions || []) {
+      const q = suggestedQuery(text, String(w));
+      if (!seen.has(q.trim().toLowerCase())) seen.add(q.trim().toLowerCase()), queries.push(q);
+    }
     const titles = (r.titles || []).slice(0, SUGGEST_LIMIT);
     options = [];
     const nodes = [];
@@ -687,10 +698,11 @@
       options.push({ node, choose });
       nodes.push(node);
     };
-    for (const w of words) {
-      const typed = w.toLowerCase().startsWith(lastWord.toLowerCase()) ? lastWord.length : 0;
-      option([h('span', { class: 'sg-icon', 'aria-hidden': 'true' }, '⌕'), h('span', null, head, w.slice(0, typed), h('b', null, w.slice(typed)))],
-        () => submitQuery(head + w), 'suggestion-word');
+    for (const q of queries.slice(0, SUGGEST_LIMIT)) {
+      /* What was typed stays plain; the completion is bold. */
+      const typed = q.toLowerCase().startsWith(text.toLowerCase()) ? text.length : 0;
+      option([h('span', { class: 'sg-icon', 'aria-hidden': 'true' }, '⌕'), h('span', null, q.slice(0, typed), h('b', null, q.slice(typed)))],
+        () => submitQuery(q), 'suggestion-word');
     }
     if (titles.length) nodes.push(h('li', { role: 'presentation', class: 'suggestion-heading' }, 'Articles'));
     for (const t of titles)

@@ -242,6 +242,19 @@ step('suggestions as you type; arrow keys and Enter choose one', async ({ page, 
   checkEq(await page.getAttribute('#q', 'aria-expanded'), 'true', 'aria-expanded when open');
   await page.keyboard.press('Escape');
   check(await page.isHidden('#suggestions'), 'Escape closes the suggestions');
+
+  /* Several words: the last one is completed, the others kept once. */
+  await page.fill('#q', '');
+  await page.keyboard.type('port cal', { delay: 30 });
+  await page.waitForFunction(() => document.querySelector('#suggestions:not([hidden]) .suggestion-word')?.textContent.includes('port cal'), null, { timeout: STEP_TIMEOUT_MS });
+  const words = await page.$$eval('#suggestions .suggestion-word', (o) => o.map((e) => e.textContent.slice(1)));
+  check(words.includes('port calder'), `"port calder" suggested: ${words}`);
+  check(words.every((w) => /^port cal\S*$/.test(w)), `each suggestion completes the last word once: ${words}`);
+  await page.keyboard.press('Escape');
+  await page.fill('#q', '');
+  await page.keyboard.type('desal', { delay: 30 });
+  await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Escape');
   checkEq(await page.getAttribute('#q', 'aria-expanded'), 'false', 'aria-expanded when closed');
   await page.keyboard.press('ArrowDown'); /* opens them again */
   await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
