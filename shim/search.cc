@@ -120,12 +120,13 @@ Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) 
     return q->check_at_least;
 }
 
-// lede's BM25 parameters (docs/ranking.md); for now Xapian's own defaults,
-// spelled out so that a new Xapian cannot change lede's ranking unnoticed.
-constexpr double BM25_K1 = 1;    // how fast repeated words stop adding weight
-constexpr double BM25_B = 0.5;   // how much long documents are discounted
-// No document-length correction term, query term frequency counts
-// linearly, lengths under half the average count as half the average.
+// lede's BM25 parameters (docs/ranking.md): Robertson's values for the TREC
+// news collections, also Lucene's defaults. Xapian's own are k1 = 1, b = 0.5.
+constexpr double BM25_K1 = 1.2;  // how fast repeated words stop adding weight
+constexpr double BM25_B = 0.75;  // how much long documents are discounted
+// Xapian's defaults for the rest: no extra document-length term, a word
+// repeated in the query counts more but not linearly, and lengths under half
+// the average count as half the average.
 constexpr double BM25_K2 = 0, BM25_K3 = 1, BM25_MIN_NORMLEN = 0.5;
 
 void set_ranking(Xapian::Enquire &enq, shim_ranking_t ranking) {
