@@ -11,7 +11,7 @@
 /* A configuration line: room for the longest path and its key. */
 #define CONFIG_LINE_MAX (CONFIG_PATH_MAX + 256)
 
-typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_LEVEL } type_t;
+typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_HTTP_LISTEN, T_LEVEL } type_t;
 
 typedef struct {
     const char *key;
@@ -41,6 +41,9 @@ static const key_t_ KEYS[] = {
     {"query_log", T_BOOL, offsetof(config_t, query_log), 0, 0, "no"},
     UINT_KEY("slow_query_ms", slow_query_ms, 0, 600000, "500"),
     {"pid_file", T_PATH, offsetof(config_t, pid_file), 0, 0, ""},
+    {"http_listen", T_HTTP_LISTEN, 0, 0, 0, "127.0.0.1:7879"},
+    {"http_root", T_PATH, offsetof(config_t, http_root), 0, 0, ""},
+    {"http_cors_origins", T_PATH, offsetof(config_t, http_cors_origins), 0, 0, ""},
 };
 
 static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {
@@ -77,23 +80,32 @@ static bool set_level(const key_t_ *k, void *dst, const char *v, char *err, size
     return fail(err, size, "%s takes error, warn, info or debug, not '%s'", k->key, v);
 }
 
-/* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4). */
-static bool set_listen(config_t *c, const char *v, char *err, size_t size) {
+/* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4), into
+ * host[256] and *port. */
+static bool parse_listen(const char *key, const char *v, char *host, uint16_t *port, char *err,
+                         size_t size) {
     const char *colon = strrchr(v, ':');
     char *end;
-    if (!colon) return fail(err, size, "listen takes HOST:PORT, not '%s'%s", v, "");
+    if (!colon) return fail(err, size, "%s takes HOST:PORT, not '%s'", key, v);
     errno = 0;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (errno || *end || !colon[1] || port > 65535)
-        return fail(err, size, "listen: bad port in '%s'%s", v, "");
+    unsigned long n_port = strtoul(colon + 1, &end, 10);
+    if (errno || *end || !colon[1] || n_port > 65535)
+        return fail(err, size, "%s: bad port in '%s'", key, v);
     size_t n = (size_t)(colon - v);
     if (n >= 2 && v[0] == '[' && v[n - 1] == ']') v++, n -= 2;
-    if (n >= sizeof c->listen_host) return fail(err, size, "listen: host too long in '%s'%s", v, "");
-    memcpy(c->listen_host, v, n);
-    c->listen_host[n] = '\0';
-    if (n == 0) strcpy(c->listen_host, "0.0.0.0");
-    c->listen_port = (uint16_t)port;
+    if (n >= 256) return fail(err, size, "%s: host too long in '%s'", key, v);
+    memcpy(host, v, n);
+    host[n] = '\0';
+    if (n == 0) strcpy(host, "0.0.0.0");
+    *port = (uint16_t)n_port;
     return true;
+}
+
+/* http_listen also takes "off". */
+static bool set_http_listen(config_t *c, const char *v, char *err, size_t size) {
+    c->http_enabled = strcasecmp(v, "off") != 0;
+    if (!c->http_enabled) return true;
+    return parse_listen("http_listen", v, c->http_host, &c->http_port, err, size);
 }
 
 static bool apply(config_t *c, const key_t_ *k, const char *v, char *err, size_t size) {
@@ -102,7 +114,8 @@ static bool apply(config_t *c, const key_t_ *k, const char *v, char *err, size_t
     case T_UINT: return set_uint(k, dst, v, err, size);
     case T_BOOL: return set_bool(k, dst, v, err, size);
     case T_LEVEL: return set_level(k, dst, v, err, size);
-    case T_LISTEN: return set_listen(c, v, err, size);
+    case T_LISTEN: return parse_listen(k->key, v, c->listen_host, &c->listen_port, err, size);
+    case T_HTTP_LISTEN: return set_http_listen(c, v, err, size);
     case T_PATH:
         if (strlen(v) >= CONFIG_PATH_MAX) return fail(err, size, "%s: path too long%s", k->key, "");
         strcpy(dst, v);

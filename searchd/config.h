@@ -30,6 +30,11 @@ typedef struct config {
     bool query_log;
     uint64_t slow_query_ms;        /* 0: no slow-query log */
     char pid_file[CONFIG_PATH_MAX];
+    bool http_enabled;             /* http_listen is not "off" */
+    char http_host[256];
+    uint16_t http_port;
+    char http_root[CONFIG_PATH_MAX]; /* "": the web/ directory built in */
+    char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
 } config_t;
 
 /* Fills every key with its default. */

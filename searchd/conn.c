@@ -176,11 +176,7 @@ static void conn_process(conn_t *c) {
 void conn_job_done(job_t *job, void *server) {
     server_t *s = server;
     conn_t *c = job->conn;
-    stats_request(&s->stats, job->req.op, job->error, job->latency_ms);
-    if (s->cfg->query_log || (s->cfg->slow_query_ms && job->latency_ms >= (double)s->cfg->slow_query_ms))
-        log_msg(LOG_INFO, "%s %s %.2f ms %s q=%.120s", job->latency_ms >= (double)s->cfg->slow_query_ms ? "slow" : "query",
-                proto_op_name(job->req.op), job->latency_ms, proto_error_name(job->error),
-                job->req.search.q ? job->req.search.q : job->req.doc ? job->req.doc : "");
+    server_job_finished(s, job);
     if (c->dead) {
         job_free(job);
         conn_free(c);

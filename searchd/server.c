@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "http.h"
 #include "log.h"
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr, int len,
@@ -78,15 +79,29 @@ static bool listen_on(server_t *s, char *err, size_t size) {
     return true;
 }
 
-/* The port actually bound (listen ...:0 picks a free one). */
-static unsigned bound_port(server_t *s) {
+unsigned server_socket_port(evutil_socket_t fd) {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    evutil_socket_t fd = evconnlistener_get_fd(s->listener);
     if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return 0;
     if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
     if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
     return 0;
+}
+
+void server_job_finished(server_t *s, job_t *job) {
+    const config_t *c = s->cfg;
+    bool slow = c->slow_query_ms && job->latency_ms >= (double)c->slow_query_ms;
+    stats_request(&s->stats, job->req.op, job->error, job->latency_ms);
+    if (c->query_log || slow)
+        log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query", job->http ? "http " : "",
+                proto_op_name(job->req.op), job->latency_ms, proto_error_name(job->error),
+                job->req.search.q ? job->req.search.q : job->req.doc ? job->req.doc : "");
+}
+
+/* Hands a finished job back to the protocol it came from. */
+static void job_done(job_t *job, void *arg) {
+    if (job->http) http_job_done(job, arg);
+    else conn_job_done(job, arg);
 }
 
 static bool add_events(server_t *s) {
@@ -126,13 +141,14 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
         return false;
     }
     unsigned threads = worker_count(c);
-    if (!pool_start(&s->pool, s->base, c, threads, conn_job_done, s, err, size)) return false;
+    if (!pool_start(&s->pool, s->base, c, threads, job_done, s, err, size)) return false;
     if (!listen_on(s, err, size)) return false;
+    if (c->http_enabled && !http_start(s, err, size)) return false;
     if (!add_events(s)) return snprintf(err, size, "cannot set up signals and timers"), false;
     shim_stats_t st = {0};
     shim_db_stats(s->watch_db, &st);
     log_msg(LOG_INFO, "listening on %s:%u, index %s (%u documents), %u worker threads",
-            c->listen_host, bound_port(s), c->db, st.doccount, threads);
+            c->listen_host, server_socket_port(evconnlistener_get_fd(s->listener)), c->db, st.doccount, threads);
     return true;
 }
 
@@ -144,6 +160,7 @@ void server_run(server_t *s) {
 void server_stop(server_t *s) {
     s->stopping = true;
     if (s->listener) evconnlistener_disable(s->listener);
+    http_stop(s->http);
     event_del(s->reload_timer);
     for (conn_t *c = s->conns, *next; c; c = next) {
         next = c->next;
@@ -153,7 +170,8 @@ void server_stop(server_t *s) {
 }
 
 void server_conn_closed(server_t *s) {
-    if (s->stopping && !s->conns && pool_pending(s->pool) == 0) event_base_loopexit(s->base, NULL);
+    if (s->stopping && !s->conns && pool_pending(s->pool) == 0 && http_busy(s->http) == 0)
+        event_base_loopexit(s->base, NULL);
 }
 
 json_t *server_stats_json(server_t *s) {
@@ -179,6 +197,8 @@ void server_free(server_t *s) {
         bufferevent_free(c->bev);
         free(c);
     }
+    http_free(s->http); /* first: closing its connections looks at the pool */
+    s->http = NULL;
     pool_stop(s->pool);
     if (s->listener) evconnlistener_free(s->listener);
     struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint};

@@ -13,6 +13,7 @@
 #include "worker.h"
 
 struct conn;
+typedef struct http_server http_server_t;
 
 typedef struct server {
     const config_t *cfg;
@@ -21,7 +22,8 @@ typedef struct server {
     pool_t *pool;
     shim_db_t *watch_db;        /* the main thread's handle: reload checks, STATS */
     struct event *reload_timer, *sighup, *sigterm, *sigint;
-    struct conn *conns;         /* every open connection */
+    struct conn *conns;         /* every open line-protocol connection */
+    http_server_t *http;        /* NULL with http_listen = off */
     stats_t stats;
     proto_limits_t limits;
     bool stopping;
@@ -35,6 +37,12 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t err_size);
 void server_run(server_t *s);
 
 void server_free(server_t *s);
+
+/* Counts and logs a finished job (both protocols). */
+void server_job_finished(server_t *s, job_t *job);
+
+/* The port a listening socket is bound to (listen ...:0 picks one). */
+unsigned server_socket_port(evutil_socket_t fd);
 
 /* The STATS reply fields, built on the main thread. */
 json_t *server_stats_json(server_t *s);

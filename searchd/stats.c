@@ -46,8 +46,15 @@ void stats_request(stats_t *s, int op, proto_error_code_t error, double latency_
     if (error != PROTO_E_NONE && (unsigned)error < PROTO_E_COUNT) s->errors[error]++;
     s->latency[bucket_of(latency_ms)]++;
     s->latency_count++;
+    s->latency_sum_ms += latency_ms;
     advance_window(s);
     s->window[s->window_second % STATS_WINDOW_S]++;
+}
+
+uint64_t stats_count_le(const stats_t *s, double ms) {
+    uint64_t n = 0;
+    for (int b = 0; b < STATS_BUCKETS && bucket_ms(b) <= ms * (1 + 1e-9); b++) n += s->latency[b];
+    return n;
 }
 
 double stats_percentile(const stats_t *s, double q) {

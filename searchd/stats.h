@@ -24,6 +24,8 @@ typedef struct stats {
     uint64_t output_stalls;          /* reading paused for max_output_bytes */
     uint64_t latency[STATS_BUCKETS];
     uint64_t latency_count;
+    double latency_sum_ms;
+    uint64_t http_responses[6];      /* HTTP replies by status class: [2] 2xx ... [5] 5xx */
     uint64_t window[STATS_WINDOW_S]; /* requests per second, a ring */
     int64_t window_second;           /* the second window[] last advanced to */
 } stats_t;
@@ -37,6 +39,9 @@ void stats_request(stats_t *s, int op, proto_error_code_t error, double latency_
 
 /* The latency below which a fraction q (0.5, 0.99) of requests finished. */
 double stats_percentile(const stats_t *s, double q);
+
+/* Requests that took at most ms (to the histogram's resolution: 9%). */
+uint64_t stats_count_le(const stats_t *s, double ms);
 
 /* Requests per second over the last STATS_WINDOW_S seconds. */
 double stats_qps(stats_t *s);

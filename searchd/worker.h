@@ -13,9 +13,11 @@
 #include "lede/protocol.h"
 
 struct conn;
+struct evhttp_request;
 
 typedef struct job {
-    struct conn *conn;          /* the connection waiting for the reply */
+    struct conn *conn;          /* the connection waiting for the reply, or */
+    struct evhttp_request *http; /* the HTTP request waiting for it */
     proto_request_t req;        /* owned */
     double enqueued;            /* monotonic seconds */
     double latency_ms;          /* from enqueue to finish */

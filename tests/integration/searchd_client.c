@@ -137,12 +137,11 @@ int sd_run(char *const argv[], int timeout_ms, char **out, char **err) {
 
 /* ---- the daemon ------------------------------------------------------------ */
 
-/* The port of the "listening on 127.0.0.1:PORT" line, or 0. */
-static unsigned logged_port(const char *log_path) {
-    static const char MARK[] = "listening on 127.0.0.1:";
+/* The port of the log's "MARK127.0.0.1:PORT" line, or 0. */
+static unsigned logged_port(const char *log_path, const char *mark) {
     char *text = check_read_file(log_path, NULL);
-    const char *at = text ? strstr(text, MARK) : NULL;
-    unsigned port = at ? (unsigned)strtoul(at + sizeof MARK - 1, NULL, 10) : 0;
+    const char *at = text ? strstr(text, mark) : NULL;
+    unsigned port = at ? (unsigned)strtoul(at + strlen(mark), NULL, 10) : 0;
     free(text);
     return port;
 }
@@ -160,6 +159,7 @@ bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *l
     argv[n++] = (char *)searchd;
     argv[n++] = "--db", argv[n++] = (char *)db;
     argv[n++] = "--listen", argv[n++] = "127.0.0.1:0";
+    argv[n++] = "-o", argv[n++] = "http_listen=127.0.0.1:0"; /* extra may turn it off */
     for (; extra && *extra && n < 47; extra++) argv[n++] = (char *)*extra;
     argv[n] = NULL;
     memset(d, 0, sizeof *d);
@@ -167,7 +167,10 @@ bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *l
     d->pid = sd_spawn(argv, log_path, NULL);
     if (d->pid < 0) return d->pid = 0, false;
     for (double end = sd_now_ms() + START_TIMEOUT_MS; sd_now_ms() < end; sd_sleep_ms(10)) {
-        if ((d->port = logged_port(log_path)) != 0) return true;
+        if ((d->port = logged_port(log_path, "info: listening on 127.0.0.1:")) != 0) {
+            d->http_port = logged_port(log_path, "info: http listening on 127.0.0.1:");
+            return true;
+        }
         if (sd_poll(d->pid) != SD_RUNNING) {
             d->pid = 0; /* it died while starting */
             break;
@@ -321,6 +324,16 @@ char *sd_read_line(sd_conn_t *c, int timeout_ms) {
         if (c->closed || left <= 0) return NULL;
         fill(c, left);
     }
+}
+
+bool sd_fill(sd_conn_t *c, size_t want, int timeout_ms) {
+    double end = sd_now_ms() + timeout_ms;
+    while (c->len < want && !c->closed) {
+        int left = (int)(end - sd_now_ms());
+        if (left <= 0) break;
+        fill(c, left);
+    }
+    return c->len >= want;
 }
 
 bool sd_wait_closed(sd_conn_t *c, int timeout_ms) {

@@ -16,10 +16,12 @@
 typedef struct sd_daemon {
     pid_t pid;                    /* 0 once stopped */
     unsigned port;                /* the port it picked (listen 127.0.0.1:0) */
+    unsigned http_port;           /* HTTP's (http_listen 127.0.0.1:0), 0 when off */
     char log_path[SD_PATH_BYTES]; /* its stderr and stdout */
 } sd_daemon_t;
 
-/* Starts `searchd --db DB --listen 127.0.0.1:0 EXTRA...` (extra is
+/* Starts `searchd --db DB --listen 127.0.0.1:0 -o http_listen=127.0.0.1:0
+ * EXTRA...` (extra is
  * NULL-terminated, or NULL) with its output in log_path, and waits up to
  * 5 s for its "listening on 127.0.0.1:PORT" line. False (after printing
  * why and killing it) when it does not come up. */
@@ -89,6 +91,10 @@ bool sd_send_line(sd_conn_t *c, const char *line, size_t len);
  * when none arrives within timeout_ms or the server closed the connection
  * (then c->closed is set). */
 char *sd_read_line(sd_conn_t *c, int timeout_ms);
+
+/* Receives until c->buf holds at least want bytes (or the server closes,
+ * or timeout_ms passes); whether it does. */
+bool sd_fill(sd_conn_t *c, size_t want, int timeout_ms);
 
 /* Waits up to timeout_ms for the server to close the connection. True when
  * it did and nothing more was received before the close. */

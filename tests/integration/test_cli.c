@@ -1,12 +1,21 @@
-/* Integration tests for the lede CLI searching an index directly (--db). */
+/* Integration tests for the lede CLI, run twice: searching an index
+ * directly (--db), then asking the real lede-searchd over TCP (--port);
+ * both must print the same. */
 #include <jansson.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
 #include "../unit/check.h"
+#include "searchd_client.h"
 
-static const char *lede, *indexer;
+static const char *lede, *indexer, *searchd;
 static char db[4300];
+
+/* Where the commands under test search: "--db" DIR or "--port" PORT. */
+static char *where_opt = "--db", *where_val = db;
+static char port_text[16];
+#define WHERE where_opt, where_val
 
 static int run_lede(char **out, char **err, ...) {
     char *argv[32];
@@ -25,7 +34,7 @@ static int run_lede(char **out, char **err, ...) {
 
 static void test_search_text(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "desalination"), 0);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "desalination"), 0);
     CHECK(out && strstr(out, "  1. City council approves desalination plant\n"));
     CHECK(out && strstr(out, "Harbor Wire · 2023-04-12 · Mara Quist"));
     CHECK(out && strstr(out, "[g1]"));
@@ -37,7 +46,7 @@ static void test_search_text(void) {
 
 static void test_search_json(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--json", "--facets", "source,year",
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--facets", "source,year",
                    "--sort", "date", "water"), 0);
     json_t *reply = out ? json_loads(out, 0, NULL) : NULL;
     CHECK(reply != NULL);
@@ -55,23 +64,23 @@ static void test_search_json(void) {
 
 static void test_filters_and_paging(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--json", "--source", "harbor wire",
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--source", "harbor wire",
                    "--from", "2024", "city"), 0);
     CHECK(out && strstr(out, "\"total\":1,") && strstr(out, "\"id\":\"g4\""));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--json", "--limit", "1", "--offset", "1",
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--limit", "1", "--offset", "1",
                    "--any", "water drought"), 0);
     CHECK(out && strstr(out, "\"rank\":2"));
     free(out), free(err);
     /* The total is exact, whatever the page size. */
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "--limit", "1", "water"), 0);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--limit", "1", "water"), 0);
     CHECK(out && strstr(out, "1 of 3 results ("));
     free(out), free(err);
 }
 
 static void test_no_hits_and_suggestion(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", "--db", db, "desalinaton"), 1);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "desalinaton"), 1);
     CHECK(out && strstr(out, "0 results"));
     CHECK(out && strstr(out, "Did you mean: desalination"));
     free(out), free(err);
@@ -79,28 +88,28 @@ static void test_no_hits_and_suggestion(void) {
 
 static void test_get(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "get", "--db", db, "g3"), 0);
+    CHECK_INT(LEDE(&out, &err, "get", WHERE, "g3"), 0);
     CHECK(out && strstr(out, "Central bank holds interest rates\n"));
     CHECK(out && strstr(out, "The central bank held its benchmark rate"));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "get", "--db", db, "--json", "g3"), 0);
+    CHECK_INT(LEDE(&out, &err, "get", WHERE, "--json", "g3"), 0);
     CHECK(out && strstr(out, "\"id\":\"g3\""));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "get", "--db", db, "nope"), 1);
+    CHECK_INT(LEDE(&out, &err, "get", WHERE, "nope"), 1);
     CHECK(err && strstr(err, "lede: not_found: no document with id 'nope'"));
     free(out), free(err);
 }
 
 static void test_similar_and_suggest(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "similar", "--db", db, "--json", "g2"), 0);
+    CHECK_INT(LEDE(&out, &err, "similar", WHERE, "--json", "g2"), 0);
     CHECK(out && strstr(out, "\"id\":\"g1\"") && !strstr(out, "\"id\":\"g2\""));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "suggest", "--db", db, "desal"), 0);
+    CHECK_INT(LEDE(&out, &err, "suggest", WHERE, "desal"), 0);
     CHECK(out && strstr(out, "desalination\n"));
     CHECK(out && strstr(out, "  City council approves desalination plant [g1]\n"));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "suggest", "--db", db, "zzzq"), 1);
+    CHECK_INT(LEDE(&out, &err, "suggest", WHERE, "zzzq"), 1);
     free(out), free(err);
 }
 
@@ -140,13 +149,74 @@ static void test_errors(void) {
     free(out), free(err);
 }
 
+/* The --json reply of one command, without its took_ms. */
+static json_t *json_of(const char *opt, const char *val, const char *cmd, const char *arg) {
+    char *out = NULL, *err = NULL;
+    LEDE(&out, &err, cmd, (char *)opt, (char *)val, "--json", "--facets", "source,year", (char *)arg);
+    if (strcmp(cmd, "search") != 0) { /* --facets is for search only: again without */
+        free(out), free(err);
+        LEDE(&out, &err, cmd, (char *)opt, (char *)val, "--json", (char *)arg);
+    }
+    json_t *r = out ? json_loads(out, 0, NULL) : NULL;
+    json_object_del(r, "took_ms");
+    free(out), free(err);
+    return r;
+}
+
+/* The daemon and the index answer alike. */
+static void test_same_both_ways(void) {
+    static const char *const CALLS[][2] = {{"search", "water"}, {"search", "\"desalination plant\""},
+                                           {"search", "resevoir"}, {"get", "g4"}, {"similar", "g1"},
+                                           {"suggest", "wat"}};
+    for (size_t i = 0; i < sizeof CALLS / sizeof CALLS[0]; i++) {
+        json_t *direct = json_of("--db", db, CALLS[i][0], CALLS[i][1]);
+        json_t *remote = json_of("--port", port_text, CALLS[i][0], CALLS[i][1]);
+        CHECK(direct && remote && json_equal(direct, remote));
+        if (!direct || !json_equal(direct, remote)) fprintf(stderr, "  differs: %s %s\n", CALLS[i][0], CALLS[i][1]);
+        json_decref(direct), json_decref(remote);
+    }
+}
+
+static void test_daemon_commands(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "ping", "--port", port_text), 0);
+    CHECK(out && strstr(out, "pong"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "stats", "--host", "127.0.0.1", "--port", port_text), 0);
+    CHECK(out && strstr(out, "documents") && strstr(out, "6"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "stats", "--port", port_text, "--json"), 0);
+    json_t *r = out ? json_loads(out, 0, NULL) : NULL;
+    CHECK(json_integer_value(json_object_get(json_object_get(r, "index"), "documents")) == 6);
+    CHECK(json_integer_value(json_object_get(r, "requests_total")) > 0);
+    json_decref(r);
+    free(out), free(err);
+    /* The daemon's limits reach the terminal as its error. */
+    CHECK_INT(LEDE(&out, &err, "search", "--port", port_text, "--limit", "5000", "water"), 2);
+    CHECK(err && strstr(err, "lede: over_limit: limit 5000 is over the maximum of 100"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", "--host", "no-such-host.invalid", "--port", port_text, "water"), 2);
+    CHECK(err && strstr(err, "no-such-host.invalid"));
+    free(out), free(err);
+}
+
+static void run_all(void) {
+    RUN(test_search_text);
+    RUN(test_search_json);
+    RUN(test_filters_and_paging);
+    RUN(test_no_hits_and_suggestion);
+    RUN(test_get);
+    RUN(test_similar_and_suggest);
+}
+
 int main(int argc, char **argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: test_cli PATH-TO-lede PATH-TO-lede-indexer\n");
+    if (argc < 4) {
+        fprintf(stderr, "usage: test_cli PATH-TO-lede PATH-TO-lede-indexer PATH-TO-lede-searchd\n");
         return 2;
     }
     lede = argv[1];
     indexer = argv[2];
+    searchd = argv[3];
     char *tmp = check_tmpdir("cli"), fixture[4200];
     snprintf(db, sizeof db, "%s/idx", tmp);
     snprintf(fixture, sizeof fixture, "%s/jsonl/good.jsonl", LEDE_FIXTURES);
@@ -155,13 +225,24 @@ int main(int argc, char **argv) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }
-    RUN(test_search_text);
-    RUN(test_search_json);
-    RUN(test_filters_and_paging);
-    RUN(test_no_hits_and_suggestion);
-    RUN(test_get);
-    RUN(test_similar_and_suggest);
+    printf("-- with --db %s\n", db);
+    run_all();
     RUN(test_errors);
-    check_rmtree(tmp);
+    char log[4300];
+    snprintf(log, sizeof log, "%s/searchd.log", tmp);
+    sd_daemon_t d;
+    CHECK(sd_start(&d, searchd, db, log, NULL));
+    if (d.pid) {
+        snprintf(port_text, sizeof port_text, "%u", d.port);
+        where_opt = "--port", where_val = port_text;
+        printf("-- with lede-searchd on port %s\n", port_text);
+        run_all();
+        RUN(test_same_both_ways);
+        RUN(test_daemon_commands);
+        CHECK_INT(sd_stop(&d, SIGTERM), 0);
+        CHECK(sd_log_clean(&d));
+    }
+    if (check_failures == 0) check_rmtree(tmp);
+    else printf("files kept in %s\n", tmp);
     return check_summary();
 }

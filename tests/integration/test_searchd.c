@@ -1178,14 +1178,14 @@ static void test_daemon_mode(void) {
     snprintf(opt_log, sizeof opt_log, "log_file=%s", log);
     snprintf(opt_pid, sizeof opt_pid, "pid_file=%s", pid_path);
     char *argv[] = {(char *)searchd, "--db", (char *)db, "--listen", "127.0.0.1:0", "--daemon",
-                    "-o", opt_log, "-o", opt_pid, NULL};
+                    "-o", opt_log, "-o", opt_pid, "-o", "http_listen=127.0.0.1:0", NULL};
     char *out = NULL, *err = NULL;
     CHECK_INT(sd_run(argv, 5000, &out, &err), 0);
     free(out), free(err);
     char *pid_text = check_read_file(pid_path, NULL), *log_text = check_read_file(log, NULL);
     long pid = pid_text ? atol(pid_text) : 0;
-    const char *at = log_text ? strstr(log_text, "listening on 127.0.0.1:") : NULL;
-    unsigned port = at ? (unsigned)atoi(at + strlen("listening on 127.0.0.1:")) : 0;
+    const char *at = log_text ? strstr(log_text, "info: listening on 127.0.0.1:") : NULL;
+    unsigned port = at ? (unsigned)atoi(at + strlen("info: listening on 127.0.0.1:")) : 0;
     CHECK(pid > 1 && port > 0);
     sd_conn_t *c = port ? sd_connect(port) : NULL;
     if (c) CHECK_RAW(c, "PING", "{\"ok\":true,\"pong\":true}");

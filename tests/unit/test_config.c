@@ -26,7 +26,8 @@ static void test_every_key_is_documented(void) {
     static const char *const KEYS[] = {"listen", "db", "threads", "max_line_bytes",
         "max_connections", "idle_timeout_ms", "query_timeout_ms", "max_limit", "max_offset",
         "default_limit", "max_output_bytes", "reload_interval_ms", "log_level", "log_file",
-        "query_log", "slow_query_ms", "pid_file"};
+        "query_log", "slow_query_ms", "pid_file", "http_listen", "http_root",
+        "http_cors_origins"};
     char path[4096];
     snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
     char *text = check_read_file(path, NULL);
@@ -57,6 +58,7 @@ static void test_errors_name_file_and_line(void) {
     expect_load_error("\n\nmax_limit = 0\n", "bad.conf:3: max_limit takes a whole number from 1 to 10000");
     expect_load_error("listen = nowhere\n", "bad.conf:1: listen takes HOST:PORT");
     expect_load_error("listen = 1.2.3.4:99999\n", "bad.conf:1: listen: bad port");
+    expect_load_error("\nhttp_listen = 7879\n", "bad.conf:2: http_listen takes HOST:PORT, not '7879'");
     expect_load_error("query_log = maybe\n", "bad.conf:1: query_log takes yes or no, not 'maybe'");
     expect_load_error("log_level = loud\n", "bad.conf:1: log_level takes error, warn, info or debug");
     expect_load_error("just words\n", "bad.conf:1: expected 'key = value'");
@@ -80,6 +82,13 @@ static void test_overrides(void) {
     CHECK(config_set(&c, "listen", "[::1]:9000", err, sizeof err));
     CHECK_STR(c.listen_host, "::1");
     CHECK_INT(c.listen_port, 9000);
+    CHECK(c.http_enabled);
+    CHECK(config_set(&c, "http_listen", "off", err, sizeof err));
+    CHECK(!c.http_enabled);
+    CHECK(config_set(&c, "http_listen", "[::1]:0", err, sizeof err));
+    CHECK(c.http_enabled);
+    CHECK_STR(c.http_host, "::1");
+    CHECK_INT(c.http_port, 0);
     CHECK(config_set(&c, "listen", ":7000", err, sizeof err));
     CHECK_STR(c.listen_host, "0.0.0.0");
     CHECK(config_set(&c, "query_log", "yes", err, sizeof err));

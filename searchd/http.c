@@ -1,0 +1,405 @@
+/* The HTTP/JSON API (docs/http.md) on libevent's evhttp, on the same event
+ * loop, worker pool and counters as the line protocol.
+ *
+ * Requests that touch the index become line-protocol requests
+ * (http_params.c) and run as jobs on the workers; /health, /metrics,
+ * /stats and the page's files are answered on the loop. evhttp keeps a
+ * request alive until it is answered even when its client has gone, so a
+ * job always replies, and evhttp frees what nobody will read. */
+#include "http.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "http_params.h"
+#include "http_static.h"
+#include "log.h"
+#include "metrics.h"
+
+/* One HTTP connection: counted against max_connections, and "busy" from
+ * a request's arrival until its reply has been written, so a graceful
+ * stop waits for it. */
+typedef struct http_conn {
+    struct http_server *h;
+    struct evhttp_connection *evcon;
+    bool busy;
+    struct http_conn *prev, *next;
+} http_conn_t;
+
+struct http_server {
+    server_t *srv;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;
+    http_conn_t *conns;
+    size_t busy;
+};
+
+typedef enum { R_EXACT, R_PREFIX } route_match_t;
+
+typedef struct {
+    const char *path;
+    route_match_t match;
+    int op; /* a proto_op_t, or one of the loop's own pages below */
+} route_t;
+
+enum { PAGE_HEALTH = 100, PAGE_METRICS, PAGE_STATS };
+
+static const route_t ROUTES[] = {
+    {"/search", R_EXACT, PROTO_OP_SEARCH},   {"/suggest", R_EXACT, PROTO_OP_SUGGEST},
+    {"/doc/", R_PREFIX, PROTO_OP_GET},       {"/similar/", R_PREFIX, PROTO_OP_SIMILAR},
+    {"/health", R_EXACT, PAGE_HEALTH},       {"/metrics", R_EXACT, PAGE_METRICS},
+    {"/stats", R_EXACT, PAGE_STATS},
+};
+
+static int status_of(proto_error_code_t code) {
+    switch (code) {
+    case PROTO_E_NONE: return 200;
+    case PROTO_E_NOT_FOUND: return 404;
+    case PROTO_E_LINE_TOO_LONG: return 413;
+    case PROTO_E_UNAVAILABLE:
+    case PROTO_E_TOO_MANY_CONNECTIONS:
+    case PROTO_E_TIMEOUT: return 503;
+    case PROTO_E_INTERNAL: return 500;
+    default: return 400;
+    }
+}
+
+static const char *reason_of(int status) {
+    switch (status) {
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+static void count_status(http_server_t *h, int status) {
+    int class = status / 100;
+    if (class >= 2 && class <= 5) h->srv->stats.http_responses[class]++;
+}
+
+/* Sends body (which may be NULL) with a status; every reply goes here. */
+static void respond(http_server_t *h, struct evhttp_request *req, int status, const char *type,
+                 struct evbuffer *body) {
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    if (type) evhttp_add_header(out, "Content-Type", type);
+    if (h->srv->stopping) evhttp_add_header(out, "Connection", "close");
+    count_status(h, status);
+    evhttp_send_reply(req, status, reason_of(status), body);
+}
+
+static void send_text(http_server_t *h, struct evhttp_request *req, int status, const char *type,
+                      const char *text, size_t len) {
+    struct evbuffer *body = evbuffer_new();
+    if (body) evbuffer_add(body, text, len);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
+    respond(h, req, status, type, body);
+    if (body) evbuffer_free(body);
+}
+
+static void send_json(http_server_t *h, struct evhttp_request *req, int status, json_t *reply) {
+    size_t len = 0;
+    char *line = cmd_reply_line(reply, &len);
+    if (!line) line = cmd_error_line(NULL, PROTO_E_INTERNAL, "out of memory", &len), status = 500;
+    send_text(h, req, status, "application/json; charset=utf-8", line, len);
+    free(line);
+}
+
+static void send_error(http_server_t *h, struct evhttp_request *req, int status, const char *code,
+                       const char *message) {
+    json_t *reply = json_pack("{sbs{ssss}}", "ok", 0, "error", "code", code, "message", message);
+    send_json(h, req, status, reply);
+}
+
+static void send_proto_error(http_server_t *h, struct evhttp_request *req, proto_error_code_t code,
+                             const char *message) {
+    stats_request(&h->srv->stats, STATS_OP_INVALID, code, 0);
+    send_error(h, req, status_of(code), proto_error_name(code), message);
+}
+
+/* ---- connections ---- */
+
+static void set_idle(http_conn_t *hc) {
+    if (!hc->busy) return;
+    hc->busy = false;
+    hc->h->busy--;
+    server_conn_closed(hc->h->srv); /* a stop may be waiting for this reply */
+}
+
+static void on_close(struct evhttp_connection *evcon, void *arg) {
+    (void)evcon;
+    http_conn_t *hc = arg;
+    http_server_t *h = hc->h;
+    if (hc->prev) hc->prev->next = hc->next;
+    else h->conns = hc->next;
+    if (hc->next) hc->next->prev = hc->prev;
+    h->srv->stats.conns_current--;
+    set_idle(hc);
+    free(hc);
+}
+
+/* The reply has been written. */
+static void on_complete(struct evhttp_request *req, void *arg) {
+    (void)req;
+    set_idle(arg);
+}
+
+/* The connection's record, made on its first request; NULL (and the
+ * request answered) when it is one over max_connections. evhttp gives a
+ * connection no user pointer, so the records are a list searched from
+ * the front, where the latest is moved. */
+static http_conn_t *track(http_server_t *h, struct evhttp_request *req) {
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    http_conn_t *hc = h->conns;
+    while (hc && hc->evcon != evcon) hc = hc->next;
+    if (hc && hc != h->conns) { /* move to front */
+        hc->prev->next = hc->next;
+        if (hc->next) hc->next->prev = hc->prev;
+        hc->prev = NULL, hc->next = h->conns, h->conns->prev = hc, h->conns = hc;
+    }
+    if (hc) return hc;
+    stats_t *st = &h->srv->stats;
+    if (st->conns_current >= h->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc))) {
+        st->conns_rejected++;
+        st->errors[PROTO_E_TOO_MANY_CONNECTIONS]++;
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+        send_error(h, req, 503, "too_many_connections", "the server is at max_connections; try again later");
+        return NULL;
+    }
+    hc->h = h, hc->evcon = evcon, hc->next = h->conns;
+    if (h->conns) h->conns->prev = hc;
+    h->conns = hc;
+    st->conns_current++, st->conns_total++;
+    evhttp_connection_set_closecb(evcon, on_close, hc);
+    return hc;
+}
+
+/* ---- CORS ---- */
+
+/* Whether origin is one of the comma-separated http_cors_origins. */
+static bool origin_allowed(const char *list, const char *origin, size_t n) {
+    for (const char *p = list; *p;) {
+        p += strspn(p, " ,");
+        size_t len = strcspn(p, " ,");
+        if (len == n && strncmp(p, origin, n) == 0) return true;
+        p += len;
+    }
+    return false;
+}
+
+static bool add_cors(http_server_t *h, struct evhttp_request *req) {
+    const char *list = h->srv->cfg->http_cors_origins;
+    const char *origin = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    if (!*list || !origin) return false;
+    if (strcmp(list, "*") == 0) {
+        evhttp_add_header(out, "Access-Control-Allow-Origin", "*");
+        return true;
+    }
+    evhttp_add_header(out, "Vary", "Origin");
+    if (!origin_allowed(list, origin, strlen(origin))) return false;
+    evhttp_add_header(out, "Access-Control-Allow-Origin", origin);
+    return true;
+}
+
+static void preflight(http_server_t *h, struct evhttp_request *req, bool allowed) {
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    evhttp_add_header(out, "Allow", "GET, HEAD, OPTIONS");
+    if (allowed) {
+        const char *want = evhttp_find_header(evhttp_request_get_input_headers(req),
+                                              "Access-Control-Request-Headers");
+        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        if (want) evhttp_add_header(out, "Access-Control-Allow-Headers", want);
+        evhttp_add_header(out, "Access-Control-Max-Age", "600");
+    }
+    respond(h, req, 204, NULL, NULL);
+}
+
+/* ---- pages answered on the loop ---- */
+
+static void health(http_server_t *h, struct evhttp_request *req) {
+    shim_stats_t st;
+    if (h->srv->stopping || shim_db_stats(h->srv->watch_db, &st) != LEDE_OK)
+        return send_error(h, req, 503, "unavailable",
+                          h->srv->stopping ? "the server is stopping" : shim_db_errmsg(h->srv->watch_db));
+    send_json(h, req, 200, json_pack("{sbsIsI}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
+                                     (json_int_t)st.revision));
+}
+
+static void metrics(http_server_t *h, struct evhttp_request *req) {
+    struct evbuffer *body = evbuffer_new();
+    if (!body) return send_error(h, req, 500, "internal", "out of memory");
+    metrics_write(h->srv, body);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
+    respond(h, req, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+    evbuffer_free(body);
+}
+
+static void stats_page(http_server_t *h, struct evhttp_request *req) {
+    json_t *reply = json_pack("{sb}", "ok", 1), *stats = server_stats_json(h->srv);
+    json_object_update(reply, stats);
+    json_decref(stats);
+    send_json(h, req, 200, reply);
+}
+
+static void static_file(http_server_t *h, struct evhttp_request *req, const char *path) {
+    int status = http_static_serve(req, h->srv->cfg, path);
+    if (status == 404) return send_error(h, req, 404, "not_found", "no such page; the API is under /search, /doc/{id}, /similar/{id}, /suggest, /health, /metrics");
+    if (status == 500) return send_error(h, req, 500, "internal", "cannot read the page's files");
+    count_status(h, status);
+}
+
+/* ---- requests run by the workers ---- */
+
+static void submit(http_server_t *h, struct evhttp_request *req, proto_op_t op, const char *query,
+                   const char *doc) {
+    http_param_error_t pe;
+    json_t *jreq = http_params_request(op, query, doc, &pe);
+    if (!jreq) return send_proto_error(h, req, pe.code, pe.message);
+    size_t len = 0;
+    char *line = cmd_reply_line(jreq, &len); /* the request as one protocol line */
+    job_t *job = line ? calloc(1, sizeof *job) : NULL;
+    proto_error_t err = {0};
+    size_t used;
+    if (!job) {
+        free(line);
+        return send_proto_error(h, req, PROTO_E_INTERNAL, "out of memory");
+    }
+    proto_result_t r = proto_parse(line, len, &h->srv->limits, &job->req, &used, &err);
+    free(line);
+    if (r != PROTO_OK) {
+        free(job);
+        send_proto_error(h, req, err.code, err.message);
+        return proto_error_free(&err);
+    }
+    job->http = req;
+    pool_submit(h->srv->pool, job);
+}
+
+static void free_reply(const void *data, size_t len, void *extra) {
+    (void)len, (void)extra;
+    free((void *)data);
+}
+
+void http_job_done(job_t *job, server_t *s) {
+    http_server_t *h = s->http;
+    server_job_finished(s, job);
+    struct evbuffer *body = evbuffer_new();
+    if (body) {
+        /* The body's bytes move into the connection: it frees them. */
+        evbuffer_add_reference(body, job->reply, job->reply_len, free_reply, NULL);
+        job->reply = NULL;
+        evhttp_add_header(evhttp_request_get_output_headers(job->http), "Cache-Control", "no-store");
+        respond(h, job->http, status_of(job->error), "application/json; charset=utf-8", body);
+        evbuffer_free(body);
+    } else {
+        respond(h, job->http, 500, NULL, NULL);
+    }
+    job_free(job);
+}
+
+/* ---- routing ---- */
+
+static void route(http_server_t *h, struct evhttp_request *req, const char *path, const char *query) {
+    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
+        const route_t *r = &ROUTES[i];
+        size_t n = strlen(r->path);
+        if (r->match == R_EXACT ? strcmp(path, r->path) != 0 : strncmp(path, r->path, n) != 0) continue;
+        switch (r->op) {
+        case PAGE_HEALTH: return health(h, req);
+        case PAGE_METRICS: return metrics(h, req);
+        case PAGE_STATS: return stats_page(h, req);
+        default:
+            if (r->match == R_PREFIX && (!path[n] || strchr(path + n, '/')))
+                return send_error(h, req, 404, "not_found", "the path needs one document id: /doc/{id}, /similar/{id} (escape '/' in an id as %2F)");
+            return submit(h, req, (proto_op_t)r->op, query, r->match == R_PREFIX ? path + n : NULL);
+        }
+    }
+    static_file(h, req, path);
+}
+
+static void on_request(struct evhttp_request *req, void *arg) {
+    http_server_t *h = arg;
+    http_conn_t *hc = track(h, req);
+    if (!hc) return;
+    if (!hc->busy) hc->busy = true, h->busy++;
+    evhttp_request_set_on_complete_cb(req, on_complete, hc);
+    bool cors = add_cors(h, req);
+    enum evhttp_cmd_type m = evhttp_request_get_command(req);
+    if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
+    if (m == EVHTTP_REQ_OPTIONS) return preflight(h, req, cors);
+    if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD, OPTIONS");
+        return send_error(h, req, 405, "method_not_allowed", "only GET, HEAD and OPTIONS are served");
+    }
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!path || !*path) path = "/";
+    route(h, req, path, uri ? evhttp_uri_get_query(uri) : NULL);
+}
+
+/* ---- life cycle ---- */
+
+static void limit(http_server_t *h, const config_t *c) {
+    /* Every method reaches on_request, so that the 405 is ours, in JSON. */
+    evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+                                            EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    evhttp_set_max_headers_size(h->http, (ev_ssize_t)c->max_line_bytes);
+    evhttp_set_max_body_size(h->http, (ev_ssize_t)c->max_line_bytes);
+    if (c->idle_timeout_ms) {
+        struct timeval tv = {(time_t)(c->idle_timeout_ms / 1000), (suseconds_t)(c->idle_timeout_ms % 1000) * 1000};
+        evhttp_set_timeout_tv(h->http, &tv);
+    }
+    evhttp_set_gencb(h->http, on_request, h);
+}
+
+bool http_start(server_t *s, char *err, size_t size) {
+    const config_t *c = s->cfg;
+    http_server_t *h = calloc(1, sizeof *h);
+    if (!h || !(h->http = evhttp_new(s->base))) {
+        free(h);
+        return snprintf(err, size, "cannot start the HTTP server: out of memory"), false;
+    }
+    h->srv = s;
+    s->http = h;
+    limit(h, c);
+    if (!(h->bound = evhttp_bind_socket_with_handle(h->http, c->http_host, c->http_port)))
+        return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
+                        c->http_host, c->http_port, strerror(errno)), false;
+    log_msg(LOG_INFO, "http listening on %s:%u, page from %s", c->http_host,
+            server_socket_port(evhttp_bound_socket_get_fd(h->bound)), http_static_root(c));
+    return true;
+}
+
+void http_stop(http_server_t *h) {
+    if (!h || !h->bound) return;
+    evhttp_del_accept_socket(h->http, h->bound);
+    h->bound = NULL;
+}
+
+size_t http_busy(const http_server_t *h) {
+    return h ? h->busy : 0;
+}
+
+void http_free(http_server_t *h) {
+    if (!h) return;
+    /* evhttp_free closes the connections left, calling on_close for each. */
+    if (h->http) evhttp_free(h->http);
+    while (h->conns) { /* any it did not report */
+        http_conn_t *hc = h->conns;
+        h->conns = hc->next;
+        free(hc);
+    }
+    free(h);
+}

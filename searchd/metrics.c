@@ -1,0 +1,79 @@
+/* GET /metrics: the STATS counters in Prometheus's text format (0.0.4).
+ * Counters end in _total; the latency histogram is cumulative, in
+ * seconds, with the usual le buckets read off the finer log histogram. */
+#include "metrics.h"
+
+#include <event2/buffer.h>
+
+#include "lede/shim.h"
+
+static const double LE_SECONDS[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                    0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+
+static void family(struct evbuffer *out, const char *name, const char *type, const char *help) {
+    evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void gauge(struct evbuffer *out, const char *name, const char *help, double v) {
+    family(out, name, "gauge", help);
+    evbuffer_add_printf(out, "%s %.17g\n", name, v);
+}
+
+static void counter(struct evbuffer *out, const char *name, const char *help, uint64_t v) {
+    family(out, name, "counter", help);
+    evbuffer_add_printf(out, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void requests(struct evbuffer *out, const stats_t *st) {
+    family(out, "lede_requests_total", "counter", "Requests answered, by operation.");
+    for (int i = 0; i <= STATS_OP_INVALID; i++)
+        evbuffer_add_printf(out, "lede_requests_total{op=\"%s\"} %llu\n",
+                            i == STATS_OP_INVALID ? "invalid" : proto_op_name((proto_op_t)i),
+                            (unsigned long long)st->requests[i]);
+    family(out, "lede_errors_total", "counter", "Error replies, by error code.");
+    for (int e = 1; e < PROTO_E_COUNT; e++)
+        evbuffer_add_printf(out, "lede_errors_total{code=\"%s\"} %llu\n",
+                            proto_error_name((proto_error_code_t)e), (unsigned long long)st->errors[e]);
+    family(out, "lede_http_responses_total", "counter", "HTTP replies, by status class.");
+    for (int c = 2; c <= 5; c++)
+        evbuffer_add_printf(out, "lede_http_responses_total{class=\"%dxx\"} %llu\n", c,
+                            (unsigned long long)st->http_responses[c]);
+}
+
+static void latency(struct evbuffer *out, const stats_t *st) {
+    family(out, "lede_request_duration_seconds", "histogram",
+           "Time from a request's arrival at a worker queue to its reply.");
+    for (size_t i = 0; i < sizeof LE_SECONDS / sizeof LE_SECONDS[0]; i++)
+        evbuffer_add_printf(out, "lede_request_duration_seconds_bucket{le=\"%g\"} %llu\n", LE_SECONDS[i],
+                            (unsigned long long)stats_count_le(st, LE_SECONDS[i] * 1000.0));
+    evbuffer_add_printf(out, "lede_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                        (unsigned long long)st->latency_count);
+    evbuffer_add_printf(out, "lede_request_duration_seconds_sum %.9f\n", st->latency_sum_ms / 1000.0);
+    evbuffer_add_printf(out, "lede_request_duration_seconds_count %llu\n",
+                        (unsigned long long)st->latency_count);
+}
+
+static void index_facts(struct evbuffer *out, server_t *s) {
+    shim_stats_t ix;
+    bool open = shim_db_stats(s->watch_db, &ix) == LEDE_OK;
+    gauge(out, "lede_index_up", "1 when the index can be read.", open);
+    if (!open) return;
+    gauge(out, "lede_index_documents", "Documents in the index served.", ix.doccount);
+    gauge(out, "lede_index_revision", "Revision of the index served.", (double)ix.revision);
+}
+
+void metrics_write(server_t *s, struct evbuffer *out) {
+    stats_t *st = &s->stats;
+    requests(out, st);
+    latency(out, st);
+    gauge(out, "lede_connections", "Open connections (line protocol and HTTP).", (double)st->conns_current);
+    counter(out, "lede_connections_total", "Connections accepted.", st->conns_total);
+    counter(out, "lede_connections_rejected_total", "Connections refused over max_connections.",
+            st->conns_rejected);
+    counter(out, "lede_idle_timeouts_total", "Connections closed after idle_timeout_ms.", st->idle_timeouts);
+    counter(out, "lede_output_stalls_total", "Times reading paused for max_output_bytes.", st->output_stalls);
+    counter(out, "lede_reloads_total", "Times a changed index was reopened.", st->reloads);
+    gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
+    gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
+    index_facts(out, s);
+}

@@ -1,0 +1,518 @@
+/* Integration tests for lede-searchd's HTTP/JSON API (docs/http.md): the
+ * real daemon on 127.0.0.1 with ports it picks, an index built by
+ * lede-indexer from fixtures, and a small HTTP/1.1 client on raw sockets,
+ * so that every byte on the wire is what a browser or curl would see. */
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../unit/check.h"
+#include "searchd_client.h"
+
+#define WAIT_MS 5000
+
+static const char *searchd, *indexer;
+static char *tmp;
+static char db[SD_PATH_BYTES];
+static sd_daemon_t main_d; /* default settings, plus a page root and CORS */
+
+/* ---- a small HTTP client ---------------------------------------------------- */
+
+typedef struct reply {
+    int status;       /* 0: no complete reply */
+    char *head;       /* status line and headers */
+    char *body;       /* NUL-terminated */
+    size_t body_len;
+    json_t *json;     /* the body parsed, when it is JSON */
+} reply_t;
+
+static void reply_free(reply_t *r) {
+    free(r->head);
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+/* The value of header name in r->head (static storage), or NULL. */
+static const char *header(const reply_t *r, const char *name) {
+    static char value[512];
+    size_t n = strlen(name);
+    for (const char *p = r->head ? strstr(r->head, "\r\n") : NULL; p && p[2]; p = strstr(p + 2, "\r\n")) {
+        const char *line = p + 2;
+        if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+            const char *v = line + n + 1 + strspn(line + n + 1, " ");
+            size_t len = strcspn(v, "\r");
+            snprintf(value, sizeof value, "%.*s", (int)(len < 511 ? len : 511), v);
+            return value;
+        }
+    }
+    return NULL;
+}
+
+/* Reads one reply from c: headers, then Content-Length bytes (or up to
+ * the close when there is none). A HEAD reply has no body. */
+static bool read_reply(sd_conn_t *c, reply_t *r, bool head_only) {
+    memset(r, 0, sizeof *r);
+    char *line;
+    size_t cap = 4096, len = 0;
+    r->head = calloc(1, cap);
+    while ((line = sd_read_line(c, WAIT_MS)) != NULL) {
+        size_t n = strlen(line);
+        if (len + n + 3 > cap) r->head = realloc(r->head, cap = 2 * (len + n + 3));
+        memcpy(r->head + len, line, n);
+        len += n;
+        memcpy(r->head + len, "\n", 2), len++;
+        bool blank = n == 0 || (n == 1 && line[0] == '\r');
+        free(line);
+        if (blank) break;
+    }
+    if (!line) return false;
+    const char *cl = header(r, "Content-Length");
+    long want = cl ? atol(cl) : -1;
+    sscanf(r->head, "HTTP/1.1 %d", &r->status);
+    if (head_only || r->status == 204 || r->status == 304) want = 0; /* no body */
+    if (want < 0) /* no length: the body runs to the close */
+        sd_fill(c, (size_t)-1, WAIT_MS);
+    else
+        sd_fill(c, (size_t)want, WAIT_MS);
+    if (want < 0) want = (long)c->len;
+    if ((long)c->len < want) return false;
+    r->body = malloc((size_t)want + 1);
+    memcpy(r->body, c->buf, (size_t)want);
+    r->body[want] = '\0';
+    r->body_len = (size_t)want;
+    memmove(c->buf, c->buf + want, c->len - (size_t)want);
+    c->len -= (size_t)want;
+    r->json = json_loadb(r->body, r->body_len, 0, NULL);
+    return r->status != 0;
+}
+
+/* Sends "METHOD TARGET" with extra header lines ("X: y\r\n...") on c. */
+static bool send_request(sd_conn_t *c, const char *method, const char *target, const char *extra) {
+    char *req = malloc(strlen(target) + (extra ? strlen(extra) : 0) + 128);
+    sprintf(req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", method, target, extra ? extra : "");
+    bool ok = sd_send_str(c, req);
+    free(req);
+    return ok;
+}
+
+/* One request on a new connection; the reply in r (status 0 when none). */
+static void http(unsigned port, const char *method, const char *target, const char *extra, reply_t *r) {
+    sd_conn_t *c = sd_connect(port);
+    memset(r, 0, sizeof *r);
+    if (c && send_request(c, method, target, extra)) read_reply(c, r, strcmp(method, "HEAD") == 0);
+    sd_close(c);
+}
+
+static reply_t get(const char *target) {
+    reply_t r;
+    http(main_d.http_port, "GET", target, NULL, &r);
+    return r;
+}
+
+#define CHECK_STATUS(r, want)                                                                      \
+    do {                                                                                           \
+        CHECK_INT((r).status, want);                                                               \
+        if ((r).status != (want)) fprintf(stderr, "  body: %.300s\n", (r).body ? (r).body : "");  \
+    } while (0)
+
+/* GET target must fail with status, error code and a message naming what. */
+static void expect_error(const char *target, int status, const char *code, const char *names) {
+    reply_t r = get(target);
+    CHECK_STATUS(r, status);
+    CHECK_STR(header(&r, "Content-Type"), "application/json; charset=utf-8");
+    CHECK(json_is_false(json_object_get(r.json, "ok")));
+    CHECK_STR(sd_str(r.json, "error.code"), code);
+    const char *msg = sd_str(r.json, "error.message");
+    CHECK(msg && strstr(msg, names));
+    if (!msg || !strstr(msg, names)) fprintf(stderr, "  %s: message %s lacks '%s'\n", target, msg, names);
+    reply_free(&r);
+}
+
+static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
+    snprintf(out, SD_PATH_BYTES, "%s/%s", tmp, name);
+    return out;
+}
+
+static bool start(sd_daemon_t *d, const char *name, const char *const *extra) {
+    char log[SD_PATH_BYTES], file[256];
+    snprintf(file, sizeof file, "%s.log", name);
+    bool ok = sd_start(d, searchd, db, in_tmp(log, file), extra);
+    CHECK(ok);
+    return ok;
+}
+
+static void stop(sd_daemon_t *d) {
+    CHECK_INT(sd_stop(d, SIGTERM), 0);
+    CHECK(sd_log_clean(d));
+}
+
+/* The line protocol's reply to request, without took_ms. */
+static json_t *line_reply(const char *request) {
+    sd_conn_t *c = sd_connect(main_d.port);
+    json_t *r = c ? sd_call(c, request) : NULL;
+    sd_close(c);
+    json_object_del(r, "took_ms");
+    return r;
+}
+
+/* GET target must answer exactly what the line protocol answers. */
+static void expect_same(const char *target, const char *request) {
+    reply_t r = get(target);
+    json_t *want = line_reply(request);
+    CHECK_STATUS(r, 200);
+    json_object_del(r.json, "took_ms");
+    CHECK(want && json_equal(r.json, want));
+    if (!json_equal(r.json, want)) fprintf(stderr, "  %s\n  got  %.300s\n", target, r.body);
+    json_decref(want);
+    reply_free(&r);
+}
+
+/* ---- the API ------------------------------------------------------------------ */
+
+static void test_search_same_as_line_protocol(void) {
+    expect_same("/search?q=water", "{\"op\":\"search\",\"q\":\"water\"}");
+    expect_same("/search?q=city+water&match=any&limit=3&offset=1",
+                "{\"op\":\"search\",\"q\":\"city water\",\"match\":\"any\",\"limit\":3,\"offset\":1}");
+    expect_same("/search?q=%22desalination%20plant%22&snippet=0&suggest=false",
+                "{\"op\":\"search\",\"q\":\"\\\"desalination plant\\\"\",\"snippet\":false,\"suggest\":false}");
+    expect_same("/search?source=Harbor+Wire&source=Valley%20Times&sort=date&facets=source,year,category",
+                "{\"op\":\"search\",\"filter\":{\"source\":[\"Harbor Wire\",\"Valley Times\"]},\"sort\":\"date\","
+                "\"facets\":[\"source\",\"year\",\"category\"]}");
+    expect_same("/search?from=2023&to=2023-12-31&sort=-date&tag=drought",
+                "{\"op\":\"search\",\"filter\":{\"date\":{\"from\":\"2023\",\"to\":\"2023-12-31\"},\"tag\":\"drought\"},"
+                "\"sort\":\"-date\"}");
+    expect_same("/search?q=resevoir", "{\"op\":\"search\",\"q\":\"resevoir\"}"); /* with a suggestion */
+    reply_t r = get("/search?q=water&source=harbor+wire&facets=source");
+    CHECK_STATUS(r, 200);
+    CHECK_STR(sd_hit_ids(r.json), "g1"); /* filters are case-insensitive */
+    CHECK_INT(sd_int(r.json, "facets.source.Harbor Wire"), 1);
+    CHECK_STR(header(&r, "Cache-Control"), "no-store");
+    reply_free(&r);
+    r = get("/search"); /* no query: every article */
+    CHECK_INT(sd_int(r.json, "total"), 6);
+    reply_free(&r);
+}
+
+static void test_doc_similar_suggest(void) {
+    expect_same("/doc/g2", "{\"op\":\"get\",\"doc\":\"g2\"}");
+    expect_same("/similar/g1?limit=2", "{\"op\":\"similar\",\"doc\":\"g1\",\"limit\":2}");
+    expect_same("/suggest?q=rese", "{\"op\":\"suggest\",\"q\":\"rese\"}");
+    expect_same("/suggest?q=w&limit=2", "{\"op\":\"suggest\",\"q\":\"w\",\"limit\":2}");
+    expect_error("/doc/nope", 404, "not_found", "nope");
+    expect_error("/doc/has%2Fslash", 404, "not_found", "has/slash");
+    expect_error("/similar/nope", 404, "not_found", "nope");
+    expect_error("/doc/", 404, "not_found", "/doc/{id}");
+    expect_error("/doc/a/b", 404, "not_found", "%2F");
+}
+
+static void test_bad_parameters(void) {
+    expect_error("/search?q=water&bogus=1", 400, "bad_request", "bogus");
+    expect_error("/search?limit=ten", 400, "bad_request", "limit");
+    expect_error("/search?offset=-1", 400, "bad_request", "offset");
+    expect_error("/search?q=a&q=b", 400, "bad_request", "'q' is given more than once");
+    expect_error("/search?snippet=maybe", 400, "bad_request", "snippet");
+    expect_error("/search?sort=oldest", 400, "bad_request", "sort");
+    expect_error("/search?match=some", 400, "bad_request", "match");
+    expect_error("/search?facets=colour", 400, "bad_request", "colour");
+    expect_error("/search?from=yesterday", 400, "bad_request", "date");
+    expect_error("/search?limit=101", 400, "over_limit", "limit 101");
+    expect_error("/search?offset=99999999999", 400, "over_limit", "offset");
+    expect_error("/search?q=%FF%FE", 400, "invalid_utf8", "'q'");
+    expect_error("/search?q=a%00b", 400, "nul_byte", "'q'");
+    expect_error("/doc/x%00y", 400, "nul_byte", "'id'");
+    expect_error("/suggest?q=w&offset=1", 400, "bad_request", "offset");
+    expect_error("/doc/g1?limit=1", 400, "bad_request", "limit");
+    expect_error("/search?q=date:2020..bad", 400, "bad_query", "date");
+    expect_error("/nowhere", 404, "not_found", "/search");
+}
+
+static void test_methods(void) {
+    static const char *const METHODS[] = {"POST", "PUT", "DELETE", "PATCH"};
+    for (size_t i = 0; i < 4; i++) {
+        reply_t r;
+        http(main_d.http_port, METHODS[i], "/search?q=water", "Content-Length: 0\r\n", &r);
+        CHECK_STATUS(r, 405);
+        CHECK_STR(header(&r, "Allow"), "GET, HEAD, OPTIONS");
+        CHECK_STR(sd_str(r.json, "error.code"), "method_not_allowed");
+        reply_free(&r);
+    }
+    reply_t r;
+    http(main_d.http_port, "HEAD", "/search?q=water", NULL, &r);
+    CHECK_STATUS(r, 200);
+    CHECK_INT(r.body_len, 0);
+    reply_free(&r);
+}
+
+static void test_health_metrics_stats(void) {
+    reply_t r = get("/health");
+    CHECK_STATUS(r, 200);
+    CHECK_INT(sd_int(r.json, "documents"), 6);
+    CHECK(sd_int(r.json, "revision") > 0);
+    reply_free(&r);
+    reply_t before = get("/stats");
+    reply_free(&r);
+    r = get("/search?q=water");
+    reply_free(&r);
+    r = get("/search?limit=x");
+    reply_free(&r);
+    reply_t after = get("/stats");
+    CHECK_INT(sd_int(after.json, "requests.search") - sd_int(before.json, "requests.search"), 1);
+    CHECK_INT(sd_int(after.json, "errors.bad_request") - sd_int(before.json, "errors.bad_request"), 1);
+    reply_free(&before);
+    reply_free(&after);
+    r = get("/metrics");
+    CHECK_STATUS(r, 200);
+    CHECK_STR(header(&r, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    static const char *const WANT[] = {
+        "# TYPE lede_requests_total counter\n", "lede_requests_total{op=\"search\"} ",
+        "lede_errors_total{code=\"bad_request\"} ", "# TYPE lede_request_duration_seconds histogram\n",
+        "lede_request_duration_seconds_bucket{le=\"0.001\"} ", "lede_request_duration_seconds_bucket{le=\"+Inf\"} ",
+        "lede_request_duration_seconds_sum ", "lede_request_duration_seconds_count ", "lede_index_documents 6\n",
+        "lede_index_up 1\n", "lede_connections ", "lede_connections_total ", "lede_reloads_total 0\n",
+        "lede_http_responses_total{class=\"4xx\"} "};
+    for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++) {
+        CHECK(r.body && strstr(r.body, WANT[i]));
+        if (!r.body || !strstr(r.body, WANT[i])) fprintf(stderr, "  /metrics lacks %s\n", WANT[i]);
+    }
+    /* Histogram buckets are cumulative and end at the count. */
+    const char *inf = r.body ? strstr(r.body, "le=\"+Inf\"} ") : NULL;
+    const char *count = r.body ? strstr(r.body, "_seconds_count ") : NULL;
+    CHECK(inf && count && atol(inf + 11) == atol(count + 15) && atol(count + 15) > 0);
+    reply_free(&r);
+}
+
+/* ---- the page's files -------------------------------------------------------- */
+
+static void test_static_files(void) {
+    reply_t r = get("/");
+    CHECK_STATUS(r, 200);
+    CHECK_STR(header(&r, "Content-Type"), "text/html; charset=utf-8");
+    CHECK(r.body && strstr(r.body, "<title>test page</title>"));
+    const char *csp = header(&r, "Content-Security-Policy");
+    CHECK(csp && strstr(csp, "script-src 'self'"));
+    CHECK_STR(header(&r, "X-Content-Type-Options"), "nosniff");
+    char etag[128];
+    snprintf(etag, sizeof etag, "If-None-Match: %s\r\n", header(&r, "ETag") ? header(&r, "ETag") : "none");
+    reply_free(&r);
+    http(main_d.http_port, "GET", "/", etag, &r);
+    CHECK_STATUS(r, 304);
+    reply_free(&r);
+    r = get("/app.js");
+    CHECK_STATUS(r, 200);
+    CHECK_STR(header(&r, "Content-Type"), "text/javascript; charset=utf-8");
+    CHECK_STR(r.body, "window.ok = 1;\n");
+    reply_free(&r);
+    /* Nothing outside the root, nothing hidden, no unknown types. */
+    static const char *const REFUSED[] = {"/../secret.txt", "/%2e%2e/secret.txt", "/.hidden.txt",
+                                          "/sub/inner.txt", "/notes.bin", "/missing.css"};
+    for (size_t i = 0; i < sizeof REFUSED / sizeof REFUSED[0]; i++) {
+        r = get(REFUSED[i]);
+        CHECK_STATUS(r, 404);
+        CHECK(!r.body || !strstr(r.body, "TOP SECRET"));
+        reply_free(&r);
+    }
+}
+
+/* ---- CORS, limits, connections -------------------------------------------------- */
+
+static void test_cors(void) {
+    reply_t r;
+    http(main_d.http_port, "GET", "/search?q=water", "Origin: https://news.example\r\n", &r);
+    CHECK_STR(header(&r, "Access-Control-Allow-Origin"), "https://news.example");
+    CHECK_STR(header(&r, "Vary"), "Origin");
+    reply_free(&r);
+    http(main_d.http_port, "GET", "/search?q=water", "Origin: https://evil.example\r\n", &r);
+    CHECK_STATUS(r, 200);
+    CHECK(header(&r, "Access-Control-Allow-Origin") == NULL);
+    reply_free(&r);
+    http(main_d.http_port, "OPTIONS", "/search",
+         "Origin: https://other.example\r\nAccess-Control-Request-Method: GET\r\n"
+         "Access-Control-Request-Headers: X-Request-Id\r\n", &r);
+    CHECK_STATUS(r, 204);
+    CHECK_STR(header(&r, "Access-Control-Allow-Origin"), "https://other.example");
+    CHECK_STR(header(&r, "Access-Control-Allow-Methods"), "GET, HEAD, OPTIONS");
+    CHECK_STR(header(&r, "Access-Control-Allow-Headers"), "X-Request-Id");
+    reply_free(&r);
+    http(main_d.http_port, "GET", "/health", NULL, &r); /* no Origin: no CORS headers */
+    CHECK(header(&r, "Access-Control-Allow-Origin") == NULL);
+    reply_free(&r);
+}
+
+static void test_keep_alive_and_pipelining(void) {
+    sd_conn_t *c = sd_connect(main_d.http_port);
+    CHECK(c != NULL);
+    if (!c) return;
+    /* Three requests in one write: three replies, in order. */
+    sd_send_str(c, "GET /search?q=water&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "GET /doc/g5 HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    reply_t r;
+    CHECK(read_reply(c, &r, false) && sd_int(r.json, "total") == 3);
+    reply_free(&r);
+    CHECK(read_reply(c, &r, false) && strcmp(sd_str(r.json, "doc.id") ? sd_str(r.json, "doc.id") : "", "g5") == 0);
+    reply_free(&r);
+    CHECK(read_reply(c, &r, false) && sd_int(r.json, "documents") == 6);
+    reply_free(&r);
+    sd_close(c);
+}
+
+static void test_limits(void) {
+    static const char *const EXTRA[] = {"-o", "max_connections=2", "-o", "max_line_bytes=512", "-o",
+                                        "idle_timeout_ms=300", "-o", "max_limit=5", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "limits", EXTRA)) return;
+    reply_t r;
+    http(d.http_port, "GET", "/search?limit=6", NULL, &r);
+    CHECK_STR(sd_str(r.json, "error.code"), "over_limit");
+    reply_free(&r);
+    /* A request line over max_line_bytes: refused by the HTTP parser. */
+    char target[700] = "/search?q=";
+    memset(target + 10, 'a', 600);
+    target[610] = '\0';
+    http(d.http_port, "GET", target, NULL, &r);
+    CHECK_STATUS(r, 400);
+    reply_free(&r);
+    /* max_connections counts both protocols. */
+    sd_conn_t *a = sd_connect(d.port), *b = sd_connect(d.http_port);
+    json_t *pong = a ? sd_call(a, "PING") : NULL;
+    CHECK(pong != NULL);
+    json_decref(pong);
+    send_request(b, "GET", "/health", NULL);
+    CHECK(read_reply(b, &r, false) && r.status == 200);
+    reply_free(&r);
+    http(d.http_port, "GET", "/health", NULL, &r);
+    CHECK_STATUS(r, 503);
+    CHECK_STR(sd_str(r.json, "error.code"), "too_many_connections");
+    CHECK_STR(header(&r, "Connection"), "close");
+    reply_free(&r);
+    /* An idle keep-alive connection is closed after idle_timeout_ms. */
+    CHECK(sd_wait_closed(b, 3000));
+    sd_close(b);
+    sd_close(a);
+    for (double end = sd_now_ms() + 2000; sd_now_ms() < end; sd_sleep_ms(20)) {
+        http(d.http_port, "GET", "/health", NULL, &r);
+        bool in = r.status == 200;
+        reply_free(&r);
+        if (in) break;
+    }
+    http(d.http_port, "GET", "/stats", NULL, &r);
+    CHECK_INT(sd_int(r.json, "connections.rejected"), 1);
+    CHECK_INT(sd_int(r.json, "errors.too_many_connections"), 1);
+    reply_free(&r);
+    stop(&d);
+}
+
+/* Clients that leave before their reply, and a stop with requests in
+ * flight: no crash, no leak, replies that were promised are whole. */
+static void test_abandoned_and_stop(void) {
+    sd_daemon_t d;
+    if (!start(&d, "abandon", NULL)) return;
+    for (int i = 0; i < 40; i++) {
+        sd_conn_t *c = sd_connect(d.http_port);
+        if (c) send_request(c, "GET", i % 2 ? "/search?q=water&facets=source" : "/similar/g1", NULL);
+        sd_close(c); /* without reading */
+    }
+    reply_t r;
+    http(d.http_port, "GET", "/health", NULL, &r);
+    CHECK_STATUS(r, 200);
+    reply_free(&r);
+    sd_conn_t *c = sd_connect(d.http_port);
+    for (int i = 0; c && i < 20; i++) send_request(c, "GET", "/search?q=water+OR+city", NULL);
+    sd_sleep_ms(20);
+    CHECK_INT(sd_stop(&d, SIGTERM), 0);
+    int whole = 0;
+    while (c && read_reply(c, &r, false)) { /* every reply that came is complete */
+        CHECK(json_is_true(json_object_get(r.json, "ok")) || r.status == 503);
+        whole++;
+        reply_free(&r);
+    }
+    reply_free(&r);
+    CHECK(whole >= 1);
+    sd_close(c);
+    CHECK(sd_log_clean(&d));
+}
+
+static void test_http_off_and_port_taken(void) {
+    static const char *const OFF[] = {"-o", "http_listen=off", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "off", OFF)) return;
+    CHECK_INT(d.http_port, 0);
+    CHECK(!sd_log_has(&d, "http listening"));
+    stop(&d);
+    char port[64];
+    snprintf(port, sizeof port, "http_listen=127.0.0.1:%u", main_d.http_port);
+    char *argv[] = {(char *)searchd, "--db", db, "--listen", "127.0.0.1:0", "-o", port, NULL};
+    char *out = NULL, *err = NULL;
+    CHECK_INT(sd_run(argv, 10000, &out, &err), 1);
+    CHECK(err && strstr(err, "cannot listen for HTTP on 127.0.0.1:") && strstr(err, "http_listen"));
+    if (!err || !strstr(err, "cannot listen for HTTP")) fprintf(stderr, "  got: %s\n", err);
+    free(out);
+    free(err);
+}
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+static void write_file(const char *dir, const char *name, const char *text) {
+    char *p = check_write_file(dir, name, text);
+    free(p);
+}
+
+/* A page root of our own, with a secret next to it that must stay unread. */
+static void make_root(char root[SD_PATH_BYTES]) {
+    in_tmp(root, "root");
+    mkdir(root, 0755);
+    write_file(root, "index.html", "<!doctype html><title>test page</title>\n");
+    write_file(root, "app.js", "window.ok = 1;\n");
+    write_file(root, ".hidden.txt", "TOP SECRET\n");
+    write_file(root, "notes.bin", "TOP SECRET\n");
+    char sub[SD_PATH_BYTES + 8];
+    snprintf(sub, sizeof sub, "%s/sub", root);
+    mkdir(sub, 0755);
+    write_file(sub, "inner.txt", "TOP SECRET\n");
+    write_file(tmp, "secret.txt", "TOP SECRET\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: test_http LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
+        return 2;
+    }
+    searchd = argv[1], indexer = argv[2];
+    tmp = check_tmpdir("http");
+    in_tmp(db, "idx");
+    char *ix[] = {(char *)indexer, "--db", db, "--quiet", argv[3], NULL};
+    if (check_run(ix, NULL, NULL, NULL, 0) != 0) {
+        fprintf(stderr, "could not build the test index\n");
+        return 1;
+    }
+    char root[SD_PATH_BYTES], root_opt[SD_PATH_BYTES + 16];
+    make_root(root);
+    snprintf(root_opt, sizeof root_opt, "http_root=%s", root);
+    const char *const extra[] = {"-o", root_opt, "-o",
+                                 "http_cors_origins=https://news.example, https://other.example", NULL};
+    if (!start(&main_d, "main", extra)) return 1;
+    RUN(test_search_same_as_line_protocol);
+    RUN(test_doc_similar_suggest);
+    RUN(test_bad_parameters);
+    RUN(test_methods);
+    RUN(test_health_metrics_stats);
+    RUN(test_static_files);
+    RUN(test_cors);
+    RUN(test_keep_alive_and_pipelining);
+    RUN(test_limits);
+    RUN(test_abandoned_and_stop);
+    RUN(test_http_off_and_port_taken);
+    stop(&main_d);
+    if (check_failures == 0)
+        check_rmtree(tmp);
+    else
+        printf("logs kept in %s\n", tmp), free(tmp);
+    return check_summary();
+}
