@@ -252,7 +252,8 @@ static void put_list(builder_t *b, const char *key, const lede_strv_t *v) {
     if (!arr || json_object_set_new(b->obj, key, arr) != 0) b->failed = true;
 }
 
-char *article_to_json(const lede_article_t *a, size_t *len) {
+/* The whole article, or only the fields a search hit shows. */
+static char *to_json(const lede_article_t *a, bool whole, size_t *len) {
     builder_t b = {json_object(), false};
     if (!b.obj) return NULL;
     put_string(&b, "id", a->id);
@@ -261,14 +262,26 @@ char *article_to_json(const lede_article_t *a, size_t *len) {
     put_string(&b, "source", a->source);
     put_string(&b, "date", a->date);
     put_string(&b, "category", a->category);
-    put_list(&b, "tags", &a->tags);
-    put_list(&b, "places", &a->places);
+    if (whole) {
+        put_list(&b, "tags", &a->tags);
+        put_list(&b, "places", &a->places);
+    }
     put_string(&b, "url", a->url);
-    put_string(&b, "language", a->language);
-    put_string(&b, "body", a->body);
-    if (!b.failed && a->extra && json_object_set(b.obj, "extra", a->extra) != 0) b.failed = true;
+    if (whole) {
+        put_string(&b, "language", a->language);
+        put_string(&b, "body", a->body);
+    }
+    if (whole && !b.failed && a->extra && json_object_set(b.obj, "extra", a->extra) != 0) b.failed = true;
     char *out = b.failed ? NULL : json_dumps(b.obj, JSON_COMPACT);
     json_decref(b.obj);
     if (out && len) *len = strlen(out);
     return out;
+}
+
+char *article_to_json(const lede_article_t *a, size_t *len) {
+    return to_json(a, true, len);
+}
+
+char *article_summary_json(const lede_article_t *a, size_t *len) {
+    return to_json(a, false, len);
 }

@@ -134,7 +134,7 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .sort = p->sort, .offset = p->offset, .limit = p->limit,
                       .facets = p->facets, .n_facets = p->n_facets, .suggest = p->suggest,
                       .time_limit_ms = p->time_limit_ms, .check_at_least = SEARCH_EXACT_TOTAL,
-                      .ranking = p->ranking};
+                      .ranking = p->ranking, .summary_only = !p->snippet};
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
@@ -155,7 +155,8 @@ lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, ui
 
 /* Titles of the best matches of the prefix, the last word still partial. */
 static lede_status_t add_titles(shim_db_t *db, const char *prefix, uint32_t limit, json_t *reply) {
-    shim_query_t q = {.text = prefix, .fallback = true, .partial = true, .limit = limit};
+    shim_query_t q = {.text = prefix, .fallback = true, .partial = true, .limit = limit,
+                      .summary_only = true};
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;

@@ -29,8 +29,16 @@ void convert_free(lede_article_t *arts, size_t n) {
 
 lede_status_t convert_document(const lede_article_t *a, uint64_t stamp, shim_doc_t *doc,
                                char **data) {
-    size_t len = 0;
-    *data = article_to_json(a, &len);
+    size_t len = 0, summary_len = 0;
+    char *whole = article_to_json(a, &len), *summary = article_summary_json(a, &summary_len);
+    /* One block for both, so the caller frees one pointer. */
+    *data = whole && summary ? malloc(len + summary_len + 2) : NULL;
+    if (*data) {
+        memcpy(*data, whole, len + 1);
+        memcpy(*data + len + 1, summary, summary_len + 1);
+    }
+    free(whole);
+    free(summary);
     if (!*data) return LEDE_E_NOMEM;
     *doc = (shim_doc_t){
         .id = a->id,
@@ -47,6 +55,8 @@ lede_status_t convert_document(const lede_article_t *a, uint64_t stamp, shim_doc
         .date_key = a->date_key[0] ? a->date_key : NULL,
         .data = *data,
         .data_len = len,
+        .summary = *data + len + 1,
+        .summary_len = summary_len,
         .stamp = stamp,
     };
     return LEDE_OK;

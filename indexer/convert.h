@@ -13,8 +13,9 @@ lede_status_t convert_record(const record_t *rec, lede_article_t **out, size_t *
 
 void convert_free(lede_article_t *arts, size_t n);
 
-/* A document view of a: *data receives the stored JSON, which the caller
- * frees (with free()) after using doc. LEDE_E_NOMEM on failure. */
+/* A document view of a: *data receives the stored JSON and the hit
+ * summary in one block, which the caller frees (with free()) after using
+ * doc. LEDE_E_NOMEM on failure. */
 lede_status_t convert_document(const lede_article_t *a, uint64_t stamp, shim_doc_t *doc,
                                char **data);
 

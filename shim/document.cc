@@ -88,6 +88,7 @@ Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d) 
     add_date(doc, d->date_key);
     doc.add_value(SLOT_STAMP, stamp_bytes(d->stamp));
     if (d->data) doc.set_data(std::string(d->data, d->data_len));
+    if (d->summary) doc.add_value(SLOT_SUMMARY, std::string(d->summary, d->summary_len));
     return doc;
 }
 

@@ -35,6 +35,7 @@ enum slot : Xapian::valueno {
     SLOT_PLACES = 6,
     SLOT_AUTHORS = 7,
     SLOT_STAMP = 8,     // 8 bytes big-endian: which duplicate wins a merge
+    SLOT_SUMMARY = 9,   // the hit's fields as JSON, read instead of the data
 };
 
 constexpr char LIST_SEP = '\x1f';

@@ -105,11 +105,22 @@ void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
     if (sort == SHIM_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, false);
 }
 
-void fetch_hits(shim_results *r) {
+// A summary is a value: reading it leaves the document's data (the whole
+// article, often compressed) untouched. Documents indexed before summaries
+// existed have none and give their data.
+void fetch_hits(shim_results *r, bool summary_only) {
+    r->data.reserve(r->mset.size());
+    if (summary_only) {
+        for (auto it = r->mset.begin(); it != r->mset.end(); ++it) {
+            Xapian::Document doc = it.get_document();
+            std::string s = doc.get_value(shim::SLOT_SUMMARY);
+            r->data.push_back(s.empty() ? doc.get_data() : std::move(s));
+        }
+        return;
+    }
     // Xapian 1.4's MSet::fetch() indexes its items by rank, so it reads
     // out of bounds when the page does not start at the first result.
     if (r->mset.get_firstitem() == 0) r->mset.fetch();
-    r->data.reserve(r->mset.size());
     for (auto it = r->mset.begin(); it != r->mset.end(); ++it)
         r->data.push_back(it.get_document().get_data());
 }
@@ -150,7 +161,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     r->enquire.clear_matchspies();
     uint32_t per_facet = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
     for (const auto &s : spies) r->facets.push_back(collect_facet(s, per_facet));
-    fetch_hits(r);
+    fetch_hits(r, q->summary_only);
 }
 
 // Runs fn(results) with fresh results each attempt (see guarded_read).
@@ -194,7 +205,7 @@ void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
     Xapian::Query like(Xapian::Query::OP_OR, eset.begin(), eset.end());
     r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, like, Xapian::Query(idterm)));
     r->mset = r->enquire.get_mset(offset, limit);
-    fetch_hits(r);
+    fetch_hits(r, false);
 }
 
 }  // namespace

@@ -68,6 +68,12 @@ lede_status_t article_validate(lede_article_t *a, char *why);
  * frees with free(). NULL when out of memory. */
 char *article_to_json(const lede_article_t *a, size_t *len);
 
+/* The same JSON with only what a search hit shows (id, title, author,
+ * source, date, category, url): stored beside the article so that a
+ * search without snippets reads a few hundred bytes per hit, not the
+ * whole article. */
+char *article_summary_json(const lede_article_t *a, size_t *len);
+
 /* Parses an ISO 8601 date or date-time ("2022-12-23", "2022-12-23T18:09",
  * "1987-02-26T15:01:01.79", "2022-12-23 18:09:00+04:00", "...Z") and
  * "--MM-DD" (no year). Fills norm[32] with the normalised form and key[15]

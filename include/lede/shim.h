@@ -51,6 +51,9 @@ typedef struct shim_doc {
     const char *date_key;           /* "YYYYMMDDhhmmss" in UTC, or NULL */
     const char *data;               /* the stored payload returned by hits */
     size_t data_len;
+    const char *summary;            /* a short form of data, returned instead
+                                     * when a query asks for summary_only; or NULL */
+    size_t summary_len;
     uint64_t stamp;                 /* larger wins when ids collide on merge */
 } shim_doc_t;
 
@@ -229,6 +232,8 @@ typedef struct shim_query {
                                   * counts and facets (the top hits are still
                                   * found); 0 = no limit */
     shim_ranking_t ranking;
+    bool summary_only;           /* hits carry the document's summary (its
+                                  * data when it has none): cheaper to read */
 } shim_query_t;
 
 typedef struct shim_results shim_results_t;

@@ -323,6 +323,43 @@ static void test_get(void) {
     CHECK_INT(shim_db_get(g_db, "a", &data, &len), LEDE_E_NOT_FOUND);
 }
 
+/* A query with summary_only gets each hit's summary, or its data when it
+ * has none (an index from before summaries); get and other queries the
+ * data. */
+static void test_summary_only(void) {
+    char *dir = path_in(g_dir, "summary");
+    shim_writer_t *w = open_writer(dir, false);
+    shim_doc_t with = {.id = "s1", .title = "Ferry strike", .data = "WHOLE-1", .data_len = 7,
+                       .summary = "SUM-1", .summary_len = 5, .stamp = 1};
+    shim_doc_t without = {.id = "s2", .title = "Ferry strike ends", .data = "WHOLE-2", .data_len = 7,
+                          .stamp = 1};
+    CHECK_INT(shim_writer_add(w, &with), LEDE_OK);
+    CHECK_INT(shim_writer_add(w, &without), LEDE_OK);
+    commit(w);
+    close_writer(w);
+    shim_db_t *db = open_reader(dir);
+    for (int summary = 0; db && summary <= 1; summary++) {
+        shim_query_t q = {.text = "ferry", .limit = 10, .sort = SHIM_SORT_DATE_ASC, .summary_only = summary};
+        shim_results_t *r = run(db, &q, LEDE_OK);
+        char got[64] = "";
+        for (size_t i = 0; r && i < shim_results_size(r); i++) {
+            shim_hit_t h;
+            shim_results_hit(r, i, &h);
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", i ? "," : "", (int)h.data_len, h.data);
+        }
+        /* Equal dates: relevance orders them, the shorter title first. */
+        CHECK_STR(got, summary ? "SUM-1,WHOLE-2" : "WHOLE-1,WHOLE-2");
+        shim_results_free(r);
+    }
+    char *data = NULL;
+    size_t len;
+    CHECK_INT(db ? shim_db_get(db, "s1", &data, &len) : LEDE_E_OPEN, LEDE_OK);
+    CHECK_STR(data, "WHOLE-1");
+    free(data);
+    shim_db_close(db);
+    free(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* Query syntax                                                         */
 /* ------------------------------------------------------------------ */
@@ -1106,6 +1143,7 @@ int main(void) {
     RUN(test_open_errors);
     RUN(test_stats);
     RUN(test_get);
+    RUN(test_summary_only);
     RUN(test_boolean_operators);
     RUN(test_phrase_and_near);
     RUN(test_field_prefixes);
