@@ -651,6 +651,7 @@
     suggestCtl = null;
     el.suggestions.hidden = true;
     el.suggestions.replaceChildren();
+    delete el.suggestions.dataset.for;
     el.q.setAttribute('aria-expanded', 'false');
     el.q.removeAttribute('aria-activedescendant');
     options = [];
@@ -710,6 +711,7 @@
         () => navigate({ ...withChanges(current, { q: el.q.value }), doc: t.id }, 'doc-title'), 'suggestion-title');
     if (!options.length) return closeSuggestions();
     el.suggestions.replaceChildren(...nodes);
+    el.suggestions.dataset.for = text;
     el.suggestions.hidden = false;
     el.q.setAttribute('aria-expanded', 'true');
     active = -1;

@@ -182,6 +182,18 @@ async function search(page, q) {
   await settled(page);
 }
 
+/* Types text into the empty search box and waits for the suggestions for
+ * all of it (those for a shorter prefix may show first). */
+async function typeAndSuggest(page, text) {
+  await page.fill('#q', '');
+  await page.focus('#q');
+  await page.keyboard.type(text, { delay: 30 });
+  await page.waitForFunction((t) => {
+    const list = document.getElementById('suggestions');
+    return !list.hidden && list.dataset.for === t && list.querySelector('[role="option"]');
+  }, text, { timeout: STEP_TIMEOUT_MS });
+}
+
 /* Nothing injected: no flag set by a script, no CSP violation (an inline
  * handler that reached the DOM), no element that the page does not make. */
 async function checkNothingInjected(page, where) {
@@ -230,10 +242,7 @@ step('keyboard: skip link first, "/" focuses the search box', async ({ page }) =
 });
 
 step('suggestions as you type; arrow keys and Enter choose one', async ({ page, base }) => {
-  await page.fill('#q', '');
-  await page.focus('#q');
-  await page.keyboard.type('desal', { delay: 40 });
-  await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
+  await typeAndSuggest(page, 'desal');
   const want = await apiGet(base, '/suggest?q=desal&limit=6');
   const texts = await page.$$eval('#suggestions [role="option"]', (o) => o.map((e) => e.textContent));
   check(want.suggestions.includes('desalination'), 'the daemon suggests "desalination" for "desal"');
@@ -244,20 +253,16 @@ step('suggestions as you type; arrow keys and Enter choose one', async ({ page, 
   check(await page.isHidden('#suggestions'), 'Escape closes the suggestions');
 
   /* Several words: the last one is completed, the others kept once. */
-  await page.fill('#q', '');
-  await page.keyboard.type('port cal', { delay: 30 });
-  await page.waitForFunction(() => document.querySelector('#suggestions:not([hidden]) .suggestion-word')?.textContent.includes('port cal'), null, { timeout: STEP_TIMEOUT_MS });
+  await typeAndSuggest(page, 'port cal');
   const words = await page.$$eval('#suggestions .suggestion-word', (o) => o.map((e) => e.textContent.slice(1)));
   check(words.includes('port calder'), `"port calder" suggested: ${words}`);
   check(words.every((w) => /^port cal\S*$/.test(w)), `each suggestion completes the last word once: ${words}`);
   await page.keyboard.press('Escape');
-  await page.fill('#q', '');
-  await page.keyboard.type('desal', { delay: 30 });
-  await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
+  await typeAndSuggest(page, 'desal');
   await page.keyboard.press('Escape');
   checkEq(await page.getAttribute('#q', 'aria-expanded'), 'false', 'aria-expanded when closed');
   await page.keyboard.press('ArrowDown'); /* opens them again */
-  await page.waitForSelector('#suggestions:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForSelector('#suggestions[data-for="desal"]:not([hidden]) [role="option"]', { timeout: STEP_TIMEOUT_MS });
   await page.keyboard.press('ArrowDown');
   const active = await page.getAttribute('#q', 'aria-activedescendant');
   check(active, 'ArrowDown marks an option active');
@@ -453,10 +458,7 @@ step('a title with <script> is text, in results, suggestions and the article', a
   await checkNothingInjected(page, 'article');
 
   /* An article that tries every field, and a query that is markup. */
-  await page.fill('#q', '');
-  await page.focus('#q');
-  await page.keyboard.type('hostile', { delay: 20 });
-  await page.waitForSelector('#suggestions:not([hidden]) .suggestion-title', { timeout: STEP_TIMEOUT_MS });
+  await typeAndSuggest(page, 'hostile');
   check((await page.textContent('#suggestions')).includes(HOSTILE[0].title), 'the hostile title suggested as text');
   await checkNothingInjected(page, 'suggestions');
   await page.keyboard.press('Enter');
@@ -595,7 +597,10 @@ async function main() {
     failed++;
     console.log(`FAIL lede-searchd stops cleanly\n     ${e.message}`);
   }
-  if (failed) fs.writeFileSync(path.join(args.out, 'browser-searchd.log'), readLog());
+  if (failed) {
+    fs.writeFileSync(path.join(args.out, 'browser-searchd.log'), readLog());
+    console.log(`---- the end of the lede-searchd log ----\n${readLog().slice(-3000)}\n---- end ----`);
+  }
   console.log(`screenshots in ${path.resolve(args.out)}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`browser: ${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
