@@ -28,8 +28,12 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
             STATE_NAMES[c->state], STATE_NAMES[to]);
     c->state = to;
     /* A stopping server reads no new requests; a lingering connection
-     * reads only to discard. */
-    bool reading = (to == CONN_READING && !c->srv->stopping && !c->eof) || to == CONN_LINGERING;
+     * reads only to discard. While a worker has its request, the socket
+     * is still read (up to the read watermark) but nothing is parsed:
+     * turning reading off and on around every request cost two epoll_ctl
+     * calls per request. */
+    bool open = !c->srv->stopping && !c->eof;
+    bool reading = ((to == CONN_READING || to == CONN_WAITING) && open) || to == CONN_LINGERING;
     if (reading) bufferevent_enable(c->bev, EV_READ);
     else bufferevent_disable(c->bev, EV_READ);
 }
@@ -283,6 +287,10 @@ void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr) {
     s->stats.conns_current++;
     s->stats.conns_total++;
     bufferevent_setcb(bev, on_read, on_write, on_event, c);
+    /* Requests read while one is with a worker wait in the input buffer:
+     * bound it, leaving room to see that a line is too long. */
+    size_t max_line = s->cfg->max_line_bytes;
+    bufferevent_setwatermark(bev, EV_READ, 0, max_line * 2 > 65536 ? max_line * 2 + 2 : 65536);
     if (s->cfg->idle_timeout_ms) {
         struct timeval tv = {(time_t)(s->cfg->idle_timeout_ms / 1000),
                              (suseconds_t)(s->cfg->idle_timeout_ms % 1000) * 1000};
@@ -294,8 +302,7 @@ void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr) {
 void conn_shutdown(conn_t *c) {
     /* WAITING and DRAINING go on to the buffered requests, then close;
      * CLOSING and LINGERING are on their way out already. */
-    if (c->state == CONN_READING) {
+    if (c->state == CONN_READING || c->state == CONN_WAITING)
         bufferevent_disable(c->bev, EV_READ); /* what is buffered is all it gets */
-        conn_process(c);
-    }
+    if (c->state == CONN_READING) conn_process(c);
 }

@@ -2,8 +2,9 @@
  *
  *   READING   parsing buffered requests; replies to PING/STATS/errors are
  *             written at once, others go to a worker
- *   WAITING   a worker has this connection's request (reading paused, so
- *             pipelined requests wait in the socket and replies keep order)
+ *   WAITING   a worker has this connection's request (nothing parsed, so
+ *             pipelined requests wait in the input buffer and replies keep
+ *             order)
  *   DRAINING  too much output is queued for a slow reader: reading paused
  *             until it drains below half of max_output_bytes
  *   CLOSING   writing the last replies
