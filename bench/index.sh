@@ -130,75 +130,86 @@ added_count() {
 }
 
 # Runs a command under GNU time, its output in $1.{stdout,stderr,time};
-# prints "wall_s peak_rss_kb exit_status".
+# prints "wall_s peak_rss_kb cpu_s exit_status" (cpu_s: user + system).
 timed() {
-    local base=$1 status=0 wall rss
+    local base=$1 status=0 wall rss user sys
     shift
-    "$GNU_TIME" -f '%e %M' -o "$base.time" "$@" >"$base.stdout" 2>"$base.stderr" || status=$?
+    "$GNU_TIME" -f '%e %M %U %S' -o "$base.time" "$@" >"$base.stdout" 2>"$base.stderr" ||
+        status=$?
     # GNU time puts "Command exited with non-zero status N" before its own line.
-    read -r wall rss < <(tail -n 1 -- "$base.time")
-    printf '%s %s %s\n' "$wall" "$rss" "$status"
+    read -r wall rss user sys < <(tail -n 1 -- "$base.time")
+    printf '%s %s %s %s\n' "$wall" "$rss" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" \
+        "$status"
+}
+
+# Appends "workload config wall_s docs rss_kb index_bytes cpu_s" to $1.
+record_run() {
+    local results=$1
+    shift
+    printf '%s %s %s %s %s %s %s\n' "$@" >>"$results"
 }
 
 # Runs the Sphinx configuration on workload $1 once: the conversion into a
 # tsvpipe file, then Sphinx's indexer into a fresh index directory. Appends
 # one line each for the conversion, the indexer and both to the file $2.
 measure_sphinx_run() {
-    local workload=$1 results=$2 run_dir conv_wall conv_rss status wall rss docs conv_docs size
+    local workload=$1 results=$2 run_dir status wall rss cpu docs size
+    local conv_wall conv_rss conv_cpu conv_docs
     local -a inputs
     mapfile -t inputs < <(workload_inputs "$workload")
     run_dir=$(mktemp -d "$WORK_DIR/run.XXXXXX")
     mkdir "$run_dir/index"
-    read -r conv_wall conv_rss status < <(timed "$run_dir/conv" "$SPHINXCONV" -o "$run_dir/articles.tsv" "${inputs[@]}")
+    read -r conv_wall conv_rss conv_cpu status < <(timed "$run_dir/conv" "$SPHINXCONV" \
+        -o "$run_dir/articles.tsv" "${inputs[@]}")
     # Status 1 means some records were rejected, as lede-indexer rejects them.
     ((status <= 1)) || die "lede-sphinxconv failed with status $status: $(cat -- "$run_dir/conv.stderr")"
     conv_docs=$(sed -n 's/^lede-sphinxconv: wrote \([0-9][0-9]*\),.*/\1/p' "$run_dir/conv.stderr")
     sphinx_write_conf "$run_dir/sphinx.conf" "$run_dir/articles.tsv" "$run_dir/index" "$run_dir" 9306
-    read -r wall rss status < <(timed "$run_dir/indexer" "$SPHINX_INDEXER_BIN" --config "$run_dir/sphinx.conf" --all)
+    read -r wall rss cpu status < <(timed "$run_dir/indexer" "$SPHINX_INDEXER_BIN" \
+        --config "$run_dir/sphinx.conf" --all)
     docs=$(sphinx_indexed_docs "$run_dir/indexer.stdout")
     if ((status != 0)) || [[ -z $docs ]]; then
         cat -- "$run_dir/indexer.stdout" "$run_dir/indexer.stderr" >&2
         die "Sphinx indexer failed with status $status (${WORKLOAD_NAMES[workload]})"
     fi
     size=$(du -sb -- "$run_dir/index" | cut -f1)
-    printf '%s %s %s %s %s %s\n' "$workload" "$CONVERSION" "$conv_wall" "$conv_docs" "$conv_rss" 0 \
-        "$workload" "$SPHINX" "$wall" "$docs" "$rss" "$size" \
-        "$workload" "$SPHINX_TOTAL" "$(awk -v a="$conv_wall" -v b="$wall" 'BEGIN { print a + b }')" \
-        "$docs" "$((rss > conv_rss ? rss : conv_rss))" "$size" >>"$results"
-    note "  conversion: ${conv_docs} docs in ${conv_wall} s, peak RSS ${conv_rss} KB"
-    note "  Sphinx indexer: ${docs} docs in ${wall} s, peak RSS ${rss} KB, index ${size} B"
+    record_run "$results" "$workload" "$CONVERSION" "$conv_wall" "$conv_docs" "$conv_rss" 0 "$conv_cpu"
+    record_run "$results" "$workload" "$SPHINX" "$wall" "$docs" "$rss" "$size" "$cpu"
+    record_run "$results" "$workload" "$SPHINX_TOTAL" \
+        "$(awk -v a="$conv_wall" -v b="$wall" 'BEGIN { print a + b }')" "$docs" \
+        "$((rss > conv_rss ? rss : conv_rss))" "$size" \
+        "$(awk -v a="$conv_cpu" -v b="$cpu" 'BEGIN { print a + b }')"
+    note "  conversion: ${conv_docs} docs in ${conv_wall} s (CPU ${conv_cpu} s), peak RSS ${conv_rss} KB"
+    note "  Sphinx indexer: ${docs} docs in ${wall} s (CPU ${cpu} s), peak RSS ${rss} KB, index ${size} B"
     rm -rf -- "$run_dir"
 }
 
 # Runs configuration $1 on workload $2 once into a fresh index and appends
-# "workload config wall_s docs rss_kb index_bytes" to the file $3.
+# its line (record_run) to the file $3.
 measure_one_run() {
     local config=$1 workload=$2 results=$3
     if ((config == SPHINX)); then
         measure_sphinx_run "$workload" "$results"
         return
     fi
-    local run_dir db status=0 wall rss docs size
+    local run_dir db status wall rss cpu docs size
     local -a inputs options
     mapfile -t inputs < <(workload_inputs "$workload")
     mapfile -t options < <(config_options "$config")
     run_dir=$(mktemp -d "$WORK_DIR/run.XXXXXX")
     db=$run_dir/db
-    "$GNU_TIME" -f '%e %M' -o "$run_dir/time" \
-        "$INDEXER" --db "$db" --no-progress "${options[@]}" "${inputs[@]}" \
-        >"$run_dir/stdout" 2>"$run_dir/stderr" || status=$?
+    read -r wall rss cpu status < <(timed "$run_dir/indexer" "$INDEXER" --db "$db" --no-progress \
+        "${options[@]}" "${inputs[@]}")
     # Status 1 means some records were rejected; the rest were indexed.
     if ((status > 1)); then
-        cat -- "$run_dir/stderr" >&2
+        cat -- "$run_dir/indexer.stderr" >&2
         die "lede-indexer failed with status $status (${CONFIG_NAMES[config]}, ${WORKLOAD_NAMES[workload]})"
     fi
-    # GNU time puts "Command exited with non-zero status N" before its own line.
-    read -r wall rss < <(tail -n 1 -- "$run_dir/time")
-    docs=$(added_count "$run_dir/stdout")
-    [[ -n $docs ]] || die "no 'added N' in lede-indexer's output: $(cat -- "$run_dir/stdout")"
+    docs=$(added_count "$run_dir/indexer.stdout")
+    [[ -n $docs ]] || die "no 'added N' in lede-indexer's output: $(cat -- "$run_dir/indexer.stdout")"
     size=$(live_generation_bytes "$db")
-    printf '%s %s %s %s %s %s\n' "$workload" "$config" "$wall" "$docs" "$rss" "$size" >>"$results"
-    note "  ${CONFIG_NAMES[config]}: ${docs} docs in ${wall} s, peak RSS ${rss} KB, index ${size} B, status $status"
+    record_run "$results" "$workload" "$config" "$wall" "$docs" "$rss" "$size" "$cpu"
+    note "  ${CONFIG_NAMES[config]}: ${docs} docs in ${wall} s (CPU ${cpu} s), peak RSS ${rss} KB, index ${size} B, status $status"
     rm -rf -- "$run_dir"
 }
 
@@ -217,14 +228,16 @@ measure_all_runs() {
 }
 
 # Prints one metric per run of configuration $2 on workload $3 from the
-# results file $1. Metric: wall, docs, docs_per_s, mb_per_s, index_mb, rss_mb.
+# results file $1. Metric: wall, cpu, docs, docs_per_s, mb_per_s, index_mb,
+# rss_mb.
 # $4 is the workload's uncompressed input size in bytes.
 metric_per_run() {
     local results=$1 config=$2 workload=$3 text_bytes=$4 metric=$5
     awk -v c="$config" -v w="$workload" -v bytes="$text_bytes" -v m="$metric" '
         $1 == w && $2 == c {
-            wall = $3; docs = $4; rss_kb = $5; size = $6
+            wall = $3; docs = $4; rss_kb = $5; size = $6; cpu = $7
             if (m == "wall") print wall
+            else if (m == "cpu") print cpu
             else if (m == "docs") print docs
             else if (m == "docs_per_s") print docs / wall
             else if (m == "mb_per_s") print bytes / 1e6 / wall
@@ -283,6 +296,7 @@ medians_of() {
     mb_s[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" mb_per_s)
     index_mb[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" index_mb)
     rss_mb[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" rss_mb)
+    cpu_s[config]=$(median_metric "$results" "$config" "$workload" "$text_bytes" cpu)
 }
 
 # The "lede / $2" row: configuration 0 against configuration $1.
@@ -290,25 +304,25 @@ print_ratio_row() {
     local peer=$1 label=$2 size rss
     size=$(ratio "${index_mb[0]}" "${index_mb[peer]}")
     rss=$(ratio "${rss_mb[0]}" "${rss_mb[peer]}")
-    printf '| | **lede / %s** | | | **%s** | %s | %s | %s |\n' "$label" \
-        "$(ratio "${docs_s[0]}" "${docs_s[peer]}")" "$(ratio "${mb_s[0]}" "${mb_s[peer]}")" \
-        "$size" "$rss"
+    printf '| | **lede / %s** | | | %s | **%s** | %s | %s | %s |\n' "$label" \
+        "$(ratio "${cpu_s[0]}" "${cpu_s[peer]}")" "$(ratio "${docs_s[0]}" "${docs_s[peer]}")" \
+        "$(ratio "${mb_s[0]}" "${mb_s[peer]}")" "$size" "$rss"
 }
 
 # One table row per configuration, then the ratio rows, for workload $2.
 print_workload_rows() {
     local results=$1 workload=$2 text_bytes config size
-    local -a docs_s mb_s index_mb rss_mb
+    local -a docs_s mb_s index_mb rss_mb cpu_s
     text_bytes=$(workload_text_bytes "$workload")
     for config in "${!CONFIG_NAMES[@]}"; do
         medians_of "$results" "$config" "$workload" "$text_bytes"
         ((config != SPHINX_TOTAL)) || continue
         size=$(printf '%.1f' "${index_mb[config]}")
         ((config != CONVERSION)) || size="–"
-        printf '| %s (%.1f MB text) | %s | %s | %.1f | %.0f (%s) | %.2f | %s | %.0f |\n' \
+        printf '| %s (%.1f MB text) | %s | %s | %.1f | %.1f | %.0f (%s) | %.2f | %s | %.0f |\n' \
             "${WORKLOAD_NAMES[workload]}" "$(awk -v b="$text_bytes" 'BEGIN { print b / 1e6 }')" \
             "${CONFIG_NAMES[config]}" "$(median_metric "$results" "$config" "$workload" "$text_bytes" docs)" \
-            "$(median_metric "$results" "$config" "$workload" "$text_bytes" wall)" \
+            "$(median_metric "$results" "$config" "$workload" "$text_bytes" wall)" "${cpu_s[config]}" \
             "${docs_s[config]}" "$(metric_range "$results" "$config" "$workload" "$text_bytes" docs_per_s)" \
             "${mb_s[config]}" "$size" "${rss_mb[config]}"
     done
@@ -321,18 +335,20 @@ print_report() {
     local results=$1 load_before=$2 workload
     printf '## Indexing: lede default vs single-writer baseline and Sphinx\n\n'
     print_machine_facts "$load_before"
-    printf '\n| workload | configuration | docs | wall s | docs/s (min–max) | text MB/s | index MB | peak RSS MB |\n'
-    printf '|---|---|---:|---:|---:|---:|---:|---:|\n'
+    printf '\n| workload | configuration | docs | wall s | CPU s | docs/s (min–max) | text MB/s | index MB | peak RSS MB |\n'
+    printf '|---|---|---:|---:|---:|---:|---:|---:|---:|\n'
     for workload in "${!WORKLOAD_NAMES[@]}"; do
         print_workload_rows "$results" "$workload"
     done
     printf '\nMB = 10^6 bytes. Text MB/s counts uncompressed input (the JSON Lines) for\n'
     printf 'every configuration; index MB is %s of the live generation (lede) or of the\n' \
         "$(as_code "du -sb")"
-    printf 'index directory (Sphinx); peak RSS is GNU time %%M. The conversion is timed\n'
-    printf 'apart from Sphinx indexer; "Sphinx conversion + indexer" adds the two wall\n'
-    printf 'times per run (its RSS is the larger of the two). Ratios: docs/s and MB/s\n'
-    printf 'higher is better, index size and RSS lower is better.\n'
+    printf 'index directory (Sphinx); CPU s is user + system time and peak RSS is %%M, both\n'
+    printf 'from GNU time. The conversion is timed apart from Sphinx indexer; "Sphinx\n'
+    printf 'conversion + indexer" adds the two wall and CPU times per run (its RSS is the\n'
+    printf 'larger of the two). Ratios: docs/s and MB/s higher is better; CPU s, index\n'
+    printf 'size and RSS lower is better. CPU time moves less than wall time when other\n'
+    printf 'work shares the machine.\n'
 }
 
 main() {
