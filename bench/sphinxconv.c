@@ -107,7 +107,11 @@ static void write_row(FILE *out, uint64_t docid, const lede_article_t *a) {
 static bool convert_record(const char *path, uint64_t line_no, const char *line, size_t len,
                            FILE *out, counts_t *c) {
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-    if (len == 0) return true; /* blank lines are skipped, as lede-indexer does */
+    /* Blank lines (white space only) are skipped, as lede-indexer does. */
+    size_t blank = 0;
+    while (blank < len && (line[blank] == ' ' || line[blank] == '\t' || line[blank] == '\r'))
+        blank++;
+    if (blank == len) return true;
     char why[ARTICLE_WHY_BYTES];
     lede_article_t a;
     lede_status_t st = article_from_json(line, len, &a, why);
