@@ -279,8 +279,24 @@ build_index() {
         >"$WORK_DIR/index.result"
 }
 
+live_generation() {
+    printf '%s\n' "$WORK_DIR/db/$(cut -d' ' -f2 "$WORK_DIR/db/XAPIANDB")"
+}
+
 live_generation_bytes() {
-    du -sb "$WORK_DIR/db/$(cut -d' ' -f2 "$WORK_DIR/db/XAPIANDB")" | cut -f1
+    du -sb "$(live_generation)" | cut -f1
+}
+
+# "TERMS WORDS": the distinct terms of the index, and those that are plain
+# lower-case words (what the spelling table is built from); "- -" without
+# xapian-delve (package xapian-tools).
+count_terms() {
+    if ! command -v xapian-delve >/dev/null; then
+        echo "- -"
+        return
+    fi
+    xapian-delve -a "$(live_generation)" | tr ' ' '\n' |
+        awk 'NR > 4 { t++ } NR > 4 && /^[a-z]+$/ { w++ } END { print t + 0, w + 0 }'
 }
 
 # Starts lede-searchd on a free port and waits for its "listening on" line;
@@ -351,8 +367,8 @@ measure_corpus() {
     build_index "$input"
     [[ $input != "$WORK_DIR"/* ]] || rm -f -- "$input"
     index_bytes=$(live_generation_bytes)
-    printf 'index %s %s %s %s %s %s\n' "$label" "$(cat -- "$WORK_DIR/index.result")" "$input_bytes" \
-        "$index_bytes" "$(cat -- "$WORK_DIR/disk_peak")" "$synth_s" >>"$results"
+    printf 'index %s %s %s %s %s %s %s\n' "$label" "$(cat -- "$WORK_DIR/index.result")" "$input_bytes" \
+        "$index_bytes" "$(cat -- "$WORK_DIR/disk_peak")" "$synth_s" "$(count_terms)" >>"$results"
     start_searchd
     note "  lede-searchd pid $SEARCHD_PID on 127.0.0.1:$PORT, ready in $OPEN_S s; index $((index_bytes / 1000000)) MB"
     matches=$(count_matches | median)
@@ -408,19 +424,21 @@ describe() {
 }
 
 print_index_rows() {
-    local base label wall rss cpu docs in_b idx_b disk synth
+    local base label wall rss cpu docs in_b idx_b disk synth terms words
     base=$(base_size)
     for label in $(corpus_labels); do
-        read -r wall rss cpu docs in_b idx_b disk synth <<<"$(awk -v l="$label" \
-            '$1 == "index" && $2 == l { print $3, $4, $5, $6, $7, $8, $9, $10; exit }' "$RESULTS")"
-        printf '| %s | %s | %s | %s | %s | %.1f | %.0f | %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n' \
+        read -r wall rss cpu docs in_b idx_b disk synth terms words <<<"$(awk -v l="$label" \
+            '$1 == "index" && $2 == l { print $3, $4, $5, $6, $7, $8, $9, $10, $11, $12; exit }' \
+            "$RESULTS")"
+        printf '| %s | %s | %s | %s | %s | %.1f | %.0f | %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' \
             "$(describe "$label")" "$docs" "$(mb "$in_b")" "$synth" "$wall" "$cpu" \
             "$(awk -v d="$docs" -v w="$wall" 'BEGIN { print w ? d / w : 0 }')" "$(mb "$idx_b")" \
-            "$(awk -v b="$idx_b" -v d="$docs" 'BEGIN { print d ? b / d : 0 }')" \
+            "$(awk -v b="$idx_b" -v d="$docs" 'BEGIN { print d ? b / d : 0 }')" "$terms" "$words" \
             "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(mb "$disk")" \
             "$(growth "$wall" "$(field index 1 "$base")")" \
             "$(growth "$cpu" "$(field index 3 "$base")")" \
             "$(growth "$idx_b" "$(field index 6 "$base")")" \
+            "$(growth "$words" "$(field index 10 "$base")")" \
             "$(growth "$rss" "$(field index 2 "$base")")"
     done
 }
@@ -487,8 +505,8 @@ print_report() {
     local load_before=$1
     printf '## Scale: indexing and queries from %s to %s articles\n\n' "$(smallest_size)" "$(largest_size)"
     print_facts "$load_before"
-    printf '\n| corpus | docs | input MB | lede-synth s | index wall s | indexer CPU s | docs/s | index MB | index bytes/doc | peak RSS MB | peak disk MB | × wall | × CPU | × index MB | × RSS |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    printf '\n| corpus | docs | input MB | lede-synth s | index wall s | indexer CPU s | docs/s | index MB | index bytes/doc | terms | letter words | peak RSS MB | peak disk MB | × wall | × CPU | × index MB | × words | × RSS |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
     print_index_rows
     printf '\n| corpus | matches/query (median) | connections | mode | q/s | p50 ms | p99 ms | errors | searchd CPU µs/request | × q/s | × p50 | × p99 | × CPU/request |\n'
     printf '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
@@ -504,7 +522,10 @@ print_report() {
     printf 'CPU is user + system time: of lede-indexer (GNU time), and of lede-searchd per\n'
     printf 'request over the measured window (/proc, in 10 ms ticks); on a shared machine it\n'
     printf 'moves less than wall time and queries/s. lede-synth s includes learning the model.\n'
-    printf 'Matches per query count the plain and phrase queries only (exact totals).\n'
+    printf 'Terms are the distinct terms of the index (xapian-delve -a), prefixed ones included;\n'
+    printf 'letter words are the unprefixed ones of letters a-z only, close to what the\n'
+    printf 'spelling table holds. Matches per query count the plain and phrase queries only\n'
+    printf '(exact totals).\n'
 }
 
 main() {

@@ -65,11 +65,10 @@ static uint32_t next_token(const text_model_t *t, span_t topic, uint32_t prev, u
     return t->tokens[synth_below(bits, (uint32_t)t->n_tokens)];
 }
 
-/* A new pronounceable word of two to four syllables: a word no corpus
- * had, as a growing collection keeps meeting (names, places, typos). */
-static void put_novel_word(buf_t *b, uint64_t *rng) {
+/* A new pronounceable word of two to four syllables: a name or a typo no
+ * corpus had. */
+static void put_novel_letters(buf_t *b, uint64_t x) {
     static const char CONSONANTS[] = "bcdfghjklmnprstvz", VOWELS[] = "aeiou";
-    uint64_t x = synth_random(rng);
     char word[16];
     size_t n = 0;
     unsigned syllables = 2 + (unsigned)(x % 3);
@@ -82,9 +81,37 @@ static void put_novel_word(buf_t *b, uint64_t *rng) {
     buf_put(b, word, n);
 }
 
+/* A new number, shaped like the ones news prints: "155,221", "5.93" or
+ * "48210". */
+static void put_novel_number(buf_t *b, uint64_t x) {
+    char text[32];
+    unsigned a = (unsigned)(x % 1000), c = (unsigned)(x / 1000 % 100000);
+    switch (x >> 40 & 3) {
+    case 0:
+        snprintf(text, sizeof text, "%u,%03u", 1 + a, c % 1000);
+        break;
+    case 1:
+        snprintf(text, sizeof text, "%u.%02u", a, c % 100);
+        break;
+    default:
+        snprintf(text, sizeof text, "%u", 10000 + c);
+    }
+    buf_puts(b, text);
+}
+
+/* A word that no corpus had, as a growing collection keeps meeting. */
+static void put_novel_word(buf_t *b, uint64_t *rng, uint32_t letters_share) {
+    uint64_t x = synth_random(rng);
+    if ((x & 0xffff) < letters_share)
+        put_novel_letters(b, x >> 16);
+    else
+        put_novel_number(b, x >> 16);
+}
+
 typedef struct draw {
     uint64_t rng;
-    uint32_t novel_share; /* of SHARE_ONE */
+    uint32_t novel_share;   /* of SHARE_ONE */
+    uint32_t letters_share; /* of SHARE_ONE, among the new words */
 } draw_t;
 
 /* Writes len words of text model t, in the template's topic. */
@@ -95,7 +122,7 @@ static void put_text(buf_t *b, const synth_model_t *m, const text_model_t *t, sp
         uint64_t x = synth_random(&d->rng);
         uint32_t token = next_token(t, topic, prev, x);
         if (((x >> 16) & 0xffff) < d->novel_share) {
-            put_novel_word(b, &d->rng);
+            put_novel_word(b, &d->rng, d->letters_share);
         } else {
             size_t len;
             const char *word = vocab_word(&m->words, token & SYNTH_WORD_MASK, &len);
@@ -140,7 +167,9 @@ static uint32_t novel_share(const synth_model_t *m, const synth_gen_opts_t *o, u
 
 /* Article k as one line of JSON. */
 static void put_article(buf_t *b, const synth_model_t *m, const synth_gen_opts_t *o, uint64_t k) {
-    draw_t d = {.rng = synth_mix(synth_mix(o->seed) ^ k), .novel_share = novel_share(m, o, k)};
+    draw_t d = {.rng = synth_mix(synth_mix(o->seed) ^ k),
+                .novel_share = novel_share(m, o, k),
+                .letters_share = (uint32_t)(m->novel_letters_share * SHARE_ONE + 0.5)};
     const synth_template_t *t = &m->templates[synth_below((uint32_t)(synth_random(&d.rng) >> 32),
                                                           (uint32_t)m->n_templates)];
     char id[32];

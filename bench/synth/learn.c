@@ -83,7 +83,12 @@ static bool count_distinct(synth_model_t *m, const char *s, size_t len) {
             key[n++] = (char)c;
     }
     if (!n) return true;
-    if (vocab_intern(&m->distinct, key, n) == UINT32_MAX) return false;
+    uint32_t known = m->distinct.n_words, id = vocab_intern(&m->distinct, key, n);
+    if (id == UINT32_MAX || !reserve((void **)&m->distinct_counts, &m->distinct_counts_cap,
+                                     (size_t)id + 1, sizeof *m->distinct_counts))
+        return false;
+    if (id == known) m->distinct_counts[id] = 0; /* a new word */
+    m->distinct_counts[id]++;
     uint64_t seen = ++m->words_seen;
     if ((seen & (seen - 1)) == 0) m->checkpoints[__builtin_ctzll(seen)] = m->distinct.n_words;
     return true;
@@ -287,6 +292,26 @@ static void fit_heaps(synth_model_t *m) {
         m->heaps_k = v_top / pow(2.0, top * m->heaps_beta);
 }
 
+static bool all_letters(const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if ((s[i] < 'a' || s[i] > 'z') && (unsigned char)s[i] < 0x80) return false;
+    return true;
+}
+
+/* Words seen once stand for the words a growing corpus keeps adding:
+ * names and typos (all letters) and numbers and codes (the rest). */
+static void measure_novel_letters(synth_model_t *m) {
+    size_t once = 0, letters = 0;
+    for (uint32_t id = 0; id < m->distinct.n_words; id++) {
+        if (m->distinct_counts[id] != 1) continue;
+        size_t len;
+        const char *w = vocab_word(&m->distinct, id, &len);
+        once++;
+        letters += all_letters(w, len);
+    }
+    m->novel_letters_share = once ? (double)letters / (double)once : 1.0;
+}
+
 bool synth_finish(synth_model_t *m) {
     if (!m->n_templates) {
         fprintf(stderr, SYNTH_TOOL ": no article with a title or body in the input\n");
@@ -297,7 +322,11 @@ bool synth_finish(synth_model_t *m) {
         return false;
     }
     fit_heaps(m);
-    vocab_free(&m->distinct); /* only the fit needed it */
+    measure_novel_letters(m);
+    /* Only the fit needed them. */
+    vocab_free(&m->distinct);
+    free(m->distinct_counts);
+    m->distinct_counts = NULL, m->distinct_counts_cap = 0;
     return true;
 }
 
@@ -322,6 +351,7 @@ static void text_model_free(text_model_t *t) {
 void synth_model_free(synth_model_t *m) {
     vocab_free(&m->words);
     vocab_free(&m->distinct);
+    free(m->distinct_counts);
     text_model_free(&m->title);
     text_model_free(&m->body);
     free(m->templates);

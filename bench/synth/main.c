@@ -169,11 +169,11 @@ static bool learn_all(synth_model_t *m, char *const *paths, int n, bool quiet) {
     if (!quiet)
         fprintf(stderr,
                 SYNTH_TOOL ": learned %zu articles (%zu lines skipped): %zu body and %zu title "
-                           "tokens, %" PRIu32 " distinct tokens, Heaps beta %.3f; model %.0f MB, "
-                           "%.1f s\n",
+                           "tokens, %" PRIu32 " distinct tokens, Heaps beta %.3f, new words %.0f%% "
+                           "letters; model %.0f MB, %.1f s\n",
                 m->n_templates, m->lines_skipped, m->body.n_tokens, m->title.n_tokens,
-                m->words.n_words, m->heaps_beta, (double)synth_model_bytes(m) / 1e6,
-                now_seconds() - start);
+                m->words.n_words, m->heaps_beta, 100 * m->novel_letters_share,
+                (double)synth_model_bytes(m) / 1e6, now_seconds() - start);
     return true;
 }
 

@@ -104,8 +104,13 @@ typedef struct synth_model {
     /* Heaps' law over the body words (lower-cased letters and digits):
      * distinct words V(n) = heaps_k * n^heaps_beta after n words. */
     vocab_t distinct;
+    uint32_t *distinct_counts; /* occurrences per distinct word */
+    size_t distinct_counts_cap;
     uint32_t checkpoints[64]; /* V(2^i) */
     double heaps_k, heaps_beta;
+    /* The share of the words seen once that are all letters: new words are
+     * letters in that share, numbers otherwise. */
+    double novel_letters_share;
     uint64_t words_seen;  /* body words counted for the fit */
     size_t lines_skipped; /* input lines that held no usable article */
 } synth_model_t;
