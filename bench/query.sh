@@ -226,7 +226,7 @@ make_queries() {
 # Starts lede-searchd on a free port and waits for its "listening on" line.
 start_searchd() {
     local log=$WORK_DIR/searchd.log i
-    "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 --threads "$SEARCHD_THREADS" 2>"$log" &
+    "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off --threads "$SEARCHD_THREADS" 2>"$log" &
     SEARCHD_PID=$!
     for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
         PORT=$(sed -n 's/.* info: listening on 127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$log" | head -n 1)
