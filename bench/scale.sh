@@ -304,7 +304,7 @@ count_terms() {
 start_searchd() {
     local log=$WORK_DIR/searchd.log i start
     start=$(date +%s.%N)
-    "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 2>"$log" &
+    "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off 2>"$log" &
     SEARCHD_PID=$!
     PORT=""
     for ((i = 0; i < START_TIMEOUT_SECONDS * 20; i++)); do
