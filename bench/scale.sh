@@ -300,11 +300,14 @@ count_terms() {
 }
 
 # Starts lede-searchd on a free port and waits for its "listening on" line;
-# OPEN_S is the seconds it took.
+# OPEN_S is the seconds it took. Its HTTP listener is turned off (a running
+# quick-start daemon may hold that port), when the binary has one: builds
+# older than the HTTP front end refuse the key.
 start_searchd() {
-    local log=$WORK_DIR/searchd.log i start
+    local log=$WORK_DIR/searchd.log i start http_off=()
+    grep -q http_listen "$SEARCHD" && http_off=(-o http_listen=off)
     start=$(date +%s.%N)
-    "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off 2>"$log" &
+    "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 "${http_off[@]}" 2>"$log" &
     SEARCHD_PID=$!
     PORT=""
     for ((i = 0; i < START_TIMEOUT_SECONDS * 20; i++)); do
