@@ -41,6 +41,48 @@ median() {
               else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# ---- processes and builds ----------------------------------------------------
+
+# Stops process $1 (called $2 in messages) with SIGTERM, then SIGKILL when
+# it has not exited within STOP_TIMEOUT_SECONDS (set by the script).
+stop_pid() {
+    local pid=$1 name=${2:-process $1} i
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < STOP_TIMEOUT_SECONDS * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        note "$name did not stop within $STOP_TIMEOUT_SECONDS s of SIGTERM; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+# The port of lede-searchd's "info: listening on 127.0.0.1:PORT," line in
+# log $1 (not the "http listening on" one), or nothing yet.
+searchd_port() {
+    sed -n 's/.* info: listening on 127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$1" | head -n 1
+}
+
+# Builds lede (Release) unless the script's binaries are there already.
+# The script defines set_binaries and binaries_present, and BIN_DIR.
+build_if_missing() {
+    set_binaries
+    binaries_present && return
+    [[ -z ${LEDE_BIN_DIR:-} ]] || die "LEDE_BIN_DIR=$LEDE_BIN_DIR lacks lede-indexer, lede-searchd or the bench tools"
+    note "building lede (Release) with scripts/build.sh"
+    # Warnings must not stop a benchmark build; the normal builds keep -Werror.
+    BUILD_TYPE=Release "$REPO/scripts/build.sh" -DLEDE_WERROR=OFF >&2
+    binaries_present || die "scripts/build.sh did not produce the binaries in $BIN_DIR"
+}
+
+# CMAKE_BUILD_TYPE of BIN_DIR.
+build_type() {
+    sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BIN_DIR/CMakeCache.txt" 2>/dev/null | head -n 1
+}
+
 # ---- Sphinx, the peer engine (bench/sphinx/) --------------------------------
 
 SPHINX_INSTALL_HINT="apt-get install sphinxsearch libmariadb-dev"

@@ -85,21 +85,6 @@ die() {
     exit 2
 }
 
-# Stops process $1 (named $2) with SIGTERM, and SIGKILL if it hangs.
-stop_daemon() {
-    local pid=$1 name=$2 i
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_TIMEOUT_SECONDS * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        note "$name did not stop within $STOP_TIMEOUT_SECONDS s of SIGTERM; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
 
 # Stops a load generator still running and both daemons, and removes the
 # work directory. Runs on every exit.
@@ -108,9 +93,9 @@ cleanup() {
         kill -TERM "$LOADGEN_PID" 2>/dev/null || true
         wait "$LOADGEN_PID" 2>/dev/null || true
     fi
-    stop_daemon "$SEARCHD_PID" lede-searchd
+    stop_pid "$SEARCHD_PID" lede-searchd
     SEARCHD_PID=""
-    stop_daemon "$SPHINX_PID" "Sphinx searchd"
+    stop_pid "$SPHINX_PID" "Sphinx searchd"
     SPHINX_PID=""
     if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
         rm -rf -- "$WORK_DIR"
@@ -165,15 +150,6 @@ binaries_present() {
     done
 }
 
-build_if_missing() {
-    set_binaries
-    binaries_present && return
-    [[ -z ${LEDE_BIN_DIR:-} ]] || die "LEDE_BIN_DIR=$LEDE_BIN_DIR lacks lede-indexer, lede-searchd or the bench tools"
-    note "building lede (Release) with scripts/build.sh"
-    # Warnings must not stop a benchmark build; the normal builds keep -Werror.
-    BUILD_TYPE=Release "$REPO/scripts/build.sh" -DLEDE_WERROR=OFF >&2
-    binaries_present || die "scripts/build.sh did not produce the binaries in $BIN_DIR"
-}
 
 # Exits 0 with a message when libmariadb's development files are missing:
 # without them lede-loadgen cannot speak SphinxQL.
@@ -229,7 +205,7 @@ start_searchd() {
     "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off --threads "$SEARCHD_THREADS" 2>"$log" &
     SEARCHD_PID=$!
     for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
-        PORT=$(sed -n 's/.* info: listening on 127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$log" | head -n 1)
+        PORT=$(searchd_port "$log")
         [[ -z $PORT ]] || break
         kill -0 "$SEARCHD_PID" 2>/dev/null || die "lede-searchd exited: $(cat -- "$log")"
         sleep 0.1
@@ -438,9 +414,6 @@ sum_of() {
     column_of "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
 
-build_type() {
-    sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BIN_DIR/CMakeCache.txt" 2>/dev/null | head -n 1
-}
 
 # The command line that reproduces this run, with the settings that differ
 # from the defaults.

@@ -90,30 +90,15 @@ die() {
     exit 2
 }
 
-# Stops the process $1 with SIGTERM, then SIGKILL if it hangs.
-stop_process() {
-    local pid=$1 i
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_TIMEOUT_SECONDS * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        note "process $pid did not stop within $STOP_TIMEOUT_SECONDS s of SIGTERM; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
 
 stop_searchd() {
-    stop_process "$SEARCHD_PID"
+    stop_pid "$SEARCHD_PID" lede-searchd
     SEARCHD_PID=""
 }
 
 # Runs on every exit: stops what this script started and removes var/ files.
 cleanup() {
-    stop_process "$SAMPLER_PID"
+    stop_pid "$SAMPLER_PID" "the disk sampler"
     stop_searchd
     if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
         rm -rf -- "$WORK_DIR"
@@ -176,15 +161,6 @@ binaries_present() {
     done
 }
 
-build_if_missing() {
-    set_binaries
-    binaries_present && return
-    [[ -z ${LEDE_BIN_DIR:-} ]] || die "LEDE_BIN_DIR=$LEDE_BIN_DIR lacks lede-indexer, lede-searchd or the bench tools"
-    note "building lede (Release) with scripts/build.sh"
-    # Warnings must not stop a benchmark build; the normal builds keep -Werror.
-    BUILD_TYPE=Release "$REPO/scripts/build.sh" -DLEDE_WERROR=OFF >&2
-    binaries_present || die "scripts/build.sh did not produce the binaries in $BIN_DIR"
-}
 
 # SIZES one per line (split on purpose).
 size_list() {
@@ -266,7 +242,7 @@ build_index() {
     SAMPLER_PID=$!
     /usr/bin/time -f '%e %M %U %S' -o "$WORK_DIR/index.time" "$INDEXER" --db "$WORK_DIR/db" --no-progress \
         "$input" >"$WORK_DIR/indexer.out" 2>"$WORK_DIR/indexer.err" || status=$?
-    stop_process "$SAMPLER_PID"
+    stop_pid "$SAMPLER_PID" "the disk sampler"
     SAMPLER_PID=""
     # Status 1 means some records were rejected; the rest were indexed.
     if ((status > 1)); then
@@ -311,7 +287,7 @@ start_searchd() {
     SEARCHD_PID=$!
     PORT=""
     for ((i = 0; i < START_TIMEOUT_SECONDS * 20; i++)); do
-        PORT=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$log" | head -n 1)
+        PORT=$(searchd_port "$log")
         [[ -z $PORT ]] || break
         kill -0 "$SEARCHD_PID" 2>/dev/null || die "lede-searchd exited: $(cat -- "$log")"
         sleep 0.05
@@ -337,10 +313,6 @@ count_matches() {
     exec 3>&-
 }
 
-median() {
-    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2];
-        else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # Runs every concurrency and mode against the daemon; appends "query"
 # lines to the results.
@@ -374,7 +346,7 @@ measure_corpus() {
         "$index_bytes" "$(cat -- "$WORK_DIR/disk_peak")" "$synth_s" "$(count_terms)" >>"$results"
     start_searchd
     note "  lede-searchd pid $SEARCHD_PID on 127.0.0.1:$PORT, ready in $OPEN_S s; index $((index_bytes / 1000000)) MB"
-    matches=$(count_matches | median)
+    matches=$(count_matches | median || echo 0)
     measure_queries "$label" "$results"
     printf 'daemon %s %s %s %s\n' "$label" "$OPEN_S" "$(vm_kb VmHWM)" "$matches" >>"$results"
     stop_searchd
@@ -476,9 +448,6 @@ print_daemon_line() {
     printf '%s\n' "${out%; }"
 }
 
-build_type() {
-    sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BIN_DIR/CMakeCache.txt" 2>/dev/null | head -n 1
-}
 
 query_mix() {
     local q=$WORK_DIR/queries.txt
