@@ -379,6 +379,19 @@ static void test_limits(void) {
     http(d.http_port, "GET", target, NULL, &r);
     CHECK_STATUS(r, 400);
     reply_free(&r);
+    /* A body over max_line_bytes: refused by evhttp before any handler. */
+    char body_header[64];
+    snprintf(body_header, sizeof body_header, "Content-Length: %d\r\n", 5000);
+    sd_conn_t *big = sd_connect(d.http_port);
+    if (big && send_request(big, "POST", "/search", body_header)) {
+        char filler[5000];
+        memset(filler, 'a', sizeof filler);
+        sd_send(big, filler, sizeof filler);
+        CHECK(read_reply(big, &r, false));
+        CHECK_STATUS(r, 413);
+        reply_free(&r);
+    }
+    sd_close(big);
     /* max_connections counts both protocols. */
     sd_conn_t *a = sd_connect(d.port), *b = sd_connect(d.http_port);
     json_t *pong = a ? sd_call(a, "PING") : NULL;
