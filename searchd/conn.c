@@ -1,5 +1,5 @@
-/* Connections: reading requests, dispatching them, writing replies in
- * order, enforcing the per-connection limits. */
+/* Connections: reading requests, answering them on the worker's thread,
+ * writing replies in order, enforcing the per-connection limits. */
 #include "conn.h"
 
 #include <arpa/inet.h>
@@ -14,10 +14,13 @@
 #include "cmd.h"
 #include "log.h"
 
-static const char *const STATE_NAMES[] = {"reading", "waiting", "draining", "closing", "lingering"};
+static const char *const STATE_NAMES[] = {"reading", "draining", "closing", "lingering"};
 
 /* How long a closing connection waits for the client to close its side. */
 #define LINGER_MS 2000
+/* Pipelined requests answered in one turn before the loop moves on to its
+ * other connections. */
+#define REQUESTS_PER_TURN 16
 
 static void conn_process(conn_t *c);
 
@@ -28,26 +31,24 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
             STATE_NAMES[c->state], STATE_NAMES[to]);
     c->state = to;
     /* A stopping server reads no new requests; a lingering connection
-     * reads only to discard. While a worker has its request, the socket
-     * is still read (up to the read watermark) but nothing is parsed:
-     * turning reading off and on around every request cost two epoll_ctl
-     * calls per request. */
-    bool open = !c->srv->stopping && !c->eof;
-    bool reading = ((to == CONN_READING || to == CONN_WAITING) && open) || to == CONN_LINGERING;
+     * reads only to discard. */
+    bool open = !c->worker->stopping && !c->eof;
+    bool reading = (to == CONN_READING && open) || to == CONN_LINGERING;
     if (reading) bufferevent_enable(c->bev, EV_READ);
     else bufferevent_disable(c->bev, EV_READ);
 }
 
 static void conn_free(conn_t *c) {
-    server_t *s = c->srv;
+    worker_t *w = c->worker;
     if (c->prev) c->prev->next = c->next;
-    else s->conns = c->next;
+    else w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     bufferevent_free(c->bev);
-    s->stats.conns_current--;
+    stats_conn_closed(&c->srv->stats);
     free(c);
-    server_conn_closed(s);
+    worker_conn_closed(w);
 }
+
 
 static size_t output_len(conn_t *c) {
     return evbuffer_get_length(bufferevent_get_output(c->bev));
@@ -83,21 +84,14 @@ static void send_line(conn_t *c, char *line, size_t len) {
     if (evbuffer_add_reference(out, line, len, free_line, NULL) != 0) free(line); /* not taken */
 }
 
-static void send_error(conn_t *c, proto_op_t op, json_t *id, proto_error_code_t code, const char *msg) {
-    size_t len = 0;
-    stats_request(&c->srv->stats, op, code, 0);
-    char *line = cmd_error_line(id, code, msg, &len);
-    send_line(c, line, len);
-}
-
-/* PING, QUIT and STATS are answered on the event loop: they touch no index. */
+/* PING, QUIT and STATS need no query. */
 static void answer_inline(conn_t *c, proto_request_t *req) {
     double start = stats_now();
     json_t *reply = json_object();
     json_object_set_new(reply, "ok", json_true());
     if (req->id) json_object_set(reply, "id", req->id);
     if (req->op == PROTO_OP_STATS) {
-        json_t *stats = server_stats_json(c->srv);
+        json_t *stats = server_stats_json(c->srv, worker_db(c->worker));
         json_object_update(reply, stats); /* takes references to the members only */
         json_decref(stats);
     }
@@ -110,22 +104,21 @@ static void answer_inline(conn_t *c, proto_request_t *req) {
     if (req->op == PROTO_OP_QUIT) close_when_flushed(c);
 }
 
-static void dispatch(conn_t *c, proto_request_t *req) {
+/* Answers one request, here and now; its time counts from arrival, when
+ * the loop's poll returned. */
+static void answer(conn_t *c, proto_request_t *req, double arrival) {
     if (req->op == PROTO_OP_PING || req->op == PROTO_OP_QUIT || req->op == PROTO_OP_STATS) {
         answer_inline(c, req);
         proto_request_free(req);
         return;
     }
-    job_t *job = calloc(1, sizeof *job);
-    if (!job) {
-        send_error(c, req->op, req->id, PROTO_E_INTERNAL, "out of memory");
-        proto_request_free(req);
-        return;
-    }
-    job->conn = c;
-    proto_request_move(&job->req, req); /* the job owns the request now */
-    conn_set_state(c, CONN_WAITING);
-    pool_submit(c->srv->pool, job);
+    job_t job = {.conn = c, .enqueued = arrival};
+    proto_request_move(&job.req, req); /* the job owns the request now */
+    worker_execute(c->worker, &job);
+    server_job_finished(c->srv, &job);
+    send_line(c, job.reply, job.reply_len); /* takes the reply */
+    job.reply = NULL;
+    job_clear(&job);
 }
 
 /* Handles a request the parser refused; false when the connection must close. */
@@ -142,21 +135,27 @@ static bool refuse(conn_t *c, proto_result_t r, proto_error_t *err, const char *
     return r != PROTO_FATAL;
 }
 
-/* Parses and dispatches buffered requests while the state allows. */
+/* Parses and answers buffered requests while the state allows, up to
+ * REQUESTS_PER_TURN; the rest wait for the loop's next turn. */
 static void conn_process(conn_t *c) {
     struct evbuffer *in = bufferevent_get_input(c->bev);
     const proto_limits_t *lim = &c->srv->limits;
-    while (c->state == CONN_READING) {
+    double arrival = worker_poll_time(c->worker);
+    for (unsigned turn = 0; c->state == CONN_READING; turn++) {
         if (output_len(c) > c->srv->cfg->max_output_bytes) {
             bufferevent_setwatermark(c->bev, EV_WRITE, c->srv->cfg->max_output_bytes / 2, 0);
-            c->srv->stats.output_stalls++;
+            stats_output_stall(&c->srv->stats);
             conn_set_state(c, CONN_DRAINING);
+            return;
+        }
+        if (turn == REQUESTS_PER_TURN) {
+            bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
             return;
         }
         size_t len = evbuffer_get_length(in);
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
         if (eol.pos < 0 && len <= lim->max_line) { /* no complete request buffered */
-            if (c->srv->stopping || c->eof) close_when_flushed(c);
+            if (c->worker->stopping || c->eof) close_when_flushed(c);
             return;
         }
         size_t take = eol.pos >= 0 ? (size_t)eol.pos + 1 : len;
@@ -166,31 +165,15 @@ static void conn_process(conn_t *c) {
         proto_error_t err;
         size_t used = 0;
         proto_result_t r = proto_parse(buf, take, lim, &req, &used, &err);
-        if (r == PROTO_OK) dispatch(c, &req);
+        if (r == PROTO_OK) answer(c, &req, arrival);
         else if (r != PROTO_NEED_MORE && !refuse(c, r, &err, buf, take)) return close_when_flushed(c);
         evbuffer_drain(in, used);
         /* NEED_MORE after skipping blank lines: the rest may hold requests. */
         if (r == PROTO_NEED_MORE && used == 0) {
-            if (c->srv->stopping || c->eof) close_when_flushed(c);
+            if (c->worker->stopping || c->eof) close_when_flushed(c);
             return;
         }
     }
-}
-
-void conn_job_done(job_t *job, void *server) {
-    server_t *s = server;
-    conn_t *c = job->conn;
-    server_job_finished(s, job);
-    if (c->dead) {
-        job_free(job);
-        conn_free(c);
-        return;
-    }
-    send_line(c, job->reply, job->reply_len);
-    job->reply = NULL;
-    job_free(job);
-    conn_set_state(c, CONN_READING);
-    conn_process(c); /* the next buffered request, if any */
 }
 
 static void on_read(struct bufferevent *bev, void *arg) {
@@ -217,7 +200,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
     (void)bev;
     conn_t *c = arg;
     if ((what & BEV_EVENT_TIMEOUT) && c->state != CONN_LINGERING) {
-        c->srv->stats.idle_timeouts++;
+        stats_idle_timeout(&c->srv->stats);
         log_msg(LOG_DEBUG, "conn %llu %s: idle timeout", (unsigned long long)c->id, c->peer);
     }
     if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))) return;
@@ -228,15 +211,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
         if (c->state == CONN_READING) conn_process(c);
         return;
     }
-    if (c->state == CONN_WAITING) { /* the worker still has its request */
-        c->dead = true;
-        bufferevent_disable(c->bev, EV_READ | EV_WRITE);
-        return;
-    }
     conn_free(c);
 }
 
-static void describe_peer(const struct sockaddr *addr, char *out, size_t size) {
+void conn_describe_peer(const struct sockaddr *addr, char *out, size_t size) {
     char host[INET6_ADDRSTRLEN] = "?";
     unsigned port = 0;
     if (addr->sa_family == AF_INET) {
@@ -252,7 +230,8 @@ static void describe_peer(const struct sockaddr *addr, char *out, size_t size) {
 }
 
 /* Over max_connections: one error line, written directly, then close. */
-static void reject(server_t *s, evutil_socket_t fd, const char *peer) {
+bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
+    if (!s->stopping && stats_conns_current(&s->stats) < s->cfg->max_connections) return false;
     size_t len;
     char *line = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
                                 "the server is at max_connections; try again later", &len);
@@ -261,34 +240,32 @@ static void reject(server_t *s, evutil_socket_t fd, const char *peer) {
     }
     free(line);
     evutil_closesocket(fd);
-    s->stats.conns_rejected++;
-    s->stats.errors[PROTO_E_TOO_MANY_CONNECTIONS]++;
+    stats_conn_rejected(&s->stats);
     log_msg(LOG_WARN, "rejected %s: max_connections (%llu) reached", peer,
             (unsigned long long)s->cfg->max_connections);
+    return true;
 }
 
-void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr) {
-    char peer[64];
-    describe_peer(addr, peer, sizeof peer);
-    if (s->stopping || s->stats.conns_current >= s->cfg->max_connections) return reject(s, fd, peer);
+void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer) {
+    server_t *s = w->srv;
     conn_t *c = calloc(1, sizeof *c);
-    struct bufferevent *bev = c ? bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
+    struct bufferevent *bev = c ? bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
     if (!bev) {
         free(c);
         evutil_closesocket(fd);
+        stats_conn_closed(&s->stats);
+        worker_conn_closed(w);
         return log_msg(LOG_ERROR, "out of memory accepting %s", peer);
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* replies are small */
-    *c = (conn_t){.srv = s, .bev = bev, .state = CONN_READING, .id = ++s->next_conn_id, .next = s->conns};
+    *c = (conn_t){.srv = s, .worker = w, .bev = bev, .state = CONN_READING, .id = id, .next = w->conns};
     snprintf(c->peer, sizeof c->peer, "%s", peer);
-    if (s->conns) s->conns->prev = c;
-    s->conns = c;
-    s->stats.conns_current++;
-    s->stats.conns_total++;
+    if (w->conns) w->conns->prev = c;
+    w->conns = c;
     bufferevent_setcb(bev, on_read, on_write, on_event, c);
-    /* Requests read while one is with a worker wait in the input buffer:
-     * bound it, leaving room to see that a line is too long. */
+    /* Bound what a client can have buffered here unanswered, leaving room
+     * to see that a line is too long. */
     size_t max_line = s->cfg->max_line_bytes;
     bufferevent_setwatermark(bev, EV_READ, 0, max_line * 2 > 65536 ? max_line * 2 + 2 : 65536);
     if (s->cfg->idle_timeout_ms) {
@@ -297,12 +274,23 @@ void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr) {
         bufferevent_set_timeouts(bev, &tv, &tv);
     }
     bufferevent_enable(bev, EV_READ | EV_WRITE);
+    if (w->stopping) conn_shutdown(c);
 }
 
 void conn_shutdown(conn_t *c) {
-    /* WAITING and DRAINING go on to the buffered requests, then close;
-     * CLOSING and LINGERING are on their way out already. */
-    if (c->state == CONN_READING || c->state == CONN_WAITING)
+    /* DRAINING goes on to the buffered requests, then closes; CLOSING and
+     * LINGERING are on their way out already. */
+    if (c->state == CONN_READING) {
         bufferevent_disable(c->bev, EV_READ); /* what is buffered is all it gets */
-    if (c->state == CONN_READING) conn_process(c);
+        conn_process(c);
+    }
+}
+
+void conn_close_all(worker_t *w) {
+    while (w->conns) {
+        conn_t *c = w->conns;
+        w->conns = c->next;
+        bufferevent_free(c->bev);
+        free(c);
+    }
 }

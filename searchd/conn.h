@@ -1,10 +1,8 @@
-/* conn: one client connection, an explicit state machine.
+/* conn: one line-protocol connection, owned by one worker's event loop,
+ * an explicit state machine.
  *
- *   READING   parsing buffered requests; replies to PING/STATS/errors are
- *             written at once, others go to a worker
- *   WAITING   a worker has this connection's request (nothing parsed, so
- *             pipelined requests wait in the input buffer and replies keep
- *             order)
+ *   READING   parsing buffered requests and answering each in turn on the
+ *             worker's thread, so replies keep the order of the requests
  *   DRAINING  too much output is queued for a slow reader: reading paused
  *             until it drains below half of max_output_bytes
  *   CLOSING   writing the last replies
@@ -13,9 +11,7 @@
  *             short timeout), so that unread requests never turn our
  *             close into a reset that could destroy replies in transit
  *
- * Every transition goes through conn_set_state(). A connection whose
- * request is with a worker is never freed: it is marked and freed when the
- * job comes back (conn_job_done). */
+ * Every transition goes through conn_set_state(). */
 #ifndef LEDE_SEARCHD_CONN_H
 #define LEDE_SEARCHD_CONN_H
 
@@ -25,13 +21,13 @@
 #include "server.h"
 #include "worker.h"
 
-typedef enum { CONN_READING, CONN_WAITING, CONN_DRAINING, CONN_CLOSING, CONN_LINGERING } conn_state_t;
+typedef enum { CONN_READING, CONN_DRAINING, CONN_CLOSING, CONN_LINGERING } conn_state_t;
 
 typedef struct conn {
     server_t *srv;
+    worker_t *worker;           /* the loop it lives on */
     struct bufferevent *bev;
     conn_state_t state;
-    bool dead;                  /* the peer is gone; free when the job returns */
     bool eof;                   /* the peer sent end of file: no more requests,
                                  * but it still reads the replies */
     uint64_t id;
@@ -39,11 +35,18 @@ typedef struct conn {
     struct conn *prev, *next;
 } conn_t;
 
-/* Takes a freshly accepted socket. */
-void conn_accept(server_t *s, evutil_socket_t fd, const struct sockaddr *addr);
+/* On the main loop: refuses a socket over max_connections or during a
+ * stop, with an error line; true when it was refused (and closed). */
+bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer);
 
-/* A worker finished this connection's request. */
-void conn_job_done(job_t *job, void *server);
+/* On a worker: takes a socket accepted on the main loop. */
+void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer);
+
+/* Frees every connection of a worker whose loop has ended. */
+void conn_close_all(worker_t *w);
+
+/* The "host:port" of a socket address. */
+void conn_describe_peer(const struct sockaddr *addr, char *out, size_t size);
 
 /* Server stop: answers the requests already received, then closes. */
 void conn_shutdown(conn_t *c);

@@ -84,8 +84,7 @@ static const char *reason_of(int status) {
 }
 
 static void count_status(http_server_t *h, int status) {
-    int class = status / 100;
-    if (class >= 2 && class <= 5) h->srv->stats.http_responses[class]++;
+    stats_http_response(&h->srv->stats, status / 100);
 }
 
 /* Sends body (which may be NULL) with a status; every reply goes here. */
@@ -143,7 +142,7 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     if (hc->prev) hc->prev->next = hc->next;
     else h->conns = hc->next;
     if (hc->next) hc->next->prev = hc->prev;
-    h->srv->stats.conns_current--;
+    stats_conn_closed(&h->srv->stats);
     set_idle(hc);
     free(hc);
 }
@@ -169,9 +168,8 @@ static http_conn_t *track(http_server_t *h, struct evhttp_request *req) {
     }
     if (hc) return hc;
     stats_t *st = &h->srv->stats;
-    if (st->conns_current >= h->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc))) {
-        st->conns_rejected++;
-        st->errors[PROTO_E_TOO_MANY_CONNECTIONS]++;
+    if (stats_conns_current(st) >= h->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc))) {
+        stats_conn_rejected(st);
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
         send_error(h, req, 503, "too_many_connections", "the server is at max_connections; try again later");
         return NULL;
@@ -179,7 +177,7 @@ static http_conn_t *track(http_server_t *h, struct evhttp_request *req) {
     hc->h = h, hc->evcon = evcon, hc->next = h->conns;
     if (h->conns) h->conns->prev = hc;
     h->conns = hc;
-    st->conns_current++, st->conns_total++;
+    stats_conn_opened(st);
     evhttp_connection_set_closecb(evcon, on_close, hc);
     return hc;
 }
@@ -246,7 +244,7 @@ static void metrics(http_server_t *h, struct evhttp_request *req) {
 }
 
 static void stats_page(http_server_t *h, struct evhttp_request *req) {
-    json_t *reply = json_pack("{sb}", "ok", 1), *stats = server_stats_json(h->srv);
+    json_t *reply = json_pack("{sb}", "ok", 1), *stats = server_stats_json(h->srv, h->srv->watch_db);
     json_object_update(reply, stats);
     json_decref(stats);
     send_json(h, req, 200, reply);

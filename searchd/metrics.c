@@ -63,7 +63,8 @@ static void index_facts(struct evbuffer *out, server_t *s) {
 }
 
 void metrics_write(server_t *s, struct evbuffer *out) {
-    stats_t *st = &s->stats;
+    stats_t snap, *st = &snap;
+    stats_snapshot(&s->stats, &snap);
     requests(out, st);
     latency(out, st);
     gauge(out, "lede_connections", "Open connections (line protocol and HTTP).", (double)st->conns_current);

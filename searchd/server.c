@@ -20,7 +20,12 @@
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr, int len,
                       void *arg) {
     (void)l, (void)len;
-    conn_accept(arg, fd, addr);
+    server_t *s = arg;
+    char peer[64];
+    conn_describe_peer(addr, peer, sizeof peer);
+    if (conn_refuse(s, fd, peer)) return;
+    stats_conn_opened(&s->stats);
+    pool_accept(s->pool, fd, ++s->next_conn_id, peer);
 }
 
 /* Reopens the main thread's handle; when the index changed (or on SIGHUP)
@@ -34,7 +39,7 @@ static void check_reload(server_t *s, bool forced) {
     if (!changed && !forced) return;
     pool_reload(s->pool);
     shim_stats_t st;
-    if (changed) s->stats.reloads++;
+    if (changed) stats_reloaded(&s->stats);
     if (shim_db_stats(s->watch_db, &st) == LEDE_OK)
         log_msg(LOG_INFO, "index %s: %u documents, revision %llu", changed ? "reloaded" : "reopened",
                 st.doccount, (unsigned long long)st.revision);
@@ -55,8 +60,8 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg) {
     (void)what;
     server_t *s = arg;
     if (s->stopping) return;
-    log_msg(LOG_INFO, "%s: finishing %zu requests in flight, then stopping",
-            sig == SIGTERM ? "SIGTERM" : "SIGINT", pool_pending(s->pool));
+    log_msg(LOG_INFO, "%s: finishing what %zu connections have sent and %zu HTTP requests, then stopping",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT", pool_connections(s->pool), pool_pending(s->pool));
     server_stop(s);
 }
 
@@ -98,10 +103,9 @@ void server_job_finished(server_t *s, job_t *job) {
                 job->req.search.q ? job->req.search.q : job->req.doc ? job->req.doc : "");
 }
 
-/* Hands a finished job back to the protocol it came from. */
+/* Jobs come back to the main loop only from HTTP. */
 static void job_done(job_t *job, void *arg) {
-    if (job->http) http_job_done(job, arg);
-    else conn_job_done(job, arg);
+    http_job_done(job, arg);
 }
 
 static bool add_events(server_t *s) {
@@ -141,7 +145,7 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
         return false;
     }
     unsigned threads = worker_count(c);
-    if (!pool_start(&s->pool, s->base, c, threads, job_done, s, err, size)) return false;
+    if (!pool_start(&s->pool, s, s->base, threads, job_done, s, err, size)) return false;
     if (!listen_on(s, err, size)) return false;
     if (c->http_enabled && !http_start(s, err, size)) return false;
     if (!add_events(s)) return snprintf(err, size, "cannot set up signals and timers"), false;
@@ -154,7 +158,9 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
 
 void server_run(server_t *s) {
     event_base_dispatch(s->base);
-    log_msg(LOG_INFO, "stopped after %llu requests", (unsigned long long)s->stats.latency_count);
+    stats_t snap;
+    stats_snapshot(&s->stats, &snap);
+    log_msg(LOG_INFO, "stopped after %llu requests", (unsigned long long)snap.latency_count);
 }
 
 void server_stop(server_t *s) {
@@ -162,24 +168,21 @@ void server_stop(server_t *s) {
     if (s->listener) evconnlistener_disable(s->listener);
     http_stop(s->http);
     event_del(s->reload_timer);
-    for (conn_t *c = s->conns, *next; c; c = next) {
-        next = c->next;
-        conn_shutdown(c);
-    }
+    pool_shutdown(s->pool);
     server_conn_closed(s);
 }
 
 void server_conn_closed(server_t *s) {
-    if (s->stopping && !s->conns && pool_pending(s->pool) == 0 && http_busy(s->http) == 0)
+    if (s->stopping && pool_connections(s->pool) == 0 && pool_pending(s->pool) == 0 && http_busy(s->http) == 0)
         event_base_loopexit(s->base, NULL);
 }
 
-json_t *server_stats_json(server_t *s) {
+json_t *server_stats_json(server_t *s, shim_db_t *db) {
     json_t *o = stats_json(&s->stats);
     shim_stats_t st;
     json_t *index = json_object();
     json_object_set_new(index, "path", json_string(s->cfg->db));
-    if (shim_db_stats(s->watch_db, &st) == LEDE_OK) {
+    if (shim_db_stats(db, &st) == LEDE_OK) {
         json_object_set_new(index, "documents", json_integer(st.doccount));
         json_object_set_new(index, "revision", json_integer((json_int_t)st.revision));
         json_object_set_new(index, "language", json_string(st.language));
@@ -191,12 +194,6 @@ json_t *server_stats_json(server_t *s) {
 }
 
 void server_free(server_t *s) {
-    while (s->conns) {
-        conn_t *c = s->conns;
-        s->conns = c->next;
-        bufferevent_free(c->bev);
-        free(c);
-    }
     http_free(s->http); /* first: closing its connections looks at the pool */
     s->http = NULL;
     pool_stop(s->pool);
@@ -206,5 +203,6 @@ void server_free(server_t *s) {
         if (evs[i]) event_free(evs[i]);
     shim_db_close(s->watch_db);
     if (s->base) event_base_free(s->base);
+    stats_destroy(&s->stats);
     libevent_global_shutdown();
 }

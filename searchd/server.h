@@ -20,13 +20,12 @@ typedef struct server {
     struct event_base *base;
     struct evconnlistener *listener;
     pool_t *pool;
-    shim_db_t *watch_db;        /* the main thread's handle: reload checks, STATS */
+    shim_db_t *watch_db;        /* the main thread's handle: reload checks, HTTP's stats */
     struct event *reload_timer, *sighup, *sigterm, *sigint;
-    struct conn *conns;         /* every open line-protocol connection */
     http_server_t *http;        /* NULL with http_listen = off */
     stats_t stats;
     proto_limits_t limits;
-    bool stopping;
+    bool stopping;              /* main loop's; workers keep their own */
     uint64_t next_conn_id;
 } server_t;
 
@@ -44,14 +43,16 @@ void server_job_finished(server_t *s, job_t *job);
 /* The port a listening socket is bound to (listen ...:0 picks one). */
 unsigned server_socket_port(evutil_socket_t fd);
 
-/* The STATS reply fields, built on the main thread. */
-json_t *server_stats_json(server_t *s);
+/* The STATS reply fields, with the index facts read through db (the
+ * calling thread's own handle). */
+json_t *server_stats_json(server_t *s, shim_db_t *db);
 
 /* Begins a graceful stop: no new connections; open ones close once their
  * requests are answered. */
 void server_stop(server_t *s);
 
-/* A connection was freed; the server may be done stopping. */
+/* On the main loop: a connection or reply ended; the server may be done
+ * stopping. */
 void server_conn_closed(server_t *s);
 
 #endif

@@ -15,8 +15,19 @@ double stats_now(void) {
 
 void stats_init(stats_t *s) {
     memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->lock, NULL);
     s->started = stats_now();
     s->window_second = (int64_t)s->started;
+}
+
+void stats_destroy(stats_t *s) {
+    pthread_mutex_destroy(&s->lock);
+}
+
+void stats_snapshot(stats_t *s, stats_t *out) {
+    pthread_mutex_lock(&s->lock);
+    memcpy(out, s, sizeof *out);
+    pthread_mutex_unlock(&s->lock);
 }
 
 static int bucket_of(double ms) {
@@ -42,6 +53,7 @@ static void advance_window(stats_t *s) {
 }
 
 void stats_request(stats_t *s, int op, proto_error_code_t error, double latency_ms) {
+    pthread_mutex_lock(&s->lock);
     if (op >= 0 && op <= STATS_OP_INVALID) s->requests[op]++;
     if (error != PROTO_E_NONE && (unsigned)error < PROTO_E_COUNT) s->errors[error]++;
     s->latency[bucket_of(latency_ms)]++;
@@ -49,6 +61,55 @@ void stats_request(stats_t *s, int op, proto_error_code_t error, double latency_
     s->latency_sum_ms += latency_ms;
     advance_window(s);
     s->window[s->window_second % STATS_WINDOW_S]++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Adds delta to one counter under the lock. */
+static void bump(stats_t *s, uint64_t *counter, int delta) {
+    pthread_mutex_lock(&s->lock);
+    *counter += (uint64_t)(int64_t)delta;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void stats_conn_opened(stats_t *s) {
+    pthread_mutex_lock(&s->lock);
+    s->conns_current++;
+    s->conns_total++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void stats_conn_closed(stats_t *s) {
+    bump(s, &s->conns_current, -1);
+}
+
+void stats_conn_rejected(stats_t *s) {
+    pthread_mutex_lock(&s->lock);
+    s->conns_rejected++;
+    s->errors[PROTO_E_TOO_MANY_CONNECTIONS]++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void stats_idle_timeout(stats_t *s) {
+    bump(s, &s->idle_timeouts, 1);
+}
+
+void stats_output_stall(stats_t *s) {
+    bump(s, &s->output_stalls, 1);
+}
+
+void stats_reloaded(stats_t *s) {
+    bump(s, &s->reloads, 1);
+}
+
+void stats_http_response(stats_t *s, int status_class) {
+    if (status_class >= 2 && status_class <= 5) bump(s, &s->http_responses[status_class], 1);
+}
+
+uint64_t stats_conns_current(stats_t *s) {
+    pthread_mutex_lock(&s->lock);
+    uint64_t n = s->conns_current;
+    pthread_mutex_unlock(&s->lock);
+    return n;
 }
 
 uint64_t stats_count_le(const stats_t *s, double ms) {
@@ -74,7 +135,9 @@ double stats_qps(stats_t *s) {
     return (double)sum / span;
 }
 
-json_t *stats_json(stats_t *s) {
+json_t *stats_json(stats_t *live) {
+    stats_t snap, *s = &snap;
+    stats_snapshot(live, &snap);
     json_t *o = json_object(), *req = json_object(), *err = json_object(), *lat = json_object();
     uint64_t total = 0, failed = 0;
     for (int i = 0; i <= STATS_OP_INVALID; i++) {

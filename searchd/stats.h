@@ -1,8 +1,11 @@
-/* stats: what STATS reports. Updated on the main thread only. */
+/* stats: what STATS reports. Updated from the event loop and the worker
+ * loops alike, so every change and every read goes through the functions
+ * below, which hold the lock; readers work on a snapshot. */
 #ifndef LEDE_SEARCHD_STATS_H
 #define LEDE_SEARCHD_STATS_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "lede/protocol.h"
@@ -15,6 +18,7 @@
 #define STATS_WINDOW_S 60 /* queries per second over this many seconds */
 
 typedef struct stats {
+    pthread_mutex_t lock;            /* guards the rest; not valid in a snapshot */
     double started;                 /* monotonic seconds */
     uint64_t conns_current, conns_total, conns_rejected;
     uint64_t requests[STATS_OPS + 1];
@@ -32,10 +36,25 @@ typedef struct stats {
 
 double stats_now(void);
 void stats_init(stats_t *s);
+void stats_destroy(stats_t *s);
+
+/* A copy to read without the lock (the functions that take a const
+ * stats_t, and stats_qps, work on snapshots). */
+void stats_snapshot(stats_t *s, stats_t *out);
 
 /* One answered request (ok or not) that took latency_ms; op may be
  * STATS_OP_INVALID. */
 void stats_request(stats_t *s, int op, proto_error_code_t error, double latency_ms);
+
+/* Connection events. */
+void stats_conn_opened(stats_t *s);
+void stats_conn_closed(stats_t *s);
+void stats_conn_rejected(stats_t *s); /* over max_connections */
+void stats_idle_timeout(stats_t *s);
+void stats_output_stall(stats_t *s);
+void stats_reloaded(stats_t *s);
+void stats_http_response(stats_t *s, int status_class); /* 2 to 5 */
+uint64_t stats_conns_current(stats_t *s);
 
 /* The latency below which a fraction q (0.5, 0.99) of requests finished. */
 double stats_percentile(const stats_t *s, double q);
@@ -43,10 +62,12 @@ double stats_percentile(const stats_t *s, double q);
 /* Requests that took at most ms (to the histogram's resolution: 9%). */
 uint64_t stats_count_le(const stats_t *s, double ms);
 
-/* Requests per second over the last STATS_WINDOW_S seconds. */
-double stats_qps(stats_t *s);
+/* Requests per second over the last STATS_WINDOW_S seconds (of a
+ * snapshot: it moves the ring to the current second). */
+double stats_qps(stats_t *snap);
 
-/* Counters as a JSON object (the caller adds the index fields). */
+/* Counters as a JSON object (the caller adds the index fields); takes a
+ * snapshot itself. */
 json_t *stats_json(stats_t *s);
 
 #endif

@@ -1,66 +1,59 @@
-/* The worker pool: a job queue, threads with their own index handles, and
- * a done list drained on the event loop. */
+/* The workers: one event loop per thread, each with its own index handle
+ * and connections; an inbox for what the main loop hands over; a done
+ * list for the HTTP jobs going back. */
 #include "worker.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
 
 #include "cmd.h"
+#include "conn.h"
 #include "log.h"
+#include "server.h"
 #include "stats.h"
 
-typedef struct worker {
-    struct pool *pool;
-    pthread_t thread;
-    shim_db_t *db;
-    unsigned epoch;             /* the index epoch db was opened at */
-} worker_t;
+/* An accepted socket on its way to a worker. */
+struct handoff {
+    evutil_socket_t fd;
+    uint64_t id;
+    char peer[64];
+    struct handoff *next;
+};
 
 struct pool {
+    server_t *srv;
     const config_t *cfg;
     worker_t *workers;
-    unsigned n;                 /* workers allocated, each with a handle */
+    unsigned n;                 /* workers allocated */
     unsigned started;           /* threads running */
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    job_t *head, *tail;         /* waiting jobs */
-    job_t *done;                /* finished, for the event loop */
-    size_t pending;
-    bool stopping;
+    unsigned next;              /* round robin for sockets and jobs */
     atomic_uint epoch;          /* bumped by pool_reload() */
-    struct event *done_ev;
+    atomic_size_t conns;        /* line-protocol connections on all workers */
+    size_t pending;             /* jobs out; main loop only */
+    /* Finished HTTP jobs, for the main loop. */
+    pthread_mutex_t done_lock;
+    job_t *done;
+    struct event *done_ev, *closed_ev; /* on the main loop */
     pool_done_fn done_fn;
     void *ctx;
 };
 
-void job_free(job_t *job) {
-    if (!job) return;
+void job_clear(job_t *job) {
     proto_request_free(&job->req);
     free(job->reply);
+    job->reply = NULL;
+}
+
+void job_free(job_t *job) {
+    if (!job) return;
+    job_clear(job);
     free(job);
 }
 
-static job_t *next_job(struct pool *p) {
-    pthread_mutex_lock(&p->lock);
-    while (!p->head && !p->stopping) pthread_cond_wait(&p->wake, &p->lock);
-    job_t *j = p->head;
-    if (j) {
-        p->head = j->next;
-        if (!p->head) p->tail = NULL;
-    }
-    pthread_mutex_unlock(&p->lock);
-    return j;
-}
-
-static void finish(struct pool *p, job_t *j) {
-    pthread_mutex_lock(&p->lock);
-    j->next = p->done;
-    p->done = j;
-    pthread_mutex_unlock(&p->lock);
-    event_active(p->done_ev, EV_READ, 0);
-}
+/* ---- on a worker ------------------------------------------------------ */
 
 /* Reopens the worker's handle when the index epoch moved. A failure is
  * logged; the old handle keeps serving. */
@@ -72,26 +65,97 @@ static void refresh(worker_t *w) {
     w->epoch = epoch;
 }
 
+shim_db_t *worker_db(worker_t *w) {
+    refresh(w);
+    return w->db;
+}
+
+void worker_execute(worker_t *w, job_t *job) {
+    cmd_execute(worker_db(w), w->pool->cfg, job);
+    job->latency_ms = (stats_now() - job->enqueued) * 1000.0;
+}
+
+double worker_poll_time(worker_t *w) {
+    /* libevent caches the wall time when its poll returns; the age of that
+     * cache, taken from the monotonic clock, is how long the data handled
+     * now has waited on this loop. */
+    struct timeval polled, now;
+    double mono = stats_now();
+    if (event_base_gettimeofday_cached(w->base, &polled) != 0 || evutil_gettimeofday(&now, NULL) != 0)
+        return mono;
+    double age = (double)(now.tv_sec - polled.tv_sec) + (double)(now.tv_usec - polled.tv_usec) / 1e6;
+    return age > 0 ? mono - age : mono;
+}
+
+void worker_conn_closed(worker_t *w) {
+    atomic_fetch_sub(&w->pool->conns, 1);
+    if (w->stopping) event_active(w->pool->closed_ev, EV_READ, 0);
+}
+
+/* Returns an HTTP job to the main loop. */
+static void finish(pool_t *p, job_t *j) {
+    pthread_mutex_lock(&p->done_lock);
+    j->next = p->done;
+    p->done = j;
+    pthread_mutex_unlock(&p->done_lock);
+    event_active(p->done_ev, EV_READ, 0);
+}
+
+static void begin_stop(worker_t *w) {
+    w->stopping = true;
+    for (struct conn *c = w->conns, *next; c; c = next) {
+        next = c->next;
+        conn_shutdown(c);
+    }
+    event_active(w->pool->closed_ev, EV_READ, 0); /* it may have had none */
+}
+
+/* Takes what other threads handed over: sockets first, so that a stop
+ * asked after them also closes them; jobs last. */
+static void on_inbox(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    worker_t *w = arg;
+    pthread_mutex_lock(&w->lock);
+    handoff_t *sockets = w->sockets;
+    job_t *jobs = w->jobs;
+    bool stop = w->stop_asked, quit = w->quit;
+    if (!quit) w->sockets = NULL, w->jobs = w->jobs_tail = NULL;
+    pthread_mutex_unlock(&w->lock);
+    if (quit) { /* what is left is freed after the thread ends */
+        event_base_loopbreak(w->base);
+        return;
+    }
+    while (sockets) {
+        handoff_t *next = sockets->next;
+        conn_accept(w, sockets->fd, sockets->id, sockets->peer);
+        free(sockets);
+        sockets = next;
+    }
+    if (stop && !w->stopping) begin_stop(w);
+    while (jobs) {
+        job_t *next = jobs->next;
+        worker_execute(w, jobs);
+        finish(w->pool, jobs);
+        jobs = next;
+    }
+}
+
 static void *worker_main(void *arg) {
     worker_t *w = arg;
-    job_t *j;
-    while ((j = next_job(w->pool)) != NULL) {
-        refresh(w);
-        cmd_execute(w->db, w->pool->cfg, j);
-        j->latency_ms = (stats_now() - j->enqueued) * 1000.0;
-        finish(w->pool, j);
-    }
+    event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
     return NULL;
 }
 
-/* On the event loop: hand every finished job to done(), oldest first. */
+/* ---- on the main loop ------------------------------------------------- */
+
+/* Hands every finished job to done(), oldest first. */
 static void drain_done(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
-    struct pool *p = arg;
-    pthread_mutex_lock(&p->lock);
+    pool_t *p = arg;
+    pthread_mutex_lock(&p->done_lock);
     job_t *list = p->done, *ordered = NULL;
     p->done = NULL;
-    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&p->done_lock);
     while (list) { /* the done list is newest first: reverse it */
         job_t *next = list->next;
         list->next = ordered;
@@ -100,64 +164,97 @@ static void drain_done(evutil_socket_t fd, short what, void *arg) {
     }
     while (ordered) {
         job_t *next = ordered->next;
-        pthread_mutex_lock(&p->lock);
         p->pending--;
-        pthread_mutex_unlock(&p->lock);
         p->done_fn(ordered, p->ctx);
         ordered = next;
     }
 }
 
-static bool open_handles(struct pool *p, char *err, size_t size) {
-    for (unsigned i = 0; i < p->n; i++) {
-        char *msg = NULL;
-        p->workers[i].pool = p;
-        if (shim_db_open(p->cfg->db, &p->workers[i].db, &msg) != LEDE_OK) {
-            snprintf(err, size, "cannot open the index at %s: %s", p->cfg->db, msg ? msg : "out of memory");
-            free(msg);
-            return false;
-        }
+static void on_conn_closed(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    pool_t *p = arg;
+    server_conn_closed(p->srv);
+}
+
+static bool start_worker(pool_t *p, worker_t *w, char *err, size_t size) {
+    char *msg = NULL;
+    w->pool = p, w->srv = p->srv;
+    pthread_mutex_init(&w->lock, NULL);
+    if (shim_db_open(p->cfg->db, &w->db, &msg) != LEDE_OK) {
+        snprintf(err, size, "cannot open the index at %s: %s", p->cfg->db, msg ? msg : "out of memory");
+        free(msg);
+        return false;
     }
+    w->base = event_base_new();
+    w->inbox_ev = w->base ? event_new(w->base, -1, 0, on_inbox, w) : NULL;
+    if (!w->inbox_ev) return snprintf(err, size, "cannot start a worker's event loop"), false;
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+        return snprintf(err, size, "cannot start worker threads"), false;
+    p->started++;
     return true;
 }
 
-bool pool_start(pool_t **out, struct event_base *base, const config_t *c, unsigned threads,
+bool pool_start(pool_t **out, server_t *srv, struct event_base *main_base, unsigned threads,
                 pool_done_fn done, void *ctx, char *err, size_t size) {
-    struct pool *p = calloc(1, sizeof *p);
+    pool_t *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p || !(p->workers = calloc(threads, sizeof *p->workers))) {
         free(p);
         return snprintf(err, size, "out of memory"), false;
     }
-    p->cfg = c, p->n = threads, p->done_fn = done, p->ctx = ctx;
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->wake, NULL);
+    p->srv = srv, p->cfg = srv->cfg, p->done_fn = done, p->ctx = ctx;
+    pthread_mutex_init(&p->done_lock, NULL);
     atomic_init(&p->epoch, 0);
-    p->done_ev = event_new(base, -1, 0, drain_done, p);
-    if (!open_handles(p, err, size) || !p->done_ev) {
+    atomic_init(&p->conns, 0);
+    p->done_ev = event_new(main_base, -1, 0, drain_done, p);
+    p->closed_ev = event_new(main_base, -1, 0, on_conn_closed, p);
+    if (!p->done_ev || !p->closed_ev) {
         pool_stop(p);
-        return false;
+        return snprintf(err, size, "out of memory"), false;
     }
-    for (unsigned i = 0; i < threads; i++, p->started++) {
-        if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0) {
+    for (; p->n < threads; p->n++) {
+        if (!start_worker(p, &p->workers[p->n], err, size)) {
+            p->n++; /* so that pool_stop frees what it made */
             pool_stop(p);
-            return snprintf(err, size, "cannot start worker threads"), false;
+            return false;
         }
     }
     *out = p;
     return true;
 }
 
+static worker_t *next_worker(pool_t *p) {
+    return &p->workers[p->next++ % p->n];
+}
+
+void pool_accept(pool_t *p, evutil_socket_t fd, uint64_t conn_id, const char *peer) {
+    handoff_t *h = calloc(1, sizeof *h);
+    if (!h) {
+        evutil_closesocket(fd);
+        return log_msg(LOG_ERROR, "out of memory accepting %s", peer);
+    }
+    h->fd = fd, h->id = conn_id;
+    snprintf(h->peer, sizeof h->peer, "%s", peer);
+    atomic_fetch_add(&p->conns, 1);
+    worker_t *w = next_worker(p);
+    pthread_mutex_lock(&w->lock);
+    h->next = w->sockets;
+    w->sockets = h;
+    pthread_mutex_unlock(&w->lock);
+    event_active(w->inbox_ev, EV_READ, 0);
+}
+
 void pool_submit(pool_t *p, job_t *job) {
     job->enqueued = stats_now();
     job->next = NULL;
-    pthread_mutex_lock(&p->lock);
-    if (p->tail) p->tail->next = job;
-    else p->head = job;
-    p->tail = job;
     p->pending++;
-    pthread_cond_signal(&p->wake);
-    pthread_mutex_unlock(&p->lock);
+    worker_t *w = next_worker(p);
+    pthread_mutex_lock(&w->lock);
+    if (w->jobs_tail) w->jobs_tail->next = job;
+    else w->jobs = job;
+    w->jobs_tail = job;
+    pthread_mutex_unlock(&w->lock);
+    event_active(w->inbox_ev, EV_READ, 0);
 }
 
 void pool_reload(pool_t *p) {
@@ -168,27 +265,62 @@ size_t pool_pending(const pool_t *p) {
     return p->pending;
 }
 
-void pool_stop(pool_t *p) {
-    if (!p) return;
-    pthread_mutex_lock(&p->lock);
-    p->stopping = true;
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
-    for (unsigned i = 0; i < p->started; i++) pthread_join(p->workers[i].thread, NULL);
-    for (unsigned i = 0; i < p->n; i++) shim_db_close(p->workers[i].db);
-    while (p->head) {
-        job_t *j = p->head;
-        p->head = j->next;
+size_t pool_connections(pool_t *p) {
+    return atomic_load(&p->conns);
+}
+
+void pool_shutdown(pool_t *p) {
+    for (unsigned i = 0; i < p->started; i++) {
+        worker_t *w = &p->workers[i];
+        pthread_mutex_lock(&w->lock);
+        w->stop_asked = true;
+        pthread_mutex_unlock(&w->lock);
+        event_active(w->inbox_ev, EV_READ, 0);
+    }
+}
+
+/* After its thread has ended: what the worker still holds. */
+static void free_worker(worker_t *w) {
+    conn_close_all(w);
+    while (w->sockets) {
+        handoff_t *h = w->sockets;
+        w->sockets = h->next;
+        evutil_closesocket(h->fd);
+        free(h);
+    }
+    while (w->jobs) {
+        job_t *j = w->jobs;
+        w->jobs = j->next;
         job_free(j);
     }
+    if (w->inbox_ev) event_free(w->inbox_ev);
+    if (w->base) event_base_free(w->base);
+    shim_db_close(w->db);
+    pthread_mutex_destroy(&w->lock);
+}
+
+/* Asks a worker's thread to leave its loop. Through the inbox, because a
+ * loopbreak sent before the thread has entered its loop would be lost. */
+static void ask_to_quit(worker_t *w) {
+    pthread_mutex_lock(&w->lock);
+    w->quit = true;
+    pthread_mutex_unlock(&w->lock);
+    event_active(w->inbox_ev, EV_READ, 0);
+}
+
+void pool_stop(pool_t *p) {
+    if (!p) return;
+    for (unsigned i = 0; i < p->started; i++) ask_to_quit(&p->workers[i]);
+    for (unsigned i = 0; i < p->started; i++) pthread_join(p->workers[i].thread, NULL);
+    for (unsigned i = 0; i < p->n; i++) free_worker(&p->workers[i]);
     while (p->done) {
         job_t *j = p->done;
         p->done = j->next;
         job_free(j);
     }
     if (p->done_ev) event_free(p->done_ev);
-    pthread_mutex_destroy(&p->lock);
-    pthread_cond_destroy(&p->wake);
+    if (p->closed_ev) event_free(p->closed_ev);
+    pthread_mutex_destroy(&p->done_lock);
     free(p->workers);
     free(p);
 }

@@ -1,26 +1,35 @@
-/* worker: the threads that run queries. Each owns a Xapian handle of its
- * own (Xapian objects are not shared between threads); the event loop
- * hands them jobs and gets the finished jobs back, so a slow query never
- * stalls the loop or other clients. */
+/* worker: the threads that run queries, one event loop each (memcached's
+ * model). Each worker owns a Xapian handle (Xapian objects are not shared
+ * between threads) and the line-protocol connections handed to it: it
+ * reads their requests, runs them and writes the replies on its own loop,
+ * with no hand-off to another thread. HTTP requests stay on the main loop
+ * and come to the workers as jobs, whose results go back to the main loop.
+ *
+ * A worker's inbox (sockets, jobs, the stop notice) is the only thing
+ * other threads touch, under its lock. */
 #ifndef LEDE_SEARCHD_WORKER_H
 #define LEDE_SEARCHD_WORKER_H
 
 #include <event2/event.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "lede/protocol.h"
+#include "lede/shim.h"
 
 struct conn;
+struct server;
 struct evhttp_request;
 
 typedef struct job {
     struct conn *conn;          /* the connection waiting for the reply, or */
     struct evhttp_request *http; /* the HTTP request waiting for it */
     proto_request_t req;        /* owned */
-    double enqueued;            /* monotonic seconds */
-    double latency_ms;          /* from enqueue to finish */
+    double enqueued;            /* monotonic seconds: when it arrived */
+    double latency_ms;          /* from arrival to finish */
     proto_error_code_t error;   /* PROTO_E_NONE when it worked */
     char *reply;                /* the reply line with its \n; malloc'd */
     size_t reply_len;
@@ -28,28 +37,76 @@ typedef struct job {
 } job_t;
 
 typedef struct pool pool_t;
+typedef struct handoff handoff_t;
 
-/* Called on the event loop's thread for each finished job; it owns job. */
+typedef struct worker {
+    pool_t *pool;
+    struct server *srv;
+    pthread_t thread;
+    struct event_base *base;
+    shim_db_t *db;
+    unsigned epoch;             /* the index epoch db was opened at */
+    struct event *inbox_ev;     /* made active by other threads */
+    /* The inbox, under lock. */
+    pthread_mutex_t lock;
+    job_t *jobs, *jobs_tail;
+    handoff_t *sockets;
+    bool stop_asked;            /* pool_shutdown() */
+    bool quit;                  /* pool_stop(): leave the loop */
+    /* This thread's own. */
+    struct conn *conns;         /* the open line-protocol connections */
+    bool stopping;              /* answering what was read, then closing */
+} worker_t;
+
+/* Called on the main loop's thread for each finished job; it owns job. */
 typedef void (*pool_done_fn)(job_t *job, void *ctx);
 
 /* Starts the workers, each opening the index; false with err when the
  * index cannot be opened. */
-bool pool_start(pool_t **out, struct event_base *base, const config_t *c, unsigned threads,
+bool pool_start(pool_t **out, struct server *srv, struct event_base *main_base, unsigned threads,
                 pool_done_fn done, void *ctx, char *err, size_t err_size);
 
-/* Queues a job; the pool owns it until done() gets it back. */
+/* Hands an accepted line-protocol socket to a worker (round robin). */
+void pool_accept(pool_t *p, evutil_socket_t fd, uint64_t conn_id, const char *peer);
+
+/* Queues a job from the main loop; the pool owns it until done() gets it
+ * back. */
 void pool_submit(pool_t *p, job_t *job);
 
 /* Tells the workers that the index changed: each reopens before its next
- * job. */
+ * request. */
 void pool_reload(pool_t *p);
 
-/* Jobs queued or running. */
+/* Jobs submitted and not yet returned (main loop only). */
 size_t pool_pending(const pool_t *p);
 
-/* Finishes the jobs in hand and joins the threads. */
+/* Line-protocol connections open on all workers. */
+size_t pool_connections(pool_t *p);
+
+/* Graceful stop: each worker answers the requests its connections have
+ * sent, then closes them. */
+void pool_shutdown(pool_t *p);
+
+/* Stops the loops, frees what is left and joins the threads. */
 void pool_stop(pool_t *p);
 
+/* On a worker: its index handle, reopened first when the index changed. */
+shim_db_t *worker_db(worker_t *w);
+
+/* On a worker: runs one request on the worker's handle (reopened first
+ * when the index changed) and fills job->reply and job->latency_ms. */
+void worker_execute(worker_t *w, job_t *job);
+
+/* On a worker: a monotonic time no later than the arrival of the data
+ * being handled now, i.e. when the loop's poll last returned. */
+double worker_poll_time(worker_t *w);
+
+/* On a worker: its connection count changed; during a stop the main loop
+ * checks whether everything is done. */
+void worker_conn_closed(worker_t *w);
+
+/* Frees a heap job and what it owns; job_clear for one on the stack. */
 void job_free(job_t *job);
+void job_clear(job_t *job);
 
 #endif
