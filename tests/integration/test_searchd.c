@@ -547,6 +547,40 @@ static void test_pipelining(void) {
     sd_close(c);
 }
 
+/* One worker, one client pipelining hundreds of searches, another asking
+ * for STATS a moment later: the worker takes turns between its
+ * connections, so STATS is answered while most searches still wait and
+ * counts only some of them. */
+static void test_pipelining_fairness(void) {
+    enum { N = 400 };
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    static const char REQ[] = "{\"op\":\"search\",\"q\":\"the\",\"facets\":[\"source\",\"category\",\"year\"]}\n";
+    sd_daemon_t d;
+    if (!start(&d, db, "fairness", EXTRA)) return;
+    sd_conn_t *busy = connect_to(&d), *quick = connect_to(&d);
+    if (busy && quick) {
+        CHECK_RAW(busy, "PING", "{\"ok\":true,\"pong\":true}"); /* both connections are set up */
+        CHECK_RAW(quick, "PING", "{\"ok\":true,\"pong\":true}");
+        size_t one = sizeof REQ - 1;
+        char *all = malloc(N * one);
+        for (int i = 0; i < N; i++) memcpy(all + (size_t)i * one, REQ, one);
+        CHECK(sd_send(busy, all, N * one));
+        free(all);
+        sd_sleep_ms(5);
+        json_t *st = sd_call(quick, "STATS");
+        json_int_t seen = sd_int(st, "requests.search");
+        json_decref(st);
+        int ok = 0;
+        for (char *line; ok < N && (line = sd_read_line(busy, LINE_WAIT_MS)) != NULL; free(line))
+            ok += strstr(line, "\"ok\":true") != NULL;
+        CHECK_INT(ok, N);
+        printf("  STATS answered after %lld of %d pipelined searches\n", (long long)seen, N);
+        CHECK(seen < N);
+    }
+    sd_close(busy), sd_close(quick);
+    stop(&d, SIGTERM);
+}
+
 /* A client that sends its requests and then half-closes (as nc and many
  * scripts do) still gets every reply, in order, then end of file. */
 static void test_half_close(void) {
@@ -1375,6 +1409,7 @@ int main(int argc, char **argv) {
     RUN(test_snippets_suggestions_match);
     RUN(test_get_similar);
     RUN(test_pipelining);
+    RUN(test_pipelining_fairness);
     RUN(test_half_close);
     RUN(test_errors);
     RUN(test_stats);
