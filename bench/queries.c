@@ -30,6 +30,9 @@ static void set_default(json_t *req, const char *key, json_t *value) {
 /* The fields the mode asks for, added where req does not set them. */
 static void add_mode_fields(json_t *req, bench_mode_t mode) {
     bool page = mode == BENCH_MODE_PAGE;
+    /* Every word must match, as in Sphinx's queries: lede's default would
+     * search a query that matches nothing again with any word. */
+    set_default(req, "match", json_string("all"));
     set_default(req, "limit", json_integer(BENCH_PAGE_LIMIT));
     set_default(req, "snippet", json_boolean(page));
     set_default(req, "suggest", json_boolean(page));

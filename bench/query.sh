@@ -447,8 +447,8 @@ print_machine_facts() {
         "$(as_code lede-sphinxconv)" "$(as_code "indexer --all")" "$(as_code bench/sphinx/sphinx.conf.in)" \
         "$(as_code "lede-loadgen --protocol sphinxql --mode ids")"
     printf -- '- ids: %s; page: %s; Sphinx (ids): %s\n' \
-        "$(as_code '{"op":"search","q":Q,"limit":10,"snippet":false,"suggest":false}')" \
-        "$(as_code '{"op":"search","q":Q,"limit":10,"snippet":true,"suggest":true,"facets":["source","category","year"]}')" \
+        "$(as_code '{"op":"search","q":Q,"match":"all","limit":10,"snippet":false,"suggest":false}')" \
+        "$(as_code '{"op":"search","q":Q,"match":"all","limit":10,"snippet":true,"suggest":true,"facets":["source","category","year"]}')" \
         "$(as_code "SELECT aid, title FROM lede WHERE MATCH('Q') [AND category='C'] LIMIT 0,10")"
 }
 

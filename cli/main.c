@@ -49,7 +49,8 @@ static const char USAGE[] =
 static const char SEARCH_USAGE[] =
     "Usage: lede search [options] QUERY...\n"
     "\n"
-    "QUERY uses the query language: words (all must match), \"exact phrases\",\n"
+    "QUERY uses the query language: words (all must match; when no article has\n"
+    "them all, any may), \"exact phrases\",\n"
     "OR, NOT, -word, +word, NEAR, word*, title:, author:, source:, category:,\n"
     "tag:, place: and date:2022-01-01..2022-12-31.\n"
     "\n"
@@ -65,6 +66,8 @@ static const char SEARCH_USAGE[] =
     "  --to DATE            only articles on or before DATE\n"
     "  --sort ORDER         relevance (default), date (newest first), -date\n"
     "  --any                rank articles matching any word, not only all\n"
+    "  --all                only articles with every word, even when none has\n"
+    "                       them all\n"
     "  --facets LIST        count hits by source,category,tag,place,author,year\n"
     "  --json               print the raw JSON reply\n";
 
@@ -136,7 +139,7 @@ static int set_count(cli_t *c, const char *key, const char *value) {
 }
 
 enum { O_HOST = 256, O_PORT, O_DB, O_JSON, O_LIMIT, O_OFFSET, O_SOURCE, O_CATEGORY, O_TAG,
-       O_FROM, O_TO, O_SORT, O_ANY, O_FACETS };
+       O_FROM, O_TO, O_SORT, O_ANY, O_ALL, O_FACETS };
 
 static const struct option OPTIONS[] = {
     {"host", required_argument, NULL, O_HOST},     {"port", required_argument, NULL, O_PORT},
@@ -145,8 +148,9 @@ static const struct option OPTIONS[] = {
     {"source", required_argument, NULL, O_SOURCE}, {"category", required_argument, NULL, O_CATEGORY},
     {"tag", required_argument, NULL, O_TAG},       {"from", required_argument, NULL, O_FROM},
     {"to", required_argument, NULL, O_TO},         {"sort", required_argument, NULL, O_SORT},
-    {"any", no_argument, NULL, O_ANY},             {"facets", required_argument, NULL, O_FACETS},
-    {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
+    {"any", no_argument, NULL, O_ANY},             {"all", no_argument, NULL, O_ALL},
+    {"facets", required_argument, NULL, O_FACETS}, {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static const char *option_name(int opt) {
@@ -179,6 +183,7 @@ static int apply(cli_t *c, int opt, const char *arg) {
         json_object_set_new(c->req, "sort", json_string(arg));
         return 0;
     case O_ANY: json_object_set_new(c->req, "match", json_string("any")); return 0;
+    case O_ALL: json_object_set_new(c->req, "match", json_string("all")); return 0;
     case O_FACETS: return set_facets(c, arg);
     }
     return EXIT_ERROR;

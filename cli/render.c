@@ -112,6 +112,9 @@ static void put_facets(FILE *out, const render_opts_t *o, json_t *facets) {
 void render_search(FILE *out, const render_opts_t *o, json_t *reply, double took_ms) {
     json_t *hits = json_object_get(reply, "hits"), *hit;
     size_t i;
+    if (json_is_true(json_object_get(reply, "relaxed")))
+        fprintf(out, "%sNo article has all the words; these have some of them.%s\n\n", o->color ? DIM : "",
+                o->color ? RESET : "");
     json_array_foreach(hits, i, hit) {
         fprintf(out, "%3lld. %s%s%s\n", (long long)json_integer_value(json_object_get(hit, "rank")),
                 o->color ? BOLD : "", str(hit, "title"), o->color ? RESET : "");

@@ -122,6 +122,18 @@ static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, jso
     return st;
 }
 
+/* Whether any-word matching could find more than all-words: only when
+ * the query has two words or more (a rough test: a space between
+ * non-spaces). */
+static bool several_words(const char *q) {
+    if (!q) return false;
+    while (*q == ' ') q++;
+    const char *space = strchr(q, ' ');
+    if (!space) return false;
+    while (*space == ' ') space++;
+    return *space != '\0';
+}
+
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply) {
     shim_filter_t filters[SEARCH_F_COUNT];
     size_t n = 0;
@@ -138,7 +150,18 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
+    bool relaxed = false;
+    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 && several_words(p->q)) {
+        shim_results_t *any;
+        q.match = SHIM_MATCH_ANY;
+        st = shim_search(db, &q, &any);
+        if (st != LEDE_OK) return shim_results_free(r), st;
+        relaxed = shim_results_total(any) > 0;
+        shim_results_free(relaxed ? r : any);
+        if (relaxed) r = any;
+    }
     st = fill_reply(r, p, reply);
+    if (relaxed) json_object_set_new(reply, "relaxed", json_true());
     shim_results_free(r);
     return st;
 }

@@ -72,6 +72,7 @@ static void request_init(proto_request_t *req, const proto_limits_t *lim) {
     req->search.limit = lim->default_limit;
     req->search.snippet = true;
     req->search.suggest = true;
+    req->search.relax = true;
 }
 
 /* ---- the inline form: VERB [ARGUMENT] ------------------------------------ */
@@ -208,9 +209,10 @@ static bool f_match(proto_request_t *r, json_t *v, const proto_limits_t *l, prot
     (void)l;
     const char *s;
     if (!want_string(v, "match", &s, e)) return false;
-    if (strcmp(s, "all") == 0) r->search.match = SHIM_MATCH_ALL;
+    r->search.relax = strcmp(s, "auto") == 0;
+    if (strcmp(s, "all") == 0 || r->search.relax) r->search.match = SHIM_MATCH_ALL;
     else if (strcmp(s, "any") == 0) r->search.match = SHIM_MATCH_ANY;
-    else return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'match' must be \"all\" or \"any\""), false;
+    else return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'match' must be \"auto\", \"all\" or \"any\""), false;
     return true;
 }
 

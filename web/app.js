@@ -35,7 +35,7 @@
     form: $('search-form'), q: $('q'), suggestions: $('suggestions'),
     searchView: $('search-view'), docView: $('doc-view'),
     heading: $('results-heading'), count: $('result-count'), sort: $('sort'),
-    active: $('active-filters'), didYouMean: $('did-you-mean'), notice: $('notice'),
+    active: $('active-filters'), didYouMean: $('did-you-mean'), relaxed: $('relaxed'), notice: $('notice'),
     results: $('results'), pager: $('pager'), facets: $('facets'),
     dateForm: $('date-form'), from: $('from'), to: $('to'), clearDates: $('clear-dates'),
     filtersToggle: $('filters-toggle'), filtersCount: $('filters-count'),
@@ -326,6 +326,7 @@
       total ? h('strong', null, plural(total, 'article', 'articles')) : 'No articles',
       typeof r.took_ms === 'number' ? h('span', { class: 'took' }, ` · ${r.took_ms < 10 ? r.took_ms.toFixed(1) : Math.round(r.took_ms)} ms`) : null);
     renderDidYouMean(s, r.suggestion);
+    el.relaxed.hidden = !r.relaxed;
     $('filters-done').textContent = total ? `Show ${plural(total, 'article', 'articles')}` : 'Show results';
     el.notice.replaceChildren();
     const hits = r.hits || [];

@@ -32,7 +32,9 @@ static const char USAGE[] =
     "  --queries FILE     the queries, qid<TAB>text per line\n"
     "  --ranking NAME     default (lede's ranking) or xapian-bm25 (Xapian's\n"
     "                     BM25Weight with its default parameters, no stopwords)\n"
-    "  --match any|all    any word (the default here) or every word\n"
+    "  --match any|all|auto\n"
+    "                     any word (the default here), every word, or the\n"
+    "                     protocol's default: every word, any when none match\n"
     "  --depth N          hits per query, 1 to 1000 (default 100)\n"
     "  --tag NAME         the run's name in the last column (default: the ranking)\n"
     "  -o, --output FILE  write the run here (default: standard output)\n"
@@ -42,6 +44,7 @@ typedef struct options {
     const char *db, *queries, *tag, *output;
     shim_ranking_t ranking;
     shim_match_t match;
+    bool relax;
     unsigned depth;
 } options_t;
 
@@ -67,9 +70,11 @@ static bool parse_ranking(const char *s, shim_ranking_t *out) {
     return false;
 }
 
-static bool parse_match(const char *s, shim_match_t *out) {
+/* "auto" is the protocol's default: all words, any when none match. */
+static bool parse_match(const char *s, shim_match_t *out, bool *relax) {
+    *relax = strcmp(s, "auto") == 0;
     if (strcmp(s, "any") == 0) return *out = SHIM_MATCH_ANY, true;
-    if (strcmp(s, "all") == 0) return *out = SHIM_MATCH_ALL, true;
+    if (strcmp(s, "all") == 0 || *relax) return *out = SHIM_MATCH_ALL, true;
     return false;
 }
 
@@ -98,7 +103,7 @@ static bool apply_option(int opt, const char *arg, options_t *o) {
     case O_RANKING:
         return parse_ranking(arg, &o->ranking);
     case O_MATCH:
-        return parse_match(arg, &o->match);
+        return parse_match(arg, &o->match, &o->relax);
     case O_DEPTH:
         return parse_depth(arg, &o->depth);
     case O_TAG:
@@ -155,7 +160,7 @@ typedef struct trecrun {
 static bool run_query(const char *qid, const char *text, FILE *out, void *ctx) {
     const trecrun_t *t = ctx;
     const options_t *o = t->opt;
-    search_params_t p = {.q = text, .match = o->match, .limit = o->depth, .ranking = o->ranking};
+    search_params_t p = {.q = text, .match = o->match, .relax = o->relax, .limit = o->depth, .ranking = o->ranking};
     json_t *reply = json_object();
     lede_status_t st = reply ? search_execute(t->db, &p, reply) : LEDE_E_NOMEM;
     bool ok = st == LEDE_OK && write_hits(out, qid, reply, o->tag);

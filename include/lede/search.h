@@ -32,6 +32,9 @@ enum { SEARCH_F_SOURCE, SEARCH_F_CATEGORY, SEARCH_F_TAG, SEARCH_F_PLACE, SEARCH_
 typedef struct search_params {
     const char *q;
     shim_match_t match;
+    bool relax;                 /* with SHIM_MATCH_ALL: when a query of several
+                                 * words matches nothing, search again with
+                                 * SHIM_MATCH_ANY and say so ("relaxed") */
     const char **filter_values[SEARCH_F_COUNT]; /* each NULL or an array */
     size_t filter_counts[SEARCH_F_COUNT];
     const char *date_from;      /* YYYY-MM-DD (or YYYY, YYYY-MM) */
@@ -51,7 +54,9 @@ typedef struct search_params {
 const char *search_filter_name(int k);
 
 /* Runs p against db and adds "total", "hits", and when asked "facets"
- * and "suggestion" to reply (a JSON object the caller owns). On failure
+ * and "suggestion" to reply (a JSON object the caller owns); "relaxed":
+ * true when p->relax turned an all-words query that matched nothing into
+ * an any-word one. On failure
  * the status and shim_db_errmsg(db) say why; reply may hold partial
  * fields. */
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);

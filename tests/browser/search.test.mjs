@@ -377,6 +377,16 @@ step('a date range from the date inputs', async ({ page, base }) => {
   checkEq(await page.inputValue('#from'), '', 'the dates cleared');
 });
 
+step('no article has every word: the page says the results have some of them', async ({ page, base }) => {
+  const api = await apiGet(base, '/search?q=reservoir+zebra&limit=0');
+  check(api.relaxed === true && api.total > 0, 'the daemon relaxes "reservoir zebra" to any word');
+  await search(page, 'reservoir zebra');
+  check(await page.isVisible('#relaxed'), 'the note is shown');
+  checkEq((await shown(page)).total, String(api.total), 'total of the relaxed search');
+  await search(page, 'reservoir');
+  check(!(await page.isVisible('#relaxed')), 'the note is gone for a query that matches whole');
+});
+
 step('did you mean: a link that searches the suggestion', async ({ page, base }) => {
   await page.selectOption('#sort', 'relevance');
   await search(page, 'resevoir');

@@ -86,6 +86,19 @@ static void test_no_hits_and_suggestion(void) {
     free(out), free(err);
 }
 
+/* No article has both words: the search falls back to either, and says
+ * so; --all keeps to both. */
+static void test_relaxed(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "desalination", "zebra"), 0);
+    CHECK(out && strstr(out, "No article has all the words; these have some of them.\n"));
+    CHECK(out && strstr(out, "City council approves desalination plant"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--all", "desalination", "zebra"), 1);
+    CHECK(out && strstr(out, "0 results") && !strstr(out, "No article has all"));
+    free(out), free(err);
+}
+
 static void test_get(void) {
     char *out, *err;
     CHECK_INT(LEDE(&out, &err, "get", WHERE, "g3"), 0);
@@ -166,7 +179,8 @@ static json_t *json_of(const char *opt, const char *val, const char *cmd, const 
 /* The daemon and the index answer alike. */
 static void test_same_both_ways(void) {
     static const char *const CALLS[][2] = {{"search", "water"}, {"search", "\"desalination plant\""},
-                                           {"search", "resevoir"}, {"get", "g4"}, {"similar", "g1"},
+                                           {"search", "resevoir"}, {"search", "desalination zebra"},
+                                           {"get", "g4"}, {"similar", "g1"},
                                            {"suggest", "wat"}};
     for (size_t i = 0; i < sizeof CALLS / sizeof CALLS[0]; i++) {
         json_t *direct = json_of("--db", db, CALLS[i][0], CALLS[i][1]);
@@ -205,6 +219,7 @@ static void run_all(void) {
     RUN(test_search_json);
     RUN(test_filters_and_paging);
     RUN(test_no_hits_and_suggestion);
+    RUN(test_relaxed);
     RUN(test_get);
     RUN(test_similar_and_suggest);
 }

@@ -189,6 +189,13 @@ static void test_search_same_as_line_protocol(void) {
                 "{\"op\":\"search\",\"filter\":{\"date\":{\"from\":\"2023\",\"to\":\"2023-12-31\"},\"tag\":\"drought\"},"
                 "\"sort\":\"-date\"}");
     expect_same("/search?q=resevoir", "{\"op\":\"search\",\"q\":\"resevoir\"}"); /* with a suggestion */
+    expect_same("/search?q=desalination+zebra", "{\"op\":\"search\",\"q\":\"desalination zebra\"}");
+    expect_same("/search?q=desalination+zebra&match=all",
+                "{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}");
+    reply_t relaxed = get("/search?q=desalination+zebra");
+    CHECK(json_is_true(json_object_get(relaxed.json, "relaxed")));
+    CHECK_INT(json_integer_value(json_object_get(relaxed.json, "total")), 1);
+    reply_free(&relaxed);
     reply_t r = get("/search?q=water&source=harbor+wire&facets=source");
     CHECK_STATUS(r, 200);
     CHECK_STR(sd_hit_ids(r.json), "g1"); /* filters are case-insensitive */

@@ -414,6 +414,46 @@ static void test_facets(void) {
     sd_close(c);
 }
 
+/* Whether reply r says it was relaxed from all words to any. */
+static bool relaxed(json_t *r) {
+    return json_is_true(json_object_get(r, "relaxed"));
+}
+
+/* No article has every word: by default (and with "auto") the search is
+ * run again with any word and says so; "all" and "any" are taken as
+ * they are. */
+static void test_relaxed_match(sd_conn_t *c) {
+    static const char *const RELAXING[] = {
+        "{\"op\":\"search\",\"q\":\"desalination zebra\"}",
+        "{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"auto\"}",
+        "SEARCH  desalination   zebra ",
+    };
+    for (size_t i = 0; i < sizeof RELAXING / sizeof *RELAXING; i++) {
+        json_t *r = sd_call(c, RELAXING[i]);
+        CHECK_OK(r);
+        CHECK_STR(sd_hit_ids(r), "g1");
+        CHECK(relaxed(r));
+        json_decref(r);
+    }
+    static const struct {
+        const char *request, *ids;
+    } STRICT[] = {
+        {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}", ""},
+        {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"any\"}", "g1"},
+        {"{\"op\":\"search\",\"q\":\"zebra\"}", ""},   /* one word: nothing to relax */
+        {"{\"op\":\"search\",\"q\":\"water drought\"}", "g6,g1"}, /* found: not relaxed */
+        {"{\"op\":\"search\",\"q\":\"zebra okapi\"}", ""}, /* nothing either way */
+        {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"filter\":{\"category\":\"Sports\"}}", ""},
+    };
+    for (size_t i = 0; i < sizeof STRICT / sizeof *STRICT; i++) {
+        json_t *r = sd_call(c, STRICT[i].request);
+        CHECK_OK(r);
+        CHECK_STR(sd_hit_ids(r), STRICT[i].ids);
+        CHECK(!json_object_get(r, "relaxed"));
+        json_decref(r);
+    }
+}
+
 static void test_snippets_suggestions_match(void) {
     sd_conn_t *c = connect_to(&main_d);
     if (!c) return;
@@ -453,6 +493,7 @@ static void test_snippets_suggestions_match(void) {
                    NULL, 2);
     check_line_ids(c, "{\"op\":\"search\",\"q\":\"water drought\",\"match\":\"any\"}", "g6,g1,g2",
                    NULL, 3);
+    test_relaxed_match(c);
     sd_close(c);
 }
 

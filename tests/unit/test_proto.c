@@ -80,8 +80,36 @@ static void test_json_search(void) {
     CHECK_INT(r.search.n_facets, 2);
     CHECK(!r.search.snippet && !r.search.suggest);
     CHECK_INT(r.search.match, SHIM_MATCH_ANY);
+    CHECK(!r.search.relax);
     CHECK_STR(json_string_value(r.id), "r1");
     proto_request_free(&r);
+}
+
+/* "match": auto (the default) is all words, relaxed to any when nothing
+ * matches; "all" and "any" are strict. */
+static void test_match_modes(void) {
+    static const struct {
+        const char *line;
+        shim_match_t match;
+        bool relax;
+    } CASES[] = {
+        {"{\"op\":\"search\",\"q\":\"a b\"}\n", SHIM_MATCH_ALL, true},
+        {"SEARCH a b\n", SHIM_MATCH_ALL, true},
+        {"{\"op\":\"search\",\"q\":\"a b\",\"match\":\"auto\"}\n", SHIM_MATCH_ALL, true},
+        {"{\"op\":\"search\",\"q\":\"a b\",\"match\":\"all\"}\n", SHIM_MATCH_ALL, false},
+        {"{\"op\":\"search\",\"q\":\"a b\",\"match\":\"any\"}\n", SHIM_MATCH_ANY, false},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        proto_request_t r;
+        proto_error_t e;
+        size_t used;
+        CHECK_INT(parse(CASES[i].line, &r, &e, &used), PROTO_OK);
+        CHECK_INT(r.search.match, CASES[i].match);
+        CHECK_INT(r.search.relax, CASES[i].relax);
+        proto_request_free(&r);
+    }
+    expect_error("{\"op\":\"search\",\"q\":\"a b\",\"match\":\"most\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'match' must be \"auto\", \"all\" or \"any\"");
 }
 
 static void test_json_other_ops(void) {
@@ -188,6 +216,7 @@ int main(void) {
     RUN(test_inline_commands);
     RUN(test_inline_errors);
     RUN(test_json_search);
+    RUN(test_match_modes);
     RUN(test_json_other_ops);
     RUN(test_json_errors);
     RUN(test_error_echoes_id);
