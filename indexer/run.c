@@ -14,6 +14,7 @@
 #include "convert.h"
 #include "index_dir.h"
 #include "lede/shim.h"
+#include "merge.h"
 #include "pipeline.h"
 #include "progress.h"
 #include "rejects.h"
@@ -157,33 +158,15 @@ static lede_status_t make_empty(job_t *j, const char *path) {
     return st;
 }
 
-static lede_status_t merge(job_t *j, char **shards, size_t n, const char *dst) {
-    char live[INDEX_PATH_MAX + 32], *msg = NULL;
-    const char **srcs = calloc(n + 1, sizeof *srcs);
-    size_t k = 0;
-    if (!srcs) return LEDE_E_NOMEM;
-    if (!j->o->rebuild && j->dir.live_gen) {
-        index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
-        srcs[k++] = live;
-    }
-    for (size_t i = 0; i < n; i++) srcs[k++] = shards[i];
-    char phase[128];
-    snprintf(phase, sizeof phase, "merging %zu databases", k);
-    progress_phase(&j->progress, phase);
-    lede_status_t st = k ? shim_compact(srcs, k, dst, &msg) : make_empty(j, dst);
+static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, const char *dst) {
+    char live[INDEX_PATH_MAX + 32];
+    bool with_live = !j->o->rebuild && j->dir.live_gen;
+    if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
+    if (!with_live && n == 0) return make_empty(j, dst);
+    merge_job_t m = {.tmp = tmp, .live = with_live ? live : NULL, .shards = shards, .n_shards = n,
+                     .spelling = j->o->spelling, .progress = &j->progress};
     uint64_t removed = 0;
-    if (st == LEDE_OK && k) st = shim_dedupe(dst, &removed, &msg);
-    if (st == LEDE_OK && k && j->o->spelling) {
-        progress_phase(&j->progress, "recording spelling data");
-        /* The words of what is new: the live generation's are in already.
-         * Without one, the merged vocabulary is the same and one pass. */
-        bool fresh = k == n;
-        st = fresh ? shim_build_spelling(dst, &dst, 1, NULL, &msg)
-                   : shim_build_spelling(dst, srcs + (k - n), n, NULL, &msg);
-    }
-    if (st != LEDE_OK && msg) snprintf(j->err, ERR_BYTES, "merging into %s: %s", dst, msg);
-    free(msg);
-    free(srcs);
+    lede_status_t st = merge_run(&m, dst, &removed, j->err, ERR_BYTES);
     j->counts.replaced = removed;
     j->counts.added = j->counts.written - removed;
     return st;
@@ -198,7 +181,7 @@ static int run_bulk(job_t *j) {
     index_dir_gen_path(&j->dir, gen, gen_path, sizeof gen_path);
     if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
     lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
-    if (st == LEDE_OK) st = merge(j, shards, n, gen_path);
+    if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);

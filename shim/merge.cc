@@ -60,23 +60,40 @@ bool spelling_word(const std::string &t) {
     return true;
 }
 
+// Words added to the spelling table between commits. Xapian holds every
+// addition (the word and its fragments) in memory until a commit, about
+// 0.8 kB a word, so this bounds the pass at a few tens of MB whatever the
+// size of the vocabulary.
+constexpr uint64_t SPELLING_BATCH_WORDS = 50000;
+
 // Adds each word of src's vocabulary to db's spelling table, weighted by
 // the number of documents of src it occurs in. One pass over a vocabulary
 // is far cheaper than recording every occurrence while indexing.
-uint64_t add_vocabulary(Xapian::WritableDatabase &db, const Xapian::Database &src) {
-    uint64_t added = 0;
+// *added counts the words added so far, over every call.
+void add_vocabulary(Xapian::WritableDatabase &db, const Xapian::Database &src, uint64_t *added) {
     for (auto t = src.allterms_begin(); t != src.allterms_end(); ++t) {
         if (!spelling_word(*t)) continue;
         db.add_spelling(*t, t.get_termfreq());
-        added++;
+        if (++*added % SPELLING_BATCH_WORDS == 0) db.commit();
     }
-    return added;
 }
 
+// The sources are read as one database, in groups: each group's vocabulary
+// is merged, so a word is added once per group with its summed frequency,
+// while the number of databases open at once (each costs memory) stays
+// bounded.
+constexpr size_t SPELLING_SOURCES_AT_ONCE = 64;
+
 uint64_t build_spelling(const char *path, const char *const *srcs, size_t n) {
-    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_SYNC |
+                                          Xapian::DB_BACKEND_GLASS);
     uint64_t added = 0;
-    for (size_t i = 0; i < n; i++) added += add_vocabulary(db, Xapian::Database(srcs[i]));
+    for (size_t from = 0; from < n; from += SPELLING_SOURCES_AT_ONCE) {
+        Xapian::Database group;
+        for (size_t i = from; i < n && i < from + SPELLING_SOURCES_AT_ONCE; i++)
+            group.add_database(Xapian::Database(srcs[i]));
+        add_vocabulary(db, group, &added);
+    }
     db.commit();
     return added;
 }

@@ -123,9 +123,12 @@ lede_status_t shim_compact(const char *const *srcs, size_t n, const char *dst, c
 lede_status_t shim_dedupe(const char *path, uint64_t *removed, char **errmsg);
 
 /* Records the words of the databases srcs[0..n) in the spelling table of
- * the database at path, each weighted by the number of documents of its
- * source it occurs in: the spelling data of shards built without
- * shim_writer_opts_t.spelling. *words (may be NULL) counts the entries. */
+ * the database at path (created when missing, written without fsync: meant
+ * for a private build directory), each weighted by the number of documents
+ * of the sources it occurs in: the spelling data of shards built without
+ * shim_writer_opts_t.spelling, to be merged by shim_compact. Memory stays
+ * bounded whatever the vocabulary: the table is committed in batches.
+ * *words (may be NULL) counts the additions. */
 lede_status_t shim_build_spelling(const char *path, const char *const *srcs, size_t n,
                                   uint64_t *words, char **errmsg);
 

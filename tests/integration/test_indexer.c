@@ -362,6 +362,62 @@ static void write_corpus(const char *path, int n) {
     if (f) fclose(f);
 }
 
+/* The spelling suggestion for text, or "" (copied into out). */
+static void suggestion(const char *dir, const char *text, char *out, size_t size) {
+    shim_db_t *db = open_db(dir);
+    shim_results_t *r = NULL;
+    shim_query_t q = {.text = text, .limit = 1, .suggest = true};
+    out[0] = '\0';
+    if (db && shim_search(db, &q, &r) == LEDE_OK && shim_results_suggestion(r))
+        snprintf(out, size, "%s", shim_results_suggestion(r));
+    shim_results_free(r);
+    shim_db_close(db);
+}
+
+/* More shards than one compaction merges at once: they are merged in
+ * rounds, and the result is the same index (documents in input order,
+ * spelling data), fresh and added to a live generation. */
+static void test_merge_rounds(void) {
+    char *tmp = check_tmpdir("rounds"), *out, *err, corpus[4300], ids[512];
+    char *db = db_path(tmp);
+    snprintf(corpus, sizeof corpus, "%s/corpus.jsonl", tmp);
+    write_corpus(corpus, 150);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--threads", "1", "--shard-docs", "1", corpus), 0);
+    CHECK(out && strstr(out, "added 150, replaced 0"));
+    CHECK_INT(doccount(db), 150);
+    search_ids(db, "1043", ids, sizeof ids); /* 149 * 7 */
+    CHECK_STR(ids, "k149");
+    suggestion(db, "tidse", ids, sizeof ids);
+    CHECK_STR(ids, "tides");
+    shim_db_t *h = open_db(db);
+    shim_results_t *r = NULL;
+    shim_query_t all = {.limit = 150};
+    if (h && shim_search(h, &all, &r) == LEDE_OK) {
+        CHECK_INT(shim_results_size(r), 150);
+        for (size_t i = 0; i < shim_results_size(r); i++) {
+            shim_hit_t hit;
+            shim_results_hit(r, i, &hit);
+            CHECK_INT(hit.docid, i + 1); /* renumbered in input order */
+        }
+    }
+    shim_results_free(r);
+    shim_db_close(h);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--update", "bulk", "--shard-docs", "1",
+                    (char *)fx("jsonl/good.jsonl")),
+              0);
+    CHECK(out && strstr(out, "added 6, replaced 0"));
+    CHECK_INT(doccount(db), 156);
+    search_ids(db, "desalination", ids, sizeof ids);
+    CHECK_STR(ids, "g1");
+    suggestion(db, "desalinaton", ids, sizeof ids);
+    CHECK_STR(ids, "desalination");
+    suggestion(db, "tidse", ids, sizeof ids);
+    CHECK_STR(ids, "tides");
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_kill_during_rebuild(void) {
     char *tmp = check_tmpdir("kill"), *out, *err, big[4300], ids[256];
     char *db = db_path(tmp);
@@ -437,6 +493,7 @@ int main(int argc, char **argv) {
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);
+    RUN(test_merge_rounds);
     RUN(test_kill_during_rebuild);
     RUN(test_progress_line);
     RUN(test_help);

@@ -1,6 +1,7 @@
 /* Unit tests for the writing side of the shim: opening (and failing to
  * open) writers, add/upsert/delete, metadata, commit and discard, the
- * single-writer lock, over-long terms, compaction and de-duplication.
+ * single-writer lock, over-long terms, compaction, de-duplication and
+ * the spelling data built from shards.
  * Every test works on real Xapian databases in a temporary directory. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -927,6 +928,90 @@ static void test_dedupe(void) {
     check_rmtree(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Spelling data from the vocabulary of shards                          */
+/* ------------------------------------------------------------------ */
+
+/* The suggestion the database at path makes for text ("" for none). */
+static void check_suggestion(const char *path, const char *text, const char *want) {
+    shim_db_t *db = open_reader(path);
+    if (!db) return;
+    shim_query_t q = {.text = text, .limit = 10, .suggest = true};
+    shim_results_t *r = NULL;
+    CHECK_INT(shim_search(db, &q, &r), LEDE_OK);
+    if (r) {
+        const char *got = shim_results_suggestion(r);
+        CHECK_STR(got ? got : "", want);
+        shim_results_free(r);
+    }
+    shim_db_close(db);
+}
+
+/* n distinct words of letters ("ba bb ... "), more than one batch of the
+ * spelling pass. Caller frees. */
+static char *many_words(size_t n) {
+    char *s = malloc(n * 6 + 1), *p = s;
+    if (!s) abort();
+    for (size_t i = 0; i < n; i++, p += 5) {
+        size_t k = i;
+        for (int c = 3; c >= 0; c--, k /= 26) p[c] = (char)('a' + k % 26);
+        p[4] = ' ';
+    }
+    *p = '\0';
+    return s;
+}
+
+static void test_build_spelling(void) {
+    char *dir = check_tmpdir("shim-spelling");
+    const char *ids1[] = {"a1", "a2"};
+    const char *ids2[] = {"b1"};
+    char *srcs[] = {make_shard(dir, "one", ids1, NULL, 2), make_shard(dir, "two", ids2, NULL, 1),
+                    path_in(dir, "words")};
+    shim_writer_t *w = open_writer(srcs[2], SHIM_WRITER_FRESH);
+    char *words = many_words(60000);
+    if (w) {
+        CHECK_INT(put(w, false, "w1", "Inflation report", words, "1", 0), LEDE_OK);
+        close_writer(w, false);
+    }
+    /* The spelling data goes into a database of its own, created here. */
+    char *spell = path_in(dir, "spelling");
+    uint64_t n = 0;
+    char *err = NULL;
+    CHECK_INT(shim_build_spelling(spell, (const char *const *)srcs, 3, &n, &err), LEDE_OK);
+    CHECK(err == NULL);
+    free(err);
+    /* Each word once, whatever the number of shards it is in: 60000 made
+     * up, plus "shard", "text", "about", "compaction", "one", "two",
+     * "inflation", "report" (stemmed forms are not words). */
+    CHECK_INT(n, 60008);
+    CHECK_INT(committed_count(spell), 0);
+
+    /* Merged by compaction, after the documents: suggestions work. */
+    const char *all[] = {srcs[0], srcs[1], srcs[2], spell};
+    char *dst = path_in(dir, "merged");
+    CHECK_INT(shim_compact(all, 4, dst, NULL), LEDE_OK);
+    CHECK_INT(committed_count(dst), 4);
+    check_docids(dst, 4);
+    check_suggestion(dst, "compactoin", "compaction");
+    check_suggestion(dst, "inflaton report", "inflation report");
+    check_suggestion(dst, "compaction", "");
+
+    /* A missing source is an error. */
+    char *missing = path_in(dir, "no-such-shard");
+    const char *bad[] = {srcs[0], missing};
+    err = NULL;
+    CHECK_INT(shim_build_spelling(spell, bad, 2, NULL, &err), LEDE_E_OPEN);
+    CHECK(err != NULL && err[0] != '\0');
+    free(err);
+
+    free(missing);
+    free(dst);
+    free(spell);
+    free(words);
+    for (size_t i = 0; i < N_ITEMS(srcs); i++) free(srcs[i]);
+    check_rmtree(dir);
+}
+
 int main(void) {
     RUN(test_open_create_add_commit);
     RUN(test_open_bad_arguments);
@@ -944,5 +1029,6 @@ int main(void) {
     RUN(test_compact_two);
     RUN(test_compact_five);
     RUN(test_dedupe);
+    RUN(test_build_spelling);
     return check_summary();
 }
