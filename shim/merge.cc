@@ -62,9 +62,9 @@ bool spelling_word(const std::string &t) {
 
 // Words added to the spelling table between commits. Xapian holds every
 // addition (the word and its fragments) in memory until a commit, about
-// 0.8 kB a word, so this bounds the pass at a few tens of MB whatever the
+// 0.5 to 0.8 kB a word, so this bounds the pass at 10 to 16 MB whatever the
 // size of the vocabulary.
-constexpr uint64_t SPELLING_BATCH_WORDS = 50000;
+constexpr uint64_t SPELLING_BATCH_WORDS = 20000;
 
 // Adds each word of src's vocabulary to db's spelling table, weighted by
 // the number of documents of src it occurs in. One pass over a vocabulary
