@@ -49,7 +49,6 @@ static void conn_free(conn_t *c) {
     worker_conn_closed(w);
 }
 
-
 static size_t output_len(conn_t *c) {
     return evbuffer_get_length(bufferevent_get_output(c->bev));
 }
