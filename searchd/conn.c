@@ -111,7 +111,7 @@ static void answer(conn_t *c, proto_request_t *req, double arrival) {
         proto_request_free(req);
         return;
     }
-    job_t job = {.conn = c, .enqueued = arrival};
+    job_t job = {.enqueued = arrival};
     proto_request_move(&job.req, req); /* the job owns the request now */
     worker_execute(c->worker, &job);
     server_job_finished(c->srv, &job);

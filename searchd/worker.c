@@ -25,7 +25,6 @@ struct handoff {
 
 struct pool {
     server_t *srv;
-    const config_t *cfg;
     worker_t *workers;
     unsigned n;                 /* workers allocated */
     unsigned started;           /* threads running */
@@ -71,7 +70,7 @@ shim_db_t *worker_db(worker_t *w) {
 }
 
 void worker_execute(worker_t *w, job_t *job) {
-    cmd_execute(worker_db(w), w->pool->cfg, job);
+    cmd_execute(worker_db(w), w->srv->cfg, job);
     job->latency_ms = (stats_now() - job->enqueued) * 1000.0;
 }
 
@@ -180,8 +179,9 @@ static bool start_worker(pool_t *p, worker_t *w, char *err, size_t size) {
     char *msg = NULL;
     w->pool = p, w->srv = p->srv;
     pthread_mutex_init(&w->lock, NULL);
-    if (shim_db_open(p->cfg->db, &w->db, &msg) != LEDE_OK) {
-        snprintf(err, size, "cannot open the index at %s: %s", p->cfg->db, msg ? msg : "out of memory");
+    const char *path = p->srv->cfg->db;
+    if (shim_db_open(path, &w->db, &msg) != LEDE_OK) {
+        snprintf(err, size, "cannot open the index at %s: %s", path, msg ? msg : "out of memory");
         free(msg);
         return false;
     }
@@ -202,7 +202,7 @@ bool pool_start(pool_t **out, server_t *srv, struct event_base *main_base, unsig
         free(p);
         return snprintf(err, size, "out of memory"), false;
     }
-    p->srv = srv, p->cfg = srv->cfg, p->done_fn = done, p->ctx = ctx;
+    p->srv = srv, p->done_fn = done, p->ctx = ctx;
     pthread_mutex_init(&p->done_lock, NULL);
     atomic_init(&p->epoch, 0);
     atomic_init(&p->conns, 0);

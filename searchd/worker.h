@@ -25,8 +25,8 @@ struct server;
 struct evhttp_request;
 
 typedef struct job {
-    struct conn *conn;          /* the connection waiting for the reply, or */
-    struct evhttp_request *http; /* the HTTP request waiting for it */
+    struct evhttp_request *http; /* the HTTP request waiting for the reply, or
+                                  * NULL for a line-protocol request */
     proto_request_t req;        /* owned */
     double enqueued;            /* monotonic seconds: when it arrived */
     double latency_ms;          /* from arrival to finish */
