@@ -211,23 +211,11 @@ static void free_parsed(parsed_t *reqs, size_t n) {
     free(reqs);
 }
 
-static lede_status_t get_document(shim_db_t *db, const char *id, json_t *reply) {
-    char *data;
-    size_t len;
-    lede_status_t st = shim_db_get(db, id, &data, &len);
-    if (st != LEDE_OK) return st;
-    json_t *doc = search_document(data, len);
-    free(data);
-    if (!doc) return LEDE_E_CORRUPT;
-    json_object_set_new(reply, "doc", doc);
-    return LEDE_OK;
-}
-
 /* Runs one parsed request into reply, as lede-searchd's handlers do. */
 static lede_status_t execute(shim_db_t *db, proto_request_t *req, json_t *reply) {
     switch (req->op) {
     case PROTO_OP_GET:
-        return get_document(db, req->doc, reply);
+        return search_get(db, req->doc, reply);
     case PROTO_OP_SEARCH:
         return search_execute(db, &req->search, reply);
     case PROTO_OP_SIMILAR:

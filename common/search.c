@@ -209,11 +209,25 @@ lede_status_t search_suggest(shim_db_t *db, const char *prefix, uint32_t limit, 
     return add_titles(db, prefix, limit < 5 ? limit : 5, reply);
 }
 
-json_t *search_document(const char *data, size_t len) {
+/* A document's stored JSON as a reply object: {"id",...,"body",...};
+ * NULL when the data is not a JSON object. Caller owns the result. */
+static json_t *search_document(const char *data, size_t len) {
     json_t *doc = json_loadb(data, len, 0, NULL);
     if (doc && !json_is_object(doc)) {
         json_decref(doc);
         return NULL;
     }
     return doc;
+}
+
+lede_status_t search_get(shim_db_t *db, const char *id, json_t *reply) {
+    char *data;
+    size_t len;
+    lede_status_t st = shim_db_get(db, id, &data, &len);
+    if (st != LEDE_OK) return st;
+    json_t *doc = search_document(data, len);
+    free(data);
+    if (!doc) return LEDE_E_CORRUPT;
+    json_object_set_new(reply, "doc", doc);
+    return LEDE_OK;
 }

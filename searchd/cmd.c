@@ -64,15 +64,7 @@ static lede_status_t do_search(shim_db_t *db, const config_t *c, proto_request_t
 
 static lede_status_t do_get(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
     (void)c;
-    char *data;
-    size_t len;
-    lede_status_t st = shim_db_get(db, r->doc, &data, &len);
-    if (st != LEDE_OK) return st;
-    json_t *doc = search_document(data, len);
-    free(data);
-    if (!doc) return LEDE_E_CORRUPT;
-    json_object_set_new(reply, "doc", doc);
-    return LEDE_OK;
+    return search_get(db, r->doc, reply);
 }
 
 static lede_status_t do_similar(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {

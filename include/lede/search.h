@@ -70,9 +70,10 @@ lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, ui
  * best articles matching the prefix as typed so far) to reply. */
 lede_status_t search_suggest(shim_db_t *db, const char *prefix, uint32_t limit, json_t *reply);
 
-/* A document's stored JSON as a reply object: {"id",...,"body",...}.
- * NULL when the data is not JSON. Caller owns the result. */
-json_t *search_document(const char *data, size_t len);
+/* The article with this id: adds "doc" (its stored JSON) to reply;
+ * LEDE_E_NOT_FOUND when there is none, LEDE_E_CORRUPT when its data is
+ * not a JSON object. */
+lede_status_t search_get(shim_db_t *db, const char *id, json_t *reply);
 
 #ifdef __cplusplus
 }
