@@ -49,13 +49,6 @@ SPHINX_TOTAL=4
 WORKLOAD_NAMES=("reuters21578" "all three corpora")
 WORK_DIR=""
 
-note() { printf 'index.sh: %s\n' "$*" >&2; }
-
-die() {
-    note "$*"
-    exit 2
-}
-
 remove_work_dir() {
     if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
         rm -rf -- "$WORK_DIR"

@@ -1,7 +1,16 @@
 # shellcheck shell=bash
 # bench/lib.sh: what the benchmark scripts share: the facts that identify a
 # run (machine, library versions, commit) and how figures are shown.
-# Sourced by bench/index.sh and bench/query.sh, which set REPO first.
+# Sourced by bench/index.sh, query.sh, relevance.sh and scale.sh, which set
+# REPO first.
+
+# Progress and errors go to stderr, named after the script.
+note() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+die() {
+    note "$*"
+    exit 2
+}
 
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2fx", a / b }'

@@ -78,14 +78,6 @@ PORT=""
 SPHINX_PID=""
 SPHINX_PORT=""
 
-note() { printf 'query.sh: %s\n' "$*" >&2; }
-
-die() {
-    note "$*"
-    exit 2
-}
-
-
 # Stops a load generator still running and both daemons, and removes the
 # work directory. Runs on every exit.
 cleanup() {
@@ -149,7 +141,6 @@ binaries_present() {
         [[ -x $b ]] || return 1
     done
 }
-
 
 # Exits 0 with a message when libmariadb's development files are missing:
 # without them lede-loadgen cannot speak SphinxQL.
@@ -413,7 +404,6 @@ range_of() {
 sum_of() {
     column_of "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
-
 
 # The command line that reproduces this run, with the settings that differ
 # from the defaults.

@@ -64,13 +64,6 @@ SPHINX_SEARCHD=${SPHINX_SEARCHD:-searchd}
 WORK_DIR=""
 SPHINX_CONF=""
 
-note() { printf 'relevance.sh: %s\n' "$*" >&2; }
-
-die() {
-    note "$*"
-    exit 2
-}
-
 # Stops Sphinx's searchd when it runs, and removes the work directory.
 cleanup() {
     if [[ -n $SPHINX_CONF && -s $WORK_DIR/sphinx/searchd.pid ]]; then

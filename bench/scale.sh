@@ -83,14 +83,6 @@ LOADGEN=""
 QUERYGEN=""
 SYNTH=""
 
-note() { printf 'scale.sh: %s\n' "$*" >&2; }
-
-die() {
-    note "$*"
-    exit 2
-}
-
-
 stop_searchd() {
     stop_pid "$SEARCHD_PID" lede-searchd
     SEARCHD_PID=""
@@ -160,7 +152,6 @@ binaries_present() {
         [[ -x $b ]] || return 1
     done
 }
-
 
 # SIZES one per line (split on purpose).
 size_list() {
@@ -313,7 +304,6 @@ count_matches() {
     exec 3>&-
 }
 
-
 # Runs every concurrency and mode against the daemon; appends "query"
 # lines to the results.
 measure_queries() {
@@ -447,7 +437,6 @@ print_daemon_line() {
     done
     printf '%s\n' "${out%; }"
 }
-
 
 query_mix() {
     local q=$WORK_DIR/queries.txt
