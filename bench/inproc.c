@@ -22,6 +22,7 @@
 #include "lede/shim.h"
 #include "queries.h"
 #include "report.h"
+#include "usage.h"
 
 #define TOOL "lede-inproc"
 #define ERR_BYTES 512
@@ -86,16 +87,6 @@ typedef struct run {
     atomic_uint errors_shown;
 } run_t;
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, TOOL ": %s%s (see --help)\n", msg, arg ? arg : "");
-    return 2;
-}
-
-static int bad_value(const char *option, const char *value) {
-    fprintf(stderr, TOOL ": bad value '%s' for --%s (see --help)\n", value, option);
-    return 2;
-}
-
 enum {
     O_DB = 256,
     O_THREADS,
@@ -158,18 +149,13 @@ static int parse_options(int argc, char **argv, options_t *o) {
         case O_JSON:
             o->json = true;
             break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return 1;
-        case ':':
-            return usage_error("missing value for ", argv[optind - 1]);
-        default:
-            return usage_error("unknown option ", argv[optind - 1]);
+        default: /* -h, a missing value, an unknown option */
+            return bench_getopt_other(TOOL, opt, argv, USAGE);
         }
-        if (!ok) return bad_value(OPTIONS[which].name, optarg);
+        if (!ok) return bench_bad_value(TOOL, OPTIONS[which].name, optarg);
     }
-    if (optind < argc) return usage_error("unexpected argument ", argv[optind]);
-    if (!o->db || !o->queries) return usage_error("--db DIR and --queries FILE are required", NULL);
+    if (optind < argc) return bench_usage_error(TOOL, "unexpected argument ", argv[optind]);
+    if (!o->db || !o->queries) return bench_usage_error(TOOL, "--db DIR and --queries FILE are required", NULL);
     return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "queries.h"
 #include "report.h"
 #include "sphinxql.h"
+#include "usage.h"
 
 #define TOOL "lede-loadgen"
 #define ERR_BYTES 512
@@ -113,16 +114,6 @@ typedef struct worker_arg {
     run_t *run;
     conn_t *conn;
 } worker_arg_t;
-
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, TOOL ": %s%s (see --help)\n", msg, arg ? arg : "");
-    return 2;
-}
-
-static int bad_value(const char *option, const char *value) {
-    fprintf(stderr, TOOL ": bad value '%s' for --%s (see --help)\n", value, option);
-    return 2;
-}
 
 enum {
     O_HOST = 256,
@@ -219,20 +210,15 @@ static int parse_options(int argc, char **argv, options_t *o) {
         case O_TOTALS:
             o->totals = optarg;
             break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return 1;
-        case ':':
-            return usage_error("missing value for ", argv[optind - 1]);
-        default:
-            return usage_error("unknown option ", argv[optind - 1]);
+        default: /* -h, a missing value, an unknown option */
+            return bench_getopt_other(TOOL, opt, argv, USAGE);
         }
-        if (!ok) return bad_value(OPTIONS[which].name, optarg);
+        if (!ok) return bench_bad_value(TOOL, OPTIONS[which].name, optarg);
     }
-    if (optind < argc) return usage_error("unexpected argument ", argv[optind]);
-    if (!o->queries) return usage_error("--queries FILE is required", NULL);
+    if (optind < argc) return bench_usage_error(TOOL, "unexpected argument ", argv[optind]);
+    if (!o->queries) return bench_usage_error(TOOL, "--queries FILE is required", NULL);
     if (o->protocol == PROTOCOL_SPHINXQL && o->mode != BENCH_MODE_IDS)
-        return usage_error("--protocol sphinxql has --mode ids only", NULL);
+        return bench_usage_error(TOOL, "--protocol sphinxql has --mode ids only", NULL);
     if (o->totals) o->connections = 1;
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include "usage.h"
 
 #define TOOL "lede-querygen"
 #define DEFAULT_COUNT 300
@@ -295,11 +296,6 @@ static void free_corpus(corpus_t *c) {
     free(c->titles);
 }
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, TOOL ": %s%s (see --help)\n", msg, arg ? arg : "");
-    return 2;
-}
-
 static const struct option OPTIONS[] = {
     {"count", required_argument, NULL, 'n'},
     {"seed", required_argument, NULL, 's'},
@@ -325,25 +321,20 @@ static int parse_options(int argc, char **argv, options_t *o) {
         case 'n':
             o->count = strtoul(optarg, &end, 10);
             if (*end || !*optarg || *optarg == '-' || !o->count || o->count > MAX_COUNT)
-                return usage_error("bad --count ", optarg);
+                return bench_usage_error(TOOL, "bad --count ", optarg);
             break;
         case 's':
             o->seed = strtoull(optarg, &end, 10);
-            if (*end || !*optarg || *optarg == '-') return usage_error("bad --seed ", optarg);
+            if (*end || !*optarg || *optarg == '-') return bench_usage_error(TOOL, "bad --seed ", optarg);
             break;
         case 'o':
             o->out_path = optarg;
             break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return 1;
-        case ':':
-            return usage_error("missing value for ", argv[optind - 1]);
-        default:
-            return usage_error("unknown option ", argv[optind - 1]);
+        default: /* -h, a missing value, an unknown option */
+            return bench_getopt_other(TOOL, opt, argv, USAGE);
         }
     }
-    if (optind == argc) return usage_error("no input file", NULL);
+    if (optind == argc) return bench_usage_error(TOOL, "no input file", NULL);
     return 0;
 }
 

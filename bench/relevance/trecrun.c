@@ -15,6 +15,7 @@
 #include "lede/search.h"
 #include "lede/shim.h"
 #include "topics.h"
+#include "usage.h"
 
 #define TOOL "lede-trecrun"
 /* Hits per query at most: trec_eval's usual depth. */
@@ -86,11 +87,6 @@ static bool parse_depth(const char *s, unsigned *out) {
     return true;
 }
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, TOOL ": %s%s (see --help)\n", msg, arg ? arg : "");
-    return 2;
-}
-
 /* Applies one option; false when its value is bad. */
 static bool apply_option(int opt, const char *arg, options_t *o) {
     switch (opt) {
@@ -123,17 +119,15 @@ static int parse_options(int argc, char **argv, options_t *o) {
     int opt, which = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":ho:", OPTIONS, &which)) != -1) {
-        if (opt == 'h') return fputs(USAGE, stdout), 1;
-        if (opt == ':') return usage_error("missing value for ", argv[optind - 1]);
-        if (opt == '?') return usage_error("unknown option ", argv[optind - 1]);
+        if (opt == 'h' || opt == ':' || opt == '?') return bench_getopt_other(TOOL, opt, argv, USAGE);
         if (!apply_option(opt, optarg, o)) {
             fprintf(stderr, TOOL ": bad value '%s' for %s (see --help)\n", optarg,
                     argv[optind - 1]);
             return 2;
         }
     }
-    if (optind < argc) return usage_error("unexpected argument ", argv[optind]);
-    if (!o->db || !o->queries) return usage_error("--db DIR and --queries FILE are required", NULL);
+    if (optind < argc) return bench_usage_error(TOOL, "unexpected argument ", argv[optind]);
+    if (!o->db || !o->queries) return bench_usage_error(TOOL, "--db DIR and --queries FILE are required", NULL);
     if (!o->tag) o->tag = RANKING_NAMES[o->ranking];
     return 0;
 }

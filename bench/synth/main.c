@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "synth.h"
+#include "usage.h"
 
 /* gzip output favours speed: the generator must not be the bottleneck. */
 #define GZIP_MODE "wb1"
@@ -65,11 +66,6 @@ static const struct option OPTIONS[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, SYNTH_TOOL ": %s%s (see --help)\n", msg, arg ? arg : "");
-    return 2;
-}
-
 /* A whole number in [lo, hi], nothing else. */
 static bool parse_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out) {
     char *end;
@@ -94,21 +90,21 @@ static int take_option(int opt, const char *arg, options_t *o) {
     switch (opt) {
     case 'n':
         if (!parse_number(arg, 1, MAX_ARTICLES, &o->gen.count))
-            return usage_error("bad --count ", arg);
+            return bench_usage_error(SYNTH_TOOL, "bad --count ", arg);
         return 0;
     case OPT_FIRST:
         if (!parse_number(arg, 0, MAX_ARTICLES, &o->gen.first))
-            return usage_error("bad --first ", arg);
+            return bench_usage_error(SYNTH_TOOL, "bad --first ", arg);
         return 0;
     case OPT_SEED:
-        if (!parse_number(arg, 0, UINT64_MAX, &o->gen.seed)) return usage_error("bad --seed ", arg);
+        if (!parse_number(arg, 0, UINT64_MAX, &o->gen.seed)) return bench_usage_error(SYNTH_TOOL, "bad --seed ", arg);
         return 0;
     case OPT_YEARS:
-        if (!parse_number(arg, 1, MAX_YEARS, &v)) return usage_error("bad --years ", arg);
+        if (!parse_number(arg, 1, MAX_YEARS, &v)) return bench_usage_error(SYNTH_TOOL, "bad --years ", arg);
         o->gen.years = (unsigned)v;
         return 0;
     case OPT_PREFIX:
-        if (!valid_prefix(arg)) return usage_error("bad --id-prefix ", arg);
+        if (!valid_prefix(arg)) return bench_usage_error(SYNTH_TOOL, "bad --id-prefix ", arg);
         o->gen.id_prefix = arg;
         return 0;
     case OPT_CLOSED:
@@ -124,7 +120,7 @@ static int take_option(int opt, const char *arg, options_t *o) {
         o->quiet = true;
         return 0;
     }
-    return usage_error("unknown option", NULL);
+    return bench_usage_error(SYNTH_TOOL, "unknown option", NULL);
 }
 
 static bool ends_with(const char *s, const char *suffix) {
@@ -142,15 +138,13 @@ static int parse_options(int argc, char **argv, options_t *o) {
     int opt, rc;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":n:o:zqh", OPTIONS, NULL)) != -1) {
-        if (opt == 'h') return fputs(USAGE, stdout), 1;
-        if (opt == ':') return usage_error("missing value for ", argv[optind - 1]);
-        if (opt == '?') return usage_error("unknown option ", argv[optind - 1]);
+        if (opt == 'h' || opt == ':' || opt == '?') return bench_getopt_other(SYNTH_TOOL, opt, argv, USAGE);
         if ((rc = take_option(opt, optarg, o)) != 0) return rc;
     }
-    if (!o->gen.count) return usage_error("--count is required", NULL);
+    if (!o->gen.count) return bench_usage_error(SYNTH_TOOL, "--count is required", NULL);
     if (o->gen.first > MAX_ARTICLES - o->gen.count)
-        return usage_error("--first is too large", NULL);
-    if (optind == argc) return usage_error("no corpus file given", NULL);
+        return bench_usage_error(SYNTH_TOOL, "--first is too large", NULL);
+    if (optind == argc) return bench_usage_error(SYNTH_TOOL, "no corpus file given", NULL);
     if (o->out_path && ends_with(o->out_path, ".gz")) o->gzip = true;
     return 0;
 }
