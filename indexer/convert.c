@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract.h"
 
-lede_status_t convert_record(const record_t *rec, lede_article_t **out, size_t *n, char *why) {
+lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts,
+                             lede_article_t **out, size_t *n, char *why) {
     *out = NULL;
     *n = 0;
-    if (rec->kind == RECORD_TEXT) return extract_text(rec->bytes, rec->len, rec->base_id, out, n, why);
+    if (rec->kind == RECORD_TEXT)
+        return extract_text(rec->bytes, rec->len, rec->base_id, opts, out, n, why);
+    if (rec->kind == RECORD_HTML)
+        return extract_html(rec->bytes, rec->len, rec->base_id, opts, out, n, why);
     lede_article_t *a = malloc(sizeof *a);
     if (!a) return LEDE_E_NOMEM;
     lede_status_t st = article_from_json(rec->bytes, rec->len, a, why);

@@ -2,14 +2,17 @@
 #ifndef LEDE_CONVERT_H
 #define LEDE_CONVERT_H
 
+#include "extract.h"
 #include "input.h"
 #include "lede/article.h"
 #include "lede/shim.h"
 
-/* Parses a record into one article (a JSON line) or several (a text page
- * with sidebar items). *out is malloc'd; free with convert_free(). On
- * LEDE_E_INVALID, why[ARTICLE_WHY_BYTES] says what was wrong. */
-lede_status_t convert_record(const record_t *rec, lede_article_t **out, size_t *n, char *why);
+/* Parses a record into one article (a JSON line) or several (a page with
+ * further stories); opts go to the page extractors and may be NULL.
+ * *out is malloc'd; free with convert_free(). On LEDE_E_INVALID,
+ * why[ARTICLE_WHY_BYTES] says what was wrong. */
+lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts,
+                             lede_article_t **out, size_t *n, char *why);
 
 void convert_free(lede_article_t *arts, size_t n);
 

@@ -135,8 +135,10 @@ static lede_status_t extract_page(ex_page_t *page, const char *base_id, lede_art
     return st;
 }
 
-lede_status_t extract_text(const char *text, size_t len, const char *base_id, lede_article_t **out,
-                           size_t *n, char *why) {
+lede_status_t extract_text(const char *text, size_t len, const char *base_id,
+                           const extract_opts_t *opts, lede_article_t **out, size_t *n,
+                           char *why) {
+    (void)opts;
     ex_page_t page;
     *out = NULL;
     *n = 0;

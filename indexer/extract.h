@@ -1,26 +1,25 @@
-/* extract.h: one raw scraped news page (plain text) in, lede articles out.
+/* extract.h: one raw news page in, lede articles out.
  *
- * The pages are what a scraper keeps of a news site: the headline on the
- * first line, one paragraph per line, and the site's furniture around them
- * ("Leave a review", "RELATED ..." teasers, photo credits, share buttons).
- * Metadata is not marked up; it is recognised by shape:
+ * Scrapers keep news pages in two forms, and lede reads both:
  *
- *   title     the first line that is neither blank nor furniture
- *   author    "By Jane Doe" before the body, or a lone name line after it
- *   date      a line that is only a date ("23 December 2022 18:09"), else a
- *             wire dateline ("March 30 (UPI) --" gives the year-less
- *             "--03-30"), else "Tuesday (April 20)" in the first paragraph
- *   category  a lone section name ("Politics")
- *   source    a dateline agency ("(UPI) --", "Washington D.C./Turan:"),
- *             "TURAN's ... correspondent", "told VOA"; known agencies get
- *             their usual spelling
- *   places    the place of a dateline, or a lone place line after the byline
+ *   extract_text()  the visible text of a page, as a scraper saves it:
+ *                   headline, byline, dateline, paragraphs, and the site's
+ *                   furniture around them (menus, share bars, captions,
+ *                   related links), with no markup to tell them apart
+ *   extract_html()  the page's HTML: what the page declares (JSON-LD,
+ *                   OpenGraph, <meta>, <title>, <link rel=canonical>) wins
+ *                   over guessing; the article text comes from scoring the
+ *                   DOM for the block that holds it
  *
- * Some sites put short unrelated items after the article's closing
- * metadata (byline, date, category), between lone "-" lines. Those become
- * articles of their own, so that a search for their words does not find
- * the main article. Nothing here is specific to one site: see
- * extract_parts.h for the pieces. */
+ * Both return the main article first and, for pages that carry several
+ * stories (a wire roundup, a news-line bulletin, a blog archive page),
+ * the later stories as articles of their own, so that a search for their
+ * words does not find the main article. How the text extractor reads a
+ * page is described in extract_parts.h; the HTML one in extract_html.h.
+ *
+ * A page with no article in it (an index page, a "page not found" page,
+ * a cookie wall, nothing left once the furniture is gone) is refused with
+ * the reason "no article text found", never indexed as an article. */
 #ifndef LEDE_EXTRACT_H
 #define LEDE_EXTRACT_H
 
@@ -29,18 +28,44 @@
 #include "lede/article.h"
 #include "lede/status.h"
 
-/* Extracts the articles of one page. text[0..len) is the whole file: it need
+typedef struct ex_learned ex_learned_t; /* extract_learn.h */
+typedef struct ex_trace ex_trace_t;     /* extract_trace.h */
+
+/* What an extraction may use besides the page. Both members may be NULL;
+ * a NULL opts pointer means both are. */
+typedef struct extract_opts {
+    /* Lines learnt to be site furniture (seen on many pages of one run or
+     * of earlier runs into the same index). Read only: shared by threads. */
+    const ex_learned_t *learned;
+    /* When set, every decision is recorded there for --explain. */
+    ex_trace_t *trace;
+} extract_opts_t;
+
+/* The reason given for a page without an article. */
+#define EXTRACT_NO_ARTICLE "no article text found"
+
+/* Extracts the articles of one page. The page is bytes[0..len): it need
  * not be NUL-terminated, may lack a final newline and may use \r\n.
  *
  * On LEDE_OK, *out is a malloc'd array of *n >= 1 articles, each already
  * passed through article_validate(); the caller frees each with
- * article_free() and then the array with free(). out[0] is the main article,
- * with id base_id; sidebar items follow with ids base_id + "#2", "#3", ...
+ * article_free() and then the array with free(). out[0] is the main
+ * article, with id base_id; further stories follow with ids base_id +
+ * "#2", "#3", ...
  *
- * On LEDE_E_INVALID (empty or blank page, no title, invalid UTF-8, a NUL
- * byte, or an id that article_validate() refuses) and on LEDE_E_NOMEM,
- * *out is NULL, *n is 0, and why[ARTICLE_WHY_BYTES] says what went wrong. */
-lede_status_t extract_text(const char *text, size_t len, const char *base_id, lede_article_t **out,
-                           size_t *n, char *why);
+ * On LEDE_E_INVALID (an empty page, invalid UTF-8 in a text page, a NUL
+ * byte, a page without an article, an id that article_validate() refuses)
+ * and on LEDE_E_NOMEM, *out is NULL, *n is 0, and why[ARTICLE_WHY_BYTES]
+ * says what went wrong. */
+lede_status_t extract_text(const char *text, size_t len, const char *base_id,
+                           const extract_opts_t *opts, lede_article_t **out, size_t *n,
+                           char *why);
+
+/* The same for an HTML page. Its bytes may be in any charset the page
+ * declares (a byte order mark, <meta charset>, the http-equiv
+ * Content-Type); they are converted to UTF-8 first. */
+lede_status_t extract_html(const char *html, size_t len, const char *base_id,
+                           const extract_opts_t *opts, lede_article_t **out, size_t *n,
+                           char *why);
 
 #endif

@@ -204,45 +204,130 @@ static lede_status_t scan_jsonl(input_t *in, const char *path, const input_sink_
     return st;
 }
 
-/* ---- raw text files --------------------------------------------------- */
+/* ---- pages: scraped text and HTML, plain or gzip ---------------------- */
 
-/* The id of a text file: its path below the walked root, without ".txt". */
-static char *text_base_id(const char *rel) {
-    size_t n = strlen(rel);
-    if (ends_with(rel, ".txt")) n -= 4;
-    char *id = malloc(n + 1);
-    if (id) {
-        memcpy(id, rel, n);
-        id[n] = '\0';
+typedef struct {
+    const char *ext;
+    record_kind_t kind;
+} page_ext_t;
+
+static const page_ext_t PAGE_EXTS[] = {
+    {".txt", RECORD_TEXT},     {".txt.gz", RECORD_TEXT},  {".html", RECORD_HTML},
+    {".html.gz", RECORD_HTML}, {".htm", RECORD_HTML},     {".htm.gz", RECORD_HTML},
+};
+
+bool input_page_name(const char *name, record_kind_t *kind, size_t *stem) {
+    for (size_t i = 0; i < sizeof PAGE_EXTS / sizeof PAGE_EXTS[0]; i++) {
+        if (!ends_with(name, PAGE_EXTS[i].ext)) continue;
+        *kind = PAGE_EXTS[i].kind;
+        *stem = strlen(name) - strlen(PAGE_EXTS[i].ext);
+        return true;
     }
-    return id;
+    return false;
 }
 
-static lede_status_t scan_text(input_t *in, const char *path, const char *rel,
-                               const input_sink_t *sink, char *err, size_t size) {
+/* Reads a whole page through zlib (which passes plain files through
+ * unchanged) into rec->bytes, NUL-terminated. A page over the limit is
+ * not kept: *over is set and rec->len says how much was read before
+ * stopping. *zmsg is set when the gzip stream is broken. */
+static lede_status_t read_page(gzFile gz, size_t max, record_t *rec, bool *over,
+                               const char **zmsg) {
+    size_t cap = 0;
+    int n, zerr = Z_OK;
+    *over = false;
+    *zmsg = NULL;
+    do {
+        if (rec->len + READ_CHUNK_BYTES + 1 > cap) {
+            cap = cap ? cap * 2 : READ_CHUNK_BYTES + 1;
+            char *grown = realloc(rec->bytes, cap);
+            if (!grown) return LEDE_E_NOMEM;
+            rec->bytes = grown;
+        }
+        n = gzread(gz, rec->bytes + rec->len, READ_CHUNK_BYTES);
+        if (n > 0) rec->len += (size_t)n;
+        if (rec->len > max) *over = true;
+    } while (n > 0 && !*over);
+    const char *msg = gzerror(gz, &zerr);
+    if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END))
+        *zmsg = zerr == Z_ERRNO ? strerror(errno) : msg;
+    rec->bytes[rec->len] = '\0';
+    return LEDE_OK;
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The id of a page: its path below the walked root, without extensions. */
+static char *page_base_id(const char *rel) {
+    record_kind_t kind;
+    size_t n = strlen(rel);
+    if (!input_page_name(rel, &kind, &n)) n = strlen(rel);
+    return strndup(rel, n);
+}
+
+/* Whether bytes look like markup: the first thing after white space and a
+ * byte order mark is '<'. */
+static bool looks_like_html(const char *s, size_t n) {
+    size_t i = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && strchr(" \t\r\n", s[i])) i++;
+    return i < n && s[i] == '<';
+}
+
+lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char *err,
+                              size_t size) {
+    size_t stem;
+    memset(rec, 0, sizeof *rec);
+    rec->file = path;
+    bool named = input_page_name(path, &rec->kind, &stem);
+    gzFile gz = gzopen(path, "rb");
+    if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+    bool over = false;
+    const char *zmsg = NULL;
+    lede_status_t st = read_page(gz, max, rec, &over, &zmsg);
+    gzclose(gz);
+    if (st == LEDE_OK && over)
+        st = fail(LEDE_E_INVALID, err, size, "%s: page over the limit of %zu bytes", path, max);
+    if (st == LEDE_OK && zmsg)
+        st = fail(LEDE_E_IO, err, size, "%s: cannot read the page: %s", path, zmsg);
+    if (st == LEDE_OK && !(rec->base_id = page_base_id(base_name(path)))) st = LEDE_E_NOMEM;
+    if (st == LEDE_OK && !named) rec->kind = looks_like_html(rec->bytes, rec->len) ? RECORD_HTML : RECORD_TEXT;
+    if (st != LEDE_OK) {
+        free(rec->bytes);
+        free(rec->base_id);
+        memset(rec, 0, sizeof *rec);
+    }
+    return st;
+}
+
+static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
+                               record_kind_t kind, const input_sink_t *sink, char *err,
+                               size_t size) {
     struct stat st;
     const char *file = intern(in, path);
     if (!file) return LEDE_E_NOMEM;
     if (stat(path, &st) != 0) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
     in->files++;
     in->read_bytes += (uint64_t)st.st_size;
-    if ((size_t)st.st_size > in->max_record_bytes) {
-        sink->oversize(sink->ctx, file, 0, (size_t)st.st_size);
-        return LEDE_OK;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
-    record_t rec = {RECORD_TEXT, file, 0, next_seq(in), malloc((size_t)st.st_size + 1), 0, NULL};
-    rec.base_id = text_base_id(rel);
-    if (rec.bytes) rec.len = fread(rec.bytes, 1, (size_t)st.st_size, f);
-    bool read_ok = rec.bytes && !ferror(f);
-    fclose(f);
-    if (!read_ok || !rec.base_id) {
+    gzFile gz = gzopen(path, "rb");
+    if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+    record_t rec = {kind, file, 0, 0, NULL, 0, page_base_id(rel)};
+    bool over = false;
+    const char *zmsg = NULL;
+    lede_status_t s = rec.base_id ? read_page(gz, in->max_record_bytes, &rec, &over, &zmsg)
+                                  : LEDE_E_NOMEM;
+    gzclose(gz);
+    if (s == LEDE_OK && over)
+        sink->oversize(sink->ctx, file, 0, rec.len);
+    else if (s == LEDE_OK && zmsg)
+        sink->unreadable(sink->ctx, file, zmsg);
+    if (s != LEDE_OK || over || zmsg) {
         free(rec.bytes);
         free(rec.base_id);
-        return rec.bytes ? fail(LEDE_E_IO, err, size, "%s: read error", path) : LEDE_E_NOMEM;
+        return s;
     }
-    rec.bytes[rec.len] = '\0';
+    rec.seq = next_seq(in);
     in->text_bytes += rec.len;
     return sink->record(sink->ctx, &rec);
 }
@@ -279,7 +364,10 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
         snprintf(child_rel, sizeof child_rel, "%s%s%s", rel, *rel ? "/" : "", names[i]);
         struct stat s;
         if (stat(child, &s) != 0) continue;
-        if (S_ISDIR(s.st_mode) || ends_with(names[i], ".txt") || is_jsonl_name(names[i]))
+        record_kind_t kind;
+        size_t stem;
+        if (S_ISDIR(s.st_mode) || input_page_name(names[i], &kind, &stem) ||
+            is_jsonl_name(names[i]))
             st = scan_path(in, child, child_rel, sink, err, size);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
@@ -287,18 +375,16 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
     return st;
 }
 
-static const char *base_name(const char *path) {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 static lede_status_t scan_path(input_t *in, const char *path, const char *rel,
                                const input_sink_t *sink, char *err, size_t size) {
     struct stat st;
     if (strcmp(path, "-") == 0) return scan_jsonl(in, path, sink, err, size);
     if (stat(path, &st) != 0) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
+    record_kind_t kind;
+    size_t stem;
     if (S_ISDIR(st.st_mode)) return scan_dir(in, path, rel, sink, err, size);
-    if (ends_with(path, ".txt")) return scan_text(in, path, rel, sink, err, size);
+    if (input_page_name(path, &kind, &stem))
+        return scan_page(in, path, rel, kind, sink, err, size);
     return scan_jsonl(in, path, sink, err, size);
 }
 

@@ -1,9 +1,10 @@
 /* input: turns the command line's INPUT arguments into records.
  *
- * A record is one JSON Lines line or one raw text file. Inputs are read in
- * the order given; a directory is walked recursively in name order, taking
- * *.txt as raw articles and *.jsonl / *.jsonl.gz as JSON Lines. "-" is
- * standard input (JSON Lines, gzip or not). */
+ * A record is one JSON Lines line or one raw page: a scraped text file
+ * (*.txt) or an HTML file (*.html, *.htm), each also gzip-compressed
+ * (*.txt.gz, *.html.gz). Inputs are read in the order given; a directory
+ * is walked recursively in name order, taking pages and *.jsonl /
+ * *.jsonl.gz files. "-" is standard input (JSON Lines, gzip or not). */
 #ifndef LEDE_INPUT_H
 #define LEDE_INPUT_H
 
@@ -13,16 +14,16 @@
 
 #include "lede/status.h"
 
-typedef enum { RECORD_JSON, RECORD_TEXT } record_kind_t;
+typedef enum { RECORD_JSON, RECORD_TEXT, RECORD_HTML } record_kind_t;
 
 typedef struct record {
     record_kind_t kind;
     const char *file;   /* borrowed: valid until input_free() */
-    uint64_t line;      /* 1-based line of a JSON record; 0 for a text file */
+    uint64_t line;      /* 1-based line of a JSON record; 0 for a page */
     uint64_t seq;       /* position in the whole input, from 1 */
     char *bytes;        /* owned by the record: free() */
     size_t len;
-    char *base_id;      /* text files: the id the path gives; owned; else NULL */
+    char *base_id;      /* pages: the id the path gives; owned; else NULL */
 } record_t;
 
 typedef struct input_sink {
@@ -31,6 +32,9 @@ typedef struct input_sink {
     lede_status_t (*record)(void *ctx, record_t *rec);
     /* A record over the size limit: reported, not read. */
     void (*oversize)(void *ctx, const char *file, uint64_t line, size_t len);
+    /* A page that cannot be read (a broken gzip stream): reported, and the
+     * scan goes on with the next file. */
+    void (*unreadable)(void *ctx, const char *file, const char *why);
     void *ctx;
 } input_sink_t;
 
@@ -56,5 +60,18 @@ lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_
                          char *err, size_t err_size);
 
 void input_free(input_t *in);
+
+/* The kind of page a file name stands for (.txt, .html, .htm, each maybe
+ * with .gz), with the length of the name without those extensions in
+ * *stem; false for anything else. */
+bool input_page_name(const char *name, record_kind_t *kind, size_t *stem);
+
+/* Reads one page file into rec (for --explain): its kind from the name,
+ * or from the bytes when the name says nothing (markup first: HTML), its
+ * bytes and its base id (the file name without extensions); rec->file is
+ * path itself. The caller frees rec->bytes and rec->base_id. Fails with a
+ * message in err for a missing or unreadable file or one over max bytes. */
+lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char *err,
+                              size_t size);
 
 #endif

@@ -1,4 +1,5 @@
 /* lede-indexer: turns news articles into a lede (Xapian) index. */
+#include "explain.h"
 #include "options.h"
 #include "run.h"
 
@@ -6,5 +7,5 @@ int main(int argc, char **argv) {
     indexer_opts_t opts;
     int rc = options_parse(argc, argv, &opts);
     if (rc != 0) return rc > 0 ? EXIT_INDEXED : EXIT_FAILED;
-    return indexer_run(&opts);
+    return opts.explain ? explain_run(&opts) : indexer_run(&opts);
 }

@@ -18,11 +18,14 @@
 static const char USAGE[] =
     "Usage: lede-indexer --db DIR [options] INPUT...\n"
     "       lede-indexer --db DIR --delete ID...\n"
+    "       lede-indexer --explain [--json] [--db DIR] PAGE...\n"
     "\n"
     "Indexes news articles into the lede index at DIR (created if missing).\n"
     "INPUT is a JSON Lines file (.jsonl, or gzip-compressed .jsonl.gz), '-' for\n"
-    "JSON Lines on standard input, a raw article text file (.txt), or a directory,\n"
-    "walked recursively for *.txt and *.jsonl[.gz]. Articles are upserted by id.\n"
+    "JSON Lines on standard input, a raw page (scraped text .txt, or HTML .html or\n"
+    ".htm; each also .gz), or a directory, walked recursively for pages and\n"
+    "*.jsonl[.gz]. Articles are upserted by id; a page's id is its path below the\n"
+    "directory given, without extensions.\n"
     "\n"
     "Options:\n"
     "  --db DIR            the index directory (required)\n"
@@ -39,6 +42,9 @@ static const char USAGE[] =
     "                      into the live index); auto picks direct for inputs under\n"
     "                      a twentieth of the index size\n"
     "  --shard-docs N      documents per build shard (default 2000)\n"
+    "  --explain           show what is extracted from each PAGE and why, field by\n"
+    "                      field and block by block, without touching any index\n"
+    "  --json              with --explain: one JSON object per page\n"
     "  --progress          show the progress line even when stderr is not a terminal\n"
     "  --no-progress       never show it\n"
     "  -q, --quiet         print only errors, no summary\n"
@@ -51,7 +57,7 @@ static const char USAGE[] =
 
 enum { OPT_DB = 256, OPT_REBUILD, OPT_DELETE, OPT_THREADS, OPT_LANGUAGE, OPT_NO_SPELLING,
        OPT_MAX_DOC, OPT_REJECTS, OPT_UPDATE, OPT_SHARD_DOCS, OPT_PROGRESS, OPT_NO_PROGRESS,
-       OPT_VERSION };
+       OPT_VERSION, OPT_EXPLAIN, OPT_JSON };
 
 static const struct option LONG_OPTS[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -65,6 +71,8 @@ static const struct option LONG_OPTS[] = {
     {"update", required_argument, NULL, OPT_UPDATE},
     {"shard-docs", required_argument, NULL, OPT_SHARD_DOCS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"json", no_argument, NULL, OPT_JSON},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -136,11 +144,19 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
     case OPT_PROGRESS: o->progress = 1; return 0;
     case OPT_NO_PROGRESS: o->progress = 0; return 0;
     case 'q': o->quiet = true; return 0;
+    case OPT_EXPLAIN: o->explain = true; return 0;
+    case OPT_JSON: o->json = true; return 0;
     }
     return usage_error("%s", "unknown option");
 }
 
 static int check_combination(const indexer_opts_t *o) {
+    if (o->json && !o->explain) return usage_error("%s", "--json goes with --explain");
+    if (o->explain) {
+        if (o->delete_ids || o->rebuild)
+            return usage_error("%s", "--explain shows pages; it does not mix with --delete or --rebuild");
+        return o->n_args ? 0 : usage_error("%s", "--explain needs at least one PAGE");
+    }
     if (!o->db) return usage_error("%s", "--db DIR is required");
     if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");
     if (o->n_args == 0)

@@ -21,6 +21,8 @@ typedef struct indexer_opts {
     int progress;           /* -1: when stderr is a terminal */
     bool quiet;
     update_mode_t mode;
+    bool explain;           /* the arguments are pages to explain, not index */
+    bool json;              /* --explain prints JSON */
     char **args;
     size_t n_args;
 } indexer_opts_t;

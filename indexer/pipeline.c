@@ -137,7 +137,8 @@ static void process_record(worker_t *w, const record_t *rec) {
     lede_article_t *arts;
     size_t n;
     char why[ARTICLE_WHY_BYTES];
-    lede_status_t st = convert_record(rec, &arts, &n, why);
+    extract_opts_t eo = {.learned = w->p->o.learned};
+    lede_status_t st = convert_record(rec, &eo, &arts, &n, why);
     if (st == LEDE_E_NOMEM) {
         pipeline_fail(w->p, "%s%s", "out of memory", "");
         return;

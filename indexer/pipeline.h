@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "extract.h"
 #include "input.h"
 #include "rejects.h"
 
@@ -23,6 +24,7 @@ typedef struct pipeline_opts {
     uint32_t shard_docs;
     uint64_t stamp_base;     /* added to each record's seq */
     rejects_t *rejects;
+    const ex_learned_t *learned; /* site furniture for the page extractors; or NULL */
 } pipeline_opts_t;
 
 typedef struct pipeline pipeline_t;

@@ -86,6 +86,13 @@ static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
     rejects_report(j->rejects, file, line, why, NULL, 0);
 }
 
+static void unreadable(void *ctx, const char *file, const char *why) {
+    job_t *j = *(job_t **)ctx;
+    char reason[256];
+    snprintf(reason, sizeof reason, "cannot read the page: %s", why);
+    rejects_report(j->rejects, file, 0, reason, NULL, 0);
+}
+
 static void summary(job_t *j) {
     double secs = progress_now() - j->progress.start;
     progress_clear(&j->progress);
@@ -137,7 +144,7 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
     bulk_ctx_t ctx = {j, p};
-    input_sink_t sink = {bulk_record, oversize, &ctx};
+    input_sink_t sink = {bulk_record, oversize, unreadable, &ctx};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     char perr[ERR_BYTES] = "";
     lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
@@ -205,7 +212,7 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
     lede_article_t *arts;
     size_t n;
     char why[ARTICLE_WHY_BYTES];
-    lede_status_t st = convert_record(rec, &arts, &n, why);
+    lede_status_t st = convert_record(rec, NULL, &arts, &n, why);
     if (st == LEDE_E_INVALID) {
         bool raw = rec->kind == RECORD_JSON;
         rejects_report(d->j->rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL, raw ? rec->len : 0);
@@ -262,7 +269,7 @@ static int run_direct(job_t *j) {
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
     uint32_t before = shim_writer_doccount(w);
     direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
-    input_sink_t sink = {direct_record, oversize, &ctx};
+    input_sink_t sink = {direct_record, oversize, unreadable, &ctx};
     lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     return finish_direct(j, w, st, before);
 }

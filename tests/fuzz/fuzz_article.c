@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     lede_article_t *arts = NULL;
     size_t n = 0;
-    if (extract_text((const char *)data, size, "fuzz", &arts, &n, why) == LEDE_OK) {
+    if (extract_text((const char *)data, size, "fuzz", NULL, &arts, &n, why) == LEDE_OK) {
         for (size_t i = 0; i < n; i++) article_free(&arts[i]);
         free(arts);
     }

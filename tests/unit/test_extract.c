@@ -18,7 +18,7 @@ static result_t run_len(const char *text, size_t len, const char *id) {
     result_t r = {0};
     r.v = (lede_article_t *)&r; /* must be reset to NULL on failure */
     r.n = 99;
-    r.st = extract_text(text, len, id, &r.v, &r.n, r.why);
+    r.st = extract_text(text, len, id, NULL, &r.v, &r.n, r.why);
     if (r.st != LEDE_OK) {
         CHECK(r.v == NULL);
         CHECK_INT(r.n, 0);

@@ -63,7 +63,7 @@ static result_t run_seed(const char *file) {
     snprintf(path, sizeof path, "%s/%s", seeds_dir, file);
     char *text = check_read_file(path, &len);
     CHECK(text != NULL);
-    r.st = text ? extract_text(text, len, file, &r.v, &r.n, why) : LEDE_E_IO;
+    r.st = text ? extract_text(text, len, file, NULL, &r.v, &r.n, why) : LEDE_E_IO;
     if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", file, why);
     free(text);
     return r;
