@@ -1,7 +1,8 @@
-/* extract_text(): the steps of extract_parts.h put together, then the
- * finishing touches that need the whole body (datelines, the source named
- * in the text) and the hand-over of the articles to the caller. */
+/* extract_text(): the steps of extract_parts.h put together: units, the
+ * detectors, the layout, the fields of each story; then the trace of every
+ * unit for --explain and the hand-over of the articles to the caller. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,125 +28,122 @@ static lede_status_t check_input(const char *text, size_t len, const char *base_
     if (!text || len == 0) return fail(why, "empty page");
     if (!utf8_valid(text, len, &bad)) return fail(why, "invalid UTF-8 at byte %zu", bad);
     if ((nul = memchr(text, '\0', len)) != NULL)
-        return fail(why, "NUL byte at byte %zu", (size_t)(nul - text));
+        return fail(why, "NUL byte at byte %zu: not a text page", (size_t)(nul - text));
     return LEDE_OK;
 }
 
-/* Why a page without a text line has no title. */
-static lede_status_t no_title(const ex_page_t *page, char *why) {
-    for (size_t i = 0; i < page->n; i++)
-        if (page->lines[i].kind != EX_BLANK)
-            return fail(why, "no title: the page holds only separators and site furniture");
-    return fail(why, "no title: the page is blank");
-}
-
-/* Moves the body out of its buffer; an empty body stays NULL. */
-static lede_status_t take_body(ex_piece_t *p) {
-    if (p->body.failed) return LEDE_E_NOMEM;
-    if (p->body.len > 0) p->a.body = p->body.s, p->body.s = NULL;
-    return LEDE_OK;
-}
-
-/* Datelines lead the story, so only the first paragraph is read for one;
- * the source may be named anywhere in the text. */
-static lede_status_t finish_from_body(lede_article_t *a) {
-    const char *end = strstr(a->body, "\n\n");
-    size_t first = end ? (size_t)(end - a->body) : strlen(a->body);
-    char iso[EX_DATE_BYTES], source[EX_SOURCE_BYTES];
-    lede_status_t st = ex_source_dateline(a->body, first, a);
-    if (st == LEDE_OK && !a->date && ex_date_weekday_paren(a->body, first, iso) &&
-        !(a->date = strdup(iso)))
-        st = LEDE_E_NOMEM;
-    if (st == LEDE_OK && !a->source && ex_source_in_text(a->body, source) &&
-        !(a->source = strdup(source)))
-        st = LEDE_E_NOMEM;
-    return st;
-}
-
-static lede_status_t finish_main(ex_piece_t *p, const char *title, const char *base_id, char *why) {
-    lede_article_t *a = &p->a;
-    if (!(a->id = strdup(base_id)) || !(a->title = strdup(title))) return LEDE_E_NOMEM;
-    lede_status_t st = take_body(p);
-    if (st == LEDE_OK && a->body) st = finish_from_body(a);
-    return st == LEDE_OK ? article_validate(a, why) : st;
-}
-
-/* A sidebar item gets a title from its first sentence, the next number
- * after the base id, and the page's source. An item without text, or one
- * whose id validation refuses (a base id near the length limit), is
- * dropped: losing an item must not lose the main article. */
-static lede_status_t finish_item(ex_piece_t *p, const char *base_id, const char *source,
-                                 size_t number, bool *keep) {
-    lede_article_t *a = &p->a;
-    char why[ARTICLE_WHY_BYTES];
-    size_t id_bytes = strlen(base_id) + ITEM_SUFFIX_BYTES;
-    *keep = false;
-    lede_status_t st = take_body(p);
-    if (st != LEDE_OK || !a->body) return st;
-    if (!(a->title = ex_title_from_text(a->body)) || !(a->id = malloc(id_bytes)) ||
-        (source && !a->source && !(a->source = strdup(source))))
-        return LEDE_E_NOMEM;
-    snprintf(a->id, id_bytes, "%s#%zu", base_id, number);
-    st = article_validate(a, why);
-    *keep = st == LEDE_OK;
-    return st == LEDE_E_INVALID ? LEDE_OK : st;
-}
-
-static lede_status_t finish_items(ex_pieces_t *pieces, const char *base_id) {
-    size_t number = 2;
-    for (size_t i = 1; i < pieces->n; i++) {
-        bool keep;
-        lede_status_t st =
-            finish_item(&pieces->v[i], base_id, pieces->v[0].a.source, number, &keep);
-        if (st != LEDE_OK) return st;
-        if (keep)
-            number++;
-        else
-            article_free(&pieces->v[i].a); /* an id-less article is not handed over */
+/* Why a page has no article, in the words of the unit kinds it holds. */
+static lede_status_t no_article(const ex_page_t *page, char *why) {
+    size_t text = 0, other = 0;
+    for (size_t i = 0; i < page->n; i++) {
+        const ex_unit_t *u = &page->u[i];
+        if (u->role == EX_ROLE_SKIPPED) continue;
+        if (u->role == EX_ROLE_FURNITURE && u->kind != EX_K_TEXT) other++;
+        else text++;
     }
+    if (page->n == 0) return fail(why, "%s (the page is blank)", EXTRACT_NO_ARTICLE);
+    if (text == 0)
+        return fail(why, "%s (only separators and site furniture)", EXTRACT_NO_ARTICLE);
+    return fail(why, "%s (no paragraph of text among %zu lines)", EXTRACT_NO_ARTICLE,
+                text + other);
+}
+
+static void trace_units(const ex_page_t *page, ex_trace_t *t) {
+    if (!t) return;
+    if (page->prefix_date[0])
+        ex_trace_note(t, "a crawler's date prefix on the first line: %s", page->prefix_date);
+    if (page->wrap)
+        ex_trace_note(t, "hard-wrapped at %u columns: lines joined into paragraphs", page->wrap);
+    for (size_t i = 0; i < page->n; i++) {
+        const ex_unit_t *u = &page->u[i];
+        char where[32];
+        if (u->first == u->last)
+            snprintf(where, sizeof where, "line %u", u->first);
+        else
+            snprintf(where, sizeof where, "lines %u-%u", u->first, u->last);
+        ex_trace_block(t, where, u->s, u->len, u->role, u->article, "%s", u->why);
+    }
+}
+
+/* A title made from the first sentence, for a story without a headline. */
+static lede_status_t made_title(lede_article_t *a, ex_trace_t *t, size_t k) {
+    if (a->title || !a->body) return LEDE_OK;
+    if (!(a->title = ex_title_from_text(a->body))) return LEDE_E_NOMEM;
+    ex_trace_field(t, k, "title", a->title, "made from the first sentence: no headline");
     return LEDE_OK;
 }
 
-/* Moves the finished articles into one caller-owned array. */
-static lede_status_t hand_over(ex_pieces_t *pieces, lede_article_t **out, size_t *n) {
-    size_t count = 0;
-    for (size_t i = 0; i < pieces->n; i++) count += pieces->v[i].a.id != NULL;
-    lede_article_t *arts = malloc(count * sizeof *arts);
+/* Story k as an article: fields, id, and for later stories the page's
+ * source when they name none. An invalid later story is dropped (*keep
+ * false): losing it must not lose the main article. */
+static lede_status_t make_article(const ex_page_t *page, const ex_layout_t *l, size_t k,
+                                  const char *base_id, const lede_article_t *main_a,
+                                  lede_article_t *a, ex_trace_t *t, bool *keep, char *why) {
+    char item_why[ARTICLE_WHY_BYTES];
+    article_init(a);
+    *keep = false;
+    lede_status_t st = ex_fields(page, l, k, a, t);
+    if (st == LEDE_OK) st = made_title(a, t, k);
+    if (st != LEDE_OK) return st;
+    if (!a->body && k > 0) return LEDE_OK;
+    if (!a->body) return fail(why, EXTRACT_NO_ARTICLE);
+    size_t id_bytes = strlen(base_id) + ITEM_SUFFIX_BYTES;
+    if (!(a->id = malloc(id_bytes))) return LEDE_E_NOMEM;
+    if (k == 0)
+        snprintf(a->id, id_bytes, "%s", base_id);
+    else
+        snprintf(a->id, id_bytes, "%s#%zu", base_id, k + 1);
+    if (k > 0 && !a->source && main_a->source && !(a->source = strdup(main_a->source)))
+        return LEDE_E_NOMEM;
+    st = article_validate(a, k == 0 ? why : item_why);
+    *keep = st == LEDE_OK;
+    return k > 0 && st == LEDE_E_INVALID ? LEDE_OK : st;
+}
+
+static lede_status_t make_articles(const ex_page_t *page, const ex_layout_t *l,
+                                   const char *base_id, ex_trace_t *t, lede_article_t **out,
+                                   size_t *n, char *why) {
+    lede_article_t *arts = calloc(l->n, sizeof *arts);
     if (!arts) return LEDE_E_NOMEM;
-    for (size_t i = 0, k = 0; i < pieces->n; i++) {
-        if (!pieces->v[i].a.id) continue;
-        arts[k++] = pieces->v[i].a;
-        article_init(&pieces->v[i].a);
+    lede_status_t st = LEDE_OK;
+    size_t kept = 0;
+    for (size_t k = 0; k < l->n && st == LEDE_OK; k++) {
+        bool keep;
+        st = make_article(page, l, k, base_id, &arts[0], &arts[kept], t, &keep, why);
+        if (keep)
+            kept++;
+        else if (k > 0)
+            article_free(&arts[kept]);
+    }
+    if (st != LEDE_OK) {
+        for (size_t i = 0; i <= kept && i < l->n; i++) article_free(&arts[i]);
+        free(arts);
+        return st;
     }
     *out = arts;
-    *n = count;
+    *n = kept;
     return LEDE_OK;
-}
-
-static lede_status_t extract_page(ex_page_t *page, const char *base_id, lede_article_t **out,
-                                  size_t *n, char *why) {
-    ex_pieces_t pieces = {0};
-    size_t title = ex_page_title(page);
-    if (title == page->n) return no_title(page, why);
-    lede_status_t st = ex_walk(page, title, &pieces);
-    if (st == LEDE_OK) st = finish_main(&pieces.v[0], page->lines[title].s, base_id, why);
-    if (st == LEDE_OK) st = finish_items(&pieces, base_id);
-    if (st == LEDE_OK) st = hand_over(&pieces, out, n);
-    ex_pieces_free(&pieces);
-    return st;
 }
 
 lede_status_t extract_text(const char *text, size_t len, const char *base_id,
                            const extract_opts_t *opts, lede_article_t **out, size_t *n,
                            char *why) {
-    (void)opts;
+    ex_trace_t *t = opts ? opts->trace : NULL;
     ex_page_t page;
+    ex_layout_t layout = {0};
     *out = NULL;
     *n = 0;
     lede_status_t st = check_input(text, len, base_id, why);
     if (st != LEDE_OK) return st;
-    st = ex_page_split(text, len, &page);
-    if (st == LEDE_OK) st = extract_page(&page, base_id, out, n, why);
+    st = ex_page_split(text, len, t != NULL, &page);
+    if (st == LEDE_OK) {
+        ex_classify(&page, opts ? opts->learned : NULL);
+        st = ex_layout(&page, &layout);
+    }
+    if (st == LEDE_OK && layout.n == 0) st = no_article(&page, why);
+    if (st == LEDE_OK) st = make_articles(&page, &layout, base_id, t, out, n, why);
+    trace_units(&page, t);
+    ex_layout_free(&layout);
     ex_page_free(&page);
     if (st == LEDE_E_NOMEM) snprintf(why, ARTICLE_WHY_BYTES, "out of memory");
     return st;

@@ -37,7 +37,11 @@ static const char *const ROLE_WORDS[] = {"Staff",  "Writer",      "Reporter",  "
                                          "Senior", "Special",     "Political", "Diplomatic"};
 
 /* Separators between the names of a byline and its agency. */
-static const char *const BYLINE_SEPS[] = {", ", " and ", " & ", " | ", " - ", "; "};
+static const char *const BYLINE_SEPS[] = {", ", " and ", " & ", " | ", " - ", "; ", " \xE2\x80\x94 ",
+                                          " \xE2\x80\x93 "};
+
+/* A byline line is short. */
+#define BYLINE_MAX_BYTES 160
 
 /* A name line is short; anything longer is a sentence. */
 #define NAME_MAX_BYTES 60
@@ -56,6 +60,7 @@ typedef struct {
     span_t names[BYLINE_MAX_PARTS];
     size_t n_names;
     const char *agency; /* canonical, static; or NULL */
+    span_t publisher;   /* "China Daily" in "By A | China Daily | ...": or {NULL, 0} */
 } byline_t;
 
 const char *ex_meta_category(const char *s) {
@@ -83,6 +88,13 @@ static size_t letter_len(const unsigned char *s, size_t n) {
 static int name_word_dots(const char *word, size_t n, bool inner) {
     const unsigned char *w = (const unsigned char *)word;
     if (inner && in_list(word, n, PARTICLES, COUNT(PARTICLES))) return 0;
+    /* A particle glued to a name by a hyphen: "al-Mughrabi", "el-Sisi". */
+    const char *hyphen = memchr(word, '-', n);
+    if (hyphen && in_list(word, (size_t)(hyphen - word), PARTICLES, COUNT(PARTICLES)) &&
+        (size_t)(hyphen - word) + 1 < n) {
+        size_t skip = (size_t)(hyphen - word) + 1;
+        word += skip, n -= skip, w += skip;
+    }
     size_t k = letter_len(w, n);
     if (k == 0 || (k == 1 && !isupper(w[0]))) return -1;
     int dots = 0;
@@ -143,35 +155,83 @@ static size_t sep_at(const char *s) {
     return 0;
 }
 
-/* One part of a byline: a person, an agency, or a job title (dropped). */
+/* Words of a publication's name, which a byline may name after its
+ * writers ("By Jane Doe | China Daily"): never a person. */
+static const char *const ORG_WORDS[] = {
+    "Daily",   "News",     "Times",    "Post",     "Herald",  "Press",     "Agency",  "Journal",
+    "Gazette", "Tribune",  "Telegraph", "Standard", "Mail",   "Express",   "Observer", "Review",
+    "Magazine", "Radio",   "TV",       "Television", "Network", "Online", "Today",   "Weekly",
+    "Monitor", "Chronicle", "Guardian", "Independent", "Service", "Staff", "Desk",   "Bureau",
+    "Media",   "Group",    "Company",  "Wire",     "Reports",  "Newsroom",
+};
+
+/* Openings of a byline line, before the names. */
+static const char *const BYLINE_INTROS[] = {"By ",        "BY ",         "by ",       "By: ",
+                                            "Posted By ", "Posted by ",  "Written by ",
+                                            "Words by ",  "Story by ",   "Reported by ",
+                                            "-By ",       "- By ",       "Text by ",  "Author: "};
+
+static bool org_name(const char *p, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && p[j] != ' ') j++;
+        if (in_list(p + i, j - i, ORG_WORDS, COUNT(ORG_WORDS))) return true;
+        i = j + 1;
+    }
+    return false;
+}
+
+/* One part of a byline: a person, an agency (perhaps with a title after
+ * it: "CNN Correspondent"), or a job title (dropped). False at the first
+ * part that is none of these: the rest of the line is not names. */
 static bool byline_part(const char *p, size_t n, byline_t *b) {
+    while (n > 0 && (p[n - 1] == ':' || p[n - 1] == ' ' || p[n - 1] == ',')) n--;
+    size_t alen;
     const char *agency = ex_agency(p, n);
+    if (!agency && (agency = ex_agency_at(p, &alen)) && !is_role(p + alen + 1, n > alen ? n - alen - 1 : 0))
+        agency = NULL;
     if (agency) {
         b->agency = agency;
         return true;
     }
     if (is_role(p, n)) return true;
+    if (org_name(p, n) && !b->publisher.p) {
+        b->publisher = (span_t){p, n};
+        return true;
+    }
     if (!person_span(p, n)) return false;
-    b->names[b->n_names++] = (span_t){p, n};
+    if (b->n_names < BYLINE_MAX_PARTS) b->names[b->n_names++] = (span_t){p, n};
     return true;
 }
 
+static const char *byline_start(const char *line) {
+    for (size_t i = 0; i < COUNT(BYLINE_INTROS); i++)
+        if (strncmp(line, BYLINE_INTROS[i], strlen(BYLINE_INTROS[i])) == 0)
+            return line + strlen(BYLINE_INTROS[i]);
+    return NULL;
+}
+
+/* Reads names and an agency from the start of a byline; stops quietly at
+ * the first part that is neither ("| Updated: 2019-11-23 02:47"). */
 static bool parse_byline(const char *line, byline_t *b) {
     memset(b, 0, sizeof *b);
-    if (strncmp(line, "By ", 3) != 0 && strncmp(line, "BY ", 3) != 0 &&
-        strncmp(line, "by ", 3) != 0)
-        return false;
-    const char *p = line + 3, *start = p;
-    size_t parts = 0;
-    for (;; p++) {
+    const char *p = byline_start(line), *start = p;
+    if (!p) return false;
+    for (size_t parts = 0;; p++) {
         size_t k = *p ? sep_at(p) : 0;
-        if (*p && !k) continue;
-        if (++parts > BYLINE_MAX_PARTS || !byline_part(start, (size_t)(p - start), b)) return false;
-        if (!*p) break;
+        if (*p && !k && *p != ':') continue;
+        if (++parts > BYLINE_MAX_PARTS || !byline_part(start, (size_t)(p - start), b)) break;
+        if (!*p || *p == ':') break;
         p += k - 1;
         start = p + 1;
     }
-    return b->n_names > 0;
+    return b->n_names > 0 || b->agency;
+}
+
+
+bool ex_meta_is_byline(const char *line) {
+    byline_t b;
+    return strlen(line) < BYLINE_MAX_BYTES && parse_byline(ex_unbullet(line), &b);
 }
 
 lede_status_t ex_push_unique(lede_strv_t *v, const char *s) {
@@ -180,27 +240,21 @@ lede_status_t ex_push_unique(lede_strv_t *v, const char *s) {
     return strv_push(v, s);
 }
 
-lede_status_t ex_meta_byline(const char *line, lede_article_t *a) {
+lede_status_t ex_meta_byline(const char *line, lede_article_t *a, ex_trace_t *t, size_t article,
+                             const char *origin) {
     byline_t b;
     if (!parse_byline(ex_unbullet(line), &b)) return LEDE_OK;
     for (size_t i = 0; i < b.n_names; i++) {
         char *name = strndup(b.names[i].p, b.names[i].n);
         lede_status_t st = name ? ex_push_unique(&a->authors, name) : LEDE_E_NOMEM;
+        ex_trace_field(t, article, "author", name, "%s", origin);
         free(name);
         if (st != LEDE_OK) return st;
     }
-    if (b.agency && !a->source && !(a->source = strdup(b.agency))) return LEDE_E_NOMEM;
+    if (!a->source && (b.agency || b.publisher.p)) {
+        a->source = b.agency ? strdup(b.agency) : strndup(b.publisher.p, b.publisher.n);
+        if (!a->source) return LEDE_E_NOMEM;
+        ex_trace_field(t, article, "source", a->source, "%s", origin);
+    }
     return LEDE_OK;
-}
-
-ex_meta_t ex_meta_classify(const char *line) {
-    const char *s = ex_unbullet(line);
-    char iso[EX_DATE_BYTES];
-    byline_t b;
-    if (ex_meta_category(s)) return EX_META_CATEGORY;
-    if (ex_date_line(s, iso)) return EX_META_DATE;
-    if (ex_agency(s, strlen(s))) return EX_META_AGENCY;
-    if (parse_byline(s, &b)) return EX_META_BYLINE;
-    if (ex_meta_name_words(s, strlen(s)) > 0) return EX_META_NAME;
-    return EX_META_NONE;
 }

@@ -1,58 +1,38 @@
-/* Lines of a page: splitting, trimming, and telling site furniture from
- * text. Nothing here looks at what a text line means; extract_walk.c does. */
+/* A page's units: its lines, trimmed, with a crawler's prefix removed and
+ * the lines of one paragraph joined again.
+ *
+ * Scrapers keep text in three ways: a paragraph per line, paragraphs with
+ * blank lines between, or text hard-wrapped at a fixed width (wire copy
+ * from the 1990s, plain-text feeds). A wrapped page is recognised by its
+ * line lengths: most lines of a few words reach close to the longest.
+ * There a line joins the next unless it ends a sentence; elsewhere only a
+ * sentence broken before a small letter is joined ("... then negotiations
+ * on" / "settlement of the conflict ..."). */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "extract_parts.h"
 
-/* Lines that are the site talking, not the article: share widgets, review
- * prompts, section headers of link lists. Compared whole, ignoring case,
- * after a list bullet is dropped ("- Social"). */
-/* clang-format off */
-static const char *const FURNITURE[] = {
-    "Leave a review", "Follow us", "Follow us on social networks", "Subscribe",
-    "News Line", "Latest Headlines", "Latest News", "Top Stories", "More Stories",
-    "Most Read", "Most Popular", "Trending", "Tags", "Advertisement", "Back to top",
-    "Related", "Related News", "Related Articles", "Related Stories",
-    "Read more", "Read also", "See also", "Comments",
-    "Social", "Share", "Share this", "Share this article", "Tweet", "Print", "Email",
-    "Facebook", "Twitter", "WhatsApp", "Telegram",
-};
-/* clang-format on */
+/* Wrapped text: the longest line is within these bounds ... */
+#define WRAP_MIN_WIDTH 40
+#define WRAP_MAX_WIDTH 100
+/* ... at least this many lines have a few words ... */
+#define WRAP_MIN_LINES 6
+/* ... and this share of them reach 3/4 of the longest. */
+#define WRAP_FULL_PERCENT 50
+/* Outside wrapped text, a line continued below is at least this long. */
+#define BROKEN_MIN_BYTES 30
 
-/* Teasers and credits announced by their first words. Upper-case markers
- * are matched exactly ("RELATED EU, U.S. appeasement ..."), because the
- * same words in lower case can open a real sentence; the ones with a colon
- * are safe to match ignoring case. */
-static const char *const TEASER_UPPER[] = {"RELATED ", "READ MORE", "SEE ALSO", "ALSO READ"};
-static const char *const TEASER_COLON[] = {
-    "Related:",      "Read more:", "Read also:",    "See also:",   "Also read:",
-    "Follow us on ", "Photo:",     "Photo credit:", "File photo:", "Image:",
-};
-
-/* Markers after which a photo credit names a photographer and agency:
- * "... Pool Photo by Leah Millis/UPI". */
-static const char *const CREDIT_MARKERS[] = {"Photo by ",      "photo by ", "Photos by ",
-                                             "Photograph by ", "Image by ", "Picture by "};
-
-/* Lower-case words that may sit inside a credit: "Photo by Jan de Vries via AFP". */
-static const char *const CREDIT_SMALL_WORDS[] = {"via", "for", "and", "of", "de",
-                                                 "van", "von", "la",  "le", "al"};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* A photo credit is a byline for a picture, never long. */
-#define CREDIT_TAIL_MAX_BYTES 80
-
-bool ex_prefix_ci(const char *s, const char *prefix) {
-    return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-bool ex_word_byte(char c) {
-    return isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
-}
+typedef struct {
+    char *s;
+    size_t len;
+    size_t raw_len; /* before trimming and prefix removal: for the wrap width */
+} line_t;
 
 /* Bytes of the white space character at s (ASCII blanks, U+00A0 no-break
  * space, U+200B zero-width space, U+FEFF byte order mark), or 0. */
@@ -71,116 +51,25 @@ static size_t space_before(const unsigned char *s, size_t n) {
     return 0;
 }
 
-static void trim(ex_line_t *l) {
+static void trim(line_t *l) {
     size_t k;
     while ((k = space_at((unsigned char *)l->s, l->len)) > 0) l->s += k, l->len -= k;
     while ((k = space_before((unsigned char *)l->s, l->len)) > 0) l->len -= k;
     l->s[l->len] = '\0';
 }
 
-const char *ex_unbullet(const char *s) {
-    static const char *const BULLETS[] = {"- ", "* ", "\xE2\x80\xA2 ", "\xE2\x80\x93 ",
-                                          "\xE2\x80\x94 "};
-    for (size_t i = 0; i < COUNT(BULLETS); i++) {
-        size_t n = strlen(BULLETS[i]);
-        if (strncmp(s, BULLETS[i], n) == 0) {
-            for (s += n; *s == ' '; s++) {
-            }
-            return s;
-        }
-    }
-    return s;
-}
-
 /* A divider: only dashes, stars, bullets and the like ("-", "***", "—"). */
 static bool is_separator(const char *s) {
     static const char *const WIDE[] = {"\xE2\x80\x94", "\xE2\x80\x93", "\xE2\x80\xA2", "\xC2\xB7"};
+    if (!*s) return false;
     while (*s) {
         size_t step = strchr("-*_=~#|. ", *s) ? 1 : 0;
-        for (size_t i = 0; !step && i < COUNT(WIDE); i++)
+        for (size_t i = 0; !step && i < sizeof WIDE / sizeof WIDE[0]; i++)
             if (strncmp(s, WIDE[i], strlen(WIDE[i])) == 0) step = strlen(WIDE[i]);
         if (!step) return false;
         s += step;
     }
     return true;
-}
-
-static bool credit_word(const char *w, size_t n) {
-    if (isupper((unsigned char)w[0]) || isdigit((unsigned char)w[0]) || (unsigned char)w[0] >= 0x80)
-        return true;
-    for (size_t i = 0; i < COUNT(CREDIT_SMALL_WORDS); i++)
-        if (strlen(CREDIT_SMALL_WORDS[i]) == n && strncmp(w, CREDIT_SMALL_WORDS[i], n) == 0)
-            return true;
-    return false;
-}
-
-/* What follows "Photo by": capitalised names and agencies joined by spaces
- * and slashes ("Leah Millis/UPI"), perhaps closed by ")" or ".". */
-static bool credit_tail(const char *t) {
-    size_t n = strlen(t);
-    if (n == 0 || n > CREDIT_TAIL_MAX_BYTES) return false;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && t[j] != ' ' && t[j] != '/') {
-            if (!ex_word_byte(t[j]) && !strchr(".-'&)]", t[j])) return false;
-            j++;
-        }
-        if (j > i && !credit_word(t + i, j - i)) return false;
-        i = j + 1;
-    }
-    return true;
-}
-
-static bool ends_with(const char *s, size_t n, const char *suffix) {
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
-static bool is_credit(const char *s, size_t n) {
-    const char *last = NULL;
-    if (ends_with(s, n, "License Photo")) return true;
-    for (size_t i = 0; i < COUNT(CREDIT_MARKERS); i++) {
-        for (const char *p = strstr(s, CREDIT_MARKERS[i]); p; p = strstr(p + 1, CREDIT_MARKERS[i]))
-            if (!last || p + strlen(CREDIT_MARKERS[i]) > last) last = p + strlen(CREDIT_MARKERS[i]);
-    }
-    return last && credit_tail(last);
-}
-
-static bool is_furniture(const char *line) {
-    const char *s = ex_unbullet(line);
-    for (size_t i = 0; i < COUNT(FURNITURE); i++)
-        if (strcasecmp(s, FURNITURE[i]) == 0) return true;
-    for (size_t i = 0; i < COUNT(TEASER_UPPER); i++)
-        if (strncmp(s, TEASER_UPPER[i], strlen(TEASER_UPPER[i])) == 0) return true;
-    for (size_t i = 0; i < COUNT(TEASER_COLON); i++)
-        if (ex_prefix_ci(s, TEASER_COLON[i])) return true;
-    return false;
-}
-
-static void classify(ex_line_t *l) {
-    l->credit = false;
-    if (l->len == 0)
-        l->kind = EX_BLANK;
-    else if (is_separator(l->s))
-        l->kind = EX_SEPARATOR;
-    else if (is_credit(l->s, l->len))
-        l->kind = EX_FURNITURE, l->credit = true;
-    else
-        l->kind = is_furniture(l->s) ? EX_FURNITURE : EX_TEXT;
-}
-
-/* A caption printed twice, once bare and once with its credit appended:
- * the bare copy is furniture too. */
-static void mark_bare_captions(ex_page_t *page) {
-    for (size_t i = 0; i < page->n; i++) {
-        ex_line_t *l = &page->lines[i];
-        size_t k = i + 1;
-        if (l->kind != EX_TEXT) continue;
-        while (k < page->n && page->lines[k].kind == EX_BLANK) k++;
-        if (k < page->n && page->lines[k].credit && page->lines[k].len > l->len &&
-            memcmp(page->lines[k].s, l->s, l->len) == 0)
-            l->kind = EX_FURNITURE;
-    }
 }
 
 static size_t count_lines(const char *s, size_t len) {
@@ -191,47 +80,210 @@ static size_t count_lines(const char *s, size_t len) {
 }
 
 /* Cuts copy[0..len) into lines in place: each line end becomes a NUL. */
-static void cut_lines(char *copy, size_t len, ex_page_t *page) {
-    size_t start = 0;
+static size_t cut_lines(char *copy, size_t len, line_t *lines) {
+    size_t n = 0, start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && copy[i] != '\n' && copy[i] != '\r') continue;
-        ex_line_t *l = &page->lines[page->n++];
+        line_t *l = &lines[n++];
         l->s = copy + start;
-        l->len = i - start;
+        l->len = l->raw_len = i - start;
         if (i < len && copy[i] == '\r' && i + 1 < len && copy[i + 1] == '\n') copy[i++] = '\0';
         copy[i] = '\0';
         start = i + 1;
         trim(l);
-        classify(l);
+    }
+    return n;
+}
+
+/* A crawler's " date YYYY-MM-DD " before the first line: its date is kept
+ * as the page's, and the rest of the line stays. */
+static void drop_prefix(line_t *lines, size_t n, ex_page_t *page) {
+    size_t i = 0;
+    while (i < n && lines[i].len == 0) i++;
+    line_t *l = i < n ? &lines[i] : NULL;
+    if (!l || l->len < 15 || strncmp(l->s, "date ", 5) != 0) return;
+    const char *d = l->s + 5;
+    for (int k = 0; k < 10; k++)
+        if ((k == 4 || k == 7) ? d[k] != '-' : !isdigit((unsigned char)d[k])) return;
+    if (d[10] != ' ' && d[10] != '\0') return;
+    snprintf(page->prefix_date, sizeof page->prefix_date, "%.10s", d);
+    l->s += 15, l->len -= 15;
+    while (l->len > 0 && *l->s == ' ') l->s++, l->len--;
+}
+
+/* The wrap width of the page, or 0 when its lines were not wrapped. */
+static unsigned wrap_width(const line_t *lines, size_t n) {
+    size_t longest = 0, worded = 0, full = 0;
+    for (size_t i = 0; i < n; i++) {
+        ex_shape_t sh;
+        ex_shape(lines[i].s, lines[i].len, &sh);
+        if (sh.words < 3) continue;
+        worded++;
+        if (lines[i].raw_len > longest) longest = lines[i].raw_len;
+    }
+    if (worded < WRAP_MIN_LINES || longest < WRAP_MIN_WIDTH || longest > WRAP_MAX_WIDTH) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lines[i].len > 0 && lines[i].raw_len * 4 >= longest * 3) full++;
+    return full * 100 >= worded * WRAP_FULL_PERCENT ? (unsigned)longest : 0;
+}
+
+static bool starts_small(const char *s) {
+    ex_shape_t sh;
+    ex_shape(s, strlen(s) < 40 ? strlen(s) : 40, &sh);
+    return sh.starts_lower;
+}
+
+/* Whether line b continues the paragraph that line a ends. */
+static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
+    ex_shape_t sh;
+    if (a->len == 0 || b->len == 0 || is_separator(a->s) || is_separator(b->s)) return false;
+    ex_shape(a->s, a->len, &sh);
+    if (sh.end_mark || (a->len > 0 && a->s[a->len - 1] == ':')) return false;
+    if (page->wrap) return a->raw_len * 2 >= page->wrap;
+    return a->len >= BROKEN_MIN_BYTES && sh.words >= 5 && starts_small(b->s);
+}
+
+static void add_unit(ex_page_t *page, char *s, size_t len, unsigned first, unsigned last,
+                     unsigned gap) {
+    ex_unit_t *u = &page->u[page->n++];
+    memset(u, 0, sizeof *u);
+    u->s = s;
+    u->len = len;
+    u->first = first;
+    u->last = last;
+    u->gap_before = gap > 0 || page->n == 1;
+    u->gap_lines = gap;
+    u->prev_copy = u->next_copy = SIZE_MAX;
+    ex_shape(s, len, &u->shape);
+    if (is_separator(s)) {
+        u->kind = EX_K_SEPARATOR;
+        u->role = EX_ROLE_SKIPPED;
+        u->decided = true;
+        if (page->tracing) snprintf(u->why, sizeof u->why, "separator");
     }
 }
 
-lede_status_t ex_page_split(const char *text, size_t len, ex_page_t *page) {
+/* Joins lines [i, j) with spaces into the page's spare room. */
+static char *join(ex_page_t *page, const line_t *lines, size_t i, size_t j, size_t *len,
+                  size_t *used) {
+    char *out = page->joined + *used, *p = out;
+    for (size_t k = i; k < j; k++) {
+        if (k > i) *p++ = ' ';
+        memcpy(p, lines[k].s, lines[k].len);
+        p += lines[k].len;
+    }
+    *p = '\0';
+    *len = (size_t)(p - out);
+    *used += *len + 1;
+    return out;
+}
+
+static void build_units(ex_page_t *page, const line_t *lines, size_t n) {
+    size_t used = 0;
+    unsigned gap = 0;
+    for (size_t i = 0; i < n;) {
+        if (lines[i].len == 0) {
+            gap++;
+            if (page->n) page->u[page->n - 1].gap_after = true;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && continues(page, &lines[j - 1], &lines[j])) j++;
+        size_t len;
+        char *s = j == i + 1 ? lines[i].s : join(page, lines, i, j, &len, &used);
+        if (j == i + 1) len = lines[i].len;
+        add_unit(page, s, len, (unsigned)i + 1, (unsigned)j, gap);
+        gap = 0;
+        i = j;
+    }
+    if (page->n) page->u[page->n - 1].gap_after = true;
+}
+
+lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_t *page) {
     memset(page, 0, sizeof *page);
+    page->tracing = tracing;
+    size_t n = count_lines(text, len);
+    line_t *lines = calloc(n, sizeof *lines);
     page->copy = malloc(len + 1);
-    page->lines = page->copy ? calloc(count_lines(text, len), sizeof *page->lines) : NULL;
-    if (!page->lines) {
+    page->joined = malloc(len + 1);
+    page->u = calloc(n, sizeof *page->u);
+    if (!lines || !page->copy || !page->joined || !page->u) {
+        free(lines);
         ex_page_free(page);
         return LEDE_E_NOMEM;
     }
     memcpy(page->copy, text, len);
     page->copy[len] = '\0';
-    cut_lines(page->copy, len, page);
-    mark_bare_captions(page);
+    n = cut_lines(page->copy, len, lines);
+    page->n_lines = (unsigned)n;
+    drop_prefix(lines, n, page);
+    page->wrap = wrap_width(lines, n);
+    build_units(page, lines, n);
+    free(lines);
     return LEDE_OK;
 }
 
 void ex_page_free(ex_page_t *page) {
     free(page->copy);
-    free(page->lines);
+    free(page->joined);
+    free(page->u);
     memset(page, 0, sizeof *page);
 }
 
-size_t ex_page_title(ex_page_t *page) {
-    size_t t = 0;
-    while (t < page->n && page->lines[t].kind != EX_TEXT) t++;
-    for (size_t i = t + 1; i < page->n; i++)
-        if (page->lines[i].kind == EX_TEXT && strcmp(page->lines[i].s, page->lines[t].s) == 0)
-            page->lines[i].kind = EX_FURNITURE;
-    return t;
+void ex_unit_set(ex_page_t *page, ex_unit_t *u, ex_kind_t kind, ex_role_t role, bool decided,
+                 const char *fmt, ...) {
+    if (u->decided) return;
+    u->kind = kind;
+    u->role = role;
+    u->decided = decided;
+    if (!page->tracing) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->why, sizeof u->why, fmt, ap);
+    va_end(ap);
+}
+
+/* The next character of s for a loose comparison: ASCII folded to small
+ * letters, typographic quotes and primes made plain, runs of spaces one. */
+static const char *loose_next(const char *s, int *c) {
+    static const struct {
+        const char *from;
+        char to;
+    } PLAIN[] = {{"\xE2\x80\x98", '\''}, {"\xE2\x80\x99", '\''}, {"\xE2\x80\xB2", '\''},
+                 {"\xE2\x80\x9C", '"'},  {"\xE2\x80\x9D", '"'},  {"\xE2\x80\x93", '-'},
+                 {"\xE2\x80\x94", '-'}};
+    if (*s == ' ') {
+        while (*s == ' ') s++;
+        *c = ' ';
+        return s;
+    }
+    for (size_t i = 0; i < sizeof PLAIN / sizeof PLAIN[0]; i++)
+        if (strncmp(s, PLAIN[i].from, 3) == 0) {
+            *c = PLAIN[i].to;
+            return s + 3;
+        }
+    *c = tolower((unsigned char)*s);
+    return *s ? s + 1 : s;
+}
+
+bool ex_unit_same(const char *a, const char *b) {
+    int ca, cb;
+    do {
+        a = loose_next(a, &ca);
+        b = loose_next(b, &cb);
+        if (ca != cb) return false;
+    } while (ca);
+    return true;
+}
+
+bool ex_unit_prefix(const char *a, const char *b) {
+    int ca, cb;
+    for (;;) {
+        const char *b_next = loose_next(b, &cb);
+        if (!cb) return *a != '\0';
+        a = loose_next(a, &ca);
+        if (ca != cb) return false;
+        b = b_next;
+    }
 }

@@ -1,0 +1,622 @@
+/* Where the article is on a page, once the detectors (extract_class.c) have
+ * marked what is plainly furniture, caption or metadata.
+ *
+ *  1. The body: each undecided unit is weighed, prose by its words (capped,
+ *     so that one long paragraph of comments cannot outweigh an article),
+ *     everything else a small loss. The run of units with the greatest sum
+ *     is the article (the maximum-subarray view of Finn's Body Text
+ *     Extraction, over paragraphs instead of tags).
+ *  2. Stories: inside that run, a headline followed by a dateline, or by
+ *     the header of a new post after a closing byline, starts another
+ *     story; after a closing block of metadata, the stretches between
+ *     separator lines ("-") are stories of their own (news-line bulletins).
+ *  3. The main story's start is moved past teasers (printed again below)
+ *     and captions that echo the text; its headline is the best-scored
+ *     headline-shaped line above it: repeated on the page, followed by the
+ *     byline, date or text, first on the page, of a headline's length.
+ *  4. Inside a story, headline-shaped lines between paragraphs are related
+ *     links (sidebar), unless they are short crossheads. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_parts.h"
+
+/* Prose counts for its words, up to this many. */
+#define PROSE_WEIGHT_MAX 80
+/* Losses of units that are not prose. */
+#define LOSS_FURNITURE 4
+#define LOSS_CAPTION 3
+#define LOSS_META 2
+#define LOSS_SKIPPED 1
+#define LOSS_HEADLINE 4
+#define LOSS_TEXT 2
+/* A long unit that is not a sentence (a list, a cut paragraph) counts for
+ * half its words. */
+#define LONG_TEXT_WORDS 15
+/* A paragraph that opens with a dateline is where wire copy starts. */
+#define DATELINE_BONUS 10
+/* A caption or standfirst echoes a paragraph when this share of its
+ * content words come again in one of the next few units. */
+#define ECHO_PERCENT 60
+#define ECHO_LOOKAHEAD 6
+/* A related link is a headline of at least this many words; shorter lines
+ * inside the text are crossheads. */
+#define LINK_MIN_WORDS 5
+/* A lede restates its headline: this many words in a row, in its first
+ * bytes. */
+#define RESTATED_WORDS 5
+#define RESTATE_SCAN_BYTES 400
+/* Captions and standfirsts are short; the text they echo is looked for in
+ * the first bytes of each following unit. */
+#define ECHO_MAX_WORDS 60
+#define ECHO_SCAN_BYTES 2000
+/* Headlines are looked for among the units closest above the text, and
+ * the first few of the page. */
+#define HEADLINE_NEAR_UNITS 64
+#define HEADLINE_TOP_UNITS 8
+/* Teasers and captions above the text are few. */
+#define TRIM_MAX_UNITS 16
+/* Headlines longer than this are more often standfirsts. */
+#define HEADLINE_LONG_WORDS 15
+
+#define NONE SIZE_MAX
+
+static long weight(const ex_unit_t *u) {
+    const ex_shape_t *sh = &u->shape;
+    if (u->decided) {
+        switch (u->role) {
+        case EX_ROLE_FURNITURE: return -LOSS_FURNITURE;
+        case EX_ROLE_CAPTION: return -LOSS_CAPTION;
+        case EX_ROLE_META: return -LOSS_META;
+        default: return -LOSS_SKIPPED;
+        }
+    }
+    if (u->kind == EX_K_NAME || u->kind == EX_K_AGENCY) return -LOSS_META;
+    if (ex_shape_prose(sh)) {
+        long w = sh->words < PROSE_WEIGHT_MAX ? sh->words : PROSE_WEIGHT_MAX;
+        ex_dateline_t d;
+        return ex_dateline(u->s, u->len, &d) ? w + DATELINE_BONUS : w;
+    }
+    if (ex_headline_shape(u)) return -LOSS_HEADLINE;
+    /* Long text that is not sentences: a cut paragraph counts, but not
+     * one set apart by a wide gap (an author's box, a widget's text). */
+    if (sh->words >= LONG_TEXT_WORDS && u->gap_lines < 2) return sh->words / 2;
+    return -LOSS_TEXT;
+}
+
+/* The run [*first, *last] with the greatest sum of weights (Kadane); false
+ * when no unit weighs anything. */
+static bool best_run(const ex_page_t *page, size_t *first, size_t *last) {
+    long best = 0, sum = 0;
+    size_t start = 0;
+    bool found = false;
+    for (size_t i = 0; i < page->n; i++) {
+        if (sum <= 0) sum = 0, start = i;
+        sum += weight(&page->u[i]);
+        if (sum > best) best = sum, *first = start, *last = i, found = true;
+    }
+    return found;
+}
+
+static bool body_like(const ex_unit_t *u) {
+    return !u->decided && u->kind != EX_K_NAME && u->kind != EX_K_AGENCY &&
+           (ex_shape_prose(&u->shape) || u->shape.words >= LONG_TEXT_WORDS);
+}
+
+static bool is_meta(const ex_unit_t *u) {
+    return u->role == EX_ROLE_META && (u->decided || u->kind == EX_K_NAME || u->kind == EX_K_AGENCY);
+}
+
+/* The next unit after i that is neither furniture, caption nor skipped. */
+static size_t next_real(const ex_page_t *page, size_t i, size_t end) {
+    for (size_t j = i + 1; j <= end && j < page->n; j++) {
+        const ex_unit_t *u = &page->u[j];
+        if (!u->decided || u->role == EX_ROLE_META) return j;
+    }
+    return NONE;
+}
+
+static size_t prev_real(const ex_page_t *page, size_t i, size_t start) {
+    for (size_t j = i; j-- > start;) {
+        const ex_unit_t *u = &page->u[j];
+        if (!u->decided || u->role == EX_ROLE_META) return j;
+    }
+    return NONE;
+}
+
+static bool opens_with_dateline(const ex_unit_t *u) {
+    ex_dateline_t d;
+    return !u->decided && u->shape.words >= 4 && ex_dateline(u->s, u->len, &d) &&
+           (d.source[0] || d.date[0]);
+}
+
+/* ---- stories --------------------------------------------------------------- */
+
+static bool add_story(ex_layout_t *l, size_t title, size_t first, size_t last) {
+    ex_story_t *grown = realloc(l->v, (l->n + 1) * sizeof *grown);
+    if (!grown) return false;
+    l->v = grown;
+    l->v[l->n++] = (ex_story_t){title, first, last};
+    return true;
+}
+
+/* Whether unit k starts a new story: a headline whose next paragraph opens
+ * with a dateline, or a headline after a closing byline or date that
+ * follows text (a blog archive: post, "Posted By ...", date, next post). */
+static bool story_starts(const ex_page_t *page, size_t k, size_t end) {
+    const ex_unit_t *u = &page->u[k];
+    if (!ex_headline_shape(u) || u->decided) return false;
+    size_t next = next_real(page, k, end);
+    if (next == NONE) return false;
+    if (opens_with_dateline(&page->u[next])) return true;
+    if (!body_like(&page->u[next])) return false;
+    size_t prev = prev_real(page, k, 0);
+    if (prev == NONE || !is_meta(&page->u[prev])) return false;
+    while (prev != NONE && is_meta(&page->u[prev])) prev = prev_real(page, prev, 0);
+    return prev != NONE && body_like(&page->u[prev]);
+}
+
+/* A closing block inside the run: after the text, metadata lines (names,
+ * dates, sections), separators and furniture, with a separator and a
+ * metadata line among them, then more text. Returns the index of its first
+ * unit, or NONE; *after is the first unit of the text that follows. */
+static size_t closing_block(const ex_page_t *page, size_t first, size_t last, size_t *after) {
+    for (size_t i = first + 1; i <= last; i++) {
+        if (!body_like(&page->u[i - 1]) || body_like(&page->u[i])) continue;
+        size_t j = i;
+        bool sep = false, meta = false;
+        for (; j <= last && !body_like(&page->u[j]); j++) {
+            const ex_unit_t *u = &page->u[j];
+            if (u->kind == EX_K_SEPARATOR) sep = true;
+            else if (is_meta(u)) meta = true;
+            else if (!u->decided || u->role != EX_ROLE_FURNITURE) break;
+        }
+        if (sep && meta && j <= last && body_like(&page->u[j])) {
+            *after = j;
+            return i;
+        }
+        i = j > i ? j : i; /* nothing before j can open a block: keep the scan linear */
+    }
+    return NONE;
+}
+
+/* Bulletin items after a closing block: each stretch of text between
+ * separators is a story without a headline. */
+static bool add_items(const ex_page_t *page, ex_layout_t *l, size_t from, size_t last) {
+    size_t start = NONE;
+    for (size_t i = from; i <= last + 1; i++) {
+        bool sep = i > last || page->u[i].kind == EX_K_SEPARATOR;
+        if (!sep) {
+            if (start == NONE && body_like(&page->u[i])) start = i;
+            continue;
+        }
+        if (start != NONE && !add_story(l, NONE, start, i - 1)) return false;
+        start = NONE;
+    }
+    return true;
+}
+
+static bool split_stories(const ex_page_t *page, ex_layout_t *l, size_t first, size_t last) {
+    size_t after, close = closing_block(page, first, last, &after);
+    size_t main_last = close != NONE ? close - 1 : last;
+    size_t start = first, title = NONE;
+    for (size_t k = first + 1; k <= main_last; k++) {
+        if (!story_starts(page, k, main_last)) continue;
+        if (!add_story(l, title, start, k - 1)) return false;
+        title = k;
+        start = k + 1;
+    }
+    if (!add_story(l, title, start, main_last)) return false;
+    if (close == NONE) return true;
+    l->tail_first = close;
+    l->tail_last = after - 1;
+    return add_items(page, l, after, last);
+}
+
+/* ---- the start of the main story -------------------------------------------- */
+
+/* Counts the content words (not stopwords, three letters or more) of a
+ * that also occur in b, ignoring ASCII case. */
+static void shared_words(const char *a, const char *b, unsigned *shared, unsigned *total) {
+    *shared = *total = 0;
+    for (const char *p = a; *p;) {
+        size_t w = ex_word_len(p);
+        if (w == 0) {
+            p++;
+            continue;
+        }
+        if (w >= 3 && !ex_word_stop(p, w)) {
+            (*total)++;
+            const char *b_end = b + strnlen(b, ECHO_SCAN_BYTES);
+            for (const char *q = b; q < b_end && *q;) {
+                size_t v = ex_word_len(q);
+                if (v == w && strncasecmp(p, q, w) == 0) {
+                    (*shared)++;
+                    break;
+                }
+                q += v ? v : 1;
+            }
+        }
+        p += w;
+    }
+}
+
+/* A unit whose words come again in one of the next few: a caption or a
+ * standfirst that repeats the text. Only read on pages whose paragraphs
+ * stand apart (blank lines between), where such a unit stands alone; on
+ * pages without blank lines, the lede comes right under the headline and
+ * is often retold below. */
+static size_t echoed_by(const ex_page_t *page, size_t i, size_t last) {
+    const ex_unit_t *u = &page->u[i];
+    if (!u->gap_before || !u->gap_after || u->shape.words > ECHO_MAX_WORDS) return NONE;
+    for (size_t j = i + 1; j <= last && j <= i + ECHO_LOOKAHEAD; j++) {
+        unsigned shared, total;
+        if (!body_like(&page->u[j])) continue;
+        shared_words(u->s, page->u[j].s, &shared, &total);
+        if (total >= 4 && shared * 100 >= total * ECHO_PERCENT) return j;
+    }
+    return NONE;
+}
+
+/* Verbs of speech, which ledes use in the present tense too ("South Korea
+ * says ..."); other verbs in the present tense after a subject are how
+ * captions describe a picture ("Adnan Hajizade speaks to reporters"). */
+static const char *const SPEECH_VERBS[] = {"says", "tells", "warns", "urges", "claims", "calls",
+                                           "asks", "reports", "insists", "denies", "confirms",
+                                           "announces", "plans", "wants", "expects", "is", "has",
+                                           "was", "does", "vows", "seeks", "hopes"};
+
+static bool speech_verb(const char *w, size_t n) {
+    for (size_t i = 0; i < sizeof SPEECH_VERBS / sizeof SPEECH_VERBS[0]; i++)
+        if (strlen(SPEECH_VERBS[i]) == n && strncmp(w, SPEECH_VERBS[i], n) == 0) return true;
+    return false;
+}
+
+/* A picture's description: one sentence of a capitalised subject and a
+ * verb in the present tense ("French President Emmanuel Macron visits a
+ * site"), or a sentence that ends with a full date ("..., Dec. 26, 2022."). */
+static bool caption_shaped(const ex_unit_t *u) {
+    static const char *const ATTRIBUTIONS[] = {" reports", " said", " says", "according to",
+                                               " told "};
+    char iso[EX_DATE_BYTES];
+    size_t at, end;
+    if (u->shape.sentences > 1 || u->shape.words > 45) return false;
+    for (size_t i = 0; i < sizeof ATTRIBUTIONS / sizeof ATTRIBUTIONS[0]; i++)
+        if (strstr(u->s, ATTRIBUTIONS[i])) return false; /* a lede, not a picture */
+    if (ex_date_find(u->s, iso, &at, &end) && strncmp(iso, "--", 2) != 0) {
+        while (u->s[end] == ' ' || u->s[end] == '.') end++;
+        if (u->s[end] == '\0' && at > 0) return true;
+    }
+    if (u->shape.words > 25) return false;
+    const char *p = u->s;
+    size_t capitals = 0;
+    while (*p) {
+        size_t w = ex_word_len(p);
+        if (w == 0) {
+            p++;
+            continue;
+        }
+        if (!islower((unsigned char)*p)) {
+            capitals++;
+            p += w;
+            continue;
+        }
+        return capitals >= 1 && w > 3 && p[w - 1] == 's' && p[w - 2] != 's' && p[w - 2] != '\'' &&
+               !speech_verb(p, w);
+    }
+    return false;
+}
+
+/* Another unit that u begins with: a headline glued to its standfirst. */
+static bool starts_with_other(const ex_page_t *page, size_t i) {
+    const ex_unit_t *u = &page->u[i];
+    for (size_t j = 0; j < page->n; j++) {
+        const ex_unit_t *v = &page->u[j];
+        if (j != i && v->len + 2 < u->len && v->shape.words >= 3 && ex_headline_shape(v) &&
+            ex_unit_prefix(u->s, v->s))
+            return true;
+    }
+    return false;
+}
+
+/* Between two pieces of furniture and nothing else: a video player's
+ * description ("CLOSE" / description / "LINKEDINCOMMENTMORE"). */
+static bool between_furniture(const ex_page_t *page, size_t i) {
+    bool before = i > 0 && page->u[i - 1].decided && page->u[i - 1].role == EX_ROLE_FURNITURE;
+    bool after = i + 1 < page->n && page->u[i + 1].decided &&
+                 page->u[i + 1].role == EX_ROLE_FURNITURE;
+    return before && after;
+}
+
+static void trim_start(ex_page_t *page, ex_story_t *s) {
+    for (unsigned steps = 0; s->first <= s->last && steps < TRIM_MAX_UNITS; steps++) {
+        ex_unit_t *u = &page->u[s->first];
+        size_t echo;
+        if (u->decided || (!body_like(u) && !opens_with_dateline(u))) {
+            s->first++;
+        } else if (opens_with_dateline(u)) {
+            break;
+        } else if (u->next_copy != NONE && u->next_copy <= s->last) {
+            ex_unit_set(page, u, EX_K_REPEAT, EX_ROLE_SKIPPED, true,
+                        "teaser: printed again on line %u", page->u[u->next_copy].first);
+            s->first++;
+        } else if (starts_with_other(page, s->first)) {
+            ex_unit_set(page, u, EX_K_REPEAT, EX_ROLE_SKIPPED, true,
+                        "the headline glued to its standfirst");
+            s->first++;
+        } else if (caption_shaped(u) || between_furniture(page, s->first)) {
+            ex_unit_set(page, u, EX_K_CAPTION, EX_ROLE_CAPTION, true,
+                        "caption: describes a picture, above the text");
+            s->first++;
+        } else if ((echo = echoed_by(page, s->first, s->last)) != NONE) {
+            ex_unit_set(page, u, EX_K_CAPTION, EX_ROLE_CAPTION, true,
+                        "caption or standfirst: its words come again on line %u",
+                        page->u[echo].first);
+            s->first++;
+        } else {
+            break;
+        }
+    }
+}
+
+/* ---- the headline of the main story ------------------------------------------ */
+
+/* Another unit begins with u's text followed by a site suffix or more
+ * text: the page's <title> line ("Headline | Site"), or a headline glued
+ * to its standfirst. */
+static size_t prefix_of_other(const ex_page_t *page, size_t i) {
+    const ex_unit_t *u = &page->u[i];
+    for (size_t j = 0; j < page->n; j++) {
+        const ex_unit_t *v = &page->u[j];
+        if (j != i && v->len > u->len + 2 && u->shape.words >= 3 && ex_unit_prefix(v->s, u->s))
+            return j;
+    }
+    return NONE;
+}
+
+/* Words glued without a space ("EditionASIA", "JinpingChinese"): a menu or
+ * an image's text run into the next line. */
+static bool glued(const char *s) {
+    for (size_t i = 2; s[i] && s[i + 1]; i++)
+        if (s[i - 2] >= 'a' && s[i - 2] <= 'z' && s[i - 1] >= 'a' && s[i - 1] <= 'z' &&
+            s[i] >= 'A' && s[i] <= 'Z' && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+            return true;
+    return false;
+}
+
+static bool beside_furniture(const ex_page_t *page, size_t i) {
+    const ex_unit_t *u = &page->u[i];
+    bool before = i > 0 && !u->gap_before && page->u[i - 1].decided &&
+                  page->u[i - 1].role == EX_ROLE_FURNITURE;
+    bool after = i + 1 < page->n && !u->gap_after && page->u[i + 1].decided &&
+                 page->u[i + 1].role == EX_ROLE_FURNITURE;
+    return before || after;
+}
+
+/* What a headline is followed by: a byline or a date (strong), a
+ * section line (weak), or the text itself. */
+static double followed_by(const ex_page_t *page, size_t i, size_t body) {
+    size_t next = next_real(page, i, page->n);
+    if (next == NONE) return 0;
+    const ex_unit_t *n = &page->u[next];
+    if (next == body) return 1;
+    if (!is_meta(n)) return 0;
+    switch (n->kind) {
+    case EX_K_BYLINE: case EX_K_DATE: case EX_K_DATELINE: case EX_K_LABEL: case EX_K_AGENCY:
+        return 2;
+    case EX_K_SECTION:
+        return 0.5;
+    default:
+        return 0;
+    }
+}
+
+/* The longest run of words two texts share, ignoring case: a lede tends
+ * to restate its headline word for word. */
+static unsigned common_run(const char *a, const char *b) {
+    unsigned best = 0;
+    const char *b_end = b + strnlen(b, RESTATE_SCAN_BYTES);
+    for (const char *p = a; *p;) {
+        size_t w = ex_word_len(p);
+        if (w == 0) {
+            p++;
+            continue;
+        }
+        for (const char *q = b; q < b_end && *q;) {
+            size_t v = ex_word_len(q);
+            if (v == 0) {
+                q++;
+                continue;
+            }
+            const char *x = p, *y = q;
+            unsigned run = 0;
+            for (;;) {
+                size_t xn = ex_word_len(x), yn = ex_word_len(y);
+                if (xn == 0 || xn != yn || strncasecmp(x, y, xn) != 0) break;
+                run++;
+                x += xn, y += yn;
+                while (*x && ex_word_len(x) == 0) x++;
+                while (*y && ex_word_len(y) == 0) y++;
+            }
+            if (run > best) best = run;
+            q += v;
+        }
+        p += w;
+    }
+    return best;
+}
+
+static double headline_score(const ex_page_t *page, size_t i, size_t body, int first,
+                             bool closest) {
+    const ex_unit_t *u = &page->u[i];
+    double score = 1.0;
+    if (body < page->n && common_run(u->s, page->u[body].s) >= RESTATED_WORDS) score += 1.5;
+    if (u->prev_copy != NONE || u->next_copy != NONE || prefix_of_other(page, i) != NONE)
+        score += 3;
+    score += followed_by(page, i, body);
+    score += first;
+    if (closest) score += 1;
+    if (beside_furniture(page, i)) score -= 1.5;
+    if (glued(u->s)) score -= 1;
+    if (u->shape.words >= 4 && u->shape.words <= HEADLINE_LONG_WORDS) score += 0.5;
+    if (u->shape.words > HEADLINE_LONG_WORDS) score -= 1;
+    if (u->len < 15) score -= 1;
+    if (u->kind == EX_K_NAME || u->kind == EX_K_AGENCY || u->kind == EX_K_DATE) score -= 1;
+    return score;
+}
+
+static bool headline_candidate(const ex_unit_t *u) {
+    bool copied = u->prev_copy != NONE || u->next_copy != NONE;
+    if (u->kind == EX_K_DATE) return ex_headline_text(&u->shape, u->len);
+    if (u->kind == EX_K_NAME) return copied && ex_headline_shape(u);
+    return ex_headline_shape(u);
+}
+
+/* The first headline on the page gets 2 when nothing but furniture and
+ * blank lines come before it in the first two units, 1 when only
+ * furniture and metadata do. */
+static size_t choose_headline(ex_page_t *page, size_t body) {
+    size_t best = NONE, last_candidate = NONE;
+    double best_score = 0;
+    bool text_before = false;
+    size_t near = body > HEADLINE_NEAR_UNITS ? body - HEADLINE_NEAR_UNITS : 0;
+    for (size_t i = 0; i < body; i++)
+        if ((!page->u[i].decided || page->u[i].kind == EX_K_DATE) && headline_candidate(&page->u[i]))
+            last_candidate = i;
+    for (size_t i = 0; i < body; i++) {
+        ex_unit_t *u = &page->u[i];
+        if (u->decided && u->kind != EX_K_DATE) continue;
+        if ((i < HEADLINE_TOP_UNITS || i >= near) && headline_candidate(u)) {
+            int first = text_before ? 0 : i < 2 ? 2 : 1;
+            double sc = headline_score(page, i, body, first, i == last_candidate);
+            if (page->tracing)
+                snprintf(u->why, sizeof u->why, "headline candidate: score %.1f", sc);
+            if (best == NONE || sc > best_score) best = i, best_score = sc;
+        }
+        if (!u->decided) text_before = true;
+    }
+    return best;
+}
+
+/* Copies of the headline elsewhere on the page are furniture. */
+static void mark_title(ex_page_t *page, size_t t, size_t article) {
+    ex_unit_t *u = &page->u[t];
+    size_t title_line = prefix_of_other(page, t);
+    char why[EX_WHY_BYTES];
+    if (title_line != NONE) {
+        ex_unit_t *v = &page->u[title_line];
+        char iso[EX_DATE_BYTES];
+        size_t at, end;
+        bool dated = ex_date_find(v->s, iso, &at, &end);
+        v->decided = false;
+        ex_unit_set(page, v, dated ? EX_K_DATE : EX_K_REPEAT,
+                    dated ? EX_ROLE_META : EX_ROLE_FURNITURE, true,
+                    "the headline with more after it: the page's title line%s",
+                    dated ? " (its date is read)" : "");
+    }
+    memcpy(why, u->why, sizeof why);
+    u->decided = false;
+    ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_TITLE, true, "headline (%s)", why);
+    u->article = article;
+    for (size_t j = u->next_copy; j != NONE; j = page->u[j].next_copy) {
+        page->u[j].decided = false;
+        ex_unit_set(page, &page->u[j], EX_K_REPEAT, EX_ROLE_FURNITURE, true,
+                    "the headline again");
+    }
+    for (size_t j = u->prev_copy; j != NONE; j = page->u[j].prev_copy) {
+        page->u[j].decided = false;
+        ex_unit_set(page, &page->u[j], EX_K_REPEAT, EX_ROLE_FURNITURE, true,
+                    "the headline again");
+    }
+}
+
+/* ---- inside a story ---------------------------------------------------------- */
+
+static bool crosshead(const ex_unit_t *u) {
+    size_t n = u->len;
+    return u->shape.words < LINK_MIN_WORDS || u->shape.all_caps || (n && u->s[n - 1] == ':');
+}
+
+/* Headline-shaped lines between paragraphs are links to other stories; a
+ * run of short one-sentence lines with two such links in it is a list of
+ * links. */
+static void mark_links(ex_page_t *page, const ex_story_t *s) {
+    for (size_t i = s->first; i <= s->last && s->first <= s->last; i++) {
+        ex_unit_t *u = &page->u[i];
+        if (!u->decided && ex_headline_shape(u) && !crosshead(u))
+            ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "related link inside the text");
+    }
+    for (size_t i = s->first; i <= s->last && s->first <= s->last;) {
+        size_t j = i, links = 0;
+        while (j <= s->last) {
+            const ex_unit_t *u = &page->u[j];
+            bool link = u->decided && u->role == EX_ROLE_SIDEBAR;
+            bool short_line = !u->decided && u->shape.sentences <= 1 && u->shape.words <= 20;
+            if (!link && !short_line) break;
+            links += link;
+            j++;
+        }
+        if (links >= 2 && j - i >= 3)
+            for (size_t k = i; k < j; k++)
+                ex_unit_set(page, &page->u[k], EX_K_TEXT, EX_ROLE_SIDEBAR, true,
+                            "in a list of related links");
+        i = j > i ? j : i + 1;
+    }
+}
+
+static void assign_body(ex_page_t *page, const ex_story_t *s, size_t article) {
+    for (size_t i = s->first; i <= s->last && s->first <= s->last; i++) {
+        ex_unit_t *u = &page->u[i];
+        if (u->decided) continue;
+        ex_unit_set(page, u, u->kind, EX_ROLE_BODY, true, "%s",
+                    ex_shape_prose(&u->shape) ? "prose" : "text inside the article");
+        u->article = article;
+    }
+}
+
+/* Whatever no story took: outside the article. */
+static void assign_rest(ex_page_t *page) {
+    for (size_t i = 0; i < page->n; i++) {
+        ex_unit_t *u = &page->u[i];
+        char why[EX_WHY_BYTES];
+        if (u->decided) continue;
+        memcpy(why, u->why, sizeof why); /* the reason so far, not overwritten while read */
+        if (u->kind == EX_K_NAME || u->kind == EX_K_AGENCY)
+            ex_unit_set(page, u, u->kind, EX_ROLE_META, true, "%s", why);
+        else
+            ex_unit_set(page, u, u->kind, EX_ROLE_FURNITURE, true, "outside the article%s%s",
+                        why[0] ? ": " : "", why);
+    }
+}
+
+lede_status_t ex_layout(ex_page_t *page, ex_layout_t *out) {
+    size_t first, last;
+    memset(out, 0, sizeof *out);
+    out->tail_first = NONE;
+    if (!best_run(page, &first, &last)) return LEDE_OK;
+    if (!split_stories(page, out, first, last)) return LEDE_E_NOMEM;
+    trim_start(page, &out->v[0]);
+    if (out->v[0].first > out->v[0].last) {
+        ex_layout_free(out);
+        return LEDE_OK;
+    }
+    size_t t = choose_headline(page, out->v[0].first);
+    out->v[0].title = t;
+    for (size_t k = 0; k < out->n; k++) {
+        if (out->v[k].title != NONE) mark_title(page, out->v[k].title, k);
+        mark_links(page, &out->v[k]);
+        assign_body(page, &out->v[k], k);
+    }
+    assign_rest(page);
+    return LEDE_OK;
+}
+
+void ex_layout_free(ex_layout_t *l) {
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
