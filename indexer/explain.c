@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract_learn.h"
 #include "extract_trace.h"
+#include "furniture.h"
 #include "input.h"
 #include "run.h"
 
@@ -185,7 +187,7 @@ static bool print_json(const explained_t *e) {
 
 /* ---- one page ------------------------------------------------------------ */
 
-static int explain_file(const indexer_opts_t *o, const char *path) {
+static int explain_file(const indexer_opts_t *o, const ex_learned_t *learned, const char *path) {
     record_t rec;
     char err[ERR_BYTES], why[ARTICLE_WHY_BYTES] = "";
     if (input_read_page(path, o->max_doc_bytes, &rec, err, sizeof err) != LEDE_OK) {
@@ -195,7 +197,7 @@ static int explain_file(const indexer_opts_t *o, const char *path) {
     ex_trace_t *trace = ex_trace_new();
     explained_t e = {.file = path, .format = rec.kind == RECORD_HTML ? "HTML" : "text",
                      .why = why, .trace = trace};
-    extract_opts_t eo = {.trace = trace};
+    extract_opts_t eo = {.learned = learned, .trace = trace};
     if (!trace)
         e.st = LEDE_E_NOMEM;
     else if (rec.kind == RECORD_HTML)
@@ -219,12 +221,58 @@ static int explain_file(const indexer_opts_t *o, const char *path) {
     return status;
 }
 
+/* ---- what an index learnt ------------------------------------------------- */
+
+typedef struct {
+    json_t *lines; /* for --json; or NULL */
+    size_t n;
+} listing_t;
+
+static bool list_line(void *ctx, const char *line, unsigned pages) {
+    listing_t *l = ctx;
+    l->n++;
+    if (l->lines)
+        json_array_append_new(l->lines, json_pack("{s:s, s:i}", "line", line, "pages", (int)pages));
+    else
+        printf("  %6u  %s\n", pages, line);
+    return true;
+}
+
+/* Prints the lines an index learnt as site furniture, most pages first
+ * would need a sort; they come in table order, with their counts. */
+static int list_learned(const indexer_opts_t *o, const ex_learned_t *l) {
+    listing_t ls = {o->json ? json_array() : NULL, 0};
+    if (!o->json)
+        printf("%s: site furniture learnt from %lu pages (lines seen on %d pages or more)\n",
+               o->db, ex_learned_pages(l), EX_LEARN_MIN_PAGES);
+    ex_learned_each(l, list_line, &ls);
+    if (o->json) {
+        json_t *root = json_pack("{s:s, s:I, s:o}", "db", o->db, "pages",
+                                 (json_int_t)ex_learned_pages(l), "furniture", ls.lines);
+        char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+        if (text) puts(text);
+        free(text);
+        json_decref(root);
+    } else if (ls.n == 0) {
+        printf("  (none)\n");
+    }
+    return EXIT_INDEXED;
+}
+
 int explain_run(const indexer_opts_t *o) {
     int worst = EXIT_INDEXED;
+    ex_learned_t *learned = NULL;
+    char err[ERR_BYTES];
+    if (o->db && furniture_read(o->db, &learned, err, sizeof err) != LEDE_OK) {
+        fprintf(stderr, "lede-indexer: %s\n", err);
+        return EXIT_FAILED;
+    }
+    if (o->n_args == 0) worst = list_learned(o, learned);
     for (size_t i = 0; i < o->n_args; i++) {
         if (i > 0 && !o->json) printf("\n");
-        int st = explain_file(o, o->args[i]);
+        int st = explain_file(o, learned, o->args[i]);
         if (st > worst) worst = st;
     }
+    ex_learned_free(learned);
     return worst;
 }

@@ -51,6 +51,18 @@ static const char *const SECTION_LABELS[] = {"Theme:", "Section:", "Category:", 
 static const char *const LONE_LABELS[] = {"Posted On:", "Published:", "Updated:", "Posted:",
                                           "Date:",      "Published on:", "Last updated:"};
 
+/* A label alone ("Posted On:", "Published"), its value on the next line
+ * or lost. */
+static bool lone_label(const char *s) {
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ':' || s[n - 1] == ' ')) n--;
+    for (size_t i = 0; i < sizeof LONE_LABELS / sizeof LONE_LABELS[0]; i++) {
+        size_t k = strlen(LONE_LABELS[i]) - 1; /* without its colon */
+        if (n == k && strncasecmp(s, LONE_LABELS[i], k) == 0) return true;
+    }
+    return false;
+}
+
 /* The words after which the rest of a line is a wire credit. */
 static const char *const CREDITLINE_INTROS[] = {"(Reporting by", "(Reporting By", "(Writing by",
                                                 "(Additional reporting by", "(Compiled by",
@@ -228,6 +240,23 @@ static bool glued_site_words(const ex_unit_t *u) {
     return hits >= 2;
 }
 
+/* An article's code or id printed as a line: "ID: 104563", "Article code
+ * 7A-2231", "No. 4451". */
+static bool article_code(const ex_unit_t *u) {
+    static const char *const LABELS[] = {"id", "code", "article", "no", "ref", "news", "item"};
+    if (u->shape.words == 0 || u->shape.words > 4 || u->shape.digits == 0) return false;
+    size_t run = 0, best = 0;
+    for (const char *p = u->s; *p; p++) {
+        run = isdigit((unsigned char)*p) ? run + 1 : 0;
+        if (run > best) best = run;
+    }
+    if (best < 4) return false;
+    for (size_t i = 0; i < COUNT(LABELS); i++)
+        if (ex_prefix_ci(u->s, LABELS[i]) && !isalpha((unsigned char)u->s[strlen(LABELS[i])]))
+            return true;
+    return u->shape.letters == 0 || (u->shape.words == 1 && u->shape.digits == 0);
+}
+
 /* A teaser for another story: "... Read full story". */
 static bool teaser(const ex_unit_t *u) {
     static const char *const ENDS[] = {"Read full story", "Read more", "Continue reading",
@@ -266,7 +295,7 @@ static void classify_unit(ex_page_t *page, ex_unit_t *u, const ex_learned_t *lea
         ex_unit_set(page, u, EX_K_DATE, EX_ROLE_META, true, "date line: %s", iso);
     else if (u->shape.letters == 0)
         ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "no words");
-    else if (any_prefix(s, LONE_LABELS, COUNT(LONE_LABELS)) && u->shape.words <= 3)
+    else if (lone_label(s))
         ex_unit_set(page, u, EX_K_LABEL, EX_ROLE_META, true, "label, value below");
     else if (credit_alone(u) || photo_ending(u))
         ex_unit_set(page, u, EX_K_CREDIT, EX_ROLE_CAPTION, true, "photo credit");
@@ -278,6 +307,8 @@ static void classify_unit(ex_page_t *page, ex_unit_t *u, const ex_learned_t *lea
         ex_unit_set(page, u, EX_K_DATELINE, EX_ROLE_META, true, "dateline line (%s)", d.how);
     else if (date_among(u))
         ex_unit_set(page, u, EX_K_DATE, EX_ROLE_META, true, "metadata line with a date");
+    else if (article_code(u))
+        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "the article's code");
     else if (learned && ex_learned_has(learned, u->s, &pages))
         ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true,
                     "learnt furniture: seen on %u pages", pages);
@@ -432,6 +463,35 @@ static void mark_caption_blocks(ex_page_t *page) {
     }
 }
 
+/* Markers of a list of other stories: the headlines after them, up to the
+ * next line that is not one, are links. */
+static void mark_after_markers(ex_page_t *page) {
+    static const char *const MARKERS[] = {"also read", "read also", "you may also like",
+                                          "related", "related news", "related articles",
+                                          "related stories", "more stories", "see also",
+                                          "read more", "recommended", "more from",
+                                          "latest news", "top stories", "most read",
+                                          "popular news", "important news", "news line"};
+    for (size_t i = 0; i < page->n; i++) {
+        const ex_unit_t *u = &page->u[i];
+        if (u->role != EX_ROLE_FURNITURE) continue;
+        bool marker = false;
+        for (size_t k = 0; k < COUNT(MARKERS) && !marker; k++) {
+            size_t n = strlen(MARKERS[k]);
+            const char *s = ex_unbullet(u->s);
+            marker = strncasecmp(s, MARKERS[k], n) == 0 && (!s[n] || strchr(":. ", s[n])) &&
+                     u->shape.words <= 4;
+        }
+        for (size_t j = i + 1; marker && j < page->n; j++) {
+            ex_unit_t *v = &page->u[j];
+            if (v->decided && v->role != EX_ROLE_SIDEBAR) break;
+            if (!ex_headline_shape(v) && !v->decided) break;
+            ex_unit_set(page, v, EX_K_TEXT, EX_ROLE_SIDEBAR, true,
+                        "a headline listed after \"%.40s\"", u->s);
+        }
+    }
+}
+
 void ex_classify(ex_page_t *page, const ex_learned_t *learned) {
     for (size_t i = 0; i < page->n; i++)
         if (!page->u[i].decided) classify_unit(page, &page->u[i], learned);
@@ -439,6 +499,7 @@ void ex_classify(ex_page_t *page, const ex_learned_t *learned) {
     mark_nav_runs(page);
     mark_caption_neighbours(page);
     mark_caption_blocks(page);
+    mark_after_markers(page);
 }
 
 bool ex_headline_text(const ex_shape_t *sh, size_t len) {

@@ -213,7 +213,13 @@ static bool signature(const ex_unit_t *u) {
     return true;
 }
 
-static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body) {
+/* One or two words in capitals: an agency signing off ("KAVKAZ"). */
+static bool caps_signature(const ex_unit_t *u) {
+    return u->shape.words >= 1 && u->shape.words <= 2 && u->shape.all_caps && u->len >= 3 &&
+           u->len <= 24;
+}
+
+static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, bool leads) {
     ex_dateline_t d;
     char who[EX_SOURCE_BYTES], iso[EX_DATE_BYTES];
     const char *s = ex_unbullet(u->s);
@@ -240,7 +246,13 @@ static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body) 
     case EX_K_CREDITLINE:
         return wire_credit(f, s, u->first);
     case EX_K_NAME:
+        /* A place alone on the line above the text. */
+        if (leads && !ex_meta_person(s))
+            return push(f, &f->a->places, "place", s, strlen(s), "place above the text", u->first);
         if (!after_body) return LEDE_OK;
+        if (caps_signature(u) && !f->a->source)
+            return set_str(f, &f->a->source, "source", s, strlen(s), "agency signing off",
+                           u->first);
         if (!f->tail_name_seen && ex_meta_person(s) && f->a->authors.n == 0) {
             f->tail_name_seen = true;
             return push(f, &f->a->authors, "author", s, strlen(s), "name closing the story", u->first);
@@ -367,14 +379,25 @@ lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
     lede_status_t st = take_title(&f, s);
     if (st == LEDE_OK) st = take_body(&f, s);
     meta_range(l, k, page->n, &lo, &hi);
-    size_t last_body = NONE;
+    size_t last_body = NONE, first_body = NONE, lead = NONE;
     for (size_t i = s->first; i <= s->last && s->first <= s->last; i++)
-        if (page->u[i].role == EX_ROLE_BODY) last_body = i;
+        if (page->u[i].role == EX_ROLE_BODY) {
+            last_body = i;
+            if (first_body == NONE) first_body = i;
+        }
+    for (size_t i = first_body; i != NONE && i-- > 0;) {
+        const ex_unit_t *u = &page->u[i];
+        if (u->role == EX_ROLE_META || u->role == EX_ROLE_TITLE) {
+            lead = u->kind == EX_K_NAME ? i : NONE;
+            break;
+        }
+    }
     for (size_t i = lo; i <= hi && i < page->n && st == LEDE_OK; i++) {
         const ex_unit_t *u = &page->u[i];
         bool after = last_body != NONE && i > last_body;
-        if (u->role == EX_ROLE_META || u->kind == EX_K_CREDITLINE || (after && u->role == EX_ROLE_FURNITURE))
-            st = apply_unit(&f, u, after);
+        if (u->role == EX_ROLE_META || u->kind == EX_K_CREDITLINE ||
+            (after && u->role == EX_ROLE_FURNITURE))
+            st = apply_unit(&f, u, after, i == lead);
         if (st == LEDE_OK && after && u->kind == EX_K_BYLINE) st = time_from(&f, u);
     }
     if (st == LEDE_OK && k == 0 && page->prefix_date[0])

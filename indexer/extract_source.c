@@ -198,10 +198,11 @@ static bool place_and_date(const char *s, size_t n, bool need_date, ex_dateline_
 
 /* "PLACE, DATE (AGENCY) -": the agency in brackets, then a dash. */
 static bool wire(const char *para, size_t n, ex_dateline_t *d) {
-    size_t lim = n < DATELINE_MAX_BYTES ? n : DATELINE_MAX_BYTES, dash;
+    size_t lim = n < DATELINE_MAX_BYTES ? n : DATELINE_MAX_BYTES, dash = 0;
     const char *open = memchr(para, '(', lim);
     const char *close = open ? memchr(open, ')', n - (size_t)(open - para)) : NULL;
-    if (!close || !dash_at(close + 1, &dash)) return false;
+    /* "(AFP) - The", or "(AFP)The" with no dash and no space at all. */
+    if (!close || (!dash_at(close + 1, &dash) && !isupper((unsigned char)close[1]))) return false;
     size_t k = (size_t)(close - open - 1);
     bool known = ex_agency(open + 1, k) || all_caps(open + 1, k);
     if (!known && !agency_word(open + 1, k)) return false;

@@ -378,13 +378,14 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
 static lede_status_t scan_path(input_t *in, const char *path, const char *rel,
                                const input_sink_t *sink, char *err, size_t size) {
     struct stat st;
-    if (strcmp(path, "-") == 0) return scan_jsonl(in, path, sink, err, size);
+    if (strcmp(path, "-") == 0) return sink->pages_only ? LEDE_OK : scan_jsonl(in, path, sink, err, size);
     if (stat(path, &st) != 0) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
     record_kind_t kind;
     size_t stem;
     if (S_ISDIR(st.st_mode)) return scan_dir(in, path, rel, sink, err, size);
     if (input_page_name(path, &kind, &stem))
         return scan_page(in, path, rel, kind, sink, err, size);
+    if (sink->pages_only) return LEDE_OK;
     return scan_jsonl(in, path, sink, err, size);
 }
 

@@ -36,6 +36,7 @@ typedef struct input_sink {
      * scan goes on with the next file. */
     void (*unreadable)(void *ctx, const char *file, const char *why);
     void *ctx;
+    bool pages_only;    /* skip JSON Lines inputs (a pass over the pages alone) */
 } input_sink_t;
 
 typedef struct input {

@@ -18,7 +18,7 @@
 static const char USAGE[] =
     "Usage: lede-indexer --db DIR [options] INPUT...\n"
     "       lede-indexer --db DIR --delete ID...\n"
-    "       lede-indexer --explain [--json] [--db DIR] PAGE...\n"
+    "       lede-indexer --explain [--json] [--db DIR] [PAGE...]\n"
     "\n"
     "Indexes news articles into the lede index at DIR (created if missing).\n"
     "INPUT is a JSON Lines file (.jsonl, or gzip-compressed .jsonl.gz), '-' for\n"
@@ -43,7 +43,9 @@ static const char USAGE[] =
     "                      a twentieth of the index size\n"
     "  --shard-docs N      documents per build shard (default 2000)\n"
     "  --explain           show what is extracted from each PAGE and why, field by\n"
-    "                      field and block by block, without touching any index\n"
+    "                      field and block by block, without changing any index;\n"
+    "                      with --db, using the site furniture DIR learnt, and\n"
+    "                      without PAGE, listing that furniture\n"
     "  --json              with --explain: one JSON object per page\n"
     "  --progress          show the progress line even when stderr is not a terminal\n"
     "  --no-progress       never show it\n"
@@ -155,7 +157,8 @@ static int check_combination(const indexer_opts_t *o) {
     if (o->explain) {
         if (o->delete_ids || o->rebuild)
             return usage_error("%s", "--explain shows pages; it does not mix with --delete or --rebuild");
-        return o->n_args ? 0 : usage_error("%s", "--explain needs at least one PAGE");
+        if (o->n_args || o->db) return 0;
+        return usage_error("%s", "--explain needs a PAGE, or --db DIR to list what DIR learnt");
     }
     if (!o->db) return usage_error("%s", "--db DIR is required");
     if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "convert.h"
+#include "furniture.h"
 #include "index_dir.h"
 #include "lede/shim.h"
 #include "merge.h"
@@ -44,6 +45,7 @@ typedef struct job {
     rejects_t *rejects;
     progress_t progress;
     counts_t counts;
+    ex_learned_t *learned;  /* site furniture for this run's pages */
     char err[ERR_BYTES];
 } job_t;
 
@@ -140,11 +142,12 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
     /* Spelling data is built once from the merged vocabulary (see merge). */
     pipeline_opts_t po = {.threads = j->o->threads, .build_dir = tmp, .language = j->o->language,
                           .spelling = false, .shard_docs = j->o->shard_docs,
-                          .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects};
+                          .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects,
+                          .learned = j->learned};
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
     bulk_ctx_t ctx = {j, p};
-    input_sink_t sink = {bulk_record, oversize, unreadable, &ctx};
+    input_sink_t sink = {bulk_record, oversize, unreadable, &ctx, false};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     char perr[ERR_BYTES] = "";
     lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
@@ -191,6 +194,7 @@ static int run_bulk(job_t *j) {
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
+    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err, ERR_BYTES);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
     if (st != LEDE_OK) {
         index_dir_rmtree(gen_path);
@@ -212,7 +216,8 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
     lede_article_t *arts;
     size_t n;
     char why[ARTICLE_WHY_BYTES];
-    lede_status_t st = convert_record(rec, NULL, &arts, &n, why);
+    extract_opts_t eo = {.learned = d->j->learned};
+    lede_status_t st = convert_record(rec, &eo, &arts, &n, why);
     if (st == LEDE_E_INVALID) {
         bool raw = rec->kind == RECORD_JSON;
         rejects_report(d->j->rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL, raw ? rec->len : 0);
@@ -269,8 +274,10 @@ static int run_direct(job_t *j) {
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
     uint32_t before = shim_writer_doccount(w);
     direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
-    input_sink_t sink = {direct_record, oversize, unreadable, &ctx};
+    input_sink_t sink = {direct_record, oversize, unreadable, &ctx, false};
     lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
+    if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
+        snprintf(j->err, ERR_BYTES, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
     return finish_direct(j, w, st, before);
 }
 
@@ -297,6 +304,16 @@ static int run_delete(job_t *j) {
 
 /* ---- entry ------------------------------------------------------------------- */
 
+/* The site furniture of this run: what the live index learnt (unless the
+ * run rebuilds it) and this run's pages. */
+static lede_status_t learn(job_t *j) {
+    char live[INDEX_PATH_MAX + 32];
+    bool with_live = !j->o->rebuild && j->dir.live_gen;
+    if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
+    return furniture_learn(with_live ? live : NULL, j->o->args, j->o->n_args, j->o->max_doc_bytes,
+                           &j->learned, j->err, ERR_BYTES);
+}
+
 static bool show_progress(const indexer_opts_t *o) {
     if (o->quiet) return false;
     return o->progress < 0 ? isatty(STDERR_FILENO) : o->progress > 0;
@@ -318,7 +335,9 @@ int indexer_run(const indexer_opts_t *o) {
         return fail(&j, "%s", j.err);
     }
     if (o->delete_ids) status = run_delete(&j);
+    else if (learn(&j) != LEDE_OK) status = fail(&j, "%s", j.err);
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
+    ex_learned_free(j.learned);
     if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
     index_dir_close(&j.dir);
     input_free(&j.in);
