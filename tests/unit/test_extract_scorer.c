@@ -1,7 +1,7 @@
 /* Unit tests for the extraction scorer (bench/extract/): normalisation,
  * tokens (CJK included), sets, dates and zones, the per-field checks and
- * the leak rules, the truth reader and the HTML reference text. Tiny
- * hand-made pages and truths only; none of the dev set. */
+ * the leak rules, the truth reader, the HTML reference text and the
+ * floors. Tiny hand-made pages and truths only; none of the dev set. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +11,11 @@
 #include "checks.h"
 #include "dates.h"
 #include "docs.h"
+#include "floors.h"
 #include "forms.h"
 #include "htmltext.h"
 #include "norm.h"
+#include "tally.h"
 #include "tokens.h"
 #include "truth.h"
 
@@ -438,6 +440,53 @@ static void test_html_text(void) {
     free(text);
 }
 
+static void test_floors(void) {
+    char err[ERR_BYTES];
+    char *dir = check_tmpdir("floors");
+    char *path = check_write_file(dir, "f.txt",
+                                  "# comment\n\ntext title 1   # pages\n"
+                                  "text title 50%\ntext invented.author <=0\n"
+                                  "html body_f1 10%\n");
+    floors_t f;
+    CHECK(floors_load(path, &f, err, sizeof err));
+    CHECK_INT(f.n, 4);
+    /* One page: title passes, an author invented. */
+    check_page_t p = {0};
+    truth_page_t t = {.group = "g", .host = "h"};
+    p.truth = &t;
+    p.docs = 1;
+    p.r[CF_TITLE].verdict = CHECK_PASS;
+    p.invent_scored[CI_AUTHOR] = p.invented[CI_AUTHOR] = true;
+    tally_t tally;
+    tally_build(&p, 1, &tally);
+    CHECK_INT(tally.all.f[CF_TITLE].pass, 1);
+    FILE *msgs = tmpfile();
+    CHECK_INT(floors_check(&f, "text", &tally, msgs), 1); /* the invented author */
+    CHECK_INT(floors_check(&f, "html", &tally, msgs), 1); /* body_f1 0 < 10% */
+    tally_free(&tally);
+    fclose(msgs);
+    floors_free(&f);
+    static const char *const BAD[][2] = {
+        {"text nosuch 3\n", "f2.txt:1: unknown field 'nosuch'"},
+        {"\ntext title <=3\n", "f2.txt:2: bad bound '<=3' for title"},
+        {"text invented.author 3\n", "bad bound '3' for invented.author"},
+        {"text body_f1 3\n", "bad bound '3' for body_f1"},
+        {"pdf title 3\n", "unknown set 'pdf'"},
+        {"text title\n", "want 'SET FIELD BOUND'"},
+        {"text title 120%\n", "bad bound '120%'"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
+        free(path);
+        path = check_write_file(dir, "f2.txt", BAD[i][0]);
+        CHECK(!floors_load(path, &f, err, sizeof err));
+        if (!strstr(err, BAD[i][1])) fprintf(stderr, "  got: %s\n", err);
+        CHECK(strstr(err, BAD[i][1]) != NULL);
+        floors_free(&f);
+    }
+    free(path);
+    check_rmtree(dir);
+}
+
 int main(void) {
     RUN(test_normalise);
     RUN(test_tokens);
@@ -451,6 +500,7 @@ int main(void) {
     RUN(test_items_and_unjudged);
     RUN(test_truth_errors);
     RUN(test_html_text);
+    RUN(test_floors);
     htmltext_cleanup();
     return check_summary();
 }
