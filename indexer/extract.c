@@ -67,8 +67,11 @@ static void trace_units(const ex_page_t *page, ex_trace_t *t) {
 
 /* A title made from the first sentence, for a story without a headline. */
 static lede_status_t made_title(lede_article_t *a, ex_trace_t *t, size_t k) {
+    ex_dateline_t d;
     if (a->title || !a->body) return LEDE_OK;
-    if (!(a->title = ex_title_from_text(a->body))) return LEDE_E_NOMEM;
+    const char *from = a->body;
+    if (ex_dateline(from, strcspn(from, "\n"), &d) && d.len > 0) from += d.len; /* after "CITY (AP) -" */
+    if (!(a->title = ex_title_from_text(from))) return LEDE_E_NOMEM;
     ex_trace_field(t, k, "title", a->title, "made from the first sentence: no headline");
     return LEDE_OK;
 }

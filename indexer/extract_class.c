@@ -274,8 +274,14 @@ static bool teaser(const ex_unit_t *u) {
 static bool photo_ending(const ex_unit_t *u) {
     const char *w;
     size_t n;
-    return u->shape.words <= CREDIT_MAX_WORDS + 1 && last_word(u->s, u->len, &w, &n) &&
-           ex_word_photo(w, n);
+    if (u->shape.words > CREDIT_MAX_WORDS + 1) return false;
+    if (last_word(u->s, u->len, &w, &n) && ex_word_photo(w, n)) return true;
+    /* "Mira Castell. Photo from open sources.": a sentence opening with one. */
+    for (const char *p = strstr(u->s, ". "); p; p = strstr(p + 1, ". ")) {
+        size_t k = ex_word_len(p + 2);
+        if (k > 0 && ex_word_photo(p + 2, k)) return true;
+    }
+    return false;
 }
 
 static void classify_unit(ex_page_t *page, ex_unit_t *u, const ex_learned_t *learned) {

@@ -541,30 +541,12 @@ static bool crosshead(const ex_unit_t *u) {
     return u->shape.words < LINK_MIN_WORDS || u->shape.all_caps || (n && u->s[n - 1] == ':');
 }
 
-/* Headline-shaped lines between paragraphs are links to other stories; a
- * run of short one-sentence lines with two such links in it is a list of
- * links. */
+/* Headline-shaped lines between paragraphs are links to other stories. */
 static void mark_links(ex_page_t *page, const ex_story_t *s) {
     for (size_t i = s->first; i <= s->last && s->first <= s->last; i++) {
         ex_unit_t *u = &page->u[i];
         if (!u->decided && ex_headline_shape(u) && !crosshead(u))
             ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "related link inside the text");
-    }
-    for (size_t i = s->first; i <= s->last && s->first <= s->last;) {
-        size_t j = i, links = 0;
-        while (j <= s->last) {
-            const ex_unit_t *u = &page->u[j];
-            bool link = u->decided && u->role == EX_ROLE_SIDEBAR;
-            bool short_line = !u->decided && u->shape.sentences <= 1 && u->shape.words <= 20;
-            if (!link && !short_line) break;
-            links += link;
-            j++;
-        }
-        if (links >= 2 && j - i >= 3)
-            for (size_t k = i; k < j; k++)
-                ex_unit_set(page, &page->u[k], EX_K_TEXT, EX_ROLE_SIDEBAR, true,
-                            "in a list of related links");
-        i = j > i ? j : i + 1;
     }
 }
 

@@ -146,20 +146,23 @@ static bool place_like(const char *s, size_t n) {
     return parts > 0;
 }
 
+/* Copies a place, a word written in capitals given capitals on its first
+ * letter only ("WASHINGTON" reads as "Washington"); words of two or three
+ * letters stay as they are ("UN", "US"). */
 static void set_place(ex_dateline_t *d, const char *s, size_t n) {
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == ',')) n--;
     size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < sizeof d->place; i++) {
-        bool word_start = i == 0 || !isalpha((unsigned char)s[i - 1]);
+    for (size_t i = 0; i < n && k + 1 < sizeof d->place;) {
         size_t w = 0;
         while (i + w < n && isalpha((unsigned char)s[i + w])) w++;
-        bool caps_word = w >= 2 && all_caps(s + i, w);
-        char c = s[i];
-        if (caps_word && !word_start) c = (char)tolower((unsigned char)c);
-        if (!word_start && isupper((unsigned char)c) && i > 0 && isupper((unsigned char)s[i - 1]) &&
-            all_caps(s + i - 1, 2))
-            c = (char)tolower((unsigned char)c);
-        d->place[k++] = c;
+        if (w == 0) {
+            d->place[k++] = s[i++];
+            continue;
+        }
+        bool caps = w >= 4 && all_caps(s + i, w);
+        for (size_t j = 0; j < w && k + 1 < sizeof d->place; j++)
+            d->place[k++] = caps && j > 0 ? (char)tolower((unsigned char)s[i + j]) : s[i + j];
+        i += w;
     }
     d->place[k] = '\0';
 }
@@ -287,6 +290,30 @@ static bool comma_agency(const char *para, size_t n, ex_dateline_t *d) {
     return true;
 }
 
+/* "Arden - KESTREL. The ...": a place, a dash, an agency and a full stop. */
+static bool place_dash_agency(const char *para, size_t n, ex_dateline_t *d) {
+    size_t lim = n < DATELINE_MAX_BYTES / 2 ? n : DATELINE_MAX_BYTES / 2, dash, alen;
+    for (size_t i = 1; i < lim; i++) {
+        if (para[i] != ' ' || !dash_at(para + i, &dash)) continue;
+        if (para[i + 1] == ':' || !place_like(para, i)) return false;
+        const char *a = para + i + dash;
+        const char *canon = ex_agency_at(a, &alen);
+        if (!canon) {
+            while (alen < AGENCY_WORD_MAX_BYTES && (isupper((unsigned char)a[alen]) || a[alen] == '.'))
+                alen++;
+            while (alen > 0 && a[alen - 1] == '.') alen--;
+            if (alen < 2) return false;
+        }
+        if (a[alen] != '.' || a[alen + 1] != ' ') return false;
+        set_place(d, para, i);
+        set_source(d, a, alen);
+        d->len = (size_t)(a + alen + 2 - para);
+        d->how = "place - agency. dateline";
+        return true;
+    }
+    return false;
+}
+
 /* "GAZA -", "CAPE CANAVERAL, Fla. --", "WASHINGTON - APA.": a place whose
  * first word is in capitals, then a dash (and perhaps an agency). */
 static bool dash_place(const char *para, size_t n, ex_dateline_t *d) {
@@ -376,6 +403,8 @@ bool ex_dateline(const char *para, size_t n, ex_dateline_t *d) {
     if (wire(para, n, d) || slashed(para, n, d) || tass(para, n, d)) return true;
     memset(d, 0, sizeof *d);
     if (comma_agency(para, n, d) || dated_place(para, n, d)) return true;
+    memset(d, 0, sizeof *d);
+    if (place_dash_agency(para, n, d)) return true;
     memset(d, 0, sizeof *d);
     if (dash_place(para, n, d)) return true;
     memset(d, 0, sizeof *d);

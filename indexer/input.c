@@ -226,16 +226,20 @@ bool input_page_name(const char *name, record_kind_t *kind, size_t *stem) {
     return false;
 }
 
+/* Room for zlib's message about a broken stream, copied before gzclose()
+ * frees it. */
+#define ZMSG_BYTES 160
+
 /* Reads a whole page through zlib (which passes plain files through
  * unchanged) into rec->bytes, NUL-terminated. A page over the limit is
  * not kept: *over is set and rec->len says how much was read before
- * stopping. *zmsg is set when the gzip stream is broken. */
+ * stopping. zmsg receives why a gzip stream is broken, or "". */
 static lede_status_t read_page(gzFile gz, size_t max, record_t *rec, bool *over,
-                               const char **zmsg) {
+                               char zmsg[ZMSG_BYTES]) {
     size_t cap = 0;
     int n, zerr = Z_OK;
     *over = false;
-    *zmsg = NULL;
+    zmsg[0] = '\0';
     do {
         if (rec->len + READ_CHUNK_BYTES + 1 > cap) {
             cap = cap ? cap * 2 : READ_CHUNK_BYTES + 1;
@@ -249,7 +253,7 @@ static lede_status_t read_page(gzFile gz, size_t max, record_t *rec, bool *over,
     } while (n > 0 && !*over);
     const char *msg = gzerror(gz, &zerr);
     if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END))
-        *zmsg = zerr == Z_ERRNO ? strerror(errno) : msg;
+        snprintf(zmsg, ZMSG_BYTES, "%s", zerr == Z_ERRNO ? strerror(errno) : msg);
     rec->bytes[rec->len] = '\0';
     return LEDE_OK;
 }
@@ -284,12 +288,12 @@ lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char 
     gzFile gz = gzopen(path, "rb");
     if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
     bool over = false;
-    const char *zmsg = NULL;
-    lede_status_t st = read_page(gz, max, rec, &over, &zmsg);
+    char zmsg[ZMSG_BYTES];
+    lede_status_t st = read_page(gz, max, rec, &over, zmsg);
     gzclose(gz);
     if (st == LEDE_OK && over)
         st = fail(LEDE_E_INVALID, err, size, "%s: page over the limit of %zu bytes", path, max);
-    if (st == LEDE_OK && zmsg)
+    if (st == LEDE_OK && zmsg[0])
         st = fail(LEDE_E_IO, err, size, "%s: cannot read the page: %s", path, zmsg);
     if (st == LEDE_OK && !(rec->base_id = page_base_id(base_name(path)))) st = LEDE_E_NOMEM;
     if (st == LEDE_OK && !named) rec->kind = looks_like_html(rec->bytes, rec->len) ? RECORD_HTML : RECORD_TEXT;
@@ -314,15 +318,15 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
     if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
     record_t rec = {kind, file, 0, 0, NULL, 0, page_base_id(rel)};
     bool over = false;
-    const char *zmsg = NULL;
-    lede_status_t s = rec.base_id ? read_page(gz, in->max_record_bytes, &rec, &over, &zmsg)
+    char zmsg[ZMSG_BYTES] = "";
+    lede_status_t s = rec.base_id ? read_page(gz, in->max_record_bytes, &rec, &over, zmsg)
                                   : LEDE_E_NOMEM;
     gzclose(gz);
     if (s == LEDE_OK && over)
         sink->oversize(sink->ctx, file, 0, rec.len);
-    else if (s == LEDE_OK && zmsg)
+    else if (s == LEDE_OK && zmsg[0])
         sink->unreadable(sink->ctx, file, zmsg);
-    if (s != LEDE_OK || over || zmsg) {
+    if (s != LEDE_OK || over || zmsg[0]) {
         free(rec.bytes);
         free(rec.base_id);
         return s;

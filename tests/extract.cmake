@@ -3,3 +3,5 @@
 lede_unit_test(test_extract lede_extract)
 # The seed pages in ../shared/seeds; skipped (exit 77) without ../shared.
 lede_unit_test(test_seeds lede_extract)
+# One invented page per failure class of real sites (tests/fixtures/text/class-*.txt).
+lede_unit_test(test_extract_pages lede_extract)

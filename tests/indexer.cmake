@@ -6,3 +6,11 @@ target_compile_definitions(test_indexer PRIVATE
   LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
 add_test(NAME test_indexer COMMAND test_indexer $<TARGET_FILE:lede-indexer>)
 set_tests_properties(test_indexer PROPERTIES LABELS integration)
+
+# Raw pages end to end: learnt furniture across runs, --explain, page rejects.
+add_executable(test_indexer_pages integration/test_indexer_pages.c)
+target_link_libraries(test_indexer_pages PRIVATE lede_check lede_shim lede_common
+  PkgConfig::JANSSON ZLIB::ZLIB)
+set_target_properties(test_indexer_pages PROPERTIES LINKER_LANGUAGE CXX)
+add_test(NAME test_indexer_pages COMMAND test_indexer_pages $<TARGET_FILE:lede-indexer>)
+set_tests_properties(test_indexer_pages PROPERTIES LABELS integration)
