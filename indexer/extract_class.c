@@ -144,9 +144,23 @@ static bool last_word(const char *s, size_t len, const char **w, size_t *n) {
 
 /* A photo credit alone: "© AP Photo/Pavel Golovkin", "PHOTO : Website of
  * the President", "Yomiuri Shimbun file photo", "Getty Images". */
+/* "Evan Vucci, The Associated Press": a photographer and an agency. */
+static bool person_and_agency(const char *s) {
+    const char *comma = strrchr(s, ',');
+    size_t alen;
+    if (!comma || comma[1] != ' ') return false;
+    const char *a = comma + 2;
+    if (!ex_agency(a, strlen(a)) && !(ex_agency_at(a, &alen) && !a[alen])) return false;
+    char name[64];
+    if ((size_t)(comma - s) >= sizeof name) return false;
+    snprintf(name, sizeof name, "%.*s", (int)(comma - s), s);
+    return ex_meta_person(name);
+}
+
 static bool credit_alone(const ex_unit_t *u) {
     const char *w;
     size_t n;
+    if (person_and_agency(u->s)) return true;
     if (strncmp(u->s, "\xC2\xA9", 2) == 0) return true; /* © */
     if (ex_prefix_ci(u->s, "PHOTO :") || ex_prefix_ci(u->s, "Photo:") ||
         ex_prefix_ci(u->s, "Photo credit")) return true;
@@ -339,6 +353,13 @@ static void classify_unit(ex_page_t *page, ex_unit_t *u, const ex_learned_t *lea
 
 /* ---- neighbours ------------------------------------------------------------ */
 
+/* The next unit opens with a dateline: u is a headline, not a menu entry. */
+static bool heads_dateline(const ex_page_t *page, size_t j) {
+    ex_dateline_t d;
+    return j + 1 < page->n && ex_dateline(page->u[j + 1].s, page->u[j + 1].len, &d) &&
+           (d.source[0] || d.date[0]);
+}
+
 /* Runs of short lines that are not sentences: a menu. */
 static void mark_nav_runs(ex_page_t *page) {
     size_t first_prose = 0;
@@ -352,7 +373,8 @@ static void mark_nav_runs(ex_page_t *page) {
              * Monitoring"); below it, a closing block of names is not. */
             bool name_ok = u->kind != EX_K_NAME || j < first_prose;
             bool menu = u->shape.words <= NAV_MAX_WORDS && !u->shape.end_mark && name_ok &&
-                        (!u->decided || u->role == EX_ROLE_FURNITURE || u->kind == EX_K_NAME);
+                        (!u->decided || u->role == EX_ROLE_FURNITURE || u->kind == EX_K_NAME) &&
+                        !heads_dateline(page, j);
             if (!menu || (j > i && u->gap_before)) break; /* a menu's entries touch */
             texts++;
         }
@@ -402,6 +424,18 @@ static void link_copies(ex_page_t *page) {
     free(k);
 }
 
+/* What may be the caption of a photo credit next to it: one short
+ * sentence or a fragment, never a paragraph that opens with a dateline.
+ * Beside an agency's name alone (which may also sign off an article), only
+ * a fragment. */
+static bool caption_beside_credit(const ex_unit_t *v, bool agency) {
+    ex_dateline_t d;
+    if (v->decided || v->shape.words < 2 || v->shape.words > 30 || v->shape.sentences > 1)
+        return false;
+    if (agency && ex_shape_prose(&v->shape)) return false;
+    return !ex_dateline(v->s, v->len, &d);
+}
+
 static bool adjacent(const ex_page_t *page, size_t i, size_t j) {
     return j == i + 1 && j < page->n && !page->u[i].gap_after;
 }
@@ -411,8 +445,10 @@ static bool adjacent(const ex_page_t *page, size_t i, size_t j) {
  * printed twice in one block, and the rest of a small block that holds a
  * caption ("In this Feb. 27 photo," / "Name, The Associated Press" / ...). */
 static void mark_caption_neighbours(ex_page_t *page) {
+    bool headline_above = false; /* else a line printed twice may be the headline */
     for (size_t i = 0; i < page->n; i++) {
         ex_unit_t *u = &page->u[i], *next = i + 1 < page->n ? &page->u[i + 1] : NULL;
+        if (i > 0 && ex_headline_shape(&page->u[i - 1])) headline_above = true;
         if (any_prefix(u->s, CAPTION_LABELS, COUNT(CAPTION_LABELS)) && u->shape.words <= 3) {
             ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "caption label");
             u->decided = true;
@@ -421,13 +457,16 @@ static void mark_caption_neighbours(ex_page_t *page) {
                             "caption: after a caption label");
             continue;
         }
-        if (next && adjacent(page, i, i + 1) && u->next_copy == i + 1 && !u->decided) {
+        if (next && adjacent(page, i, i + 1) && u->next_copy == i + 1 && !u->decided &&
+            headline_above) {
             ex_unit_set(page, u, EX_K_CAPTION, EX_ROLE_CAPTION, true,
                         "caption: printed twice in one block");
             ex_unit_set(page, next, EX_K_REPEAT, EX_ROLE_SKIPPED, true, "second copy of line %u",
                         u->first);
         }
     }
+    size_t first_text = 0;
+    while (first_text < page->n && page->u[first_text].decided) first_text++;
     for (size_t i = 0; i < page->n; i++) {
         ex_unit_t *u = &page->u[i];
         bool bare = u->shape.sentences <= 1 && u->shape.words <= 5;
@@ -437,9 +476,7 @@ static void mark_caption_neighbours(ex_page_t *page) {
             size_t j = (size_t)((long)i + side);
             if (j >= page->n || !adjacent(page, side < 0 ? j : i, side < 0 ? i : j)) continue;
             ex_unit_t *v = &page->u[j];
-            if (v->decided || ex_shape_prose(&v->shape) != (v->shape.words > 12) ||
-                v->shape.words < 2)
-                continue;
+            if (!caption_beside_credit(v, u->kind == EX_K_AGENCY) || j == first_text) continue;
             if (u->kind == EX_K_AGENCY) u->role = EX_ROLE_CAPTION, u->decided = true;
             ex_unit_set(page, v, EX_K_CAPTION, EX_ROLE_CAPTION, true,
                         "caption: beside the photo credit on line %u", u->first);
@@ -450,6 +487,7 @@ static void mark_caption_neighbours(ex_page_t *page) {
 /* A small block (no blank line inside) that holds a caption is all
  * caption: its photo date line, its credit, its description. */
 static void mark_caption_blocks(ex_page_t *page) {
+    if (!page->blank_lines) return;
     for (size_t i = 0; i < page->n;) {
         size_t j = i;
         while (j + 1 < page->n && !page->u[j].gap_after) j++;

@@ -390,6 +390,7 @@ static bool glued(const char *s) {
 
 static bool beside_furniture(const ex_page_t *page, size_t i) {
     const ex_unit_t *u = &page->u[i];
+    if (!page->blank_lines) return false;
     bool before = i > 0 && !u->gap_before && page->u[i - 1].decided &&
                   page->u[i - 1].role == EX_ROLE_FURNITURE;
     bool after = i + 1 < page->n && !u->gap_after && page->u[i + 1].decided &&
@@ -465,7 +466,8 @@ static double headline_score(const ex_page_t *page, size_t i, size_t body, int f
     if (u->shape.words >= 4 && u->shape.words <= HEADLINE_LONG_WORDS) score += 0.5;
     if (u->shape.words > HEADLINE_LONG_WORDS) score -= 1;
     if (u->len < 15) score -= 1;
-    if (u->kind == EX_K_NAME || u->kind == EX_K_AGENCY || u->kind == EX_K_DATE) score -= 1;
+    if (u->kind == EX_K_NAME || u->kind == EX_K_AGENCY) score -= 1;
+    if (u->kind == EX_K_DATE && u->shape.words <= 5) score -= 1; /* "May 3, 2017 | Reuters" */
     return score;
 }
 

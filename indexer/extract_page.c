@@ -133,12 +133,42 @@ static bool starts_small(const char *s) {
     return sh.starts_lower;
 }
 
+/* A line that ends with an abbreviation ("U.S.", "Gen.", "Jan."), not a
+ * sentence. */
+static bool ends_abbreviation(const char *s, size_t n) {
+    static const char *const SHORT[] = {"Mr", "Mrs", "Ms", "Dr", "Gen", "Gov", "Sen", "Rep",
+                                        "St", "Jr", "Sr", "No", "Jan", "Feb", "Mar", "Apr",
+                                        "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Co", "Inc",
+                                        "Corp", "Ltd", "Lt", "Col", "Capt", "Prof", "vs"};
+    if (n < 2 || s[n - 1] != '.') return false;
+    size_t w = n - 1;
+    while (w > 0 && s[w - 1] != ' ') w--;
+    const char *word = s + w;
+    size_t k = n - 1 - w;
+    if (memchr(word, '.', k)) return true; /* "U.S." */
+    for (size_t i = 0; i < sizeof SHORT / sizeof SHORT[0]; i++)
+        if (strlen(SHORT[i]) == k && strncmp(word, SHORT[i], k) == 0) return true;
+    return false;
+}
+
+/* "September 10, 2013|Reuters": a line that opens with a date. */
+static bool starts_with_date(const char *s) {
+    char iso[EX_DATE_BYTES];
+    size_t at, end;
+    return ex_date_find(s, iso, &at, &end) && at == 0;
+}
+
 /* Whether line b continues the paragraph that line a ends. */
 static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
     ex_shape_t sh;
     if (a->len == 0 || b->len == 0 || is_separator(a->s) || is_separator(b->s)) return false;
     ex_shape(a->s, a->len, &sh);
-    if (sh.end_mark || (a->len > 0 && a->s[a->len - 1] == ':')) return false;
+    bool sentence_end = sh.end_mark && !ends_abbreviation(a->s, a->len);
+    char iso[EX_DATE_BYTES];
+    if (ex_date_line(b->s, iso) || ex_meta_is_byline(b->s) || starts_with_date(b->s))
+        return false; /* metadata stays a line of its own */
+    if (page->wrap && a->raw_len * 2 >= page->wrap && starts_small(b->s)) return true;
+    if (sentence_end || (a->len > 0 && a->s[a->len - 1] == ':')) return false;
     if (page->wrap) return a->raw_len * 2 >= page->wrap;
     return a->len >= BROKEN_MIN_BYTES && sh.words >= 5 && starts_small(b->s);
 }
@@ -220,6 +250,7 @@ lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_
     drop_prefix(lines, n, page);
     page->wrap = wrap_width(lines, n);
     build_units(page, lines, n);
+    for (size_t i = 1; i < page->n; i++) page->blank_lines |= page->u[i].gap_before;
     free(lines);
     return LEDE_OK;
 }

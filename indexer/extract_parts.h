@@ -152,6 +152,8 @@ typedef struct {
     size_t n;
     unsigned n_lines;
     unsigned wrap;       /* the width the text was wrapped at; 0 if it was not */
+    bool blank_lines;    /* blank lines part the page; without them, lines
+                          * that touch say nothing about belonging together */
     char prefix_date[32];/* the date of a crawler's " date YYYY-MM-DD " prefix, or "" */
     bool tracing;        /* reasons are written only when someone reads them */
 } ex_page_t;
