@@ -20,6 +20,9 @@
 /* Menu entries are short, and come in runs. */
 #define NAV_MAX_WORDS 5
 #define NAV_MIN_RUN 3
+/* Metadata, menus, credits and labels are lines of at most this many
+ * words; longer units are paragraphs. */
+#define LINE_MAX_WORDS 30
 /* A photo credit alone is short. */
 #define CREDIT_MAX_WORDS 7
 /* A metadata line holding a date is short. */
@@ -183,6 +186,8 @@ static bool breadcrumb(const char *s) {
     for (size_t k = 0; k < COUNT(SEPS); k++) {
         const char *sep = strstr(s, SEPS[k]);
         if (!sep || sep == s) continue;
+        /* "Home | World | Business | Sport" is a menu, not a trail. */
+        if (SEPS[k][0] == '|' && strchr(sep + 1, '|')) return false;
         bool first_ok = true;
         size_t words = 0;
         for (const char *p = s; p < sep;) {
@@ -298,10 +303,30 @@ static bool photo_ending(const ex_unit_t *u) {
     return false;
 }
 
+/* A paragraph: what only long units can be (notices, captions with
+ * credits, teasers); the metadata detectors are for short lines. */
+static void classify_paragraph(ex_page_t *page, ex_unit_t *u) {
+    if (ex_furniture_opening(u->s))
+        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase");
+    else if (caption_marked(u))
+        ex_unit_set(page, u, EX_K_CAPTION, EX_ROLE_CAPTION, true, "caption: ends with a photo credit");
+    else if (teaser(u))
+        ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "teaser of another story");
+    else if (site_notice(&u->shape))
+        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true,
+                    "site talk: %u of %u words about the site or the reader",
+                    u->shape.site_talk + u->shape.imperative + u->shape.second_person,
+                    u->shape.words);
+}
+
 static void classify_unit(ex_page_t *page, ex_unit_t *u, const ex_learned_t *learned) {
     unsigned pages = 0;
     char iso[EX_DATE_BYTES], who[EX_SOURCE_BYTES];
     ex_dateline_t d;
+    if (u->shape.words > LINE_MAX_WORDS) {
+        classify_paragraph(page, u);
+        return;
+    }
     const char *s = ex_unbullet(u->s);
     if (ex_furniture_phrase(u->s) || ex_furniture_opening(u->s))
         ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase");

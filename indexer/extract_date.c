@@ -11,6 +11,7 @@
  * the offset is kept and the date is stored in UTC. "ET" or "PT" say
  * nothing of summer time, so they leave the clock as printed. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,13 @@ static bool read_int(const char **p, int max, int *v) {
     return true;
 }
 
+static size_t month_len[sizeof MONTHS / sizeof MONTHS[0]][12];
+
+static void measure_months(void) {
+    for (size_t lang = 0; lang < sizeof MONTHS / sizeof MONTHS[0]; lang++)
+        for (int m = 0; m < 12; m++) month_len[lang][m] = strlen(MONTHS[lang][m]);
+}
+
 /* True when a and b (of lengths n and m) differ by at most one letter
  * left out, ignoring ASCII case: "Febuary" for "February". */
 static bool one_letter_off(const char *a, size_t n, const char *b, size_t m) {
@@ -109,10 +117,15 @@ static bool one_letter_off(const char *a, size_t n, const char *b, size_t m) {
 }
 
 static int match_month(const char *s, size_t n) {
+    /* Lengths of the names above, measured once. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, measure_months);
+    int first = tolower((unsigned char)s[0]);
     for (size_t lang = 0; lang < sizeof MONTHS / sizeof MONTHS[0]; lang++)
         for (int m = 0; m < 12; m++) {
             const char *name = MONTHS[lang][m];
-            size_t full = strlen(name);
+            size_t full = month_len[lang][m];
+            if (tolower((unsigned char)name[0]) != first && (unsigned char)name[0] < 0x80) continue;
             if (n == full && strncasecmp(s, name, n) == 0) return m + 1;
             if (lang > 0) continue; /* abbreviations and typos: English only */
             if ((n == 3 || (m == 8 && n == 4)) && strncasecmp(s, name, n) == 0) return m + 1;
@@ -356,6 +369,15 @@ bool ex_date_line(const char *line, char iso[EX_DATE_BYTES]) {
     if (!read_full(&p, &t)) return false;
     while (*p == ' ' || *p == '.') p++;
     return *p == '\0' && format_iso(&t, iso);
+}
+
+bool ex_date_at(const char *s, char iso[EX_DATE_BYTES], size_t *end) {
+    const char *p = s;
+    ymd_t t;
+    if (!isalnum((unsigned char)*s) && (unsigned char)*s < 0x80) return false;
+    if (!read_full(&p, &t) || !format_iso(&t, iso)) return false;
+    *end = (size_t)(p - s);
+    return true;
 }
 
 bool ex_date_find(const char *s, char iso[EX_DATE_BYTES], size_t *at, size_t *end) {

@@ -247,7 +247,7 @@ static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, 
         return wire_credit(f, s, u->first);
     case EX_K_NAME:
         /* A place alone on the line above the text. */
-        if (leads && !ex_meta_person(s))
+        if (leads && !ex_meta_person(s) && u->gap_before && u->gap_after)
             return push(f, &f->a->places, "place", s, strlen(s), "place above the text", u->first);
         if (!after_body) return LEDE_OK;
         if (caps_signature(u) && !f->a->source)

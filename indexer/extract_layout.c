@@ -37,6 +37,12 @@
 /* A long unit that is not a sentence (a list, a cut paragraph) counts for
  * half its words. */
 #define LONG_TEXT_WORDS 15
+/* Without prose, lines of figures make a story when they hold this many
+ * words together, each of at least this many. */
+#define TABLE_MIN_SUM 12
+#define TABLE_MIN_WORDS 3
+/* ... and more than this many times the weight of the best run of prose. */
+#define TABLE_OVER_PROSE 3
 /* A paragraph that opens with a dateline is where wire copy starts. */
 #define DATELINE_BONUS 10
 /* A caption or standfirst echoes a paragraph when this share of its
@@ -88,23 +94,56 @@ static long weight(const ex_unit_t *u) {
     return -LOSS_TEXT;
 }
 
+/* A line of a table or a list: words that are not a headline's, or
+ * figures ("Shr loss nil vs profit 19 cts"). */
+static bool table_line(const ex_unit_t *u) {
+    return u->shape.words >= TABLE_MIN_WORDS && (!ex_headline_shape(u) || u->shape.digits > 0);
+}
+
+/* For pages with no prose at all (a table of results, an earnings report
+ * in figures): text that is neither a headline nor furniture counts. */
+static long table_weight(const ex_unit_t *u) {
+    if (u->decided || u->kind == EX_K_NAME || u->kind == EX_K_AGENCY) return weight(u);
+    if (!table_line(u)) return -LOSS_TEXT;
+    return u->shape.words;
+}
+
 /* The run [*first, *last] with the greatest sum of weights (Kadane); false
- * when no unit weighs anything. */
-static bool best_run(const ex_page_t *page, size_t *first, size_t *last) {
+ * when no unit weighs anything, or (without prose) when the run is too
+ * short to be a story. */
+static bool best_run_by(const ex_page_t *page, long (*w)(const ex_unit_t *), long min_sum,
+                        size_t *first, size_t *last, long *total) {
     long best = 0, sum = 0;
     size_t start = 0;
     bool found = false;
     for (size_t i = 0; i < page->n; i++) {
         if (sum <= 0) sum = 0, start = i;
-        sum += weight(&page->u[i]);
+        sum += w(&page->u[i]);
         if (sum > best) best = sum, *first = start, *last = i, found = true;
     }
-    return found;
+    *total = best;
+    return found && best >= min_sum;
 }
 
-static bool body_like(const ex_unit_t *u) {
-    return !u->decided && u->kind != EX_K_NAME && u->kind != EX_K_AGENCY &&
-           (ex_shape_prose(&u->shape) || u->shape.words >= LONG_TEXT_WORDS);
+/* The prose run, unless the page is mostly figures around a note of prose
+ * (an earnings report: "Shr 19 cts vs 12 cts ... Note: ..."). */
+static bool best_run(ex_page_t *page, size_t *first, size_t *last) {
+    size_t tf = 0, tl = 0;
+    long prose = 0, table = 0;
+    bool has_prose = best_run_by(page, weight, 1, first, last, &prose);
+    bool has_table = best_run_by(page, table_weight, TABLE_MIN_SUM, &tf, &tl, &table);
+    if (has_table && (!has_prose || table > prose * TABLE_OVER_PROSE)) {
+        page->table = true;
+        *first = tf, *last = tl;
+        return true;
+    }
+    return has_prose;
+}
+
+static bool body_like(const ex_page_t *page, const ex_unit_t *u) {
+    if (u->decided || u->kind == EX_K_NAME || u->kind == EX_K_AGENCY) return false;
+    if (page->table) return table_line(u);
+    return ex_shape_prose(&u->shape) || u->shape.words >= LONG_TEXT_WORDS;
 }
 
 static bool is_meta(const ex_unit_t *u) {
@@ -149,15 +188,15 @@ static bool add_story(ex_layout_t *l, size_t title, size_t first, size_t last) {
  * follows text (a blog archive: post, "Posted By ...", date, next post). */
 static bool story_starts(const ex_page_t *page, size_t k, size_t end) {
     const ex_unit_t *u = &page->u[k];
-    if (!ex_headline_shape(u) || u->decided) return false;
+    if (!ex_headline_shape(u) || u->decided || (page->table && table_line(u))) return false;
     size_t next = next_real(page, k, end);
     if (next == NONE) return false;
     if (opens_with_dateline(&page->u[next])) return true;
-    if (!body_like(&page->u[next])) return false;
+    if (!body_like(page, &page->u[next])) return false;
     size_t prev = prev_real(page, k, 0);
     if (prev == NONE || !is_meta(&page->u[prev])) return false;
     while (prev != NONE && is_meta(&page->u[prev])) prev = prev_real(page, prev, 0);
-    return prev != NONE && body_like(&page->u[prev]);
+    return prev != NONE && body_like(page, &page->u[prev]);
 }
 
 /* A closing block inside the run: after the text, metadata lines (names,
@@ -166,16 +205,16 @@ static bool story_starts(const ex_page_t *page, size_t k, size_t end) {
  * unit, or NONE; *after is the first unit of the text that follows. */
 static size_t closing_block(const ex_page_t *page, size_t first, size_t last, size_t *after) {
     for (size_t i = first + 1; i <= last; i++) {
-        if (!body_like(&page->u[i - 1]) || body_like(&page->u[i])) continue;
+        if (!body_like(page, &page->u[i - 1]) || body_like(page, &page->u[i])) continue;
         size_t j = i;
         bool sep = false, meta = false;
-        for (; j <= last && !body_like(&page->u[j]); j++) {
+        for (; j <= last && !body_like(page, &page->u[j]); j++) {
             const ex_unit_t *u = &page->u[j];
             if (u->kind == EX_K_SEPARATOR) sep = true;
             else if (is_meta(u)) meta = true;
             else if (!u->decided || u->role != EX_ROLE_FURNITURE) break;
         }
-        if (sep && meta && j <= last && body_like(&page->u[j])) {
+        if (sep && meta && j <= last && body_like(page, &page->u[j])) {
             *after = j;
             return i;
         }
@@ -191,7 +230,7 @@ static bool add_items(const ex_page_t *page, ex_layout_t *l, size_t from, size_t
     for (size_t i = from; i <= last + 1; i++) {
         bool sep = i > last || page->u[i].kind == EX_K_SEPARATOR;
         if (!sep) {
-            if (start == NONE && body_like(&page->u[i])) start = i;
+            if (start == NONE && body_like(page, &page->u[i])) start = i;
             continue;
         }
         if (start != NONE && !add_story(l, NONE, start, i - 1)) return false;
@@ -255,7 +294,7 @@ static size_t echoed_by(const ex_page_t *page, size_t i, size_t last) {
     if (!u->gap_before || !u->gap_after || u->shape.words > ECHO_MAX_WORDS) return NONE;
     for (size_t j = i + 1; j <= last && j <= i + ECHO_LOOKAHEAD; j++) {
         unsigned shared, total;
-        if (!body_like(&page->u[j])) continue;
+        if (!body_like(page, &page->u[j])) continue;
         shared_words(u->s, page->u[j].s, &shared, &total);
         if (total >= 4 && shared * 100 >= total * ECHO_PERCENT) return j;
     }
@@ -336,7 +375,7 @@ static void trim_start(ex_page_t *page, ex_story_t *s) {
     for (unsigned steps = 0; s->first <= s->last && steps < TRIM_MAX_UNITS; steps++) {
         ex_unit_t *u = &page->u[s->first];
         size_t echo;
-        if (u->decided || (!body_like(u) && !opens_with_dateline(u))) {
+        if (u->decided || (!body_like(page, u) && !opens_with_dateline(u))) {
             s->first++;
         } else if (opens_with_dateline(u)) {
             break;
@@ -416,46 +455,52 @@ static double followed_by(const ex_page_t *page, size_t i, size_t body) {
     }
 }
 
-/* The longest run of words two texts share, ignoring case: a lede tends
- * to restate its headline word for word. */
-static unsigned common_run(const char *a, const char *b) {
-    unsigned best = 0;
-    const char *b_end = b + strnlen(b, RESTATE_SCAN_BYTES);
-    for (const char *p = a; *p;) {
+/* The words of a text, as spans, for comparing runs of words. */
+#define RUN_MAX_WORDS 80
+
+typedef struct {
+    const char *w[RUN_MAX_WORDS];
+    size_t n[RUN_MAX_WORDS];
+    size_t count;
+} words_t;
+
+static void split_words(const char *s, size_t max_bytes, words_t *out) {
+    out->count = 0;
+    for (const char *p = s, *end = s + strnlen(s, max_bytes); p < end && out->count < RUN_MAX_WORDS;) {
         size_t w = ex_word_len(p);
         if (w == 0) {
             p++;
             continue;
         }
-        for (const char *q = b; q < b_end && *q;) {
-            size_t v = ex_word_len(q);
-            if (v == 0) {
-                q++;
-                continue;
-            }
-            const char *x = p, *y = q;
-            unsigned run = 0;
-            for (;;) {
-                size_t xn = ex_word_len(x), yn = ex_word_len(y);
-                if (xn == 0 || xn != yn || strncasecmp(x, y, xn) != 0) break;
-                run++;
-                x += xn, y += yn;
-                while (*x && ex_word_len(x) == 0) x++;
-                while (*y && ex_word_len(y) == 0) y++;
-            }
-            if (run > best) best = run;
-            q += v;
-        }
+        out->w[out->count] = p;
+        out->n[out->count++] = w;
         p += w;
     }
+}
+
+/* The longest run of words two texts share, ignoring case: a lede tends
+ * to restate its headline word for word. */
+static unsigned common_run(const words_t *a, const words_t *b) {
+    unsigned best = 0;
+    for (size_t i = 0; i < a->count; i++)
+        for (size_t j = 0; j < b->count; j++) {
+            unsigned run = 0;
+            while (i + run < a->count && j + run < b->count &&
+                   a->n[i + run] == b->n[j + run] &&
+                   strncasecmp(a->w[i + run], b->w[j + run], a->n[i + run]) == 0)
+                run++;
+            if (run > best) best = run;
+        }
     return best;
 }
 
 static double headline_score(const ex_page_t *page, size_t i, size_t body, int first,
-                             bool closest) {
+                             bool closest, const words_t *lede) {
     const ex_unit_t *u = &page->u[i];
     double score = 1.0;
-    if (body < page->n && common_run(u->s, page->u[body].s) >= RESTATED_WORDS) score += 1.5;
+    words_t mine;
+    split_words(u->s, u->len, &mine);
+    if (common_run(&mine, lede) >= RESTATED_WORDS) score += 1.5;
     if (u->prev_copy != NONE || u->next_copy != NONE || prefix_of_other(page, i) != NONE)
         score += 3;
     score += followed_by(page, i, body);
@@ -486,6 +531,8 @@ static size_t choose_headline(ex_page_t *page, size_t body) {
     double best_score = 0;
     bool text_before = false;
     size_t near = body > HEADLINE_NEAR_UNITS ? body - HEADLINE_NEAR_UNITS : 0;
+    words_t lede = {.count = 0};
+    if (body < page->n) split_words(page->u[body].s, RESTATE_SCAN_BYTES, &lede);
     for (size_t i = 0; i < body; i++)
         if ((!page->u[i].decided || page->u[i].kind == EX_K_DATE) && headline_candidate(&page->u[i]))
             last_candidate = i;
@@ -494,7 +541,7 @@ static size_t choose_headline(ex_page_t *page, size_t body) {
         if (u->decided && u->kind != EX_K_DATE) continue;
         if ((i < HEADLINE_TOP_UNITS || i >= near) && headline_candidate(u)) {
             int first = text_before ? 0 : i < 2 ? 2 : 1;
-            double sc = headline_score(page, i, body, first, i == last_candidate);
+            double sc = headline_score(page, i, body, first, i == last_candidate, &lede);
             if (page->tracing)
                 snprintf(u->why, sizeof u->why, "headline candidate: score %.1f", sc);
             if (best == NONE || sc > best_score) best = i, best_score = sc;
@@ -547,7 +594,7 @@ static bool crosshead(const ex_unit_t *u) {
 static void mark_links(ex_page_t *page, const ex_story_t *s) {
     for (size_t i = s->first; i <= s->last && s->first <= s->last; i++) {
         ex_unit_t *u = &page->u[i];
-        if (!u->decided && ex_headline_shape(u) && !crosshead(u))
+        if (!u->decided && ex_headline_shape(u) && !crosshead(u) && !(page->table && table_line(u)))
             ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "related link inside the text");
     }
 }
@@ -578,14 +625,18 @@ static void assign_rest(ex_page_t *page) {
 }
 
 lede_status_t ex_layout(ex_page_t *page, ex_layout_t *out) {
-    size_t first, last;
+    size_t first = 0, last = 0;
     memset(out, 0, sizeof *out);
     out->tail_first = NONE;
-    if (!best_run(page, &first, &last)) return LEDE_OK;
+    if (!best_run(page, &first, &last)) {
+        assign_rest(page);
+        return LEDE_OK;
+    }
     if (!split_stories(page, out, first, last)) return LEDE_E_NOMEM;
     trim_start(page, &out->v[0]);
     if (out->v[0].first > out->v[0].last) {
         ex_layout_free(out);
+        assign_rest(page);
         return LEDE_OK;
     }
     size_t t = choose_headline(page, out->v[0].first);

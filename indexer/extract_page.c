@@ -32,6 +32,7 @@ typedef struct {
     char *s;
     size_t len;
     size_t raw_len; /* before trimming and prefix removal: for the wrap width */
+    ex_shape_t shape;
 } line_t;
 
 /* Bytes of the white space character at s (ASCII blanks, U+00A0 no-break
@@ -115,9 +116,7 @@ static void drop_prefix(line_t *lines, size_t n, ex_page_t *page) {
 static unsigned wrap_width(const line_t *lines, size_t n) {
     size_t longest = 0, worded = 0, full = 0;
     for (size_t i = 0; i < n; i++) {
-        ex_shape_t sh;
-        ex_shape(lines[i].s, lines[i].len, &sh);
-        if (sh.words < 3) continue;
+        if (lines[i].shape.words < 3) continue;
         worded++;
         if (lines[i].raw_len > longest) longest = lines[i].raw_len;
     }
@@ -125,12 +124,6 @@ static unsigned wrap_width(const line_t *lines, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (lines[i].len > 0 && lines[i].raw_len * 4 >= longest * 3) full++;
     return full * 100 >= worded * WRAP_FULL_PERCENT ? (unsigned)longest : 0;
-}
-
-static bool starts_small(const char *s) {
-    ex_shape_t sh;
-    ex_shape(s, strlen(s) < 40 ? strlen(s) : 40, &sh);
-    return sh.starts_lower;
 }
 
 /* A line that ends with an abbreviation ("U.S.", "Gen.", "Jan."), not a
@@ -151,30 +144,33 @@ static bool ends_abbreviation(const char *s, size_t n) {
     return false;
 }
 
-/* "September 10, 2013|Reuters": a line that opens with a date. */
-static bool starts_with_date(const char *s) {
+/* A line of metadata, which stays a line of its own: a date, a byline, a
+ * line that opens with a date ("September 10, 2013|Reuters"). */
+static bool meta_line(const char *s) {
     char iso[EX_DATE_BYTES];
-    size_t at, end;
-    return ex_date_find(s, iso, &at, &end) && at == 0;
+    size_t end;
+    return ex_date_at(ex_unbullet(s), iso, &end) || ex_meta_is_byline(s);
 }
 
 /* Whether line b continues the paragraph that line a ends. */
 static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
-    ex_shape_t sh;
+    const ex_shape_t sh = a->shape;
     if (a->len == 0 || b->len == 0 || is_separator(a->s) || is_separator(b->s)) return false;
-    ex_shape(a->s, a->len, &sh);
     bool sentence_end = sh.end_mark && !ends_abbreviation(a->s, a->len);
-    char iso[EX_DATE_BYTES];
-    if (ex_date_line(b->s, iso) || ex_meta_is_byline(b->s) || starts_with_date(b->s))
-        return false; /* metadata stays a line of its own */
-    if (page->wrap && a->raw_len * 2 >= page->wrap && starts_small(b->s)) return true;
-    if (sentence_end || (a->len > 0 && a->s[a->len - 1] == ':')) return false;
-    if (page->wrap) return a->raw_len * 2 >= page->wrap;
-    return a->len >= BROKEN_MIN_BYTES && sh.words >= 5 && starts_small(b->s);
+    bool join;
+    if (page->wrap && a->raw_len * 2 >= page->wrap && ex_starts_lower(b->s))
+        join = true;
+    else if (sentence_end || (a->len > 0 && a->s[a->len - 1] == ':'))
+        join = false;
+    else if (page->wrap)
+        join = a->raw_len * 2 >= page->wrap;
+    else
+        join = a->len >= BROKEN_MIN_BYTES && sh.words >= 5 && ex_starts_lower(b->s);
+    return join && !meta_line(b->s);
 }
 
 static void add_unit(ex_page_t *page, char *s, size_t len, unsigned first, unsigned last,
-                     unsigned gap) {
+                     unsigned gap, const ex_shape_t *shape) {
     ex_unit_t *u = &page->u[page->n++];
     memset(u, 0, sizeof *u);
     u->s = s;
@@ -184,7 +180,10 @@ static void add_unit(ex_page_t *page, char *s, size_t len, unsigned first, unsig
     u->gap_before = gap > 0 || page->n == 1;
     u->gap_lines = gap;
     u->prev_copy = u->next_copy = SIZE_MAX;
-    ex_shape(s, len, &u->shape);
+    if (shape)
+        u->shape = *shape;
+    else
+        ex_shape(s, len, &u->shape);
     if (is_separator(s)) {
         u->kind = EX_K_SEPARATOR;
         u->role = EX_ROLE_SKIPPED;
@@ -223,7 +222,7 @@ static void build_units(ex_page_t *page, const line_t *lines, size_t n) {
         size_t len;
         char *s = j == i + 1 ? lines[i].s : join(page, lines, i, j, &len, &used);
         if (j == i + 1) len = lines[i].len;
-        add_unit(page, s, len, (unsigned)i + 1, (unsigned)j, gap);
+        add_unit(page, s, len, (unsigned)i + 1, (unsigned)j, gap, j == i + 1 ? &lines[i].shape : NULL);
         gap = 0;
         i = j;
     }
@@ -248,6 +247,7 @@ lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_
     n = cut_lines(page->copy, len, lines);
     page->n_lines = (unsigned)n;
     drop_prefix(lines, n, page);
+    for (size_t i = 0; i < n; i++) ex_shape(lines[i].s, lines[i].len, &lines[i].shape);
     page->wrap = wrap_width(lines, n);
     build_units(page, lines, n);
     for (size_t i = 1; i < page->n; i++) page->blank_lines |= page->u[i].gap_before;

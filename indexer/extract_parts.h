@@ -47,7 +47,7 @@ typedef struct {
     unsigned lower;      /* words that start with a small letter */
     unsigned site_talk;  /* words about the site: subscribe, share, click, video... */
     unsigned sentences;  /* sentence ends inside or at the end */
-    unsigned digits;     /* words made of digits */
+    unsigned digits;     /* numbers: words that start with a digit */
     bool end_mark;       /* ends with . ! ? : or … (perhaps before a quote or bracket) */
     char last_mark;      /* that mark ('.' also for …), or 0 */
     bool ends_weak;      /* ends with a function word ("of", "the", "on") */
@@ -60,10 +60,24 @@ typedef struct {
 
 void ex_shape(const char *s, size_t n, ex_shape_t *out);
 
+/* True when the first letter of s is a small one ("settlement of the ..."). */
+bool ex_starts_lower(const char *s);
+
 /* A line that reads as prose: a sentence with function words in it. */
 bool ex_shape_prose(const ex_shape_t *sh);
 
 /* ---- vocabulary (extract_words.c) ------------------------------------- */
+
+/* The lists a word is on, as EX_VOCAB_* bits; compared ignoring ASCII case. */
+enum {
+    EX_VOCAB_STOP = 1,
+    EX_VOCAB_SITE = 2,
+    EX_VOCAB_IMPERATIVE = 4,
+    EX_VOCAB_WEAK_END = 8,
+    EX_VOCAB_SECTION = 16,
+    EX_VOCAB_PHOTO = 32,
+};
+unsigned ex_word_flags(const char *w, size_t n);
 
 /* Each takes a word w[0..n) and compares it ignoring ASCII case. */
 bool ex_word_stop(const char *w, size_t n);
@@ -156,6 +170,7 @@ typedef struct {
                           * that touch say nothing about belonging together */
     char prefix_date[32];/* the date of a crawler's " date YYYY-MM-DD " prefix, or "" */
     bool tracing;        /* reasons are written only when someone reads them */
+    bool table;          /* no prose: the story is lines of figures or a list */
 } ex_page_t;
 
 /* Cuts text[0..len) into units: trimmed lines (spaces, tabs, no-break and
@@ -234,6 +249,9 @@ bool ex_date_line(const char *line, char iso[EX_DATE_BYTES]);
  * "September 10, 2013|Reuters", "Hatty Collier16 September 2018"); iso as
  * above, *at and *end the bytes it spans. False when there is none. */
 bool ex_date_find(const char *s, char iso[EX_DATE_BYTES], size_t *at, size_t *end);
+
+/* The same for a date that starts s. */
+bool ex_date_at(const char *s, char iso[EX_DATE_BYTES], size_t *end);
 
 /* True when s[0..n) ends with "Month D" or "Month D, YYYY" (a wire
  * dateline's date); iso receives "--MM-DD" or "YYYY-MM-DD" and *start the

@@ -105,44 +105,41 @@ static unsigned count_sentences(const char *s, size_t n) {
     return c;
 }
 
-static void count_word(const char *w, size_t n, bool first, ex_shape_t *sh) {
+/* Counts the word w[0..n) into sh; *upper and *lower count its capital
+ * and small letters (for all_caps). */
+static void count_word(const char *w, size_t n, bool first, ex_shape_t *sh, size_t *upper,
+                       size_t *lower) {
     const unsigned char *u = (const unsigned char *)w;
     int c = case_of(u);
     sh->words++;
     bool digits = true, letters = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i += char_len(u + i)) {
         if (!isdigit(u[i])) digits = false;
         if (isalpha(u[i]) || u[i] >= 0x80) letters = true;
+        int k = i == 0 ? c : case_of(u + i);
+        *upper += k > 0;
+        *lower += k < 0;
     }
-    sh->digits += digits;
+    sh->digits += digits || isdigit(u[0]); /* "19", "3,175", "13.6" */
     sh->letters += letters;
     sh->capital += c > 0;
     sh->lower += c < 0;
-    if (ex_word_stop(w, n)) sh->stopwords++;
-    if (ex_word_site(w, n)) sh->site_talk++;
+    unsigned flags = ex_word_flags(w, n);
+    if (flags & EX_VOCAB_STOP) sh->stopwords++;
+    if (flags & EX_VOCAB_SITE) sh->site_talk++;
     if ((n == 3 && strncasecmp(w, "you", 3) == 0) || (n == 4 && strncasecmp(w, "your", 4) == 0))
         sh->second_person = true;
     if (first) {
-        sh->imperative = ex_word_imperative(w, n) && c > 0;
+        sh->imperative = (flags & EX_VOCAB_IMPERATIVE) && c > 0;
         sh->starts_upper = c > 0 || digits;
         sh->starts_lower = c < 0;
     }
 }
 
-static void count_caps(const char *s, size_t n, ex_shape_t *sh) {
-    size_t upper = 0, lower = 0;
-    for (size_t i = 0; i < n; i += char_len((const unsigned char *)s + i)) {
-        int c = case_of((const unsigned char *)s + i);
-        upper += c > 0;
-        lower += c < 0;
-    }
-    sh->all_caps = upper >= 2 && lower == 0;
-}
-
 void ex_shape(const char *s, size_t n, ex_shape_t *sh) {
     memset(sh, 0, sizeof *sh);
     const char *last = NULL;
-    size_t last_n = 0;
+    size_t last_n = 0, upper = 0, lower = 0;
     for (size_t i = 0; i < n;) {
         const unsigned char *u = (const unsigned char *)s + i;
         if (u[0] >= 0x80 && cjk_at(u)) {
@@ -156,15 +153,24 @@ void ex_shape(const char *s, size_t n, ex_shape_t *sh) {
             i += char_len(u);
             continue;
         }
-        count_word(s + i, w, sh->words == 0, sh);
+        count_word(s + i, w, sh->words == 0, sh, &upper, &lower);
         last = s + i, last_n = w;
         i += w;
     }
-    count_caps(s, n, sh);
+    sh->all_caps = upper >= 2 && lower == 0;
     sh->last_mark = ends_sentence(s, n);
     sh->end_mark = sh->last_mark != 0;
     sh->sentences = count_sentences(s, n) + sh->end_mark;
     sh->ends_weak = last && !sh->end_mark && last + last_n == s + n && ex_word_weak_end(last, last_n);
+}
+
+bool ex_starts_lower(const char *s) {
+    for (size_t i = 0; s[i]; i += char_len((const unsigned char *)s + i)) {
+        int c = case_of((const unsigned char *)s + i);
+        if (c) return c < 0;
+        if (isdigit((unsigned char)s[i])) return false;
+    }
+    return false;
 }
 
 bool ex_shape_prose(const ex_shape_t *sh) {

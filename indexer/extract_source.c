@@ -31,6 +31,7 @@ typedef struct {
 /* News agencies (wire services), with the spellings pages use. */
 static const agency_t AGENCIES[] = {
     {"Reuters", "Reuters"},          {"Thomson Reuters", "Reuters"},
+    {"Reuter", "Reuters"}, /* the old sign-off */
     {"AP", "AP"},                    {"Associated Press", "AP"},
     {"The Associated Press", "AP"},  {"AFP", "AFP"},
     {"Agence France-Presse", "AFP"}, {"Agence France Presse", "AFP"},
@@ -97,6 +98,7 @@ const char *ex_agency_at(const char *s, size_t *len) {
     *len = 0;
     if (!isupper((unsigned char)s[0])) return NULL;
     for (size_t i = 0; i < COUNT(AGENCIES); i++) {
+        if (toupper((unsigned char)AGENCIES[i].alias[0]) != s[0]) continue;
         size_t k = strlen(AGENCIES[i].alias);
         if (k > *len && ex_prefix_ci(s, AGENCIES[i].alias) && ex_word_end(s + k) &&
             (isupper((unsigned char)s[1]) || !isupper((unsigned char)AGENCIES[i].alias[1])))

@@ -2,6 +2,8 @@
  * nothing alone: extract_shape.c counts them and extract_class.c weighs the
  * counts with the shape of the line and its place on the page. */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -122,28 +124,86 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
     return false;
 }
 
+/* ---- one table for every list ---------------------------------------------
+ * The lists above are read for each word of every page, so they are folded
+ * once into an open-addressing table from a word (in small letters) to the
+ * lists it is on. */
+
+#define VOCAB_SLOTS 2048 /* a power of two, over twice the words above */
+#define VOCAB_WORD_MAX 24
+
+typedef struct {
+    char word[VOCAB_WORD_MAX];
+    unsigned flags;
+} vocab_slot_t;
+
+static vocab_slot_t vocab[VOCAB_SLOTS];
+static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+
+static uint32_t vocab_hash(const char *w, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)tolower((unsigned char)w[i])) * 16777619u;
+    return h;
+}
+
+static void vocab_add(const char *const *list, size_t count, unsigned flag) {
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(list[i]);
+        if (n >= VOCAB_WORD_MAX) continue;
+        for (uint32_t k = vocab_hash(list[i], n) & (VOCAB_SLOTS - 1);; k = (k + 1) & (VOCAB_SLOTS - 1)) {
+            vocab_slot_t *s = &vocab[k];
+            if (!s->word[0]) {
+                for (size_t j = 0; j <= n; j++) s->word[j] = (char)tolower((unsigned char)list[i][j]);
+            } else if (strcasecmp(s->word, list[i]) != 0) {
+                continue;
+            }
+            s->flags |= flag;
+            break;
+        }
+    }
+}
+
+static void vocab_build(void) {
+    vocab_add(STOPWORDS, COUNT(STOPWORDS), EX_VOCAB_STOP);
+    vocab_add(SITE_WORDS, COUNT(SITE_WORDS), EX_VOCAB_SITE);
+    vocab_add(IMPERATIVES, COUNT(IMPERATIVES), EX_VOCAB_IMPERATIVE);
+    vocab_add(WEAK_ENDS, COUNT(WEAK_ENDS), EX_VOCAB_WEAK_END);
+    vocab_add(SECTION_WORDS, COUNT(SECTION_WORDS), EX_VOCAB_SECTION);
+    vocab_add(PHOTO_WORDS, COUNT(PHOTO_WORDS), EX_VOCAB_PHOTO);
+}
+
+unsigned ex_word_flags(const char *w, size_t n) {
+    pthread_once(&vocab_once, vocab_build);
+    if (n == 0 || n >= VOCAB_WORD_MAX) return 0;
+    for (uint32_t k = vocab_hash(w, n) & (VOCAB_SLOTS - 1);; k = (k + 1) & (VOCAB_SLOTS - 1)) {
+        const vocab_slot_t *s = &vocab[k];
+        if (!s->word[0]) return 0;
+        if (strncasecmp(s->word, w, n) == 0 && s->word[n] == '\0') return s->flags;
+    }
+}
+
 bool ex_word_stop(const char *w, size_t n) {
-    return in_list(w, n, STOPWORDS, COUNT(STOPWORDS));
+    return ex_word_flags(w, n) & EX_VOCAB_STOP;
 }
 
 bool ex_word_site(const char *w, size_t n) {
-    return in_list(w, n, SITE_WORDS, COUNT(SITE_WORDS));
+    return ex_word_flags(w, n) & EX_VOCAB_SITE;
 }
 
 bool ex_word_imperative(const char *w, size_t n) {
-    return in_list(w, n, IMPERATIVES, COUNT(IMPERATIVES));
+    return ex_word_flags(w, n) & EX_VOCAB_IMPERATIVE;
 }
 
 bool ex_word_weak_end(const char *w, size_t n) {
-    return in_list(w, n, WEAK_ENDS, COUNT(WEAK_ENDS));
+    return ex_word_flags(w, n) & EX_VOCAB_WEAK_END;
 }
 
 bool ex_word_section(const char *w, size_t n) {
-    return in_list(w, n, SECTION_WORDS, COUNT(SECTION_WORDS));
+    return ex_word_flags(w, n) & EX_VOCAB_SECTION;
 }
 
 bool ex_word_photo(const char *w, size_t n) {
-    return in_list(w, n, PHOTO_WORDS, COUNT(PHOTO_WORDS));
+    return ex_word_flags(w, n) & EX_VOCAB_PHOTO;
 }
 
 bool ex_prefix_ci(const char *s, const char *prefix) {
@@ -173,8 +233,13 @@ size_t ex_word_len(const char *s) {
             n++;
             continue;
         }
-        /* ' - . inside a word: "don't", "win-win", "U.S" */
+        /* ' - . inside a word: "don't", "win-win", "U.S"; , inside a number */
         if ((s[n] == '\'' || s[n] == '-' || s[n] == '.') && n > 0 && ex_word_byte(s[n + 1])) {
+            n++;
+            continue;
+        }
+        if (s[n] == ',' && n > 0 && isdigit((unsigned char)s[n - 1]) &&
+            isdigit((unsigned char)s[n + 1])) {
             n++;
             continue;
         }
