@@ -66,6 +66,8 @@
 #define HEADLINE_TOP_UNITS 8
 /* Teasers and captions above the text are few. */
 #define TRIM_MAX_UNITS 16
+/* Where a page's <title> line stands when a scraper kept it. */
+#define TITLE_LINE_UNITS 3
 /* Headlines longer than this are more often standfirsts. */
 #define HEADLINE_LONG_WORDS 15
 
@@ -501,8 +503,14 @@ static double headline_score(const ex_page_t *page, size_t i, size_t body, int f
     words_t mine;
     split_words(u->s, u->len, &mine);
     if (common_run(&mine, lede) >= RESTATED_WORDS) score += 1.5;
-    if (u->prev_copy != NONE || u->next_copy != NONE || prefix_of_other(page, i) != NONE)
+    /* The page's <title> line opens with the headline ("Headline - Site"):
+     * the strongest sign. A line printed again elsewhere is one too, but
+     * menus repeat their entries as well. */
+    size_t title_line = prefix_of_other(page, i);
+    if (title_line != NONE && title_line < TITLE_LINE_UNITS)
         score += 3;
+    else if (u->prev_copy != NONE || u->next_copy != NONE || title_line != NONE)
+        score += u->shape.words >= 4 ? 2 : 1;
     score += followed_by(page, i, body);
     score += first;
     if (closest) score += 1;

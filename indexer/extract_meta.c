@@ -129,9 +129,31 @@ int ex_meta_name_words(const char *s, size_t n) {
     return scan_name(s, n, &dots);
 }
 
+/* A person's name has no word of the site's vocabulary ("You Might Also
+ * Like", "Related Topics", "Sponsored Links") and no word twice ("Taboola
+ * Taboola"). */
+static bool plain_name_words(const char *s, size_t n) {
+    const char *prev = NULL;
+    size_t prev_n = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ') j++;
+        unsigned flags = ex_word_flags(s + i, j - i);
+        /* Two capitals are a name's syllable as often as a word ("AN BAIJIE"). */
+        bool short_caps = j - i <= 2 && isupper((unsigned char)s[i]) && isupper((unsigned char)s[j - 1]);
+        if (!short_caps &&
+            (flags & (EX_VOCAB_STOP | EX_VOCAB_SITE | EX_VOCAB_IMPERATIVE | EX_VOCAB_SECTION)))
+            return false;
+        if (prev && prev_n == j - i && strncasecmp(prev, s + i, prev_n) == 0) return false;
+        prev = s + i, prev_n = j - i;
+        i = j + 1;
+    }
+    return true;
+}
+
 static bool person_span(const char *s, size_t n) {
     int dots, words = scan_name(s, n, &dots);
-    return words >= 2 && dots < 2;
+    return words >= 2 && dots < 2 && plain_name_words(s, n);
 }
 
 bool ex_meta_person(const char *line) {
