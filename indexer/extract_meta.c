@@ -1,7 +1,7 @@
 /* Metadata lines: what a short line of a page stands for. A lone section
  * name is the category, a lone date the date, "By ..." the byline, and a
  * line of a few capitalised words a name (whose role, author or place,
- * depends on where it stands: see extract_walk.c). */
+ * depends on where it stands: see extract_fields.c). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
