@@ -402,8 +402,9 @@ typedef struct {
     const char *reason;
 } detector_t;
 
-/* Metadata before learnt furniture, so that a byline or a date seen on many
- * pages is never learnt away. */
+/* Metadata before learnt furniture, so that a byline, a date or an agency's
+ * sign-off seen on many pages is never learnt away; learnt furniture before
+ * names, which menus are made of. */
 static const detector_t LINE_DETECTORS[] = {
     {is_phrase, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase"},
     {is_glued, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "site words run together"},
@@ -418,13 +419,13 @@ static const detector_t LINE_DETECTORS[] = {
     {is_dateline_line, EX_K_DATELINE, EX_ROLE_META, true, "dateline line"},
     {is_date_among, EX_K_DATE, EX_ROLE_META, true, "metadata line with a date"},
     {is_code, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "the article's code"},
-    {is_learnt, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "learnt furniture"},
     {is_site_talk, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "site talk"},
     {is_labelled, EX_K_SECTION, EX_ROLE_META, true, "labelled line"},
     {is_breadcrumb, EX_K_SECTION, EX_ROLE_META, true, "breadcrumb"},
     {is_section, EX_K_SECTION, EX_ROLE_META, true, "section name"},
     {is_section_link, EX_K_NAV, EX_ROLE_FURNITURE, true, "link to a section"},
     {is_agency, EX_K_AGENCY, EX_ROLE_META, false, "agency name alone"},
+    {is_learnt, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "learnt furniture"},
     {is_name, EX_K_NAME, EX_ROLE_META, false, "name line"},
 };
 

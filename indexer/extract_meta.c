@@ -227,9 +227,12 @@ static bool byline_part(const char *p, size_t n, byline_t *b) {
 }
 
 static const char *byline_start(const char *line) {
-    for (size_t i = 0; i < COUNT(BYLINE_INTROS); i++)
-        if (strncmp(line, BYLINE_INTROS[i], strlen(BYLINE_INTROS[i])) == 0)
-            return line + strlen(BYLINE_INTROS[i]);
+    for (size_t i = 0; i < COUNT(BYLINE_INTROS); i++) {
+        size_t k = strlen(BYLINE_INTROS[i]);
+        if (strncmp(line, BYLINE_INTROS[i], k) != 0) continue;
+        if (strncmp(line + k, BYLINE_INTROS[i], k) == 0) k *= 2; /* "By By Jane Doe" */
+        return line + k;
+    }
     return NULL;
 }
 
