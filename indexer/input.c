@@ -171,6 +171,15 @@ static lede_status_t split_lines(line_state_t *ls, const char *chunk, size_t n) 
     return st;
 }
 
+/* zlib's message names the file itself ("PATH: unexpected end of file",
+ * "<fd:3>: ..." for standard input); ours names it already. */
+static const char *zlib_why(const char *msg, const char *path) {
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) == 0 && strncmp(msg + n, ": ", 2) == 0) return msg + n + 2;
+    const char *end = strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ">: ") : NULL;
+    return end ? end + 3 : msg;
+}
+
 static lede_status_t scan_jsonl(input_t *in, const char *path, const input_sink_t *sink,
                                 char *err, size_t size) {
     bool is_stdin = strcmp(path, "-") == 0;
@@ -195,7 +204,8 @@ static lede_status_t scan_jsonl(input_t *in, const char *path, const input_sink_
     const char *zmsg = gzerror(gz, &zerr);
     if (st == LEDE_OK && zerr != Z_OK && zerr != Z_STREAM_END)
         st = fail(LEDE_E_IO, err, size, "%s: read error after line %llu: %s", file,
-                  (unsigned long long)ls.line, zerr == Z_ERRNO ? strerror(errno) : zmsg);
+                  (unsigned long long)ls.line,
+                  zerr == Z_ERRNO ? strerror(errno) : zlib_why(zmsg, path));
     if (st == LEDE_OK && (ls.len > 0 || ls.skipping)) st = emit_line(&ls); /* no final newline */
     gzclose(gz);
     free(chunk);

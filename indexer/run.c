@@ -140,8 +140,9 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
     input_sink_t sink = {bulk_record, oversize, &ctx};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     char perr[ERR_BYTES] = "";
+    /* The shards are handed over even when reading failed: the caller
+     * frees them. */
     lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
-    if (scan != LEDE_OK && st == LEDE_OK) free_shards(*shards, *n);
     if (scan == LEDE_OK && st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s", perr);
     return scan != LEDE_OK ? scan : st;
 }

@@ -273,6 +273,62 @@ static void test_gzip_and_stdin(void) {
     check_rmtree(tmp);
 }
 
+/* Writes the whole of fixture name, gzip-compressed, to path; keeps the
+ * first keep bytes of the compressed file (all when 0) and flips the byte at
+ * flip (none when 0). */
+static void write_gzip(const char *name, const char *path, long keep, long flip) {
+    size_t len;
+    char *plain = check_read_file(fx(name), &len);
+    gzFile gz = gzopen(path, "wb");
+    CHECK(plain && gz && gzwrite(gz, plain, (unsigned)len) == (int)len);
+    gzclose(gz);
+    free(plain);
+    if (keep) CHECK(truncate(path, keep) == 0);
+    if (flip) {
+        FILE *f = fopen(path, "r+b");
+        int c = f && fseek(f, flip, SEEK_SET) == 0 ? fgetc(f) : EOF;
+        CHECK(c != EOF && fseek(f, flip, SEEK_SET) == 0 && fputc(c ^ 0x5a, f) != EOF);
+        if (f) fclose(f);
+    }
+}
+
+/* A truncated or corrupt gzip file stops the run with a message naming the
+ * file (exit 2, as for a missing input), and the index is left as it was,
+ * in either kind of update and for a new index. */
+static void test_broken_gzip(void) {
+    char *tmp = check_tmpdir("badgz"), *out, *err, cut[4300], bad[4300], fresh[4300];
+    char *db = db_path(tmp);
+    snprintf(cut, sizeof cut, "%s/cut.jsonl.gz", tmp);
+    snprintf(bad, sizeof bad, "%s/bad.jsonl.gz", tmp);
+    snprintf(fresh, sizeof fresh, "%s/fresh", tmp);
+    write_gzip("jsonl/update.jsonl", cut, 200, 0);
+    write_gzip("jsonl/update.jsonl", bad, 0, 100);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    const char *modes[] = {"bulk", "direct"};
+    for (size_t m = 0; m < 2; m++) {
+        CHECK_INT(INDEX(&out, &err, "--db", db, "--update", (char *)modes[m], cut), 2);
+        CHECK(err && strstr(err, "cut.jsonl.gz: read error after line "));
+        CHECK(err && strstr(err, ": unexpected end of file; the index at "));
+        CHECK(err && strstr(err, "is unchanged"));
+        free(out), free(err);
+        CHECK_INT(INDEX(&out, &err, "--db", db, "--update", (char *)modes[m], bad), 2);
+        CHECK(err && strstr(err, "bad.jsonl.gz: read error after line"));
+        free(out), free(err);
+        CHECK_INT(doccount(db), 6);
+        char *doc = get_doc(db, "g1");
+        CHECK(doc && strstr(doc, "City council approves")); /* not the update's g1 */
+        free(doc);
+    }
+    CHECK_INT(INDEX(&out, &err, "--db", fresh, cut), 2);
+    CHECK(err && strstr(err, "cut.jsonl.gz: read error"));
+    char stub[4400];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", fresh);
+    CHECK(access(stub, F_OK) != 0);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_text_directory(void) {
     char *tmp = check_tmpdir("txt"), *out, *err, dir[4300];
     char *db = db_path(tmp);
@@ -489,6 +545,7 @@ int main(int argc, char **argv) {
     RUN(test_delete);
     RUN(test_rebuild_swaps);
     RUN(test_gzip_and_stdin);
+    RUN(test_broken_gzip);
     RUN(test_text_directory);
     RUN(test_input_errors);
     RUN(test_db_errors);
