@@ -58,6 +58,15 @@ static int fail(job_t *j, const char *fmt, ...) {
     return EXIT_FAILED;
 }
 
+/* Fails the run with j->err (or, when a failure deep in the reader came
+ * without one, what st says), adding that the index is as it was. */
+static int unchanged(job_t *j, lede_status_t st) {
+    if (j->err[0] == '\0')
+        snprintf(j->err, ERR_BYTES, "%s",
+                 st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
+    return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+}
+
 static uint64_t dir_bytes(const char *path) {
     input_t tmp;
     char err[64];
@@ -115,11 +124,13 @@ static int exit_status(job_t *j) {
 typedef struct {
     job_t *j; /* first: see oversize() */
     pipeline_t *p;
+    bool refused; /* the pipeline refused a record: its error is the cause */
 } bulk_ctx_t;
 
 static lede_status_t bulk_record(void *ctx, record_t *rec) {
     bulk_ctx_t *b = ctx;
     lede_status_t st = pipeline_push(b->p, rec);
+    b->refused = st != LEDE_OK;
     progress_update(&b->j->progress, &b->j->in, pipeline_docs(b->p));
     return st;
 }
@@ -136,14 +147,15 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
                           .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects};
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
-    bulk_ctx_t ctx = {j, p};
+    bulk_ctx_t ctx = {j, p, false};
     input_sink_t sink = {bulk_record, oversize, &ctx};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     char perr[ERR_BYTES] = "";
     /* The shards are handed over even when reading failed: the caller
      * frees them. */
     lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
-    if (scan == LEDE_OK && st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s", perr);
+    /* Reading stops when a worker fails; the worker's error says why. */
+    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) snprintf(j->err, ERR_BYTES, "%s", perr);
     return scan != LEDE_OK ? scan : st;
 }
 
@@ -185,10 +197,11 @@ static int run_bulk(job_t *j) {
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
     if (st != LEDE_OK) {
         index_dir_rmtree(gen_path);
-        return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+        return unchanged(j, st);
     }
     return exit_status(j);
 }
@@ -217,8 +230,8 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
         shim_doc_t doc;
         char *data;
         st = convert_document(&arts[i], d->stamp_base + rec->seq, &doc, &data);
-        if (st == LEDE_OK) st = shim_writer_upsert(d->w, &doc);
-        if (st != LEDE_OK) snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
+        if (st == LEDE_OK && (st = shim_writer_upsert(d->w, &doc)) != LEDE_OK)
+            snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
         free(data);
         d->j->counts.written += st == LEDE_OK;
     }
@@ -252,7 +265,8 @@ static bool close_live(job_t *j, shim_writer_t *w, lede_status_t st) {
 
 static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
     uint32_t after = shim_writer_doccount(w);
-    if (!close_live(j, w, st)) return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
+    if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced = j->counts.written - j->counts.added;
     return exit_status(j);
@@ -284,7 +298,7 @@ static int run_delete(job_t *j) {
             if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
         }
     }
-    if (!close_live(j, w, st)) return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.deleted = j->o->n_args - j->counts.missing;
     return exit_status(j);
 }

@@ -148,6 +148,17 @@ static void test_rejects(void) {
     for (size_t i = 0; kept && i < len; i++) lines += kept[i] == '\n';
     CHECK_INT(lines, 7);
     free(kept), free(out), free(err);
+    /* A rejects file that cannot be written says why, and the rejected
+     * lines are not lost silently: the index is left as it was. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rejects", "/dev/full", badpath), 2);
+    CHECK(err && strstr(err, "--rejects /dev/full: could not write every rejected line: No space "
+                             "left on device; the index at "));
+    free(out), free(err);
+    CHECK_INT(
+        INDEX(&out, &err, "--db", db, "--update", "direct", "--rejects", "/dev/full", badpath), 2);
+    CHECK(err && strstr(err, "could not write every rejected line: No space left on device; the "
+                             "index at "));
+    free(out), free(err);
     check_rmtree(tmp);
 }
 
@@ -418,6 +429,28 @@ static void write_corpus(const char *path, int n) {
     if (f) fclose(f);
 }
 
+/* When the workers fail (a file-size limit, as a full disk would) while the
+ * reader is still going, the message is the workers' error, not empty. */
+static void test_disk_full_names_cause(void) {
+    char *tmp = check_tmpdir("fullmsg"), *out, *err, big[4300];
+    char *db = db_path(tmp);
+    snprintf(big, sizeof big, "%s/big.jsonl", tmp);
+    write_corpus(big, 5000);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    char *how[][2] = {{"--update", "bulk"}, {"--rebuild", NULL}};
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_INT(run_indexer(&out, &err, 4096, NULL, "--db", db, big, how[i][0], how[i][1], NULL),
+                  2);
+        if (!err || !strstr(err, "(File too large)")) fprintf(stderr, "  stderr: %s\n", err);
+        CHECK(err && strstr(err, "cannot create shard ") && strstr(err, "(File too large)"));
+        CHECK(err && strstr(err, "; the index at ") && !strstr(err, "lede-indexer: ;"));
+        CHECK_INT(doccount(db), 6);
+        free(out), free(err);
+    }
+    check_rmtree(tmp);
+}
+
 /* The spelling suggestion for text, or "" (copied into out). */
 static void suggestion(const char *dir, const char *text, char *out, size_t size) {
     shim_db_t *db = open_db(dir);
@@ -550,6 +583,7 @@ int main(int argc, char **argv) {
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);
+    RUN(test_disk_full_names_cause);
     RUN(test_merge_rounds);
     RUN(test_kill_during_rebuild);
     RUN(test_progress_line);
