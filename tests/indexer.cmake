@@ -1,5 +1,5 @@
 # lede-indexer, end to end: the real binary on fixtures.
-add_executable(test_indexer integration/test_indexer.c)
+add_executable(test_indexer integration/test_indexer.c integration/indexer_util.c)
 target_link_libraries(test_indexer PRIVATE lede_check lede_shim lede_common ZLIB::ZLIB)
 set_target_properties(test_indexer PROPERTIES LINKER_LANGUAGE CXX)
 target_compile_definitions(test_indexer PRIVATE

@@ -1,7 +1,6 @@
 /* Integration tests for lede-indexer: runs the real binary on fixtures and
  * checks the index it leaves through the shim, as searchd would see it. */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -12,57 +11,8 @@
 #include <zlib.h>
 
 #include "../unit/check.h"
+#include "indexer_util.h"
 #include "lede/shim.h"
-
-static const char *indexer;   /* path of the lede-indexer binary */
-static char fixture[4096];
-
-static const char *fx(const char *name) {
-    snprintf(fixture, sizeof fixture, "%s/%s", LEDE_FIXTURES, name);
-    return fixture;
-}
-
-/* Runs lede-indexer with a NULL-terminated argument list. */
-static int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...) {
-    char *argv[32];
-    int n = 0;
-    va_list ap;
-    va_start(ap, stdin_path);
-    argv[n++] = (char *)indexer;
-    char *a;
-    while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    return check_run(argv, stdin_path, out, err, fsize);
-}
-
-#define INDEX(out, err, ...) run_indexer(out, err, 0, NULL, __VA_ARGS__, (char *)NULL)
-
-static shim_db_t *open_db(const char *dir) {
-    shim_db_t *db = NULL;
-    char *msg = NULL;
-    if (shim_db_open(dir, &db, &msg) != LEDE_OK) fprintf(stderr, "open %s: %s\n", dir, msg);
-    free(msg);
-    return db;
-}
-
-static uint32_t doccount(const char *dir) {
-    shim_db_t *db = open_db(dir);
-    shim_stats_t st = {0};
-    if (db) shim_db_stats(db, &st);
-    shim_db_close(db);
-    return st.doccount;
-}
-
-/* The stored JSON of a document, or NULL. Caller frees. */
-static char *get_doc(const char *dir, const char *id) {
-    shim_db_t *db = open_db(dir);
-    char *data = NULL;
-    size_t len;
-    if (db && shim_db_get(db, id, &data, &len) != LEDE_OK) data = NULL;
-    shim_db_close(db);
-    return data;
-}
 
 /* Ids of the hits of a query, comma-separated, in rank order. */
 static void search_ids(const char *dir, const char *text, char *out, size_t size) {
@@ -83,12 +33,6 @@ static void search_ids(const char *dir, const char *text, char *out, size_t size
     }
     shim_results_free(r);
     shim_db_close(db);
-}
-
-static char *db_path(const char *tmp) {
-    static char path[4200];
-    snprintf(path, sizeof path, "%s/idx", tmp);
-    return path;
 }
 
 static void test_index_jsonl(void) {
@@ -417,16 +361,6 @@ static void test_disk_full(void) {
     CHECK(doc && strstr(doc, "City council approves")); /* the old version */
     free(doc), free(out), free(err);
     check_rmtree(tmp);
-}
-
-/* Writes n generated articles to path. */
-static void write_corpus(const char *path, int n) {
-    FILE *f = fopen(path, "w");
-    for (int i = 0; f && i < n; i++)
-        fprintf(f, "{\"id\":\"k%d\",\"title\":\"Generated article %d about tides\",\"body\":\""
-                   "Tides and harbors and ferries number %d, with words repeated to make the "
-                   "document a realistic size for indexing. %d %d %d\"}\n", i, i, i, i * 7, i * 13, i);
-    if (f) fclose(f);
 }
 
 /* When the workers fail (a file-size limit, as a full disk would) while the
