@@ -89,6 +89,8 @@ lede_status_t guarded_read(shim_db *h, Fn fn) noexcept;
 struct shim_writer {
     Xapian::WritableDatabase db;
     Xapian::TermGenerator tg;
+    std::string path;
+    bool fresh = false; // opened with SHIM_WRITER_FRESH (Xapian's DB_DANGEROUS)
     bool spelling = false;
     std::string err;
 };

@@ -1,5 +1,7 @@
 // The writable side of the shim: open, add, upsert, delete, commit, close.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "document.h"
 #include "internal.h"
@@ -17,8 +19,26 @@ int xapian_flags(unsigned flags) {
     return f | Xapian::DB_BACKEND_GLASS;
 }
 
+// Errors of a write that the disk refused.
+bool disk_errno(int e) {
+    return e == ENOSPC || e == EFBIG || e == EDQUOT || e == EIO;
+}
+
 lede_status_t fail(shim_writer_t *w) noexcept {
-    return status_from_exception(w->err);
+    int e = errno;
+    lede_status_t st = status_from_exception(w->err);
+    // After a failed write Xapian rolls back, which DB_DANGEROUS cannot do:
+    // the write's own error is then replaced by "cancel() not supported
+    // under Xapian::DB_DANGEROUS". Nothing has run since the write but the
+    // throwing, so errno still says why it failed.
+    if (w->fresh && st == LEDE_E_UNSUPPORTED && disk_errno(e)) {
+        try {
+            w->err = "DatabaseError: writing " + w->path + " failed (" + strerror(e) + ")";
+            st = LEDE_E_IO;
+        } catch (...) {
+        }
+    }
+    return st;
 }
 
 // Creating the handle can fail before there is a handle to keep the message.
@@ -29,6 +49,8 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
         std::string n = std::to_string(o->flush_threshold);
         setenv("XAPIAN_FLUSH_THRESHOLD", n.c_str(), 1);
     }
+    w->path = o->path;
+    w->fresh = o->flags & SHIM_WRITER_FRESH;
     w->db = Xapian::WritableDatabase(o->path, xapian_flags(o->flags));
     std::string lang = w->db.get_metadata(shim::META_LANGUAGE);
     const char *want = o->language && *o->language ? o->language : "english";

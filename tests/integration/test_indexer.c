@@ -382,6 +382,12 @@ static void test_disk_full_names_cause(void) {
         CHECK_INT(doccount(db), 6);
         free(out), free(err);
     }
+    /* Room for a shard, not for its documents. */
+    CHECK_INT(run_indexer(&out, &err, 65536, NULL, "--db", db, big, "--update", "bulk", NULL), 2);
+    CHECK(err && strstr(err, "big.jsonl: DatabaseError: writing ") && strstr(err, "/shard-"));
+    CHECK(err && strstr(err, " failed (File too large); the index at "));
+    CHECK_INT(doccount(db), 6);
+    free(out), free(err);
     check_rmtree(tmp);
 }
 
