@@ -52,6 +52,7 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
     w->path = o->path;
     w->fresh = o->flags & SHIM_WRITER_FRESH;
     w->db = Xapian::WritableDatabase(o->path, xapian_flags(o->flags));
+    if (!w->fresh) shim::undo_recover(w->path);
     std::string lang = w->db.get_metadata(shim::META_LANGUAGE);
     const char *want = o->language && *o->language ? o->language : "english";
     if (lang.empty()) {
@@ -75,8 +76,33 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
     // half-way (bad disk, killed) leaves the last commit untouched and
     // Xapian's automatic flushes never publish a partial batch.
     w->db.commit();
+    if (!w->fresh) shim::undo_begin(w);
     w->db.begin_transaction(false);
     return LEDE_OK;
+}
+
+// After a discarded or failed transaction: the space it took, back, and
+// w closed without writing anything more. Xapian commits whatever is
+// pending when a database is closed (or destroyed) outside a transaction,
+// and after a failed commit (or a cancel_transaction() that failed
+// half-way) something may be; so a transaction is opened first, if none
+// is, and closing then drops it. The cut is made while w still holds the
+// write lock. Errors of the close are those of the caller's catch.
+void close_without_commit(shim_writer_t *w) {
+    try {
+        w->db.begin_transaction(false);
+    } catch (...) {
+        // Already in one, or the database is closed: nothing will commit.
+    }
+    if (w->has_undo) {
+        w->has_undo = false;
+        try {
+            shim::undo_give_back(w->path, w->undo);
+        } catch (...) {
+            // The note stays, and the next writer tries again.
+        }
+    }
+    w->db.close();
 }
 
 }  // namespace
@@ -146,6 +172,7 @@ SHIM_API lede_status_t shim_writer_commit(shim_writer_t *w) {
         // what makes them durable and visible to readers.
         w->db.commit_transaction();
         w->db.commit();
+        if (!w->fresh) shim::undo_begin(w);
         w->db.begin_transaction(false);
         return LEDE_OK;
     } catch (...) {
@@ -171,14 +198,20 @@ SHIM_API lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **
     std::string msg;
     try {
         if (discard) {
-            w->db.cancel_transaction();
+            close_without_commit(w);
         } else {
             w->db.commit_transaction();
             w->db.commit();
+            shim::undo_forget(w);
+            w->db.close();
         }
-        w->db.close();
     } catch (...) {
         st = status_from_exception(msg);
+        try {
+            close_without_commit(w);
+        } catch (...) {
+            // Closed already; the first error is the one to report.
+        }
     }
     delete w;
     return report(errmsg, st, msg);
