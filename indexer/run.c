@@ -235,7 +235,7 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
         free(data);
         d->j->counts.written += st == LEDE_OK;
     }
-    if (st == LEDE_OK || st == LEDE_E_INVALID) convert_free(arts, n);
+    convert_free(arts, n); /* also when a write failed half-way through a page's articles */
     free(rec->bytes);
     free(rec->base_id);
     progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
@@ -305,6 +305,21 @@ static int run_delete(job_t *j) {
 
 /* ---- entry ------------------------------------------------------------------- */
 
+/* A direct update or delete that died (kill -9) leaves the live
+ * generation grown by what its transaction wrote; that space is given back
+ * before anything else needs room. A failure here is not fatal: a
+ * --rebuild, say, does not need the old generation at all. */
+static void reclaim_live(job_t *j) {
+    char path[INDEX_PATH_MAX + 32], *msg = NULL;
+    if (j->dir.live_gen == 0) return;
+    index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
+    if (shim_db_reclaim(path, NULL, &msg) != LEDE_OK)
+        fprintf(stderr,
+                "lede-indexer: warning: %s: cannot give back what an interrupted run took: %s\n",
+                path, msg ? msg : "out of memory");
+    free(msg);
+}
+
 static bool show_progress(const indexer_opts_t *o) {
     if (o->quiet) return false;
     return o->progress < 0 ? isatty(STDERR_FILENO) : o->progress > 0;
@@ -325,6 +340,7 @@ int indexer_run(const indexer_opts_t *o) {
         rejects_close(j.rejects, j.err, ERR_BYTES);
         return fail(&j, "%s", j.err);
     }
+    reclaim_live(&j);
     if (o->delete_ids) status = run_delete(&j);
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
     if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
