@@ -44,8 +44,13 @@ typedef struct job {
     rejects_t *rejects;
     progress_t progress;
     counts_t counts;
+    char build_tmp[INDEX_PATH_MAX + 32]; /* a bulk run's build area, while it exists */
+    char build_gen[INDEX_PATH_MAX + 32]; /* the generation it builds, until published */
     char err[ERR_BYTES];
 } job_t;
+
+/* The run under way, for on_fatal(). */
+static job_t *running;
 
 static int fail(job_t *j, const char *fmt, ...) {
     va_list ap;
@@ -56,6 +61,22 @@ static int fail(job_t *j, const char *fmt, ...) {
     fputc('\n', stderr);
     va_end(ap);
     return EXIT_FAILED;
+}
+
+/* Xapian ended the process on a write error (see shim_set_fatal_handler):
+ * say why, remove what this run built, and stop. The live generation is as
+ * it was; what a direct update wrote into it is given back by the next
+ * run (see reclaim_live). */
+static void on_fatal(const char *why) {
+    job_t *j = running;
+    if (j) progress_clear(&j->progress);
+    fprintf(stderr, "lede-indexer: %s (Xapian stopped the run)", why);
+    if (j && j->build_tmp[0]) index_dir_rmtree(j->build_tmp);
+    if (j && j->build_gen[0]) index_dir_rmtree(j->build_gen);
+    if (j) fprintf(stderr, "; the index at %s is unchanged", j->dir.path);
+    fputc('\n', stderr);
+    fflush(stderr);
+    _exit(EXIT_FAILED);
 }
 
 /* Fails the run with j->err (or, when a failure deep in the reader came
@@ -186,24 +207,23 @@ static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, c
 }
 
 static int run_bulk(job_t *j) {
-    char tmp[INDEX_PATH_MAX + 32], gen_path[INDEX_PATH_MAX + 32];
+    char *tmp = j->build_tmp, *gen_path = j->build_gen;
     unsigned gen = j->dir.live_gen + 1;
     char **shards = NULL;
     size_t n = 0;
-    index_dir_tmp_path(&j->dir, tmp, sizeof tmp);
-    index_dir_gen_path(&j->dir, gen, gen_path, sizeof gen_path);
+    index_dir_tmp_path(&j->dir, tmp, sizeof j->build_tmp);
+    index_dir_gen_path(&j->dir, gen, gen_path, sizeof j->build_gen);
     if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
     lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
+    tmp[0] = '\0';
     if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
-    if (st != LEDE_OK) {
-        index_dir_rmtree(gen_path);
-        return unchanged(j, st);
-    }
-    return exit_status(j);
+    if (st != LEDE_OK) index_dir_rmtree(gen_path);
+    gen_path[0] = '\0';
+    return st == LEDE_OK ? exit_status(j) : unchanged(j, st);
 }
 
 /* ---- direct: upserts into the live generation, in one transaction --------- */
@@ -305,10 +325,11 @@ static int run_delete(job_t *j) {
 
 /* ---- entry ------------------------------------------------------------------- */
 
-/* A direct update or delete that died (kill -9) leaves the live
- * generation grown by what its transaction wrote; that space is given back
- * before anything else needs room. A failure here is not fatal: a
- * --rebuild, say, does not need the old generation at all. */
+/* A direct update or delete that died (kill -9, or Xapian aborting on a
+ * full disk) leaves the live generation grown by what its transaction
+ * wrote; that space is given back before anything else needs room. A
+ * failure here is not fatal: a --rebuild, say, does not need the old
+ * generation at all. */
 static void reclaim_live(job_t *j) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     if (j->dir.live_gen == 0) return;
@@ -330,6 +351,7 @@ int indexer_run(const indexer_opts_t *o) {
     int status;
     /* A file-size limit should fail a write, which is reported, not kill us. */
     signal(SIGXFSZ, SIG_IGN);
+    shim_set_fatal_handler(on_fatal);
     progress_init(&j.progress, show_progress(o));
     if (!o->delete_ids &&
         input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err, ERR_BYTES) != LEDE_OK)
@@ -340,9 +362,11 @@ int indexer_run(const indexer_opts_t *o) {
         rejects_close(j.rejects, j.err, ERR_BYTES);
         return fail(&j, "%s", j.err);
     }
+    running = &j;
     reclaim_live(&j);
     if (o->delete_ids) status = run_delete(&j);
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
+    running = NULL;
     if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
     index_dir_close(&j.dir);
     input_free(&j.in);

@@ -29,6 +29,13 @@ extern "C" {
 /* The Xapian library version, e.g. "1.4.22". Static storage. */
 const char *shim_xapian_version(void);
 
+/* Xapian 1.4 ends the process (std::terminate) when some writes fail, e.g.
+ * on a full disk while it merges value data at commit. After this call fn
+ * is called first, with the error's description ("DatabaseError: Error
+ * writing block 12 (No space left on device)"); it should say what
+ * happened and _exit(). If it returns, the process aborts. */
+void shim_set_fatal_handler(void (*fn)(const char *why));
+
 /* ------------------------------------------------------------------ */
 /* Documents, as the writer sees them                                   */
 /* ------------------------------------------------------------------ */

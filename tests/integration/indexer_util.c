@@ -60,8 +60,12 @@ char *get_doc(const char *dir, const char *id) {
 }
 
 void write_corpus(const char *path, int n) {
+    write_corpus_from(path, 0, n);
+}
+
+void write_corpus_from(const char *path, int first, int n) {
     FILE *f = fopen(path, "w");
-    for (int i = 0; f && i < n; i++)
+    for (int i = first; f && i < first + n; i++)
         fprintf(f,
                 "{\"id\":\"k%d\",\"title\":\"Generated article %d about tides\",\"body\":\""
                 "Tides and harbors and ferries number %d, with words repeated to make the "

@@ -39,4 +39,7 @@ char *get_doc(const char *dir, const char *id);
 /* Writes n generated articles, ids k0 to k(n-1), to path. */
 void write_corpus(const char *path, int n);
 
+/* The same for ids k(first) to k(first+n-1). */
+void write_corpus_from(const char *path, int first, int n);
+
 #endif

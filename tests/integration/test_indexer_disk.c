@@ -27,8 +27,9 @@
 /* What the filler leaves free: less than any of the updates below needs. */
 #define LEFT_FREE_BYTES (128 * 1024)
 
-/* The inputs, off the tmpfs: articles k0 to k1999, k5999 and k19999. */
-static char base[4300], more[4300], big[4300];
+/* The inputs, off the tmpfs: articles k0 to k1999, k5999 and k19999, and
+ * k2000 to k2299. */
+static char base[4300], more[4300], big[4300], small[4300];
 
 /* A fresh tmpfs of size bytes at a new directory; NULL when it cannot be
  * mounted. */
@@ -177,6 +178,60 @@ static void test_direct_update(void) {
     unmount_tmpfs(mnt);
 }
 
+/* One direct update with `room` bytes free. Returns its exit status; a
+ * failure is checked as check_full does, and then the index must be as it
+ * was, check clean, and be back at `size` bytes after the next run. */
+static int direct_with_room(const char *mnt, const char *db, long room, long size, int *stopped) {
+    char *out, *err;
+    fill(mnt, room);
+    int rc = INDEX(&out, &err, "--db", db, "--update", "direct", small);
+    unfill(mnt);
+    if (rc != 0) {
+        check_full(rc, err);
+        *stopped += err && strstr(err, "(Xapian stopped the run)");
+        CHECK_INT(doccount(db), 2000);
+        check_xapian(db);
+    }
+    free(out), free(err);
+    if (rc != 0) {
+        CHECK_INT(INDEX(&out, &err, "--db", db, "--delete", "none-such"), 0);
+        free(out), free(err);
+        CHECK_INT(live_bytes(db), size);
+    }
+    return rc;
+}
+
+/* A direct update that runs out of room at any point: more and more free
+ * space, in coarse steps until it succeeds and then in fine steps over the
+ * last stretch before that, where its commit fails (and where Xapian 1.4
+ * sometimes ends the process). Every failure names the cause and leaves
+ * the index as it was, and the next run gives back what it took. */
+static void test_direct_update_everywhere(void) {
+    char *mnt = mount_tmpfs(24 * MB), *out, *err;
+    if (!mnt) return;
+    char *db = db_path(mnt);
+    CHECK_INT(INDEX(&out, &err, "--db", db, base), 0);
+    free(out), free(err);
+    long size = live_bytes(db), room = 0, step = 128 * 1024, enough = -1;
+    int runs = 0, stopped = 0;
+    for (; enough < 0 && room < 8 * MB; room += step, runs++)
+        if (direct_with_room(mnt, db, room, size, &stopped) == 0) enough = room;
+    CHECK(enough > 0);
+    CHECK_INT(doccount(db), 2300);
+    /* Again from the start, over the stretch before enough. */
+    check_rmtree(strdup(db));
+    CHECK_INT(INDEX(&out, &err, "--db", db, base), 0);
+    free(out), free(err);
+    size = live_bytes(db);
+    for (room = enough > 640 * 1024 ? enough - 640 * 1024 : 0; room < enough; room += 16 * 1024) {
+        runs++;
+        if (direct_with_room(mnt, db, room, size, &stopped) == 0) break;
+    }
+    printf("note: %d direct updates on a nearly full disk, %d of them stopped by Xapian\n", runs,
+           stopped);
+    unmount_tmpfs(mnt);
+}
+
 /* A delete on a full disk. */
 static void test_delete(void) {
     char *mnt = mount_tmpfs(32 * MB), *out, *err;
@@ -314,10 +369,13 @@ int main(int argc, char **argv) {
     snprintf(base, sizeof base, "%s/base.jsonl", tmp);
     snprintf(more, sizeof more, "%s/more.jsonl", tmp);
     snprintf(big, sizeof big, "%s/big.jsonl", tmp);
+    snprintf(small, sizeof small, "%s/small.jsonl", tmp);
     write_corpus(base, 2000);
     write_corpus(more, 6000);
     write_corpus(big, 20000);
+    write_corpus_from(small, 2000, 300);
     RUN(test_direct_update);
+    RUN(test_direct_update_everywhere);
     RUN(test_delete);
     RUN(test_bulk_and_rebuild);
     RUN(test_killed_direct_update);
