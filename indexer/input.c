@@ -282,7 +282,7 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
         if (st == LEDE_OK) n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n > 1) qsort(names, n, sizeof *names, by_name); /* names is NULL when n is 0 */
     char child[4096], child_rel[4096];
     for (size_t i = 0; i < n && st == LEDE_OK; i++) {
         snprintf(child, sizeof child, "%s/%s", path, names[i]);

@@ -301,6 +301,21 @@ static void test_text_directory(void) {
     check_rmtree(tmp);
 }
 
+/* An empty directory is an input with nothing in it: a new, empty index
+ * (and no sorting of a NULL list of names, which UBSan reports). */
+static void test_empty_directory(void) {
+    char *tmp = check_tmpdir("emptydir"), *out, *err, dir[4300];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/nothing", tmp);
+    CHECK(mkdir(dir, 0755) == 0);
+    CHECK_INT(INDEX(&out, &err, "--db", db, dir), 0);
+    CHECK_STR(err, "");
+    CHECK(out && strstr(out, "added 0, replaced 0, deleted 0, rejected 0"));
+    CHECK_INT(doccount(db), 0);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_input_errors(void) {
     char *tmp = check_tmpdir("ierr"), *out, *err, missing[4300];
     char *db = db_path(tmp);
@@ -520,6 +535,7 @@ int main(int argc, char **argv) {
     RUN(test_gzip_and_stdin);
     RUN(test_broken_gzip);
     RUN(test_text_directory);
+    RUN(test_empty_directory);
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);
