@@ -1,9 +1,12 @@
 /* input: turns the command line's INPUT arguments into records.
  *
  * A record is one JSON Lines line or one raw text file. Inputs are read in
- * the order given; a directory is walked recursively in name order, taking
- * *.txt as raw articles and *.jsonl / *.jsonl.gz as JSON Lines. "-" is
- * standard input (JSON Lines, gzip or not). */
+ * the order given; a directory is walked recursively in name order (the
+ * symbolic links in a directory after its other entries), taking *.txt as
+ * raw articles and *.jsonl / *.jsonl.gz as JSON Lines. "-" is standard
+ * input (JSON Lines, gzip or not). Each file and directory is read once,
+ * however many links lead to it; a link back to a directory being walked
+ * is a loop, skipped. */
 #ifndef LEDE_INPUT_H
 #define LEDE_INPUT_H
 
@@ -31,6 +34,13 @@ typedef struct input_sink {
     lede_status_t (*record)(void *ctx, record_t *rec);
     /* A record over the size limit: reported, not read. */
     void (*oversize)(void *ctx, const char *file, uint64_t line, size_t len);
+    /* A file in a directory that could not be opened (unreadable, or gone
+     * since the directory was listed): reported, and the rest is read. */
+    void (*unreadable)(void *ctx, const char *path, const char *why);
+    /* A path not read, for a reason that is no fault of the input: a link
+     * back to a directory being walked, a second way to a file or
+     * directory already read, not a regular file. */
+    void (*skipped)(void *ctx, const char *path, const char *why);
     void *ctx;
 } input_sink_t;
 
@@ -44,6 +54,7 @@ typedef struct input {
     uint64_t files;
     uint64_t records;           /* records handed out (the last seq) */
     size_t max_record_bytes;
+    struct seen *seen; /* files and directories read (input_scan) */
 } input_t;
 
 /* Checks that every input exists and is readable, and sums their sizes.

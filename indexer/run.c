@@ -116,6 +116,20 @@ static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
     rejects_report(j->rejects, file, line, why, NULL, 0);
 }
 
+/* A file in a directory that could not be opened counts as a rejected
+ * record: something the user gave was not indexed. */
+static void unreadable(void *ctx, const char *path, const char *why) {
+    job_t *j = *(job_t **)ctx;
+    rejects_report(j->rejects, path, 0, why, NULL, 0);
+}
+
+static void skipped(void *ctx, const char *path, const char *why) {
+    job_t *j = *(job_t **)ctx;
+    if (j->o->quiet) return;
+    progress_clear(&j->progress);
+    fprintf(stderr, "lede-indexer: %s: skipped: %s\n", path, why);
+}
+
 static void summary(job_t *j) {
     double secs = progress_now() - j->progress.start;
     progress_clear(&j->progress);
@@ -169,7 +183,7 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
     bulk_ctx_t ctx = {j, p, false};
-    input_sink_t sink = {bulk_record, oversize, &ctx};
+    input_sink_t sink = {bulk_record, oversize, unreadable, skipped, &ctx};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     char perr[ERR_BYTES] = "";
     /* The shards are handed over even when reading failed: the caller
@@ -297,7 +311,7 @@ static int run_direct(job_t *j) {
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
     uint32_t before = shim_writer_doccount(w);
     direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
-    input_sink_t sink = {direct_record, oversize, &ctx};
+    input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx};
     lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     return finish_direct(j, w, st, before);
 }

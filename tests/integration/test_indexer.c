@@ -1,6 +1,7 @@
 /* Integration tests for lede-indexer: runs the real binary on fixtures and
  * checks the index it leaves through the shim, as searchd would see it. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -316,6 +317,86 @@ static void test_empty_directory(void) {
     check_rmtree(tmp);
 }
 
+/* Runs lede-indexer (NULL-terminated arguments) under `timeout`, so that a
+ * run that would never end is killed (exit 137) instead of hanging the
+ * test. */
+static int run_with_timeout(char **out, char **err, const char *secs, ...) {
+    char *argv[32] = {"/usr/bin/timeout", "-s", "KILL", (char *)secs, (char *)indexer};
+    int n = 5;
+    va_list ap;
+    va_start(ap, secs);
+    char *a;
+    while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return check_run(argv, NULL, out, err, 0);
+}
+
+/* Symbolic links in an input directory: loops are skipped with a message,
+ * and no file is read twice, however many links lead to it. */
+static void test_symlinks(void) {
+    char *tmp = check_tmpdir("links"), *out, *err, dir[4300], sub[4400], p[4500];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/pages", tmp);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    CHECK(mkdir(dir, 0755) == 0 && mkdir(sub, 0755) == 0);
+    free(check_write_file(dir, "a.txt",
+                          "Harbor ferries return\n\nFerries returned to the harbor.\n"));
+    free(check_write_file(sub, "b.txt",
+                          "Storm closes port\n\nA storm closed the port on Sunday.\n"));
+    const char *links[][2] = {
+        {".", "x"}, {".", "y"}, {"sub", "alias"}, {"a.txt", "link.txt"}, {"..", "sub/up"}};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, links[i][1]);
+        CHECK(symlink(links[i][0], p) == 0);
+    }
+    CHECK_INT(run_with_timeout(&out, &err, "60", "--db", db, dir, NULL), 0);
+    CHECK_INT(doccount(db), 2); /* a and sub/b, once each */
+    const char *want[] = {"pages/x: skipped: a symbolic link loop back to ",
+                          "pages/y: skipped: a symbolic link loop back to ",
+                          "pages/sub/up: skipped: a symbolic link loop back to ",
+                          "pages/alias: skipped: the same directory as ",
+                          "pages/link.txt: skipped: the same file as "};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (!err || !strstr(err, want[i]))
+            fprintf(stderr, "  missing: %s\n  stderr: %s\n", want[i], err);
+        CHECK(err && strstr(err, want[i]));
+    }
+    CHECK(out && strstr(out, "added 2, replaced 0"));
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+/* Entries of an input directory that cannot be read: a link to nothing (as
+ * a file that vanished since the listing), a FIFO (which would block), a
+ * file without read permission (unless root, who reads it anyway). Each is
+ * reported, and the rest of the directory is indexed. */
+static void test_unreadable_entries(void) {
+    char *tmp = check_tmpdir("unread"), *out, *err, dir[4300], p[4400];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/in", tmp);
+    CHECK(mkdir(dir, 0755) == 0);
+    char *text = check_read_file(fx("jsonl/good.jsonl"), NULL);
+    free(check_write_file(dir, "b-good.jsonl", text ? text : ""));
+    free(text);
+    snprintf(p, sizeof p, "%s/a-gone.txt", dir);
+    CHECK(symlink("nowhere.txt", p) == 0);
+    snprintf(p, sizeof p, "%s/c-pipe.jsonl", dir);
+    CHECK(mkfifo(p, 0644) == 0);
+    char *secret = check_write_file(dir, "d-secret.txt", "Title\n\nBody text.\n");
+    bool root = geteuid() == 0;
+    if (!root) CHECK(chmod(secret, 0) == 0);
+    int rc = run_with_timeout(&out, &err, "60", "--db", db, dir, NULL);
+    CHECK_INT(rc, 1);
+    CHECK(err && strstr(err, "in/a-gone.txt: cannot read: No such file or directory"));
+    CHECK(err && strstr(err, "in/c-pipe.jsonl: skipped: not a regular file"));
+    if (!root) CHECK(err && strstr(err, "in/d-secret.txt: cannot read: Permission denied"));
+    CHECK_INT(doccount(db), root ? 7 : 6);
+    CHECK(out && strstr(out, root ? "rejected 1" : "rejected 2"));
+    free(out), free(err), free(secret);
+    check_rmtree(tmp);
+}
+
 static void test_input_errors(void) {
     char *tmp = check_tmpdir("ierr"), *out, *err, missing[4300];
     char *db = db_path(tmp);
@@ -536,6 +617,8 @@ int main(int argc, char **argv) {
     RUN(test_broken_gzip);
     RUN(test_text_directory);
     RUN(test_empty_directory);
+    RUN(test_symlinks);
+    RUN(test_unreadable_entries);
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);
