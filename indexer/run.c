@@ -194,6 +194,35 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
     return scan != LEDE_OK ? scan : st;
 }
 
+/* Documents in the live generation; -1 when it cannot be read. */
+static long live_doccount(const job_t *j) {
+    char path[INDEX_PATH_MAX + 32], *msg = NULL;
+    shim_db_t *db = NULL;
+    shim_stats_t stats = {0};
+    index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
+    bool ok = shim_db_open(path, &db, &msg) == LEDE_OK && shim_db_stats(db, &stats) == LEDE_OK;
+    shim_db_close(db);
+    free(msg);
+    return ok ? (long)stats.doccount : -1;
+}
+
+/* A --rebuild whose input gave no documents would swap an empty index in
+ * for the live one, which is more likely a wrong path or a failed export
+ * than what was meant: it takes --allow-empty. */
+static lede_status_t refuse_emptying(job_t *j) {
+    if (!j->o->rebuild || j->o->allow_empty || j->counts.written > 0 || j->dir.live_gen == 0)
+        return LEDE_OK;
+    long live = live_doccount(j);
+    if (live == 0) return LEDE_OK;
+    char docs[32] = "";
+    if (live > 0) snprintf(docs, sizeof docs, " %ld", live);
+    snprintf(j->err, ERR_BYTES,
+             "--rebuild: the input gave no documents; it would replace the%s documents of the "
+             "index with none (give --allow-empty to do that)",
+             docs);
+    return LEDE_E_INVALID;
+}
+
 /* An index with no documents, when every record was rejected. */
 static lede_status_t make_empty(job_t *j, const char *path) {
     shim_writer_t *w;
@@ -229,6 +258,7 @@ static int run_bulk(job_t *j) {
     index_dir_gen_path(&j->dir, gen, gen_path, sizeof j->build_gen);
     if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
     lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
+    if (st == LEDE_OK) st = refuse_emptying(j);
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);

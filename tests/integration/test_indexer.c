@@ -208,6 +208,49 @@ static void test_rebuild_swaps(void) {
     check_rmtree(tmp);
 }
 
+/* A --rebuild whose input gives no documents would swap an empty index in
+ * for the live one: it is refused unless --allow-empty is given. */
+static void test_rebuild_empty(void) {
+    char *tmp = check_tmpdir("rebempty"), *out, *err, empty[4300], bad[4300];
+    char *db = db_path(tmp);
+    snprintf(empty, sizeof empty, "%s/nothing", tmp);
+    CHECK(mkdir(empty, 0755) == 0);
+    char *junk = check_write_file(tmp, "junk.jsonl", "{\"title\":\"no id\"}\nnot json\n");
+    snprintf(bad, sizeof bad, "%s", junk);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", empty), 2);
+    CHECK(err && strstr(err, "--rebuild: the input gave no documents; it would replace the 6 "
+                             "documents of the index with none (give --allow-empty to do that); "
+                             "the index at "));
+    free(out), free(err);
+    CHECK_INT(doccount(db), 6);
+    /* Every record rejected is no documents too. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", bad), 2);
+    CHECK(err && strstr(err, "junk.jsonl:1: missing field 'id'"));
+    CHECK(err && strstr(err, "--rebuild: the input gave no documents"));
+    free(out), free(err);
+    CHECK_INT(doccount(db), 6);
+    char stub[4400];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", db);
+    char *text = check_read_file(stub, NULL);
+    CHECK_STR(text, "auto gen-000001\n");
+    free(text);
+    /* Asked for. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", "--allow-empty", empty), 0);
+    CHECK(out && strstr(out, "added 0, replaced 0"));
+    free(out), free(err);
+    CHECK_INT(doccount(db), 0);
+    /* An empty index rebuilt from nothing replaces nothing. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", empty), 0);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--allow-empty", (char *)fx("jsonl/good.jsonl")), 2);
+    CHECK(err && strstr(err, "--allow-empty only applies to --rebuild"));
+    free(out), free(err);
+    free(junk);
+    check_rmtree(tmp);
+}
+
 static void test_gzip_and_stdin(void) {
     char *tmp = check_tmpdir("gz"), *out, *err, gzpath[4300];
     char *db = db_path(tmp);
@@ -592,9 +635,10 @@ static void test_progress_line(void) {
 static void test_help(void) {
     char *out, *err;
     CHECK_INT(INDEX(&out, &err, "--help"), 0);
-    const char *opts[] = {"--db", "--rebuild", "--delete", "--threads", "--language",
-                          "--no-spelling", "--max-doc-bytes", "--rejects", "--update",
-                          "--shard-docs", "--progress", "--no-progress", "--quiet", "--version"};
+    const char *opts[] = {"--db",          "--rebuild",  "--allow-empty", "--delete",
+                          "--threads",     "--language", "--no-spelling", "--max-doc-bytes",
+                          "--rejects",     "--update",   "--shard-docs",  "--progress",
+                          "--no-progress", "--quiet",    "--version"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) CHECK(out && strstr(out, opts[i]));
     free(out), free(err);
 }
@@ -613,6 +657,7 @@ int main(int argc, char **argv) {
     RUN(test_duplicate_ids_in_input);
     RUN(test_delete);
     RUN(test_rebuild_swaps);
+    RUN(test_rebuild_empty);
     RUN(test_gzip_and_stdin);
     RUN(test_broken_gzip);
     RUN(test_text_directory);
