@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,13 +62,14 @@ static uint64_t tree_bytes(const char *path, seen_t *seen) {
     uint64_t sum = 0;
     DIR *d = opendir(path);
     struct dirent *e;
-    char child[PATH_BYTES];
-    while (d && (e = readdir(d)) != NULL) {
+    char *child = malloc(PATH_BYTES); /* not on the stack: trees can be deep */
+    while (d && child && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
-        if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) < (int)sizeof child)
+        if (snprintf(child, PATH_BYTES, "%s/%s", path, e->d_name) < PATH_BYTES)
             sum += tree_bytes(child, seen);
     }
     if (d) closedir(d);
+    free(child);
     return sum;
 }
 
@@ -341,7 +343,6 @@ static lede_status_t list_dir(const char *path, const dir_frame_t *here, entry_t
     *n = 0;
     if (!d) return cannot_open(path, here->up != NULL, sink, err, size);
     struct dirent *e;
-    char child[PATH_BYTES];
     struct stat ls;
     lede_status_t st = LEDE_OK;
     while (st == LEDE_OK && (e = readdir(d)) != NULL) {
@@ -352,8 +353,9 @@ static lede_status_t list_dir(const char *path, const dir_frame_t *here, entry_t
             st = fail(LEDE_E_NOMEM, err, size, "out of memory");
             break;
         }
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        grown[(*n)++].link = lstat(child, &ls) == 0 && S_ISLNK(ls.st_mode);
+        /* fstatat: no path to build, whatever its length. */
+        grown[(*n)++].link =
+            fstatat(dirfd(d), e->d_name, &ls, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(ls.st_mode);
     }
     closedir(d);
     if (*n > 1) qsort(*out, *n, sizeof **out, by_kind_and_name); /* *out is NULL when *n is 0 */
@@ -366,13 +368,14 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
     entry_t *ents;
     size_t n;
     lede_status_t st = list_dir(path, here, &ents, &n, sink, err, size);
-    char child[PATH_BYTES], child_rel[PATH_BYTES];
+    /* Not on the stack: a walk is as deep as the tree. */
+    char *child = malloc(2 * PATH_BYTES), *child_rel = child + PATH_BYTES;
+    if (!child && st == LEDE_OK) st = fail(LEDE_E_NOMEM, err, size, "out of memory");
     for (size_t i = 0; i < n && st == LEDE_OK; i++) {
         const char *name = ents[i].name;
         struct stat s;
-        if (snprintf(child, sizeof child, "%s/%s", path, name) >= (int)sizeof child ||
-            snprintf(child_rel, sizeof child_rel, "%s%s%s", rel, *rel ? "/" : "", name) >=
-                (int)sizeof child_rel) {
+        if (snprintf(child, PATH_BYTES, "%s/%s", path, name) >= PATH_BYTES ||
+            snprintf(child_rel, PATH_BYTES, "%s%s%s", rel, *rel ? "/" : "", name) >= PATH_BYTES) {
             sink->skipped(sink->ctx, path, "a path below it is too long");
             continue;
         }
@@ -386,6 +389,7 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
     }
     for (size_t i = 0; i < n; i++) free(ents[i].name);
     free(ents);
+    free(child);
     return st;
 }
 

@@ -440,6 +440,33 @@ static void test_unreadable_entries(void) {
     check_rmtree(tmp);
 }
 
+/* A directory tree as deep as a path allows (1,900 levels): the walk does
+ * not run out of stack. */
+static void test_deep_tree(void) {
+    char *tmp = check_tmpdir("deep"), *out, *err, dir[4300];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/in", tmp);
+    CHECK(mkdir(dir, 0755) == 0);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    for (int depth = 0; fd >= 0 && depth < 1900; depth++) {
+        if (depth == 100) {
+            const char *page = "Deep title\n\nA body deep down.\n";
+            int f = openat(fd, "page.txt", O_WRONLY | O_CREAT, 0644);
+            CHECK(f >= 0 && write(f, page, strlen(page)) == (ssize_t)strlen(page));
+            if (f >= 0) close(f);
+        }
+        int next = mkdirat(fd, "d", 0755) == 0 ? openat(fd, "d", O_RDONLY | O_DIRECTORY) : -1;
+        close(fd);
+        fd = next;
+    }
+    CHECK(fd >= 0);
+    if (fd >= 0) close(fd);
+    CHECK_INT(INDEX(&out, &err, "--db", db, dir), 0);
+    CHECK_INT(doccount(db), 1);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_input_errors(void) {
     char *tmp = check_tmpdir("ierr"), *out, *err, missing[4300];
     char *db = db_path(tmp);
@@ -664,6 +691,7 @@ int main(int argc, char **argv) {
     RUN(test_empty_directory);
     RUN(test_symlinks);
     RUN(test_unreadable_entries);
+    RUN(test_deep_tree);
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);
