@@ -290,6 +290,35 @@ static void test_bulk_and_rebuild(void) {
     unmount_tmpfs(mnt);
 }
 
+/* A bulk update that runs out of room at any point, from building the
+ * shards to merging them and switching the stub: more and more room, in
+ * 256 KB steps, until it succeeds. Every failure names the cause and
+ * leaves the index as it was, with nothing of the run behind. */
+static void test_bulk_update_everywhere(void) {
+    char *mnt = mount_tmpfs(24 * MB), *out, *err;
+    if (!mnt) return;
+    char *db = db_path(mnt);
+    CHECK_INT(INDEX(&out, &err, "--db", db, base), 0);
+    free(out), free(err);
+    int runs = 0, rc = 2;
+    for (long room = 0; rc != 0 && room < 16 * MB; room += 256 * 1024, runs++) {
+        fill(mnt, room);
+        rc = INDEX(&out, &err, "--db", db, "--update", "bulk", small);
+        unfill(mnt);
+        if (rc != 0) {
+            check_full(rc, err);
+            CHECK_INT(doccount(db), 2000);
+            CHECK(only(db, "gen-000001"));
+        }
+        free(out), free(err);
+    }
+    CHECK_INT(rc, 0);
+    CHECK_INT(doccount(db), 2300);
+    check_xapian(db);
+    printf("note: %d bulk updates on a nearly full disk\n", runs);
+    unmount_tmpfs(mnt);
+}
+
 /* Milliseconds since some fixed point. */
 static long now_ms(void) {
     struct timespec ts;
@@ -378,6 +407,7 @@ int main(int argc, char **argv) {
     RUN(test_direct_update_everywhere);
     RUN(test_delete);
     RUN(test_bulk_and_rebuild);
+    RUN(test_bulk_update_everywhere);
     RUN(test_killed_direct_update);
     check_rmtree(tmp);
     return check_summary();
