@@ -10,7 +10,7 @@
 #   delete   --delete of DELETE_IDS ids                 (after = before - DELETE_IDS)
 # Each kind is first run to the end once, to learn how long it takes. Then
 # every trial starts it and sends SIGKILL after a delay drawn uniformly
-# from 0 to 1.2 times that (so some trials end before the kill; the table
+# from 0 to 1.5 times that (so some trials end before the kill; the table
 # says how many), and checks:
 #   1. the index opens (lede search --db DIR);
 #   2. xapian-check finds no error in the live generation (the one DIR/XAPIANDB names);
@@ -54,7 +54,7 @@ REBUILD_DOCS=${REBUILD_DOCS:-15000}
 DELETE_IDS=${DELETE_IDS:-2000}
 # Kill delays reach past the run's measured length, so that its last
 # moments (commit, publish) are hit too.
-KILL_SPAN=1.2
+KILL_SPAN=1.5
 
 INDEXER=""
 LEDE=""
