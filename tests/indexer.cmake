@@ -12,6 +12,7 @@ add_executable(test_indexer_disk integration/test_indexer_disk.c integration/ind
 target_link_libraries(test_indexer_disk PRIVATE lede_check lede_shim lede_common)
 set_target_properties(test_indexer_disk PROPERTIES LINKER_LANGUAGE CXX)
 target_compile_definitions(test_indexer_disk PRIVATE
-  LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+  LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures"
+  LEDE_LSAN_SUPPRESSIONS="${CMAKE_CURRENT_SOURCE_DIR}/lsan-xapian.supp")
 add_test(NAME test_indexer_disk COMMAND test_indexer_disk $<TARGET_FILE:lede-indexer>)
 set_tests_properties(test_indexer_disk PROPERTIES LABELS integration SKIP_RETURN_CODE 77)
