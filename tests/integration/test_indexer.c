@@ -426,7 +426,7 @@ static void test_unreadable_entries(void) {
     CHECK(symlink("nowhere.txt", p) == 0);
     snprintf(p, sizeof p, "%s/c-pipe.jsonl", dir);
     CHECK(mkfifo(p, 0644) == 0);
-    char *secret = check_write_file(dir, "d-secret.txt", 
+    char *secret = check_write_file(dir, "d-secret.txt",
                                     "A title for the page\n\nThe text of the page is a sentence.\n");
     bool root = geteuid() == 0;
     if (!root) CHECK(chmod(secret, 0) == 0);
