@@ -1,0 +1,285 @@
+/* What an element's markup says before its text is read: its tag (a
+ * paragraph, a list, navigation, a figure), its class and id ("story-body"
+ * reads as the article, "share-bar" as furniture), and hiding. These are
+ * vocabulary for the scorer in html_body.c, which decides from text. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_html.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* What one class/id word is worth. */
+#define CLASS_WEIGHT 25
+
+/* Sorted by name for bsearch. */
+static const hb_tag_t TAGS[] = {
+    {"address", HT_BLOCK, -3, EX_ROLE_BODY},
+    {"article", HT_BLOCK, 10, EX_ROLE_BODY},
+    {"aside", HT_BLOCK | HT_DROP, 0, EX_ROLE_SIDEBAR},
+    {"audio", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"blockquote", HT_BLOCK | HT_PARA, 3, EX_ROLE_BODY},
+    {"body", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"button", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"canvas", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"caption", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"center", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"dd", HT_BLOCK, -3, EX_ROLE_BODY},
+    {"details", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"dialog", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"div", HT_BLOCK | HT_CLEANABLE, 5, EX_ROLE_BODY},
+    {"dl", HT_BLOCK | HT_LIST | HT_CLEANABLE, -3, EX_ROLE_BODY},
+    {"dt", HT_BLOCK, -3, EX_ROLE_BODY},
+    {"embed", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"fieldset", HT_BLOCK | HT_CLEANABLE, -3, EX_ROLE_BODY},
+    {"figcaption", HT_BLOCK | HT_DROP, 0, EX_ROLE_CAPTION},
+    {"figure", HT_BLOCK | HT_DROP, 0, EX_ROLE_CAPTION},
+    {"footer", HT_BLOCK | HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"form", HT_BLOCK | HT_CLEANABLE, -3, EX_ROLE_BODY},
+    {"h1", HT_BLOCK | HT_HEADING, -5, EX_ROLE_BODY},
+    {"h2", HT_BLOCK | HT_HEADING | HT_PARA, -5, EX_ROLE_BODY},
+    {"h3", HT_BLOCK | HT_HEADING | HT_PARA, -5, EX_ROLE_BODY},
+    {"h4", HT_BLOCK | HT_HEADING | HT_PARA, -5, EX_ROLE_BODY},
+    {"h5", HT_BLOCK | HT_HEADING | HT_PARA, -5, EX_ROLE_BODY},
+    {"h6", HT_BLOCK | HT_HEADING | HT_PARA, -5, EX_ROLE_BODY},
+    {"head", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"header", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"hgroup", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"hr", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"html", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"iframe", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"input", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"label", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"li", HT_BLOCK, -3, EX_ROLE_BODY},
+    {"main", HT_BLOCK, 10, EX_ROLE_BODY},
+    {"map", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"menu", HT_BLOCK | HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"nav", HT_BLOCK | HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"noscript", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"object", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"ol", HT_BLOCK | HT_LIST | HT_CLEANABLE, -3, EX_ROLE_BODY},
+    {"option", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"p", HT_BLOCK | HT_PARA, 0, EX_ROLE_BODY},
+    {"picture", HT_DROP, 0, EX_ROLE_CAPTION},
+    {"pre", HT_BLOCK | HT_PARA, 3, EX_ROLE_BODY},
+    {"script", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"section", HT_BLOCK | HT_CLEANABLE, 0, EX_ROLE_BODY},
+    {"select", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"style", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"summary", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"svg", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"table", HT_BLOCK | HT_CLEANABLE, 0, EX_ROLE_BODY},
+    {"td", HT_BLOCK | HT_PARA, 3, EX_ROLE_BODY},
+    {"template", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"textarea", HT_DROP, 0, EX_ROLE_FURNITURE},
+    {"th", HT_BLOCK, -5, EX_ROLE_BODY},
+    {"title", HT_DROP, 0, EX_ROLE_SKIPPED},
+    {"tr", HT_BLOCK, 0, EX_ROLE_BODY},
+    {"ul", HT_BLOCK | HT_LIST | HT_CLEANABLE, -3, EX_ROLE_BODY},
+    {"video", HT_DROP, 0, EX_ROLE_CAPTION},
+};
+
+static int tag_cmp(const void *key, const void *elem) {
+    return strcmp((const char *)key, ((const hb_tag_t *)elem)->name);
+}
+
+const hb_tag_t *hb_tag(const xmlNode *n) {
+    if (!n || n->type != XML_ELEMENT_NODE) return NULL;
+    return bsearch(n->name, TAGS, COUNT(TAGS), sizeof TAGS[0], tag_cmp);
+}
+
+/* ---- class and id words ---------------------------------------------- */
+
+typedef struct {
+    const char *word;
+    bool part; /* matches inside a word ("sidebar" in "leftsidebar") */
+    hb_drop_t drop;
+} hint_t;
+
+/* Furniture words: whole words of a class or id (split at "-", "_",
+ * spaces and case changes), or parts of one where marked. */
+static const hint_t FURNITURE[] = {
+    {"ad", false, {"class/id \"ad\"", EX_ROLE_FURNITURE}},
+    {"ads", false, {"class/id \"ads\"", EX_ROLE_FURNITURE}},
+    {"adv", false, {"class/id \"adv\"", EX_ROLE_FURNITURE}},
+    {"advert", true, {"class/id \"advert\"", EX_ROLE_FURNITURE}},
+    {"dfp", false, {"class/id \"dfp\"", EX_ROLE_FURNITURE}},
+    {"banner", true, {"class/id \"banner\"", EX_ROLE_FURNITURE}},
+    {"breadcrumb", true, {"class/id \"breadcrumb\"", EX_ROLE_FURNITURE}},
+    {"comment", true, {"class/id \"comment\"", EX_ROLE_FURNITURE}},
+    {"disqus", true, {"class/id \"disqus\"", EX_ROLE_FURNITURE}},
+    {"community", true, {"class/id \"community\"", EX_ROLE_FURNITURE}},
+    {"footer", true, {"class/id \"footer\"", EX_ROLE_FURNITURE}},
+    {"masthead", true, {"class/id \"masthead\"", EX_ROLE_FURNITURE}},
+    {"menu", true, {"class/id \"menu\"", EX_ROLE_FURNITURE}},
+    {"nav", false, {"class/id \"nav\"", EX_ROLE_FURNITURE}},
+    {"navigation", false, {"class/id \"navigation\"", EX_ROLE_FURNITURE}},
+    {"navbar", true, {"class/id \"navbar\"", EX_ROLE_FURNITURE}},
+    {"share", true, {"class/id \"share\"", EX_ROLE_FURNITURE}},
+    {"sharing", true, {"class/id \"sharing\"", EX_ROLE_FURNITURE}},
+    {"social", true, {"class/id \"social\"", EX_ROLE_FURNITURE}},
+    {"newsletter", true, {"class/id \"newsletter\"", EX_ROLE_FURNITURE}},
+    {"subscri", true, {"class/id \"subscribe\"", EX_ROLE_FURNITURE}},
+    {"signup", true, {"class/id \"signup\"", EX_ROLE_FURNITURE}},
+    {"sponsor", true, {"class/id \"sponsor\"", EX_ROLE_FURNITURE}},
+    {"popup", true, {"class/id \"popup\"", EX_ROLE_FURNITURE}},
+    {"modal", false, {"class/id \"modal\"", EX_ROLE_FURNITURE}},
+    {"overlay", false, {"class/id \"overlay\"", EX_ROLE_FURNITURE}},
+    {"cookie", true, {"class/id \"cookie\"", EX_ROLE_FURNITURE}},
+    {"consent", true, {"class/id \"consent\"", EX_ROLE_FURNITURE}},
+    {"gdpr", true, {"class/id \"gdpr\"", EX_ROLE_FURNITURE}},
+    {"paywall", true, {"class/id \"paywall\"", EX_ROLE_FURNITURE}},
+    {"pagination", true, {"class/id \"pagination\"", EX_ROLE_FURNITURE}},
+    {"pager", false, {"class/id \"pager\"", EX_ROLE_FURNITURE}},
+    {"toolbar", true, {"class/id \"toolbar\"", EX_ROLE_FURNITURE}},
+    {"tools", false, {"class/id \"tools\"", EX_ROLE_FURNITURE}},
+    {"print", false, {"class/id \"print\"", EX_ROLE_FURNITURE}},
+    {"skip", false, {"class/id \"skip\"", EX_ROLE_FURNITURE}},
+    {"hidden", false, {"class/id \"hidden\"", EX_ROLE_FURNITURE}},
+    {"outbrain", true, {"class/id \"outbrain\"", EX_ROLE_SIDEBAR}},
+    {"taboola", true, {"class/id \"taboola\"", EX_ROLE_SIDEBAR}},
+    {"sidebar", true, {"class/id \"sidebar\"", EX_ROLE_SIDEBAR}},
+    {"rail", false, {"class/id \"rail\"", EX_ROLE_SIDEBAR}},
+    {"related", true, {"class/id \"related\"", EX_ROLE_SIDEBAR}},
+    {"recirc", true, {"class/id \"recirc\"", EX_ROLE_SIDEBAR}},
+    {"recommend", true, {"class/id \"recommend\"", EX_ROLE_SIDEBAR}},
+    {"trending", true, {"class/id \"trending\"", EX_ROLE_SIDEBAR}},
+    {"popular", true, {"class/id \"popular\"", EX_ROLE_SIDEBAR}},
+    {"promo", true, {"class/id \"promo\"", EX_ROLE_SIDEBAR}},
+    {"teaser", true, {"class/id \"teaser\"", EX_ROLE_SIDEBAR}},
+    {"more", false, {"class/id \"more\"", EX_ROLE_SIDEBAR}},
+    {"widget", true, {"class/id \"widget\"", EX_ROLE_SIDEBAR}},
+    {"caption", true, {"class/id \"caption\"", EX_ROLE_CAPTION}},
+    {"credit", true, {"class/id \"credit\"", EX_ROLE_CAPTION}},
+    {"gallery", true, {"class/id \"gallery\"", EX_ROLE_CAPTION}},
+    {"photo", false, {"class/id \"photo\"", EX_ROLE_CAPTION}},
+    {"image", false, {"class/id \"image\"", EX_ROLE_CAPTION}},
+    {"img", false, {"class/id \"img\"", EX_ROLE_CAPTION}},
+    {"figure", false, {"class/id \"figure\"", EX_ROLE_CAPTION}},
+    {"byline", true, {"class/id \"byline\"", EX_ROLE_META}},
+    {"author", false, {"class/id \"author\"", EX_ROLE_META}},
+    {"bio", false, {"class/id \"bio\"", EX_ROLE_META}},
+    {"dateline", true, {"class/id \"dateline\"", EX_ROLE_META}},
+    {"timestamp", true, {"class/id \"timestamp\"", EX_ROLE_META}},
+    {"meta", false, {"class/id \"meta\"", EX_ROLE_META}},
+    {"tags", false, {"class/id \"tags\"", EX_ROLE_META}},
+    {"keywords", false, {"class/id \"keywords\"", EX_ROLE_META}},
+};
+
+/* Article words: parts of a class or id. */
+static const char *const ARTICLE[] = {"article", "body",  "content", "entry", "main",
+                                      "post",    "story", "text",    "prose", "hentry"};
+
+/* Ends of one word of a class or id list: "story-body__inner" holds
+ * "story", "body", "inner"; "articleBody" holds "article", "body". */
+static bool word_end(const char *s, size_t i) {
+    unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : 0;
+    if (!isalnum(c)) return true;
+    return islower(prev) && isupper(c);
+}
+
+/* True when word occurs in s as a whole word (or, with part, anywhere). */
+static bool has_word(const char *s, const char *word, bool part) {
+    size_t k = strlen(word);
+    for (size_t i = 0; s[i]; i++) {
+        if (strncasecmp(s + i, word, k) != 0) continue;
+        if (part) return true;
+        bool start = i == 0 || !isalnum((unsigned char)s[i - 1]) ||
+                     (islower((unsigned char)s[i - 1]) && isupper((unsigned char)s[i]));
+        if (start && (s[i + k] == '\0' || word_end(s, i + k))) return true;
+    }
+    return false;
+}
+
+static const hb_drop_t *furniture_word(const char *s) {
+    for (size_t i = 0; s && i < COUNT(FURNITURE); i++)
+        if (has_word(s, FURNITURE[i].word, FURNITURE[i].part)) return &FURNITURE[i].drop;
+    return NULL;
+}
+
+static bool article_word(const char *s) {
+    for (size_t i = 0; s && i < COUNT(ARTICLE); i++)
+        if (has_word(s, ARTICLE[i], true)) return true;
+    return false;
+}
+
+static const hb_drop_t *names_furniture(const xmlNode *n, bool *article) {
+    const char *cls = html_attr(n, "class"), *id = html_attr(n, "id");
+    *article = article_word(cls) || article_word(id);
+    const hb_drop_t *d = furniture_word(cls);
+    return d ? d : furniture_word(id);
+}
+
+int hb_class_weight(const xmlNode *n) {
+    bool article;
+    const hb_drop_t *d = names_furniture(n, &article);
+    int w = (article ? CLASS_WEIGHT : 0) - (d ? CLASS_WEIGHT : 0);
+    const char *prop = html_attr(n, "itemprop");
+    if (prop && has_word(prop, "articleBody", false)) w += CLASS_WEIGHT;
+    return w;
+}
+
+const hb_drop_t *hb_unlikely(const xmlNode *n) {
+    bool article;
+    if (html_is(n, "body") || html_is(n, "html") || html_is(n, "article") || html_is(n, "main") ||
+        html_is(n, "a"))
+        return NULL;
+    const char *prop = html_attr(n, "itemprop");
+    if (prop && has_word(prop, "articleBody", false)) return NULL;
+    const hb_drop_t *d = names_furniture(n, &article);
+    return d && !article ? d : NULL;
+}
+
+/* ---- always dropped --------------------------------------------------- */
+
+static const hb_drop_t HIDDEN = {"hidden", EX_ROLE_SKIPPED};
+static const hb_drop_t ROLE_NAV = {"role: navigation or page chrome", EX_ROLE_FURNITURE};
+static const hb_drop_t ROLE_ASIDE = {"role: complementary", EX_ROLE_SIDEBAR};
+
+/* One hb_drop_t per dropping tag, made from the tag table on demand. */
+static const hb_drop_t TAG_DROPS[] = {
+    {"<aside>", EX_ROLE_SIDEBAR},
+    {"<nav>", EX_ROLE_FURNITURE},
+    {"<footer>", EX_ROLE_FURNITURE},
+    {"<figure>", EX_ROLE_CAPTION},
+    {"<figcaption>", EX_ROLE_CAPTION},
+    {"<menu>", EX_ROLE_FURNITURE},
+    {"not text (script, style, form control or media)", EX_ROLE_SKIPPED},
+};
+
+static const hb_drop_t *tag_drop(const char *name) {
+    for (size_t i = 0; i + 1 < COUNT(TAG_DROPS); i++) {
+        size_t k = strlen(name);
+        if (strncmp(TAG_DROPS[i].why + 1, name, k) == 0 && TAG_DROPS[i].why[k + 1] == '>')
+            return &TAG_DROPS[i];
+    }
+    return &TAG_DROPS[COUNT(TAG_DROPS) - 1];
+}
+
+static bool hidden(const xmlNode *n) {
+    const char *style = html_attr(n, "style");
+    if (html_attr(n, "hidden")) return true;
+    const char *aria = html_attr(n, "aria-hidden");
+    if (aria && strcasecmp(aria, "true") == 0 && !html_is(n, "body")) return true;
+    if (!style) return false;
+    char flat[128];
+    size_t k = 0;
+    for (size_t i = 0; style[i] && k + 1 < sizeof flat; i++)
+        if (!isspace((unsigned char)style[i])) flat[k++] = (char)tolower((unsigned char)style[i]);
+    flat[k] = '\0';
+    return strstr(flat, "display:none") || strstr(flat, "visibility:hidden");
+}
+
+const hb_drop_t *hb_static_drop(const xmlNode *n) {
+    static const char *const NAV_ROLES[] = {"navigation", "banner", "contentinfo", "menu",
+                                            "menubar",    "dialog", "alertdialog", "search",
+                                            "toolbar",    "tablist"};
+    const hb_tag_t *tag = hb_tag(n);
+    if (tag && (tag->flags & HT_DROP)) return tag_drop(tag->name);
+    if (hidden(n)) return &HIDDEN;
+    for (size_t i = 0; i < COUNT(NAV_ROLES); i++)
+        if (html_attr_word(n, "role", NAV_ROLES[i])) return &ROLE_NAV;
+    if (html_attr_word(n, "role", "complementary")) return &ROLE_ASIDE;
+    return NULL;
+}

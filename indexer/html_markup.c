@@ -1,0 +1,281 @@
+/* What the body of a page marks up and prints about its article:
+ *
+ *   microdata    itemprop="headline", "author", "datePublished", ... of the
+ *                article's itemscope (or of none: a video's datePublished
+ *                is not the article's)
+ *   bylines      rel="author", a class or id with "byline" or "author",
+ *                and lines opening with "By", between the headline and the
+ *                article's first paragraph (a byline after the article
+ *                belongs to a teaser or an author box)
+ *   dates        <time datetime> and lines that are only a date, in the
+ *                same place
+ *   headlines    the page's <h1>s, which confirm a declared title
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_html.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A byline or a date line is short. */
+#define BYLINE_MAX_BYTES 200
+#define DATE_LINE_MAX_BYTES 80
+/* The first few <h1>s are headlines; later ones are page furniture. */
+#define H1_MAX 3
+
+static const char *const ARTICLE_SCOPES[] = {"Article",
+                                             "NewsArticle",
+                                             "BlogPosting",
+                                             "Report",
+                                             "ReportageNewsArticle",
+                                             "OpinionNewsArticle",
+                                             "AnalysisNewsArticle",
+                                             "LiveBlogPosting",
+                                             "WebPage",
+                                             "ItemPage"};
+
+/* Class or id words that mark a byline or its writer; "auteur", "autor"
+ * in the languages that spell it so. */
+static const char *const BYLINE_WORDS[] = {"byline", "author",   "auteur",   "autor",
+                                           "writer", "byauthor", "by-author"};
+/* ... and words that make such an element something else. */
+static const char *const NOT_BYLINE[] = {"photo", "avatar",   "image", "img",    "bio",
+                                         "about", "headshot", "more",  "follow", "twitter",
+                                         "email", "social",   "date",  "time"};
+
+/* Words that open a printed byline. */
+static const char *const BY_OPENERS[] = {"By ",  "BY ",  "by ",  "Par ", "par ",
+                                         "Por ", "por ", "Von ", "von "};
+
+/* True when needle occurs in s, ignoring ASCII case. */
+static bool contains_ci(const char *s, const char *needle) {
+    size_t k = strlen(needle);
+    for (; s && *s; s++)
+        if (strncasecmp(s, needle, k) == 0) return true;
+    return false;
+}
+
+static bool word_at(const char *s, const char *const *words, size_t n) {
+    for (size_t i = 0; s && i < n; i++)
+        if (contains_ci(s, words[i])) return true;
+    return false;
+}
+
+/* ---- microdata -------------------------------------------------------------- */
+
+/* The itemscope a property of n belongs to: the nearest ancestor with
+ * itemscope (n's own itemscope is the value's, not the owner's). */
+static const xmlNode *owner_scope(const xmlNode *n) {
+    for (const xmlNode *p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (html_attr(p, "itemscope")) return p;
+    return NULL;
+}
+
+static bool article_scope(const xmlNode *scope) {
+    const char *type = scope ? html_attr(scope, "itemtype") : NULL;
+    if (!scope) return true;
+    if (!type) return false;
+    const char *slash = strrchr(type, '/');
+    const char *name = slash ? slash + 1 : type;
+    for (size_t i = 0; i < COUNT(ARTICLE_SCOPES); i++)
+        if (strcasecmp(name, ARTICLE_SCOPES[i]) == 0) return true;
+    return false;
+}
+
+/* A property's value: content=, datetime=, or the element's text. */
+static char *prop_value(const xmlNode *n) {
+    const char *v = html_attr(n, "content");
+    if (!v) v = html_attr(n, "datetime");
+    return v ? strdup(v) : html_text_dup(n);
+}
+
+/* The name of an itemscope value (an author's Person): its itemprop=name. */
+static char *scope_name(const xmlNode *n) {
+    for (const xmlNode *d = n; d; d = html_next(d, n, false))
+        if (d != n && html_attr_word(d, "itemprop", "name")) return prop_value(d);
+    return prop_value(n);
+}
+
+static bool organisation(const xmlNode *n) {
+    const char *type = html_attr(n, "itemtype");
+    return contains_ci(type, "Organization");
+}
+
+typedef struct {
+    const char *prop;
+    hc_field_t field;
+} prop_t;
+
+static const prop_t PROPS[] = {
+    {"headline", HC_TITLE},         {"author", HC_AUTHOR},    {"creator", HC_AUTHOR},
+    {"datePublished", HC_DATE},     {"dateCreated", HC_DATE}, {"dateModified", HC_MODIFIED},
+    {"articleSection", HC_SECTION}, {"publisher", HC_SITE},   {"keywords", HC_TAG},
+};
+
+static void read_props(const xmlNode *n, html_claims_t *c) {
+    if (!html_attr(n, "itemprop") || !article_scope(owner_scope(n))) return;
+    for (size_t i = 0; i < COUNT(PROPS); i++) {
+        if (!html_attr_word(n, "itemprop", PROPS[i].prop)) continue;
+        bool person = PROPS[i].field == HC_AUTHOR || PROPS[i].field == HC_SITE;
+        if (person && PROPS[i].field == HC_AUTHOR && organisation(n)) continue;
+        char *v = person && html_attr(n, "itemscope") ? scope_name(n) : prop_value(n);
+        if (!v) {
+            c->failed = true;
+            return;
+        }
+        html_claim(c, PROPS[i].field, HC_MICRODATA, v, strlen(v), "itemprop=\"%s\"", PROPS[i].prop);
+        free(v);
+    }
+}
+
+/* ---- the region before the article ----------------------------------------- */
+
+/* Text of n with a space at every element boundary ("Lucas Nolan" and
+ * "22 Dec 2016" in adjacent spans stay apart), leaving out <time> and
+ * date-classed parts of a byline. */
+static char *spaced_text(const xmlNode *top, bool skip_dates) {
+    html_buf_t b = {0};
+    for (const xmlNode *n = top; n;) {
+        bool skip =
+            n != top &&
+            (html_no_text(n) ||
+             (skip_dates && (html_is(n, "time") ||
+                             word_at(html_attr(n, "class"), (const char *[]){"date", "time"}, 2))));
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+            html_buf_text(&b, (const char *)n->content, strlen((const char *)n->content));
+        else if (n->type == XML_ELEMENT_NODE)
+            b.space = true;
+        n = html_next(n, top, skip);
+    }
+    if (b.failed) {
+        html_buf_free(&b);
+        return NULL;
+    }
+    while (b.len > 0 && b.s[b.len - 1] == ' ') b.s[--b.len] = '\0';
+    return b.s ? b.s : strdup("");
+}
+
+static bool byline_marked(const xmlNode *n) {
+    if (html_attr_word(n, "rel", "author")) return true;
+    const char *cls = html_attr(n, "class"), *id = html_attr(n, "id");
+    bool marked = word_at(cls, BYLINE_WORDS, COUNT(BYLINE_WORDS)) ||
+                  word_at(id, BYLINE_WORDS, COUNT(BYLINE_WORDS));
+    return marked && !word_at(cls, NOT_BYLINE, COUNT(NOT_BYLINE)) &&
+           !word_at(id, NOT_BYLINE, COUNT(NOT_BYLINE));
+}
+
+/* True when a byline-marked element lies below n (then n is a wrapper
+ * and its inner parts are read instead). */
+static bool marked_below(const xmlNode *n) {
+    for (const xmlNode *d = n->children ? n->children : NULL; d; d = html_next(d, n, false))
+        if (d->type == XML_ELEMENT_NODE && byline_marked(d)) return true;
+    return false;
+}
+
+static bool opens_byline(const char *s) {
+    for (size_t i = 0; i < COUNT(BY_OPENERS); i++)
+        if (strncmp(s, BY_OPENERS[i], strlen(BY_OPENERS[i])) == 0) return true;
+    return false;
+}
+
+static bool has_block_child(const xmlNode *n) {
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        const hb_tag_t *t = hb_tag(c);
+        if (t && (t->flags & HT_BLOCK)) return true;
+    }
+    return false;
+}
+
+static void read_byline(const xmlNode *n, html_claims_t *c) {
+    bool marked = byline_marked(n);
+    if (marked && marked_below(n)) return;
+    if (!marked && (n->type != XML_ELEMENT_NODE || has_block_child(n))) return;
+    char *text = spaced_text(n, true);
+    if (!text) {
+        c->failed = true;
+        return;
+    }
+    size_t len = strlen(text);
+    char where[96];
+    html_describe(n, where, sizeof where);
+    if (len > 0 && len <= BYLINE_MAX_BYTES && (marked || opens_byline(text)))
+        html_claim(c, HC_AUTHOR, marked ? HC_MARKUP : HC_PRINTED, text, len, "byline %s", where);
+    free(text);
+}
+
+static void read_date_line(const xmlNode *n, html_claims_t *c) {
+    if (has_block_child(n)) return;
+    char *text = spaced_text(n, false), iso[HTML_DATE_BYTES];
+    if (!text) {
+        c->failed = true;
+        return;
+    }
+    char where[96];
+    html_describe(n, where, sizeof where);
+    size_t len = strlen(text);
+    if (len > 0 && len <= DATE_LINE_MAX_BYTES && html_date_parse(text, true, iso))
+        html_claim(c, HC_DATE, HC_PRINTED, iso, strlen(iso), "date line %s", where);
+    free(text);
+}
+
+static void read_time(const xmlNode *n, html_claims_t *c) {
+    const char *dt = html_attr(n, "datetime");
+    if (!dt) return;
+    bool modified = word_at(html_attr(n, "class"), (const char *[]){"modif", "updat"}, 2) ||
+                    word_at(html_attr(n, "itemprop"), (const char *[]){"dateModified"}, 1);
+    html_claim(c, modified ? HC_MODIFIED : HC_DATE, HC_MARKUP, dt, strlen(dt), "<time datetime>");
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+/* Document positions of first and of the last <h1> before it. */
+static void positions(const xmlNode *root, const xmlNode *first, size_t *pos_first,
+                      size_t *pos_h1) {
+    size_t pos = 0;
+    *pos_first = SIZE_MAX, *pos_h1 = 0;
+    for (const xmlNode *n = root; n; n = html_next(n, root, html_no_text(n)), pos++) {
+        if (n == first) {
+            *pos_first = pos;
+            return;
+        }
+        if (html_is(n, "h1")) *pos_h1 = pos;
+    }
+}
+
+void html_markup_items(const xmlDoc *doc, html_claims_t *c) {
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    size_t h1s = 0;
+    for (const xmlNode *n = root; n; n = html_next(n, root, html_no_text(n))) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        read_props(n, c);
+        if (html_is(n, "h1") && h1s++ < H1_MAX) {
+            char *text = html_text_dup(n);
+            if (!text) c->failed = true;
+            if (text) html_claim(c, HC_TITLE, HC_PRINTED, text, strlen(text), "<h1>");
+            free(text);
+        }
+    }
+}
+
+void html_markup_near(const xmlDoc *doc, const xmlNode *first, html_claims_t *c) {
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    size_t pos_first, pos_h1, pos = 0;
+    bool time_seen = false;
+    positions(root, first, &pos_first, &pos_h1);
+    for (const xmlNode *n = root; n && pos < pos_first;
+         n = html_next(n, root, html_no_text(n)), pos++) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        if (html_is(n, "time") && !time_seen) {
+            read_time(n, c);
+            time_seen = html_attr(n, "datetime") != NULL;
+        }
+        if (pos < pos_h1) continue;
+        read_byline(n, c);
+        read_date_line(n, c);
+    }
+}
