@@ -139,10 +139,11 @@ static lede_status_t leading_date(work_t *w, const char *p, size_t n) {
     return LEDE_OK;
 }
 
-/* The agency of a byline ("By Jane Doe, Associated Press"), or NULL. */
+/* The agency of a byline printed on the page ("By Jane Doe, Associated
+ * Press"), or NULL. */
 static const char *byline_agency(const html_claims_t *c) {
     for (size_t i = 0; i < c->n; i++) {
-        if (c->v[i].field != HC_AUTHOR) continue;
+        if (c->v[i].field != HC_AUTHOR || c->v[i].rank < HC_MARKUP) continue;
         for (const char *p = c->v[i].value; *p;) {
             size_t k = strcspn(p, ",;|/");
             const char *agency = ex_agency(p, k);
@@ -224,7 +225,7 @@ static lede_status_t find_article(work_t *w, char *why) {
         trace_claims(w);
         return fail(why, EXTRACT_NO_ARTICLE);
     }
-    html_markup_near(w->doc, w->body.first, &w->claims);
+    html_markup_near(w->doc, w->body.first, w->title, &w->claims);
     trace_claims(w);
     return w->claims.failed ? LEDE_E_NOMEM : LEDE_OK;
 }

@@ -211,12 +211,14 @@ void html_jsonld_read(const char *text, size_t len, html_claims_t *c, size_t *ar
  * the first <h1>s, as printed titles. */
 void html_markup_items(const xmlDoc *doc, html_claims_t *c);
 
-/* Claims of what is printed around the article, between the last <h1>
- * before first (the block of the article's first paragraph; NULL when
- * there is none) and first: bylines (rel=author, class/id "byline" or
- * "author", lines opening with "By"), the first <time datetime> and
- * lines that are only a date. */
-void html_markup_near(const xmlDoc *doc, const xmlNode *first, html_claims_t *c);
+/* Claims of what is printed around the article, between the headline
+ * (the <h1> that reads as title, else the last <h1> before first; from
+ * its parent on) and first (the block of the article's first paragraph;
+ * NULL when there is none): the byline (the first element marked as one
+ * by rel=author or a class/id "byline" or "author", else the first line
+ * opening with "By") and lines that are only a date; and the first <time
+ * datetime> before first. */
+void html_markup_near(const xmlDoc *doc, const xmlNode *first, const char *title, html_claims_t *c);
 
 /* ---- dates (html_date.c) --------------------------------------------- */
 
@@ -232,6 +234,10 @@ void html_markup_near(const xmlDoc *doc, const xmlNode *first, html_claims_t *c)
  * With whole, nothing but the date (and a "Published:"-like label) may be
  * in s; otherwise the first date in s is taken. */
 bool html_date_parse(const char *s, bool whole, char iso[HTML_DATE_BYTES]);
+
+/* True when a date as html_date_parse reads them starts at s; *len gets
+ * its length. */
+bool html_date_prefix(const char *s, char iso[HTML_DATE_BYTES], size_t *len);
 
 /* ---- names (html_names.c) -------------------------------------------- */
 
@@ -346,7 +352,9 @@ typedef struct {
     /* Own text (direct text children), then totals over what is read. */
     size_t own_text, own_links, own_commas;
     size_t text, links, commas;
-    unsigned paras, imgs, lis, inputs, embeds, headings;
+    size_t heading_text; /* of the text, how much is in headings */
+    unsigned paras, imgs, lis, headings;
+    unsigned inputs, embeds; /* form controls and embedded frames below, read or not */
 } hb_node_t;
 
 typedef struct {
@@ -362,6 +370,7 @@ typedef struct {
     size_t weight;        /* html_text_weight of the body */
     const xmlNode *top;   /* the element chosen */
     const xmlNode *first; /* the block of the first paragraph */
+    char *bio;            /* the writer's bio line after the text, or NULL; owned */
     double score;
     const char *why_none; /* static, when body is NULL */
 } hb_result_t;
@@ -373,6 +382,32 @@ typedef struct {
  * LEDE_E_NOMEM only; a page without an article is LEDE_OK with
  * out->body NULL. */
 lede_status_t html_body_extract(xmlDoc *doc, const char *title, ex_trace_t *t, hb_result_t *out);
+
+/* One paragraph read from the article's elements, and what became of it. */
+typedef struct {
+    char *text; /* owned */
+    size_t len, weight;
+    size_t links;    /* weight inside links */
+    size_t emphasis; /* weight inside <em>, <i>, <strong>, <b> */
+    const xmlNode *block;
+    ex_role_t role;  /* EX_ROLE_BODY when it is article text */
+    const char *why; /* static: the reason for the role */
+} hb_para_t;
+
+typedef struct {
+    hb_para_t *v;
+    size_t n, cap;
+    bool failed;
+} hb_paras_t;
+
+/* Marks what at the edges of the body is not its text (html_edges.c):
+ * before the first paragraph of text and after the last, short lines
+ * without a sentence's end (labels, "Advertisement", a dateline line);
+ * after the last, notes set in italics or bold (editor's notes, promos,
+ * copyright lines), "This article originally appeared on ..." lines and
+ * the writer's bio ("Jane Doe is a reporter ..."); anywhere, captions
+ * that say they are ("Photo: ...", "图注：..."). */
+void html_edges_mark(hb_paras_t *p);
 
 /* Builds the body from the chosen elements (html_para.c): top and the
  * siblings marked in keep (indexes into nodes), cleaning link lists and

@@ -30,6 +30,10 @@
 #define RIVAL_SHARE 0.75
 #define RIVALS_MIN 3
 #define TOP_KEEP 5
+/* Climbing: through ancestors scoring this share of the chosen element,
+ * to one scoring at least CLIMB_MIN of it. */
+#define CLIMB_FLOOR (1.0 / 3)
+#define CLIMB_MIN 0.5
 /* A sibling joins the article with this share of the best score... */
 #define SIBLING_SHARE 0.2
 #define SIBLING_MIN_SCORE 10.0
@@ -162,6 +166,35 @@ static bool is_wrapper(const hb_node_t *h) {
     return html_is(h->node, "header") || html_is(h->node, "form");
 }
 
+static bool any_of(const xmlNode *n, const char *const *tags, size_t count) {
+    for (size_t i = 0; i < count; i++)
+        if (html_is(n, tags[i])) return true;
+    return false;
+}
+
+/* Adds h's totals to its parent's. Form controls and embedded frames
+ * count wherever they are (they are never read, but say what a block
+ * is); the rest only where it is read. */
+static void sum_up(hb_nodes_t *ns, hb_node_t *h) {
+    static const char *const INPUTS[] = {"input", "select", "textarea", "button"};
+    static const char *const EMBEDS[] = {"iframe", "embed", "object", "video"};
+    hb_node_t *p = h->parent >= 0 ? &ns->v[h->parent] : NULL;
+    h->inputs += any_of(h->node, INPUTS, COUNT(INPUTS));
+    h->embeds += any_of(h->node, EMBEDS, COUNT(EMBEDS));
+    if (p) p->inputs += h->inputs, p->embeds += h->embeds;
+    if (h->drop || h->dropped_above) return;
+    bool heading = h->tag && (h->tag->flags & HT_HEADING);
+    h->paras += html_is(h->node, "p");
+    h->imgs += html_is(h->node, "img");
+    h->lis += html_is(h->node, "li");
+    h->headings += heading;
+    if (heading) h->heading_text = h->text;
+    if (!p) return;
+    p->text += h->text, p->links += h->links, p->commas += h->commas;
+    p->heading_text += h->heading_text;
+    p->paras += h->paras, p->imgs += h->imgs, p->lis += h->lis, p->headings += h->headings;
+}
+
 /* Marks what is not read under these flags, then sums text, links and
  * counts bottom-up over what is read. */
 static void measure(page_t *pg, unsigned flags) {
@@ -174,21 +207,11 @@ static void measure(page_t *pg, unsigned flags) {
         h->dropped_above =
             h->parent >= 0 && (ns->v[h->parent].drop || ns->v[h->parent].dropped_above);
         h->text = h->own_text, h->links = h->own_links, h->commas = h->own_commas;
-        h->paras = h->imgs = h->lis = h->headings = 0;
+        h->paras = h->imgs = h->lis = h->headings = h->inputs = h->embeds = 0;
+        h->heading_text = 0;
         h->score = 0, h->candidate = false;
     }
-    for (size_t i = ns->n; i-- > 0;) {
-        hb_node_t *h = &ns->v[i];
-        if (h->drop || h->dropped_above) continue;
-        h->paras += html_is(h->node, "p");
-        h->imgs += html_is(h->node, "img");
-        h->lis += html_is(h->node, "li");
-        h->headings += h->tag && (h->tag->flags & HT_HEADING);
-        if (h->parent < 0) continue;
-        hb_node_t *p = &ns->v[h->parent];
-        p->text += h->text, p->links += h->links, p->commas += h->commas;
-        p->paras += h->paras, p->imgs += h->imgs, p->lis += h->lis, p->headings += h->headings;
-    }
+    for (size_t i = ns->n; i-- > 0;) sum_up(ns, &ns->v[i]);
 }
 
 /* Long paragraphs below each element, with only the fixed drops: decides
@@ -291,18 +314,23 @@ static int rivals_meet(const hb_nodes_t *ns, const int *top, size_t n) {
     return best;
 }
 
-/* Climbs to an ancestor that scores higher than the chosen element (its
- * text is more of the article), through ancestors that score at least a
- * third of it, and past parents that hold nothing but the chosen one. */
+/* Climbs to an ancestor that scores higher than the one below it (the
+ * story goes on around the chosen element: an intro, a "read more" box),
+ * through ancestors that score at least a third of the chosen one; the
+ * ancestor must score half the chosen one itself (a page's wrapper scores
+ * higher than the header between it and the story, but not that much).
+ * Then past parents that hold nothing but the chosen element. */
 static int climb(const hb_nodes_t *ns, int top) {
-    double best = ns->v[top].score, floor_score = best / 3;
+    double best = ns->v[top].score, last = best;
     for (int p = ns->v[top].parent; p >= 0 && !is_body(&ns->v[p]); p = ns->v[p].parent) {
         if (!ns->v[p].candidate) continue;
-        if (ns->v[p].score < floor_score) break;
-        if (ns->v[p].score > best) {
+        double s = ns->v[p].score;
+        if (s < best * CLIMB_FLOOR) break;
+        if (s > last && s >= best * CLIMB_MIN) {
             top = p;
             break;
         }
+        last = s;
     }
     for (int p = ns->v[top].parent; p >= 0 && !is_body(&ns->v[p]); p = ns->v[p].parent) {
         size_t elements = 0;
@@ -329,6 +357,18 @@ static bool ends_sentence(const xmlNode *n) {
     return ends;
 }
 
+/* A <p>, or a block used as one (no blocks inside: a standfirst in a
+ * <div>). */
+static bool para_like(const hb_node_t *h) {
+    if (html_is(h->node, "p")) return true;
+    if (!h->tag || !(h->tag->flags & HT_BLOCK) || (h->tag->flags & HT_LIST)) return false;
+    for (const xmlNode *c = h->node->children; c; c = c->next) {
+        const hb_tag_t *t = hb_tag(c);
+        if (t && (t->flags & HT_BLOCK)) return false;
+    }
+    return true;
+}
+
 /* A sibling of the chosen element that is more of the article. */
 static bool sibling_joins(const hb_nodes_t *ns, int top, int s) {
     const hb_node_t *h = &ns->v[s], *t = &ns->v[top];
@@ -338,10 +378,44 @@ static bool sibling_joins(const hb_nodes_t *ns, int top, int s) {
     const char *c1 = html_attr(h->node, "class"), *c2 = html_attr(t->node, "class");
     double bonus = c1 && c2 && *c1 && strcmp(c1, c2) == 0 ? final_score(t) * SIBLING_SHARE : 0;
     if (h->candidate && final_score(h) + bonus >= threshold) return true;
-    if (!html_is(h->node, "p")) return false;
+    if (!para_like(h)) return false;
     double ld = link_density(h);
     if (h->text >= SIBLING_PARA_WEIGHT) return ld < SIBLING_PARA_LINKS;
     return h->text > 0 && ld == 0 && ends_sentence(h->node);
+}
+
+/* The first word of n's class, into out; false when it has none. */
+static bool first_class(const xmlNode *n, char *out, size_t size) {
+    const char *c = html_attr(n, "class");
+    size_t k = 0;
+    while (c && (*c == ' ' || *c == '\t')) c++;
+    while (c && c[k] && c[k] != ' ' && c[k] != '\t' && k + 1 < size) out[k] = c[k], k++;
+    out[k] = '\0';
+    return k > 0;
+}
+
+static bool related(const hb_nodes_t *ns, int a, int b) {
+    return a == b || is_ancestor(ns, a, b) || is_ancestor(ns, b, a);
+}
+
+/* A story split into blocks of one class ("story-body-1", ads, then
+ * "story-body-2"): blocks elsewhere on the page with the best candidate's
+ * first class word that score like part of it join the article. */
+static void join_same_class(const hb_nodes_t *ns, int best, bool *keep) {
+    char cls[64], other[64];
+    if (!first_class(ns->v[best].node, cls, sizeof cls)) return;
+    double threshold = final_score(&ns->v[best]) * SIBLING_SHARE;
+    if (threshold < SIBLING_MIN_SCORE) threshold = SIBLING_MIN_SCORE;
+    for (size_t i = 0; i < ns->n; i++) {
+        const hb_node_t *h = &ns->v[i];
+        if (!h->candidate || h->drop || h->dropped_above || final_score(h) < threshold ||
+            link_density(h) >= SIBLING_PARA_LINKS || !first_class(h->node, other, sizeof other) ||
+            strcmp(cls, other) != 0)
+            continue;
+        bool clash = false;
+        for (size_t k = 0; k < ns->n && !clash; k++) clash = keep[k] && related(ns, (int)k, (int)i);
+        if (!clash) keep[i] = true;
+    }
 }
 
 static void trace_candidates(page_t *pg, const int *top, size_t n, int chosen, ex_trace_t *t) {
@@ -373,6 +447,12 @@ static int choose(page_t *pg, unsigned flags, bool *keep, ex_trace_t *t) {
                     ns->v[top[i]].score, final_score(&ns->v[top[i]]));
         }
         int r = rivals_meet(ns, top, n);
+        for (int a = ns->v[r].parent; a >= 0; a = ns->v[a].parent) {
+            html_describe(ns->v[a].node, d, sizeof d);
+            fprintf(stderr, "  up %s cand %d score %.1f text %zu links %zu paras %u\n", d,
+                    ns->v[a].candidate, ns->v[a].score, ns->v[a].text, ns->v[a].links,
+                    ns->v[a].paras);
+        }
         html_describe(ns->v[r].node, d, sizeof d);
         fprintf(stderr, "rivals -> %s idx %d\n", d, r);
         html_describe(ns->v[chosen].node, d, sizeof d);
@@ -384,6 +464,7 @@ static int choose(page_t *pg, unsigned flags, bool *keep, ex_trace_t *t) {
     const xmlNode *parent = ns->v[chosen].node->parent;
     if (!parent || parent->type != XML_ELEMENT_NODE || is_body(&ns->v[chosen])) {
         keep[chosen] = true;
+        if (n) join_same_class(ns, top[0], keep);
         return chosen;
     }
     for (const xmlNode *c = parent->children; c; c = c->next) {
@@ -391,6 +472,7 @@ static int choose(page_t *pg, unsigned flags, bool *keep, ex_trace_t *t) {
         int s = (int)index_of(c);
         keep[s] = s == chosen || sibling_joins(ns, chosen, s);
     }
+    join_same_class(ns, top[0], keep);
     return chosen;
 }
 
@@ -418,7 +500,8 @@ static lede_status_t attempt(page_t *pg, unsigned flags, const char *title, ex_t
 
 static void result_free(hb_result_t *r) {
     free(r->body);
-    r->body = NULL;
+    free(r->bio);
+    r->body = r->bio = NULL;
 }
 
 /* Tries the flags in turn; the first body long enough wins, else the

@@ -352,3 +352,12 @@ bool html_date_parse(const char *s, bool whole, char iso_out[HTML_DATE_BYTES]) {
     }
     return false;
 }
+
+bool html_date_prefix(const char *s, char iso_out[HTML_DATE_BYTES], size_t *len) {
+    when_t w;
+    const char *e = date_at(s, &w);
+    if (!e) return false;
+    format(&w, iso_out);
+    *len = (size_t)(e - s);
+    return true;
+}

@@ -264,10 +264,12 @@ void html_buf_raw(html_buf_t *b, const char *s, size_t n) {
     b->s[b->len] = '\0';
 }
 
-/* Bytes of the white space at s: ASCII blanks and the no-break space. */
+/* Bytes of the white space at s: ASCII blanks, the no-break space and the
+ * ideographic space. */
 static size_t space_at(const char *s, size_t n) {
     if (blank(s[0]) || s[0] == '\v') return 1;
     if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+    if (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0) return 3;
     return 0;
 }
 

@@ -93,78 +93,80 @@ const hb_tag_t *hb_tag(const xmlNode *n) {
 
 typedef struct {
     const char *word;
-    bool part; /* matches inside a word ("sidebar" in "leftsidebar") */
+    bool part;   /* matches inside a word ("sidebar" in "leftsidebar") */
+    bool strong; /* wins over an article word ("post-body-bio", "article-share") */
     hb_drop_t drop;
 } hint_t;
 
 /* Furniture words: whole words of a class or id (split at "-", "_",
  * spaces and case changes), or parts of one where marked. */
 static const hint_t FURNITURE[] = {
-    {"ad", false, {"class/id \"ad\"", EX_ROLE_FURNITURE}},
-    {"ads", false, {"class/id \"ads\"", EX_ROLE_FURNITURE}},
-    {"adv", false, {"class/id \"adv\"", EX_ROLE_FURNITURE}},
-    {"advert", true, {"class/id \"advert\"", EX_ROLE_FURNITURE}},
-    {"dfp", false, {"class/id \"dfp\"", EX_ROLE_FURNITURE}},
-    {"banner", true, {"class/id \"banner\"", EX_ROLE_FURNITURE}},
-    {"breadcrumb", true, {"class/id \"breadcrumb\"", EX_ROLE_FURNITURE}},
-    {"comment", true, {"class/id \"comment\"", EX_ROLE_FURNITURE}},
-    {"disqus", true, {"class/id \"disqus\"", EX_ROLE_FURNITURE}},
-    {"community", true, {"class/id \"community\"", EX_ROLE_FURNITURE}},
-    {"footer", true, {"class/id \"footer\"", EX_ROLE_FURNITURE}},
-    {"masthead", true, {"class/id \"masthead\"", EX_ROLE_FURNITURE}},
-    {"menu", true, {"class/id \"menu\"", EX_ROLE_FURNITURE}},
-    {"nav", false, {"class/id \"nav\"", EX_ROLE_FURNITURE}},
-    {"navigation", false, {"class/id \"navigation\"", EX_ROLE_FURNITURE}},
-    {"navbar", true, {"class/id \"navbar\"", EX_ROLE_FURNITURE}},
-    {"share", true, {"class/id \"share\"", EX_ROLE_FURNITURE}},
-    {"sharing", true, {"class/id \"sharing\"", EX_ROLE_FURNITURE}},
-    {"social", true, {"class/id \"social\"", EX_ROLE_FURNITURE}},
-    {"newsletter", true, {"class/id \"newsletter\"", EX_ROLE_FURNITURE}},
-    {"subscri", true, {"class/id \"subscribe\"", EX_ROLE_FURNITURE}},
-    {"signup", true, {"class/id \"signup\"", EX_ROLE_FURNITURE}},
-    {"sponsor", true, {"class/id \"sponsor\"", EX_ROLE_FURNITURE}},
-    {"popup", true, {"class/id \"popup\"", EX_ROLE_FURNITURE}},
-    {"modal", false, {"class/id \"modal\"", EX_ROLE_FURNITURE}},
-    {"overlay", false, {"class/id \"overlay\"", EX_ROLE_FURNITURE}},
-    {"cookie", true, {"class/id \"cookie\"", EX_ROLE_FURNITURE}},
-    {"consent", true, {"class/id \"consent\"", EX_ROLE_FURNITURE}},
-    {"gdpr", true, {"class/id \"gdpr\"", EX_ROLE_FURNITURE}},
-    {"paywall", true, {"class/id \"paywall\"", EX_ROLE_FURNITURE}},
-    {"pagination", true, {"class/id \"pagination\"", EX_ROLE_FURNITURE}},
-    {"pager", false, {"class/id \"pager\"", EX_ROLE_FURNITURE}},
-    {"toolbar", true, {"class/id \"toolbar\"", EX_ROLE_FURNITURE}},
-    {"tools", false, {"class/id \"tools\"", EX_ROLE_FURNITURE}},
-    {"print", false, {"class/id \"print\"", EX_ROLE_FURNITURE}},
-    {"skip", false, {"class/id \"skip\"", EX_ROLE_FURNITURE}},
-    {"hidden", false, {"class/id \"hidden\"", EX_ROLE_FURNITURE}},
-    {"outbrain", true, {"class/id \"outbrain\"", EX_ROLE_SIDEBAR}},
-    {"taboola", true, {"class/id \"taboola\"", EX_ROLE_SIDEBAR}},
-    {"sidebar", true, {"class/id \"sidebar\"", EX_ROLE_SIDEBAR}},
-    {"rail", false, {"class/id \"rail\"", EX_ROLE_SIDEBAR}},
-    {"related", true, {"class/id \"related\"", EX_ROLE_SIDEBAR}},
-    {"recirc", true, {"class/id \"recirc\"", EX_ROLE_SIDEBAR}},
-    {"recommend", true, {"class/id \"recommend\"", EX_ROLE_SIDEBAR}},
-    {"trending", true, {"class/id \"trending\"", EX_ROLE_SIDEBAR}},
-    {"popular", true, {"class/id \"popular\"", EX_ROLE_SIDEBAR}},
-    {"promo", true, {"class/id \"promo\"", EX_ROLE_SIDEBAR}},
-    {"teaser", true, {"class/id \"teaser\"", EX_ROLE_SIDEBAR}},
-    {"more", false, {"class/id \"more\"", EX_ROLE_SIDEBAR}},
-    {"widget", true, {"class/id \"widget\"", EX_ROLE_SIDEBAR}},
-    {"caption", true, {"class/id \"caption\"", EX_ROLE_CAPTION}},
-    {"credit", true, {"class/id \"credit\"", EX_ROLE_CAPTION}},
-    {"gallery", true, {"class/id \"gallery\"", EX_ROLE_CAPTION}},
-    {"photo", false, {"class/id \"photo\"", EX_ROLE_CAPTION}},
-    {"image", false, {"class/id \"image\"", EX_ROLE_CAPTION}},
-    {"img", false, {"class/id \"img\"", EX_ROLE_CAPTION}},
-    {"figure", false, {"class/id \"figure\"", EX_ROLE_CAPTION}},
-    {"byline", true, {"class/id \"byline\"", EX_ROLE_META}},
-    {"author", false, {"class/id \"author\"", EX_ROLE_META}},
-    {"bio", false, {"class/id \"bio\"", EX_ROLE_META}},
-    {"dateline", true, {"class/id \"dateline\"", EX_ROLE_META}},
-    {"timestamp", true, {"class/id \"timestamp\"", EX_ROLE_META}},
-    {"meta", false, {"class/id \"meta\"", EX_ROLE_META}},
-    {"tags", false, {"class/id \"tags\"", EX_ROLE_META}},
-    {"keywords", false, {"class/id \"keywords\"", EX_ROLE_META}},
+    {"ad", false, false, {"class/id \"ad\"", EX_ROLE_FURNITURE}},
+    {"ads", false, false, {"class/id \"ads\"", EX_ROLE_FURNITURE}},
+    {"adv", false, false, {"class/id \"adv\"", EX_ROLE_FURNITURE}},
+    {"advert", true, true, {"class/id \"advert\"", EX_ROLE_FURNITURE}},
+    {"dfp", false, false, {"class/id \"dfp\"", EX_ROLE_FURNITURE}},
+    {"banner", true, false, {"class/id \"banner\"", EX_ROLE_FURNITURE}},
+    {"breadcrumb", true, true, {"class/id \"breadcrumb\"", EX_ROLE_FURNITURE}},
+    {"comment", true, true, {"class/id \"comment\"", EX_ROLE_FURNITURE}},
+    {"disqus", true, true, {"class/id \"disqus\"", EX_ROLE_FURNITURE}},
+    {"community", true, false, {"class/id \"community\"", EX_ROLE_FURNITURE}},
+    {"footer", true, false, {"class/id \"footer\"", EX_ROLE_FURNITURE}},
+    {"masthead", true, false, {"class/id \"masthead\"", EX_ROLE_FURNITURE}},
+    {"menu", true, false, {"class/id \"menu\"", EX_ROLE_FURNITURE}},
+    {"nav", false, false, {"class/id \"nav\"", EX_ROLE_FURNITURE}},
+    {"navigation", false, false, {"class/id \"navigation\"", EX_ROLE_FURNITURE}},
+    {"navbar", true, false, {"class/id \"navbar\"", EX_ROLE_FURNITURE}},
+    {"share", true, true, {"class/id \"share\"", EX_ROLE_FURNITURE}},
+    {"sharing", true, true, {"class/id \"sharing\"", EX_ROLE_FURNITURE}},
+    {"social", true, true, {"class/id \"social\"", EX_ROLE_FURNITURE}},
+    {"newsletter", true, true, {"class/id \"newsletter\"", EX_ROLE_FURNITURE}},
+    {"subscri", true, true, {"class/id \"subscribe\"", EX_ROLE_FURNITURE}},
+    {"signup", true, true, {"class/id \"signup\"", EX_ROLE_FURNITURE}},
+    {"sponsor", true, true, {"class/id \"sponsor\"", EX_ROLE_FURNITURE}},
+    {"popup", true, false, {"class/id \"popup\"", EX_ROLE_FURNITURE}},
+    {"modal", false, false, {"class/id \"modal\"", EX_ROLE_FURNITURE}},
+    {"overlay", false, false, {"class/id \"overlay\"", EX_ROLE_FURNITURE}},
+    {"cookie", true, true, {"class/id \"cookie\"", EX_ROLE_FURNITURE}},
+    {"consent", true, true, {"class/id \"consent\"", EX_ROLE_FURNITURE}},
+    {"gdpr", true, false, {"class/id \"gdpr\"", EX_ROLE_FURNITURE}},
+    {"paywall", true, true, {"class/id \"paywall\"", EX_ROLE_FURNITURE}},
+    {"pagination", true, false, {"class/id \"pagination\"", EX_ROLE_FURNITURE}},
+    {"pager", false, false, {"class/id \"pager\"", EX_ROLE_FURNITURE}},
+    {"toolbar", true, false, {"class/id \"toolbar\"", EX_ROLE_FURNITURE}},
+    {"tools", false, false, {"class/id \"tools\"", EX_ROLE_FURNITURE}},
+    {"print", false, false, {"class/id \"print\"", EX_ROLE_FURNITURE}},
+    {"skip", false, false, {"class/id \"skip\"", EX_ROLE_FURNITURE}},
+    {"hidden", false, false, {"class/id \"hidden\"", EX_ROLE_FURNITURE}},
+    {"outbrain", true, true, {"class/id \"outbrain\"", EX_ROLE_SIDEBAR}},
+    {"taboola", true, true, {"class/id \"taboola\"", EX_ROLE_SIDEBAR}},
+    {"sidebar", true, false, {"class/id \"sidebar\"", EX_ROLE_SIDEBAR}},
+    {"rail", false, false, {"class/id \"rail\"", EX_ROLE_SIDEBAR}},
+    {"related", true, true, {"class/id \"related\"", EX_ROLE_SIDEBAR}},
+    {"recirc", true, false, {"class/id \"recirc\"", EX_ROLE_SIDEBAR}},
+    {"recommend", true, true, {"class/id \"recommend\"", EX_ROLE_SIDEBAR}},
+    {"trending", true, true, {"class/id \"trending\"", EX_ROLE_SIDEBAR}},
+    {"popular", true, true, {"class/id \"popular\"", EX_ROLE_SIDEBAR}},
+    {"promo", true, true, {"class/id \"promo\"", EX_ROLE_SIDEBAR}},
+    {"teaser", true, false, {"class/id \"teaser\"", EX_ROLE_SIDEBAR}},
+    {"widget", true, false, {"class/id \"widget\"", EX_ROLE_SIDEBAR}},
+    {"pullquote", true, true, {"class/id \"pullquote\"", EX_ROLE_FURNITURE}},
+    {"pull-quote", true, true, {"class/id \"pull-quote\"", EX_ROLE_FURNITURE}},
+    {"caption", true, true, {"class/id \"caption\"", EX_ROLE_CAPTION}},
+    {"credit", true, true, {"class/id \"credit\"", EX_ROLE_CAPTION}},
+    {"gallery", true, false, {"class/id \"gallery\"", EX_ROLE_CAPTION}},
+    {"photo", true, false, {"class/id \"photo\"", EX_ROLE_CAPTION}},
+    {"image", false, false, {"class/id \"image\"", EX_ROLE_CAPTION}},
+    {"img", false, false, {"class/id \"img\"", EX_ROLE_CAPTION}},
+    {"figure", false, false, {"class/id \"figure\"", EX_ROLE_CAPTION}},
+    {"byline", true, true, {"class/id \"byline\"", EX_ROLE_META}},
+    {"author", true, true, {"class/id \"author\"", EX_ROLE_META}},
+    {"bio", false, true, {"class/id \"bio\"", EX_ROLE_META}},
+    {"dateline", true, true, {"class/id \"dateline\"", EX_ROLE_META}},
+    {"timestamp", true, true, {"class/id \"timestamp\"", EX_ROLE_META}},
+    {"meta", false, false, {"class/id \"meta\"", EX_ROLE_META}},
+    {"tags", false, false, {"class/id \"tags\"", EX_ROLE_META}},
+    {"keywords", false, false, {"class/id \"keywords\"", EX_ROLE_META}},
 };
 
 /* Article words: parts of a class or id. */
@@ -192,9 +194,12 @@ static bool has_word(const char *s, const char *word, bool part) {
     return false;
 }
 
-static const hb_drop_t *furniture_word(const char *s) {
+static const hb_drop_t *furniture_word(const char *s, bool *strong) {
     for (size_t i = 0; s && i < COUNT(FURNITURE); i++)
-        if (has_word(s, FURNITURE[i].word, FURNITURE[i].part)) return &FURNITURE[i].drop;
+        if (has_word(s, FURNITURE[i].word, FURNITURE[i].part)) {
+            *strong = FURNITURE[i].strong;
+            return &FURNITURE[i].drop;
+        }
     return NULL;
 }
 
@@ -204,16 +209,17 @@ static bool article_word(const char *s) {
     return false;
 }
 
-static const hb_drop_t *names_furniture(const xmlNode *n, bool *article) {
+static const hb_drop_t *names_furniture(const xmlNode *n, bool *article, bool *strong) {
     const char *cls = html_attr(n, "class"), *id = html_attr(n, "id");
     *article = article_word(cls) || article_word(id);
-    const hb_drop_t *d = furniture_word(cls);
-    return d ? d : furniture_word(id);
+    *strong = false;
+    const hb_drop_t *d = furniture_word(cls, strong);
+    return d ? d : furniture_word(id, strong);
 }
 
 int hb_class_weight(const xmlNode *n) {
-    bool article;
-    const hb_drop_t *d = names_furniture(n, &article);
+    bool article, strong;
+    const hb_drop_t *d = names_furniture(n, &article, &strong);
     int w = (article ? CLASS_WEIGHT : 0) - (d ? CLASS_WEIGHT : 0);
     const char *prop = html_attr(n, "itemprop");
     if (prop && has_word(prop, "articleBody", false)) w += CLASS_WEIGHT;
@@ -221,14 +227,14 @@ int hb_class_weight(const xmlNode *n) {
 }
 
 const hb_drop_t *hb_unlikely(const xmlNode *n) {
-    bool article;
+    bool article, strong;
     if (html_is(n, "body") || html_is(n, "html") || html_is(n, "article") || html_is(n, "main") ||
         html_is(n, "a"))
         return NULL;
     const char *prop = html_attr(n, "itemprop");
     if (prop && has_word(prop, "articleBody", false)) return NULL;
-    const hb_drop_t *d = names_furniture(n, &article);
-    return d && !article ? d : NULL;
+    const hb_drop_t *d = names_furniture(n, &article, &strong);
+    return d && (strong || !article) ? d : NULL;
 }
 
 /* ---- always dropped --------------------------------------------------- */

@@ -169,14 +169,6 @@ static bool byline_marked(const xmlNode *n) {
            !word_at(id, NOT_BYLINE, COUNT(NOT_BYLINE));
 }
 
-/* True when a byline-marked element lies below n (then n is a wrapper
- * and its inner parts are read instead). */
-static bool marked_below(const xmlNode *n) {
-    for (const xmlNode *d = n->children ? n->children : NULL; d; d = html_next(d, n, false))
-        if (d->type == XML_ELEMENT_NODE && byline_marked(d)) return true;
-    return false;
-}
-
 static bool opens_byline(const char *s) {
     for (size_t i = 0; i < COUNT(BY_OPENERS); i++)
         if (strncmp(s, BY_OPENERS[i], strlen(BY_OPENERS[i])) == 0) return true;
@@ -191,9 +183,35 @@ static bool has_block_child(const xmlNode *n) {
     return false;
 }
 
-static void read_byline(const xmlNode *n, html_claims_t *c) {
+/* The names inside a byline element: its links and name-marked parts
+ * ("By <a>Jane Doe</a> Follow @jdoe", <span class="fn">), joined with
+ * commas; NULL when there are none (then the whole text is read). */
+static char *name_parts(const xmlNode *top) {
+    html_buf_t b = {0};
+    for (const xmlNode *n = top->children ? top->children : NULL; n;) {
+        bool part = n->type == XML_ELEMENT_NODE &&
+                    (html_is(n, "a") || html_attr_word(n, "itemprop", "name") ||
+                     html_attr_word(n, "class", "fn") || byline_marked(n));
+        if (part) {
+            char *text = spaced_text(n, true);
+            if (text && *text) {
+                if (b.len) html_buf_raw(&b, ", ", 2);
+                html_buf_raw(&b, text, strlen(text));
+            }
+            if (!text) b.failed = true;
+            free(text);
+        }
+        n = html_next(n, top, part);
+    }
+    if (b.failed) html_buf_free(&b);
+    return b.s;
+}
+
+/* The page's byline: the first element marked as one (outermost: "By
+ * <a>A</a> and <a>B</a>" is read whole), else the first line opening with
+ * "By". *found is set once one is claimed. */
+static void read_byline(const xmlNode *n, html_claims_t *c, bool *found) {
     bool marked = byline_marked(n);
-    if (marked && marked_below(n)) return;
     if (!marked && (n->type != XML_ELEMENT_NODE || has_block_child(n))) return;
     char *text = spaced_text(n, true);
     if (!text) {
@@ -203,8 +221,13 @@ static void read_byline(const xmlNode *n, html_claims_t *c) {
     size_t len = strlen(text);
     char where[96];
     html_describe(n, where, sizeof where);
-    if (len > 0 && len <= BYLINE_MAX_BYTES && (marked || opens_byline(text)))
-        html_claim(c, HC_AUTHOR, marked ? HC_MARKUP : HC_PRINTED, text, len, "byline %s", where);
+    if (len > 0 && len <= BYLINE_MAX_BYTES && (marked || opens_byline(text))) {
+        char *parts = name_parts(n);
+        const char *v = parts ? parts : text;
+        html_claim(c, HC_AUTHOR, marked ? HC_MARKUP : HC_PRINTED, v, strlen(v), "byline %s", where);
+        free(parts);
+        *found = true;
+    }
     free(text);
 }
 
@@ -233,24 +256,58 @@ static void read_time(const xmlNode *n, html_claims_t *c) {
 
 /* ---- the walk --------------------------------------------------------------- */
 
-/* Document positions of first and of the last <h1> before it. */
-static void positions(const xmlNode *root, const xmlNode *first, size_t *pos_first,
-                      size_t *pos_h1) {
+/* a and b hold the same letters and digits, ignoring ASCII case. */
+static bool same_text(const char *a, const char *b) {
+    for (;;) {
+        while (*a && (unsigned char)*a < 0x80 && !isalnum((unsigned char)*a)) a++;
+        while (*b && (unsigned char)*b < 0x80 && !isalnum((unsigned char)*b)) b++;
+        if (!*a || !*b) return !*a && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+        a++, b++;
+    }
+}
+
+static bool headline(const xmlNode *h1, const char *title) {
+    char *text = title ? html_text_dup(h1) : NULL;
+    bool same = text && same_text(text, title);
+    free(text);
+    return same;
+}
+
+/* Document positions of first and of the parent of the headline: the
+ * <h1> before first that reads as the title, else the last one (a date
+ * line often stands just before the headline, in its parent). */
+static void positions(const xmlNode *root, const xmlNode *first, const char *title,
+                      size_t *pos_first, size_t *pos_head) {
     size_t pos = 0;
-    *pos_first = SIZE_MAX, *pos_h1 = 0;
+    const xmlNode *h1 = NULL, *titled = NULL;
+    *pos_first = SIZE_MAX, *pos_head = 0;
     for (const xmlNode *n = root; n; n = html_next(n, root, html_no_text(n)), pos++) {
         if (n == first) {
             *pos_first = pos;
-            return;
+            break;
         }
-        if (html_is(n, "h1")) *pos_h1 = pos;
+        if (!html_is(n, "h1")) continue;
+        h1 = n;
+        if (!titled && headline(n, title)) titled = n;
     }
+    if (titled) h1 = titled;
+    if (!h1) return;
+    const xmlNode *head = h1->parent && h1->parent->type == XML_ELEMENT_NODE ? h1->parent : h1;
+    pos = 0;
+    for (const xmlNode *n = root; n && n != head; n = html_next(n, root, html_no_text(n))) pos++;
+    *pos_head = pos;
+}
+
+/* Script, style and templates hold no claims; <head> holds microdata. */
+static bool no_claims(const xmlNode *n) {
+    return html_no_text(n) && !html_is(n, "head");
 }
 
 void html_markup_items(const xmlDoc *doc, html_claims_t *c) {
     const xmlNode *root = xmlDocGetRootElement(doc);
     size_t h1s = 0;
-    for (const xmlNode *n = root; n; n = html_next(n, root, html_no_text(n))) {
+    for (const xmlNode *n = root; n; n = html_next(n, root, no_claims(n))) {
         if (n->type != XML_ELEMENT_NODE) continue;
         read_props(n, c);
         if (html_is(n, "h1") && h1s++ < H1_MAX) {
@@ -262,11 +319,12 @@ void html_markup_items(const xmlDoc *doc, html_claims_t *c) {
     }
 }
 
-void html_markup_near(const xmlDoc *doc, const xmlNode *first, html_claims_t *c) {
+void html_markup_near(const xmlDoc *doc, const xmlNode *first, const char *title,
+                      html_claims_t *c) {
     const xmlNode *root = xmlDocGetRootElement(doc);
-    size_t pos_first, pos_h1, pos = 0;
-    bool time_seen = false;
-    positions(root, first, &pos_first, &pos_h1);
+    size_t pos_first, pos_head, pos = 0;
+    bool time_seen = false, byline_seen = false;
+    positions(root, first, title, &pos_first, &pos_head);
     for (const xmlNode *n = root; n && pos < pos_first;
          n = html_next(n, root, html_no_text(n)), pos++) {
         if (n->type != XML_ELEMENT_NODE) continue;
@@ -274,8 +332,8 @@ void html_markup_near(const xmlDoc *doc, const xmlNode *first, html_claims_t *c)
             read_time(n, c);
             time_seen = html_attr(n, "datetime") != NULL;
         }
-        if (pos < pos_h1) continue;
-        read_byline(n, c);
+        if (pos < pos_head) continue;
+        if (!byline_seen) read_byline(n, c, &byline_seen);
         read_date_line(n, c);
     }
 }

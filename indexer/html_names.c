@@ -25,9 +25,15 @@ static const char *const BY_WORDS[] = {
     "text:", "autor:", "written by", "words by", "posted by", "author:", "texte :", "texte:"};
 
 /* Separators between the names of one byline. */
-static const char *const NAME_SEPS[] = {",",   ";",    " and ", " & ", " y ", " et ",   " und ",
-                                        " e ", " og ", " en ",  " i ", " a ", " avec ", " with ",
-                                        " / ", " | ",  "(",     ")",   "、",  "·",      "•"};
+static const char *const NAME_SEPS[] = {",",      ";",      " and ", " & ", " y ", " et ", " und ",
+                                        " e ",    " og ",   " en ",  " i ", " a ", " / ",  " | ",
+                                        " avec ", " with ", "、",    "·",   "•"};
+
+/* Words that join a co-writer on ("(avec Anne Roe)", "with John Roe"):
+ * a bracket opening with one separates names; other brackets are part
+ * of a name ("Richard (R.J.) Eskow"). */
+static const char *const JOINERS[] = {"avec ", "with ", "and ", "et ",  "und ",
+                                      "y ",    "e ",    "con ", "mit ", "com "};
 
 /* Words that make a "name" an organisation, a desk or a job title. */
 static const char *const NOT_PERSON[] = {
@@ -230,9 +236,14 @@ bool html_names_person(const char *name, const html_claims_t *sites) {
     return true;
 }
 
-/* Drops a byline's opening word ("By ", "Par ") from s. */
+/* Drops a byline's opening word ("By ", "Par ", "avec ") from s. */
 static const char *skip_by(const char *s) {
     while (*s == ' ') s++;
+    for (size_t i = 0; i < COUNT(JOINERS); i++)
+        if (strncasecmp(s, JOINERS[i], strlen(JOINERS[i])) == 0) {
+            s += strlen(JOINERS[i]);
+            break;
+        }
     for (size_t i = 0; i < COUNT(BY_WORDS); i++) {
         size_t k = strlen(BY_WORDS[i]);
         if (strncasecmp(s, BY_WORDS[i], k) == 0 && (s[k] == ' ' || s[k - 1] == ':')) {
@@ -274,9 +285,37 @@ static void clean_part(char *part) {
     while (n > 0 && part[n - 1] == ' ') part[--n] = '\0';
 }
 
+/* byline cut where a date starts ("GILLIAN MOHNEY March 11, 2015"), with
+ * brackets that open with a joiner turned into separators; into out. */
+static void prepare(const char *byline, char *out, size_t size) {
+    size_t n = strlen(byline);
+    if (n >= size) n = size - 1;
+    memcpy(out, byline, n);
+    out[n] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char iso[HTML_DATE_BYTES];
+        size_t len;
+        if ((i == 0 || out[i - 1] == ' ') && html_date_prefix(out + i, iso, &len)) {
+            out[i] = '\0';
+            break;
+        }
+    }
+    for (char *p = strchr(out, '('); p; p = strchr(p + 1, '(')) {
+        bool joins = false;
+        for (size_t i = 0; i < COUNT(JOINERS) && !joins; i++)
+            joins = strncasecmp(p + 1, JOINERS[i], strlen(JOINERS[i])) == 0;
+        char *close = strchr(p, ')');
+        if (!joins) continue;
+        *p = ',';
+        if (close) *close = ',';
+    }
+}
+
 size_t html_names_split(const char *byline, const html_claims_t *sites,
                         void (*add)(void *ctx, const char *name), void *ctx) {
-    const char *s = skip_by(byline);
+    char buf[HC_VALUE_MAX_BYTES + 1];
+    prepare(byline, buf, sizeof buf);
+    const char *s = skip_by(buf);
     size_t added = 0;
     while (*s) {
         size_t len, k = next_sep(s, &len);

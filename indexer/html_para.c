@@ -19,6 +19,8 @@
 #define CLEAN_LINKS_PLAIN 0.2   /* ... links are this much of a plain block */
 #define CLEAN_LINKS_ARTICLE 0.5 /* ... or of one whose class reads as article */
 #define CLEAN_ARTICLE_WEIGHT 25
+#define CAPTION_MAX_WEIGHT 300 /* ... it is an image and less text than this */
+#define EMBED_TEXT_WEIGHT 75   /* ... it is a frame and less text than this */
 /* A paragraph that is this much link text is a link, not text. */
 #define LINK_PARA_SHARE 0.5
 /* Room for a paragraph's text in the trace's "where". */
@@ -29,11 +31,12 @@ typedef struct {
     unsigned flags;
     const char *title;
     ex_trace_t *t;
-    html_buf_t body, para;
-    size_t para_links, paragraphs;
+    hb_paras_t out;
+    html_buf_t para;
+    size_t para_links, para_emphasis;
     const xmlNode *block; /* the block the current paragraph is in */
-    const xmlNode *first;
-    int brs; /* <br> in a row */
+    int brs;              /* <br> in a row */
+    int emphasis;         /* <em>, <i>, <strong>, <b> around the text */
 } para_t;
 
 static const hb_node_t *info(const para_t *p, const xmlNode *n) {
@@ -51,39 +54,66 @@ static bool same_text(const char *a, const char *b) {
     }
 }
 
-static void trace_para(para_t *p, ex_role_t role, const char *reason) {
-    char where[WHERE_BYTES] = "text";
-    if (!p->t) return;
-    if (p->block) html_describe(p->block, where, sizeof where);
-    ex_trace_block(p->t, where, p->para.s, p->para.len, role, 0, "%s", reason);
+static void add_para(para_t *p, ex_role_t role, const char *why) {
+    hb_paras_t *o = &p->out;
+    if (o->failed) return;
+    if (o->n == o->cap) {
+        size_t want = o->cap ? o->cap * 2 : 32;
+        hb_para_t *bigger = realloc(o->v, want * sizeof *bigger);
+        if (!bigger) {
+            o->failed = true;
+            return;
+        }
+        o->v = bigger, o->cap = want;
+    }
+    char *text = strndup(p->para.s, p->para.len);
+    if (!text) {
+        o->failed = true;
+        return;
+    }
+    o->v[o->n++] = (hb_para_t){text,
+                               p->para.len,
+                               html_text_weight(text, p->para.len),
+                               p->para_links,
+                               p->para_emphasis,
+                               p->block,
+                               role,
+                               why};
 }
 
-/* Ends the current paragraph: into the body, or left out with a reason. */
-static void flush(para_t *p) {
-    while (p->para.len > 0 &&
-           (p->para.s[p->para.len - 1] == ' ' || p->para.s[p->para.len - 1] == '\n'))
-        p->para.s[--p->para.len] = '\0';
+/* Trims the paragraph of white space, ideographic spaces included. */
+static void trim_para(html_buf_t *b) {
+    static const char IDEO_SPACE[] = "\xE3\x80\x80";
     size_t start = 0;
-    while (start < p->para.len && (p->para.s[start] == ' ' || p->para.s[start] == '\n')) start++;
-    if (start) memmove(p->para.s, p->para.s + start, p->para.len - start + 1), p->para.len -= start;
+    for (;;) {
+        if (start < b->len && (b->s[start] == ' ' || b->s[start] == '\n'))
+            start++;
+        else if (b->len - start >= 3 && memcmp(b->s + start, IDEO_SPACE, 3) == 0)
+            start += 3;
+        else
+            break;
+    }
+    if (start) memmove(b->s, b->s + start, b->len - start + 1), b->len -= start;
+    while (b->len > 0 && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '\n'))
+        b->s[--b->len] = '\0';
+}
+
+/* Ends the current paragraph: article text, or left out with a reason. */
+static void flush(para_t *p) {
+    if (p->para.len > 0) trim_para(&p->para);
     if (p->para.len > 0 && !p->para.failed) {
         size_t w = html_text_weight(p->para.s, p->para.len);
-        if (p->title && same_text(p->para.s, p->title)) {
-            trace_para(p, EX_ROLE_TITLE, "repeats the headline");
-        } else if ((double)p->para_links > LINK_PARA_SHARE * (double)w) {
-            trace_para(p, EX_ROLE_SIDEBAR, "a link, not text");
-        } else {
-            if (p->body.len) html_buf_raw(&p->body, "\n\n", 2);
-            html_buf_raw(&p->body, p->para.s, p->para.len);
-            p->paragraphs++;
-            if (!p->first) p->first = p->block;
-            trace_para(p, EX_ROLE_BODY, "paragraph of the article");
-        }
+        if (p->title && same_text(p->para.s, p->title))
+            add_para(p, EX_ROLE_TITLE, "repeats the headline");
+        else if ((double)p->para_links > LINK_PARA_SHARE * (double)w)
+            add_para(p, EX_ROLE_SIDEBAR, "a link, not text");
+        else
+            add_para(p, EX_ROLE_BODY, "paragraph of the article");
     }
-    if (p->para.failed) p->body.failed = true;
+    if (p->para.failed) p->out.failed = true;
     p->para.len = 0, p->para.space = false;
     if (p->para.s) p->para.s[0] = '\0';
-    p->para_links = 0, p->brs = 0;
+    p->para_links = 0, p->para_emphasis = 0, p->brs = 0;
 }
 
 /* Why a block inside the article is cleaned out, or NULL. */
@@ -100,6 +130,14 @@ static const char *clean_reason(const para_t *p, const hb_node_t *h, ex_role_t *
         return "images with little text";
     }
     if (!list && h->text < CLEAN_SHORT_WEIGHT && h->headings == 0) return "a few words in a block";
+    if (h->imgs > 0 && h->paras == 0 && h->headings == 0 && h->text < CAPTION_MAX_WEIGHT) {
+        *role = EX_ROLE_CAPTION;
+        return "an image and its caption";
+    }
+    if (h->inputs > 0 && h->inputs * 3 > h->paras) return "a form";
+    if ((h->embeds == 1 && h->text < EMBED_TEXT_WEIGHT) || h->embeds > 1)
+        return "an embedded frame";
+    if (h->headings > 0 && h->heading_text == h->text) return "a heading without text";
     *role = EX_ROLE_SIDEBAR;
     if (weight < CLEAN_ARTICLE_WEIGHT && ld > (list ? CLEAN_LINKS_ARTICLE : CLEAN_LINKS_PLAIN))
         return list ? "a list of links" : "mostly links";
@@ -117,6 +155,10 @@ static void trace_drop(para_t *p, const xmlNode *n, ex_role_t role, const char *
     free(text);
 }
 
+static int emphasis_tag(const xmlNode *n) {
+    return html_is(n, "em") || html_is(n, "i") || html_is(n, "strong") || html_is(n, "b");
+}
+
 /* Enters n; false when its subtree is not read. */
 static bool enter(para_t *p, const xmlNode *n, bool root) {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -126,8 +168,9 @@ static bool enter(para_t *p, const xmlNode *n, bool root) {
         if (p->brs > 0 && p->para.len > 0) p->para.space = false, html_buf_raw(&p->para, "\n", 1);
         html_buf_text(&p->para, s, strlen(s));
         const hb_node_t *parent = info(p, n->parent);
-        if (parent && parent->in_link)
-            p->para_links += html_text_weight(p->para.s + before, p->para.len - before);
+        size_t w = html_text_weight(p->para.s + before, p->para.len - before);
+        if (parent && parent->in_link) p->para_links += w;
+        if (p->emphasis > 0) p->para_emphasis += w;
         if (p->para.len > before + 1) p->brs = 0;
         return false;
     }
@@ -159,12 +202,14 @@ static bool enter(para_t *p, const xmlNode *n, bool root) {
         flush(p);
         p->block = n;
     }
+    p->emphasis += emphasis_tag(n);
     return true;
 }
 
 static void leave(para_t *p, const xmlNode *n) {
     const hb_node_t *h = info(p, n);
     if (h && h->tag && (h->tag->flags & HT_BLOCK)) flush(p);
+    p->emphasis -= emphasis_tag(n);
 }
 
 /* Reads one chosen element's subtree, without recursion. */
@@ -189,6 +234,38 @@ static void read_tree(para_t *p, const xmlNode *top) {
     flush(p);
 }
 
+static void trace_paras(const para_t *p) {
+    for (size_t i = 0; p->t && i < p->out.n; i++) {
+        const hb_para_t *q = &p->out.v[i];
+        char where[WHERE_BYTES] = "text";
+        if (q->block) html_describe(q->block, where, sizeof where);
+        ex_trace_block(p->t, where, q->text, q->len, q->role, 0, "%s", q->why);
+    }
+}
+
+/* Joins the paragraphs of text into out->body; keeps the writer's bio. */
+static lede_status_t join(const hb_paras_t *paras, hb_result_t *out) {
+    html_buf_t body = {0};
+    for (size_t i = 0; i < paras->n; i++) {
+        const hb_para_t *q = &paras->v[i];
+        if (q->role == EX_ROLE_META && strcmp(q->why, "the writer's bio") == 0 && !out->bio &&
+            !(out->bio = strdup(q->text)))
+            body.failed = true;
+        if (q->role != EX_ROLE_BODY) continue;
+        if (body.len) html_buf_raw(&body, "\n\n", 2);
+        html_buf_raw(&body, q->text, q->len);
+        out->paragraphs++;
+        if (!out->first) out->first = q->block;
+    }
+    if (body.failed) {
+        html_buf_free(&body);
+        return LEDE_E_NOMEM;
+    }
+    out->body = body.s;
+    out->weight = body.s ? html_text_weight(body.s, body.len) : 0;
+    return LEDE_OK;
+}
+
 lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flags,
                               const char *title, ex_trace_t *t, hb_result_t *out) {
     para_t p = {.nodes = nodes, .flags = flags, .title = title, .t = t};
@@ -197,15 +274,14 @@ lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flag
         p.block = nodes->v[i].node;
         read_tree(&p, nodes->v[i].node);
     }
-    bool failed = p.body.failed || p.para.failed;
     html_buf_free(&p.para);
-    if (failed) {
-        html_buf_free(&p.body);
-        return LEDE_E_NOMEM;
+    lede_status_t st = p.out.failed ? LEDE_E_NOMEM : LEDE_OK;
+    if (st == LEDE_OK) {
+        html_edges_mark(&p.out);
+        trace_paras(&p);
+        st = join(&p.out, out);
     }
-    out->body = p.body.s;
-    out->paragraphs = p.paragraphs;
-    out->weight = p.body.s ? html_text_weight(p.body.s, p.body.len) : 0;
-    out->first = p.first;
-    return LEDE_OK;
+    for (size_t i = 0; i < p.out.n; i++) free(p.out.v[i].text);
+    free(p.out.v);
+    return st;
 }
