@@ -21,6 +21,8 @@
 #define NOTE_EMPHASIS_SHARE 0.8
 #define NOTE_MAX_WEIGHT 600
 #define BIO_MAX_WEIGHT 600
+/* A date or byline line before the text is shorter than this. */
+#define META_LINE_MAX_WEIGHT 200
 /* At most this many lines are taken off the end. */
 #define TAIL_MAX 8
 /* A CJK label ("原标题：") has at most this many characters. */
@@ -116,6 +118,14 @@ static bool is_label(const hb_para_t *p) {
     return p->weight < LABEL_MAX_WEIGHT && !ends_sentence(p->text, p->len);
 }
 
+/* "Le Monde | 04.05.2015 à 13h36 | Par Jane Doe": a line with a date
+ * (or opening with "By") that is not a sentence. */
+static bool is_meta_line(const hb_para_t *p) {
+    char iso[HTML_DATE_BYTES];
+    if (p->weight >= META_LINE_MAX_WEIGHT || ends_sentence(p->text, p->len)) return false;
+    return html_date_parse(p->text, false, iso) || starts_ci(p->text, "By ");
+}
+
 static bool is_note(const hb_para_t *p) {
     return p->weight <= NOTE_MAX_WEIGHT &&
            (double)p->emphasis >= NOTE_EMPHASIS_SHARE * (double)p->weight;
@@ -209,8 +219,12 @@ void html_edges_mark(hb_paras_t *p) {
             mark(&p->v[i], EX_ROLE_CAPTION, "says it is a caption");
     for (size_t i = 0; i < p->n && body_count(p) > 1; i++) {
         if (p->v[i].role != EX_ROLE_BODY) continue;
-        if (!is_label(&p->v[i])) break;
-        mark(&p->v[i], EX_ROLE_FURNITURE, "a short line before the text");
+        if (is_label(&p->v[i]))
+            mark(&p->v[i], EX_ROLE_FURNITURE, "a short line before the text");
+        else if (is_meta_line(&p->v[i]))
+            mark(&p->v[i], EX_ROLE_META, "a date or byline line before the text");
+        else
+            break;
     }
     size_t taken = 0;
     for (size_t i = p->n; i-- > 0 && taken < TAIL_MAX && body_count(p) > 1;) {

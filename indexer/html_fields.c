@@ -69,9 +69,18 @@ static bool names_site(const html_claims_t *c, const char *s, size_t n) {
     return false;
 }
 
+/* A title is confirmed by one from another source; two declared ones
+ * (JSON-LD, OpenGraph, <meta>, microdata) do not confirm each other (a
+ * site may fill og:title and twitter:title with the same generic name),
+ * a shown one (<title>, <h1>) confirms any. */
+static bool shown(const html_claim_t *c) {
+    return c->rank >= HC_TITLE_TAG;
+}
+
 static bool confirmed(const title_t *v, size_t n, size_t k) {
     for (size_t i = 0; i < n; i++) {
         if (i == k || strcmp(v[i].claim->origin, v[k].claim->origin) == 0) continue;
+        if (!shown(v[i].claim) && !shown(v[k].claim)) continue;
         if (shared(&v[k].words, &v[i].words) >= CONFIRM_SHARE) return true;
     }
     return false;

@@ -234,6 +234,10 @@ const hb_drop_t *hb_unlikely(const xmlNode *n) {
     const char *prop = html_attr(n, "itemprop");
     if (prop && has_word(prop, "articleBody", false)) return NULL;
     const hb_drop_t *d = names_furniture(n, &article, &strong);
+    /* A dateline or byline inside a paragraph ("<span class="dateline">
+     * CAIRO —</span> Gunmen opened fire") is part of its text. */
+    const hb_tag_t *tag = hb_tag(n);
+    if (d && d->role == EX_ROLE_META && !(tag && (tag->flags & HT_BLOCK))) return NULL;
     return d && (strong || !article) ? d : NULL;
 }
 

@@ -23,6 +23,8 @@
 #define EMBED_TEXT_WEIGHT 75   /* ... it is a frame and less text than this */
 /* A paragraph that is this much link text is a link, not text. */
 #define LINK_PARA_SHARE 0.5
+/* An alt text this long is a description a caption may repeat. */
+#define ALT_MIN_BYTES 20
 /* Room for a paragraph's text in the trace's "where". */
 #define WHERE_BYTES 96
 
@@ -30,6 +32,8 @@ typedef struct {
     hb_nodes_t *nodes;
     unsigned flags;
     const char *title;
+    const char **alts; /* the page's image descriptions (alt=), borrowed */
+    size_t n_alts;
     ex_trace_t *t;
     hb_paras_t out;
     html_buf_t para;
@@ -98,12 +102,37 @@ static void trim_para(html_buf_t *b) {
         b->s[--b->len] = '\0';
 }
 
+/* True when s holds a letter or a digit ("___" and "* * *" do not). */
+static bool has_word_char(const char *s) {
+    for (; *s; s++)
+        if (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80) return true;
+    return false;
+}
+
+/* A caption often repeats its image's alt text. */
+static bool is_alt(const para_t *p, const char *text) {
+    for (size_t i = 0; i < p->n_alts; i++)
+        if (same_text(text, p->alts[i])) return true;
+    return false;
+}
+
+/* "[Sign up for our newsletter.]": an insert, not text. */
+static bool bracketed(const char *s, size_t n) {
+    return n > 2 && s[0] == '[' && s[n - 1] == ']';
+}
+
 /* Ends the current paragraph: article text, or left out with a reason. */
 static void flush(para_t *p) {
     if (p->para.len > 0) trim_para(&p->para);
     if (p->para.len > 0 && !p->para.failed) {
         size_t w = html_text_weight(p->para.s, p->para.len);
-        if (p->title && same_text(p->para.s, p->title))
+        if (!has_word_char(p->para.s))
+            add_para(p, EX_ROLE_SKIPPED, "a separator");
+        else if (is_alt(p, p->para.s))
+            add_para(p, EX_ROLE_CAPTION, "repeats an image's description");
+        else if (p->para_links > 0 && bracketed(p->para.s, p->para.len))
+            add_para(p, EX_ROLE_FURNITURE, "a promotion in brackets");
+        else if (p->title && same_text(p->para.s, p->title))
             add_para(p, EX_ROLE_TITLE, "repeats the headline");
         else if ((double)p->para_links > LINK_PARA_SHARE * (double)w)
             add_para(p, EX_ROLE_SIDEBAR, "a link, not text");
@@ -130,7 +159,7 @@ static const char *clean_reason(const para_t *p, const hb_node_t *h, ex_role_t *
         return "images with little text";
     }
     if (!list && h->text < CLEAN_SHORT_WEIGHT && h->headings == 0) return "a few words in a block";
-    if (h->imgs > 0 && h->paras == 0 && h->headings == 0 && h->text < CAPTION_MAX_WEIGHT) {
+    if (h->imgs > 0 && h->paras == 0 && h->text < CAPTION_MAX_WEIGHT) {
         *role = EX_ROLE_CAPTION;
         return "an image and its caption";
     }
@@ -269,6 +298,13 @@ static lede_status_t join(const hb_paras_t *paras, hb_result_t *out) {
 lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flags,
                               const char *title, ex_trace_t *t, hb_result_t *out) {
     para_t p = {.nodes = nodes, .flags = flags, .title = title, .t = t};
+    p.alts = calloc(nodes->n + 1, sizeof *p.alts);
+    if (!p.alts) return LEDE_E_NOMEM;
+    for (size_t i = 0; i < nodes->n; i++) {
+        const char *alt =
+            html_is(nodes->v[i].node, "img") ? html_attr(nodes->v[i].node, "alt") : NULL;
+        if (alt && strlen(alt) >= ALT_MIN_BYTES) p.alts[p.n_alts++] = alt;
+    }
     for (size_t i = 0; i < nodes->n; i++) {
         if (!keep[i]) continue;
         p.block = nodes->v[i].node;
@@ -283,5 +319,6 @@ lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flag
     }
     for (size_t i = 0; i < p.out.n; i++) free(p.out.v[i].text);
     free(p.out.v);
+    free(p.alts);
     return st;
 }
