@@ -189,6 +189,26 @@ static lede_status_t read_dateline(work_t *w) {
     return st;
 }
 
+/* ---- writers named only in a bio after the text ------------------------------ */
+
+typedef struct {
+    work_t *w;
+    lede_status_t st;
+} bio_ctx_t;
+
+static void add_bio_author(void *ctx, const char *name) {
+    bio_ctx_t *b = ctx;
+    if (b->st == LEDE_OK && !html_names_person(name, &b->w->claims)) return;
+    if (b->st == LEDE_OK) b->st = ex_push_unique(&b->w->a.authors, name);
+    ex_trace_field(b->w->t, 0, "author", name, "the writer's bio after the text");
+}
+
+static lede_status_t bio_authors(work_t *w) {
+    bio_ctx_t b = {w, LEDE_OK};
+    html_edges_bio_names(w->body.bio, add_bio_author, &b);
+    return b.st;
+}
+
 /* ---- the steps ------------------------------------------------------------------ */
 
 static lede_status_t read_page(const char *html, size_t len, work_t *w, char *why) {
@@ -242,6 +262,7 @@ static lede_status_t make_article(work_t *w, const char *base_id, char *why) {
         ex_trace_field(w->t, 0, "title", a->title, "the body's first sentence");
     }
     lede_status_t st = html_fields_fill(&w->claims, a, w->t);
+    if (st == LEDE_OK && a->authors.n == 0 && w->body.bio) st = bio_authors(w);
     if (st == LEDE_OK) st = read_dateline(w);
     return st == LEDE_OK ? article_validate(a, why) : st;
 }

@@ -255,6 +255,11 @@ size_t html_names_split(const char *byline, const html_claims_t *sites,
  * organisation word ("Staff", "News", "Desk"), not the site's name. */
 bool html_names_person(const char *name, const html_claims_t *sites);
 
+/* True when s reads as an organisation, not a person: a few words, one
+ * of them an organisation's ("News", "Press", "Times") or a wire agency
+ * ("WebMD Health News", "Associated Press"). */
+bool html_names_organisation(const char *s);
+
 /* True when a and b name the same site, ignoring case, spaces,
  * punctuation, a leading "the", "www." and a generic ".com"/".org"/".net"
  * ("HeraldSun" = "Herald Sun", "the Guardian" = "The Guardian"). */
@@ -408,6 +413,11 @@ typedef struct {
  * the writer's bio ("Jane Doe is a reporter ..."); anywhere, captions
  * that say they are ("Photo: ...", "图注：..."). */
 void html_edges_mark(hb_paras_t *p);
+
+/* The writers a bio line names: the name before the verb of each of its
+ * sentences ("Andrés Malamud es politólogo ... Martín Schapiro es abogado
+ * ..."), each passed to add(). Returns how many. */
+size_t html_edges_bio_names(const char *bio, void (*add)(void *ctx, const char *name), void *ctx);
 
 /* Builds the body from the chosen elements (html_para.c): top and the
  * siblings marked in keep (indexes into nodes), cleaning link lists and

@@ -200,12 +200,12 @@ static bool tail_line(hb_para_t *p) {
         mark(p, EX_ROLE_FURNITURE, "a short line after the text");
     } else if (opens_with(p->text, ORIGIN_OPENERS, COUNT(ORIGIN_OPENERS))) {
         mark(p, EX_ROLE_META, "a note on where the article appeared");
+    } else if (is_bio(p)) {
+        mark(p, EX_ROLE_META, "the writer's bio");
     } else if (is_note(p)) {
         mark(p, EX_ROLE_FURNITURE, "a note in italics or bold after the text");
     } else if (opens_with(p->text, TAIL_LABELS, COUNT(TAIL_LABELS)) || cjk_label(p->text)) {
         mark(p, EX_ROLE_META, "a labelled line after the text");
-    } else if (is_bio(p)) {
-        mark(p, EX_ROLE_META, "the writer's bio");
     } else {
         return false;
     }
@@ -232,4 +232,37 @@ void html_edges_mark(hb_paras_t *p) {
         if (!tail_line(&p->v[i])) break;
         taken++;
     }
+}
+
+/* The name before a bio's verb at s ("Jane Doe is ..."), into out. */
+static bool bio_name(const char *s, char out[HTML_NAME_BYTES]) {
+    const char *start = s;
+    int words = 0;
+    size_t k;
+    while ((k = name_word(s)) != 0 && words < 5) {
+        s += k, words++;
+        if (*s != ' ') return false;
+        for (size_t i = 0; i < COUNT(BIO_VERBS); i++) {
+            size_t v = strlen(BIO_VERBS[i]);
+            if (words < 2 || strncasecmp(s + 1, BIO_VERBS[i], v) != 0 || s[1 + v] != ' ') continue;
+            size_t n = (size_t)(s - start);
+            if (n >= HTML_NAME_BYTES) return false;
+            memcpy(out, start, n);
+            out[n] = '\0';
+            return true;
+        }
+        s++;
+    }
+    return false;
+}
+
+size_t html_edges_bio_names(const char *bio, void (*add)(void *ctx, const char *name), void *ctx) {
+    size_t found = 0;
+    for (const char *s = bio; s && *s;) {
+        char name[HTML_NAME_BYTES];
+        if (bio_name(s, name)) add(ctx, name), found++;
+        const char *end = strstr(s, ". ");
+        s = end ? end + 2 : NULL;
+    }
+    return found;
 }

@@ -48,6 +48,9 @@ static const char *const NOT_BYLINE[] = {"photo", "avatar",   "image", "img",   
                                          "about", "headshot", "more",  "follow", "twitter",
                                          "email", "social",   "date",  "time"};
 
+/* Class or id words of an element that holds a date. */
+static const char *const DATE_WORDS[] = {"date", "time", "posted", "published", "dateline"};
+
 /* Words that open a printed byline. */
 static const char *const BY_OPENERS[] = {"By ",  "BY ",  "by ",  "Par ", "par ",
                                          "Por ", "por ", "Von ", "von "};
@@ -183,28 +186,57 @@ static bool has_block_child(const xmlNode *n) {
     return false;
 }
 
-/* The names inside a byline element: its links and name-marked parts
- * ("By <a>Jane Doe</a> Follow @jdoe", <span class="fn">), joined with
- * commas; NULL when there are none (then the whole text is read). */
-static char *name_parts(const xmlNode *top) {
-    html_buf_t b = {0};
-    for (const xmlNode *n = top->children ? top->children : NULL; n;) {
-        bool part = n->type == XML_ELEMENT_NODE &&
-                    (html_is(n, "a") || html_attr_word(n, "itemprop", "name") ||
-                     html_attr_word(n, "class", "fn") || byline_marked(n));
-        if (part) {
-            char *text = spaced_text(n, true);
-            if (text && *text) {
-                if (b.len) html_buf_raw(&b, ", ", 2);
-                html_buf_raw(&b, text, strlen(text));
-            }
-            if (!text) b.failed = true;
-            free(text);
+/* A part of a byline that names someone: a link, a name-marked element
+ * (itemprop=name, class "fn") or a byline-marked one. */
+static bool name_part(const xmlNode *n) {
+    return n->type == XML_ELEMENT_NODE &&
+           (html_is(n, "a") || html_attr_word(n, "itemprop", "name") ||
+            html_attr_word(n, "class", "fn") || byline_marked(n));
+}
+
+/* The names inside a byline element: its name parts ("By <a>Jane Doe</a>
+ * Follow @jdoe", <span class="fn">) joined with commas into *parts, and
+ * the rest of its text ("By", "WebMD Health News") into *rest; *parts is
+ * NULL when there are none. */
+static void byline_parts(const xmlNode *top, char **parts, char **rest) {
+    html_buf_t p = {0}, r = {0};
+    for (const xmlNode *n = top->children; n;) {
+        bool part = name_part(n);
+        char *text = part ? spaced_text(n, true) : NULL;
+        if (text && *text) {
+            if (p.len) html_buf_raw(&p, ", ", 2);
+            html_buf_raw(&p, text, strlen(text));
         }
-        n = html_next(n, top, part);
+        if (part && !text) p.failed = true;
+        free(text);
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+            html_buf_text(&r, (const char *)n->content, strlen((const char *)n->content));
+        else if (n->type == XML_ELEMENT_NODE)
+            r.space = true;
+        bool skip = part || html_no_text(n) || html_is(n, "time");
+        n = html_next(n, top, skip);
     }
-    if (b.failed) html_buf_free(&b);
-    return b.s;
+    if (p.failed) html_buf_free(&p);
+    *parts = p.s;
+    *rest = r.failed ? (html_buf_free(&r), NULL) : r.s;
+}
+
+/* What a byline credits besides its writers ("By <a>Jane Doe</a>, WebMD
+ * Health News"): the publisher, when it reads as an organisation. */
+static void read_credit(const char *rest, const char *where, html_claims_t *c) {
+    if (!rest) return;
+    char buf[HTML_NAME_BYTES];
+    const char *s = rest;
+    for (size_t i = 0; i < COUNT(BY_OPENERS); i++)
+        if (strncmp(s, BY_OPENERS[i], strlen(BY_OPENERS[i])) == 0) s += strlen(BY_OPENERS[i]);
+    size_t n = html_trim(&s, strlen(s));
+    while (n > 0 && strchr(",/|-", s[0])) s++, n--;
+    n = html_trim(&s, n);
+    if (n == 0 || n >= sizeof buf) return;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (html_names_organisation(buf))
+        html_claim(c, HC_SITE, HC_PRINTED, buf, n, "organisation in the byline %s", where);
 }
 
 /* The page's byline: the first element marked as one (outermost: "By
@@ -222,10 +254,13 @@ static void read_byline(const xmlNode *n, html_claims_t *c, bool *found) {
     char where[96];
     html_describe(n, where, sizeof where);
     if (len > 0 && len <= BYLINE_MAX_BYTES && (marked || opens_byline(text))) {
-        char *parts = name_parts(n);
+        char *parts, *rest;
+        byline_parts(n, &parts, &rest);
         const char *v = parts ? parts : text;
-        html_claim(c, HC_AUTHOR, marked ? HC_MARKUP : HC_PRINTED, v, strlen(v), "byline %s", where);
-        free(parts);
+        hc_rank_t rank = marked ? HC_MARKUP : HC_PRINTED;
+        html_claim(c, HC_AUTHOR, rank, v, strlen(v), "byline %s", where);
+        read_credit(parts ? rest : NULL, where, c);
+        free(parts), free(rest);
         *found = true;
     }
     free(text);
@@ -241,7 +276,11 @@ static void read_date_line(const xmlNode *n, html_claims_t *c) {
     char where[96];
     html_describe(n, where, sizeof where);
     size_t len = strlen(text);
-    if (len > 0 && len <= DATE_LINE_MAX_BYTES && html_date_parse(text, true, iso))
+    /* An element marked as a date may hold more ("2/26/2015 7:11 AM PST
+     * BY TMZ STAFF"); anything else must be only a date. */
+    bool marked = word_at(html_attr(n, "class"), DATE_WORDS, COUNT(DATE_WORDS)) ||
+                  word_at(html_attr(n, "id"), DATE_WORDS, COUNT(DATE_WORDS));
+    if (len > 0 && len <= DATE_LINE_MAX_BYTES && html_date_parse(text, !marked, iso))
         html_claim(c, HC_DATE, HC_PRINTED, iso, strlen(iso), "date line %s", where);
     free(text);
 }

@@ -211,6 +211,23 @@ static bool all_ascii(const char *s) {
     return true;
 }
 
+bool html_names_organisation(const char *s) {
+    size_t n = strlen(s), w = 0;
+    bool org = ex_agency(s, n) != NULL;
+    if (n < 2 || n >= HTML_NAME_BYTES || strpbrk(s, "0123456789@:/\\=<>{}[]|#?!\"")) return false;
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ') i++;
+        size_t j = i;
+        while (j < n && s[j] != ' ') j++;
+        if (j == i) break;
+        w++;
+        org = org || word_in(s + i, j - i, NOT_PERSON, COUNT(NOT_PERSON));
+        if (!isupper((unsigned char)s[i]) && (unsigned char)s[i] < 0x80) return false;
+        i = j;
+    }
+    return org && w <= NAME_MAX_WORDS;
+}
+
 bool html_names_person(const char *name, const html_claims_t *sites) {
     size_t n = strlen(name), w = 0;
     if (n < 2 || n >= HTML_NAME_BYTES || strpbrk(name, "0123456789@:/\\=<>{}[]|#?!\""))
