@@ -19,6 +19,9 @@
  * errors or cookies is longer. */
 #define ERROR_PAGE_MAX_WEIGHT 1500
 #define COOKIE_WALL_MAX_WEIGHT 1000
+/* Teaser headlines (paragraphs that are links) among the text: this many,
+ * and half as many as paragraphs of text, make an index page. */
+#define INDEX_MIN_LINKS 5
 /* A dateline ends within this many bytes of the paragraph's start. */
 #define DATELINE_MAX_BYTES 60
 /* A dateline's place has at most this many words. */
@@ -87,6 +90,8 @@ static const char *no_article(const work_t *w) {
     if (b->weight < ERROR_PAGE_MAX_WEIGHT && error_title(w->title))
         return "an error page (its title says so)";
     if (b->weight < COOKIE_WALL_MAX_WEIGHT && cookie_notice(b->body)) return "a cookie notice";
+    if (b->link_paragraphs >= INDEX_MIN_LINKS && b->link_paragraphs * 2 >= b->paragraphs)
+        return "a list of links to other pages (an index page)";
     return NULL;
 }
 
@@ -132,8 +137,8 @@ static lede_status_t leading_date(work_t *w, const char *p, size_t n) {
         memcpy(head, p, i);
         head[i] = '\0';
         if (!html_date_parse(head, true, iso) || !date_parse_iso(iso, norm, key)) return LEDE_OK;
-        if (!(w->a.date = strdup(iso))) return LEDE_E_NOMEM;
-        ex_trace_field(w->t, 0, "date", iso, "date opening the first paragraph");
+        if (!(w->a.date = strdup(norm))) return LEDE_E_NOMEM;
+        ex_trace_field(w->t, 0, "date", norm, "date opening the first paragraph");
         return LEDE_OK;
     }
     return LEDE_OK;
@@ -154,6 +159,14 @@ static const char *byline_agency(const html_claims_t *c) {
     return NULL;
 }
 
+static lede_status_t wire_date(work_t *w, const char *date) {
+    char norm[32], key[15];
+    if (!date_parse_iso(date, norm, key)) return LEDE_OK;
+    if (!(w->a.date = strdup(norm))) return LEDE_E_NOMEM;
+    ex_trace_field(w->t, 0, "date", norm, "wire dateline");
+    return LEDE_OK;
+}
+
 static lede_status_t set_agency(work_t *w, const char *agency, const char *origin) {
     free(w->a.source);
     if (!(w->a.source = strdup(agency))) return LEDE_E_NOMEM;
@@ -169,11 +182,11 @@ static lede_status_t read_dateline(work_t *w) {
     lede_article_t wire;
     article_init(&wire);
     lede_status_t st = ex_source_dateline(p, n, &wire);
-    if (st == LEDE_OK && wire.source) st = set_agency(w, wire.source, "wire dateline");
+    bool wired = wire.source != NULL;
+    if (st == LEDE_OK && wired) st = set_agency(w, wire.source, "wire dateline");
     for (size_t i = 0; st == LEDE_OK && i < wire.places.n; i++)
         st = add_place(w, wire.places.v[i], "wire dateline");
-    if (st == LEDE_OK && !w->a.date && wire.date && (w->a.date = strdup(wire.date)) == NULL)
-        st = LEDE_E_NOMEM;
+    if (st == LEDE_OK && !w->a.date && wire.date) st = wire_date(w, wire.date);
     article_free(&wire);
     size_t k = dash_place(p, n);
     if (st == LEDE_OK && w->a.places.n == 0 && k > 0) {
@@ -184,7 +197,7 @@ static lede_status_t read_dateline(work_t *w) {
         st = add_place(w, place, "dateline before a dash");
     }
     if (st == LEDE_OK && !w->a.date) st = leading_date(w, p, n);
-    const char *agency = st == LEDE_OK && !wire.source ? byline_agency(&w->claims) : NULL;
+    const char *agency = st == LEDE_OK && !wired ? byline_agency(&w->claims) : NULL;
     if (agency) st = set_agency(w, agency, "agency in the byline");
     return st;
 }

@@ -372,10 +372,11 @@ typedef struct {
 typedef struct {
     char *body; /* owned: free() */
     size_t paragraphs;
-    size_t weight;        /* html_text_weight of the body */
-    const xmlNode *top;   /* the element chosen */
-    const xmlNode *first; /* the block of the first paragraph */
-    char *bio;            /* the writer's bio line after the text, or NULL; owned */
+    size_t link_paragraphs; /* left out for being links: teasers on an index page */
+    size_t weight;          /* html_text_weight of the body */
+    const xmlNode *top;     /* the element chosen */
+    const xmlNode *first;   /* the block of the first paragraph */
+    char *bio;              /* the writer's bio line after the text, or NULL; owned */
     double score;
     const char *why_none; /* static, when body is NULL */
 } hb_result_t;

@@ -430,6 +430,22 @@ static void trace_candidates(page_t *pg, const int *top, size_t n, int chosen, e
     }
 }
 
+/* A sibling of the chosen element left out, with why: its own drop, or
+ * its score. */
+static void trace_sibling(const hb_node_t *h, ex_trace_t *t) {
+    if (!t || h->text == 0) return;
+    char where[96], *text = html_text_dup(h->node);
+    html_describe(h->node, where, sizeof where);
+    if (h->drop)
+        ex_trace_block(t, where, text ? text : "", text ? strlen(text) : 0, h->drop->role, 0,
+                       "left out: %s", h->drop->why);
+    else
+        ex_trace_block(t, where, text ? text : "", text ? strlen(text) : 0, EX_ROLE_SKIPPED, 0,
+                       "next to the article, not joined: score %.1f, link density %.2f",
+                       final_score(h), link_density(h));
+    free(text);
+}
+
 /* Chooses the article's elements under flags: keep[i] marks them. */
 static int choose(page_t *pg, unsigned flags, bool *keep, ex_trace_t *t) {
     hb_nodes_t *ns = &pg->nodes;
@@ -439,25 +455,6 @@ static int choose(page_t *pg, unsigned flags, bool *keep, ex_trace_t *t) {
     score(pg, flags);
     best_candidates(ns, top, &n);
     int chosen = n ? climb(ns, rivals_meet(ns, top, n)) : body_element(ns);
-    if (getenv("HB_DEBUG")) {
-        char d[96];
-        for (size_t i = 0; i < n; i++) {
-            html_describe(ns->v[top[i]].node, d, sizeof d);
-            fprintf(stderr, "top %zu: %s idx %d score %.1f final %.1f\n", i, d, top[i],
-                    ns->v[top[i]].score, final_score(&ns->v[top[i]]));
-        }
-        int r = rivals_meet(ns, top, n);
-        for (int a = ns->v[r].parent; a >= 0; a = ns->v[a].parent) {
-            html_describe(ns->v[a].node, d, sizeof d);
-            fprintf(stderr, "  up %s cand %d score %.1f text %zu links %zu paras %u\n", d,
-                    ns->v[a].candidate, ns->v[a].score, ns->v[a].text, ns->v[a].links,
-                    ns->v[a].paras);
-        }
-        html_describe(ns->v[r].node, d, sizeof d);
-        fprintf(stderr, "rivals -> %s idx %d\n", d, r);
-        html_describe(ns->v[chosen].node, d, sizeof d);
-        fprintf(stderr, "chosen %s idx %d flags %u\n", d, chosen, flags);
-    }
     if (chosen < 0) return -1;
     trace_candidates(pg, top, n, chosen, t);
     memset(keep, 0, ns->n * sizeof *keep);
@@ -471,6 +468,7 @@ static int choose(page_t *pg, unsigned flags, bool *keep, ex_trace_t *t) {
         if (c->type != XML_ELEMENT_NODE || !c->_private) continue;
         int s = (int)index_of(c);
         keep[s] = s == chosen || sibling_joins(ns, chosen, s);
+        if (!keep[s]) trace_sibling(&ns->v[s], t);
     }
     join_same_class(ns, top[0], keep);
     return chosen;

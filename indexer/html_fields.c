@@ -143,11 +143,10 @@ static lede_status_t fill_authors(const html_claims_t *c, lede_article_t *a, ex_
 /* ---- date ------------------------------------------------------------------- */
 
 /* The best claim of field whose value reads as a date. */
-static const html_claim_t *best_date(const html_claims_t *c, hc_field_t field,
-                                     char iso[HTML_DATE_BYTES]) {
+static const html_claim_t *best_date(const html_claims_t *c, hc_field_t field, char norm[32]) {
     for (int rank = 0; rank < HC_RANK_COUNT; rank++)
         for (size_t i = 0; i < c->n; i++) {
-            char norm[32], key[15];
+            char iso[HTML_DATE_BYTES], key[15];
             if (c->v[i].field != field || c->v[i].rank != (hc_rank_t)rank) continue;
             if (html_date_parse(c->v[i].value, true, iso) && date_parse_iso(iso, norm, key))
                 return &c->v[i];
@@ -155,8 +154,9 @@ static const html_claim_t *best_date(const html_claims_t *c, hc_field_t field,
     return NULL;
 }
 
+/* The date as article.h stores it (UTC when an offset is known). */
 static lede_status_t fill_date(const html_claims_t *c, lede_article_t *a, ex_trace_t *t) {
-    char iso[HTML_DATE_BYTES];
+    char iso[32];
     const html_claim_t *d = best_date(c, HC_DATE, iso);
     if (!d) d = best_date(c, HC_MODIFIED, iso);
     if (!d) return LEDE_OK;
@@ -167,10 +167,10 @@ static lede_status_t fill_date(const html_claims_t *c, lede_article_t *a, ex_tra
 
 /* ---- source ------------------------------------------------------------------- */
 
-static const html_claim_t *best_of(const html_claims_t *c, hc_field_t field, int rank) {
+/* The first claim of field with this rank. */
+static const html_claim_t *first_of(const html_claims_t *c, hc_field_t field, hc_rank_t rank) {
     for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].field == field && (rank < 0 || c->v[i].rank == (hc_rank_t)rank))
-            return rank < 0 ? html_claims_best(c, field) : &c->v[i];
+        if (c->v[i].field == field && c->v[i].rank == rank) return &c->v[i];
     return NULL;
 }
 
@@ -216,10 +216,10 @@ static lede_status_t set_source(lede_article_t *a, ex_trace_t *t, const char *va
  * "Herald Sun" rather than "HeraldSun"); else any other site claim; else
  * the name the page's address is registered under. */
 static lede_status_t fill_source(const html_claims_t *c, lede_article_t *a, ex_trace_t *t) {
-    const html_claim_t *pub = best_of(c, HC_SITE, HC_JSONLD),
-                       *og = best_of(c, HC_SITE, HC_OPENGRAPH);
+    const html_claim_t *pub = first_of(c, HC_SITE, HC_JSONLD),
+                       *og = first_of(c, HC_SITE, HC_OPENGRAPH);
     char suffix[HTML_NAME_BYTES] = "", host[HTML_NAME_BYTES];
-    const html_claim_t *title = best_of(c, HC_TITLE, HC_TITLE_TAG);
+    const html_claim_t *title = first_of(c, HC_TITLE, HC_TITLE_TAG);
     if (title) html_names_strip_site(title->value, c, suffix);
     if (pub) return set_source(a, t, pub->value, pub->origin);
     if (og && *suffix && html_names_same_site(og->value, suffix))

@@ -133,6 +133,28 @@ static bool names_a_site(const char *s, size_t n, const html_claims_t *sites) {
     return false;
 }
 
+/* a[0..n) and b hold the same letters and digits, ignoring ASCII case. */
+static bool same_text_n(const char *a, size_t n, const char *b) {
+    const char *end = a + n;
+    for (;;) {
+        while (a < end && (unsigned char)*a < 0x80 && !isalnum((unsigned char)*a)) a++;
+        while (*b && (unsigned char)*b < 0x80 && !isalnum((unsigned char)*b)) b++;
+        if (a == end || !*b) return a == end && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+        a++, b++;
+    }
+}
+
+/* True when title[0..n) is printed on the page as a headline (an <h1>):
+ * what follows it in the <title> is the site's. */
+static bool printed(const char *title, size_t n, const html_claims_t *c) {
+    for (size_t i = 0; c && i < c->n; i++)
+        if (c->v[i].field == HC_TITLE && c->v[i].rank == HC_PRINTED &&
+            same_text_n(title, n, c->v[i].value))
+            return true;
+    return false;
+}
+
 /* Separators between a title and its site name, longest first. */
 static const char *const TITLE_SEPS[] = {" | ", " - ", " – ", " — ", " :: ", " » ",
                                          " · ", " _",  "_",   " |",  "| "};
@@ -179,7 +201,8 @@ size_t html_names_strip_site(const char *title, const html_claims_t *sites,
         buf[k] = '\0';
         bool date = html_date_parse(buf, true, iso);
         bool label = several && words(seg, k) <= LABEL_MAX_WORDS;
-        if (at == 0 || (!date && !label && !names_a_site(seg, k, sites))) break;
+        bool cut = date || label || names_a_site(seg, k, sites) || printed(title, at, sites);
+        if (at == 0 || !cut) break;
         if (site && !date && !site[0]) memcpy(site, buf, k + 1);
         n = at;
         while (n > 0 && title[n - 1] == ' ') n--;

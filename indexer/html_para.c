@@ -23,6 +23,8 @@
 #define EMBED_TEXT_WEIGHT 75   /* ... it is a frame and less text than this */
 /* A paragraph that is this much link text is a link, not text. */
 #define LINK_PARA_SHARE 0.5
+static const char LINK_WHY[] = "a link, not text";
+
 /* An alt text this long is a description a caption may repeat. */
 #define ALT_MIN_BYTES 20
 /* Room for a paragraph's text in the trace's "where". */
@@ -135,7 +137,7 @@ static void flush(para_t *p) {
         else if (p->title && same_text(p->para.s, p->title))
             add_para(p, EX_ROLE_TITLE, "repeats the headline");
         else if ((double)p->para_links > LINK_PARA_SHARE * (double)w)
-            add_para(p, EX_ROLE_SIDEBAR, "a link, not text");
+            add_para(p, EX_ROLE_SIDEBAR, LINK_WHY);
         else
             add_para(p, EX_ROLE_BODY, "paragraph of the article");
     }
@@ -280,6 +282,7 @@ static lede_status_t join(const hb_paras_t *paras, hb_result_t *out) {
         if (q->role == EX_ROLE_META && strcmp(q->why, "the writer's bio") == 0 && !out->bio &&
             !(out->bio = strdup(q->text)))
             body.failed = true;
+        out->link_paragraphs += q->role == EX_ROLE_SIDEBAR && q->why == LINK_WHY;
         if (q->role != EX_ROLE_BODY) continue;
         if (body.len) html_buf_raw(&body, "\n\n", 2);
         html_buf_raw(&body, q->text, q->len);
