@@ -165,8 +165,10 @@ typedef enum {
 typedef struct {
     hc_field_t field;
     hc_rank_t rank;
-    char *value;  /* trimmed, white space collapsed; owned */
-    char *origin; /* "JSON-LD NewsArticle headline", `<meta property="og:title">`; owned */
+    unsigned order; /* within a rank, lower first (<meta> keys in order of trust); 0 */
+    bool shown;     /* a date as the page shows it (<time>, a date line, "displaydate") */
+    char *value;    /* trimmed, white space collapsed; owned */
+    char *origin;   /* "JSON-LD NewsArticle headline", `<meta property="og:title">`; owned */
 } html_claim_t;
 
 typedef struct {
@@ -182,9 +184,16 @@ void html_claim(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *
                 const char *origin_fmt, ...) __attribute__((format(printf, 6, 7)));
 void html_claims_free(html_claims_t *c);
 
-/* The best claim for field (lowest rank; the first of equal ones), or
- * NULL. */
+/* The same for a date the page shows (origin_fmt takes one %s). */
+void html_claim_shown(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *value,
+                      const char *origin_fmt, const char *arg);
+
+/* The best claim for field (lowest rank, then lowest order; the first of
+ * equal ones), or NULL. */
 const html_claim_t *html_claims_best(const html_claims_t *c, hc_field_t field);
+
+/* True when a is worth more than b. */
+bool html_claim_before(const html_claim_t *a, const html_claim_t *b);
 
 /* "title", "author", ...; static storage. */
 const char *html_field_name(hc_field_t field);
@@ -202,6 +211,11 @@ void html_meta_read(const xmlDoc *doc, html_claims_t *c, size_t *jsonld_articles
  * and in @graph. Text that is not JSON is ignored (the page still has its
  * other claims); *articles counts the article objects seen. */
 void html_jsonld_read(const char *text, size_t len, html_claims_t *c, size_t *articles);
+
+/* s with HTML entities decoded ("&amp;", "&#39;") and tags dropped, for
+ * values that sites escape inside JSON. Caller frees; NULL when out of
+ * memory. */
+char *html_entities_decode(const char *s);
 
 /* ---- what the body marks up (html_markup.c) -------------------------- */
 
@@ -330,29 +344,28 @@ typedef struct {
 /* The tag's entry, or NULL for inline and unknown elements. */
 const hb_tag_t *hb_tag(const xmlNode *n);
 
-/* What n's class, id and role say: +25 for article words ("story-body",
- * "articleBody"), -25 for furniture words ("share", "sidebar",
- * "comment"), 0 for neither or both. */
-int hb_class_weight(const xmlNode *n);
+/* What n's class, id and itemprop say: *weight is +25 for article words
+ * ("story-body", "articleBody"), -25 for furniture words ("share",
+ * "sidebar", "comment"), 0 for neither or both; *unlikely is why n reads
+ * as furniture (not outweighed by an article word), or NULL. */
+void hb_hints(const xmlNode *n, int *weight, const hb_drop_t **unlikely);
 
 /* Why n is never article text whatever the flags (its tag, hidden,
  * an ARIA role of navigation), or NULL. */
 const hb_drop_t *hb_static_drop(const xmlNode *n);
-
-/* Why n's class or id reads as furniture (not outweighed by an article
- * word), or NULL. */
-const hb_drop_t *hb_unlikely(const xmlNode *n);
 
 /* One element of the page, as the scorer sees it. */
 typedef struct {
     xmlNode *node;
     int parent; /* index, or -1 */
     const hb_tag_t *tag;
-    const hb_drop_t *drop; /* set: not read (nor anything below) */
-    bool dropped_above;    /* an ancestor is dropped */
-    bool in_link;          /* inside an <a> */
+    const hb_drop_t *fixed;    /* hb_static_drop */
+    const hb_drop_t *unlikely; /* from hb_hints */
+    const hb_drop_t *drop;     /* under this attempt's flags: not read (nor anything below) */
+    bool dropped_above;        /* an ancestor is dropped */
+    bool in_link;              /* inside an <a> */
     bool candidate;
-    int weight; /* hb_class_weight */
+    int weight; /* from hb_hints */
     double score;
     /* Own text (direct text children), then totals over what is read. */
     size_t own_text, own_links, own_commas;

@@ -57,9 +57,7 @@ static const unsigned ATTEMPTS[] = {
 /* Everything known about the page's elements, built once. */
 typedef struct {
     hb_nodes_t nodes;
-    const hb_drop_t **fixed;    /* hb_static_drop per node */
-    const hb_drop_t **unlikely; /* hb_unlikely per node */
-    unsigned *long_paras;
+    unsigned *long_paras; /* long paragraphs below each element, read or not */
 } page_t;
 
 static const hb_drop_t WRAPPER = {"<header> or <form> without paragraphs", EX_ROLE_FURNITURE};
@@ -111,7 +109,9 @@ static lede_status_t add_node(page_t *pg, size_t *cap, xmlNode *n) {
         ns->v = bigger, *cap = want;
     }
     hb_node_t *h = &ns->v[ns->n];
-    *h = (hb_node_t){.node = n, .parent = -1, .tag = hb_tag(n), .weight = hb_class_weight(n)};
+    *h = (hb_node_t){.node = n, .parent = -1, .tag = hb_tag(n)};
+    hb_hints(n, &h->weight, &h->unlikely);
+    h->fixed = hb_static_drop(n);
     if (n->parent && n->parent->type == XML_ELEMENT_NODE && n->parent->_private) {
         h->parent = (int)index_of(n->parent);
         h->in_link = ns->v[h->parent].in_link;
@@ -143,21 +143,13 @@ static lede_status_t build(xmlDoc *doc, page_t *pg) {
         else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
             add_text(pg, n);
     }
-    size_t count = pg->nodes.n;
-    pg->fixed = calloc(count + 1, sizeof *pg->fixed);
-    pg->unlikely = calloc(count + 1, sizeof *pg->unlikely);
-    pg->long_paras = calloc(count + 1, sizeof *pg->long_paras);
-    if (st != LEDE_OK || !pg->fixed || !pg->unlikely || !pg->long_paras) return LEDE_E_NOMEM;
-    for (size_t i = 0; i < count; i++) {
-        pg->fixed[i] = hb_static_drop(pg->nodes.v[i].node);
-        pg->unlikely[i] = hb_unlikely(pg->nodes.v[i].node);
-    }
-    return LEDE_OK;
+    pg->long_paras = calloc(pg->nodes.n + 1, sizeof *pg->long_paras);
+    return st == LEDE_OK && pg->long_paras ? LEDE_OK : LEDE_E_NOMEM;
 }
 
 static void page_free(page_t *pg) {
     for (size_t i = 0; i < pg->nodes.n; i++) pg->nodes.v[i].node->_private = NULL;
-    free(pg->nodes.v), free(pg->fixed), free(pg->unlikely), free(pg->long_paras);
+    free(pg->nodes.v), free(pg->long_paras);
 }
 
 /* ---- one attempt ------------------------------------------------------------ */
@@ -201,8 +193,8 @@ static void measure(page_t *pg, unsigned flags) {
     hb_nodes_t *ns = &pg->nodes;
     for (size_t i = 0; i < ns->n; i++) {
         hb_node_t *h = &ns->v[i];
-        h->drop = pg->fixed[i];
-        if (!h->drop && (flags & HB_STRIP_UNLIKELY)) h->drop = pg->unlikely[i];
+        h->drop = h->fixed;
+        if (!h->drop && (flags & HB_STRIP_UNLIKELY)) h->drop = h->unlikely;
         if (!h->drop && is_wrapper(h) && pg->long_paras[i] < WRAPPER_MIN_PARAS) h->drop = &WRAPPER;
         h->dropped_above =
             h->parent >= 0 && (ns->v[h->parent].drop || ns->v[h->parent].dropped_above);

@@ -292,12 +292,13 @@ static lede_status_t convert(const char *in, size_t len, const char *name, html_
     return st;
 }
 
-/* A UTF-8 page with its invalid sequences replaced by U+FFFD. */
-static lede_status_t repair_utf8(const char *in, size_t len, html_utf8_t *out) {
+/* A UTF-8 page with its invalid sequences replaced by U+FFFD (valid: it is
+ * known to be valid already). */
+static lede_status_t repair_utf8(const char *in, size_t len, html_utf8_t *out, bool valid) {
     size_t cap = len + 64, bad;
     out->s = malloc(cap);
     if (!out->s) return LEDE_E_NOMEM;
-    while (!utf8_valid(in, len, &bad)) {
+    while (!valid && !utf8_valid(in, len, &bad)) {
         if (!out_grow(out, &cap, bad + 3)) return LEDE_E_NOMEM;
         memcpy(out->s + out->len, in, bad);
         memcpy(out->s + out->len + bad, REPLACEMENT, 3);
@@ -323,7 +324,7 @@ static lede_status_t from_bom(const char *bytes, size_t len, html_utf8_t *out, c
         *found = true;
         snprintf(out->charset, sizeof out->charset, "%s", BOMS[i].name);
         out->from = "byte order mark";
-        if (i == 0) return repair_utf8(bytes + k, len - k, out);
+        if (i == 0) return repair_utf8(bytes + k, len - k, out, false);
         return convert(bytes + k, len - k, BOMS[i].name, out, why);
     }
     return LEDE_OK;
@@ -348,7 +349,7 @@ static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t
         snprintf(out->charset, sizeof out->charset, "UTF-8");
         out->from = "no declaration; valid UTF-8";
         size_t bad;
-        if (utf8_valid(bytes, len, &bad)) return repair_utf8(bytes, len, out);
+        if (utf8_valid(bytes, len, &bad)) return repair_utf8(bytes, len, out, true);
         snprintf(out->charset, sizeof out->charset, "windows-1252");
         out->from = "no declaration; not valid UTF-8, so read as windows-1252";
         return convert(bytes, len, "WINDOWS-1252", out, why);
@@ -357,14 +358,14 @@ static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t
     out->from = from;
     const char *name = html_charset_name(label, name_buf);
     if (!name) return fail(why, "unknown charset \"%s\" (%s)", label, from);
-    if (strcmp(name, "UTF-8") == 0) return repair_utf8(bytes, len, out);
+    if (strcmp(name, "UTF-8") == 0) return repair_utf8(bytes, len, out, false);
     /* Scrapers often save a page as UTF-8 and leave its declaration: text
      * in another charset is almost never valid UTF-8 by chance. */
     size_t bad;
     if (utf8_valid(bytes, len, &bad) && !ascii(bytes, len)) {
         snprintf(out->charset, sizeof out->charset, "UTF-8");
         out->from = "the bytes are valid UTF-8, whatever the page declares";
-        return repair_utf8(bytes, len, out);
+        return repair_utf8(bytes, len, out, true);
     }
     return convert(bytes, len, name, out, why);
 }

@@ -52,7 +52,7 @@ void html_claim(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *
     vsnprintf(origin, sizeof origin, origin_fmt, ap);
     va_end(ap);
     html_claim_t *cl = &c->v[c->n];
-    *cl = (html_claim_t){field, rank, clean(value, len), strdup(origin)};
+    *cl = (html_claim_t){field, rank, 0, false, clean(value, len), strdup(origin)};
     if (!cl->value || !cl->origin) {
         free(cl->value), free(cl->origin);
         c->failed = true;
@@ -64,15 +64,26 @@ void html_claim(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *
         free(cl->value), free(cl->origin);
 }
 
+void html_claim_shown(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *value,
+                      const char *origin_fmt, const char *arg) {
+    size_t before = c->n;
+    html_claim(c, field, rank, value, strlen(value), origin_fmt, arg);
+    if (c->n > before) c->v[before].shown = true;
+}
+
 void html_claims_free(html_claims_t *c) {
     for (size_t i = 0; i < c->n; i++) free(c->v[i].value), free(c->v[i].origin);
     free(c->v);
     *c = (html_claims_t){0};
 }
 
+bool html_claim_before(const html_claim_t *a, const html_claim_t *b) {
+    return a->rank < b->rank || (a->rank == b->rank && a->order < b->order);
+}
+
 const html_claim_t *html_claims_best(const html_claims_t *c, hc_field_t field) {
     const html_claim_t *best = NULL;
     for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].field == field && (!best || c->v[i].rank < best->rank)) best = &c->v[i];
+        if (c->v[i].field == field && (!best || html_claim_before(&c->v[i], best))) best = &c->v[i];
     return best;
 }

@@ -54,12 +54,17 @@ static bool at_ci(const char *s, size_t n, size_t i, const char *word) {
     return i + k <= n && strncasecmp(s + i, word, k) == 0;
 }
 
-/* Offset just after the first occurrence of needle (ASCII case ignored) at
- * or after i, or n when there is none. */
+/* Offset just after the first occurrence of needle (ASCII case ignored;
+ * its first byte is not a letter) at or after i, or n when there is none. */
 static size_t skip_past(const char *s, size_t n, size_t i, const char *needle) {
     size_t k = strlen(needle);
-    for (; i + k <= n; i++)
-        if (strncasecmp(s + i, needle, k) == 0) return i + k;
+    while (i + k <= n) {
+        const char *p = memchr(s + i, needle[0], n - i - k + 1);
+        if (!p) break;
+        i = (size_t)(p - s);
+        if (strncasecmp(p, needle, k) == 0) return i + k;
+        i++;
+    }
     return n;
 }
 

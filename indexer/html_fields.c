@@ -144,14 +144,32 @@ static lede_status_t fill_authors(const html_claims_t *c, lede_article_t *a, ex_
 
 /* The best claim of field whose value reads as a date. */
 static const html_claim_t *best_date(const html_claims_t *c, hc_field_t field, char norm[32]) {
-    for (int rank = 0; rank < HC_RANK_COUNT; rank++)
-        for (size_t i = 0; i < c->n; i++) {
-            char iso[HTML_DATE_BYTES], key[15];
-            if (c->v[i].field != field || c->v[i].rank != (hc_rank_t)rank) continue;
-            if (html_date_parse(c->v[i].value, true, iso) && date_parse_iso(iso, norm, key))
-                return &c->v[i];
-        }
-    return NULL;
+    const html_claim_t *best = NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        char iso[HTML_DATE_BYTES], key[15], n[32];
+        if (c->v[i].field != field || (best && !html_claim_before(&c->v[i], best))) continue;
+        if (!html_date_parse(c->v[i].value, true, iso) || !date_parse_iso(iso, n, key)) continue;
+        best = &c->v[i];
+        memcpy(norm, n, sizeof n);
+    }
+    return best;
+}
+
+/* The day the page shows, when it shows the declared date d's day
+ * (as d is written) and never with a time: then the page shows no time,
+ * and the date is kept as the day alone. NULL otherwise. */
+static const html_claim_t *shown_day(const html_claims_t *c, const html_claim_t *d) {
+    char written[HTML_DATE_BYTES], iso[HTML_DATE_BYTES];
+    const html_claim_t *day = NULL;
+    if (!html_date_parse(d->value, true, written) || strlen(written) <= 10) return NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        const html_claim_t *s = &c->v[i];
+        if (s->field != HC_DATE || !s->shown || !html_date_parse(s->value, true, iso)) continue;
+        if (strncmp(iso, written, 10) != 0) continue;
+        if (strlen(iso) > 10) return NULL; /* the page shows a time too */
+        if (!day) day = s;
+    }
+    return day;
 }
 
 /* The date as article.h stores it (UTC when an offset is known). */
@@ -160,8 +178,14 @@ static lede_status_t fill_date(const html_claims_t *c, lede_article_t *a, ex_tra
     const html_claim_t *d = best_date(c, HC_DATE, iso);
     if (!d) d = best_date(c, HC_MODIFIED, iso);
     if (!d) return LEDE_OK;
+    const html_claim_t *day = d->shown ? NULL : shown_day(c, d);
+    if (day) iso[10] = '\0';
     if (!(a->date = strdup(iso))) return LEDE_E_NOMEM;
-    ex_trace_field(t, 0, "date", iso, "%s", d->origin);
+    if (day)
+        ex_trace_field(t, 0, "date", iso, "%s (the page shows the day only: %s)", d->origin,
+                       day->origin);
+    else
+        ex_trace_field(t, 0, "date", iso, "%s", d->origin);
     return LEDE_OK;
 }
 

@@ -173,72 +173,106 @@ static const hint_t FURNITURE[] = {
 static const char *const ARTICLE[] = {"article", "body",  "content", "entry", "main",
                                       "post",    "story", "text",    "prose", "hentry"};
 
-/* Ends of one word of a class or id list: "story-body__inner" holds
- * "story", "body", "inner"; "articleBody" holds "article", "body". */
-static bool word_end(const char *s, size_t i) {
-    unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : 0;
-    if (!isalnum(c)) return true;
-    return islower(prev) && isupper(c);
+/* An element's class and id, lower-cased and joined by a space, with
+ * where each of their words starts ("story-body__inner" holds "story",
+ * "body", "inner"; "articleBody" holds "article", "body"). Matching runs
+ * once per element over this copy: the page has thousands of elements
+ * and the lists have dozens of words. */
+#define NAMES_BYTES 256
+
+typedef struct {
+    char low[NAMES_BYTES];
+    bool start[NAMES_BYTES + 1]; /* a word starts at i (or the text ends there) */
+    size_t n;
+    unsigned char pairs[26 * 26 / 8 + 1]; /* which two-letter sequences occur */
+} names_t;
+
+/* The bit of the letter pair at s, or -1 when s does not start with two
+ * letters. A word whose first pair is not in the names is not there:
+ * most words are ruled out without a search. */
+static int pair(const char *s) {
+    if (s[0] < 'a' || s[0] > 'z' || s[1] < 'a' || s[1] > 'z') return -1;
+    return (s[0] - 'a') * 26 + (s[1] - 'a');
 }
 
-/* True when word occurs in s as a whole word (or, with part, anywhere). */
-static bool has_word(const char *s, const char *word, bool part) {
+static void names_add(names_t *w, const char *s) {
+    if (!s) return;
+    if (w->n > 0 && w->n + 1 < NAMES_BYTES) w->low[w->n++] = ' ';
+    for (size_t i = 0; s[i] && w->n + 1 < NAMES_BYTES; i++) {
+        unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : ' ';
+        w->start[w->n] = !isalnum(prev) || (islower(prev) && isupper(c));
+        w->low[w->n++] = (char)tolower(c);
+    }
+}
+
+static void names_of(const xmlNode *n, names_t *w) {
+    w->n = 0;
+    names_add(w, html_attr(n, "class"));
+    names_add(w, html_attr(n, "id"));
+    w->low[w->n] = '\0';
+    w->start[w->n] = true;
+    memset(w->pairs, 0, sizeof w->pairs);
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        int b = pair(w->low + i);
+        if (b >= 0) w->pairs[b / 8] |= (unsigned char)(1u << (b % 8));
+    }
+}
+
+static bool boundary(const names_t *w, size_t i) {
+    return i >= w->n || w->start[i] || !isalnum((unsigned char)w->low[i]);
+}
+
+/* True when word occurs in the names as a whole word (or, with part,
+ * anywhere). */
+static bool has_word(const names_t *w, const char *word, bool part) {
+    int b = pair(word);
+    if (b >= 0 && !(w->pairs[b / 8] & (1u << (b % 8)))) return false;
     size_t k = strlen(word);
-    for (size_t i = 0; s[i]; i++) {
-        if (strncasecmp(s + i, word, k) != 0) continue;
-        if (part) return true;
-        bool start = i == 0 || !isalnum((unsigned char)s[i - 1]) ||
-                     (islower((unsigned char)s[i - 1]) && isupper((unsigned char)s[i]));
-        if (start && (s[i + k] == '\0' || word_end(s, i + k))) return true;
+    for (const char *p = strstr(w->low, word); p; p = strstr(p + 1, word)) {
+        size_t i = (size_t)(p - w->low);
+        if (part || (w->start[i] && boundary(w, i + k))) return true;
     }
     return false;
 }
 
-static const hb_drop_t *furniture_word(const char *s, bool *strong) {
-    for (size_t i = 0; s && i < COUNT(FURNITURE); i++)
-        if (has_word(s, FURNITURE[i].word, FURNITURE[i].part)) {
+static const hb_drop_t *furniture_word(const names_t *w, bool *strong) {
+    for (size_t i = 0; i < COUNT(FURNITURE); i++)
+        if (has_word(w, FURNITURE[i].word, FURNITURE[i].part)) {
             *strong = FURNITURE[i].strong;
             return &FURNITURE[i].drop;
         }
     return NULL;
 }
 
-static bool article_word(const char *s) {
-    for (size_t i = 0; s && i < COUNT(ARTICLE); i++)
-        if (has_word(s, ARTICLE[i], true)) return true;
+static bool article_word(const names_t *w) {
+    for (size_t i = 0; i < COUNT(ARTICLE); i++)
+        if (has_word(w, ARTICLE[i], true)) return true;
     return false;
 }
 
-static const hb_drop_t *names_furniture(const xmlNode *n, bool *article, bool *strong) {
-    const char *cls = html_attr(n, "class"), *id = html_attr(n, "id");
-    *article = article_word(cls) || article_word(id);
-    *strong = false;
-    const hb_drop_t *d = furniture_word(cls, strong);
-    return d ? d : furniture_word(id, strong);
+static bool article_body(const xmlNode *n) {
+    const char *prop = html_attr(n, "itemprop");
+    return prop && html_attr_word(n, "itemprop", "articleBody");
 }
 
-int hb_class_weight(const xmlNode *n) {
-    bool article, strong;
-    const hb_drop_t *d = names_furniture(n, &article, &strong);
-    int w = (article ? CLASS_WEIGHT : 0) - (d ? CLASS_WEIGHT : 0);
-    const char *prop = html_attr(n, "itemprop");
-    if (prop && has_word(prop, "articleBody", false)) w += CLASS_WEIGHT;
-    return w;
+static bool never_unlikely(const xmlNode *n) {
+    return html_is(n, "body") || html_is(n, "html") || html_is(n, "article") ||
+           html_is(n, "main") || html_is(n, "a") || article_body(n);
 }
 
-const hb_drop_t *hb_unlikely(const xmlNode *n) {
-    bool article, strong;
-    if (html_is(n, "body") || html_is(n, "html") || html_is(n, "article") || html_is(n, "main") ||
-        html_is(n, "a"))
-        return NULL;
-    const char *prop = html_attr(n, "itemprop");
-    if (prop && has_word(prop, "articleBody", false)) return NULL;
-    const hb_drop_t *d = names_furniture(n, &article, &strong);
+void hb_hints(const xmlNode *n, int *weight, const hb_drop_t **unlikely) {
+    names_t w;
+    bool strong = false;
+    names_of(n, &w);
+    bool article = w.n > 0 && article_word(&w);
+    const hb_drop_t *d = w.n > 0 ? furniture_word(&w, &strong) : NULL;
+    *weight = (article ? CLASS_WEIGHT : 0) - (d ? CLASS_WEIGHT : 0) +
+              (article_body(n) ? CLASS_WEIGHT : 0);
     /* A dateline or byline inside a paragraph ("<span class="dateline">
      * CAIRO —</span> Gunmen opened fire") is part of its text. */
     const hb_tag_t *tag = hb_tag(n);
-    if (d && d->role == EX_ROLE_META && !(tag && (tag->flags & HT_BLOCK))) return NULL;
-    return d && (strong || !article) ? d : NULL;
+    if (d && d->role == EX_ROLE_META && !(tag && (tag->flags & HT_BLOCK))) d = NULL;
+    *unlikely = d && (strong || !article) && !never_unlikely(n) ? d : NULL;
 }
 
 /* ---- always dropped --------------------------------------------------- */

@@ -92,9 +92,7 @@ static size_t entity(const char *s, html_buf_t *b) {
     return (size_t)(end - s) + 1;
 }
 
-/* s with HTML entities decoded and tags dropped (some sites put markup in
- * JSON-LD strings). Caller frees; NULL when out of memory. */
-static char *decode(const char *s) {
+char *html_entities_decode(const char *s) {
     html_buf_t b = {0};
     while (*s) {
         size_t k = *s == '&' ? entity(s, &b) : 0;
@@ -117,7 +115,7 @@ static char *decode(const char *s) {
 static void claim_str(jl_t *j, hc_field_t f, hc_rank_t rank, const char *s, const char *type,
                       const char *key) {
     if (strlen(s) > HC_VALUE_MAX_BYTES) return; /* not a field value; not worth decoding */
-    char *v = decode(s);
+    char *v = html_entities_decode(s);
     if (!v) {
         j->c->failed = true;
         return;
@@ -212,7 +210,7 @@ static void article(jl_t *j, const json_t *o, const char *type) {
     if (json_is_string(v = json_object_get(o, "datePublished")))
         claim_str(j, HC_DATE, HC_JSONLD, json_string_value(v), type, "datePublished");
     if (json_is_string(v = json_object_get(o, "dateCreated")))
-        claim_str(j, HC_DATE, HC_META, json_string_value(v), type, "dateCreated");
+        claim_str(j, HC_DATE, HC_MARKUP, json_string_value(v), type, "dateCreated");
     if (json_is_string(v = json_object_get(o, "dateModified")))
         claim_str(j, HC_MODIFIED, HC_JSONLD, json_string_value(v), type, "dateModified");
     strings(j, json_object_get(o, "articleSection"), HC_SECTION, type, "articleSection", false);

@@ -281,7 +281,7 @@ static void read_date_line(const xmlNode *n, html_claims_t *c) {
     bool marked = word_at(html_attr(n, "class"), DATE_WORDS, COUNT(DATE_WORDS)) ||
                   word_at(html_attr(n, "id"), DATE_WORDS, COUNT(DATE_WORDS));
     if (len > 0 && len <= DATE_LINE_MAX_BYTES && html_date_parse(text, !marked, iso))
-        html_claim(c, HC_DATE, HC_PRINTED, iso, strlen(iso), "date line %s", where);
+        html_claim_shown(c, HC_DATE, HC_PRINTED, iso, "date line %s", where);
     free(text);
 }
 
@@ -290,7 +290,7 @@ static void read_time(const xmlNode *n, html_claims_t *c) {
     if (!dt) return;
     bool modified = word_at(html_attr(n, "class"), (const char *[]){"modif", "updat"}, 2) ||
                     word_at(html_attr(n, "itemprop"), (const char *[]){"dateModified"}, 1);
-    html_claim(c, modified ? HC_MODIFIED : HC_DATE, HC_MARKUP, dt, strlen(dt), "<time datetime>");
+    html_claim_shown(c, modified ? HC_MODIFIED : HC_DATE, HC_MARKUP, dt, "<time datetime>%s", "");
 }
 
 /* ---- the walk --------------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * (OpenGraph, Dublin Core, the usual name= keys of news sites), the
  * <title>, <link rel=canonical>, <html lang>, and the JSON-LD scripts. Each
  * is turned into a claim; choosing among them is extract_html.c's job. */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,8 +17,9 @@ typedef struct {
     hc_rank_t rank;
 } meta_key_t;
 
-/* The keys read. OpenGraph and its article: namespace rank above the
- * rest, which sites fill less carefully. */
+/* The keys read, the more trusted first within a rank. OpenGraph and its
+ * article: namespace rank above the rest, which sites fill less
+ * carefully. */
 static const meta_key_t KEYS[] = {
     {"og:title", HC_TITLE, HC_OPENGRAPH},
     {"twitter:title", HC_TITLE, HC_META},
@@ -34,7 +36,6 @@ static const meta_key_t KEYS[] = {
     {"parsely-author", HC_AUTHOR, HC_META},
     {"sailthru.author", HC_AUTHOR, HC_META},
     {"byl", HC_AUTHOR, HC_META},
-    {"dcsext.author", HC_AUTHOR, HC_META},
     {"citation_author", HC_AUTHOR, HC_META},
     {"article:published_time", HC_DATE, HC_OPENGRAPH},
     {"og:article:published_time", HC_DATE, HC_OPENGRAPH},
@@ -54,7 +55,6 @@ static const meta_key_t KEYS[] = {
     {"parsely-pub-date", HC_DATE, HC_META},
     {"sailthru.date", HC_DATE, HC_META},
     {"article:publicationdate", HC_DATE, HC_META},
-    {"dcsext.articlefirstpublished", HC_DATE, HC_META},
     {"displaydate", HC_DATE, HC_META},
     {"og:pubdate", HC_DATE, HC_META},
     {"pdate", HC_DATE, HC_META},
@@ -102,11 +102,43 @@ static void claim_list(html_claims_t *c, const meta_key_t *k, const char *v, con
     }
 }
 
+/* Parse.ly's <meta name="parsely-page" content="{...}">: a JSON object
+ * with the page's title, section, author, pub_date and tags. */
+static void read_parsely(const char *key, const char *v, html_claims_t *c) {
+    static const struct {
+        const char *name;
+        hc_field_t field;
+    } FIELDS[] = {{"title", HC_TITLE},
+                  {"section", HC_SECTION},
+                  {"author", HC_AUTHOR},
+                  {"pub_date", HC_DATE},
+                  {"tags", HC_TAG}};
+    json_t *o = json_loads(v, 0, NULL);
+    for (size_t i = 0; json_is_object(o) && i < COUNT(FIELDS); i++) {
+        json_t *f = json_object_get(o, FIELDS[i].name);
+        for (size_t k = 0; k < (json_is_array(f) ? json_array_size(f) : 1); k++) {
+            json_t *one = json_is_array(f) ? json_array_get(f, k) : f;
+            if (!json_is_string(one)) continue;
+            char *text = html_entities_decode(json_string_value(one));
+            if (!text) c->failed = true;
+            if (text)
+                html_claim(c, FIELDS[i].field, HC_META, text, strlen(text), "<meta name=\"%s\"> %s",
+                           key, FIELDS[i].name);
+            free(text);
+        }
+    }
+    json_decref(o);
+}
+
 static void read_meta(const xmlNode *n, html_claims_t *c) {
     const char *attr = "property", *key = html_attr(n, attr);
     if (!key || !*key) key = html_attr(n, attr = "name");
     const char *v = html_attr(n, "content");
     if (!key || !v) return;
+    if (strcasecmp(key, "parsely-page") == 0 || strcasecmp(key, "parsely-metadata") == 0) {
+        read_parsely(key, v, c);
+        return;
+    }
     const meta_key_t *k = find_key(key);
     if (!k) return;
     if (is_address(v) && k->field != HC_URL) return;
@@ -114,7 +146,11 @@ static void read_meta(const xmlNode *n, html_claims_t *c) {
         claim_list(c, k, v, attr, key);
         return;
     }
+    size_t before = c->n;
     html_claim(c, k->field, k->rank, v, strlen(v), "<meta %s=\"%s\">", attr, key);
+    if (c->n == before) return;
+    c->v[before].order = (unsigned)(k - KEYS);
+    c->v[before].shown = strcasecmp(key, "displaydate") == 0; /* the date as printed */
 }
 
 /* <meta http-equiv="Content-Language" content="de">. */
