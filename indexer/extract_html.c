@@ -299,6 +299,7 @@ lede_status_t extract_html(const char *html, size_t len, const char *base_id,
     article_free(&w.a);
     free(w.title);
     free(w.body.body);
+    free(w.body.bio);
     html_claims_free(&w.claims);
     if (w.doc) xmlFreeDoc(w.doc);
     free(w.page.s);

@@ -16,14 +16,18 @@
  *   html_jsonld.c   claims of JSON-LD (NewsArticle and kin, also inside
  *                   @graph and arrays)
  *   html_markup.c   claims of the body's markup: microdata (itemprop),
- *                   bylines (rel=author, class "byline"), <time>, <h1>
+ *                   the byline and date lines near the headline, <h1>
  *   html_date.c     dates as pages write them, machine-readable or printed
  *   html_names.c    names: people (never organisations), site names and
  *                   the site suffix of a title
+ *   html_fields.c   each field chosen from its claims
+ *   html_hints.c    what tags, class and id names say about an element
  *   html_body.c     which elements hold the article: a readability-style
  *                   scorer over the tree
  *   html_para.c     the article's paragraphs, from the chosen elements
- *   extract_html.c  the entry point: each field chosen from its claims
+ *   html_edges.c    what at the start and end of the text is not text
+ *   extract_html.c  the entry point: the steps in order, the first
+ *                   paragraph's dateline, pages without an article
  *
  * All text handed between the pieces is UTF-8 with its white space
  * collapsed to single spaces. */
@@ -74,10 +78,15 @@ const char *html_charset_name(const char *label, char name[HTML_CHARSET_BYTES]);
  * pages stay far below it, and libxml2's duplicate-attribute check costs
  * the square of the count (200,000 attributes took minutes). */
 #define HTML_MAX_ATTRS 1000
+/* A page with more tags than this is refused before parsing: news pages
+ * have a few thousand (the dev set at most 5,028), and a page of 800,000
+ * took 8 seconds and 440 MB to read (200,000: 2 seconds, 110 MB). */
+#define HTML_MAX_TAGS 200000
 
 /* Parses utf8[0..len) (from html_to_utf8) into a tree. LEDE_E_INVALID with
- * why set for a tag with too many attributes, a document nested too deep
- * or one the parser gives up on; LEDE_E_NOMEM. Free with xmlFreeDoc(). */
+ * why set for too many tags, a tag with too many attributes, a document
+ * nested too deep or one the parser gives up on; LEDE_E_NOMEM. Free with
+ * xmlFreeDoc(). */
 lede_status_t html_parse(const char *utf8, size_t len, xmlDoc **doc, char *why);
 
 /* The node after n in document order without leaving top's subtree
@@ -178,8 +187,11 @@ typedef struct {
 } html_claims_t;
 
 /* Adds a claim; a value that is empty once trimmed (or longer than
- * HC_VALUE_MAX_BYTES) is not one. */
+ * HC_VALUE_MAX_BYTES) is not one, and claims after the first
+ * HC_MAX_CLAIMS are dropped (a page that declares more is hostile, and
+ * choosing compares claims with each other). */
 #define HC_VALUE_MAX_BYTES 2048
+#define HC_MAX_CLAIMS 512
 void html_claim(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *value, size_t len,
                 const char *origin_fmt, ...) __attribute__((format(printf, 6, 7)));
 void html_claims_free(html_claims_t *c);

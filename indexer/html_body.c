@@ -40,6 +40,9 @@
 /* ... or when it is a paragraph that reads like text. */
 #define SIBLING_PARA_WEIGHT 80
 #define SIBLING_PARA_LINKS 0.25
+/* Blocks of the chosen element's class looked at, at most: each is
+ * checked against everything already taken. */
+#define JOIN_MAX 32
 /* A <header> or <form> holding this many long paragraphs is kept
  * (ASP.NET pages wrap the whole page in a form). */
 #define LONG_PARA_WEIGHT 80
@@ -398,13 +401,15 @@ static void join_same_class(const hb_nodes_t *ns, int best, bool *keep) {
     if (!first_class(ns->v[best].node, cls, sizeof cls)) return;
     double threshold = final_score(&ns->v[best]) * SIBLING_SHARE;
     if (threshold < SIBLING_MIN_SCORE) threshold = SIBLING_MIN_SCORE;
-    for (size_t i = 0; i < ns->n; i++) {
+    size_t tried = 0;
+    for (size_t i = 0; i < ns->n && tried < JOIN_MAX; i++) {
         const hb_node_t *h = &ns->v[i];
         if (!h->candidate || h->drop || h->dropped_above || final_score(h) < threshold ||
             link_density(h) >= SIBLING_PARA_LINKS || !first_class(h->node, other, sizeof other) ||
             strcmp(cls, other) != 0)
             continue;
         bool clash = false;
+        tried++;
         for (size_t k = 0; k < ns->n && !clash; k++) clash = keep[k] && related(ns, (int)k, (int)i);
         if (!clash) keep[i] = true;
     }

@@ -34,7 +34,7 @@ static char *clean(const char *value, size_t len) {
 
 void html_claim(html_claims_t *c, hc_field_t field, hc_rank_t rank, const char *value, size_t len,
                 const char *origin_fmt, ...) {
-    if (c->failed || !value) return;
+    if (c->failed || !value || c->n >= HC_MAX_CLAIMS) return;
     len = html_trim(&value, len);
     if (len == 0 || len > HC_VALUE_MAX_BYTES) return;
     if (c->n == c->cap) {

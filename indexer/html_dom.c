@@ -133,6 +133,16 @@ static size_t most_attrs(const char *s, size_t n, bool strict, size_t *where) {
     return most;
 }
 
+/* Start tags ('<' and a letter) in the page, counting up to one more
+ * than the limit. */
+static size_t count_tags(const char *s, size_t n) {
+    size_t tags = 0;
+    for (const char *p = memchr(s, '<', n); p && tags <= HTML_MAX_TAGS;
+         p = memchr(p + 1, '<', n - (size_t)(p + 1 - s)))
+        tags += p + 1 < s + n && isalpha((unsigned char)p[1]);
+    return tags;
+}
+
 static lede_status_t check_attrs(const char *s, size_t n, char *why) {
     size_t where = 0, strict = most_attrs(s, n, true, &where), loose_at = 0;
     size_t loose = most_attrs(s, n, false, &loose_at);
@@ -169,6 +179,8 @@ lede_status_t html_parse(const char *utf8, size_t len, xmlDoc **doc, char *why) 
     pthread_once(&init_once, init_libxml);
     xmlSetGenericErrorFunc(NULL, silent); /* per thread in libxml2 */
     if (len > INT_MAX) return fail(why, "page of %zu bytes is too large to parse", len);
+    if (count_tags(utf8, len) > HTML_MAX_TAGS)
+        return fail(why, "more than %d tags (at most %d are read)", HTML_MAX_TAGS, HTML_MAX_TAGS);
     lede_status_t st = check_attrs(utf8, len, why);
     if (st != LEDE_OK) return st;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();

@@ -188,12 +188,6 @@ static void mark(hb_para_t *p, ex_role_t role, const char *why) {
     p->why = why;
 }
 
-static size_t body_count(const hb_paras_t *p) {
-    size_t n = 0;
-    for (size_t i = 0; i < p->n; i++) n += p->v[i].role == EX_ROLE_BODY;
-    return n;
-}
-
 /* What a line after the text is, or false when it is text. */
 static bool tail_line(hb_para_t *p) {
     if (is_label(p)) {
@@ -213,11 +207,15 @@ static bool tail_line(hb_para_t *p) {
 }
 
 void html_edges_mark(hb_paras_t *p) {
-    for (size_t i = 0; i < p->n; i++)
-        if (p->v[i].role == EX_ROLE_BODY &&
-            opens_with(p->v[i].text, CAPTION_OPENERS, COUNT(CAPTION_OPENERS)))
+    size_t body = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->v[i].role != EX_ROLE_BODY) continue;
+        if (opens_with(p->v[i].text, CAPTION_OPENERS, COUNT(CAPTION_OPENERS)))
             mark(&p->v[i], EX_ROLE_CAPTION, "says it is a caption");
-    for (size_t i = 0; i < p->n && body_count(p) > 1; i++) {
+        else
+            body++;
+    }
+    for (size_t i = 0; i < p->n && body > 1; i++) {
         if (p->v[i].role != EX_ROLE_BODY) continue;
         if (is_label(&p->v[i]))
             mark(&p->v[i], EX_ROLE_FURNITURE, "a short line before the text");
@@ -225,12 +223,13 @@ void html_edges_mark(hb_paras_t *p) {
             mark(&p->v[i], EX_ROLE_META, "a date or byline line before the text");
         else
             break;
+        body--;
     }
     size_t taken = 0;
-    for (size_t i = p->n; i-- > 0 && taken < TAIL_MAX && body_count(p) > 1;) {
+    for (size_t i = p->n; i-- > 0 && taken < TAIL_MAX && body > 1;) {
         if (p->v[i].role != EX_ROLE_BODY) continue;
         if (!tail_line(&p->v[i])) break;
-        taken++;
+        taken++, body--;
     }
 }
 

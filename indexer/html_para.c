@@ -27,6 +27,8 @@ static const char LINK_WHY[] = "a link, not text";
 
 /* An alt text this long is a description a caption may repeat. */
 #define ALT_MIN_BYTES 20
+/* Descriptions compared at most: every paragraph is compared with each. */
+#define ALTS_MAX 256
 /* Room for a paragraph's text in the trace's "where". */
 #define WHERE_BYTES 96
 
@@ -190,19 +192,25 @@ static int emphasis_tag(const xmlNode *n) {
     return html_is(n, "em") || html_is(n, "i") || html_is(n, "strong") || html_is(n, "b");
 }
 
+/* Appends a text node to the current paragraph, counting what is in a
+ * link and what is emphasised. */
+static void add_text(para_t *p, const xmlNode *n) {
+    const char *s = (const char *)n->content;
+    if (!s) return;
+    size_t before = p->para.len;
+    if (p->brs > 0 && p->para.len > 0) p->para.space = false, html_buf_raw(&p->para, "\n", 1);
+    html_buf_text(&p->para, s, strlen(s));
+    const hb_node_t *parent = info(p, n->parent);
+    size_t w = html_text_weight(p->para.s + before, p->para.len - before);
+    if (parent && parent->in_link) p->para_links += w;
+    if (p->emphasis > 0) p->para_emphasis += w;
+    if (p->para.len > before + 1) p->brs = 0;
+}
+
 /* Enters n; false when its subtree is not read. */
 static bool enter(para_t *p, const xmlNode *n, bool root) {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        const char *s = (const char *)n->content;
-        if (!s) return false;
-        size_t before = p->para.len;
-        if (p->brs > 0 && p->para.len > 0) p->para.space = false, html_buf_raw(&p->para, "\n", 1);
-        html_buf_text(&p->para, s, strlen(s));
-        const hb_node_t *parent = info(p, n->parent);
-        size_t w = html_text_weight(p->para.s + before, p->para.len - before);
-        if (parent && parent->in_link) p->para_links += w;
-        if (p->emphasis > 0) p->para_emphasis += w;
-        if (p->para.len > before + 1) p->brs = 0;
+        add_text(p, n);
         return false;
     }
     if (n->type != XML_ELEMENT_NODE || html_no_text(n)) return false;
@@ -301,12 +309,12 @@ static lede_status_t join(const hb_paras_t *paras, hb_result_t *out) {
 lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flags,
                               const char *title, ex_trace_t *t, hb_result_t *out) {
     para_t p = {.nodes = nodes, .flags = flags, .title = title, .t = t};
-    p.alts = calloc(nodes->n + 1, sizeof *p.alts);
+    p.alts = calloc(ALTS_MAX, sizeof *p.alts);
     if (!p.alts) return LEDE_E_NOMEM;
     for (size_t i = 0; i < nodes->n; i++) {
         const char *alt =
             html_is(nodes->v[i].node, "img") ? html_attr(nodes->v[i].node, "alt") : NULL;
-        if (alt && strlen(alt) >= ALT_MIN_BYTES) p.alts[p.n_alts++] = alt;
+        if (alt && strlen(alt) >= ALT_MIN_BYTES && p.n_alts < ALTS_MAX) p.alts[p.n_alts++] = alt;
     }
     for (size_t i = 0; i < nodes->n; i++) {
         if (!keep[i]) continue;

@@ -325,6 +325,18 @@ static void test_many_attributes(void) {
     free(page);
 }
 
+static void test_many_tags(void) {
+    size_t n = 210000, len = 0, cap = n * 4 + 64;
+    char *page = malloc(cap);
+    len += (size_t)snprintf(page, cap, "<html><body>");
+    for (size_t i = 0; i < n; i++) memcpy(page + len, "<p>t", 4), len += 4;
+    result_t r = run_len(page, len, "tags", NULL);
+    CHECK_INT(r.st, LEDE_E_INVALID);
+    CHECK(why_has(&r, "more than 200000 tags"));
+    result_free(&r);
+    free(page);
+}
+
 static void test_bad_input(void) {
     static const char binary[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     result_t r = run_len(binary, sizeof binary - 1, "png", NULL);
@@ -521,6 +533,7 @@ int main(void) {
     RUN(test_nothing_left);
     RUN(test_deep_nesting);
     RUN(test_many_attributes);
+    RUN(test_many_tags);
     RUN(test_bad_input);
     RUN(test_trace);
     RUN(test_dates);
