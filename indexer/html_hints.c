@@ -179,6 +179,8 @@ static const char *const ARTICLE[] = {"article", "body",  "content", "entry", "m
  * once per element over this copy: the page has thousands of elements
  * and the lists have dozens of words. */
 #define NAMES_BYTES 256
+/* An id of this many words joined by "-" or "_" is a heading's slug. */
+#define SLUG_MIN_WORDS 4
 
 typedef struct {
     char low[NAMES_BYTES];
@@ -197,7 +199,7 @@ static int pair(const char *s) {
 
 static void names_add(names_t *w, const char *s) {
     if (!s) return;
-    if (w->n > 0 && w->n + 1 < NAMES_BYTES) w->low[w->n++] = ' ';
+    if (w->n > 0 && w->n + 1 < NAMES_BYTES) w->start[w->n] = true, w->low[w->n++] = ' ';
     for (size_t i = 0; s[i] && w->n + 1 < NAMES_BYTES; i++) {
         unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : ' ';
         w->start[w->n] = !isalnum(prev) || (islower(prev) && isupper(c));
@@ -205,10 +207,19 @@ static void names_add(names_t *w, const char *s) {
     }
 }
 
+/* An id made from a heading ("sharing-with-a-single-developer", an
+ * anchor for the section) says what the section is about, not what it is. */
+static bool heading_slug(const char *id) {
+    size_t words = 1;
+    for (const char *p = id; p && *p; p++) words += *p == '-' || *p == '_';
+    return id && words >= SLUG_MIN_WORDS;
+}
+
 static void names_of(const xmlNode *n, names_t *w) {
+    const char *id = html_attr(n, "id");
     w->n = 0;
     names_add(w, html_attr(n, "class"));
-    names_add(w, html_attr(n, "id"));
+    if (!heading_slug(id)) names_add(w, id);
     w->low[w->n] = '\0';
     w->start[w->n] = true;
     memset(w->pairs, 0, sizeof w->pairs);

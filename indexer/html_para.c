@@ -24,6 +24,8 @@
 /* A paragraph that is this much link text is a link, not text. */
 #define LINK_PARA_SHARE 0.5
 static const char LINK_WHY[] = "a link, not text";
+/* A paragraph this long under a subheading is a section's text. */
+#define SECTION_TEXT_WEIGHT 150
 
 /* An alt text this long is a description a caption may repeat. */
 #define ALT_MIN_BYTES 20
@@ -113,6 +115,12 @@ static bool has_word_char(const char *s) {
     return false;
 }
 
+/* A linked name in a table of data ("Groundhog Day" in a list of films)
+ * is data, not a link away. */
+static bool table_cell(const xmlNode *block) {
+    return html_is(block, "td") || html_is(block, "th");
+}
+
 /* A caption often repeats its image's alt text. */
 static bool is_alt(const para_t *p, const char *text) {
     for (size_t i = 0; i < p->n_alts; i++)
@@ -138,7 +146,7 @@ static void flush(para_t *p) {
             add_para(p, EX_ROLE_FURNITURE, "a promotion in brackets");
         else if (p->title && same_text(p->para.s, p->title))
             add_para(p, EX_ROLE_TITLE, "repeats the headline");
-        else if ((double)p->para_links > LINK_PARA_SHARE * (double)w)
+        else if ((double)p->para_links > LINK_PARA_SHARE * (double)w && !table_cell(p->block))
             add_para(p, EX_ROLE_SIDEBAR, LINK_WHY);
         else
             add_para(p, EX_ROLE_BODY, "paragraph of the article");
@@ -306,6 +314,20 @@ static lede_status_t join(const hb_paras_t *paras, hb_result_t *out) {
     return LEDE_OK;
 }
 
+/* A subheading that is a link ("<h3><a>Rez Infinite</a></h3>" in a list
+ * of reviews) is the title of the text under it: kept when a paragraph of
+ * text follows. A teaser's headline on an index page is followed by a
+ * line or nothing. */
+static void link_headings(hb_paras_t *paras) {
+    for (size_t i = 0; i + 1 < paras->n; i++) {
+        hb_para_t *q = &paras->v[i], *next = &paras->v[i + 1];
+        const hb_tag_t *tag = hb_tag(q->block);
+        if (q->why != LINK_WHY || !tag || !(tag->flags & HT_HEADING)) continue;
+        if (next->role == EX_ROLE_BODY && next->weight >= SECTION_TEXT_WEIGHT)
+            q->role = EX_ROLE_BODY, q->why = "a subheading that is a link";
+    }
+}
+
 lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flags,
                               const char *title, ex_trace_t *t, hb_result_t *out) {
     para_t p = {.nodes = nodes, .flags = flags, .title = title, .t = t};
@@ -324,6 +346,7 @@ lede_status_t html_para_build(hb_nodes_t *nodes, const bool *keep, unsigned flag
     html_buf_free(&p.para);
     lede_status_t st = p.out.failed ? LEDE_E_NOMEM : LEDE_OK;
     if (st == LEDE_OK) {
+        link_headings(&p.out);
         html_edges_mark(&p.out);
         trace_paras(&p);
         st = join(&p.out, out);
