@@ -37,14 +37,22 @@ static const char *const JOINERS[] = {"avec ", "with ", "and ", "et ",  "und ",
 
 /* Words that make a "name" an organisation, a desk or a job title. */
 static const char *const NOT_PERSON[] = {
-    "staff",     "news",      "desk",          "team",         "editors",     "editorial",
-    "editor",    "press",     "agency",        "newsroom",     "reporters",   "reporter",
-    "bureau",    "wire",      "services",      "service",      "online",      "magazine",
-    "media",     "foreign",   "correspondent", "writer",       "contributor", "associated",
-    "report",    "times",     "post",          "daily",        "network",     "group",
-    "inc",       "ltd",       "llc",           "corp",         "company",     "redaktion",
-    "rédaction", "redacción", "redação",       "staff writer",
+    "staff",      "news",        "desk",          "team",         "editors",      "editorial",
+    "editor",     "press",       "agency",        "newsroom",     "reporters",    "reporter",
+    "bureau",     "wire",        "services",      "service",      "online",       "magazine",
+    "media",      "foreign",     "correspondent", "writer",       "contributor",  "associated",
+    "report",     "times",       "post",          "daily",        "network",      "group",
+    "inc",        "ltd",         "llc",           "corp",         "company",      "redaktion",
+    "rédaction",  "redacción",   "redação",       "staff writer", "organization", "organisation",
+    "foundation", "association", "institute",     "university",   "committee",    "council",
+    "society",    "project",     "department",    "ministry",     "developers",   "updated",
+    "published",  "posted",      "follow",        "share",        "comments",
 };
+
+/* Where a byline stops naming its writers: "Edited by", "Reviewed by". */
+static const char *const BYLINE_ENDS[] = {"edited by",          "editing by",      "reviewed by",
+                                          "medically reviewed", "updated by",      "photos by",
+                                          "photographs by",     "illustrations by"};
 
 /* Credentials and job words that may trail a name ("Jane Doe, MA"): dropped. */
 static const char *const TRAILERS[] = {"MA", "MD",  "PhD", "MS", "MPH",
@@ -325,8 +333,9 @@ static void clean_part(char *part) {
     while (n > 0 && part[n - 1] == ' ') part[--n] = '\0';
 }
 
-/* byline cut where a date starts ("GILLIAN MOHNEY March 11, 2015"), with
- * brackets that open with a joiner turned into separators; into out. */
+/* byline cut where a date starts ("GILLIAN MOHNEY March 11, 2015") or
+ * the editors do ("Edited by ..."), with brackets that open with a joiner
+ * turned into separators; into out. */
 static void prepare(const char *byline, char *out, size_t size) {
     size_t n = strlen(byline);
     if (n >= size) n = size - 1;
@@ -340,6 +349,12 @@ static void prepare(const char *byline, char *out, size_t size) {
             break;
         }
     }
+    for (size_t i = 0; i < COUNT(BYLINE_ENDS); i++)
+        for (char *p = out; *p; p++)
+            if (strncasecmp(p, BYLINE_ENDS[i], strlen(BYLINE_ENDS[i])) == 0) {
+                *p = '\0';
+                break;
+            }
     for (char *p = strchr(out, '('); p; p = strchr(p + 1, '(')) {
         bool joins = false;
         for (size_t i = 0; i < COUNT(JOINERS) && !joins; i++)

@@ -497,6 +497,9 @@ static void test_bylines(void) {
     check_names("BBC News", 0, NULL, NULL);          /* the site itself */
     check_names("Our Foreign Staff", 0, NULL, NULL); /* a desk */
     check_names("devindra", 0, NULL, NULL);          /* a user name */
+    check_names("Rob Ewing Edited by Beth Byers", 1, "Rob Ewing", "Rob Ewing"); /* not the editor */
+    check_names("Last Updated: January 7, 2025", 0, NULL, NULL);
+    check_names("Organization for Quiet Works", 0, NULL, NULL);
     CHECK(html_names_organisation("WebMD Health News"));
     CHECK(!html_names_organisation("Jane Doe"));
 }
