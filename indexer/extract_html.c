@@ -48,13 +48,6 @@ static lede_status_t fail(char *why, const char *fmt, ...) {
     return LEDE_E_INVALID;
 }
 
-static bool contains_ci(const char *s, const char *needle) {
-    size_t k = strlen(needle);
-    for (; s && *s; s++)
-        if (strncasecmp(s, needle, k) == 0) return true;
-    return false;
-}
-
 /* ---- pages without an article ------------------------------------------------ */
 
 static bool error_title(const char *title) {
@@ -72,14 +65,14 @@ static bool error_title(const char *title) {
         "error page",
     };
     for (size_t i = 0; title && i < COUNT(PHRASES); i++)
-        if (contains_ci(title, PHRASES[i])) return true;
+        if (html_contains_ci(title, PHRASES[i])) return true;
     return false;
 }
 
 static bool cookie_notice(const char *body) {
-    return contains_ci(body, "cookie") &&
-           (contains_ci(body, "accept") || contains_ci(body, "consent") ||
-            contains_ci(body, "agree"));
+    return html_contains_ci(body, "cookie") &&
+           (html_contains_ci(body, "accept") || html_contains_ci(body, "consent") ||
+            html_contains_ci(body, "agree"));
 }
 
 /* Why the page holds no article, or NULL when it holds one. */

@@ -135,6 +135,14 @@ void html_describe(const xmlNode *n, char *out, size_t size);
  * after *start is moved past the leading white space. */
 size_t html_trim(const char **start, size_t n);
 
+/* True when needle occurs in s (which may be NULL), ignoring ASCII case. */
+bool html_contains_ci(const char *s, const char *needle);
+
+/* True when a[0..n) and b hold the same letters and digits, ignoring
+ * ASCII case, spaces and punctuation (a headline repeated in the text,
+ * a caption repeating an image's description). */
+bool html_same_text(const char *a, size_t n, const char *b);
+
 /* Weighted length of text: characters, with each CJK character counted
  * as HTML_CJK_WEIGHT (one of them carries about as much as a word). */
 #define HTML_CJK_WEIGHT 3

@@ -382,3 +382,21 @@ void html_describe(const xmlNode *n, char *out, size_t size) {
     else
         snprintf(out, size, "<%s> line %ld", (const char *)n->name, xmlGetLineNo(n));
 }
+
+bool html_contains_ci(const char *s, const char *needle) {
+    size_t k = strlen(needle);
+    for (; s && *s; s++)
+        if (strncasecmp(s, needle, k) == 0) return true;
+    return false;
+}
+
+bool html_same_text(const char *a, size_t n, const char *b) {
+    const char *end = a + n;
+    for (;;) {
+        while (a < end && (unsigned char)*a < 0x80 && !isalnum((unsigned char)*a)) a++;
+        while (*b && (unsigned char)*b < 0x80 && !isalnum((unsigned char)*b)) b++;
+        if (a == end || !*b) return a == end && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+        a++, b++;
+    }
+}

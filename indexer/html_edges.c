@@ -85,13 +85,6 @@ static bool opens_with(const char *s, const char *const *list, size_t n) {
     return false;
 }
 
-static bool contains_ci(const char *s, const char *needle) {
-    size_t k = strlen(needle);
-    for (; *s; s++)
-        if (strncasecmp(s, needle, k) == 0) return true;
-    return false;
-}
-
 /* The text ends as a sentence does (closing quotes and brackets allowed). */
 static bool ends_sentence(const char *s, size_t n) {
     static const char *const ENDS[] = {
@@ -175,7 +168,7 @@ static bool is_bio(const hb_para_t *p) {
             size_t v = strlen(BIO_VERBS[i]);
             if (words >= 2 && strncasecmp(s, BIO_VERBS[i], v) == 0 && s[v] == ' ') {
                 for (size_t j = 0; j < COUNT(JOB_WORDS); j++)
-                    if (contains_ci(s, JOB_WORDS[j])) return true;
+                    if (html_contains_ci(s, JOB_WORDS[j])) return true;
                 return false;
             }
         }

@@ -55,17 +55,9 @@ static const char *const DATE_WORDS[] = {"date", "time", "posted", "published", 
 static const char *const BY_OPENERS[] = {"By ",  "BY ",  "by ",  "Par ", "par ",
                                          "Por ", "por ", "Von ", "von "};
 
-/* True when needle occurs in s, ignoring ASCII case. */
-static bool contains_ci(const char *s, const char *needle) {
-    size_t k = strlen(needle);
-    for (; s && *s; s++)
-        if (strncasecmp(s, needle, k) == 0) return true;
-    return false;
-}
-
 static bool word_at(const char *s, const char *const *words, size_t n) {
     for (size_t i = 0; s && i < n; i++)
-        if (contains_ci(s, words[i])) return true;
+        if (html_contains_ci(s, words[i])) return true;
     return false;
 }
 
@@ -106,7 +98,7 @@ static char *scope_name(const xmlNode *n) {
 
 static bool organisation(const xmlNode *n) {
     const char *type = html_attr(n, "itemtype");
-    return contains_ci(type, "Organization");
+    return html_contains_ci(type, "Organization");
 }
 
 typedef struct {
@@ -295,20 +287,9 @@ static void read_time(const xmlNode *n, html_claims_t *c) {
 
 /* ---- the walk --------------------------------------------------------------- */
 
-/* a and b hold the same letters and digits, ignoring ASCII case. */
-static bool same_text(const char *a, const char *b) {
-    for (;;) {
-        while (*a && (unsigned char)*a < 0x80 && !isalnum((unsigned char)*a)) a++;
-        while (*b && (unsigned char)*b < 0x80 && !isalnum((unsigned char)*b)) b++;
-        if (!*a || !*b) return !*a && !*b;
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
-        a++, b++;
-    }
-}
-
 static bool headline(const xmlNode *h1, const char *title) {
     char *text = title ? html_text_dup(h1) : NULL;
-    bool same = text && same_text(text, title);
+    bool same = text && html_same_text(text, strlen(text), title);
     free(text);
     return same;
 }

@@ -141,24 +141,12 @@ static bool names_a_site(const char *s, size_t n, const html_claims_t *sites) {
     return false;
 }
 
-/* a[0..n) and b hold the same letters and digits, ignoring ASCII case. */
-static bool same_text_n(const char *a, size_t n, const char *b) {
-    const char *end = a + n;
-    for (;;) {
-        while (a < end && (unsigned char)*a < 0x80 && !isalnum((unsigned char)*a)) a++;
-        while (*b && (unsigned char)*b < 0x80 && !isalnum((unsigned char)*b)) b++;
-        if (a == end || !*b) return a == end && !*b;
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
-        a++, b++;
-    }
-}
-
 /* True when title[0..n) is printed on the page as a headline (an <h1>):
  * what follows it in the <title> is the site's. */
 static bool printed(const char *title, size_t n, const html_claims_t *c) {
     for (size_t i = 0; c && i < c->n; i++)
         if (c->v[i].field == HC_TITLE && c->v[i].rank == HC_PRINTED &&
-            same_text_n(title, n, c->v[i].value))
+            html_same_text(title, n, c->v[i].value))
             return true;
     return false;
 }

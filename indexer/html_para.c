@@ -53,17 +53,6 @@ static const hb_node_t *info(const para_t *p, const xmlNode *n) {
     return n && n->_private ? &p->nodes->v[(size_t)(uintptr_t)n->_private - 1] : NULL;
 }
 
-/* a and b hold the same letters and digits, ignoring ASCII case. */
-static bool same_text(const char *a, const char *b) {
-    for (;;) {
-        while (*a && ((unsigned char)*a < 0x80 && !isalnum((unsigned char)*a))) a++;
-        while (*b && ((unsigned char)*b < 0x80 && !isalnum((unsigned char)*b))) b++;
-        if (!*a || !*b) return !*a && !*b;
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
-        a++, b++;
-    }
-}
-
 static void add_para(para_t *p, ex_role_t role, const char *why) {
     hb_paras_t *o = &p->out;
     if (o->failed) return;
@@ -124,7 +113,7 @@ static bool table_cell(const xmlNode *block) {
 /* A caption often repeats its image's alt text. */
 static bool is_alt(const para_t *p, const char *text) {
     for (size_t i = 0; i < p->n_alts; i++)
-        if (same_text(text, p->alts[i])) return true;
+        if (html_same_text(text, strlen(text), p->alts[i])) return true;
     return false;
 }
 
@@ -144,7 +133,7 @@ static void flush(para_t *p) {
             add_para(p, EX_ROLE_CAPTION, "repeats an image's description");
         else if (p->para_links > 0 && bracketed(p->para.s, p->para.len))
             add_para(p, EX_ROLE_FURNITURE, "a promotion in brackets");
-        else if (p->title && same_text(p->para.s, p->title))
+        else if (p->title && html_same_text(p->para.s, p->para.len, p->title))
             add_para(p, EX_ROLE_TITLE, "repeats the headline");
         else if ((double)p->para_links > LINK_PARA_SHARE * (double)w && !table_cell(p->block))
             add_para(p, EX_ROLE_SIDEBAR, LINK_WHY);
