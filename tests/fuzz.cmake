@@ -17,3 +17,4 @@ function(lede_fuzz_target name corpus)
 endfunction()
 
 lede_fuzz_target(fuzz_article article lede_extract)
+lede_fuzz_target(fuzz_html html lede_extract)
