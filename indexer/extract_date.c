@@ -145,20 +145,42 @@ static void build_month_names(void) {
     add_month_name("Sept", 4, 9, true);
 }
 
+/* Month names by hash of their folded spelling: each slot the index in
+ * month_names + 1, or 0. */
+#define MONTH_HASH_SLOTS 256
+
+static unsigned char month_hash[MONTH_HASH_SLOTS];
+
+static unsigned hash_word(const char *w, size_t n) {
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h & (MONTH_HASH_SLOTS - 1);
+}
+
+static void build_month_hash(void) {
+    build_month_names();
+    for (size_t i = 0; i < n_month_names; i++) {
+        unsigned k = hash_word(month_names[i].name, month_names[i].len);
+        while (month_hash[k]) k = (k + 1) & (MONTH_HASH_SLOTS - 1);
+        month_hash[k] = (unsigned char)(i + 1);
+    }
+}
+
 static int match_month(const char *s, size_t n) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     char word[MONTH_NAME_MAX + 2];
-    pthread_once(&once, build_month_names);
+    pthread_once(&once, build_month_hash);
     if (n < 3 || n > MONTH_NAME_MAX + 1) return 0;
     fold(s, n, word);
-    for (size_t i = 0; i < n_month_names; i++) {
-        const month_name_t *m = &month_names[i];
-        if (m->len == n && word[0] == m->name[0] && memcmp(word, m->name, n) == 0) return m->month;
+    for (unsigned k = hash_word(word, n); month_hash[k]; k = (k + 1) & (MONTH_HASH_SLOTS - 1)) {
+        const month_name_t *m = &month_names[month_hash[k] - 1];
+        if (m->len == n && memcmp(word, m->name, n) == 0) return m->month;
     }
     /* A typo of a long English name, one letter left out: "Febuary". */
+    if (n + 1 < MONTH_TYPO_MIN) return 0;
     for (size_t i = 0; i < n_month_names; i++) {
         const month_name_t *m = &month_names[i];
-        if (m->english && m->len == n + 1 && m->len >= MONTH_TYPO_MIN && word[0] == m->name[0] &&
+        if (m->english && m->len == n + 1 && word[0] == m->name[0] &&
             one_letter_off(word, n, m->name, m->len))
             return m->month;
     }
