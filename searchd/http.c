@@ -145,6 +145,7 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     stats_conn_closed(&h->srv->stats);
     set_idle(hc);
     free(hc);
+    server_conn_closed(h->srv); /* a descriptor is free */
 }
 
 /* The reply has been written. */
@@ -375,6 +376,7 @@ bool http_start(server_t *s, char *err, size_t size) {
     if (!(h->bound = evhttp_bind_socket_with_handle(h->http, c->http_host, c->http_port)))
         return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
                         c->http_host, c->http_port, strerror(errno)), false;
+    gate_add(&s->gate, evhttp_bound_socket_get_listener(h->bound));
     log_msg(LOG_INFO, "http listening on %s:%u, page from %s", c->http_host,
             server_socket_port(evhttp_bound_socket_get_fd(h->bound)), http_static_root(c));
     return true;

@@ -73,6 +73,8 @@ void metrics_write(server_t *s, struct evbuffer *out) {
             st->conns_rejected);
     counter(out, "lede_idle_timeouts_total", "Connections closed after idle_timeout_ms.", st->idle_timeouts);
     counter(out, "lede_output_stalls_total", "Times reading paused for max_output_bytes.", st->output_stalls);
+    counter(out, "lede_accept_pauses_total", "Times accepting paused at the file-descriptor limit.",
+            st->accept_pauses);
     counter(out, "lede_reloads_total", "Times a changed index was reopened.", st->reloads);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);

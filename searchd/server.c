@@ -81,6 +81,7 @@ static bool listen_on(server_t *s, char *err, size_t size) {
     freeaddrinfo(ai);
     if (!s->listener)
         return snprintf(err, size, "cannot listen on %s:%s: %s", c->listen_host, port, strerror(e)), false;
+    gate_add(&s->gate, s->listener);
     return true;
 }
 
@@ -135,7 +136,8 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
                                  .max_offset = (uint32_t)c->max_offset,
                                  .default_limit = (uint32_t)default_limit};
     signal(SIGPIPE, SIG_IGN);
-    if (evthread_use_pthreads() != 0 || !(s->base = event_base_new()))
+    if (evthread_use_pthreads() != 0 || !(s->base = event_base_new()) ||
+        !gate_init(&s->gate, s->base, &s->stats))
         return snprintf(err, size, "cannot start the event loop"), false;
     char *msg = NULL;
     if (shim_db_open(c->db, &s->watch_db, &msg) != LEDE_OK) {
@@ -165,6 +167,7 @@ void server_run(server_t *s) {
 
 void server_stop(server_t *s) {
     s->stopping = true;
+    gate_close(&s->gate);
     if (s->listener) evconnlistener_disable(s->listener);
     http_stop(s->http);
     event_del(s->reload_timer);
@@ -173,6 +176,7 @@ void server_stop(server_t *s) {
 }
 
 void server_conn_closed(server_t *s) {
+    gate_fd_freed(&s->gate);
     if (s->stopping && pool_connections(s->pool) == 0 && pool_pending(s->pool) == 0 && http_busy(s->http) == 0)
         event_base_loopexit(s->base, NULL);
 }
@@ -202,6 +206,7 @@ void server_free(server_t *s) {
     for (size_t i = 0; i < 4; i++)
         if (evs[i]) event_free(evs[i]);
     shim_db_close(s->watch_db);
+    gate_free(&s->gate);
     if (s->base) event_base_free(s->base);
     stats_destroy(&s->stats);
     libevent_global_shutdown();

@@ -88,7 +88,8 @@ double worker_poll_time(worker_t *w) {
 
 void worker_conn_closed(worker_t *w) {
     atomic_fetch_sub(&w->pool->conns, 1);
-    if (w->stopping) event_active(w->pool->closed_ev, EV_READ, 0);
+    /* The main loop may be waiting for this: to stop, or to accept again. */
+    if (w->stopping || gate_paused(&w->srv->gate)) event_active(w->pool->closed_ev, EV_READ, 0);
 }
 
 /* Returns an HTTP job to the main loop. */

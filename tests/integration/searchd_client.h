@@ -28,6 +28,14 @@ typedef struct sd_daemon {
 bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
               const char *const *extra);
 
+/* sd_start with the daemon's RLIMIT_NOFILE (soft and hard) set to nofile
+ * (0: inherited), to drive it to its file-descriptor limit. */
+bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
+                     const char *const *extra, unsigned nofile);
+
+/* CPU seconds (user + system) a process has used so far, or -1. */
+double sd_cpu_seconds(pid_t pid);
+
 /* Sends sig, waits up to 5 s for the exit, then SIGKILLs. Returns the exit
  * status, 128+N when killed by signal N, -1 when it had to be killed. */
 int sd_stop(sd_daemon_t *d, int sig);

@@ -907,6 +907,77 @@ static void test_max_connections(void) {
     stop(&d, SIGTERM);
 }
 
+/* How many times needle occurs in the daemon's log. */
+static int log_count(const sd_daemon_t *d, const char *needle) {
+    char *text = check_read_file(d->log_path, NULL);
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+    free(text);
+    return n;
+}
+
+/* Sends an HTTP request for /health on c; whether the reply is a 200. */
+static bool http_health(sd_conn_t *c) {
+    char *line = sd_send_str(c, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                     ? sd_read_line(c, LINE_WAIT_MS)
+                     : NULL;
+    bool ok = line && strncmp(line, "HTTP/1.1 200 ", 13) == 0;
+    free(line);
+    return ok;
+}
+
+/* At its file-descriptor limit the daemon pauses accepting instead of
+ * spinning on accept(): one log line and a counter, next to no CPU, the
+ * clients it has keep being answered, and those waiting in the listen
+ * queue get in as descriptors are freed. HTTP clients come first, so
+ * that HTTP's listener meets the limit. */
+static void test_fd_limit(void) {
+    enum { NOFILE = 64, HTTP = 50, CLIENTS = 80, HTTP_FREED = 30, LINE_FREED = 20 };
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    sd_daemon_t d;
+    char log[SD_PATH_BYTES];
+    bool up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdlimit.log"), EXTRA, NOFILE);
+    CHECK(up);
+    if (!up) return;
+    sd_conn_t *first = connect_to(&d), *conns[CLIENTS];
+    if (first) CHECK_RAW(first, "PING", "{\"ok\":true,\"pong\":true}");
+    int n = 0; /* the kernel completes every handshake; the rest wait in its queue */
+    for (; n < CLIENTS && (conns[n] = sd_connect(n < HTTP ? d.http_port : d.port)) != NULL; n++) {
+    }
+    CHECK_INT(n, CLIENTS);
+    if (n < CLIENTS) return;
+    CHECK(sd_wait_log(&d, "accepting paused", LINE_WAIT_MS));
+    double cpu = sd_cpu_seconds(d.pid);
+    sd_sleep_ms(1000);
+    cpu = sd_cpu_seconds(d.pid) - cpu;
+    printf("  at the limit: %.2f CPU seconds in 1 s\n", cpu);
+    CHECK(cpu >= 0 && cpu < 0.25);
+    if (first) CHECK_RAW(first, "PING", "{\"ok\":true,\"pong\":true}");
+    json_t *st = first ? sd_call(first, "STATS") : NULL;
+    CHECK_INT(sd_int(st, "connections.accept_pauses"), 1);
+    json_decref(st);
+    /* Free some: every client left gets in, HTTP and line protocol. */
+    for (int i = 0; i < HTTP_FREED; i++) sd_close(conns[i]);
+    for (int i = HTTP; i < HTTP + LINE_FREED; i++) sd_close(conns[i]);
+    int served = 0;
+    for (int i = HTTP_FREED; i < HTTP; i++) served += http_health(conns[i]);
+    for (int i = HTTP + LINE_FREED; i < CLIENTS; i++) {
+        json_t *r = sd_call(conns[i], "PING");
+        served += json_is_true(json_object_get(r, "pong"));
+        json_decref(r);
+    }
+    CHECK_INT(served, CLIENTS - HTTP_FREED - LINE_FREED);
+    st = first ? sd_call(first, "STATS") : NULL;
+    CHECK_INT(sd_int(st, "connections.current"), 1 + CLIENTS - HTTP_FREED - LINE_FREED);
+    json_decref(st);
+    CHECK_INT(log_count(&d, "accepting paused"), 1);
+    CHECK_INT(log_count(&d, "Error from accept"), 0);
+    for (int i = HTTP_FREED; i < HTTP; i++) sd_close(conns[i]);
+    for (int i = HTTP + LINE_FREED; i < CLIENTS; i++) sd_close(conns[i]);
+    sd_close(first);
+    stop(&d, SIGTERM);
+}
+
 static void test_idle_timeout(void) {
     static const char *const EXTRA[] = {"-o", "idle_timeout_ms=300", NULL};
     sd_daemon_t d;
@@ -1456,6 +1527,7 @@ int main(int argc, char **argv) {
     RUN(test_stats);
     RUN(test_limits);
     RUN(test_max_connections);
+    RUN(test_fd_limit);
     RUN(test_idle_timeout);
     RUN(test_timeout);
     RUN(test_reload);
