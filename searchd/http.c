@@ -17,27 +17,17 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "http_conn.h"
 #include "http_params.h"
 #include "http_static.h"
 #include "log.h"
 #include "metrics.h"
 
-/* One HTTP connection: counted against max_connections, and "busy" from
- * a request's arrival until its reply has been written, so a graceful
- * stop waits for it. */
-typedef struct http_conn {
-    struct http_server *h;
-    struct evhttp_connection *evcon;
-    bool busy;
-    struct http_conn *prev, *next;
-} http_conn_t;
-
 struct http_server {
     server_t *srv;
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
-    http_conn_t *conns;
-    size_t busy;
+    http_conns_t *conns;
 };
 
 typedef enum { R_EXACT, R_PREFIX } route_match_t;
@@ -124,63 +114,6 @@ static void send_proto_error(http_server_t *h, struct evhttp_request *req, proto
                              const char *message) {
     stats_request(&h->srv->stats, STATS_OP_INVALID, code, 0);
     send_error(h, req, status_of(code), proto_error_name(code), message);
-}
-
-/* ---- connections ---- */
-
-static void set_idle(http_conn_t *hc) {
-    if (!hc->busy) return;
-    hc->busy = false;
-    hc->h->busy--;
-    server_conn_closed(hc->h->srv); /* a stop may be waiting for this reply */
-}
-
-static void on_close(struct evhttp_connection *evcon, void *arg) {
-    (void)evcon;
-    http_conn_t *hc = arg;
-    http_server_t *h = hc->h;
-    if (hc->prev) hc->prev->next = hc->next;
-    else h->conns = hc->next;
-    if (hc->next) hc->next->prev = hc->prev;
-    stats_conn_closed(&h->srv->stats);
-    set_idle(hc);
-    free(hc);
-    server_conn_closed(h->srv); /* a descriptor is free */
-}
-
-/* The reply has been written. */
-static void on_complete(struct evhttp_request *req, void *arg) {
-    (void)req;
-    set_idle(arg);
-}
-
-/* The connection's record, made on its first request; NULL (and the
- * request answered) when it is one over max_connections. evhttp gives a
- * connection no user pointer, so the records are a list searched from
- * the front, where the latest is moved. */
-static http_conn_t *track(http_server_t *h, struct evhttp_request *req) {
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    http_conn_t *hc = h->conns;
-    while (hc && hc->evcon != evcon) hc = hc->next;
-    if (hc && hc != h->conns) { /* move to front */
-        hc->prev->next = hc->next;
-        if (hc->next) hc->next->prev = hc->prev;
-        hc->prev = NULL, hc->next = h->conns, h->conns->prev = hc, h->conns = hc;
-    }
-    if (hc) return hc;
-    stats_t *st = &h->srv->stats;
-    if (stats_conns_current(st) >= h->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc))) {
-        stats_conn_rejected(st);
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-        send_error(h, req, 503, "too_many_connections", "the server is at max_connections; try again later");
-        return NULL;
-    }
-    hc->h = h, hc->evcon = evcon, hc->next = h->conns;
-    if (h->conns) h->conns->prev = hc;
-    h->conns = hc;
-    stats_conn_opened(st);
-    evhttp_connection_set_closecb(evcon, on_close, hc);
-    return hc;
 }
 
 /* ---- CORS ---- */
@@ -329,10 +262,11 @@ static void route(http_server_t *h, struct evhttp_request *req, const char *path
 
 static void on_request(struct evhttp_request *req, void *arg) {
     http_server_t *h = arg;
-    http_conn_t *hc = track(h, req);
-    if (!hc) return;
-    if (!hc->busy) hc->busy = true, h->busy++;
-    evhttp_request_set_on_complete_cb(req, on_complete, hc);
+    if (!http_conn_begin(h->conns, req)) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+        return send_error(h, req, 503, "too_many_connections",
+                          "the server is at max_connections; try again later");
+    }
     bool cors = add_cors(h, req);
     enum evhttp_cmd_type m = evhttp_request_get_command(req);
     if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
@@ -372,6 +306,8 @@ bool http_start(server_t *s, char *err, size_t size) {
     }
     h->srv = s;
     s->http = h;
+    if (!(h->conns = http_conns_new(s, h->http)))
+        return snprintf(err, size, "cannot start the HTTP server: out of memory"), false;
     limit(h, c);
     if (!(h->bound = evhttp_bind_socket_with_handle(h->http, c->http_host, c->http_port)))
         return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
@@ -389,17 +325,13 @@ void http_stop(http_server_t *h) {
 }
 
 size_t http_busy(const http_server_t *h) {
-    return h ? h->busy : 0;
+    return h ? http_conns_busy(h->conns) : 0;
 }
 
 void http_free(http_server_t *h) {
     if (!h) return;
     /* evhttp_free closes the connections left, calling on_close for each. */
     if (h->http) evhttp_free(h->http);
-    while (h->conns) { /* any it did not report */
-        http_conn_t *hc = h->conns;
-        h->conns = hc->next;
-        free(hc);
-    }
+    http_conns_free(h->conns);
     free(h);
 }

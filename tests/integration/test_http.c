@@ -429,6 +429,67 @@ static void test_limits(void) {
     stop(&d);
 }
 
+/* Polls STATS on c until connections.current is want; whether it got there. */
+static bool wait_current(sd_conn_t *c, long long want) {
+    long long current = -1;
+    for (double end = sd_now_ms() + WAIT_MS; current != want && sd_now_ms() < end;
+         sd_sleep_ms(20)) {
+        json_t *st = sd_call(c, "STATS");
+        current = sd_int(st, "connections.current");
+        json_decref(st);
+    }
+    if (current != want)
+        fprintf(stderr, "  connections.current is %lld, not %lld\n", current, want);
+    return current == want;
+}
+
+/* HTTP connections count against max_connections from the moment they
+ * are accepted, not from their first request: idle ones cannot starve
+ * the line protocol, and one over the limit is answered at once. */
+static void test_idle_connections_count(void) {
+    enum { MAX = 5, IDLE = MAX - 1 };
+    static const char *const EXTRA[] = {"-o", "max_connections=5", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "idlecount", EXTRA)) return;
+    sd_conn_t *watch = sd_connect(d.port), *idle[IDLE];
+    for (int i = 0; i < IDLE; i++) idle[i] = sd_connect(d.http_port);
+    CHECK(watch && wait_current(watch, MAX));
+    sd_conn_t *line = sd_connect(d.port); /* the line protocol is refused */
+    char *refusal = line ? sd_read_line(line, WAIT_MS) : NULL;
+    CHECK(refusal && strstr(refusal, "\"too_many_connections\""));
+    CHECK(line && sd_wait_closed(line, WAIT_MS));
+    free(refusal);
+    sd_close(line);
+    sd_conn_t *more = sd_connect(d.http_port); /* and so is HTTP, before any request */
+    reply_t r;
+    CHECK(more && read_reply(more, &r, false));
+    CHECK_STATUS(r, 503);
+    CHECK_STR(sd_str(r.json, "error.code"), "too_many_connections");
+    CHECK_STR(header(&r, "Connection"), "close");
+    CHECK(more && sd_wait_closed(more, WAIT_MS));
+    reply_free(&r);
+    sd_close(more);
+    sd_close(idle[0]); /* slots free again as idle ones leave */
+    sd_close(idle[1]);
+    CHECK(wait_current(watch, MAX - 2));
+    line = sd_connect(d.port);
+    json_t *pong = line ? sd_call(line, "PING") : NULL;
+    CHECK(json_is_true(json_object_get(pong, "pong")));
+    json_decref(pong);
+    CHECK(send_request(idle[2], "GET", "/health", NULL) && read_reply(idle[2], &r, false));
+    CHECK_STATUS(r, 200); /* an idle connection that was let in is served */
+    reply_free(&r);
+    json_t *st = sd_call(watch, "STATS");
+    CHECK_INT(sd_int(st, "connections.rejected"), 2);
+    CHECK_INT(sd_int(st, "errors.too_many_connections"), 2);
+    CHECK_INT(sd_int(st, "connections.current"), MAX - 1);
+    json_decref(st);
+    sd_close(line);
+    for (int i = 2; i < IDLE; i++) sd_close(idle[i]);
+    sd_close(watch);
+    stop(&d);
+}
+
 /* Clients that leave before their reply, and a stop with requests in
  * flight: no crash, no leak, replies that were promised are whole. */
 static void test_abandoned_and_stop(void) {
@@ -527,6 +588,7 @@ int main(int argc, char **argv) {
     RUN(test_cors);
     RUN(test_keep_alive_and_pipelining);
     RUN(test_limits);
+    RUN(test_idle_connections_count);
     RUN(test_abandoned_and_stop);
     RUN(test_http_off_and_port_taken);
     stop(&main_d);

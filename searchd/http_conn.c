@@ -1,0 +1,210 @@
+/* HTTP connections: counted from accept, refused over max_connections,
+ * busy while a request is answered (see http_conn.h). */
+#include "http_conn.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cmd.h"
+#include "log.h"
+
+struct http_conn {
+    http_conns_t *set;
+    struct bufferevent *bev;         /* made here for evhttp; referenced until adopted */
+    struct evhttp_connection *evcon; /* NULL until adopted */
+    bool busy;
+    bool refused; /* over max_connections at accept: never counted as open */
+    http_conn_t *prev, *next;
+};
+
+struct http_conns {
+    server_t *srv;
+    struct event *adopt_ev;
+    http_conn_t *pending; /* accepted; evhttp has not finished setting them up */
+    http_conn_t *open;    /* most recently used first */
+    size_t busy;
+};
+
+static void unlink_from(http_conn_t **list, http_conn_t *hc) {
+    if (hc->prev)
+        hc->prev->next = hc->next;
+    else
+        *list = hc->next;
+    if (hc->next) hc->next->prev = hc->prev;
+    hc->prev = hc->next = NULL;
+}
+
+static void push(http_conn_t **list, http_conn_t *hc) {
+    hc->prev = NULL, hc->next = *list;
+    if (*list) (*list)->prev = hc;
+    *list = hc;
+}
+
+static void set_idle(http_conn_t *hc) {
+    if (!hc->busy) return;
+    hc->busy = false;
+    hc->set->busy--;
+}
+
+static void on_close(struct evhttp_connection *evcon, void *arg) {
+    (void)evcon;
+    http_conn_t *hc = arg;
+    http_conns_t *set = hc->set;
+    unlink_from(&set->open, hc);
+    stats_conn_closed(&set->srv->stats);
+    set_idle(hc);
+    free(hc);
+    server_conn_closed(set->srv); /* a stop may be waiting; a descriptor is free */
+}
+
+/* The reply has been written. */
+static void on_complete(struct evhttp_request *req, void *arg) {
+    (void)req;
+    http_conn_t *hc = arg;
+    set_idle(hc);
+    server_conn_closed(hc->set->srv); /* a stop may be waiting for this reply */
+}
+
+/* The 503 for a socket over max_connections, written directly: there is
+ * no request to answer yet. Best effort: the client may be gone. What it
+ * has sent is read first, so that the close is not a reset that could
+ * destroy the reply in transit. */
+static void refuse(http_conns_t *set, http_conn_t *hc) {
+    server_t *s = set->srv;
+    size_t len = 0;
+    char *body = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
+                                "the server is at max_connections; try again later", &len);
+    char head[256], junk[4096];
+    int n = snprintf(
+        head, sizeof head,
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+        "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body ? len : 0);
+    evutil_socket_t fd = bufferevent_getfd(hc->bev);
+    while (recv(fd, junk, sizeof junk, MSG_DONTWAIT) > 0) {
+    }
+    if (send(fd, head, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n && body)
+        if (send(fd, body, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) { /* gone */
+        }
+    free(body);
+    char *host = NULL;
+    ev_uint16_t port = 0;
+    evhttp_connection_get_peer(hc->evcon, &host, &port);
+    log_msg(LOG_WARN, "rejected http %s:%u: max_connections (%llu) reached", host ? host : "?",
+            port, (unsigned long long)s->cfg->max_connections);
+    stats_conn_rejected(&s->stats);
+    stats_http_response(&s->stats, 5);
+    evhttp_connection_free(hc->evcon); /* closes the socket; no close callback is set */
+    free(hc);
+}
+
+/* Takes over the connections evhttp set up since the last turn: each
+ * bufferevent's callback argument is its evhttp_connection. */
+static void adopt(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    http_conns_t *set = arg;
+    while (set->pending) {
+        http_conn_t *hc = set->pending;
+        unlink_from(&set->pending, hc);
+        bufferevent_data_cb readcb = NULL;
+        void *evcon = NULL;
+        bufferevent_getcb(hc->bev, &readcb, NULL, NULL, &evcon);
+        if (!readcb || !evcon) { /* evhttp failed and freed it already */
+            if (!hc->refused) stats_conn_closed(&set->srv->stats);
+            bufferevent_decref(hc->bev);
+            free(hc);
+            continue;
+        }
+        bufferevent_decref(hc->bev); /* evhttp's reference remains */
+        hc->evcon = evcon;
+        if (hc->refused) {
+            refuse(set, hc);
+            continue;
+        }
+        push(&set->open, hc);
+        evhttp_connection_set_closecb(hc->evcon, on_close, hc);
+    }
+}
+
+/* evhttp wants a bufferevent for a socket it has just accepted. */
+static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
+    http_conns_t *set = arg;
+    server_t *s = set->srv;
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0); /* evhttp closes the socket */
+    http_conn_t *hc = bev ? calloc(1, sizeof *hc) : NULL;
+    if (!hc) return bev; /* recorded at its first request, if it has one */
+    hc->set = set, hc->bev = bev;
+    hc->refused = s->stopping || stats_conns_current(&s->stats) >= s->cfg->max_connections;
+    if (!hc->refused) stats_conn_opened(&s->stats);
+    bufferevent_incref(bev); /* alive until adopt() looks at it, whatever evhttp does */
+    push(&set->pending, hc);
+    event_active(set->adopt_ev, EV_READ, 0);
+    return bev;
+}
+
+http_conns_t *http_conns_new(server_t *s, struct evhttp *http) {
+    http_conns_t *set = calloc(1, sizeof *set);
+    if (!set) return NULL;
+    set->srv = s;
+    if (!(set->adopt_ev = event_new(s->base, -1, 0, adopt, set))) {
+        free(set);
+        return NULL;
+    }
+    evhttp_set_bevcb(http, on_accepted, set);
+    return set;
+}
+
+/* A connection without a record: made when evhttp could not be given a
+ * bufferevent of ours (out of memory). */
+static http_conn_t *late_record(http_conns_t *set, struct evhttp_connection *evcon) {
+    stats_t *st = &set->srv->stats;
+    http_conn_t *hc = NULL;
+    if (stats_conns_current(st) >= set->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc)))
+        return NULL;
+    hc->set = set, hc->evcon = evcon;
+    push(&set->open, hc);
+    stats_conn_opened(st);
+    evhttp_connection_set_closecb(evcon, on_close, hc);
+    return hc;
+}
+
+http_conn_t *http_conn_begin(http_conns_t *set, struct evhttp_request *req) {
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    http_conn_t *hc = set->open;
+    while (hc && hc->evcon != evcon) hc = hc->next;
+    if (hc) { /* to the front: the next request is likely from the same */
+        unlink_from(&set->open, hc);
+        push(&set->open, hc);
+    } else if (!(hc = late_record(set, evcon))) {
+        stats_conn_rejected(&set->srv->stats);
+        return NULL;
+    }
+    if (!hc->busy) hc->busy = true, set->busy++;
+    evhttp_request_set_on_complete_cb(req, on_complete, hc);
+    return hc;
+}
+
+size_t http_conns_busy(const http_conns_t *set) {
+    return set ? set->busy : 0;
+}
+
+void http_conns_free(http_conns_t *set) {
+    if (!set) return;
+    while (set->pending) { /* set up by evhttp, which has freed them by now */
+        http_conn_t *hc = set->pending;
+        unlink_from(&set->pending, hc);
+        bufferevent_decref(hc->bev);
+        free(hc);
+    }
+    while (set->open) { /* any it did not report */
+        http_conn_t *hc = set->open;
+        unlink_from(&set->open, hc);
+        free(hc);
+    }
+    if (set->adopt_ev) event_free(set->adopt_ev);
+    free(set);
+}
