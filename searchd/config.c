@@ -30,6 +30,7 @@ static const key_t_ KEYS[] = {
     UINT_KEY("max_line_bytes", max_line_bytes, 64, 16u << 20, "65536"),
     UINT_KEY("max_connections", max_connections, 1, 100000, "1024"),
     UINT_KEY("idle_timeout_ms", idle_timeout_ms, 0, 86400000, "300000"),
+    UINT_KEY("request_timeout_ms", request_timeout_ms, 0, 3600000, "10000"),
     UINT_KEY("query_timeout_ms", query_timeout_ms, 1, 600000, "2000"),
     UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
     UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),

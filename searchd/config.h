@@ -19,6 +19,7 @@ typedef struct config {
     uint64_t max_line_bytes;
     uint64_t max_connections;
     uint64_t idle_timeout_ms;      /* 0: never */
+    uint64_t request_timeout_ms;   /* for a request to arrive whole; 0: never */
     uint64_t query_timeout_ms;     /* time budget of one request */
     uint64_t max_limit;
     uint64_t max_offset;

@@ -16,7 +16,10 @@ struct http_conn {
     http_conns_t *set;
     struct bufferevent *bev;         /* made here for evhttp; referenced until adopted */
     struct evhttp_connection *evcon; /* NULL until adopted */
+    struct event *deadline;          /* request_timeout_ms for the request begun */
+    struct evbuffer_cb_entry *watch; /* on the input: a request begins */
     bool busy;
+    bool timing;  /* part of a request has arrived: the deadline runs */
     bool refused; /* over max_connections at accept: never counted as open */
     http_conn_t *prev, *next;
 };
@@ -44,10 +47,37 @@ static void push(http_conn_t **list, http_conn_t *hc) {
     *list = hc;
 }
 
+/* Frees a record whose bufferevent is gone or going. */
+static void free_record(http_conn_t *hc) {
+    if (hc->deadline) event_free(hc->deadline);
+    free(hc);
+}
+
 static void set_idle(http_conn_t *hc) {
     if (!hc->busy) return;
     hc->busy = false;
     hc->set->busy--;
+}
+
+/* The request_timeout_ms clock: started by the first byte of a request,
+ * stopped when the whole request has arrived. */
+static void start_deadline(http_conn_t *hc) {
+    uint64_t ms = hc->set->srv->cfg->request_timeout_ms;
+    if (hc->timing || hc->busy || !ms || !hc->deadline) return;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    evtimer_add(hc->deadline, &tv);
+    hc->timing = true;
+}
+
+static void stop_deadline(http_conn_t *hc) {
+    if (hc->timing) evtimer_del(hc->deadline);
+    hc->timing = false;
+}
+
+/* Bytes came in: they begin a request unless one is being answered. */
+static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg) {
+    (void)buf;
+    if (info->n_added > 0) start_deadline(arg);
 }
 
 static void on_close(struct evhttp_connection *evcon, void *arg) {
@@ -57,7 +87,8 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     unlink_from(&set->open, hc);
     stats_conn_closed(&set->srv->stats);
     set_idle(hc);
-    free(hc);
+    if (hc->watch) evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->watch);
+    free_record(hc);
     server_conn_closed(set->srv); /* a stop may be waiting; a descriptor is free */
 }
 
@@ -66,24 +97,23 @@ static void on_complete(struct evhttp_request *req, void *arg) {
     (void)req;
     http_conn_t *hc = arg;
     set_idle(hc);
+    if (evbuffer_get_length(bufferevent_get_input(hc->bev)) > 0) start_deadline(hc); /* pipelined */
     server_conn_closed(hc->set->srv); /* a stop may be waiting for this reply */
 }
 
-/* The 503 for a socket over max_connections, written directly: there is
- * no request to answer yet. Best effort: the client may be gone. What it
- * has sent is read first, so that the close is not a reset that could
- * destroy the reply in transit. */
-static void refuse(http_conns_t *set, http_conn_t *hc) {
-    server_t *s = set->srv;
+/* Writes a whole JSON error reply straight to the socket, when there is
+ * no request to answer: best effort, the client may be gone. What it
+ * has sent is read first, so that the close that follows is not a reset
+ * that could destroy the reply in transit. */
+static void send_raw(http_conn_t *hc, const char *status, proto_error_code_t code,
+                     const char *message) {
     size_t len = 0;
-    char *body = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
-                                "the server is at max_connections; try again later", &len);
+    char *body = cmd_error_line(NULL, code, message, &len);
     char head[256], junk[4096];
-    int n = snprintf(
-        head, sizeof head,
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-        "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body ? len : 0);
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %s\r\nContent-Type: application/json; charset=utf-8\r\n"
+                     "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+                     status, body ? len : 0);
     evutil_socket_t fd = bufferevent_getfd(hc->bev);
     while (recv(fd, junk, sizeof junk, MSG_DONTWAIT) > 0) {
     }
@@ -91,15 +121,48 @@ static void refuse(http_conns_t *set, http_conn_t *hc) {
         if (send(fd, body, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) { /* gone */
         }
     free(body);
+}
+
+static const char *peer_of(http_conn_t *hc, char out[80]) {
     char *host = NULL;
     ev_uint16_t port = 0;
     evhttp_connection_get_peer(hc->evcon, &host, &port);
-    log_msg(LOG_WARN, "rejected http %s:%u: max_connections (%llu) reached", host ? host : "?",
-            port, (unsigned long long)s->cfg->max_connections);
+    snprintf(out, 80, "%s:%u", host ? host : "?", port);
+    return out;
+}
+
+/* A socket over max_connections: a 503, then close. */
+static void refuse(http_conns_t *set, http_conn_t *hc) {
+    server_t *s = set->srv;
+    char peer[80];
+    send_raw(hc, "503 Service Unavailable", PROTO_E_TOO_MANY_CONNECTIONS,
+             "the server is at max_connections; try again later");
+    log_msg(LOG_WARN, "rejected http %s: max_connections (%llu) reached", peer_of(hc, peer),
+            (unsigned long long)s->cfg->max_connections);
     stats_conn_rejected(&s->stats);
     stats_http_response(&s->stats, 5);
     evhttp_connection_free(hc->evcon); /* closes the socket; no close callback is set */
-    free(hc);
+    free_record(hc);
+}
+
+/* The request begun did not arrive whole in time: a 408, then close. */
+static void on_deadline(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    http_conn_t *hc = arg;
+    server_t *s = hc->set->srv;
+    hc->timing = false;
+    if (hc->busy || !hc->evcon) return;
+    char msg[160], peer[80];
+    uint64_t ms = s->cfg->request_timeout_ms;
+    snprintf(msg, sizeof msg,
+             "the request did not arrive whole within request_timeout_ms (%llu ms); closing",
+             (unsigned long long)ms);
+    send_raw(hc, "408 Request Timeout", PROTO_E_TIMEOUT, msg);
+    log_msg(LOG_WARN, "http %s: request_timeout_ms: a request is not whole after %llu ms",
+            peer_of(hc, peer), (unsigned long long)ms);
+    stats_request_timeout(&s->stats);
+    stats_http_response(&s->stats, 4);
+    evhttp_connection_free(hc->evcon); /* on_close frees hc */
 }
 
 /* Takes over the connections evhttp set up since the last turn: each
@@ -116,7 +179,7 @@ static void adopt(evutil_socket_t fd, short what, void *arg) {
         if (!readcb || !evcon) { /* evhttp failed and freed it already */
             if (!hc->refused) stats_conn_closed(&set->srv->stats);
             bufferevent_decref(hc->bev);
-            free(hc);
+            free_record(hc);
             continue;
         }
         bufferevent_decref(hc->bev); /* evhttp's reference remains */
@@ -139,7 +202,11 @@ static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
     if (!hc) return bev; /* recorded at its first request, if it has one */
     hc->set = set, hc->bev = bev;
     hc->refused = s->stopping || stats_conns_current(&s->stats) >= s->cfg->max_connections;
-    if (!hc->refused) stats_conn_opened(&s->stats);
+    if (!hc->refused) {
+        stats_conn_opened(&s->stats);
+        hc->deadline = evtimer_new(base, on_deadline, hc); /* none: no deadline */
+        hc->watch = evbuffer_add_cb(bufferevent_get_input(bev), on_input, hc);
+    }
     bufferevent_incref(bev); /* alive until adopt() looks at it, whatever evhttp does */
     push(&set->pending, hc);
     event_active(set->adopt_ev, EV_READ, 0);
@@ -183,6 +250,7 @@ http_conn_t *http_conn_begin(http_conns_t *set, struct evhttp_request *req) {
         stats_conn_rejected(&set->srv->stats);
         return NULL;
     }
+    stop_deadline(hc); /* it has arrived */
     if (!hc->busy) hc->busy = true, set->busy++;
     evhttp_request_set_on_complete_cb(req, on_complete, hc);
     return hc;
@@ -198,12 +266,12 @@ void http_conns_free(http_conns_t *set) {
         http_conn_t *hc = set->pending;
         unlink_from(&set->pending, hc);
         bufferevent_decref(hc->bev);
-        free(hc);
+        free_record(hc);
     }
     while (set->open) { /* any it did not report */
         http_conn_t *hc = set->open;
         unlink_from(&set->open, hc);
-        free(hc);
+        free_record(hc);
     }
     if (set->adopt_ev) event_free(set->adopt_ev);
     free(set);

@@ -7,7 +7,9 @@
  * A socket over the limit is answered with a 503 in JSON, written
  * straight to it, and closed. A connection is "busy" from a request's
  * arrival until its reply has been written, so that a graceful stop
- * waits for it. Main loop only. */
+ * waits for it. A request must arrive whole within request_timeout_ms of
+ * its first byte (seen through a callback on the bufferevent's input),
+ * or it gets a 408 and the connection is closed. Main loop only. */
 #ifndef LEDE_SEARCHD_HTTP_CONN_H
 #define LEDE_SEARCHD_HTTP_CONN_H
 

@@ -72,6 +72,8 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_connections_rejected_total", "Connections refused over max_connections.",
             st->conns_rejected);
     counter(out, "lede_idle_timeouts_total", "Connections closed after idle_timeout_ms.", st->idle_timeouts);
+    counter(out, "lede_request_timeouts_total", "Connections closed after request_timeout_ms.",
+            st->request_timeouts);
     counter(out, "lede_output_stalls_total", "Times reading paused for max_output_bytes.", st->output_stalls);
     counter(out, "lede_accept_pauses_total", "Times accepting paused at the file-descriptor limit.",
             st->accept_pauses);

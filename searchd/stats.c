@@ -101,6 +101,13 @@ void stats_accept_paused(stats_t *s) {
     bump(s, &s->accept_pauses, 1);
 }
 
+void stats_request_timeout(stats_t *s) {
+    pthread_mutex_lock(&s->lock);
+    s->request_timeouts++;
+    s->errors[PROTO_E_TIMEOUT]++;
+    pthread_mutex_unlock(&s->lock);
+}
+
 void stats_reloaded(stats_t *s) {
     bump(s, &s->reloads, 1);
 }
@@ -157,10 +164,11 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(lat, "p95", json_real(stats_percentile(s, 0.95)));
     json_object_set_new(lat, "p99", json_real(stats_percentile(s, 0.99)));
     json_t *conns =
-        json_pack("{sI,sI,sI,sI,sI,sI}", "current", (json_int_t)s->conns_current, "total",
+        json_pack("{sI,sI,sI,sI,sI,sI,sI}", "current", (json_int_t)s->conns_current, "total",
                   (json_int_t)s->conns_total, "rejected", (json_int_t)s->conns_rejected,
-                  "idle_timeouts", (json_int_t)s->idle_timeouts, "output_stalls",
-                  (json_int_t)s->output_stalls, "accept_pauses", (json_int_t)s->accept_pauses);
+                  "idle_timeouts", (json_int_t)s->idle_timeouts, "request_timeouts",
+                  (json_int_t)s->request_timeouts, "output_stalls", (json_int_t)s->output_stalls,
+                  "accept_pauses", (json_int_t)s->accept_pauses);
     json_object_set_new(o, "uptime_s", json_real(stats_now() - s->started));
     json_object_set_new(o, "connections", conns);
     json_object_set_new(o, "requests_total", json_integer((json_int_t)total));

@@ -490,6 +490,43 @@ static void test_idle_connections_count(void) {
     stop(&d);
 }
 
+/* A request whose headers trickle in is cut at request_timeout_ms with a
+ * 408 in JSON; a keep-alive connection idle between requests is not. */
+static void test_request_timeout(void) {
+    static const char *const EXTRA[] = {"-o", "request_timeout_ms=500", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "reqtimeout", EXTRA)) return;
+    sd_conn_t *slow = sd_connect(d.http_port), *keep = sd_connect(d.http_port);
+    reply_t r;
+    CHECK(send_request(keep, "GET", "/health", NULL) && read_reply(keep, &r, false));
+    CHECK_STATUS(r, 200);
+    reply_free(&r);
+    const char *head =
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: one byte at a time\r\n\r\n";
+    double t0 = sd_now_ms();
+    for (const char *p = head; slow && *p && !slow->closed; p++) {
+        if (!sd_send(slow, p, 1)) break;
+        sd_fill(slow, slow->len + 1, 100);
+    }
+    double took = sd_now_ms() - t0;
+    printf("  trickled headers were cut after %.0f ms\n", took);
+    CHECK(slow && read_reply(slow, &r, false));
+    CHECK_STATUS(r, 408);
+    CHECK_STR(sd_str(r.json, "error.code"), "timeout");
+    CHECK(sd_str(r.json, "error.message") &&
+          strstr(sd_str(r.json, "error.message"), "request_timeout_ms"));
+    CHECK(slow && sd_wait_closed(slow, WAIT_MS));
+    CHECK(took >= 400 && took < 2000);
+    reply_free(&r);
+    CHECK(send_request(keep, "GET", "/stats", NULL) && read_reply(keep, &r, false));
+    CHECK_STATUS(r, 200); /* idle for longer than the timeout between requests */
+    CHECK_INT(sd_int(r.json, "connections.request_timeouts"), 1);
+    CHECK_INT(sd_int(r.json, "errors.timeout"), 1);
+    reply_free(&r);
+    sd_close(slow), sd_close(keep);
+    stop(&d);
+}
+
 /* Clients that leave before their reply, and a stop with requests in
  * flight: no crash, no leak, replies that were promised are whole. */
 static void test_abandoned_and_stop(void) {
@@ -589,6 +626,7 @@ int main(int argc, char **argv) {
     RUN(test_keep_alive_and_pipelining);
     RUN(test_limits);
     RUN(test_idle_connections_count);
+    RUN(test_request_timeout);
     RUN(test_abandoned_and_stop);
     RUN(test_http_off_and_port_taken);
     stop(&main_d);

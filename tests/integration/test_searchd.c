@@ -1010,6 +1010,52 @@ static void test_idle_timeout(void) {
     stop(&d, SIGTERM);
 }
 
+/* Sends text one byte every gap_ms until the server closes the
+ * connection or the text ends; the milliseconds it took. */
+static double trickle(sd_conn_t *c, const char *text, int gap_ms) {
+    double t0 = sd_now_ms();
+    for (const char *p = text; *p && !c->closed; p++) {
+        if (!sd_send(c, p, 1)) break;
+        sd_fill(c, c->len + 1, gap_ms); /* waits gap_ms unless a reply comes */
+    }
+    return sd_now_ms() - t0;
+}
+
+/* A request that has not arrived whole within request_timeout_ms gets a
+ * timeout error and the connection is closed, however steadily its bytes
+ * come; the time between requests does not count, nor does a request
+ * that arrives in pieces in time. */
+static void test_request_timeout(void) {
+    static const char *const EXTRA[] = {"-o", "request_timeout_ms=500", NULL};
+    sd_daemon_t d;
+    if (!start(&d, db, "reqtimeout", EXTRA)) return;
+    sd_conn_t *slow = connect_to(&d), *quiet = connect_to(&d), *pieces = connect_to(&d);
+    if (!slow || !quiet || !pieces) return;
+    for (int i = 0; i < 3; i++) { /* each request within the budget: never cut */
+        CHECK(sd_send_str(pieces, "PI"));
+        sd_sleep_ms(300);
+        CHECK_RAW(pieces, "NG", "{\"ok\":true,\"pong\":true}");
+    }
+    double took =
+        trickle(slow, "{\"op\":\"search\",\"q\":\"a request sent one byte at a time\"}", 100);
+    char *line = sd_read_line(slow, LINE_WAIT_MS);
+    json_t *r = line ? json_loads(line, 0, NULL) : NULL;
+    printf("  a trickled request was cut after %.0f ms\n", took);
+    CHECK_STR(sd_str(r, "error.code"), "timeout");
+    CHECK(sd_str(r, "error.message") && strstr(sd_str(r, "error.message"), "request_timeout_ms"));
+    CHECK(sd_wait_closed(slow, LINE_WAIT_MS));
+    CHECK(took >= 400 && took < 2000);
+    json_decref(r);
+    free(line);
+    CHECK_RAW(quiet, "PING", "{\"ok\":true,\"pong\":true}"); /* silence is idleness */
+    json_t *st = sd_call(quiet, "STATS");
+    CHECK_INT(sd_int(st, "connections.request_timeouts"), 1);
+    CHECK_INT(sd_int(st, "errors.timeout"), 1);
+    json_decref(st);
+    sd_close(slow), sd_close(quiet), sd_close(pieces);
+    stop(&d, SIGTERM);
+}
+
 /* With one worker and a 1 ms budget, requests that queue behind others
  * past their budget are answered with a timeout, not run. */
 static void test_timeout(void) {
@@ -1529,6 +1575,7 @@ int main(int argc, char **argv) {
     RUN(test_max_connections);
     RUN(test_fd_limit);
     RUN(test_idle_timeout);
+    RUN(test_request_timeout);
     RUN(test_timeout);
     RUN(test_reload);
     RUN(test_sighup);
