@@ -240,6 +240,18 @@ static void test_bad_parameters(void) {
     expect_error("/nowhere", 404, "not_found", "/search");
 }
 
+static void test_bad_percent_encoding(void) {
+    expect_error("/search?q=%zz", 400, "bad_request", "'q'");
+    expect_error("/search?q=water%", 400, "bad_request", "'q'");
+    expect_error("/search?q=%4", 400, "bad_request", "%4");
+    expect_error("/search?q=a%4g", 400, "bad_request", "percent");
+    expect_error("/search?li%mit=1", 400, "bad_request", "name");
+    expect_error("/doc/g%zz1", 400, "bad_request", "'id'");
+    expect_error("/suggest?q=wa%", 400, "bad_request", "'q'");
+    expect_same("/search?q=%77ater+%2B",
+                "{\"op\":\"search\",\"q\":\"water +\"}"); /* good ones decode */
+}
+
 static void test_methods(void) {
     static const char *const METHODS[] = {"POST", "PUT", "DELETE", "PATCH"};
     for (size_t i = 0; i < 4; i++) {
@@ -619,6 +631,7 @@ int main(int argc, char **argv) {
     RUN(test_search_same_as_line_protocol);
     RUN(test_doc_similar_suggest);
     RUN(test_bad_parameters);
+    RUN(test_bad_percent_encoding);
     RUN(test_methods);
     RUN(test_health_metrics_stats);
     RUN(test_static_files);
