@@ -65,9 +65,13 @@ static const char *reason_of(int status) {
     case 200: return "OK";
     case 204: return "No Content";
     case 400: return "Bad Request";
+    case 403:
+        return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
+    case 501:
+        return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
@@ -260,21 +264,39 @@ static void route(http_server_t *h, struct evhttp_request *req, const char *path
     static_file(h, req, path);
 }
 
+/* Methods libevent parses; any other reaches on_request as
+ * EVHTTP_REQ_UNKNOWN_ (1 << 15), so that it is answered in JSON too. */
+#define KNOWN_METHODS                                                                              \
+    (EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |     \
+     EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH)
+
+/* Anything but GET, HEAD and OPTIONS: 405, or 501 for a method unknown. */
+static void bad_method(http_server_t *h, struct evhttp_request *req, enum evhttp_cmd_type m) {
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD, OPTIONS");
+    if (!(m & KNOWN_METHODS))
+        return send_error(h, req, 501, "not_implemented",
+                          "unknown method; only GET, HEAD and OPTIONS are served");
+    send_error(h, req, 405, "method_not_allowed", "only GET, HEAD and OPTIONS are served");
+}
+
 static void on_request(struct evhttp_request *req, void *arg) {
     http_server_t *h = arg;
-    if (!http_conn_begin(h->conns, req)) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+    http_conn_t *hc = http_conn_begin(h->conns, req);
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    if (!hc) {
+        evhttp_add_header(out, "Connection", "close");
         return send_error(h, req, 503, "too_many_connections",
                           "the server is at max_connections; try again later");
     }
-    bool cors = add_cors(h, req);
     enum evhttp_cmd_type m = evhttp_request_get_command(req);
+    if (m == EVHTTP_REQ_CONNECT) { /* evhttp keeps a CONNECT's connection open otherwise */
+        evhttp_add_header(out, "Connection", "close");
+        http_conn_close_after_reply(hc);
+    }
+    bool cors = add_cors(h, req);
     if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (m == EVHTTP_REQ_OPTIONS) return preflight(h, req, cors);
-    if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD, OPTIONS");
-        return send_error(h, req, 405, "method_not_allowed", "only GET, HEAD and OPTIONS are served");
-    }
+    if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) return bad_method(h, req, m);
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
     if (!path || !*path) path = "/";
@@ -284,10 +306,9 @@ static void on_request(struct evhttp_request *req, void *arg) {
 /* ---- life cycle ---- */
 
 static void limit(http_server_t *h, const config_t *c) {
-    /* Every method reaches on_request, so that the 405 is ours, in JSON. */
-    evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
-                                            EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    /* Every method reaches on_request, those libevent does not know
+     * included, so that the 405 or 501 is ours, in JSON. */
+    evhttp_set_allowed_methods(h->http, 0xffff);
     evhttp_set_max_headers_size(h->http, (ev_ssize_t)c->max_line_bytes);
     evhttp_set_max_body_size(h->http, (ev_ssize_t)c->max_line_bytes);
     if (c->idle_timeout_ms) {

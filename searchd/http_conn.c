@@ -21,6 +21,7 @@ struct http_conn {
     bool busy;
     bool timing;  /* part of a request has arrived: the deadline runs */
     bool refused; /* over max_connections at accept: never counted as open */
+    bool closing; /* to be closed once its reply is written */
     http_conn_t *prev, *next;
 };
 
@@ -29,6 +30,7 @@ struct http_conns {
     struct event *adopt_ev;
     http_conn_t *pending; /* accepted; evhttp has not finished setting them up */
     http_conn_t *open;    /* most recently used first */
+    struct event *closer_ev;
     size_t busy;
 };
 
@@ -92,11 +94,28 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     server_conn_closed(set->srv); /* a stop may be waiting; a descriptor is free */
 }
 
+/* Closes the connections marked closing that are not busy. Made active
+ * from on_complete, it runs in the same loop turn, after evhttp is done
+ * with the reply and before it reads another request. */
+static void close_marked(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    http_conns_t *set = arg;
+    for (http_conn_t *hc = set->open, *next; hc; hc = next) {
+        next = hc->next;
+        if (hc->closing && !hc->busy) evhttp_connection_free(hc->evcon); /* on_close frees hc */
+    }
+}
+
+void http_conn_close_after_reply(http_conn_t *hc) {
+    hc->closing = true;
+}
+
 /* The reply has been written. */
 static void on_complete(struct evhttp_request *req, void *arg) {
     (void)req;
     http_conn_t *hc = arg;
     set_idle(hc);
+    if (hc->closing) event_active(hc->set->closer_ev, EV_READ, 0);
     if (evbuffer_get_length(bufferevent_get_input(hc->bev)) > 0) start_deadline(hc); /* pipelined */
     server_conn_closed(hc->set->srv); /* a stop may be waiting for this reply */
 }
@@ -217,8 +236,10 @@ http_conns_t *http_conns_new(server_t *s, struct evhttp *http) {
     http_conns_t *set = calloc(1, sizeof *set);
     if (!set) return NULL;
     set->srv = s;
-    if (!(set->adopt_ev = event_new(s->base, -1, 0, adopt, set))) {
-        free(set);
+    set->adopt_ev = event_new(s->base, -1, 0, adopt, set);
+    set->closer_ev = event_new(s->base, -1, 0, close_marked, set);
+    if (!set->adopt_ev || !set->closer_ev) {
+        http_conns_free(set);
         return NULL;
     }
     evhttp_set_bevcb(http, on_accepted, set);
@@ -274,5 +295,6 @@ void http_conns_free(http_conns_t *set) {
         free_record(hc);
     }
     if (set->adopt_ev) event_free(set->adopt_ev);
+    if (set->closer_ev) event_free(set->closer_ev);
     free(set);
 }

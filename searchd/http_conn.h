@@ -31,6 +31,10 @@ http_conns_t *http_conns_new(server_t *s, struct evhttp *http);
  * the request. */
 http_conn_t *http_conn_begin(http_conns_t *set, struct evhttp_request *req);
 
+/* Closes the connection once the reply to its request is written, even
+ * when evhttp would keep it (it keeps a CONNECT's whatever the headers). */
+void http_conn_close_after_reply(http_conn_t *hc);
+
 /* Connections with a request being answered. */
 size_t http_conns_busy(const http_conns_t *set);
 

@@ -75,7 +75,7 @@ static bool read_reply(sd_conn_t *c, reply_t *r, bool head_only) {
     if (!line) return false;
     const char *cl = header(r, "Content-Length");
     long want = cl ? atol(cl) : -1;
-    sscanf(r->head, "HTTP/1.1 %d", &r->status);
+    sscanf(r->head, "HTTP/1.%*d %d", &r->status);
     if (head_only || r->status == 204 || r->status == 304) want = 0; /* no body */
     if (want < 0) /* no length: the body runs to the close */
         sd_fill(c, (size_t)-1, WAIT_MS);
@@ -252,9 +252,17 @@ static void test_bad_percent_encoding(void) {
                 "{\"op\":\"search\",\"q\":\"water +\"}"); /* good ones decode */
 }
 
+/* Sends raw bytes on a new connection and reads one reply. */
+static void http_raw(unsigned port, const char *bytes, reply_t *r) {
+    sd_conn_t *c = sd_connect(port);
+    memset(r, 0, sizeof *r);
+    if (c && sd_send_str(c, bytes)) read_reply(c, r, false);
+    sd_close(c);
+}
+
 static void test_methods(void) {
-    static const char *const METHODS[] = {"POST", "PUT", "DELETE", "PATCH"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const METHODS[] = {"POST", "PUT", "DELETE", "PATCH", "TRACE"};
+    for (size_t i = 0; i < sizeof METHODS / sizeof METHODS[0]; i++) {
         reply_t r;
         http(main_d.http_port, METHODS[i], "/search?q=water", "Content-Length: 0\r\n", &r);
         CHECK_STATUS(r, 405);
@@ -267,6 +275,38 @@ static void test_methods(void) {
     CHECK_STATUS(r, 200);
     CHECK_INT(r.body_len, 0);
     reply_free(&r);
+    /* A method libevent does not know is answered by lede, in JSON. */
+    http_raw(main_d.http_port, "BREW /search?q=water HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", &r);
+    CHECK_STATUS(r, 501);
+    CHECK_STR(header(&r, "Content-Type"), "application/json; charset=utf-8");
+    CHECK_STR(sd_str(r.json, "error.code"), "not_implemented");
+    CHECK_STR(header(&r, "Allow"), "GET, HEAD, OPTIONS");
+    reply_free(&r);
+}
+
+/* The server closes a connection when the client asks, and after a
+ * CONNECT (which evhttp would otherwise keep open whatever it says). */
+static void test_connection_close(void) {
+    static const char *const ASKS[] = {
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "GET /health HTTP/1.0\r\n\r\n",
+        "CONNECT 127.0.0.1:7879 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "CONNECT 127.0.0.1:7879 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    };
+    static const int STATUS[] = {200, 200, 405, 405};
+    for (size_t i = 0; i < sizeof ASKS / sizeof ASKS[0]; i++) {
+        sd_conn_t *c = sd_connect(main_d.http_port);
+        reply_t r;
+        CHECK(c && sd_send_str(c, ASKS[i]) && read_reply(c, &r, false));
+        CHECK_STATUS(r, STATUS[i]);
+        CHECK(json_is_object(r.json));
+        if (strstr(ASKS[i], "HTTP/1.1")) CHECK_STR(header(&r, "Connection"), "close");
+        bool closed = c && sd_wait_closed(c, WAIT_MS);
+        CHECK(closed);
+        if (!closed) fprintf(stderr, "  still open after: %.40s\n", ASKS[i]);
+        reply_free(&r);
+        sd_close(c);
+    }
 }
 
 static void test_health_metrics_stats(void) {
@@ -633,6 +673,7 @@ int main(int argc, char **argv) {
     RUN(test_bad_parameters);
     RUN(test_bad_percent_encoding);
     RUN(test_methods);
+    RUN(test_connection_close);
     RUN(test_health_metrics_stats);
     RUN(test_static_files);
     RUN(test_cors);
