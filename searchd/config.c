@@ -45,6 +45,7 @@ static const key_t_ KEYS[] = {
     {"http_listen", T_HTTP_LISTEN, 0, 0, 0, "127.0.0.1:7879"},
     {"http_root", T_PATH, offsetof(config_t, http_root), 0, 0, ""},
     {"http_cors_origins", T_PATH, offsetof(config_t, http_cors_origins), 0, 0, ""},
+    {"http_allowed_hosts", T_PATH, offsetof(config_t, http_allowed_hosts), 0, 0, ""},
 };
 
 static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {

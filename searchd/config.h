@@ -36,6 +36,8 @@ typedef struct config {
     uint16_t http_port;
     char http_root[CONFIG_PATH_MAX]; /* "": the web/ directory built in */
     char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
+    char http_allowed_hosts[CONFIG_PATH_MAX]; /* Host names answered besides the listen
+                                               * address's own (http_host.h) */
 } config_t;
 
 /* Fills every key with its default. */

@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "http_conn.h"
+#include "http_host.h"
 #include "http_params.h"
 #include "http_static.h"
 #include "log.h"
@@ -264,6 +265,21 @@ static void route(http_server_t *h, struct evhttp_request *req, const char *path
     static_file(h, req, path);
 }
 
+/* Whether the request's Host is one of ours (http_host.h); answers it
+ * when not. */
+static bool host_allowed(http_server_t *h, struct evhttp_request *req) {
+    const config_t *c = h->srv->cfg;
+    const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+    if (http_host_allowed(c->http_host, c->http_allowed_hosts, host)) return true;
+    char safe[132], msg[256];
+    snprintf(msg, sizeof msg,
+             "Host '%s' is not a name of this server; add it to http_allowed_hosts to allow it",
+             log_safe(host, strlen(host), safe));
+    stats_host_refused(&h->srv->stats);
+    send_error(h, req, 403, "host_not_allowed", msg);
+    return false;
+}
+
 /* Methods libevent parses; any other reaches on_request as
  * EVHTTP_REQ_UNKNOWN_ (1 << 15), so that it is answered in JSON too. */
 #define KNOWN_METHODS                                                                              \
@@ -293,6 +309,7 @@ static void on_request(struct evhttp_request *req, void *arg) {
         evhttp_add_header(out, "Connection", "close");
         http_conn_close_after_reply(hc);
     }
+    if (!host_allowed(h, req)) return;
     bool cors = add_cors(h, req);
     if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (m == EVHTTP_REQ_OPTIONS) return preflight(h, req, cors);

@@ -78,6 +78,8 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_accept_pauses_total", "Times accepting paused at the file-descriptor limit.",
             st->accept_pauses);
     counter(out, "lede_reloads_total", "Times a changed index was reopened.", st->reloads);
+    counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
+            st->hosts_refused);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
     index_facts(out, s);

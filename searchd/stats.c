@@ -108,6 +108,10 @@ void stats_request_timeout(stats_t *s) {
     pthread_mutex_unlock(&s->lock);
 }
 
+void stats_host_refused(stats_t *s) {
+    bump(s, &s->hosts_refused, 1);
+}
+
 void stats_reloaded(stats_t *s) {
     bump(s, &s->reloads, 1);
 }
@@ -178,5 +182,6 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(o, "qps", json_real(stats_qps(s)));
     json_object_set_new(o, "latency_ms", lat);
     json_object_set_new(o, "reloads", json_integer((json_int_t)s->reloads));
+    json_object_set_new(o, "hosts_refused", json_integer((json_int_t)s->hosts_refused));
     return o;
 }

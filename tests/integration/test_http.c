@@ -309,6 +309,70 @@ static void test_connection_close(void) {
     }
 }
 
+/* GET /health with a given Host header (NULL: none); the status. */
+static int health_for_host(unsigned port, const char *host, reply_t *r) {
+    char req[512];
+    if (host)
+        snprintf(req, sizeof req, "GET /health HTTP/1.1\r\nHost: %s\r\n\r\n", host);
+    else
+        snprintf(req, sizeof req, "GET /health HTTP/1.0\r\n\r\n");
+    http_raw(port, req, r);
+    return r->status;
+}
+
+/* DNS rebinding: a page from evil.example whose name now resolves to
+ * 127.0.0.1 must not read a loopback daemon. Only the listen address's
+ * own names are accepted, and those in http_allowed_hosts. */
+static void test_host_header(void) {
+    static const char *const GOOD[] = {"127.0.0.1", "127.0.0.1:7879", "localhost", "LocalHost:80",
+                                       "[::1]",     "[::1]:7879",     NULL};
+    static const char *const BAD[] = {"evil.example",
+                                      "evil.example:7879",
+                                      "127.0.0.1.evil.example",
+                                      "localhost.evil.example",
+                                      "[::1].evil",
+                                      "127.0.0.1:x@evil",
+                                      ""};
+    reply_t r;
+    for (size_t i = 0; i < sizeof GOOD / sizeof GOOD[0]; i++) {
+        CHECK_INT(health_for_host(main_d.http_port, GOOD[i], &r), 200);
+        reply_free(&r);
+    }
+    reply_t before = get("/stats");
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        int status = health_for_host(main_d.http_port, BAD[i], &r);
+        CHECK_INT(status, 403);
+        if (status != 403) fprintf(stderr, "  Host: %s\n", BAD[i]);
+        CHECK_STR(sd_str(r.json, "error.code"), "host_not_allowed");
+        CHECK(sd_str(r.json, "error.message") &&
+              strstr(sd_str(r.json, "error.message"), "http_allowed_hosts"));
+        reply_free(&r);
+    }
+    reply_t after = get("/stats");
+    CHECK_INT(sd_int(after.json, "hosts_refused") - sd_int(before.json, "hosts_refused"),
+              (long long)(sizeof BAD / sizeof BAD[0]));
+    reply_free(&before);
+    reply_free(&after);
+    static const char *const EXTRA[] = {"-o", "http_allowed_hosts=search.example.com, News.Example",
+                                        NULL};
+    sd_daemon_t d;
+    if (!start(&d, "hosts", EXTRA)) return;
+    CHECK_INT(health_for_host(d.http_port, "search.example.com", &r), 200);
+    reply_free(&r);
+    CHECK_INT(health_for_host(d.http_port, "news.example:8080", &r), 200);
+    reply_free(&r);
+    CHECK_INT(health_for_host(d.http_port, "localhost", &r), 200);
+    reply_free(&r);
+    CHECK_INT(health_for_host(d.http_port, "evil.example", &r), 403);
+    reply_free(&r);
+    stop(&d);
+    static const char *const ANY[] = {"-o", "http_allowed_hosts=*", NULL};
+    if (!start(&d, "anyhost", ANY)) return;
+    CHECK_INT(health_for_host(d.http_port, "evil.example", &r), 200);
+    reply_free(&r);
+    stop(&d);
+}
+
 static void test_health_metrics_stats(void) {
     reply_t r = get("/health");
     CHECK_STATUS(r, 200);
@@ -409,9 +473,9 @@ static void test_keep_alive_and_pipelining(void) {
     CHECK(c != NULL);
     if (!c) return;
     /* Three requests in one write: three replies, in order. */
-    sd_send_str(c, "GET /search?q=water&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
-                   "GET /doc/g5 HTTP/1.1\r\nHost: x\r\n\r\n"
-                   "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    sd_send_str(c, "GET /search?q=water&limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                   "GET /doc/g5 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                   "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
     reply_t r;
     CHECK(read_reply(c, &r, false) && sd_int(r.json, "total") == 3);
     reply_free(&r);
@@ -674,6 +738,7 @@ int main(int argc, char **argv) {
     RUN(test_bad_percent_encoding);
     RUN(test_methods);
     RUN(test_connection_close);
+    RUN(test_host_header);
     RUN(test_health_metrics_stats);
     RUN(test_static_files);
     RUN(test_cors);
