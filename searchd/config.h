@@ -21,6 +21,9 @@ typedef struct config {
     uint64_t idle_timeout_ms;      /* 0: never */
     uint64_t request_timeout_ms;   /* for a request to arrive whole; 0: never */
     uint64_t query_timeout_ms;     /* time budget of one request */
+    uint64_t max_query_terms;      /* words in one query */
+    uint64_t max_phrase_terms;     /* words in one "phrase" of a query */
+    uint64_t max_query_wildcards;  /* word* in one query */
     uint64_t max_limit;
     uint64_t max_offset;
     uint64_t default_limit;

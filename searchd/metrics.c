@@ -78,6 +78,9 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_accept_pauses_total", "Times accepting paused at the file-descriptor limit.",
             st->accept_pauses);
     counter(out, "lede_reloads_total", "Times a changed index was reopened.", st->reloads);
+    counter(out, "lede_queries_too_long_total",
+            "Queries refused for max_query_terms, max_phrase_terms or max_query_wildcards.",
+            st->queries_too_long);
     counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
             st->hosts_refused);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));

@@ -112,6 +112,10 @@ void stats_host_refused(stats_t *s) {
     bump(s, &s->hosts_refused, 1);
 }
 
+void stats_query_too_long(stats_t *s) {
+    bump(s, &s->queries_too_long, 1);
+}
+
 void stats_reloaded(stats_t *s) {
     bump(s, &s->reloads, 1);
 }
@@ -183,5 +187,6 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(o, "latency_ms", lat);
     json_object_set_new(o, "reloads", json_integer((json_int_t)s->reloads));
     json_object_set_new(o, "hosts_refused", json_integer((json_int_t)s->hosts_refused));
+    json_object_set_new(o, "queries_too_long", json_integer((json_int_t)s->queries_too_long));
     return o;
 }

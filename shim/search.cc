@@ -148,17 +148,36 @@ void set_ranking(Xapian::Enquire &enq, shim_ranking_t ranking) {
             Xapian::BM25Weight(BM25_K1, BM25_K2, BM25_K3, BM25_B, BM25_MIN_NORMLEN));
 }
 
+// Seconds the match may spend counting past the top hits: time_limit_ms,
+// and with a deadline at most half the time left, so that the hits'
+// documents and snippets still fit. 0: no limit.
+double counting_limit(const shim_query_t *q) {
+    double limit = q->time_limit_ms / 1000.0;
+    if (q->deadline > 0) {
+        double half = (q->deadline - shim::now_s()) / 2;
+        if (half < 0.001) half = 0.001;
+        if (limit == 0 || half < limit) limit = half;
+    }
+    return limit;
+}
+
+// Each step is a separate Xapian call; the deadline is checked between
+// them (Xapian cannot stop one part-way).
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
-    Xapian::Query query = shim::parse_text(h, q, &r->suggestion);
+    shim::check_deadline(q->deadline);
+    Xapian::Query query = shim::parse_text(h, q, &r->suggestion); // spelling too
+    shim::check_deadline(q->deadline);
     Xapian::Query filter = shim::build_filter(q);
     if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     r->enquire.set_query(query);
     set_ranking(r->enquire, q->ranking);
     set_sort(r->enquire, q->sort);
-    if (q->time_limit_ms) r->enquire.set_time_limit(q->time_limit_ms / 1000.0);
+    double limit = counting_limit(q);
+    if (limit > 0) r->enquire.set_time_limit(limit);
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
+    shim::check_deadline(q->deadline);
     uint32_t per_facet = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
     for (const auto &s : spies) r->facets.push_back(collect_facet(s, per_facet));
     fetch_hits(r, q->summary_only);
@@ -288,6 +307,10 @@ SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text,
         std::string msg;
         return shim::status_from_exception(msg);
     }
+}
+
+SHIM_API double shim_clock(void) {
+    return shim::now_s();
 }
 
 SHIM_API size_t shim_results_facet_count(const shim_results_t *r) {

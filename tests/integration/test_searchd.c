@@ -1056,6 +1056,95 @@ static void test_request_timeout(void) {
     stop(&d, SIGTERM);
 }
 
+/* A search request (JSON) for q, built in a malloc'd buffer. */
+static char *search_line(const char *op, const char *q) {
+    json_t *req = json_pack("{s:s,s:s}", "op", op, "q", q);
+    char *line = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    return line;
+}
+
+/* n copies of word separated by spaces, in quotes when phrase; malloc'd. */
+static char *repeat(const char *word, int n, bool phrase) {
+    size_t len = strlen(word);
+    char *s = malloc((len + 1) * (size_t)n + 3), *p = s;
+    if (phrase) *p++ = '"';
+    for (int i = 0; i < n; i++) p += sprintf(p, "%s%s", i ? " " : "", word);
+    if (phrase) *p++ = '"';
+    *p = '\0';
+    return s;
+}
+
+/* Expects the query q (op search or suggest) to be refused with code and a
+ * message naming what, counted in queries_too_long. */
+static void expect_too_big(sd_conn_t *c, const char *op, const char *q, const char *code,
+                           const char *what) {
+    json_t *before = sd_call(c, "STATS");
+    char *line = search_line(op, q);
+    json_t *r = sd_call(c, line);
+    CHECK_STR(sd_str(r, "error.code"), code);
+    const char *msg = sd_str(r, "error.message");
+    CHECK(msg && strstr(msg, what));
+    if (!msg || !strstr(msg, what)) fprintf(stderr, "  %.80s: %s\n", q, msg ? msg : "(no message)");
+    json_t *after = sd_call(c, "STATS");
+    CHECK_DELTA(before, after, "queries_too_long", 1);
+    json_decref(before), json_decref(after), json_decref(r);
+    free(line);
+}
+
+static void expect_runs(sd_conn_t *c, const char *op, const char *q) {
+    char *line = search_line(op, q);
+    json_t *r = sd_call(c, line);
+    CHECK_OK(r);
+    if (!json_is_true(json_object_get(r, "ok")))
+        fprintf(stderr, "  %.80s: %s\n", q, sd_str(r, "error.message"));
+    json_decref(r);
+    free(line);
+}
+
+/* The size of a query is checked before it runs: max_query_terms,
+ * max_phrase_terms, max_query_wildcards (defaults 64, 32, 4). The attack
+ * queries (a phrase of 10,000 "the", 7,000 words) are refused at once,
+ * and another connection is answered meanwhile. */
+static void test_query_size(void) {
+    sd_conn_t *c = connect_to(&main_d), *other = connect_to(&main_d);
+    if (!c || !other) return;
+    char *q = repeat("water", 64, false);
+    expect_runs(c, "search", q);
+    free(q);
+    q = repeat("water", 65, false);
+    expect_too_big(c, "search", q, "over_limit", "max_query_terms (64)");
+    expect_too_big(c, "suggest", q, "over_limit", "max_query_terms");
+    free(q);
+    q = repeat("the", 32, true);
+    expect_runs(c, "search", q);
+    free(q);
+    q = repeat("the", 33, true);
+    expect_too_big(c, "search", q, "over_limit", "max_phrase_terms (32)");
+    free(q);
+    expect_runs(c, "search", "wa* ci* re* dr*");
+    expect_too_big(c, "search", "wa* ci* re* dr* pl*", "over_limit", "max_query_wildcards (4)");
+    expect_too_big(c, "search", "w*", "bad_query", "2 letters");
+    /* The attacks: each refused within a second, PING answered meanwhile. */
+    char *attacks[] = {repeat("the", 10000, true),
+                       repeat("water city reservoir drought", 1750, false)};
+    for (int i = 0; i < 2; i++) {
+        char *line = search_line("search", attacks[i]);
+        double t0 = sd_now_ms();
+        CHECK(sd_send_line(c, line, strlen(line)));
+        json_t *pong = sd_call(other, "PING");
+        CHECK(json_is_true(json_object_get(pong, "pong")));
+        char *reply = sd_read_line(c, LINE_WAIT_MS);
+        double took = sd_now_ms() - t0;
+        printf("  a %zu-byte attack query refused after %.0f ms\n", strlen(line), took);
+        CHECK(reply && strstr(reply, "\"over_limit\""));
+        CHECK(took < 1000);
+        json_decref(pong);
+        free(reply), free(line), free(attacks[i]);
+    }
+    sd_close(c), sd_close(other);
+}
+
 /* With one worker and a 1 ms budget, requests that queue behind others
  * past their budget are answered with a timeout, not run. */
 static void test_timeout(void) {
@@ -1570,6 +1659,7 @@ int main(int argc, char **argv) {
     RUN(test_pipelining_fairness);
     RUN(test_half_close);
     RUN(test_errors);
+    RUN(test_query_size);
     RUN(test_stats);
     RUN(test_limits);
     RUN(test_max_connections);

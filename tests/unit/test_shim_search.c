@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "lede/search.h"
 #include "lede/shim.h"
 
 #define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -731,6 +732,47 @@ static void test_spelling(void) {
     }
 }
 
+/* A query whose deadline has passed stops with LEDE_E_TIMEOUT and says
+ * why; one with time left runs; search_execute passes the deadline on. */
+static void test_deadline(void) {
+    shim_query_t q = {.text = "inflation", .limit = 10, .deadline = shim_clock() - 0.001};
+    run(g_db, &q, LEDE_E_TIMEOUT);
+    CHECK(strstr(shim_db_errmsg(g_db), "time budget") != NULL);
+    q.deadline = shim_clock() + 60;
+    shim_results_free(run(g_db, &q, LEDE_OK));
+    search_params_t p = {
+        .q = "inflation", .limit = 10, .snippet = true, .deadline = shim_clock() - 0.001};
+    json_t *reply = json_object();
+    CHECK_INT(search_execute(g_db, &p, reply), LEDE_E_TIMEOUT);
+    p.deadline = shim_clock() + 60;
+    CHECK_INT(search_execute(g_db, &p, reply), LEDE_OK);
+    json_decref(reply);
+}
+
+static void expect_size(const char *q, size_t words, size_t phrase, size_t wildcards,
+                        size_t shortest) {
+    search_query_size_t n;
+    search_query_size(q, &n);
+    CHECK(n.words == words && n.longest_phrase == phrase && n.wildcards == wildcards &&
+          n.shortest_wildcard == shortest);
+    if (n.words != words || n.longest_phrase != phrase || n.wildcards != wildcards ||
+        n.shortest_wildcard != shortest)
+        fprintf(stderr, "  '%s': %zu words, phrase %zu, %zu wildcards, shortest %zu\n",
+                q ? q : "(null)", n.words, n.longest_phrase, n.wildcards, n.shortest_wildcard);
+}
+
+static void test_query_size(void) {
+    expect_size(NULL, 0, 0, 0, 0);
+    expect_size("", 0, 0, 0, 0);
+    expect_size("  human   rights ", 2, 0, 0, 0);
+    expect_size("U.S. title:oil-price 2022", 6, 0, 0, 0);
+    expect_size("\"the the the\" a \"b c\"", 6, 3, 0, 0);
+    expect_size("\"never closed phrase", 3, 3, 0, 0);
+    expect_size("infl* a* climate stat*", 4, 0, 3, 1);
+    expect_size("caf\xc3\xa9 na\xc3\xafve*", 2, 0, 1, 6);
+    expect_size("*** ---", 0, 0, 0, 0);
+}
+
 /* The snippet of text for the results of query. */
 static void expect_snippet(const char *query, const char *text, size_t max_bytes,
                            const char *want) {
@@ -1160,6 +1202,8 @@ int main(void) {
     RUN(test_paging);
     RUN(test_facets);
     RUN(test_spelling);
+    RUN(test_deadline);
+    RUN(test_query_size);
     RUN(test_snippets);
     RUN(test_similar);
     RUN(test_complete);
