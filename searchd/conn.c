@@ -166,9 +166,8 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg) {
     uint64_t ms = c->srv->cfg->request_timeout_ms;
     stats_request_timeout(&c->srv->stats);
     log_msg(LOG_WARN,
-            "conn %llu %s: request_timeout_ms: a request of %zu bytes so far is not whole after "
-            "%llu ms",
-            (unsigned long long)c->id, c->peer, evbuffer_get_length(in), (unsigned long long)ms);
+            "conn %llu %s: request_timeout_ms (%llu ms) passed with %zu bytes of a request",
+            (unsigned long long)c->id, c->peer, (unsigned long long)ms, evbuffer_get_length(in));
     char msg[160];
     snprintf(msg, sizeof msg,
              "the request did not arrive whole within request_timeout_ms (%llu ms); closing",
@@ -279,6 +278,7 @@ void conn_describe_peer(const struct sockaddr *addr, char *out, size_t size) {
 /* Over max_connections: one error line, written directly, then close. */
 bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
     if (!s->stopping && stats_conns_current(&s->stats) < s->cfg->max_connections) return false;
+    stats_conn_rejected(&s->stats); /* first: a client that reads the refusal sees it counted */
     size_t len;
     char *line = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
                                 "the server is at max_connections; try again later", &len);
@@ -287,7 +287,6 @@ bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
     }
     free(line);
     evutil_closesocket(fd);
-    stats_conn_rejected(&s->stats);
     log_msg(LOG_WARN, "rejected %s: max_connections (%llu) reached", peer,
             (unsigned long long)s->cfg->max_connections);
     return true;

@@ -154,12 +154,12 @@ static const char *peer_of(http_conn_t *hc, char out[80]) {
 static void refuse(http_conns_t *set, http_conn_t *hc) {
     server_t *s = set->srv;
     char peer[80];
+    stats_conn_rejected(&s->stats); /* first: a client that reads the 503 sees it counted */
+    stats_http_response(&s->stats, 5);
     send_raw(hc, "503 Service Unavailable", PROTO_E_TOO_MANY_CONNECTIONS,
              "the server is at max_connections; try again later");
     log_msg(LOG_WARN, "rejected http %s: max_connections (%llu) reached", peer_of(hc, peer),
             (unsigned long long)s->cfg->max_connections);
-    stats_conn_rejected(&s->stats);
-    stats_http_response(&s->stats, 5);
     evhttp_connection_free(hc->evcon); /* closes the socket; no close callback is set */
     free_record(hc);
 }
@@ -176,11 +176,11 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg) {
     snprintf(msg, sizeof msg,
              "the request did not arrive whole within request_timeout_ms (%llu ms); closing",
              (unsigned long long)ms);
+    stats_request_timeout(&s->stats); /* first: the client may ask STATS at once */
+    stats_http_response(&s->stats, 4);
     send_raw(hc, "408 Request Timeout", PROTO_E_TIMEOUT, msg);
     log_msg(LOG_WARN, "http %s: request_timeout_ms: a request is not whole after %llu ms",
             peer_of(hc, peer), (unsigned long long)ms);
-    stats_request_timeout(&s->stats);
-    stats_http_response(&s->stats, 4);
     evhttp_connection_free(hc->evcon); /* on_close frees hc */
 }
 
