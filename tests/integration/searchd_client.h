@@ -44,8 +44,8 @@ int sd_stop(sd_daemon_t *d, int sig);
 bool sd_log_has(const sd_daemon_t *d, const char *needle);
 bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms);
 
-/* True when the log holds no ASan, UBSan or LeakSanitizer report; prints
- * the log otherwise. */
+/* True when the log holds no ASan, UBSan, LeakSanitizer or ThreadSanitizer
+ * report; prints the log otherwise. */
 bool sd_log_clean(const sd_daemon_t *d);
 
 /* The same for a program's output text (NULL counts as clean). */
