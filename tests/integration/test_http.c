@@ -643,6 +643,48 @@ static void test_request_timeout(void) {
     stop(&d);
 }
 
+/* HTTP jobs and line-protocol connections share the workers: under a
+ * steady stream of HTTP searches a line-protocol client on the same
+ * worker is still answered between them, not after them all. */
+static void test_line_protocol_between_http_jobs(void) {
+    enum { CONNS = 32, EACH = 20 };
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    static const char REQ[] =
+        "GET /search?q=the&facets=source,category,year HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    sd_daemon_t d;
+    if (!start(&d, "between", EXTRA)) return;
+    sd_conn_t *line = sd_connect(d.port), *conns[CONNS];
+    json_t *pong = line ? sd_call(line, "PING") : NULL; /* set up before the load */
+    CHECK(json_is_true(json_object_get(pong, "pong")));
+    json_decref(pong);
+    size_t one = sizeof REQ - 1;
+    char *all = malloc(EACH * one);
+    for (int i = 0; i < EACH; i++) memcpy(all + (size_t)i * one, REQ, one);
+    for (int k = 0; k < CONNS; k++) {
+        conns[k] = sd_connect(d.http_port);
+        CHECK(conns[k] && sd_send(conns[k], all, EACH * one));
+    }
+    free(all);
+    sd_sleep_ms(20);
+    json_t *st = line ? sd_call(line, "STATS") : NULL;
+    long long seen = sd_int(st, "requests.search");
+    json_decref(st);
+    int ok = 0;
+    for (int k = 0; k < CONNS; k++) {
+        reply_t r;
+        for (int i = 0; conns[k] && i < EACH && read_reply(conns[k], &r, false); i++) {
+            ok += r.status == 200;
+            reply_free(&r);
+        }
+        sd_close(conns[k]);
+    }
+    CHECK_INT(ok, CONNS * EACH);
+    printf("  STATS answered after %lld of %d HTTP searches\n", seen, CONNS * EACH);
+    CHECK(seen >= 0 && seen < CONNS * EACH / 4);
+    sd_close(line);
+    stop(&d);
+}
+
 /* Clients that leave before their reply, and a stop with requests in
  * flight: no crash, no leak, replies that were promised are whole. */
 static void test_abandoned_and_stop(void) {
@@ -746,6 +788,7 @@ int main(int argc, char **argv) {
     RUN(test_limits);
     RUN(test_idle_connections_count);
     RUN(test_request_timeout);
+    RUN(test_line_protocol_between_http_jobs);
     RUN(test_abandoned_and_stop);
     RUN(test_http_off_and_port_taken);
     stop(&main_d);
