@@ -33,7 +33,7 @@ static const key_t_ KEYS[] = {
     UINT_KEY("request_timeout_ms", request_timeout_ms, 0, 3600000, "10000"),
     UINT_KEY("query_timeout_ms", query_timeout_ms, 1, 600000, "2000"),
     UINT_KEY("max_query_terms", max_query_terms, 1, 100000, "64"),
-    UINT_KEY("max_phrase_terms", max_phrase_terms, 2, 100000, "32"),
+    UINT_KEY("max_phrase_terms", max_phrase_terms, 2, 100000, "12"),
     UINT_KEY("max_query_wildcards", max_query_wildcards, 0, 1000, "4"),
     UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
     UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),

@@ -37,6 +37,24 @@ class list_spy : public Xapian::MatchSpy {
     const std::map<std::string, uint32_t> &counts() const { return counts_; }
 };
 
+// Stops a match at a deadline: Xapian cannot be told to, but it calls its
+// match spies for the documents that match, and an exception from one
+// ends get_mset. The clock is read every DEADLINE_CHECK_DOCS documents.
+class deadline_spy : public Xapian::MatchSpy {
+    static constexpr unsigned DEADLINE_CHECK_DOCS = 16;
+    double deadline_;
+    unsigned seen_ = 0;
+
+  public:
+    explicit deadline_spy(double deadline) : deadline_(deadline) {}
+    void operator()(const Xapian::Document &, double) override {
+        if (++seen_ % DEADLINE_CHECK_DOCS == 0) shim::check_deadline(deadline_);
+    }
+    std::string name() const override {
+        return "lede.deadline_spy";
+    }
+};
+
 struct facet_request {
     std::string name;
     Xapian::valueno slot;
@@ -162,7 +180,10 @@ double counting_limit(const shim_query_t *q) {
 }
 
 // Each step is a separate Xapian call; the deadline is checked between
-// them (Xapian cannot stop one part-way).
+// them, and in the match for each document that matches (deadline_spy).
+// A match can still run past it on documents that are examined but do
+// not match (a long phrase of common words): the query size limits bound
+// those.
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     shim::check_deadline(q->deadline);
     Xapian::Query query = shim::parse_text(h, q, &r->suggestion); // spelling too
@@ -175,6 +196,8 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     double limit = counting_limit(q);
     if (limit > 0) r->enquire.set_time_limit(limit);
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
+    deadline_spy stopper(q->deadline);
+    if (q->deadline > 0) r->enquire.add_matchspy(&stopper);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
     shim::check_deadline(q->deadline);

@@ -1103,7 +1103,7 @@ static void expect_runs(sd_conn_t *c, const char *op, const char *q) {
 }
 
 /* The size of a query is checked before it runs: max_query_terms,
- * max_phrase_terms, max_query_wildcards (defaults 64, 32, 4). The attack
+ * max_phrase_terms, max_query_wildcards (defaults 64, 12, 4). The attack
  * queries (a phrase of 10,000 "the", 7,000 words) are refused at once,
  * and another connection is answered meanwhile. */
 static void test_query_size(void) {
@@ -1116,11 +1116,11 @@ static void test_query_size(void) {
     expect_too_big(c, "search", q, "over_limit", "max_query_terms (64)");
     expect_too_big(c, "suggest", q, "over_limit", "max_query_terms");
     free(q);
-    q = repeat("the", 32, true);
+    q = repeat("the", 12, true);
     expect_runs(c, "search", q);
     free(q);
-    q = repeat("the", 33, true);
-    expect_too_big(c, "search", q, "over_limit", "max_phrase_terms (32)");
+    q = repeat("the", 13, true);
+    expect_too_big(c, "search", q, "over_limit", "max_phrase_terms (12)");
     free(q);
     expect_runs(c, "search", "wa* ci* re* dr*");
     expect_too_big(c, "search", "wa* ci* re* dr* pl*", "over_limit", "max_query_wildcards (4)");
