@@ -245,15 +245,16 @@ set terminal png size 900,900 small
 set output "$OUT_DIR/soak.png"
 set multiplot layout 4,1 title "lede-searchd soak: $CONNECTIONS connections, update every ${COMMIT_SECONDS}s, rebuild every ${REBUILD_SECONDS}s"
 set grid
-set key top left horizontal
-set xrange [0:*]
+set key bottom right horizontal
+set xrange [0:$((DURATION / 60 + 1))]
+set offsets 0, 0, graph 0.1, 0
 set ylabel "p99 ms"
 plot "$OUT_DIR/lede.dat" using 1:2 with lines title "line protocol", \
      "$OUT_DIR/http.dat" using 1:2 with lines title "HTTP"
 set ylabel "failed / ${SERIES_SECONDS}s"
 set yrange [0:*]
-plot "$OUT_DIR/lede.dat" using 1:3 with steps title "line protocol", \
-     "$OUT_DIR/http.dat" using 1:3 with steps title "HTTP"
+plot "$OUT_DIR/lede.dat" using 1:3 with steps lw 2 title "line protocol", \
+     "$OUT_DIR/http.dat" using 1:3 with steps lw 2 title "HTTP"
 set ylabel "RSS MB"
 plot "$OUT_DIR/samples.dat" using 1:2 with lines title "lede-searchd RSS"
 set ylabel "open fds"
@@ -276,7 +277,8 @@ column_stats() {
     awk -F, -v c="$1" -v t0="$2" -v settle="$RSS_SETTLE_SECONDS" -v div="$3" 'NR > 1 {
         v = $c / div; if (min == "" || v < min) min = v; if (v > max) max = v
         if ($1 - t0 >= settle && first == "") first = v; last = v }
-        END { printf "%.1f %.1f %.1f %.1f\n", min, max, first, last }' "$OUT_DIR/samples.csv"
+        END { if (first == "") first = "n/a"; else first = sprintf("%.1f", first)
+              printf "%.1f %.1f %s %.1f\n", min, max, first, last }' "$OUT_DIR/samples.csv"
 }
 
 summary() {
