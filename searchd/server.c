@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -122,6 +123,41 @@ static bool add_events(server_t *s) {
            event_add(s->sigterm, NULL) == 0 && event_add(s->sigint, NULL) == 0;
 }
 
+/* Descriptors the daemon holds besides its connections: stdio, the log,
+ * the listeners and signals; and per event loop and index handle (one
+ * each per worker, and the main thread's): the poll and wake-up
+ * descriptors and the database's tables. */
+#define FDS_BASE 32
+#define FDS_PER_THREAD 16
+
+/* Raises the soft limit on open files towards what max_connections
+ * needs, up to the hard limit (the soft default, 1024, is below what the
+ * default max_connections needs); says so when that is short. At the
+ * limit the gate pauses accepting. */
+static void fit_fd_limit(const config_t *c, unsigned threads) {
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    rlim_t reserve = FDS_BASE + FDS_PER_THREAD * ((rlim_t)threads + 1);
+    rlim_t want = (rlim_t)c->max_connections + reserve, old = lim.rlim_cur;
+    if (old >= want) return;
+    lim.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want ? want : lim.rlim_max;
+    if (lim.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &lim) == 0)
+        log_msg(LOG_INFO,
+                "file-descriptor limit raised from %llu to %llu for max_connections (%llu)",
+                (unsigned long long)old, (unsigned long long)lim.rlim_cur,
+                (unsigned long long)c->max_connections);
+    else
+        lim.rlim_cur = old;
+    if (lim.rlim_cur >= want) return;
+    unsigned long long room =
+        lim.rlim_cur > reserve ? (unsigned long long)(lim.rlim_cur - reserve) : 0;
+    log_msg(LOG_WARN,
+            "max_connections (%llu) needs about %llu file descriptors but the limit is %llu "
+            "(ulimit -n): past about %llu connections, new clients wait until others close",
+            (unsigned long long)c->max_connections, (unsigned long long)want,
+            (unsigned long long)lim.rlim_cur, room);
+}
+
 static unsigned worker_count(const config_t *c) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return c->threads ? (unsigned)c->threads : cores > 0 ? (unsigned)cores : 1;
@@ -148,6 +184,7 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
         return false;
     }
     unsigned threads = worker_count(c);
+    fit_fd_limit(c, threads);
     if (!pool_start(&s->pool, s, s->base, threads, job_done, s, err, size)) return false;
     if (!listen_on(s, err, size)) return false;
     if (c->http_enabled && !http_start(s, err, size)) return false;

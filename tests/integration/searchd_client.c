@@ -67,9 +67,9 @@ static void remember_child(pid_t pid, bool add) {
 }
 
 static void child_exec(char *const argv[], const char *out_path, const char *err_path, pid_t parent,
-                       unsigned nofile) {
-    struct rlimit lim = {nofile, nofile};
-    if (nofile && setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(126);
+                       unsigned soft, unsigned hard) {
+    struct rlimit lim = {soft, hard};
+    if (soft && setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(126);
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
     if (getppid() != parent) _exit(126);
@@ -85,19 +85,19 @@ static void child_exec(char *const argv[], const char *out_path, const char *err
     _exit(127);
 }
 
-static pid_t spawn(char *const argv[], const char *out_path, const char *err_path,
-                   unsigned nofile) {
+static pid_t spawn(char *const argv[], const char *out_path, const char *err_path, unsigned soft,
+                   unsigned hard) {
     pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) return -1;
-    if (pid == 0) child_exec(argv, out_path, err_path, parent, nofile);
+    if (pid == 0) child_exec(argv, out_path, err_path, parent, soft, hard);
     remember_child(pid, true);
     return pid;
 }
 
 pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path) {
-    return spawn(argv, out_path, err_path, 0);
+    return spawn(argv, out_path, err_path, 0, 0);
 }
 
 double sd_cpu_seconds(pid_t pid) {
@@ -178,11 +178,11 @@ static void print_log(const char *log_path) {
 
 bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
               const char *const *extra) {
-    return sd_start_nofile(d, searchd, db, log_path, extra, 0);
+    return sd_start_nofile(d, searchd, db, log_path, extra, 0, 0);
 }
 
 bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
-                     const char *const *extra, unsigned nofile) {
+                     const char *const *extra, unsigned soft, unsigned hard) {
     char *argv[48];
     int n = 0;
     argv[n++] = (char *)searchd;
@@ -193,7 +193,7 @@ bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const 
     argv[n] = NULL;
     memset(d, 0, sizeof *d);
     snprintf(d->log_path, sizeof d->log_path, "%s", log_path);
-    d->pid = spawn(argv, log_path, NULL, nofile);
+    d->pid = spawn(argv, log_path, NULL, soft, hard);
     if (d->pid < 0) return d->pid = 0, false;
     for (double end = sd_now_ms() + START_TIMEOUT_MS; sd_now_ms() < end; sd_sleep_ms(10)) {
         if ((d->port = logged_port(log_path, "info: listening on 127.0.0.1:")) != 0) {

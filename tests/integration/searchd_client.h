@@ -28,10 +28,10 @@ typedef struct sd_daemon {
 bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
               const char *const *extra);
 
-/* sd_start with the daemon's RLIMIT_NOFILE (soft and hard) set to nofile
- * (0: inherited), to drive it to its file-descriptor limit. */
+/* sd_start with the daemon's RLIMIT_NOFILE set to soft and hard (soft 0:
+ * inherited), to drive it to its file-descriptor limit. */
 bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
-                     const char *const *extra, unsigned nofile);
+                     const char *const *extra, unsigned soft, unsigned hard);
 
 /* CPU seconds (user + system) a process has used so far, or -1. */
 double sd_cpu_seconds(pid_t pid);

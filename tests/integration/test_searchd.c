@@ -936,7 +936,7 @@ static void test_fd_limit(void) {
     static const char *const EXTRA[] = {"-o", "threads=1", NULL};
     sd_daemon_t d;
     char log[SD_PATH_BYTES];
-    bool up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdlimit.log"), EXTRA, NOFILE);
+    bool up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdlimit.log"), EXTRA, NOFILE, NOFILE);
     CHECK(up);
     if (!up) return;
     sd_conn_t *first = connect_to(&d), *conns[CLIENTS];
@@ -975,6 +975,39 @@ static void test_fd_limit(void) {
     for (int i = HTTP_FREED; i < HTTP; i++) sd_close(conns[i]);
     for (int i = HTTP + LINE_FREED; i < CLIENTS; i++) sd_close(conns[i]);
     sd_close(first);
+    stop(&d, SIGTERM);
+}
+
+/* The soft limit on open files of process pid (/proc/PID/limits), or -1. */
+static long long open_files_limit(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/limits", (long)pid);
+    char *text = check_read_file(path, NULL);
+    const char *at = text ? strstr(text, "Max open files") : NULL;
+    long long soft = at ? strtoll(at + strlen("Max open files"), NULL, 10) : -1;
+    free(text);
+    return soft;
+}
+
+/* The soft limit on open files is raised towards what max_connections
+ * needs, up to the hard limit; when that is short, a warning says so. */
+static void test_fd_limit_raised(void) {
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    sd_daemon_t d;
+    char log[SD_PATH_BYTES];
+    bool up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdraise.log"), EXTRA, 100, 4096);
+    CHECK(up);
+    if (!up) return;
+    long long soft = open_files_limit(d.pid);
+    printf("  soft limit raised from 100 to %lld\n", soft);
+    CHECK(soft > 1024 && soft < 4096); /* max_connections 1024, and what the daemon itself opens */
+    CHECK(sd_log_has(&d, "file-descriptor limit raised from 100"));
+    stop(&d, SIGTERM);
+    up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdshort.log"), EXTRA, 64, 64);
+    CHECK(up);
+    if (!up) return;
+    CHECK_INT(open_files_limit(d.pid), 64);
+    CHECK(sd_log_has(&d, "max_connections (1024) needs about"));
     stop(&d, SIGTERM);
 }
 
@@ -1664,6 +1697,7 @@ int main(int argc, char **argv) {
     RUN(test_limits);
     RUN(test_max_connections);
     RUN(test_fd_limit);
+    RUN(test_fd_limit_raised);
     RUN(test_idle_timeout);
     RUN(test_request_timeout);
     RUN(test_timeout);
