@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "cmd.h"
+#include "http_errpage.h"
 #include "log.h"
 
 struct http_conn {
@@ -18,10 +19,12 @@ struct http_conn {
     struct evhttp_connection *evcon; /* NULL until adopted */
     struct event *deadline;          /* request_timeout_ms for the request begun */
     struct evbuffer_cb_entry *watch; /* on the input: a request begins */
+    struct evbuffer_cb_entry *out_watch; /* on the output: evhttp answers itself */
     bool busy;
     bool timing;  /* part of a request has arrived: the deadline runs */
     bool refused; /* over max_connections at accept: never counted as open */
     bool closing; /* to be closed once its reply is written */
+    bool errpage; /* evhttp wrote a reply of its own, to rewrite as JSON */
     http_conn_t *prev, *next;
 };
 
@@ -31,6 +34,7 @@ struct http_conns {
     http_conn_t *pending; /* accepted; evhttp has not finished setting them up */
     http_conn_t *open;    /* most recently used first */
     struct event *closer_ev;
+    struct event *errpage_ev;
     size_t busy;
 };
 
@@ -90,6 +94,7 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     stats_conn_closed(&set->srv->stats);
     set_idle(hc);
     if (hc->watch) evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->watch);
+    if (hc->out_watch) evbuffer_remove_cb_entry(bufferevent_get_output(hc->bev), hc->out_watch);
     free_record(hc);
     server_conn_closed(set->srv); /* a stop may be waiting; a descriptor is free */
 }
@@ -118,6 +123,35 @@ static void on_complete(struct evhttp_request *req, void *arg) {
     if (hc->closing) event_active(hc->set->closer_ev, EV_READ, 0);
     if (evbuffer_get_length(bufferevent_get_input(hc->bev)) > 0) start_deadline(hc); /* pipelined */
     server_conn_closed(hc->set->srv); /* a stop may be waiting for this reply */
+}
+
+/* Output while no request of lede's is being answered is evhttp's own
+ * reply (http_errpage.h); it is looked at once evhttp has written it all,
+ * later in the same loop turn, before it goes out. */
+static void on_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg) {
+    (void)buf;
+    http_conn_t *hc = arg;
+    if (info->n_added == 0 || hc->busy || hc->errpage) return;
+    hc->errpage = true;
+    event_active(hc->set->errpage_ev, EV_READ, 0);
+}
+
+/* Rewrites the error pages evhttp wrote as JSON, and counts them. */
+static void rewrite_errpages(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    http_conns_t *set = arg;
+    for (http_conn_t *hc = set->open; hc; hc = hc->next) {
+        if (!hc->errpage) continue;
+        hc->errpage = false;
+        struct evbuffer *out = bufferevent_get_output(hc->bev);
+        proto_error_code_t code = PROTO_E_NONE;
+        evbuffer_cb_clear_flags(out, hc->out_watch, EVBUFFER_CB_ENABLED); /* our own writes */
+        int status = http_errpage_rewrite(out, &code);
+        evbuffer_cb_set_flags(out, hc->out_watch, EVBUFFER_CB_ENABLED);
+        if (!status) continue;
+        stats_request(&set->srv->stats, STATS_OP_INVALID, code, 0);
+        stats_http_response(&set->srv->stats, status / 100);
+    }
 }
 
 /* Writes a whole JSON error reply straight to the socket, when there is
@@ -225,6 +259,7 @@ static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
         stats_conn_opened(&s->stats);
         hc->deadline = evtimer_new(base, on_deadline, hc); /* none: no deadline */
         hc->watch = evbuffer_add_cb(bufferevent_get_input(bev), on_input, hc);
+        hc->out_watch = evbuffer_add_cb(bufferevent_get_output(bev), on_output, hc);
     }
     bufferevent_incref(bev); /* alive until adopt() looks at it, whatever evhttp does */
     push(&set->pending, hc);
@@ -238,7 +273,8 @@ http_conns_t *http_conns_new(server_t *s, struct evhttp *http) {
     set->srv = s;
     set->adopt_ev = event_new(s->base, -1, 0, adopt, set);
     set->closer_ev = event_new(s->base, -1, 0, close_marked, set);
-    if (!set->adopt_ev || !set->closer_ev) {
+    set->errpage_ev = event_new(s->base, -1, 0, rewrite_errpages, set);
+    if (!set->adopt_ev || !set->closer_ev || !set->errpage_ev) {
         http_conns_free(set);
         return NULL;
     }
@@ -296,5 +332,6 @@ void http_conns_free(http_conns_t *set) {
     }
     if (set->adopt_ev) event_free(set->adopt_ev);
     if (set->closer_ev) event_free(set->closer_ev);
+    if (set->errpage_ev) event_free(set->errpage_ev);
     free(set);
 }

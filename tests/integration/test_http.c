@@ -309,6 +309,50 @@ static void test_connection_close(void) {
     }
 }
 
+/* What libevent's HTTP parser refuses itself, before lede sees a request,
+ * is answered in JSON too, with the same status, and the connection is
+ * closed. */
+static void test_parser_errors_in_json(void) {
+    static const char *const EXTRA[] = {"-o", "max_line_bytes=512", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "parser", EXTRA)) return;
+    char long_line[800], big_body[900];
+    snprintf(long_line, sizeof long_line,
+             "GET /search?q=%0600d HTTP/1.1\r\nHost: localhost\r\n\r\n", 0);
+    snprintf(big_body, sizeof big_body,
+             "POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Length: 600\r\n\r\n%0600d", 0);
+    const struct {
+        const char *request;
+        int status;
+        const char *code;
+    } CASES[] = {
+        {"GARBAGE\r\n\r\n", 400, "bad_request"},
+        {"GET /health HTTP/9.9\r\nHost: localhost\r\n\r\n", 400, "bad_request"},
+        {"GET /health HTTP/1.1\r\nNo colon here\r\n\r\n", 400, "bad_request"},
+        {long_line, 400, "bad_request"},
+        {big_body, 413, "line_too_long"},
+    };
+    reply_t before = {0}, after = {0};
+    http(d.http_port, "GET", "/stats", NULL, &before);
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        sd_conn_t *c = sd_connect(d.http_port);
+        reply_t r;
+        CHECK(c && sd_send_str(c, CASES[i].request) && read_reply(c, &r, false));
+        CHECK_STATUS(r, CASES[i].status);
+        CHECK_STR(header(&r, "Content-Type"), "application/json; charset=utf-8");
+        CHECK_STR(sd_str(r.json, "error.code"), CASES[i].code);
+        if (!r.json)
+            fprintf(stderr, "  %.30s: not JSON: %.200s\n", CASES[i].request, r.body ? r.body : "");
+        CHECK(c && sd_wait_closed(c, WAIT_MS));
+        reply_free(&r);
+        sd_close(c);
+    }
+    http(d.http_port, "GET", "/stats", NULL, &after);
+    CHECK_INT(sd_int(after.json, "requests.invalid") - sd_int(before.json, "requests.invalid"), 5);
+    reply_free(&before), reply_free(&after);
+    stop(&d);
+}
+
 /* GET /health with a given Host header (NULL: none); the status. */
 static int health_for_host(unsigned port, const char *host, reply_t *r) {
     char req[512];
@@ -780,6 +824,7 @@ int main(int argc, char **argv) {
     RUN(test_bad_percent_encoding);
     RUN(test_methods);
     RUN(test_connection_close);
+    RUN(test_parser_errors_in_json);
     RUN(test_host_header);
     RUN(test_health_metrics_stats);
     RUN(test_static_files);
