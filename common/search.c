@@ -170,6 +170,44 @@ static bool several_words(const char *q) {
     return *space != '\0';
 }
 
+/* The reply fields a search adds, dropped before it is run again. */
+static void drop_results(json_t *reply) {
+    static const char *const KEYS[] = {"total", "hits", "facets", "suggestion", "relaxed"};
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
+}
+
+/* Snippets read the index after the search, and an update in between can
+ * discard the revision they read (LEDE_E_MODIFIED): the handle is then
+ * reopened and the whole request run once more, on the newest revision. */
+static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
+    if (st != LEDE_E_MODIFIED || shim_db_reopen(db, NULL) != LEDE_OK) return false;
+    drop_results(reply);
+    return true;
+}
+
+/* The search, relaxed to any word when asked and all words match nothing. */
+static lede_status_t search_once(shim_db_t *db, const search_params_t *p, shim_query_t q,
+                                 json_t *reply) {
+    shim_results_t *r;
+    lede_status_t st = shim_search(db, &q, &r);
+    if (st != LEDE_OK) return st;
+    bool relaxed = false;
+    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 &&
+        several_words(p->q)) {
+        shim_results_t *any;
+        q.match = SHIM_MATCH_ANY;
+        st = shim_search(db, &q, &any);
+        if (st != LEDE_OK) return shim_results_free(r), st;
+        relaxed = shim_results_total(any) > 0;
+        shim_results_free(relaxed ? r : any);
+        if (relaxed) r = any;
+    }
+    st = fill_reply(r, p, reply);
+    if (relaxed) json_object_set_new(reply, "relaxed", json_true());
+    shim_results_free(r);
+    return st;
+}
+
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply) {
     shim_filter_t filters[SEARCH_F_COUNT];
     size_t n = 0;
@@ -197,33 +235,24 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .check_at_least = SEARCH_EXACT_TOTAL,
                       .ranking = p->ranking,
                       .summary_only = !p->snippet};
-    shim_results_t *r;
-    lede_status_t st = shim_search(db, &q, &r);
-    if (st != LEDE_OK) return st;
-    bool relaxed = false;
-    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 && several_words(p->q)) {
-        shim_results_t *any;
-        q.match = SHIM_MATCH_ANY;
-        st = shim_search(db, &q, &any);
-        if (st != LEDE_OK) return shim_results_free(r), st;
-        relaxed = shim_results_total(any) > 0;
-        shim_results_free(relaxed ? r : any);
-        if (relaxed) r = any;
-    }
-    st = fill_reply(r, p, reply);
-    if (relaxed) json_object_set_new(reply, "relaxed", json_true());
-    shim_results_free(r);
-    return st;
+    lede_status_t st = search_once(db, p, q, reply);
+    return run_again(db, st, reply) ? search_once(db, p, q, reply) : st;
 }
 
-lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
-                             json_t *reply) {
+static lede_status_t similar_once(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
+                                  json_t *reply) {
     shim_results_t *r;
     lede_status_t st = shim_similar(db, doc, offset, limit, &r);
     if (st != LEDE_OK) return st;
     st = add_hits(r, true, 0, reply);
     shim_results_free(r);
     return st;
+}
+
+lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
+                             json_t *reply) {
+    lede_status_t st = similar_once(db, doc, offset, limit, reply);
+    return run_again(db, st, reply) ? similar_once(db, doc, offset, limit, reply) : st;
 }
 
 /* Titles of the best matches of the prefix, the last word still partial. */

@@ -65,13 +65,14 @@ struct facet_request {
 }  // namespace
 
 struct shim_results {
+    shim_db *h; // borrowed: where a snippet's failure is explained
     Xapian::Enquire enquire;
     Xapian::MSet mset;
     Xapian::Stem stem;
     std::vector<std::string> data;
     std::vector<facet_t> facets;
     std::string suggestion;
-    explicit shim_results(const Xapian::Database &db) : enquire(db) {}
+    explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
 
 namespace {
@@ -211,7 +212,7 @@ template <typename Fn>
 lede_status_t with_results(shim_db_t *h, shim_results_t **out, Fn fn) {
     *out = nullptr;
     return shim::guarded_read(h, [&] {
-        std::unique_ptr<shim_results> r(new shim_results(h->db));
+        std::unique_ptr<shim_results> r(new shim_results(h));
         r->stem = h->stem;
         fn(r.get());
         *out = r.release();
@@ -327,8 +328,7 @@ SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text,
         *out = shim::dup_string(unescape_html(s));
         return *out ? LEDE_OK : LEDE_E_NOMEM;
     } catch (...) {
-        std::string msg;
-        return shim::status_from_exception(msg);
+        return shim::status_from_exception(r->h->err);
     }
 }
 

@@ -245,7 +245,8 @@ typedef struct shim_query {
 
 typedef struct shim_results shim_results_t;
 
-/* Runs a query. *out owns the hits until shim_results_free(). A failure
+/* Runs a query. *out owns the hits until shim_results_free(), which must
+ * come before the handle is closed. A failure
  * leaves its message on db (LEDE_E_TIMEOUT: q->deadline passed). When the
  * revision being read is discarded by a writer, the handle is reopened and
  * the search retried once. */
@@ -275,7 +276,9 @@ void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hit);
 /* A snippet of `text` (up to about max_bytes) with the query's matches
  * (stem-aware, whole phrases) wrapped in hi_start/hi_end. The text is
  * returned as-is, not HTML-escaped; markers should not contain '&'. *out
- * is malloc'd; caller frees. */
+ * is malloc'd; caller frees. It reads the index (the frequencies of the
+ * text's words): LEDE_E_MODIFIED when a writer has discarded the revision
+ * the search read; the message is on the handle of the search. */
 lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
                                    const char *hi_start, const char *hi_end, char **out);
 

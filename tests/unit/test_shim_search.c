@@ -1043,6 +1043,60 @@ static void replace_file(const char *dir, const char *name, const char *text) {
     free(tmp_path);
 }
 
+/* Rewrites SNIPPET_DOCS documents whose bodies hold words of their own
+ * and of generation gen, so that each commit rewrites much of the
+ * postlist table (where a snippet reads the frequencies of its words). */
+enum { SNIPPET_DOCS = 400, SNIPPET_WORDS = 60 };
+static void rewrite_words(shim_writer_t *w, int gen) {
+    static char body[SNIPPET_WORDS * 16 + 64];
+    for (int k = 0; k < SNIPPET_DOCS; k++) {
+        char id[16];
+        size_t n = (size_t)snprintf(body, sizeof body, "Ferries sail from harbour");
+        for (int j = 0; j < SNIPPET_WORDS; j++)
+            n += (size_t)snprintf(body + n, sizeof body - n, " w%dx%dg%d", k, j, gen);
+        snprintf(id, sizeof id, "s%03d", k);
+        shim_doc_t d = {
+            .id = id, .title = "Ferries", .body = body, .data = "{}", .data_len = 2, .stamp = 1};
+        if (shim_writer_upsert(w, &d) != LEDE_OK) {
+            CHECK_STR(shim_writer_errmsg(w), "");
+            return;
+        }
+    }
+    commit(w);
+}
+
+/* A snippet is taken after the search, and the revision it read can be
+ * discarded meanwhile (an index update between the two): the snippet then
+ * fails with LEDE_E_MODIFIED and a message on the handle, never an empty
+ * one. */
+static void test_snippet_after_discarded_revision(void) {
+    char *path = path_in(g_dir, "snippets");
+    shim_writer_t *w = open_writer(path, false);
+    shim_db_t *db = NULL;
+    shim_results_t *r = NULL;
+    if (!w) goto out;
+    rewrite_words(w, 0);
+    if (!(db = open_reader(path))) goto out;
+    shim_query_t q = {.text = "ferries", .limit = 10};
+    if (!(r = run(db, &q, LEDE_OK))) goto out;
+    rewrite_words(w, 1);
+    rewrite_words(w, 2);
+    char text[SNIPPET_WORDS * 16 + 64], *snippet = NULL;
+    size_t n = (size_t)snprintf(text, sizeof text, "Ferries");
+    for (int j = 0; j < SNIPPET_WORDS; j++)
+        n += (size_t)snprintf(text + n, sizeof text - n, " w%dx%dg0", 7 * j, j);
+    lede_status_t st = shim_results_snippet(r, text, 200, "[", "]", &snippet);
+    printf("  a snippet after two commits: %s (%s)\n", lede_status_to_string(st),
+           shim_db_errmsg(db));
+    CHECK(st == LEDE_OK || (st == LEDE_E_MODIFIED && *shim_db_errmsg(db)));
+    free(snippet);
+out:
+    shim_results_free(r);
+    shim_db_close(db);
+    close_writer(w);
+    free(path);
+}
+
 static void test_stub_switch(void) {
     char *stub_dir = path_in(g_dir, "index");
     CHECK(mkdir(stub_dir, 0755) == 0);
@@ -1209,6 +1263,7 @@ int main(void) {
     RUN(test_complete);
     RUN(test_reopen_sees_commits);
     RUN(test_retry_after_discarded_revision);
+    RUN(test_snippet_after_discarded_revision);
     RUN(test_stub_switch);
     RUN(test_stub_shards);
     shim_db_close(g_db);
