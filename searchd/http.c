@@ -66,13 +66,11 @@ static const char *reason_of(int status) {
     case 200: return "OK";
     case 204: return "No Content";
     case 400: return "Bad Request";
-    case 403:
-        return "Forbidden";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
-    case 501:
-        return "Not Implemented";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
