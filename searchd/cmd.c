@@ -51,8 +51,7 @@ static proto_error_code_t error_of(lede_status_t st) {
     case LEDE_E_IO:
     case LEDE_E_MODIFIED:
     case LEDE_E_NETWORK: return PROTO_E_UNAVAILABLE;
-    case LEDE_E_TIMEOUT:
-        return PROTO_E_TIMEOUT;
+    case LEDE_E_TIMEOUT: return PROTO_E_TIMEOUT;
     default: return PROTO_E_INTERNAL;
     }
 }
@@ -70,25 +69,25 @@ static proto_error_code_t too_big(const config_t *c, const char *q, bool wildcar
                                   size_t size) {
     search_query_size_t n;
     search_query_size(q, &n);
-    if (n.words > c->max_query_terms)
-        return snprintf(msg, size, "the query has %zu words, over max_query_terms (%llu)", n.words,
-                        (unsigned long long)c->max_query_terms),
-               PROTO_E_LIMIT;
-    if (n.longest_phrase > c->max_phrase_terms)
-        return snprintf(msg, size,
-                        "a phrase of the query has %zu words, over max_phrase_terms (%llu)",
-                        n.longest_phrase, (unsigned long long)c->max_phrase_terms),
-               PROTO_E_LIMIT;
-    if (!wildcards) return PROTO_E_NONE;
-    if (n.wildcards > c->max_query_wildcards)
-        return snprintf(msg, size,
-                        "the query has %zu wildcards (word*), over max_query_wildcards (%llu)",
-                        n.wildcards, (unsigned long long)c->max_query_wildcards),
-               PROTO_E_LIMIT;
-    if (n.wildcards && n.shortest_wildcard < 2)
-        return snprintf(msg, size, "a wildcard needs at least 2 letters before its '*'"),
-               PROTO_E_BAD_QUERY;
-    return PROTO_E_NONE;
+    const struct {
+        const char *key, *what;
+        size_t got;
+        uint64_t max;
+    } LIMITS[] = {
+        {"max_query_terms", "words", n.words, c->max_query_terms},
+        {"max_phrase_terms", "words in one phrase", n.longest_phrase, c->max_phrase_terms},
+        {"max_query_wildcards", "wildcards (word*)", wildcards ? n.wildcards : 0,
+         c->max_query_wildcards},
+    };
+    for (size_t i = 0; i < sizeof LIMITS / sizeof LIMITS[0]; i++) {
+        if (LIMITS[i].got <= LIMITS[i].max) continue;
+        snprintf(msg, size, "the query has %zu %s, over %s (%llu)", LIMITS[i].got, LIMITS[i].what,
+                 LIMITS[i].key, (unsigned long long)LIMITS[i].max);
+        return PROTO_E_LIMIT;
+    }
+    if (!wildcards || !n.wildcards || n.shortest_wildcard >= 2) return PROTO_E_NONE;
+    snprintf(msg, size, "a wildcard needs at least 2 letters before its '*'");
+    return PROTO_E_BAD_QUERY;
 }
 
 /* Refuses a search or suggest whose query is too big; true when it did. */
