@@ -49,6 +49,10 @@ static const key_t_ KEYS[] = {
     {"http_root", T_PATH, offsetof(config_t, http_root), 0, 0, ""},
     {"http_cors_origins", T_PATH, offsetof(config_t, http_cors_origins), 0, 0, ""},
     {"http_allowed_hosts", T_PATH, offsetof(config_t, http_allowed_hosts), 0, 0, ""},
+    {"auth_token", T_PATH, offsetof(config_t, auth_token), 0, 0, ""},
+    {"auth_token_file", T_PATH, offsetof(config_t, auth_token_file), 0, 0, ""},
+    UINT_KEY("auth_fail_delay_ms", auth_fail_delay_ms, 0, 60000, "1000"),
+    UINT_KEY("max_auth_failures", max_auth_failures, 1, 1000, "3"),
 };
 
 static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {
@@ -160,6 +164,28 @@ static bool load_line(config_t *c, char *line, char *why, size_t size) {
     /* An empty value is allowed: it clears a path ("log_file ="); the
      * other types refuse it with their own message. */
     return config_set(c, strip(text), strip(eq + 1), why, size);
+}
+
+/* auth_token_file: the token is its first line. */
+static bool read_token_file(config_t *c, char *err, size_t size) {
+    FILE *f = fopen(c->auth_token_file, "r");
+    if (!f) return snprintf(err, size, "auth_token_file %s: %s", c->auth_token_file, strerror(errno)), false;
+    char *line = fgets(c->auth_token, sizeof c->auth_token, f);
+    fclose(f);
+    size_t n = line ? strcspn(line, "\r\n") : 0;
+    c->auth_token[n] = '\0';
+    if (n == 0) return snprintf(err, size, "auth_token_file %s: the first line is empty", c->auth_token_file), false;
+    return true;
+}
+
+bool config_finish(config_t *c, char *err, size_t size) {
+    if (c->auth_token[0] && c->auth_token_file[0])
+        return snprintf(err, size, "set auth_token or auth_token_file, not both"), false;
+    if (c->auth_token_file[0] && !read_token_file(c, err, size)) return false;
+    for (const char *p = c->auth_token; *p; p++)
+        if ((unsigned char)*p <= ' ')
+            return snprintf(err, size, "the auth token may not contain spaces or control characters"), false;
+    return true;
 }
 
 bool config_load(config_t *c, const char *path, char *err, size_t size) {

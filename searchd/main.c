@@ -97,6 +97,7 @@ static int parse_options(int argc, char **argv, opts_t *o) {
         if (!ok) return die(err), -1;
     }
     if (optind < argc) return die("unexpected argument (see --help)"), -1;
+    if (!config_finish(&o->cfg, err, sizeof err)) return die(err), -1;
     return 0;
 }
 

@@ -83,6 +83,8 @@ void metrics_write(server_t *s, struct evbuffer *out) {
             st->queries_too_long);
     counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
             st->hosts_refused);
+    counter(out, "lede_auth_failures_total", "Wrong auth tokens given (line protocol and HTTP).",
+            st->auth_failures);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
     index_facts(out, s);

@@ -6,3 +6,11 @@ target_compile_definitions(test_searchd PRIVATE LEDE_FIXTURES="${CMAKE_CURRENT_S
 add_test(NAME test_searchd
   COMMAND test_searchd $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>)
 set_tests_properties(test_searchd PROPERTIES LABELS integration TIMEOUT 300)
+# Authentication (auth_token): the line protocol and HTTP with and without
+# the token, wrong guesses slowed down and counted.
+add_executable(test_auth integration/test_auth.c integration/searchd_client.c)
+target_link_libraries(test_auth PRIVATE lede_check PkgConfig::JANSSON)
+add_test(NAME test_auth
+  COMMAND test_auth $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>
+          ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl)
+set_tests_properties(test_auth PROPERTIES LABELS integration TIMEOUT 120)

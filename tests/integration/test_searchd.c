@@ -1225,12 +1225,13 @@ static void test_timeout(void) {
 /* ---- STATS -------------------------------------------------------------------- */
 
 static void test_stats(void) {
-    static const char *const OPS[] = {"search", "get",  "similar", "suggest",
-                                      "stats",  "ping", "quit",    "invalid"};
+    static const char *const OPS[] = {"search", "get",  "similar", "suggest", "stats",
+                                      "ping",   "quit", "auth",    "invalid"};
     static const char *const CODES[] = {"bad_json",     "bad_request", "bad_query",
                                         "invalid_utf8", "nul_byte",    "line_too_long",
                                         "over_limit",   "not_found",   "too_many_connections",
-                                        "timeout",      "unavailable", "internal"};
+                                        "timeout",      "unavailable", "internal",
+                                        "auth_required", "auth_failed"};
     sd_conn_t *c = connect_to(&main_d);
     if (!c) return;
     json_t *s = sd_call(c, "STATS");
@@ -1244,17 +1245,17 @@ static void test_stats(void) {
     CHECK_INT(sd_int(s, "connections.rejected"), 0);
     CHECK_INT(sd_int(s, "reloads"), 0);
     long long sum = 0;
-    CHECK_INT(json_object_size(sd_get(s, "requests")), 8);
-    for (size_t i = 0; i < 8; i++) {
+    CHECK_INT(json_object_size(sd_get(s, "requests")), 9);
+    for (size_t i = 0; i < 9; i++) {
         char path[64];
         snprintf(path, sizeof path, "requests.%s", OPS[i]);
         CHECK(sd_int(s, path) >= 0);
         sum += sd_int(s, path);
     }
     CHECK_INT(sd_int(s, "requests_total"), sum);
-    CHECK_INT(json_object_size(sd_get(s, "errors")), 12);
+    CHECK_INT(json_object_size(sd_get(s, "errors")), 14);
     sum = 0;
-    for (size_t i = 0; i < 12; i++) {
+    for (size_t i = 0; i < 14; i++) {
         char path[64];
         snprintf(path, sizeof path, "errors.%s", CODES[i]);
         CHECK(sd_int(s, path) >= 0);
