@@ -274,11 +274,12 @@ const core = {
 /* ---- auth -------------------------------------------------------------- */
 
 const TOKEN = 's3cret-token';
+const AUTH_FAIL_DELAY_MS = 200;
 
 async function authSetup() {
   const ws = new Workspace();
   try {
-    const daemon = await Daemon.start(ws, { opts: [`auth_token=${TOKEN}`] });
+    const daemon = await Daemon.start(ws, { opts: [`auth_token=${TOKEN}`, `auth_fail_delay_ms=${AUTH_FAIL_DELAY_MS}`] });
     return { ws, daemon };
   } catch (e) {
     ws.remove();
@@ -308,7 +309,27 @@ const auth = {
   },
 
   async wrongToken({ daemon }) {
+    const watch = await lede.connect({ port: daemon.port, token: TOKEN });
+    const failures = (await watch.stats()).auth_failures;
+    const t0 = Date.now();
     await rejectsWith(() => lede.connect({ port: daemon.port, token: 'wrong' }), lede.AuthFailedError, 'auth_failed');
+    assert.ok(Date.now() - t0 >= AUTH_FAIL_DELAY_MS * 0.9, 'failures are answered late');
+    assert.equal((await watch.stats()).auth_failures, failures + 1);
+    await watch.close();
+  },
+
+  // A client with a token works against a server without one.
+  async tokenAgainstOpenServer() {
+    const ws = new Workspace();
+    const d = await Daemon.start(ws);
+    try {
+      const c = await lede.connect({ port: d.port, token: 'any' });
+      assert.ok((await c.search('water')).total > 0);
+      await c.close();
+    } finally {
+      await d.stop();
+      ws.remove();
+    }
   },
 
   async authField({ daemon }) {
@@ -327,7 +348,7 @@ const auth = {
 
   async tokenFile({ ws }) {
     fs.writeFileSync(ws.path('token'), 'from-a-file\n');
-    const d = await Daemon.start(ws, { opts: [`auth_token_file=${ws.path('token')}`] });
+    const d = await Daemon.start(ws, { opts: [`auth_token_file=${ws.path('token')}`, `auth_fail_delay_ms=${AUTH_FAIL_DELAY_MS}`] });
     try {
       const c = await lede.connect({ port: d.port, token: 'from-a-file' });
       assert.equal((await c.stats()).ok, true);

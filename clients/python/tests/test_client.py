@@ -23,6 +23,7 @@ from harness import (Daemon, FeatureMissing, RemoteShard, Workspace,  # noqa: E4
 
 MAX_LINE_BYTES = 4096
 REQUEST_TIMEOUT_MS = 400
+AUTH_FAIL_DELAY_MS = 200
 
 
 class Core(unittest.TestCase):
@@ -330,7 +331,8 @@ class Auth(unittest.TestCase):
     def setUpClass(cls) -> None:
         cls.ws = Workspace()
         try:
-            cls.daemon = Daemon(cls.ws, opts=[f"auth_token={cls.TOKEN}"])
+            cls.daemon = Daemon(cls.ws, opts=[f"auth_token={cls.TOKEN}",
+                                             f"auth_fail_delay_ms={AUTH_FAIL_DELAY_MS}"])
         except FeatureMissing as e:
             cls.ws.remove()
             raise unittest.SkipTest(f"{e}: the server side of issue 15 auth "
@@ -359,10 +361,26 @@ class Auth(unittest.TestCase):
             self.assertTrue(c.stats()["ok"])
 
     def test_wrong_token(self) -> None:
-        t0 = time.monotonic()
-        with self.assertRaises(lede.AuthFailedError):
-            lede.Client("127.0.0.1", self.daemon.port, token="wrong")
-        self.assertGreater(time.monotonic() - t0, 0.01)  # failures are slowed down
+        with lede.Client("127.0.0.1", self.daemon.port, token=self.TOKEN) as watch:
+            failures = watch.stats()["auth_failures"]
+            t0 = time.monotonic()
+            with self.assertRaises(lede.AuthFailedError) as cm:
+                lede.Client("127.0.0.1", self.daemon.port, token="wrong")
+            self.assertEqual(cm.exception.code, "auth_failed")
+            # Failures are answered late.
+            self.assertGreaterEqual(time.monotonic() - t0, AUTH_FAIL_DELAY_MS / 1000 * 0.9)
+            self.assertEqual(watch.stats()["auth_failures"], failures + 1)
+
+    def test_token_against_open_server(self) -> None:
+        """A client with a token works against a server without one."""
+        ws = Workspace()
+        d = Daemon(ws)
+        try:
+            with lede.Client("127.0.0.1", d.port, token="any") as c:
+                self.assertGreater(c.search("water")["total"], 0)
+        finally:
+            d.stop()
+            ws.remove()
 
     def test_auth_field(self) -> None:
         with lede.Client("127.0.0.1", self.daemon.port) as c:
@@ -381,7 +399,8 @@ class Auth(unittest.TestCase):
         path = self.ws.path("token")
         with open(path, "w") as f:
             f.write("from-a-file\n")
-        d = Daemon(self.ws, opts=[f"auth_token_file={path}"])
+        d = Daemon(self.ws, opts=[f"auth_token_file={path}",
+                                  f"auth_fail_delay_ms={AUTH_FAIL_DELAY_MS}"])
         try:
             with lede.Client("127.0.0.1", d.port, token="from-a-file") as c:
                 self.assertTrue(c.stats()["ok"])
