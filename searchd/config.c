@@ -11,7 +11,7 @@
 /* A configuration line: room for the longest path and its key. */
 #define CONFIG_LINE_MAX (CONFIG_PATH_MAX + 256)
 
-typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_HTTP_LISTEN, T_LEVEL } type_t;
+typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_HTTP_LISTEN, T_LEVEL, T_TLS_VERSION } type_t;
 
 typedef struct {
     const char *key;
@@ -53,6 +53,9 @@ static const key_t_ KEYS[] = {
     {"auth_token_file", T_PATH, offsetof(config_t, auth_token_file), 0, 0, ""},
     UINT_KEY("auth_fail_delay_ms", auth_fail_delay_ms, 0, 60000, "1000"),
     UINT_KEY("max_auth_failures", max_auth_failures, 1, 1000, "3"),
+    {"tls_cert", T_PATH, offsetof(config_t, tls_cert), 0, 0, ""},
+    {"tls_key", T_PATH, offsetof(config_t, tls_key), 0, 0, ""},
+    {"tls_min_version", T_TLS_VERSION, offsetof(config_t, tls_min_version), 0, 0, "1.2"},
 };
 
 static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {
@@ -89,6 +92,12 @@ static bool set_level(const key_t_ *k, void *dst, const char *v, char *err, size
     return fail(err, size, "%s takes error, warn, info or debug, not '%s'", k->key, v);
 }
 
+static bool set_tls_version(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+    if (strcmp(v, "1.2") == 0) return *(uint64_t *)dst = 12, true;
+    if (strcmp(v, "1.3") == 0) return *(uint64_t *)dst = 13, true;
+    return fail(err, size, "%s takes 1.2 or 1.3, not '%s'", k->key, v);
+}
+
 /* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4), into
  * host[256] and *port. */
 static bool parse_listen(const char *key, const char *v, char *host, uint16_t *port, char *err,
@@ -123,6 +132,7 @@ static bool apply(config_t *c, const key_t_ *k, const char *v, char *err, size_t
     case T_UINT: return set_uint(k, dst, v, err, size);
     case T_BOOL: return set_bool(k, dst, v, err, size);
     case T_LEVEL: return set_level(k, dst, v, err, size);
+    case T_TLS_VERSION: return set_tls_version(k, dst, v, err, size);
     case T_LISTEN: return parse_listen(k->key, v, c->listen_host, &c->listen_port, err, size);
     case T_HTTP_LISTEN: return set_http_listen(c, v, err, size);
     case T_PATH:
@@ -182,6 +192,8 @@ bool config_finish(config_t *c, char *err, size_t size) {
     if (c->auth_token[0] && c->auth_token_file[0])
         return snprintf(err, size, "set auth_token or auth_token_file, not both"), false;
     if (c->auth_token_file[0] && !read_token_file(c, err, size)) return false;
+    if (!c->tls_cert[0] != !c->tls_key[0])
+        return snprintf(err, size, "TLS needs both tls_cert and tls_key"), false;
     for (const char *p = c->auth_token; *p; p++)
         if ((unsigned char)*p <= ' ')
             return snprintf(err, size, "the auth token may not contain spaces or control characters"), false;

@@ -45,6 +45,9 @@ typedef struct config {
     char auth_token_file[CONFIG_PATH_MAX]; /* where auth_token is read from */
     uint64_t auth_fail_delay_ms;   /* a wrong token is answered this much later */
     uint64_t max_auth_failures;    /* wrong tokens before a connection is closed */
+    char tls_cert[CONFIG_PATH_MAX]; /* PEM chain; with tls_key, both listeners speak TLS (tls.h) */
+    char tls_key[CONFIG_PATH_MAX];
+    uint64_t tls_min_version;      /* 12 (TLS 1.2) or 13 */
 } config_t;
 
 /* Fills every key with its default. */

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "cmd.h"
 #include "log.h"
+#include "tls.h"
 
 static const char *const STATE_NAMES[] = {"reading", "draining", "paused", "closing", "lingering"};
 
@@ -70,6 +71,7 @@ static size_t output_len(conn_t *c) {
  * end of file (discarding what it sends) before freeing. */
 static void linger(conn_t *c) {
     if (c->eof) return conn_free(c); /* the client has closed its side already */
+    tls_close_notify(c->bev);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
     struct timeval tv = {LINGER_MS / 1000, (LINGER_MS % 1000) * 1000};
@@ -348,7 +350,8 @@ bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
     size_t len;
     char *line = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
                                 "the server is at max_connections; try again later", &len);
-    if (line && send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+    /* Under TLS plain bytes would be garbage: the close says it all. */
+    if (line && !s->tls && send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
         /* Best effort: the client may already be gone. */
     }
     free(line);
@@ -361,7 +364,7 @@ bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
 void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer) {
     server_t *s = w->srv;
     conn_t *c = calloc(1, sizeof *c);
-    struct bufferevent *bev = c ? bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
+    struct bufferevent *bev = c ? tls_bufferevent(s->tls, w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
     struct event *timer = bev ? evtimer_new(w->base, on_request_timeout, c) : NULL;
     struct event *auth_timer = timer ? evtimer_new(w->base, on_auth_delay, c) : NULL;
     if (!auth_timer) {

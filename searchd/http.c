@@ -419,8 +419,9 @@ bool http_start(server_t *s, char *err, size_t size) {
         return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
                         c->http_host, c->http_port, strerror(errno)), false;
     gate_add(&s->gate, evhttp_bound_socket_get_listener(h->bound));
-    log_msg(LOG_INFO, "http listening on %s:%u, page from %s", c->http_host,
-            server_socket_port(evhttp_bound_socket_get_fd(h->bound)), http_static_root(c));
+    log_msg(LOG_INFO, "http listening on %s:%u%s, page from %s", c->http_host,
+            server_socket_port(evhttp_bound_socket_get_fd(h->bound)), s->tls ? " (TLS)" : "",
+            http_static_root(c));
     return true;
 }
 

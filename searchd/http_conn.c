@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "http_errpage.h"
 #include "log.h"
+#include "tls.h"
 
 struct http_conn {
     http_conns_t *set;
@@ -160,6 +161,7 @@ static void rewrite_errpages(evutil_socket_t fd, short what, void *arg) {
  * that could destroy the reply in transit. */
 static void send_raw(http_conn_t *hc, const char *status, proto_error_code_t code,
                      const char *message) {
+    if (tls_in_use(hc->bev)) return; /* plain bytes would be garbage: the close says it all */
     size_t len = 0;
     char *body = cmd_error_line(NULL, code, message, &len);
     char head[256], junk[4096];
@@ -250,7 +252,9 @@ static void adopt(evutil_socket_t fd, short what, void *arg) {
 static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
     http_conns_t *set = arg;
     server_t *s = set->srv;
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0); /* evhttp closes the socket */
+    /* evhttp sets the socket later and closes it, unless the bufferevent
+     * does (a TLS one must, to free its SSL with it). */
+    struct bufferevent *bev = tls_bufferevent(s->tls, base, -1, s->tls ? BEV_OPT_CLOSE_ON_FREE : 0);
     http_conn_t *hc = bev ? calloc(1, sizeof *hc) : NULL;
     if (!hc) return bev; /* recorded at its first request, if it has one */
     hc->set = set, hc->bev = bev;

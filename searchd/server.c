@@ -186,13 +186,14 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
     unsigned threads = worker_count(c);
     fit_fd_limit(c, threads);
     if (!pool_start(&s->pool, s, s->base, threads, job_done, s, err, size)) return false;
+    if (tls_enabled(c) && !(s->tls = tls_ctx_new(c, err, size))) return false;
     if (!listen_on(s, err, size)) return false;
     if (c->http_enabled && !http_start(s, err, size)) return false;
     if (!add_events(s)) return snprintf(err, size, "cannot set up signals and timers"), false;
     shim_stats_t st = {0};
     shim_db_stats(s->watch_db, &st);
-    log_msg(LOG_INFO, "listening on %s:%u, index %s (%u documents), %u worker threads",
-            c->listen_host, server_socket_port(evconnlistener_get_fd(s->listener)), c->db, st.doccount, threads);
+    log_msg(LOG_INFO, "listening on %s:%u%s, index %s (%u documents), %u worker threads",
+            c->listen_host, server_socket_port(evconnlistener_get_fd(s->listener)), s->tls ? " (TLS)" : "", c->db, st.doccount, threads);
     return true;
 }
 
@@ -244,6 +245,7 @@ void server_free(server_t *s) {
     for (size_t i = 0; i < 4; i++)
         if (evs[i]) event_free(evs[i]);
     shim_db_close(s->watch_db);
+    tls_ctx_free(s->tls);
     gate_free(&s->gate);
     if (s->base) event_base_free(s->base);
     stats_destroy(&s->stats);

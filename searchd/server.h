@@ -11,6 +11,7 @@
 #include "gate.h"
 #include "lede/shim.h"
 #include "stats.h"
+#include "tls.h"
 #include "worker.h"
 
 struct conn;
@@ -27,6 +28,7 @@ typedef struct server {
     stats_t stats;
     gate_t gate;                /* pauses the listeners at the fd limit */
     proto_limits_t limits;
+    tls_ctx_t *tls;             /* NULL: plain TCP */
     bool stopping;              /* main loop's; workers keep their own */
     uint64_t next_conn_id;
 } server_t;

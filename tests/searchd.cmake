@@ -14,3 +14,10 @@ add_test(NAME test_auth
   COMMAND test_auth $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>
           ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl)
 set_tests_properties(test_auth PROPERTIES LABELS integration TIMEOUT 120)
+# TLS on both listeners, checked with openssl s_client and curl --cacert.
+add_executable(test_tls integration/test_tls.c integration/searchd_client.c)
+target_link_libraries(test_tls PRIVATE lede_check PkgConfig::JANSSON)
+add_test(NAME test_tls
+  COMMAND test_tls $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>
+          ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl)
+set_tests_properties(test_tls PROPERTIES LABELS integration TIMEOUT 120 SKIP_RETURN_CODE 77)
