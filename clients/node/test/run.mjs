@@ -400,6 +400,17 @@ const tlsTests = {
     }, lede.LedeConnectionError);
   },
 
+  async tlsClientAgainstPlainServer({ server }) {
+    const ws = new Workspace();
+    const d = await Daemon.start(ws, { opts: ['request_timeout_ms=300'] });
+    try {
+      await rejectsWith(() => lede.connect({ port: d.port, cafile: server.cert, timeout: 5000 }), lede.LedeConnectionError);
+    } finally {
+      await d.stop();
+      ws.remove();
+    }
+  },
+
   async tlsWithToken({ ws, server }) {
     const d = await Daemon.start(ws, { opts: [`tls_cert=${server.cert}`, `tls_key=${server.key}`,
       `auth_token=${TOKEN}`, 'tls_min_version=1.3'] });
@@ -410,6 +421,9 @@ const tlsTests = {
       const anon = await lede.connect({ port: d.port, cafile: server.cert });
       await rejectsWith(() => anon.search('water'), lede.AuthRequiredError, 'auth_required');
       await anon.close();
+      // tls_min_version = 1.3: a client that stops at 1.2 is refused.
+      await rejectsWith(() => lede.connect({ port: d.port, cafile: server.cert, token: TOKEN,
+        tlsOptions: { maxVersion: 'TLSv1.2' } }), lede.LedeConnectionError);
     } finally {
       await d.stop();
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -451,6 +452,16 @@ class Tls(unittest.TestCase):
             c = lede.Client("127.0.0.1", self.daemon.port, timeout=3)
             c.ping()
 
+    def test_tls_client_against_plain_server(self) -> None:
+        ws = Workspace()
+        d = Daemon(ws, opts=["request_timeout_ms=300"])
+        try:
+            with self.assertRaises(lede.LedeConnectionError):
+                lede.Client("127.0.0.1", d.port, tls=True, cafile=self.cert, timeout=5)
+        finally:
+            d.stop()
+            ws.remove()
+
     def test_tls_with_token(self) -> None:
         d = Daemon(self.ws, opts=[f"tls_cert={self.cert}", f"tls_key={self.key}",
                                   f"auth_token={self.TOKEN}", "tls_min_version=1.3"])
@@ -461,6 +472,11 @@ class Tls(unittest.TestCase):
             with lede.Client("127.0.0.1", d.port, tls=True, cafile=self.cert) as c:
                 with self.assertRaises(lede.AuthRequiredError):
                     c.search("water")
+            # tls_min_version = 1.3: a client that stops at 1.2 is refused.
+            ctx = ssl.create_default_context(cafile=self.cert)
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+            with self.assertRaises(lede.LedeConnectionError):
+                lede.Client("127.0.0.1", d.port, ssl_context=ctx, token=self.TOKEN)
         finally:
             d.stop()
 
