@@ -1,7 +1,11 @@
 // The real lede-searchd for the Node client's tests. Paths come from the
 // environment (set by clients/run-tests.sh): LEDE_SEARCHD, LEDE_INDEXER and
 // LEDE_SAMPLE. Every daemon runs under `timeout`, in a process group of its
-// own, so none outlives a test run that was killed.
+// own, so none outlives a test run that was killed. `timeout` runs with
+// --foreground so that our SIGTERM reaches the daemon once: without it,
+// `timeout` passes a signal on to the daemon and then to its whole process
+// group, and a second SIGTERM that lands while the daemon is tearing down its
+// signal handlers kills it.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -52,7 +56,7 @@ function killGroup(proc) {
 /** Starts a child in a process group of its own under `timeout`. */
 function startChild(argv, logPath) {
   const fd = logPath ? fs.openSync(logPath, 'w') : 'ignore';
-  const proc = spawn('timeout', ['-s', 'KILL', String(DAEMON_LIFETIME_S), ...argv],
+  const proc = spawn('timeout', ['--foreground', '-s', 'KILL', String(DAEMON_LIFETIME_S), ...argv],
     { stdio: ['ignore', fd, fd], detached: true });
   if (logPath) fs.closeSync(fd);
   live.add(proc);

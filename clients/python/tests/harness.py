@@ -3,7 +3,10 @@
 The paths come from the environment (set by clients/run-tests.sh, which
 ctest runs): LEDE_SEARCHD, LEDE_INDEXER and LEDE_SAMPLE (the JSON Lines
 file to index). Every daemon runs under `timeout`, so none outlives a test
-run that was killed.
+run that was killed. It runs with --foreground so that our SIGTERM reaches
+the daemon once: without it, `timeout` passes a signal on to the daemon and
+then to its whole process group, and a second SIGTERM that lands while the
+daemon is tearing down its signal handlers kills it.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ class Daemon:
                  threads: int = 2):
         Daemon._count += 1
         self.log_path = ws.path(f"searchd-{Daemon._count}.log")
-        args = ["timeout", "-s", "KILL", str(DAEMON_LIFETIME_S), env_path("LEDE_SEARCHD"),
+        args = ["timeout", "--foreground", "-s", "KILL", str(DAEMON_LIFETIME_S), env_path("LEDE_SEARCHD"),
                 "--db", db or ws.index, "--listen", "127.0.0.1:0", "--threads", str(threads),
                 "-o", "http_listen=off"]
         for o in opts:
@@ -119,7 +122,7 @@ class RemoteShard:
     def __init__(self, ws: Workspace):
         self.port = free_port()
         self.proc = subprocess.Popen(
-            ["timeout", "-s", "KILL", str(DAEMON_LIFETIME_S), "xapian-tcpsrv", "--quiet",
+            ["timeout", "--foreground", "-s", "KILL", str(DAEMON_LIFETIME_S), "xapian-tcpsrv", "--quiet",
              "--interface", "127.0.0.1", "--port", str(self.port), ws.index],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         wait_listening(self.port)
