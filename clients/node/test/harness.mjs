@@ -101,7 +101,10 @@ export class Daemon {
     if (this.proc.exitCode !== null) throw new Error(`lede-searchd died early:\n${this.log()}`);
     const exited = new Promise((r) => this.proc.once('exit', (code, sig) => r(sig ? `signal ${sig}` : code)));
     this.proc.kill('SIGTERM');
-    const status = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => 'no exit')]);
+    let timer;
+    const late = new Promise((r) => { timer = setTimeout(() => r('no exit'), STOP_TIMEOUT_MS); });
+    const status = await Promise.race([exited, late]);
+    clearTimeout(timer); // or it would keep node running after the last test
     killGroup(this.proc);
     const log = this.log();
     if (status !== 0 || SANITIZER_REPORTS.some((r) => log.includes(r)))
