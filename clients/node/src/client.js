@@ -144,6 +144,8 @@ export class Client {
     const bytes = Buffer.isBuffer(line) ? line : Buffer.from(String(line), 'utf8');
     let end = bytes.length;
     while (end > 0 && (bytes[end - 1] === NEWLINE || bytes[end - 1] === 0x0d)) end--;
+    if (bytes.subarray(0, end).includes(NEWLINE))
+      return Promise.reject(new TypeError('raw() sends one line; use sendMany() for several'));
     return this._write(Buffer.concat([bytes.subarray(0, end), Buffer.from('\n')]), null);
   }
 

@@ -86,6 +86,8 @@ const core = {
     assert.equal(s.requests.ping, pings + 1);
     assert.equal(s.index.documents, 60);
     assert.deepEqual((await c.request('suggest', { q: 'wat', limit: 1 })).suggestions, ['water']);
+    await rejectsWith(() => c.raw('PING\nPING'), TypeError); // replies would go out of step
+    assert.equal((await c.ping()).pong, true);
     await c.close();
   },
 

@@ -176,7 +176,10 @@ class Client(_Ops):
         any bytes) and return its reply; an error reply raises."""
         if isinstance(line, str):
             line = line.encode("utf-8")
-        self._send(line.rstrip(b"\r\n") + b"\n")
+        line = line.rstrip(b"\r\n")
+        if b"\n" in line:
+            raise ValueError("raw() sends one line; use send_many() for several")
+        self._send(line + b"\n")
         return self._check(self._read_reply(self.timeout), None)
 
     def send_many(self, requests: Iterable[Dict[str, Any]], *,

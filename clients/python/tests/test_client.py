@@ -111,6 +111,9 @@ class Core(unittest.TestCase):
         self.assertEqual(s["requests"]["ping"], before + 1)
         self.assertEqual(s["index"]["documents"], 60)
         self.assertEqual(c.request("suggest", q="wat", limit=1)["suggestions"], ["water"])
+        with self.assertRaises(ValueError):
+            c.raw("PING\nPING")  # two requests would put the replies out of step
+        self.assertEqual(c.ping()["pong"], True)
 
     # ---- pipelining -------------------------------------------------------
 
