@@ -43,6 +43,7 @@ static const key_t_ KEYS[] = {
     {"log_level", T_LEVEL, offsetof(config_t, log_level), 0, 0, "info"},
     {"log_file", T_PATH, offsetof(config_t, log_file), 0, 0, ""},
     {"query_log", T_BOOL, offsetof(config_t, query_log), 0, 0, "no"},
+    {"access_log", T_PATH, offsetof(config_t, access_log), 0, 0, ""},
     UINT_KEY("slow_query_ms", slow_query_ms, 0, 600000, "500"),
     {"pid_file", T_PATH, offsetof(config_t, pid_file), 0, 0, ""},
     {"http_listen", T_HTTP_LISTEN, 0, 0, 0, "127.0.0.1:7879"},

@@ -32,6 +32,7 @@ typedef struct config {
     log_level_t log_level;
     char log_file[CONFIG_PATH_MAX]; /* "" or "-": stderr */
     bool query_log;
+    char access_log[CONFIG_PATH_MAX]; /* "": none; else a JSON line per HTTP request */
     uint64_t slow_query_ms;        /* 0: no slow-query log */
     char pid_file[CONFIG_PATH_MAX];
     bool http_enabled;             /* http_listen is not "off" */

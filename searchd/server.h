@@ -23,7 +23,7 @@ typedef struct server {
     struct evconnlistener *listener;
     pool_t *pool;
     shim_db_t *watch_db;        /* the main thread's handle: reload checks, HTTP's stats */
-    struct event *reload_timer, *sighup, *sigterm, *sigint;
+    struct event *reload_timer, *sighup, *sigterm, *sigint, *sigusr1;
     http_server_t *http;        /* NULL with http_listen = off */
     stats_t stats;
     gate_t gate;                /* pauses the listeners at the fd limit */

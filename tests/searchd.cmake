@@ -21,3 +21,12 @@ add_test(NAME test_tls
   COMMAND test_tls $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>
           ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl)
 set_tests_properties(test_tls PROPERTIES LABELS integration TIMEOUT 120 SKIP_RETURN_CODE 77)
+# What operators rely on: the access log, SIGUSR1 log reopening, /metrics
+# parsed by prometheus_client (python3-prometheus-client), the version.
+add_executable(test_ops integration/test_ops.c integration/searchd_client.c)
+target_link_libraries(test_ops PRIVATE lede_check PkgConfig::JANSSON)
+add_test(NAME test_ops
+  COMMAND test_ops $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>
+          ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl
+          ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_metrics.py ${PROJECT_VERSION})
+set_tests_properties(test_ops PROPERTIES LABELS integration TIMEOUT 120)
