@@ -30,3 +30,11 @@ add_test(NAME test_ops
           ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl
           ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_metrics.py ${PROJECT_VERSION})
 set_tests_properties(test_ops PROPERTIES LABELS integration TIMEOUT 120)
+# Backups: lede-indexer --snapshot while lede-searchd serves and another
+# lede-indexer writes; the copy restored by serving it.
+add_executable(test_snapshot integration/test_snapshot.c integration/searchd_client.c)
+target_link_libraries(test_snapshot PRIVATE lede_check PkgConfig::JANSSON)
+add_test(NAME test_snapshot
+  COMMAND test_snapshot $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>
+          ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/jsonl/good.jsonl)
+set_tests_properties(test_snapshot PROPERTIES LABELS integration TIMEOUT 180)
