@@ -40,6 +40,7 @@ static const key_t_ KEYS[] = {
     UINT_KEY("default_limit", default_limit, 1, 10000, "10"),
     UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
     UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),
+    {"index_watch", T_BOOL, offsetof(config_t, index_watch), 0, 0, "yes"},
     {"log_level", T_LEVEL, offsetof(config_t, log_level), 0, 0, "info"},
     {"log_file", T_PATH, offsetof(config_t, log_file), 0, 0, ""},
     {"query_log", T_BOOL, offsetof(config_t, query_log), 0, 0, "no"},

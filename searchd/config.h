@@ -29,6 +29,7 @@ typedef struct config {
     uint64_t default_limit;
     uint64_t max_output_bytes;     /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
+    bool index_watch;              /* inotify notices commits at once (index_watch.h) */
     log_level_t log_level;
     char log_file[CONFIG_PATH_MAX]; /* "" or "-": stderr */
     bool query_log;

@@ -52,6 +52,10 @@ static void on_reload_timer(evutil_socket_t fd, short what, void *arg) {
     check_reload(arg, false);
 }
 
+static void on_index_changed(void *arg) {
+    check_reload(arg, false);
+}
+
 static void on_sighup(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
     log_msg(LOG_INFO, "SIGHUP: reopening the index");
@@ -203,6 +207,10 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
     if (!listen_on(s, err, size)) return false;
     if (c->http_enabled && !http_start(s, err, size)) return false;
     if (!add_events(s)) return snprintf(err, size, "cannot set up signals and timers"), false;
+    char why[CONFIG_PATH_MAX + 64];
+    if (c->index_watch &&
+        !(s->index_watch = index_watch_new(s->base, c->db, on_index_changed, s, why, sizeof why)))
+        log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only", why);
     shim_stats_t st = {0};
     shim_db_stats(s->watch_db, &st);
     log_msg(LOG_INFO, "listening on %s:%u%s, index %s (%u documents), %u worker threads",
@@ -254,6 +262,7 @@ void server_free(server_t *s) {
     s->http = NULL;
     pool_stop(s->pool);
     if (s->listener) evconnlistener_free(s->listener);
+    index_watch_free(s->index_watch);
     struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint, s->sigusr1};
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
         if (evs[i]) event_free(evs[i]);

@@ -1406,8 +1406,57 @@ static void test_reload(void) {
 
 /* With reloads by timer practically off, a rebuilt index is served only
  * after SIGHUP, and then at once. */
-static void test_sighup(void) {
+/* Milliseconds until q finds want articles, polling every 2 ms; -1 past
+ * timeout_ms. */
+static double ms_until_total(sd_conn_t *c, const char *q, long long want, int timeout_ms) {
+    double t0 = sd_now_ms();
+    for (;; sd_sleep_ms(2)) {
+        json_t *r = search(c, q);
+        long long total = sd_int(r, "total");
+        json_decref(r);
+        if (total == want) return sd_now_ms() - t0;
+        if (sd_now_ms() - t0 > timeout_ms) return -1;
+    }
+}
+
+/* With polling all but off (an hour), commits and new generations are
+ * still served at once: the daemon watches the index with inotify, and
+ * follows it to each new generation. */
+static void test_commit_seen_at_once(void) {
     static const char *const EXTRA[] = {"-o", "reload_interval_ms=3600000", NULL};
+    char live[SD_PATH_BYTES], good[SD_PATH_BYTES], add[SD_PATH_BYTES], more[SD_PATH_BYTES];
+    fixture(good, "jsonl/good.jsonl");
+    fixture(add, "searchd/add.jsonl");
+    fixture(more, "searchd/rebuild.jsonl");
+    if (INDEX(in_tmp(live, "watched"), good) != 0) {
+        CHECK(!"index built");
+        return;
+    }
+    sd_daemon_t d;
+    if (!start(&d, live, "watched", EXTRA)) return;
+    sd_conn_t *c = connect_to(&d);
+    if (!c) return stop(&d, SIGTERM);
+    CHECK_INT(INDEX(live, "--update", "direct", add), 0);
+    double direct = ms_until_total(c, "okapi", 1, 3000);
+    CHECK_INT(INDEX(live, "--update", "bulk", more), 0); /* a new generation */
+    double bulk = ms_until_total(c, "quokka", 1, 3000);
+    char *extra = check_write_file(tmp, "wombat.jsonl",
+                                   "{\"id\":\"wb1\",\"title\":\"Wombat\",\"body\":\"A wombat.\"}\n");
+    CHECK_INT(INDEX(live, "--update", "direct", extra), 0); /* into the new generation */
+    double again = ms_until_total(c, "wombat", 1, 3000);
+    printf("  served after %.0f ms (direct), %.0f ms (new generation), %.0f ms (direct into it)\n", direct,
+           bulk, again);
+    CHECK(direct >= 0 && direct < 1000);
+    CHECK(bulk >= 0 && bulk < 1000);
+    CHECK(again >= 0 && again < 1000);
+    free(extra);
+    sd_close(c);
+    stop(&d, SIGTERM);
+}
+
+static void test_sighup(void) {
+    static const char *const EXTRA[] = {"-o", "reload_interval_ms=3600000", "-o", "index_watch=no",
+                                        NULL};
     char dir[SD_PATH_BYTES], good[SD_PATH_BYTES], more[SD_PATH_BYTES];
     fixture(good, "jsonl/good.jsonl");
     fixture(more, "searchd/rebuild.jsonl");
@@ -1708,6 +1757,7 @@ int main(int argc, char **argv) {
     RUN(test_request_timeout);
     RUN(test_timeout);
     RUN(test_reload);
+    RUN(test_commit_seen_at_once);
     RUN(test_sighup);
     RUN(test_sigterm_in_flight);
     RUN(test_daemon_mode);
