@@ -25,6 +25,7 @@ typedef struct indexer_opts {
     update_mode_t mode;
     bool explain;           /* the arguments are pages to explain, not index */
     bool json;              /* --explain prints JSON */
+    const char *snapshot;   /* --snapshot OUT: copy --db there, index nothing */
     char **args;
     size_t n_args;
 } indexer_opts_t;

@@ -29,9 +29,11 @@ typedef struct config {
     uint64_t default_limit;
     uint64_t max_output_bytes;     /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
+    bool index_watch;              /* inotify notices commits at once (index_watch.h) */
     log_level_t log_level;
     char log_file[CONFIG_PATH_MAX]; /* "" or "-": stderr */
     bool query_log;
+    char access_log[CONFIG_PATH_MAX]; /* "": none; else a JSON line per HTTP request */
     uint64_t slow_query_ms;        /* 0: no slow-query log */
     char pid_file[CONFIG_PATH_MAX];
     bool http_enabled;             /* http_listen is not "off" */

@@ -180,8 +180,8 @@ static void health(http_server_t *h, struct evhttp_request *req) {
     if (h->srv->stopping || shim_db_stats(h->srv->watch_db, &st) != LEDE_OK)
         return send_error(h, req, 503, "unavailable",
                           h->srv->stopping ? "the server is stopping" : shim_db_errmsg(h->srv->watch_db));
-    send_json(h, req, 200, json_pack("{sbsIsI}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
-                                     (json_int_t)st.revision));
+    send_json(h, req, 200, json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
+                                     (json_int_t)st.revision, "version", LEDE_VERSION));
 }
 
 static void metrics(http_server_t *h, struct evhttp_request *req) {

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "gate.h"
+#include "index_watch.h"
 #include "lede/shim.h"
 #include "stats.h"
 #include "tls.h"
@@ -23,7 +24,8 @@ typedef struct server {
     struct evconnlistener *listener;
     pool_t *pool;
     shim_db_t *watch_db;        /* the main thread's handle: reload checks, HTTP's stats */
-    struct event *reload_timer, *sighup, *sigterm, *sigint;
+    struct event *reload_timer, *sighup, *sigterm, *sigint, *sigusr1;
+    index_watch_t *index_watch; /* commits seen at once; NULL: polling only */
     http_server_t *http;        /* NULL with http_listen = off */
     stats_t stats;
     gate_t gate;                /* pauses the listeners at the fd limit */

@@ -147,18 +147,9 @@ typedef struct {
     char *text; /* the whole response; malloc'd */
 } http_reply_t;
 
-/* One GET with "Connection: close"; extra holds more header lines. */
 static http_reply_t http_get(const char *target, const char *extra) {
-    http_reply_t r = {0, NULL};
-    sd_conn_t *c = sd_connect(locked.http_port);
-    if (!c) return r;
-    char req[1024];
-    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s\r\n",
-             target, extra ? extra : "");
-    if (sd_send_str(c, req)) sd_fill(c, (size_t)1 << 20, WAIT_MS); /* to the close */
-    if (c->len > 12) sscanf(c->buf, "HTTP/1.1 %d", &r.status);
-    r.text = strndup(c->buf ? c->buf : "", c->len);
-    sd_close(c);
+    http_reply_t r;
+    r.text = sd_http_get(locked.http_port, target, extra, &r.status);
     return r;
 }
 

@@ -26,8 +26,8 @@ static void test_every_key_is_documented(void) {
     static const char *const KEYS[] = {"listen", "db", "threads", "max_line_bytes",
         "max_connections", "idle_timeout_ms", "request_timeout_ms", "query_timeout_ms",
         "max_query_terms", "max_phrase_terms", "max_query_wildcards", "max_limit", "max_offset",
-        "default_limit", "max_output_bytes", "reload_interval_ms", "log_level", "log_file",
-        "query_log", "slow_query_ms", "pid_file", "http_listen", "http_root",
+        "default_limit", "max_output_bytes", "reload_interval_ms", "index_watch", "log_level", "log_file",
+        "query_log", "access_log", "slow_query_ms", "pid_file", "http_listen", "http_root",
         "http_cors_origins", "http_allowed_hosts", "auth_token", "auth_token_file",
         "auth_fail_delay_ms", "max_auth_failures", "tls_cert", "tls_key", "tls_min_version"};
     char path[4096];
