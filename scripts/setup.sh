@@ -12,7 +12,7 @@ PACKAGES=(
   libxml2-dev                               # the HTML parser (HTML pages; the extraction scorer)
   libutf8proc-dev                           # NFKC and case folding (the extraction scorer, bench/extract/)
   netcat-openbsd procps                     # nc for the quick start; ps/kill for tests
-  python3 nodejs openssl                    # the client libraries' tests (clients/); certificates
+  nodejs                                    # the Node client's tests (clients/; python3 and openssl above serve the rest)
 )
 
 missing=()
