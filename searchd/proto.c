@@ -146,8 +146,9 @@ static bool want_count(json_t *v, const char *name, uint32_t max, uint32_t *out,
         return false;
     }
     if (json_integer_value(v) > (json_int_t)max) {
-        fail(err, PROTO_ERROR, PROTO_E_LIMIT, "%s %" JSON_INTEGER_FORMAT " is over the maximum of %u",
-             name, json_integer_value(v), max);
+        fail(err, PROTO_ERROR, PROTO_E_LIMIT,
+             "%s %" JSON_INTEGER_FORMAT " is over the maximum of %u (max_%s)", name,
+             json_integer_value(v), max, name);
         return false;
     }
     *out = (uint32_t)json_integer_value(v);

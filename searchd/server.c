@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,15 @@ void server_free(server_t *s) {
     http_free(s->http); /* first: closing its connections looks at the pool */
     s->http = NULL;
     pool_stop(s->pool);
+    /* The workers are gone; freeing the signal events below gives SIGTERM
+     * back its default action, and a second SIGTERM (timeout(1) sends one
+     * to the process and one to its group) would kill a daemon that has
+     * nearly finished stopping. Blocked, it waits until exit, unheard. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM), sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP), sigaddset(&stop_signals, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     if (s->listener) evconnlistener_free(s->listener);
     index_watch_free(s->index_watch);
     struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint, s->sigusr1};

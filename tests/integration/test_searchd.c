@@ -1589,6 +1589,24 @@ static void test_sigint(void) {
     sd_close(c);
 }
 
+/* A second SIGTERM while the daemon stops (timeout(1) sends one to the
+ * process and one to its group) changes nothing: it still exits 0. */
+static void test_second_sigterm(void) {
+    static const int GAP_MS[] = {0, 2, 5, 10, 20, 30, 50};
+    for (size_t i = 0; i < sizeof GAP_MS / sizeof GAP_MS[0]; i++) {
+        sd_daemon_t d;
+        char name[32];
+        snprintf(name, sizeof name, "sigterm2-%zu", i); /* a log of its own: start() waits for its line */
+        if (!start(&d, db, name, NULL)) return;
+        kill(d.pid, SIGTERM);
+        if (GAP_MS[i]) sd_sleep_ms(GAP_MS[i]);
+        kill(d.pid, SIGTERM);
+        int rc = sd_stop(&d, 0);
+        if (rc != 0) fprintf(stderr, "  second SIGTERM %d ms after the first: exit %d\n", GAP_MS[i], rc);
+        CHECK_INT(rc, 0);
+    }
+}
+
 /* ---- start-up -------------------------------------------------------------------- */
 
 /* Runs lede-searchd with the arguments (NULL-terminated), expecting it to
@@ -1762,6 +1780,7 @@ int main(int argc, char **argv) {
     RUN(test_sigterm_in_flight);
     RUN(test_daemon_mode);
     RUN(test_sigint);
+    RUN(test_second_sigterm);
     RUN(test_startup_errors);
     RUN(test_config_file);
     RUN(test_help);

@@ -177,9 +177,9 @@ static void test_json_errors(void) {
     expect_error("{\"op\":\"search\",\"limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'limit' must be a whole number");
     expect_error("{\"op\":\"search\",\"limit\":500}\n", PROTO_ERROR, PROTO_E_LIMIT,
-                 "limit 500 is over the maximum of 100");
+                 "limit 500 is over the maximum of 100 (max_limit)");
     expect_error("{\"op\":\"search\",\"offset\":5000}\n", PROTO_ERROR, PROTO_E_LIMIT,
-                 "offset 5000 is over the maximum of 1000");
+                 "offset 5000 is over the maximum of 1000 (max_offset)");
     expect_error("{\"op\":\"search\",\"sort\":\"old\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'sort'");
     expect_error("{\"op\":\"search\",\"facets\":[\"colour\"]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "unknown facet 'colour'");
