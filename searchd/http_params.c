@@ -37,6 +37,7 @@ static const param_t PARAMS[] = {
     {"facets", P_LIST, SEARCH},
     {"snippet", P_BOOL, SEARCH},
     {"suggest", P_BOOL, SEARCH},
+    {"exact_total", P_BOOL, SEARCH},
     {"source", P_FILTER, SEARCH},
     {"category", P_FILTER, SEARCH},
     {"tag", P_FILTER, SEARCH},

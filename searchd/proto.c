@@ -193,6 +193,12 @@ static bool f_suggest(proto_request_t *r, json_t *v, const proto_limits_t *l, pr
     return want_bool(v, "suggest", &r->search.suggest, e);
 }
 
+static bool f_exact_total(proto_request_t *r, json_t *v, const proto_limits_t *l,
+                          proto_error_t *e) {
+    (void)l;
+    return want_bool(v, "exact_total", &r->search.exact_total, e);
+}
+
 static bool f_sort(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
     (void)l;
     const char *s;
@@ -319,6 +325,7 @@ static const field_t FIELDS[] = {
     {"facets", BIT(PROTO_OP_SEARCH), f_facets},
     {"snippet", BIT(PROTO_OP_SEARCH), f_snippet},
     {"suggest", BIT(PROTO_OP_SEARCH), f_suggest},
+    {"exact_total", BIT(PROTO_OP_SEARCH), f_exact_total},
 };
 
 static bool find_op(const char *name, proto_op_t *op) {

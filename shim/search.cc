@@ -145,8 +145,9 @@ void fetch_hits(shim_results *r, bool summary_only) {
 }
 
 Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) {
-    // Facet counts are exact only when every match is examined.
-    if (q->n_facets) return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
+    // Facet counts and totals are exact only when every match is examined.
+    if (q->n_facets || q->exact_total)
+        return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
     return q->check_at_least;
 }
 

@@ -247,6 +247,9 @@ typedef struct shim_query {
     uint32_t check_at_least;     /* examine at least this many matches, so
                                   * that totals up to it are exact; with
                                   * facets, every match is examined */
+    bool exact_total;            /* examine every match, so that the total is
+                                  * exact (unless time_limit_ms cuts it short:
+                                  * then the bounds below differ) */
     bool suggest;                /* compute a spelling suggestion */
     bool partial;                /* the last word is a prefix still being
                                   * typed (search-as-you-type) */
@@ -286,7 +289,9 @@ typedef struct shim_hit {
 } shim_hit_t;
 
 size_t shim_results_size(const shim_results_t *r);
-/* Estimated total; exact when fewer than check_at_least documents matched. */
+/* Estimated total; exact when fewer than check_at_least documents matched.
+ * The lower and upper bounds are Xapian's: the total is exact when they
+ * are equal. */
 uint32_t shim_results_total(const shim_results_t *r);
 uint32_t shim_results_total_lower(const shim_results_t *r);
 uint32_t shim_results_total_upper(const shim_results_t *r);
