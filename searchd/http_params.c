@@ -35,6 +35,7 @@ static const param_t PARAMS[] = {
     {"sort", P_STRING, SEARCH},
     {"match", P_STRING, SEARCH},
     {"facets", P_LIST, SEARCH},
+    {"timeline", P_STRING, SEARCH},
     {"snippet", P_BOOL, SEARCH},
     {"suggest", P_BOOL, SEARCH},
     {"exact_total", P_BOOL, SEARCH},

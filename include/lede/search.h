@@ -50,6 +50,7 @@ typedef struct search_params {
     uint32_t limit;
     const char **facets;
     size_t n_facets;
+    shim_timeline_t timeline; /* the buckets of the "timeline" facet */
     bool snippet;
     bool suggest;
     bool exact_total;           /* count every match (see shim_query_t) */

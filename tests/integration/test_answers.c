@@ -26,6 +26,8 @@ static char good_db[SD_PATH_BYTES];   /* tests/fixtures/jsonl/good.jsonl: g1..g6
 static char counts_db[SD_PATH_BYTES]; /* COUNT_ARTICLES generated articles */
 static sd_daemon_t good_d;            /* serves good_db with the default settings */
 static sd_daemon_t counts_d;          /* serves counts_db with the default settings */
+static sd_daemon_t tight_d;           /* serves good_db with small limits (TIGHT below) */
+static const char *const TIGHT[] = {"-o", "max_timeline_buckets=3", NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -80,6 +82,27 @@ static json_t *call(const sd_daemon_t *d, const char *request) {
     return r;
 }
 
+/* The raw reply line to request on d (caller frees), for checks on the
+ * order of keys. */
+static char *call_raw(const sd_daemon_t *d, const char *request) {
+    sd_conn_t *c = sd_connect(d->port);
+    char *line = c && sd_send_line(c, request, strlen(request)) ? sd_read_line(c, 5000) : NULL;
+    sd_close(c);
+    return line;
+}
+
+/* Request must fail with code and a message containing what. */
+static void expect_error(const sd_daemon_t *d, const char *request, const char *code,
+                         const char *what) {
+    json_t *r = call(d, request);
+    const char *msg = sd_str(r, "error.message");
+    CHECK_STR(sd_str(r, "error.code"), code);
+    CHECK(msg && strstr(msg, what));
+    if (!msg || !strstr(msg, what))
+        fprintf(stderr, "  %s: message %s lacks %s\n", request, msg, what);
+    json_decref(r);
+}
+
 /* ---- totals -------------------------------------------------------------------- */
 
 /* total_exact is always there; the bounds only when it is false. */
@@ -121,6 +144,63 @@ static void test_totals(void) {
     json_decref(r);
 }
 
+/* ---- the timeline facet ----------------------------------------------------------- */
+
+/* The facet of request: its raw text in the reply line, keys in order. */
+static void expect_timeline(const char *request, const char *want) {
+    char *line = call_raw(&good_d, request);
+    const char *at = line ? strstr(line, "\"timeline\":") : NULL;
+    const char *end = at ? strchr(at, '}') : NULL;
+    char got[512] = "(none)";
+    if (end) snprintf(got, sizeof got, "%.*s", (int)(end + 1 - at), at);
+    CHECK_STR(got, want);
+    free(line);
+}
+
+/* Every period with a match, in date order, in the bucket asked for. */
+static void test_timeline(void) {
+    expect_timeline("{\"op\":\"search\",\"facets\":[\"timeline\"]}",
+                    "\"timeline\":{\"2021-05\":1,\"2022-11\":1,\"2023-03\":1,\"2023-04\":2,"
+                    "\"2024-01\":1}");
+    expect_timeline("{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"year\"}",
+                    "\"timeline\":{\"2021\":1,\"2022\":1,\"2023\":3,\"2024\":1}");
+    expect_timeline("{\"op\":\"search\",\"q\":\"water\",\"facets\":[\"timeline\",\"year\"],"
+                    "\"timeline\":\"day\"}",
+                    "\"timeline\":{\"2023-03-02\":1,\"2023-04-12\":1,\"2023-04-20\":1}");
+    expect_timeline("{\"op\":\"search\",\"q\":\"zebra\",\"facets\":[\"timeline\"]}",
+                    "\"timeline\":{}");
+    /* Articles without a date are not counted. */
+    json_t *r = call(&counts_d, "{\"op\":\"search\",\"facets\":[\"timeline\"]}");
+    CHECK_OK(r);
+    CHECK_INT(json_object_size(sd_get(r, "facets.timeline")), 0);
+    json_decref(r);
+    expect_error(&good_d, "{\"op\":\"search\",\"timeline\":\"week\"}", "bad_request", "'timeline'");
+    expect_error(&good_d, "{\"op\":\"search\",\"facets\":[\"timelines\"]}", "bad_request",
+                 "timeline");
+}
+
+/* max_timeline_buckets: a longer timeline is an over_limit error naming
+ * the key, counted in STATS; within it the search is answered. */
+static void test_timeline_limit(void) {
+    json_t *before = call(&tight_d, "STATS");
+    expect_error(&tight_d, "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"day\"}",
+                 "over_limit", "the timeline has 6 days, over max_timeline_buckets (3)");
+    expect_error(&tight_d, "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"year\"}",
+                 "over_limit", "4 years");
+    json_t *r = call(&tight_d, "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":"
+                               "\"year\",\"filter\":{\"date\":{\"from\":\"2023\"}}}");
+    CHECK_OK(r);
+    CHECK_INT(sd_int(r, "facets.timeline.2023"), 3);
+    CHECK_INT(sd_int(r, "facets.timeline.2024"), 1);
+    json_decref(r);
+    json_t *after = call(&tight_d, "STATS");
+    CHECK_INT(sd_int(after, "timelines_too_long") - sd_int(before, "timelines_too_long"), 2);
+    CHECK_INT(sd_int(after, "errors.over_limit") - sd_int(before, "errors.over_limit"), 2);
+    CHECK_INT(sd_int(after, "requests.search") - sd_int(before, "requests.search"), 3);
+    json_decref(before);
+    json_decref(after);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
@@ -135,11 +215,15 @@ int main(int argc, char **argv) {
         fprintf(stderr, "could not build the test indexes\n");
         return 1;
     }
-    if (!start(&good_d, good_db, "good", NULL) || !start(&counts_d, counts_db, "counts", NULL))
+    if (!start(&good_d, good_db, "good", NULL) || !start(&counts_d, counts_db, "counts", NULL) ||
+        !start(&tight_d, good_db, "tight", TIGHT))
         return 1;
     RUN(test_totals);
+    RUN(test_timeline);
+    RUN(test_timeline_limit);
     stop(&good_d);
     stop(&counts_d);
+    stop(&tight_d);
     if (check_failures == 0)
         check_rmtree(tmp);
     else

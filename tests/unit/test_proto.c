@@ -86,7 +86,20 @@ static void test_json_search(void) {
     proto_request_free(&r);
     CHECK_INT(parse("{\"op\":\"search\",\"exact_total\":true}\n", &r, &e, &used), PROTO_OK);
     CHECK(r.search.exact_total);
+    CHECK_INT(r.search.timeline, SHIM_TIMELINE_MONTH); /* the default */
     proto_request_free(&r);
+    static const char *const TIMELINES[] = {"month", "year", "day"};
+    for (int i = 0; i < 3; i++) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"%s\"}\n",
+                 TIMELINES[i]);
+        CHECK_INT(parse(line, &r, &e, &used), PROTO_OK);
+        CHECK_INT(r.search.timeline, i);
+        CHECK_INT(r.search.n_facets, 1);
+        CHECK_STR(r.search.facets[0], "timeline");
+        proto_request_free(&r);
+    }
 }
 
 /* "match": auto (the default) is all words, relaxed to any when nothing
@@ -165,6 +178,10 @@ static void test_json_errors(void) {
                  "field 'exact_total' must be true or false");
     expect_error("{\"op\":\"similar\",\"doc\":\"x\",\"exact_total\":true}\n", PROTO_ERROR,
                  PROTO_E_BAD_REQUEST, "unknown field 'exact_total' for op 'similar'");
+    expect_error("{\"op\":\"search\",\"timeline\":\"week\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'timeline' must be \"year\", \"month\" or \"day\"");
+    expect_error("{\"op\":\"search\",\"timeline\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'timeline' must be a string");
     expect_error("{\"op\":\"get\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"doc\" id");
     expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"q\" prefix");
     expect_error("{\"op\":\"ping\",\"id\":[1]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,

@@ -693,6 +693,29 @@ static void test_facets(void) {
         shim_results_free(r);
     }
 
+    /* The timeline: every period with a match, oldest first, whatever the
+     * facet limit. */
+    const char *timeline[] = {"timeline"};
+    shim_query_t q6 = {.limit = 1, .facets = timeline, .n_facets = 1, .facet_limit = 2};
+    static const struct {
+        shim_timeline_t bucket;
+        const char *text, *want;
+    } TIMELINES[] = {
+        {SHIM_TIMELINE_YEAR, NULL, "2020=1,2021=2,2022=3,2023=2"},
+        {SHIM_TIMELINE_MONTH, NULL,
+         "2020-02=1,2021-04=1,2021-09=1,2022-03=1,2022-06=1,2022-11=1,2023-01=1,2023-03=1"},
+        {SHIM_TIMELINE_DAY, "storm", "2023-01-05=1,2023-03-01=1"},
+        {SHIM_TIMELINE_MONTH, "zebra", ""},
+    };
+    for (size_t i = 0; i < N_ITEMS(TIMELINES); i++) {
+        q6.timeline = TIMELINES[i].bucket;
+        q6.text = TIMELINES[i].text;
+        r = run(g_db, &q6, LEDE_OK);
+        if (!r) continue;
+        expect_facet(r, 0, "timeline", TIMELINES[i].want);
+        shim_results_free(r);
+    }
+
     const char *bad[] = {"source", "colour"};
     shim_query_t q5 = {.limit = 10, .facets = bad, .n_facets = 2};
     expect_status(&q5, LEDE_E_INVALID);
@@ -769,6 +792,15 @@ static void test_exact_total(void) {
     CHECK_INT(json_integer_value(json_object_get(reply, "total")), 200);
     CHECK(!json_object_get(reply, "total_min") && !json_object_get(reply, "total_max"));
     json_decref(reply);
+    /* Articles without a date are not in the timeline. */
+    const char *timeline[] = {"timeline", "year"};
+    shim_query_t t = {.text = "alpha", .limit = 1, .facets = timeline, .n_facets = 2};
+    r = db ? run(db, &t, LEDE_OK) : NULL;
+    if (r) {
+        expect_facet(r, 0, "timeline", "");
+        expect_facet(r, 1, "year", "");
+        shim_results_free(r);
+    }
     shim_db_close(db);
     free(path);
 }
