@@ -244,21 +244,21 @@ static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
     return true;
 }
 
-/* With match auto, a query of several words whose words all match
- * nothing is searched again with any word; *relaxed says whether *r was
- * replaced. */
+/* With match auto, a query of several words whose words all find too
+ * few is searched again with any word, the articles with every word
+ * first; *relaxed says whether *r was replaced (when that finds more). */
 static lede_status_t relax(shim_db_t *db, const search_params_t *p, shim_query_t q,
                            shim_results_t **r, bool *relaxed) {
     *relaxed = false;
-    if (!p->relax || q.match != SHIM_MATCH_ALL || shim_results_total(*r) != 0 ||
-        !several_words(q.text))
+    uint32_t found = shim_results_total(*r);
+    if (!p->relax || q.match != SHIM_MATCH_ALL || found >= too_few(p) || !several_words(q.text))
         return LEDE_OK;
     shim_results_t *any;
-    q.match = SHIM_MATCH_ANY;
+    q.match = SHIM_MATCH_RELAXED;
     q.suggest = false;
     lede_status_t st = shim_search(db, &q, &any);
     if (st != LEDE_OK) return st;
-    *relaxed = shim_results_total(any) > 0;
+    *relaxed = shim_results_total(any) > found;
     shim_results_free(*relaxed ? *r : any);
     if (*relaxed) *r = any;
     return LEDE_OK;

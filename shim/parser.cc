@@ -106,7 +106,7 @@ void setup_parser(shim_db_t *h) {
 Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected) {
     if (!q->text || !*q->text) return Xapian::Query::MatchAll;
     Xapian::QueryParser &qp = h->qp;
-    qp.set_default_op(q->match == SHIM_MATCH_ANY ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    qp.set_default_op(q->match == SHIM_MATCH_ALL ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     // The plain BM25 baseline keeps every word of the query.
     qp.set_stopper(q->ranking == SHIM_RANKING_XAPIAN_BM25 ? nullptr : &STOPPER);
     Xapian::termcount expand = q->max_expansion ? q->max_expansion : DEFAULT_MAX_EXPANSION;

@@ -209,7 +209,14 @@ typedef enum shim_sort {
 typedef enum shim_match {
     SHIM_MATCH_ALL = 0,    /* every term must match (the default) */
     SHIM_MATCH_ANY,        /* any term may match; more matches rank higher */
+    SHIM_MATCH_RELAXED,    /* any term may match; with SHIM_SORT_RELEVANCE,
+                            * the documents that match every term come
+                            * first (the first SHIM_RELAXED_FIRST_MAX of
+                            * them), then the others */
 } shim_match_t;
+
+/* How many documents matching every term SHIM_MATCH_RELAXED puts first. */
+#define SHIM_RELAXED_FIRST_MAX 1000
 
 /* One exact-match filter: the document must carry one of values[0..n) in
  * `field` (source, category, tag, place, author). Filters on different

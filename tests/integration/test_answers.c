@@ -28,7 +28,7 @@ static sd_daemon_t good_d;            /* serves good_db with the default setting
 static sd_daemon_t counts_d;          /* serves counts_db with the default settings */
 static sd_daemon_t tight_d;           /* serves good_db with small limits (TIGHT below) */
 static const char *const TIGHT[] = {"-o", "max_timeline_buckets=3", "-o", "max_facet_limit=2",
-                                    NULL};
+                                    "-o", "relax_below=1",          NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -53,6 +53,13 @@ static bool write_counts(const char *path) {
     for (int i = 0; i < COUNT_ARTICLES; i++)
         fprintf(f, "{\"id\":\"c%d\",\"title\":\"Count %d\",\"body\":\"filler %s %s\"}\n", i, i,
                 i % 2 ? "gamma" : "alpha", i % 3 ? "delta" : "beta");
+    /* For relaxed matching: r1 says "kestrel" often, r2 has "kestrel"
+     * and "osprey" once each in a longer text. */
+    fprintf(f, "{\"id\":\"r1\",\"title\":\"Kestrel kestrel\",\"body\":\"kestrel kestrel "
+               "kestrel kestrel\"}\n");
+    fprintf(f, "{\"id\":\"r2\",\"title\":\"Birds of the coast\",\"body\":\"A kestrel and "
+               "an osprey were seen over the dunes, with gulls, terns, herons, egrets, plovers "
+               "and a great many other birds of the coast and the marsh.\"}\n");
     return fclose(f) == 0;
 }
 
@@ -305,7 +312,7 @@ static void test_spelling_modes(void) {
  * case or ending; a suggestion that finds no more is not offered. */
 static void test_spelling_leaves_correct_words(void) {
     expect_as_typed("SEARCH reservoirs", 1);
-    expect_as_typed("SEARCH RESERVOIR LEVELS", 1);
+    expect_as_typed("SEARCH RESERVOIR LEVELS", 2); /* relaxed: g2 has both, g6 levels */
     expect_as_typed("SEARCH voted buses", 2); /* relaxed: none has both */
     expect_as_typed("SEARCH desalinated", 1);
     /* Nonsense near no word of the index: nothing to say. */
@@ -313,6 +320,59 @@ static void test_spelling_leaves_correct_words(void) {
     /* The correction of "desalinaton" finds no more with "zebra", which
      * no article has. */
     expect_as_typed("{\"op\":\"search\",\"q\":\"desalinaton zebra\",\"match\":\"all\"}", 0);
+}
+
+/* ---- relaxed matching ------------------------------------------------------------ */
+
+/* match auto: all words finding fewer than relax_below (10) is too few;
+ * any word then, the articles with every word first. */
+static void test_relax_below(void) {
+    json_t *r = call(&good_d, "SEARCH water drought"); /* 2 have both, g2 only water */
+    CHECK_OK(r);
+    CHECK_STR(sd_hit_ids(r), "g6,g1,g2");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    CHECK_INT(sd_int(r, "total"), 3);
+    json_decref(r);
+    /* Every word first, though r1's one word outweighs r2's two. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"kestrel osprey\",\"match\":\"any\"}");
+    CHECK_STR(sd_hit_ids(r), "r1,r2");
+    json_decref(r);
+    r = call(&counts_d, "SEARCH kestrel osprey");
+    CHECK_STR(sd_hit_ids(r), "r2,r1");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    json_decref(r);
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"kestrel osprey\",\"offset\":1}");
+    CHECK_STR(sd_hit_ids(r), "r1"); /* pages follow the same order */
+    json_decref(r);
+    /* Sorted by date, the order asked for holds. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"kestrel osprey\",\"sort\":\"date\"}");
+    CHECK_INT(sd_int(r, "total"), 2);
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    json_decref(r);
+    /* Enough with every word: not relaxed. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"alpha beta\",\"snippet\":false}");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+    /* match all never relaxes; one word has nothing to relax. */
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water drought\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g6,g1");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+    r = call(&good_d, "SEARCH water");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+}
+
+/* relax_below=1: only a query that finds nothing is relaxed. */
+static void test_relax_below_config(void) {
+    json_t *r = call(&tight_d, "SEARCH water drought");
+    CHECK_STR(sd_hit_ids(r), "g6,g1");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+    r = call(&tight_d, "SEARCH desalination zebra");
+    CHECK_STR(sd_hit_ids(r), "g1");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    json_decref(r);
 }
 
 int main(int argc, char **argv) {
@@ -339,6 +399,8 @@ int main(int argc, char **argv) {
     RUN(test_facet_limit_refused);
     RUN(test_spelling_modes);
     RUN(test_spelling_leaves_correct_words);
+    RUN(test_relax_below);
+    RUN(test_relax_below_config);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);
