@@ -147,6 +147,13 @@ lede_match_run() {
         --match auto --relax-below "$2" --depth "$DEPTH" --tag "$1" -o "$WORK_DIR/runs/$1.run"
 }
 
+# lede_title_case_run NAME: lede default with every query word capitalised.
+lede_title_case_run() {
+    note "running the queries: $1"
+    "$(tool lede-trecrun)" --db "$WORK_DIR/lede" --queries "$(collection_file queries.tsv)" \
+        --title-case --depth "$DEPTH" --tag "$1" -o "$WORK_DIR/runs/$1.run"
+}
+
 # ---- Sphinx -----------------------------------------------------------------
 
 # True when the Sphinx programs and lede-sphinxrun are there; says why not.
@@ -308,6 +315,7 @@ print_table() {
     row "Xapian BM25, untuned" xapian-bm25 "${base[0]}"
     row "lede default, match auto, relaxed when none match (before issue 12)" lede-auto-1 "${base[0]}"
     row "lede default, match auto, relaxed below 10 (relax_below, issue 12)" lede-auto-10 "${base[0]}"
+    row "lede default, queries in Title Case" lede-title-case "${base[0]}"
     if [[ $SPHINX_DONE == 1 ]]; then
         row "Sphinx bm25" sphinx-bm25 "${base[0]}"
         row "Sphinx proximity_bm25" sphinx-proximity_bm25 "${base[0]}"
@@ -344,6 +352,7 @@ main() {
     lede_run xapian-bm25 flat xapian-bm25
     lede_match_run lede-auto-1 1
     lede_match_run lede-auto-10 10
+    lede_title_case_run lede-title-case
     SPHINX_DONE=0
     if sphinx_available; then
         sphinx_runs

@@ -80,6 +80,62 @@ class date_range : public Xapian::RangeProcessor {
     }
 };
 
+bool word_byte(unsigned char c) {
+    return c >= 0x80 || isalnum(c) || c == '_';
+}
+
+bool is_operator(const std::string &w) {
+    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (const char *op : OPS)
+        if (w == op) return true;
+    return false;
+}
+
+// Xapian leaves a capitalised word unstemmed, so "Oil Prices" found only
+// those exact forms, fewer articles than "oil prices". The query's words
+// are lower-cased before parsing, except operators (upper case by
+// definition) and field names. *exact receives the capitalised words
+// outside phrases, lower-cased: names, whose exact form ranks higher.
+std::string fold_case(const std::string &text, std::vector<std::string> *exact) {
+    std::string out;
+    bool quoted = false;
+    for (size_t i = 0; i < text.size();) {
+        unsigned char c = text[i];
+        if (!word_byte(c)) {
+            if (c == '"') quoted = !quoted;
+            out += text[i++];
+            continue;
+        }
+        size_t end = i;
+        while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
+        std::string w = text.substr(i, end - i);
+        bool field = end < text.size() && text[end] == ':';
+        if (field || is_operator(w)) {
+            out += w;
+        } else {
+            std::string low = Xapian::Unicode::tolower(w);
+            bool wildcard = end < text.size() && text[end] == '*';
+            if (low != w && w.size() > 1 && !quoted && !wildcard && (i == 0 || text[i - 1] != ':'))
+                exact->push_back(low);
+            out += low;
+        }
+        i = end;
+    }
+    return out;
+}
+
+// The exact (unstemmed) forms of the capitalised words: an article that
+// has "Baker" ranks above one with only "bakers". Small, so that it
+// orders articles that match alike rather than outweighing the match.
+constexpr double EXACT_FORM_WEIGHT = 0.1;
+
+Xapian::Query prefer_exact(const Xapian::Query &parsed, const std::vector<std::string> &exact) {
+    if (exact.empty() || parsed.empty()) return parsed;
+    Xapian::Query forms(Xapian::Query::OP_OR, exact.begin(), exact.end());
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, forms, EXACT_FORM_WEIGHT));
+}
+
 // Boolean operators must be upper case (AND, OR, NOT, NEAR), so that the
 // words "and" or "not" in a pasted headline stay words.
 const unsigned FULL_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
@@ -113,18 +169,20 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = FULL_FLAGS;
     if (q->partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
+    std::vector<std::string> exact;
+    std::string text = fold_case(q->text, &exact);
     Xapian::Query parsed;
     try {
-        parsed = qp.parse_query(q->text, flags);
+        parsed = qp.parse_query(text, flags);
     } catch (const Xapian::QueryParserError &) {
         if (!q->fallback) throw;
         // Plain words: no operators, no prefixes, no wildcards.
-        parsed = qp.parse_query(q->text, 0);
+        parsed = qp.parse_query(text, 0);
     }
     if (corrected && q->suggest) *corrected = suggest_spelling(h, q->text);
     // A query of stop words alone would match nothing: search them as words.
-    if (parsed.empty()) parsed = qp.parse_query(q->text, 0);
-    return parsed;
+    if (parsed.empty()) parsed = qp.parse_query(text, 0);
+    return prefer_exact(parsed, exact);
 }
 
 Xapian::Query build_filter(const shim_query_t *q) {

@@ -40,6 +40,8 @@ static const char USAGE[] =
     "  --relax-below N    with --match auto, 1 to 1000 (default 10; 1: only\n"
     "                     when none match)\n"
     "  --depth N          hits per query, 1 to 1000 (default 100)\n"
+    "  --title-case       capitalise the first letter of every word of the\n"
+    "                     queries, as a reader typing names might\n"
     "  --tag NAME         the run's name in the last column (default: the ranking)\n"
     "  -o, --output FILE  write the run here (default: standard output)\n"
     "  -h, --help         show this help\n";
@@ -50,12 +52,13 @@ typedef struct options {
     shim_match_t match;
     bool relax;
     unsigned relax_below;
+    bool title_case;
     unsigned depth;
 } options_t;
 
 static const char *const RANKING_NAMES[] = {"default", "xapian-bm25"};
 
-enum { O_DB = 256, O_QUERIES, O_RANKING, O_MATCH, O_RELAX_BELOW, O_DEPTH, O_TAG };
+enum { O_DB = 256, O_QUERIES, O_RANKING, O_MATCH, O_RELAX_BELOW, O_TITLE_CASE, O_DEPTH, O_TAG };
 
 static const struct option OPTIONS[] = {
     {"db", required_argument, NULL, O_DB},
@@ -65,6 +68,7 @@ static const struct option OPTIONS[] = {
     {"relax-below", required_argument, NULL, O_RELAX_BELOW},
     {"depth", required_argument, NULL, O_DEPTH},
     {"tag", required_argument, NULL, O_TAG},
+    {"title-case", no_argument, NULL, O_TITLE_CASE},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -110,6 +114,9 @@ static bool apply_option(int opt, const char *arg, options_t *o) {
         return parse_count(arg, SHIM_RELAXED_FIRST_MAX, &o->relax_below);
     case O_DEPTH:
         return parse_count(arg, MAX_DEPTH, &o->depth);
+    case O_TITLE_CASE:
+        o->title_case = true;
+        return true;
     case O_TAG:
         o->tag = arg;
         return true;
@@ -158,10 +165,19 @@ typedef struct trecrun {
     shim_db_t *db;
 } trecrun_t;
 
+/* "Oil Prices" from "oil prices": the first ASCII letter of each word
+ * capitalised, in place. */
+static void title_case(char *s) {
+    for (char *p = s; *p; p++)
+        if ((p == s || p[-1] == ' ') && *p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+}
+
 /* Searches one query and writes its hits; false after printing why. */
 static bool run_query(const char *qid, const char *text, FILE *out, void *ctx) {
     const trecrun_t *t = ctx;
     const options_t *o = t->opt;
+    char *cased = o->title_case ? strdup(text) : NULL;
+    if (cased) title_case(cased), text = cased;
     search_params_t p = {.q = text, .match = o->match, .relax = o->relax,
                          .relax_below = o->relax_below, .limit = o->depth, .ranking = o->ranking};
     json_t *reply = json_object();
@@ -171,6 +187,7 @@ static bool run_query(const char *qid, const char *text, FILE *out, void *ctx) {
         fprintf(stderr, TOOL ": query %s: %s: %s\n", qid, lede_status_to_string(st),
                 st == LEDE_OK ? "a hit without an id" : shim_db_errmsg(t->db));
     json_decref(reply);
+    free(cased);
     return ok;
 }
 

@@ -53,6 +53,9 @@ static bool write_counts(const char *path) {
     for (int i = 0; i < COUNT_ARTICLES; i++)
         fprintf(f, "{\"id\":\"c%d\",\"title\":\"Count %d\",\"body\":\"filler %s %s\"}\n", i, i,
                 i % 2 ? "gamma" : "alpha", i % 3 ? "delta" : "beta");
+    /* For case: n2 (first in docid order) has "bakers", n1 "baker". */
+    fprintf(f, "{\"id\":\"n2\",\"title\":\"Shop news\",\"body\":\"The bakers opened a shop.\"}\n");
+    fprintf(f, "{\"id\":\"n1\",\"title\":\"Shop news\",\"body\":\"The baker opened a shop.\"}\n");
     /* For relaxed matching: r1 says "kestrel" often, r2 has "kestrel"
      * and "osprey" once each in a longer text. */
     fprintf(f, "{\"id\":\"r1\",\"title\":\"Kestrel kestrel\",\"body\":\"kestrel kestrel "
@@ -312,6 +315,7 @@ static void test_spelling_modes(void) {
  * case or ending; a suggestion that finds no more is not offered. */
 static void test_spelling_leaves_correct_words(void) {
     expect_as_typed("SEARCH reservoirs", 1);
+    expect_as_typed("SEARCH Reservoirs", 1);
     expect_as_typed("SEARCH RESERVOIR LEVELS", 2); /* relaxed: g2 has both, g6 levels */
     expect_as_typed("SEARCH voted buses", 2); /* relaxed: none has both */
     expect_as_typed("SEARCH desalinated", 1);
@@ -375,6 +379,38 @@ static void test_relax_below_config(void) {
     json_decref(r);
 }
 
+/* ---- case ------------------------------------------------------------------------ */
+
+/* Capitals find what lower case finds (capitalised words are stemmed
+ * too); a capitalised word's exact form ranks first among equals. */
+static void test_case(void) {
+    json_t *low = call(&good_d, "SEARCH reservoirs levels");
+    json_t *caps = call(&good_d, "SEARCH Reservoirs Levels");
+    json_t *upper = call(&good_d, "SEARCH RESERVOIRS LEVELS");
+    CHECK_STR(sd_hit_ids(low), "g2,g6");
+    CHECK_STR(sd_hit_ids(caps), "g2,g6");
+    CHECK_STR(sd_hit_ids(upper), "g2,g6");
+    json_decref(low);
+    json_decref(caps);
+    json_decref(upper);
+    json_t *r = call(&counts_d, "SEARCH baker");
+    CHECK_STR(sd_hit_ids(r), "n2,n1");
+    json_decref(r);
+    r = call(&counts_d, "SEARCH Baker");
+    CHECK_STR(sd_hit_ids(r), "n1,n2");
+    json_decref(r);
+    /* Operators stay operators; field names and values work as before. */
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"Water NOT Drought\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g2");
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"Water source:HARBOR\",\"match\":\"all\"}");
+    CHECK_INT(sd_int(r, "total"), 0); /* "harbor wire" is the value */
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"Plant title:Desalination\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g1");
+    json_decref(r);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
@@ -401,6 +437,7 @@ int main(int argc, char **argv) {
     RUN(test_spelling_leaves_correct_words);
     RUN(test_relax_below);
     RUN(test_relax_below_config);
+    RUN(test_case);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);
