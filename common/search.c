@@ -172,6 +172,8 @@ static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, con
                                 json_t *reply) {
     lede_status_t st = add_hits(r, p->snippet, p->deadline, reply);
     if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
+    if (st == LEDE_OK && shim_results_fell_back(r))
+        json_object_set_new(reply, "query_fallback", json_true());
     if (st != LEDE_OK || !sp->text) return st;
     if (sp->used)
         json_object_set_new(reply, "corrected",
@@ -230,8 +232,9 @@ static bool several_words(const char *q) {
 
 /* The reply fields a search adds, dropped before it is run again. */
 static void drop_results(json_t *reply) {
-    static const char *const KEYS[] = {"total",  "total_exact", "total_min", "total_max", "hits",
-                                       "facets", "suggestion",  "corrected", "relaxed"};
+    static const char *const KEYS[] = {"total",   "total_exact",   "total_min",  "total_max",
+                                       "hits",    "facets",        "suggestion", "corrected",
+                                       "relaxed", "query_fallback"};
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
 }
 

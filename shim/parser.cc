@@ -64,6 +64,10 @@ std::string parse_day(const std::string &s, bool upper) {
     return y + m + d;
 }
 
+// How a bad date range's error begins: the query was read, its date was
+// wrong, so searching its plain words would hide the mistake.
+const char BAD_DATE_RANGE[] = "bad date range";
+
 // date:2022-01-01..2022-12-31, date:2022..2023, date:2022-06.., date:..2021
 class date_range : public Xapian::RangeProcessor {
   public:
@@ -72,7 +76,7 @@ class date_range : public Xapian::RangeProcessor {
         std::string lo = begin.empty() ? "" : parse_day(begin, false);
         std::string hi = end.empty() ? "" : parse_day(end, true);
         if ((!begin.empty() && lo.empty()) || (!end.empty() && hi.empty()))
-            throw Xapian::QueryParserError("bad date range '" + begin + ".." + end +
+            throw Xapian::QueryParserError(std::string(BAD_DATE_RANGE) + " '" + begin + ".." + end +
                                            "': use YYYY, YYYY-MM or YYYY-MM-DD");
         if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DAY, hi);
         if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_DAY, lo);
@@ -124,6 +128,26 @@ std::string fold_case(const std::string &text, std::vector<std::string> *exact) 
     return out;
 }
 
+// The words of a query that could not be parsed, without its operators,
+// field names and punctuation: "title:(oil AND" gives "oil". The words of
+// a field's value stay.
+std::string plain_words(const std::string &text) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        if (!word_byte(static_cast<unsigned char>(text[i]))) {
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
+        std::string w = text.substr(i, end - i);
+        bool field = end < text.size() && text[end] == ':';
+        if (!field && !is_operator(w)) out += (out.empty() ? "" : " ") + w;
+        i = end;
+    }
+    return out;
+}
+
 // The exact (unstemmed) forms of the capitalised words: an article that
 // has "Baker" ranks above one with only "bakers". Small, so that it
 // orders articles that match alike rather than outweighing the match.
@@ -159,7 +183,8 @@ void setup_parser(shim_db_t *h) {
     h->qp = qp;
 }
 
-Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected) {
+Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected,
+                         bool *fell_back) {
     if (!q->text || !*q->text) return Xapian::Query::MatchAll;
     Xapian::QueryParser &qp = h->qp;
     qp.set_default_op(q->match == SHIM_MATCH_ALL ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
@@ -174,10 +199,12 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     Xapian::Query parsed;
     try {
         parsed = qp.parse_query(text, flags);
-    } catch (const Xapian::QueryParserError &) {
-        if (!q->fallback) throw;
+    } catch (const Xapian::QueryParserError &e) {
+        if (!q->fallback || e.get_msg().rfind(BAD_DATE_RANGE, 0) == 0) throw;
         // Plain words: no operators, no prefixes, no wildcards.
+        text = plain_words(text);
         parsed = qp.parse_query(text, 0);
+        if (fell_back) *fell_back = true;
     }
     if (corrected && q->suggest) *corrected = suggest_spelling(h, q->text);
     // A query of stop words alone would match nothing: search them as words.

@@ -89,6 +89,7 @@ struct shim_results {
     std::vector<facet_t> facets;
     std::string suggestion;
     std::unique_ptr<first_docs> first; // SHIM_MATCH_RELAXED's order
+    bool fell_back = false;            // the query's plain words were searched
     explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
 
@@ -227,8 +228,9 @@ double counting_limit(const shim_query_t *q) {
 }
 
 // The query text with q's filters.
-Xapian::Query full_query(shim_db_t *h, const shim_query_t *q, std::string *suggestion) {
-    Xapian::Query query = shim::parse_text(h, q, suggestion); // spelling too
+Xapian::Query full_query(shim_db_t *h, const shim_query_t *q, std::string *suggestion,
+                         bool *fell_back) {
+    Xapian::Query query = shim::parse_text(h, q, suggestion, fell_back); // spelling too
     shim::check_deadline(q->deadline);
     Xapian::Query filter = shim::build_filter(q);
     if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
@@ -241,7 +243,7 @@ std::unique_ptr<first_docs> every_word_docs(shim_db_t *h, const shim_query_t *q)
     all.match = SHIM_MATCH_ALL;
     all.suggest = false;
     Xapian::Enquire enq(h->db);
-    enq.set_query(full_query(h, &all, nullptr));
+    enq.set_query(full_query(h, &all, nullptr, nullptr));
     enq.set_weighting_scheme(Xapian::BoolWeight());
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
     Xapian::MSet m = enq.get_mset(0, SHIM_RELAXED_FIRST_MAX);
@@ -260,7 +262,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     if (q->match == SHIM_MATCH_RELAXED && q->sort == SHIM_SORT_RELEVANCE)
         r->first = every_word_docs(h, q);
     shim::check_deadline(q->deadline);
-    r->enquire.set_query(full_query(h, q, &r->suggestion));
+    r->enquire.set_query(full_query(h, q, &r->suggestion, &r->fell_back));
     set_ranking(r->enquire, q->ranking);
     set_sort(r->enquire, q->sort, r->first.get());
     double limit = counting_limit(q);
@@ -425,6 +427,10 @@ SHIM_API void shim_results_facet_value(const shim_results_t *r, size_t k, size_t
 
 SHIM_API const char *shim_results_suggestion(const shim_results_t *r) {
     return r->suggestion.empty() ? nullptr : r->suggestion.c_str();
+}
+
+SHIM_API bool shim_results_fell_back(const shim_results_t *r) {
+    return r->fell_back;
 }
 
 SHIM_API void shim_results_free(shim_results_t *r) {

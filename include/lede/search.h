@@ -100,7 +100,9 @@ void search_query_size(const char *q, search_query_size_t *out);
  * the query finds too few, the suggestion's results instead, with
  * "corrected": {"q": the query run, "from": p->q}; "relaxed":
  * true when p->relax turned an all-words query that found too few into an
- * any-word one (the articles with every word first). On failure
+ * any-word one (the articles with every word first); "query_fallback":
+ * true when the query had a syntax error and its plain words were
+ * searched. On failure
  * the status and shim_db_errmsg(db) say why; reply may hold partial
  * fields. */
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);

@@ -339,6 +339,10 @@ void shim_results_facet_value(const shim_results_t *r, size_t k, size_t j, const
 /* A better spelling of the query, or NULL. Borrowed until the results die. */
 const char *shim_results_suggestion(const shim_results_t *r);
 
+/* True when the query had a syntax error and, with shim_query_t.fallback,
+ * its plain words were searched instead (no operators, no field names). */
+bool shim_results_fell_back(const shim_results_t *r);
+
 void shim_results_free(shim_results_t *r);
 
 /* Completions of `prefix` from the index vocabulary, most frequent first:

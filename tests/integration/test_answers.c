@@ -411,6 +411,29 @@ static void test_case(void) {
     json_decref(r);
 }
 
+/* ---- syntax errors ---------------------------------------------------------------- */
+
+/* A query that cannot be parsed is searched as its plain words, without
+ * operators and field names, and the reply says so. */
+static void test_query_fallback(void) {
+    json_t *r =
+        call(&good_d, "{\"op\":\"search\",\"q\":\"title:(desalination AND\",\"match\":\"all\"}");
+    CHECK_OK(r);
+    CHECK_STR(sd_hit_ids(r), "g1");
+    CHECK(json_is_true(json_object_get(r, "query_fallback")));
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water NOT\",\"match\":\"all\"}");
+    CHECK_INT(sd_int(r, "total"), 3);
+    CHECK(json_is_true(json_object_get(r, "query_fallback")));
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water NOT drought\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g2");
+    CHECK(!json_object_get(r, "query_fallback"));
+    json_decref(r);
+    /* A bad date range is not a syntax error but a bad query. */
+    expect_error(&good_d, "SEARCH water date:2022-13..", "bad_query", "date");
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
@@ -438,6 +461,7 @@ int main(int argc, char **argv) {
     RUN(test_relax_below);
     RUN(test_relax_below_config);
     RUN(test_case);
+    RUN(test_query_fallback);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);
