@@ -56,6 +56,20 @@ static bool write_counts(const char *path) {
     /* For case: n2 (first in docid order) has "bakers", n1 "baker". */
     fprintf(f, "{\"id\":\"n2\",\"title\":\"Shop news\",\"body\":\"The bakers opened a shop.\"}\n");
     fprintf(f, "{\"id\":\"n1\",\"title\":\"Shop news\",\"body\":\"The baker opened a shop.\"}\n");
+    /* For browse snippets: a long wire story in wrapped lines. */
+    fprintf(f, "{\"id\":\"l1\",\"source\":\"Lead Wire\",\"title\":\"Long story\",\"body\":"
+               "\"The port reopened on Monday after a week of storms.\\nShips queued for two days "
+               "to\\nunload grain and fuel, officials said. Prices of bread rose by a tenth in the "
+               "capital. The harbour master said repairs to the breakwater would take a month, and "
+               "that the north quay would stay shut until then. Fishermen were told to use the old "
+               "slipway.\"}\n");
+    fprintf(f,
+            "{\"id\":\"l2\",\"source\":\"Lead Wire\",\"title\":\"One long sentence\","
+            "\"body\":\"%s\"}\n",
+            "A sentence that goes on and on about the weather and the sea and the ships and the "
+            "harbour and the quay and the grain and the fuel and the bread and the storms and the "
+            "repairs and the fishermen and the slipway and much else besides without ever "
+            "stopping at all");
     /* For relaxed matching: r1 says "kestrel" often, r2 has "kestrel"
      * and "osprey" once each in a longer text. */
     fprintf(f, "{\"id\":\"r1\",\"title\":\"Kestrel kestrel\",\"body\":\"kestrel kestrel "
@@ -434,6 +448,45 @@ static void test_query_fallback(void) {
     expect_error(&good_d, "SEARCH water date:2022-13..", "bad_query", "date");
 }
 
+/* ---- browse snippets -------------------------------------------------------------- */
+
+/* With no query, a hit's snippet is the article's opening: whole
+ * sentences up to about 240 bytes, line breaks made spaces. */
+static void test_browse_snippets(void) {
+    json_t *r = call(&counts_d, "{\"op\":\"search\",\"filter\":{\"source\":\"Lead Wire\"},"
+                                "\"sort\":\"-date\"}");
+    CHECK_OK(r);
+    json_t *hits = json_object_get(r, "hits");
+    CHECK_INT(json_array_size(hits), 2);
+    for (size_t i = 0; i < json_array_size(hits); i++) {
+        json_t *h = json_array_get(hits, i);
+        const char *id = sd_str(h, "id"), *snippet = sd_str(h, "snippet");
+        if (id && strcmp(id, "l1") == 0)
+            CHECK_STR(snippet, "The port reopened on Monday after a week of storms. Ships queued "
+                               "for two days to unload grain and fuel, officials said. Prices of "
+                               "bread rose by a tenth in the capital.");
+        else
+            CHECK(snippet && strncmp(snippet, "A sentence that goes on", 23) == 0 &&
+                  strlen(snippet) <= 240 + 3 && strstr(snippet, "…") &&
+                  strstr(snippet, " …") == NULL);
+    }
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"filter\":{\"source\":\"Harbor Wire\"},"
+                      "\"sort\":\"date\"}");
+    CHECK_STR(sd_str(json_array_get(json_object_get(r, "hits"), 1), "snippet"),
+              "The council voted 7 to 2 on Tuesday to build a desalination plant on the north "
+              "shore, ending months of debate over the drought. The plant will supply a fifth of "
+              "the city's water by 2026.");
+    json_decref(r);
+    /* With a query, the snippet shows the matches as before. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"breakwater\"}");
+    const char *s = sd_str(json_array_get(json_object_get(r, "hits"), 0), "snippet");
+    CHECK(s && strstr(s, "\x02"
+                         "breakwater"
+                         "\x03"));
+    json_decref(r);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
@@ -462,6 +515,7 @@ int main(int argc, char **argv) {
     RUN(test_relax_below_config);
     RUN(test_case);
     RUN(test_query_fallback);
+    RUN(test_browse_snippets);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);
