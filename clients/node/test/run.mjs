@@ -62,7 +62,8 @@ const core = {
     assert.equal((await c.search('reservoir zzzqqq')).relaxed, true);
     assert.equal((await c.search('reservoir zzzqqq', { match: 'all' })).total, 0);
     assert.ok((await c.search('reservoir zzzqqq', { match: 'any' })).total > 0);
-    assert.equal((await c.search('reservoyr')).suggestion, 'reservoir');
+    assert.equal((await c.search('reservoyr', { spelling: 'suggest' })).suggestion, 'reservoir');
+    assert.deepEqual((await c.search('reservoyr')).corrected, { q: 'reservoir', from: 'reservoyr' });
     assert.ok(!('suggestion' in await c.search('reservoyr', { suggest: false })));
     assert.equal((await c.search('', { limit: 0 })).total, 60);
     assert.equal((await c.search('water', { id: 'mine' })).id, 'mine');

@@ -81,7 +81,8 @@ class Core(unittest.TestCase):
         self.assertIs(relaxed.get("relaxed"), True)
         self.assertEqual(c.search("reservoir zzzqqq", match="all")["total"], 0)
         self.assertGreater(c.search("reservoir zzzqqq", match="any")["total"], 0)
-        self.assertEqual(c.search("reservoyr")["suggestion"], "reservoir")
+        self.assertEqual(c.search("reservoyr", spelling="suggest")["suggestion"], "reservoir")
+        self.assertEqual(c.search("reservoyr")["corrected"], {"q": "reservoir", "from": "reservoyr"})
         self.assertNotIn("suggestion", c.search("reservoyr", suggest=False))
 
     def test_search_everything_and_id(self) -> None:
