@@ -10,13 +10,22 @@
   /* The daemon's default max_offset: pages past it cannot be asked for. */
   const MAX_OFFSET = 10000;
   /* Facets shown in the sidebar, in this order. */
-  const FACETS = ['source', 'category', 'year'];
-  const FACET_LABELS = { source: 'Source', category: 'Category', year: 'Year' };
+  const FACETS = ['source', 'category', 'place', 'author', 'tag', 'year'];
+  const FACET_LABELS = { source: 'Source', category: 'Category', place: 'Place', author: 'Author', tag: 'Tag', year: 'Year' };
+  const FACET_PLURALS = { source: 'sources', category: 'categories', place: 'places', author: 'authors', tag: 'tags', year: 'years' };
   /* Filters kept in the URL that the API takes as repeatable parameters. */
-  const LIST_FILTERS = ['source', 'category', 'tag', 'place'];
-  const FILTER_LABELS = { source: 'Source', category: 'Category', tag: 'Tag', place: 'Place' };
+  const LIST_FILTERS = ['source', 'category', 'place', 'author', 'tag'];
+  const FILTER_LABELS = { source: 'Source', category: 'Category', tag: 'Tag', place: 'Place', author: 'Author' };
   /* Facet values shown before "Show more". */
   const FACET_VALUES_SHOWN = 8;
+  /* A facet with more values than this, once expanded, gets a search box. */
+  const FACET_SEARCH_MIN = 12;
+  /* Date presets, in the URL as range=KEY: how far back each one reaches. */
+  const RANGES = { day: 'Past day', week: 'Past week', month: 'Past month', year: 'Past year' };
+  /* The index's most common values of these facets are offered when a
+   * search finds nothing, so many of each. */
+  const TIP_FACETS = ['place', 'category', 'tag'];
+  const TIP_VALUES = 6;
   /* Typing pauses this long before suggestions are asked for. */
   const SUGGEST_DELAY_MS = 120;
   const SUGGEST_LIMIT = 6;
@@ -38,6 +47,7 @@
     active: $('active-filters'), didYouMean: $('did-you-mean'), relaxed: $('relaxed'), notice: $('notice'),
     results: $('results'), pager: $('pager'), facets: $('facets'),
     dateForm: $('date-form'), from: $('from'), to: $('to'), clearDates: $('clear-dates'),
+    presets: $('date-presets'), dateAnchor: $('date-anchor'),
     filtersToggle: $('filters-toggle'), filtersCount: $('filters-count'),
   };
 
@@ -70,8 +80,10 @@
   }
 
   /* An article's url for an href, only when it is http(s): a document
-   * cannot smuggle in a javascript: link. */
+   * cannot smuggle in a javascript: link. An article without a url has no
+   * link (not one to "undefined" next to the page). */
   function safeUrl(u) {
+    if (typeof u !== 'string' || !u.trim()) return null;
     try {
       const url = new URL(String(u), location.href);
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
@@ -101,6 +113,13 @@
     return h('time', { datetime: s }, text);
   }
 
+  /* A date's day as a Date at 00:00 UTC, or null. */
+  function dayOf(s) {
+    const p = parseDate(s);
+    return p ? new Date(Date.UTC(p.date.getUTCFullYear(), p.date.getUTCMonth(), p.date.getUTCDate())) : null;
+  }
+  const isoDay = (d) => d.toISOString().slice(0, 10);
+
   const authorsOf = (a) => (Array.isArray(a) ? a.join(', ') : a ? String(a) : '');
   const plural = (n, one, many) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
 
@@ -127,7 +146,12 @@
       sort: sort === 'newest' || sort === 'oldest' || sort === 'relevance' ? sort : '',
       page: Math.max(1, Math.min(Number.parseInt(p.get('page'), 10) || 1, lastPossiblePage())),
       doc: p.get('doc') || '',
+      /* A date preset; its dates are worked out when searching. */
+      range: Object.hasOwn(RANGES, p.get('range')) ? p.get('range') : '',
+      /* "off": search the query as typed, without spelling correction. */
+      spelling: p.get('spelling') === 'off' ? 'off' : '',
     };
+    if (s.range) s.from = s.to = '';
     for (const k of LIST_FILTERS) s[k] = [...new Set(p.getAll(k).filter(Boolean))];
     return s;
   }
@@ -136,9 +160,13 @@
     const p = new URLSearchParams();
     if (s.q) p.set('q', s.q);
     for (const k of LIST_FILTERS) for (const v of s[k]) p.append(k, v);
-    if (s.from) p.set('from', s.from);
-    if (s.to) p.set('to', s.to);
+    if (s.range) p.set('range', s.range);
+    else {
+      if (s.from) p.set('from', s.from);
+      if (s.to) p.set('to', s.to);
+    }
     if (s.sort) p.set('sort', s.sort);
+    if (s.spelling) p.set('spelling', s.spelling);
     if (s.page > 1) p.set('page', String(s.page));
     if (s.doc) p.set('doc', s.doc);
     const qs = p.toString();
@@ -149,18 +177,61 @@
    * empty query lists the newest first. */
   const effectiveSort = (s) => s.sort || (s.q.trim() ? 'relevance' : 'newest');
   const lastPossiblePage = () => Math.floor(MAX_OFFSET / PAGE_SIZE) + 1;
-  const hasFilters = (s) => LIST_FILTERS.some((k) => s[k].length) || !!(s.from || s.to);
+  const hasFilters = (s) => LIST_FILTERS.some((k) => s[k].length) || !!(s.from || s.to || s.range);
+  /* Every filter off. */
+  const NO_FILTERS = Object.freeze({ ...Object.fromEntries(LIST_FILTERS.map((k) => [k, []])), from: '', to: '', range: '' });
   const yearOf = (s) => {
+    if (s.range) return null;
     const m = /^(\d{4})-01-01$/.exec(s.from);
     return m && s.to === `${m[1]}-12-31` ? m[1] : null;
   };
 
-  /* A copy of s with changes; any change but the page goes back to page 1. */
+  /* A copy of s with changes; any change but the page goes back to page 1,
+   * and a new query is searched with spelling correction again. */
   function withChanges(s, changes) {
     const next = { ...s, ...changes, doc: changes.doc || '' };
     for (const k of LIST_FILTERS) next[k] = [...(changes[k] || s[k])];
     if (!('page' in changes)) next.page = 1;
+    if ('q' in changes && changes.q !== s.q && !('spelling' in changes)) next.spelling = '';
+    delete next.anchor;
     return next;
+  }
+
+  /* ---- date presets ----------------------------------------------------- */
+
+  /* d moved back by a preset's window; a month back from March 31 is the
+   * last day of February. */
+  function backBy(d, range) {
+    const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
+    if (range === 'day') return new Date(Date.UTC(y, m, day - 1));
+    if (range === 'week') return new Date(Date.UTC(y, m, day - 7));
+    const [ty, tm] = range === 'month' ? [y, m - 1] : [y - 1, m];
+    const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(ty, tm, Math.min(day, last)));
+  }
+
+  /* A preset's dates, counted back from today; or, in an archive whose
+   * newest article is older than the preset's window, back from that
+   * article's day (anchor), so that "Past week" is the archive's last week. */
+  function presetDates(range, newest) {
+    const now = new Date();
+    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const anchor = newest && newest < backBy(today, range) ? newest : today;
+    return { from: isoDay(backBy(anchor, range)), to: isoDay(anchor), anchor: anchor === today ? null : anchor };
+  }
+
+  /* The day of the newest article in the index, or null; asked once. */
+  let newestPromise = null;
+  function newestArticle() {
+    newestPromise ||= api('/search', new URLSearchParams({ limit: '1', sort: 'date', snippet: '0', suggest: '0' }))
+      .then((r) => dayOf(r.hits?.[0]?.date), () => { newestPromise = null; return null; });
+    return newestPromise;
+  }
+
+  /* s with its preset's dates in from and to (and anchor), for searching. */
+  async function withDates(s) {
+    if (!s.range) return s;
+    return { ...s, ...presetDates(s.range, await newestArticle()) };
   }
 
   /* ---- the API ---------------------------------------------------------- */
@@ -253,12 +324,15 @@
   let searchCtl = null;
   const expandedFacets = new Set();
 
-  async function runSearch(s) {
+  async function runSearch(state) {
     searchCtl?.abort();
     const ctl = (searchCtl = new AbortController());
-    renderSearchFrame(s);
+    renderSearchFrame(state);
     if (!el.results.children.length) el.results.replaceChildren(...skeleton());
     setLoading(true);
+    const s = await withDates(state);
+    if (ctl.signal.aborted) return;
+    renderDates(s);
     const offset = (s.page - 1) * PAGE_SIZE;
     const main = api('/search', searchParams(s, { limit: PAGE_SIZE, offset, facets: FACETS.join(',') }), ctl.signal);
     /* A facet group with a value chosen counts its other values without
@@ -289,9 +363,19 @@
     const sort = effectiveSort(s);
     el.sort.value = sort;
     el.sort.querySelector('option[value="relevance"]').disabled = !q;
+    renderDates(s);
+  }
+
+  /* The date controls and the active filters, once a preset's dates are
+   * known (s.from, s.to, s.anchor). */
+  function renderDates(s) {
     el.from.value = s.from;
     el.to.value = s.to;
-    el.clearDates.hidden = !(s.from || s.to);
+    el.clearDates.hidden = !(s.from || s.to || s.range);
+    const checked = s.range || (s.from || s.to ? 'custom' : '');
+    for (const radio of el.presets.querySelectorAll('input')) radio.checked = radio.value === checked;
+    el.dateAnchor.hidden = !s.anchor;
+    el.dateAnchor.textContent = s.anchor ? `Counted back from the newest article, ${dateFormat.format(s.anchor)}.` : '';
     renderActiveFilters(s);
   }
 
@@ -304,6 +388,7 @@
       for (const v of s[k]) chip(FILTER_LABELS[k], v, withChanges(s, { [k]: s[k].filter((x) => x !== v) }));
     const year = yearOf(s);
     if (year) chip('Year', year, withChanges(s, { from: '', to: '' }));
+    else if (s.range) chip('Date', RANGES[s.range] + (s.anchor ? ` to ${dateFormat.format(s.anchor)}` : ''), withChanges(s, { range: '', from: '', to: '' }));
     else if (s.from || s.to) {
       const range = `${s.from ? dateFormat.format(parseDate(s.from).date) : '…'} – ${s.to ? dateFormat.format(parseDate(s.to).date) : '…'}`;
       chip('Date', range, withChanges(s, { from: '', to: '' }));
@@ -313,7 +398,7 @@
     el.filtersCount.textContent = String(n);
     el.active.hidden = n === 0;
     if (!n) return el.active.replaceChildren();
-    const clearAll = withChanges(s, { source: [], category: [], tag: [], place: [], from: '', to: '' });
+    const clearAll = withChanges(s, NO_FILTERS);
     el.active.replaceChildren(
       h('ul', { class: 'chips', 'aria-label': 'Active filters' }, chips),
       n > 1 || s.q ? h('a', { class: 'button-link', href: stateUrl(clearAll), 'data-nav': '', 'data-focus': 'results-heading' }, 'Clear all filters') : null);
@@ -347,6 +432,10 @@
       h('a', { href: stateUrl(withChanges(s, { q: suggestion })), 'data-nav': '', 'data-focus': 'results-heading' }, suggestion), '?');
   }
 
+  /* A headline the indexer made from the article's first sentence (the
+   * article had none) looks and reads as such. */
+  const untitledNote = (item) => (item.title_from_body ? h('span', { class: 'untitled' }, 'No headline: first sentence') : null);
+
   function hitItem(s, hit) {
     const href = stateUrl({ ...s, doc: hit.id });
     const byline = authorsOf(hit.author);
@@ -355,8 +444,10 @@
         h('p', { class: 'meta' },
           hit.source ? h('span', { class: 'source' }, hit.source) : null,
           hit.category ? h('span', { class: 'category' }, hit.category) : null,
-          timeNode(hit.date, false)),
-        h('h2', { class: 'hit-title', id: `hit-${hit.rank}` }, h('a', { href, 'data-nav': '', 'data-focus': 'doc-title' }, hit.title || hit.id)),
+          timeNode(hit.date, false),
+          untitledNote(hit)),
+        h('h2', { class: `hit-title${hit.title_from_body ? ' from-body' : ''}`, id: `hit-${hit.rank}` },
+          h('a', { href, 'data-nav': '', 'data-focus': 'doc-title' }, hit.title || hit.id)),
         hit.snippet ? h('p', { class: 'snippet' }, highlighted(hit.snippet)) : null,
         byline ? h('p', { class: 'byline' }, `By ${byline}`) : null));
   }
@@ -364,14 +455,39 @@
   function emptyNotice(s, total) {
     const q = s.q.trim();
     const filtered = hasFilters(s);
-    const clear = withChanges(s, { source: [], category: [], tag: [], place: [], from: '', to: '' });
+    const clear = withChanges(s, NO_FILTERS);
+    const topics = q && !(total && s.page > 1) ? h('li', { class: 'tip-topics', hidden: true }) : null;
+    if (topics) fillTopics(topics);
     return h('div', { class: 'notice notice-empty' },
       h('h2', null, total && s.page > 1 ? 'No more results' : q ? `No articles match “${q}”` : 'No articles match these filters'),
       h('ul', null,
         total && s.page > 1 ? h('li', null, h('a', { href: stateUrl({ ...s, page: 1 }), 'data-nav': '' }, 'Go to the first page')) : null,
         q ? h('li', null, 'Check the spelling, or try fewer or more general words.') : null,
-        q ? h('li', null, 'Use OR between words to match any of them: ', h('code', null, 'drought OR reservoir')) : null,
-        filtered ? h('li', null, h('a', { href: stateUrl(clear), 'data-nav': '', 'data-focus': 'results-heading' }, 'Search without filters')) : null));
+        filtered ? h('li', null, h('a', { href: stateUrl(clear), 'data-nav': '', 'data-focus': 'results-heading' }, 'Search without filters')) : null,
+        topics));
+  }
+
+  /* The index's most common places, categories and tags, asked once: a
+   * way out of an empty result in the words of this index. */
+  let vocabularyPromise = null;
+  function indexVocabulary() {
+    vocabularyPromise ||= api('/search', new URLSearchParams({ limit: '0', facets: TIP_FACETS.join(','), snippet: '0', suggest: '0' }))
+      .then((r) => r.facets || {}, () => { vocabularyPromise = null; return {}; });
+    return vocabularyPromise;
+  }
+
+  async function fillTopics(item) {
+    const facets = await indexVocabulary();
+    const rows = TIP_FACETS.map((name) => {
+      const top = Object.entries(facets[name] || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TIP_VALUES);
+      return top.length ? h('li', null, h('span', { class: 'tip-label' }, `${FACET_PLURALS[name][0].toUpperCase()}${FACET_PLURALS[name].slice(1)}`),
+        h('ul', { class: 'chips', 'aria-label': FACET_PLURALS[name] },
+          top.map(([value]) => h('li', null, filterLink(name, value, `chip${name === 'place' ? ' chip-place' : ''}`)))))
+        : null;
+    }).filter(Boolean);
+    if (!rows.length || !item.isConnected) return;
+    item.replaceChildren('Or browse what this index covers most:', h('ul', { class: 'tip-rows' }, rows));
+    item.hidden = false;
   }
 
   function renderSearchError(s, e) {
@@ -428,8 +544,54 @@
   }
 
   function toggleFacet(s, name, value, on) {
-    if (name === 'year') return withChanges(s, on ? { from: `${value}-01-01`, to: `${value}-12-31` } : { from: '', to: '' });
+    if (name === 'year') return withChanges(s, on ? { from: `${value}-01-01`, to: `${value}-12-31`, range: '' } : { from: '', to: '' });
     return withChanges(s, { [name]: on ? [...s[name], value] : s[name].filter((v) => v !== value) });
+  }
+
+  /* What a reader typed into the search box of a facet, by facet. */
+  const facetQueries = new Map();
+
+  /* Folds case and accents: "zurich" finds "Zürich". */
+  const folded = (t) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+  function facetOption(s, name, v) {
+    return h('li', null,
+      h('label', { class: 'facet-option' },
+        h('input', {
+          type: 'checkbox', checked: v.checked, 'data-focus-key': `${name}\u0000${v.value}`,
+          'data-facet': name, 'data-value': v.value,
+          onchange: (e) => navigate(toggleFacet(s, name, v.value, e.target.checked), null, true),
+        }),
+        h('span', { class: 'facet-name' }, v.value),
+        h('span', { class: 'facet-count', 'data-count': v.count }, numberFormat.format(v.count),
+          h('span', { class: 'visually-hidden' }, v.count === 1 ? ' article' : ' articles'))));
+  }
+
+  /* The search box of a long facet: it narrows the values shown as the
+   * reader types, without a request. */
+  function facetSearch(name, list, values, s) {
+    const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const input = h('input', {
+      type: 'search', class: 'facet-search', placeholder: `Search ${FACET_PLURALS[name]}`,
+      'aria-label': `Search ${FACET_PLURALS[name]}`, 'data-focus-key': `search\u0000${name}`,
+      'aria-controls': `facet-${name}-values`, enterkeyhint: 'search', spellcheck: 'false', autocomplete: 'off',
+    });
+    const show = () => {
+      const q = folded(input.value.trim());
+      facetQueries.set(name, input.value);
+      const match = values.filter((v) => v.checked || !q || folded(v.value).includes(q));
+      list.replaceChildren(...match.map((v) => facetOption(s, name, v)));
+      if (!match.length) list.append(h('li', { class: 'facet-none muted' }, `No ${FACET_PLURALS[name]} match “${input.value.trim()}”.`));
+      status.textContent = q ? `${plural(match.length, FACET_LABELS[name].toLowerCase(), FACET_PLURALS[name])} shown` : '';
+    };
+    input.value = facetQueries.get(name) || '';
+    input.addEventListener('input', show);
+    /* Enter in the box must not submit anything; Escape empties it. */
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') e.preventDefault();
+      if (e.key === 'Escape' && input.value) { e.preventDefault(); input.value = ''; show(); }
+    });
+    return { node: h('div', { class: 'facet-search-box' }, input, status), show };
   }
 
   function renderFacets(s, facets) {
@@ -439,22 +601,24 @@
       const expanded = expandedFacets.has(name);
       const shown = expanded ? values : values.filter((v, i) => i < FACET_VALUES_SHOWN || v.checked);
       const id = `facet-${name}`;
+      const list = h('ul', { class: `facet-values${expanded ? ' expanded' : ''}`, id: `${id}-values` });
+      const search = expanded && values.length > FACET_SEARCH_MIN ? facetSearch(name, list, values, s) : null;
+      if (search) search.show();
+      else list.replaceChildren(...shown.map((v) => facetOption(s, name, v)));
       return h('fieldset', { class: 'facet', id },
         h('legend', null, FACET_LABELS[name]),
-        h('ul', { class: 'facet-values' }, shown.map((v) => h('li', null,
-          h('label', { class: 'facet-option' },
-            h('input', {
-              type: 'checkbox', checked: v.checked, 'data-focus-key': `${name}\u0000${v.value}`,
-              'data-facet': name, 'data-value': v.value,
-              onchange: (e) => navigate(toggleFacet(s, name, v.value, e.target.checked), null, true),
-            }),
-            h('span', { class: 'facet-name' }, v.value),
-            h('span', { class: 'facet-count', 'data-count': v.count }, numberFormat.format(v.count),
-              h('span', { class: 'visually-hidden' }, v.count === 1 ? ' article' : ' articles')))))),
+        search?.node, list,
         values.length > shown.length || expanded && values.length > FACET_VALUES_SHOWN
           ? h('button', {
-            type: 'button', class: 'button-link facet-more', 'aria-expanded': String(expanded), 'data-focus-key': `more\u0000${name}`,
-            onclick: () => { expanded ? expandedFacets.delete(name) : expandedFacets.add(name); rememberFocus(); renderFacets(s, facets); restoreFocus(); },
+            type: 'button', class: 'button-link facet-more', 'aria-expanded': String(expanded), 'aria-controls': `${id}-values`,
+            'data-focus-key': `more\u0000${name}`,
+            onclick: () => {
+              if (expanded) expandedFacets.delete(name), facetQueries.delete(name);
+              else expandedFacets.add(name);
+              rememberFocus();
+              renderFacets(s, facets);
+              restoreFocus();
+            },
           }, expanded ? 'Show fewer' : `Show ${values.length - shown.length} more`)
           : null);
     });
@@ -539,8 +703,9 @@
       h('header', { class: 'doc-header' },
         h('p', { class: 'meta' },
           doc.source ? filterLink('source', doc.source, 'source') : null,
-          doc.category ? filterLink('category', doc.category, 'category') : null),
-        h('h1', { id: 'doc-title', tabindex: '-1' }, title),
+          doc.category ? filterLink('category', doc.category, 'category') : null,
+          untitledNote(doc)),
+        h('h1', { id: 'doc-title', tabindex: '-1', class: doc.title_from_body ? 'from-body' : null }, title),
         h('p', { class: 'doc-byline' },
           byline ? h('span', { class: 'byline' }, `By ${byline}`) : null,
           timeNode(doc.date, true),
@@ -795,9 +960,15 @@
     e.preventDefault();
     let from = el.from.value, to = el.to.value;
     if (from && to && from > to) [from, to] = [to, from];
-    navigate(withChanges(current, { from, to }), null, true);
+    navigate(withChanges(current, { from, to, range: '' }), null, true);
   });
-  el.clearDates.addEventListener('click', () => navigate(withChanges(current, { from: '', to: '' }), 'results-heading'));
+  el.clearDates.addEventListener('click', () => navigate(withChanges(current, { from: '', to: '', range: '' }), 'results-heading'));
+  /* A preset searches at once; "Custom" moves to the date fields. */
+  el.presets.addEventListener('change', (e) => {
+    const range = e.target.value;
+    if (range === 'custom') return el.from.focus();
+    navigate(withChanges(current, { range, from: '', to: '' }), null, true);
+  });
 
   function showFilters(open) {
     el.filtersToggle.setAttribute('aria-expanded', String(open));

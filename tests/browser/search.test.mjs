@@ -89,10 +89,27 @@ const HOSTILE = [{
   language: 'en',
 }];
 
+/* The day n days before today, YYYY-MM-DD (UTC). */
+const daysAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+/* The newest article in the index: 60 days old, so that the page's "past
+ * day", "past week" and "past month" count back from it (an archive) and
+ * "past year" from today. It has no url (no "Read the original" link). */
+const RECENT = {
+  id: 'recent-1',
+  title: 'Harbor ferry moves to its winter timetable',
+  body: 'The harbor ferry will sail every forty minutes from Monday, down from every twenty, as the winter timetable begins.',
+  source: 'Harbor Wire',
+  category: 'Transport',
+  date: daysAgo(60),
+  places: ['Harbor Point'],
+  language: 'en',
+};
+
 function buildIndex() {
   const db = path.join(tmp, 'index');
   const hostile = path.join(tmp, 'hostile.jsonl');
-  fs.writeFileSync(hostile, HOSTILE.map((a) => JSON.stringify(a)).join('\n') + '\n');
+  fs.writeFileSync(hostile, [...HOSTILE, RECENT].map((a) => JSON.stringify(a)).join('\n') + '\n');
   execFileSync(args.indexer, ['--db', db, '--quiet', args.sample, hostile], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60_000 });
   return db;
 }
@@ -377,6 +394,127 @@ step('a date range from the date inputs', async ({ page, base }) => {
   checkEq(await page.inputValue('#from'), '', 'the dates cleared');
 });
 
+step('place, author and tag facets narrow the results; "show more"', async ({ page, base }) => {
+  await page.goto(`${base}/?q=water`);
+  await settled(page);
+  for (const name of ['place', 'author', 'tag']) {
+    check(await page.isVisible(`#facet-${name}`), `a ${name} facet`);
+    const api = await apiGet(base, `/search?q=water&limit=0&facets=${name}`);
+    const shownValues = await page.$$eval(`#facet-${name} input`, (i) => i.map((e) => [e.dataset.value, Number(e.closest('label').querySelector('.facet-count').dataset.count)]));
+    check(shownValues.length > 0, `${name} values shown`);
+    for (const [v, n] of shownValues) checkEq(n, api.facets[name][v], `${name} ${v} count`);
+  }
+  /* A place narrows to its count, and shows as a chip. */
+  const place = await page.$eval('#facet-place input', (i) => ({ value: i.dataset.value, count: i.closest('label').querySelector('.facet-count').dataset.count }));
+  await page.click(`#facet-place label:has(input[data-value="${place.value}"])`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).get('place') === v, place.value);
+  await settled(page);
+  checkEq((await shown(page)).total, place.count, 'total after a place');
+  check((await page.textContent('#active-filters')).includes(`Place: ${place.value}`), 'a place chip');
+  /* An author on top: both filters hold. */
+  const author = await page.$eval('#facet-author input', (i) => i.dataset.value);
+  await page.click(`#facet-author label:has(input[data-value="${author}"])`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).get('author') === v, author);
+  await settled(page);
+  const both = await apiGet(base, `/search?q=water&place=${encodeURIComponent(place.value)}&author=${encodeURIComponent(author)}&limit=0`);
+  checkEq((await shown(page)).total, String(both.total), 'total with a place and an author');
+  check(await page.isChecked(`#facet-author input[data-value="${author}"]`), 'the author stays checked');
+  /* "Show more" lists the rest of a long facet, with the keyboard. */
+  await page.goto(`${base}/?q=water`);
+  await settled(page);
+  const before = await page.$$eval('#facet-tag input', (i) => i.length);
+  await page.focus('#facet-tag .facet-more');
+  checkEq(await page.getAttribute('#facet-tag .facet-more', 'aria-expanded'), 'false', 'collapsed');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#facet-tag input').length > n, before);
+  checkEq(await page.getAttribute('#facet-tag .facet-more', 'aria-expanded'), 'true', 'expanded');
+  checkEq(await page.evaluate(() => document.activeElement.classList.contains('facet-more')), true, 'focus stays on the button');
+});
+
+/* The expected dates of a preset, worked out here as a reader would:
+ * back from today, or from the newest article when that is older than the
+ * window. */
+function presetRange(range, newestDay) {
+  const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+  const back = (d) => {
+    const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
+    if (range === 'week') return new Date(Date.UTC(y, m, day - 7));
+    if (range === 'day') return new Date(Date.UTC(y, m, day - 1));
+    const [ty, tm] = range === 'month' ? [y, m - 1] : [y - 1, m];
+    return new Date(Date.UTC(ty, tm, Math.min(day, new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate())));
+  };
+  const newest = new Date(newestDay + 'T00:00:00Z');
+  const anchor = newest < back(today) ? newest : today;
+  const iso = (d) => d.toISOString().slice(0, 10);
+  return { from: iso(back(anchor)), to: iso(anchor), fromNewest: anchor === newest };
+}
+
+step('date presets: an archive counts back from its newest article', async ({ page, base }) => {
+  await page.goto(base + '/');
+  await settled(page);
+  const newest = (await apiGet(base, '/search?limit=1&sort=date')).hits[0];
+  checkEq(newest.id, RECENT.id, 'the newest article');
+  const week = presetRange('week', RECENT.date);
+  check(week.fromNewest, 'the newest article is older than a week');
+  await page.click('.preset:has(input[value="week"])');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('range') === 'week');
+  await settled(page);
+  const api = await apiGet(base, `/search?from=${week.from}&to=${week.to}&limit=0`);
+  check(api.total >= 1, `articles in the archive's last week: ${JSON.stringify(week)}`);
+  checkEq((await shown(page)).total, String(api.total), 'total in the past week of the archive');
+  checkEq((await shown(page)).ids[0], RECENT.id, 'the newest article first');
+  checkEq(await page.inputValue('#from'), week.from, 'the from field shows the preset');
+  checkEq(await page.inputValue('#to'), week.to, 'the to field shows the preset');
+  check(await page.isVisible('#date-anchor'), 'the page says what the preset counts back from');
+  check((await page.textContent('#date-anchor')).includes('newest article'), 'the anchor note');
+  check((await page.textContent('#active-filters')).includes('Date: Past week to '), 'a date chip');
+
+  /* Arrow keys move between presets; each searches. "Past year" reaches
+   * back from today, since the newest article is within it. */
+  await page.focus('.preset input[value="week"]');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('range') === 'month');
+  await settled(page);
+  checkEq(await page.evaluate(() => document.activeElement.value), 'month', 'focus on the month preset');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('range') === 'year');
+  await settled(page);
+  const year = presetRange('year', RECENT.date);
+  check(!year.fromNewest, 'the newest article is within a year of today');
+  checkEq(await page.inputValue('#to'), year.to, 'past year ends today');
+  checkEq(await page.inputValue('#from'), year.from, 'past year starts a year ago');
+  check(await page.isHidden('#date-anchor'), 'no anchor note when counting from today');
+  checkEq((await shown(page)).total, String((await apiGet(base, `/search?from=${year.from}&to=${year.to}&limit=0`)).total), 'total in the past year');
+
+  /* The preset is in the URL, not its dates: reloading keeps it. */
+  await page.reload();
+  await settled(page);
+  check(await page.isChecked('.preset input[value="year"]'), 'the preset after a reload');
+  check(!new URL(page.url()).searchParams.has('from'), 'no dates in the URL');
+
+  /* "Custom" goes to the date fields; "Any time" clears. */
+  await page.click('.preset:has(input[value="custom"])');
+  checkEq(await page.evaluate(() => document.activeElement.id), 'from', 'custom focuses the from field');
+  await page.click('.preset:has(input[value=""])');
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('range'));
+  await settled(page);
+  checkEq((await shown(page)).total, String((await apiGet(base, '/search?limit=0')).total), 'every article again');
+  check(await page.isHidden('#active-filters'), 'no filter chips');
+});
+
+step('an article without a url has no link to the original', async ({ page, base }) => {
+  await page.goto(`${base}/?doc=${RECENT.id}`);
+  await docShown(page);
+  checkEq(await page.textContent('#doc-title'), RECENT.title, 'the headline');
+  checkEq((await page.$$('.original-link')).length, 0, 'no "Read the original"');
+  const undef = await page.$$eval('a[href]', (a) => a.filter((e) => /undefined|null/.test(e.getAttribute('href'))).length);
+  checkEq(undef, 0, 'no link to /undefined');
+  await page.goto(`${base}/?doc=sample-001`);
+  await docShown(page);
+  const doc = (await apiGet(base, '/doc/sample-001')).doc;
+  checkEq(await page.getAttribute('.original-link', 'href'), doc.url, 'an article with a url links to it');
+});
+
 step('no article has every word: the page says the results have some of them', async ({ page, base }) => {
   const api = await apiGet(base, '/search?q=reservoir+zebra&limit=0');
   check(api.relaxed === true && api.total > 0, 'the daemon relaxes "reservoir zebra" to any word');
@@ -403,13 +541,25 @@ step('did you mean: a link that searches the suggestion', async ({ page, base })
   checkEq(await page.inputValue('#q'), api.suggestion, 'the box shows the new query');
 });
 
-step('the empty state', async ({ page, out }) => {
+step('the empty state', async ({ page, base, out }) => {
   await search(page, 'qqzxvv wwyyjj');
   checkEq((await shown(page)).total, '0', 'no hits');
   check(await page.isVisible('.notice-empty'), 'the empty notice');
   checkEq(await page.textContent('.notice-empty h2'), 'No articles match “qqzxvv wwyyjj”', 'empty heading');
   check(await page.isHidden('#pager'), 'no pager');
+  /* The way out is in this index's own words: its most common places,
+   * categories and tags, each a link that browses them. */
+  await page.waitForSelector('.notice-empty .tip-topics:not([hidden]) a');
+  check(!(await page.textContent('.notice-empty')).includes('drought OR reservoir'), 'no tip from another corpus');
+  const vocab = (await apiGet(base, '/search?limit=0&facets=place,category,tag')).facets;
+  const top = (name) => Object.entries(vocab[name]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6).map(([v]) => v);
+  const tips = await page.$$eval('.tip-topics .chips', (lists) => lists.map((l) => [l.getAttribute('aria-label'), [...l.querySelectorAll('a')].map((a) => a.textContent)]));
+  checkEq(JSON.stringify(tips), JSON.stringify([['places', top('place')], ['categories', top('category')], ['tags', top('tag')]]), 'the tips are the index\'s top values');
   await page.screenshot({ path: path.join(out, 'browser-empty.png') });
+  await page.click(`.tip-topics a:text-is("${top('place')[0]}")`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).get('place') === v, top('place')[0]);
+  await settled(page);
+  checkEq((await shown(page)).total, String(vocab.place[top('place')[0]]), 'a tip browses its articles');
 });
 
 step('the error state shows the daemon\'s message', async ({ page, base }) => {
