@@ -135,12 +135,24 @@ static json_t *make_facets(shim_results_t *r) {
     return facets;
 }
 
-/* "total" and "hits". */
+/* "total" and "total_exact": Xapian's bounds are equal when the total is
+ * exact; when they are not, they go to the reply with the estimate. */
+static void add_total(shim_results_t *r, json_t *reply) {
+    uint32_t lower = shim_results_total_lower(r), upper = shim_results_total_upper(r);
+    bool exact = lower == upper;
+    json_object_set_new(reply, "total", json_integer(exact ? lower : shim_results_total(r)));
+    json_object_set_new(reply, "total_exact", json_boolean(exact));
+    if (exact) return;
+    json_object_set_new(reply, "total_min", json_integer(lower));
+    json_object_set_new(reply, "total_max", json_integer(upper));
+}
+
+/* The totals and "hits". */
 static lede_status_t add_hits(shim_results_t *r, bool snippet, double deadline, json_t *reply) {
     lede_status_t st = LEDE_OK;
     json_t *hits = json_array();
     if (!hits) return LEDE_E_NOMEM;
-    json_object_set_new(reply, "total", json_integer(shim_results_total(r)));
+    add_total(r, reply);
     for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
         json_t *hit = make_hit(r, i, snippet, deadline, &st);
         if (hit) json_array_append_new(hits, hit);
@@ -172,7 +184,8 @@ static bool several_words(const char *q) {
 
 /* The reply fields a search adds, dropped before it is run again. */
 static void drop_results(json_t *reply) {
-    static const char *const KEYS[] = {"total", "hits", "facets", "suggestion", "relaxed"};
+    static const char *const KEYS[] = {"total", "total_exact", "total_min",  "total_max",
+                                       "hits",  "facets",      "suggestion", "relaxed"};
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
 }
 
@@ -229,10 +242,12 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .limit = p->limit,
                       .facets = p->facets,
                       .n_facets = p->n_facets,
+                      .timeline = p->timeline,
                       .suggest = p->suggest && size.words <= SEARCH_SPELLING_MAX_WORDS,
                       .time_limit_ms = p->time_limit_ms,
                       .deadline = p->deadline,
                       .check_at_least = SEARCH_EXACT_TOTAL,
+                      .exact_total = p->exact_total,
                       .ranking = p->ranking,
                       .summary_only = !p->snippet};
     lede_status_t st = search_once(db, p, q, reply);

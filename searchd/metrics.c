@@ -81,6 +81,9 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_queries_too_long_total",
             "Queries refused for max_query_terms, max_phrase_terms or max_query_wildcards.",
             st->queries_too_long);
+    counter(out, "lede_timelines_too_long_total",
+            "Searches refused for a timeline facet over max_timeline_buckets.",
+            st->timelines_too_long);
     counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
             st->hosts_refused);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));

@@ -193,6 +193,12 @@ static bool f_suggest(proto_request_t *r, json_t *v, const proto_limits_t *l, pr
     return want_bool(v, "suggest", &r->search.suggest, e);
 }
 
+static bool f_exact_total(proto_request_t *r, json_t *v, const proto_limits_t *l,
+                          proto_error_t *e) {
+    (void)l;
+    return want_bool(v, "exact_total", &r->search.exact_total, e);
+}
+
 static bool f_sort(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
     (void)l;
     const char *s;
@@ -217,7 +223,8 @@ static bool f_match(proto_request_t *r, json_t *v, const proto_limits_t *l, prot
 }
 
 static bool known_facet(const char *name) {
-    static const char *const NAMES[] = {"source", "category", "tag", "place", "author", "year"};
+    static const char *const NAMES[] = {"source", "category", "tag",     "place",
+                                        "author", "year",     "timeline"};
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
         if (strcmp(name, NAMES[i]) == 0) return true;
     return false;
@@ -233,13 +240,29 @@ static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         const char *name = json_string_value(item);
         if (!name || !known_facet(name))
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown facet '%.40s'; facets: source, category, tag, place, author, year",
-                        name ? name : "(not a string)"), false;
+                        "unknown facet '%.40s'; facets: source, category, tag, place, author, "
+                        "year, timeline",
+                        name ? name : "(not a string)"),
+                   false;
         r->facets[i] = name;
     }
     r->search.facets = r->facets;
     r->search.n_facets = json_array_size(v);
     return true;
+}
+
+static bool f_timeline(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    static const char *const NAMES[] = {[SHIM_TIMELINE_MONTH] = "month",
+                                        [SHIM_TIMELINE_YEAR] = "year",
+                                        [SHIM_TIMELINE_DAY] = "day"};
+    const char *s;
+    if (!want_string(v, "timeline", &s, e)) return false;
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (strcmp(s, NAMES[i]) == 0) return r->search.timeline = (shim_timeline_t)i, true;
+    return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                "field 'timeline' must be \"year\", \"month\" or \"day\""),
+           false;
 }
 
 /* filter.date: {"from": "2022-01-01", "to": "2022-12-31"} */
@@ -319,6 +342,8 @@ static const field_t FIELDS[] = {
     {"facets", BIT(PROTO_OP_SEARCH), f_facets},
     {"snippet", BIT(PROTO_OP_SEARCH), f_snippet},
     {"suggest", BIT(PROTO_OP_SEARCH), f_suggest},
+    {"exact_total", BIT(PROTO_OP_SEARCH), f_exact_total},
+    {"timeline", BIT(PROTO_OP_SEARCH), f_timeline},
 };
 
 static bool find_op(const char *name, proto_op_t *op) {

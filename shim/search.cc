@@ -1,6 +1,7 @@
 // Searching: queries, more-like-this, results, snippets, facets, completion.
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -60,6 +61,7 @@ struct facet_request {
     Xapian::valueno slot;
     std::unique_ptr<Xapian::ValueCountMatchSpy> single;
     std::unique_ptr<list_spy> list;
+    bool timeline = false; // counts of SLOT_DAY, summed per period
 };
 
 }  // namespace
@@ -83,12 +85,17 @@ bool is_list_slot(Xapian::valueno slot) {
     return slot == shim::SLOT_TAGS || slot == shim::SLOT_PLACES || slot == shim::SLOT_AUTHORS;
 }
 
+constexpr const char *TIMELINE = "timeline";
+
 std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_query_t *q) {
     std::vector<facet_request> reqs;
     for (size_t i = 0; i < q->n_facets; i++) {
         facet_request r;
         r.name = q->facets[i] ? q->facets[i] : "";
-        if (!shim::field_lookup(r.name, nullptr, &r.slot))
+        r.timeline = r.name == TIMELINE;
+        if (r.timeline)
+            r.slot = shim::SLOT_DAY;
+        else if (!shim::field_lookup(r.name, nullptr, &r.slot))
             throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
         if (is_list_slot(r.slot)) {
             r.list.reset(new list_spy(r.slot));
@@ -102,8 +109,30 @@ std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_quer
     return reqs;
 }
 
+// "YYYYMMDD" cut to the period of the bucket and written with dashes.
+std::string period_key(const std::string &day, shim_timeline_t bucket) {
+    if (bucket == SHIM_TIMELINE_YEAR) return day.substr(0, 4);
+    std::string key = day.substr(0, 4) + "-" + day.substr(4, 2);
+    return bucket == SHIM_TIMELINE_DAY ? key + "-" + day.substr(6, 2) : key;
+}
+
+// Every period with a match, oldest first: the day counts summed. A date
+// key always has its eight digits (document.cc), and a "YYYY-MM-DD" key
+// sorts as its date does.
+facet_t collect_timeline(const facet_request &r, shim_timeline_t bucket) {
+    std::map<std::string, uint32_t> periods;
+    for (auto v = r.single->values_begin(); v != r.single->values_end(); ++v)
+        if ((*v).size() == 8) periods[period_key(*v, bucket)] += v.get_termfreq();
+    facet_t f;
+    f.name = r.name;
+    f.values.assign(periods.begin(), periods.end());
+    return f;
+}
+
 // Top values by count, ties by value, so output is stable.
-facet_t collect_facet(const facet_request &r, uint32_t limit) {
+facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
+    if (r.timeline) return collect_timeline(r, q->timeline);
+    uint32_t limit = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
     facet_t f;
     f.name = r.name;
     if (r.single) {
@@ -145,8 +174,9 @@ void fetch_hits(shim_results *r, bool summary_only) {
 }
 
 Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) {
-    // Facet counts are exact only when every match is examined.
-    if (q->n_facets) return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
+    // Facet counts and totals are exact only when every match is examined.
+    if (q->n_facets || q->exact_total)
+        return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
     return q->check_at_least;
 }
 
@@ -202,8 +232,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
     shim::check_deadline(q->deadline);
-    uint32_t per_facet = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
-    for (const auto &s : spies) r->facets.push_back(collect_facet(s, per_facet));
+    for (const auto &s : spies) r->facets.push_back(collect_facet(s, q));
     fetch_hits(r, q->summary_only);
 }
 

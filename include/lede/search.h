@@ -19,7 +19,8 @@ extern "C" {
 #define SEARCH_HI_START "\x02"
 #define SEARCH_HI_END "\x03"
 
-/* "total" is exact up to this many matches, an estimate beyond. */
+/* "total" is exact up to this many matches, an estimate beyond (unless
+ * exact_total asks for every match to be counted). */
 #define SEARCH_EXACT_TOTAL 100
 
 /* Snippet length in bytes of text. */
@@ -49,8 +50,10 @@ typedef struct search_params {
     uint32_t limit;
     const char **facets;
     size_t n_facets;
+    shim_timeline_t timeline; /* the buckets of the "timeline" facet */
     bool snippet;
     bool suggest;
+    bool exact_total;           /* count every match (see shim_query_t) */
     uint32_t time_limit_ms;     /* see shim_query_t */
     double deadline;            /* see shim_query_t; snippets stop there too */
     shim_ranking_t ranking;     /* see shim_query_t */
@@ -72,7 +75,8 @@ typedef struct search_query_size {
 /* Measures q (NULL or "": all zero). */
 void search_query_size(const char *q, search_query_size_t *out);
 
-/* Runs p against db and adds "total", "hits", and when asked "facets"
+/* Runs p against db and adds "total", "total_exact" (with "total_min" and
+ * "total_max" when it is false), "hits", and when asked "facets"
  * and "suggestion" to reply (a JSON object the caller owns); "relaxed":
  * true when p->relax turned an all-words query that matched nothing into
  * an any-word one. On failure
@@ -80,7 +84,8 @@ void search_query_size(const char *q, search_query_size_t *out);
  * fields. */
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);
 
-/* Documents like doc: adds "total" and "hits" (with snippets) to reply. */
+/* Documents like doc: adds "total", "total_exact" (and its bounds) and
+ * "hits" (with snippets) to reply. */
 lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
                              json_t *reply);
 

@@ -221,6 +221,14 @@ typedef struct shim_filter {
     size_t n_values;
 } shim_filter_t;
 
+/* The buckets of the "timeline" facet: matches counted per period of
+ * their date, keys "YYYY-MM", "YYYY" or "YYYY-MM-DD". */
+typedef enum shim_timeline {
+    SHIM_TIMELINE_MONTH = 0,
+    SHIM_TIMELINE_YEAR,
+    SHIM_TIMELINE_DAY,
+} shim_timeline_t;
+
 /* How hits are scored. */
 typedef enum shim_ranking {
     SHIM_RANKING_DEFAULT = 0,  /* lede's ranking (docs/ranking.md) */
@@ -241,12 +249,17 @@ typedef struct shim_query {
     shim_sort_t sort;
     uint32_t offset;
     uint32_t limit;
-    const char *const *facets;   /* source, category, tag, place, author, year */
+    const char *const *facets; /* source, category, tag, place, author, year,
+                                * timeline */
     size_t n_facets;
-    uint32_t facet_limit;        /* values per facet; 0 = 10 */
+    uint32_t facet_limit;        /* values per facet (not the timeline's); 0 = 10 */
+    shim_timeline_t timeline;    /* the timeline facet's buckets */
     uint32_t check_at_least;     /* examine at least this many matches, so
                                   * that totals up to it are exact; with
                                   * facets, every match is examined */
+    bool exact_total;            /* examine every match, so that the total is
+                                  * exact (unless time_limit_ms cuts it short:
+                                  * then the bounds below differ) */
     bool suggest;                /* compute a spelling suggestion */
     bool partial;                /* the last word is a prefix still being
                                   * typed (search-as-you-type) */
@@ -286,7 +299,9 @@ typedef struct shim_hit {
 } shim_hit_t;
 
 size_t shim_results_size(const shim_results_t *r);
-/* Estimated total; exact when fewer than check_at_least documents matched. */
+/* Estimated total; exact when fewer than check_at_least documents matched.
+ * The lower and upper bounds are Xapian's: the total is exact when they
+ * are equal. */
 uint32_t shim_results_total(const shim_results_t *r);
 uint32_t shim_results_total_lower(const shim_results_t *r);
 uint32_t shim_results_total_upper(const shim_results_t *r);
@@ -305,8 +320,9 @@ lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t m
 /* Seconds on the clock of shim_query_t.deadline (CLOCK_MONOTONIC). */
 double shim_clock(void);
 
-/* Facets in the order requested; values by descending count. Strings are
- * borrowed until the results die. */
+/* Facets in the order requested; values by descending count, except the
+ * timeline's: every period with a match, in date order (articles without
+ * a date are not counted). Strings are borrowed until the results die. */
 size_t shim_results_facet_count(const shim_results_t *r);
 const char *shim_results_facet_name(const shim_results_t *r, size_t k);
 size_t shim_results_facet_size(const shim_results_t *r, size_t k);

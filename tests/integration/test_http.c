@@ -197,6 +197,10 @@ static void test_search_same_as_line_protocol(void) {
     expect_same("/search?q=desalination+zebra", "{\"op\":\"search\",\"q\":\"desalination zebra\"}");
     expect_same("/search?q=desalination+zebra&match=all",
                 "{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}");
+    expect_same("/search?q=water&exact_total=1",
+                "{\"op\":\"search\",\"q\":\"water\",\"exact_total\":true}");
+    expect_same("/search?facets=timeline,year&timeline=day",
+                "{\"op\":\"search\",\"facets\":[\"timeline\",\"year\"],\"timeline\":\"day\"}");
     reply_t relaxed = get("/search?q=desalination+zebra");
     CHECK(json_is_true(json_object_get(relaxed.json, "relaxed")));
     CHECK_INT(json_integer_value(json_object_get(relaxed.json, "total")), 1);
@@ -231,6 +235,8 @@ static void test_bad_parameters(void) {
     expect_error("/search?q=a&q=b", 400, "bad_request", "'q' is given more than once");
     expect_error("/search?snippet=maybe", 400, "bad_request", "snippet");
     expect_error("/search?sort=oldest", 400, "bad_request", "sort");
+    expect_error("/search?exact_total=all", 400, "bad_request", "exact_total");
+    expect_error("/search?facets=timeline&timeline=week", 400, "bad_request", "timeline");
     expect_error("/search?match=some", 400, "bad_request", "match");
     expect_error("/search?facets=colour", 400, "bad_request", "colour");
     expect_error("/search?from=yesterday", 400, "bad_request", "date");

@@ -81,8 +81,25 @@ static void test_json_search(void) {
     CHECK(!r.search.snippet && !r.search.suggest);
     CHECK_INT(r.search.match, SHIM_MATCH_ANY);
     CHECK(!r.search.relax);
+    CHECK(!r.search.exact_total);
     CHECK_STR(json_string_value(r.id), "r1");
     proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"exact_total\":true}\n", &r, &e, &used), PROTO_OK);
+    CHECK(r.search.exact_total);
+    CHECK_INT(r.search.timeline, SHIM_TIMELINE_MONTH); /* the default */
+    proto_request_free(&r);
+    static const char *const TIMELINES[] = {"month", "year", "day"};
+    for (int i = 0; i < 3; i++) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"%s\"}\n",
+                 TIMELINES[i]);
+        CHECK_INT(parse(line, &r, &e, &used), PROTO_OK);
+        CHECK_INT(r.search.timeline, i);
+        CHECK_INT(r.search.n_facets, 1);
+        CHECK_STR(r.search.facets[0], "timeline");
+        proto_request_free(&r);
+    }
 }
 
 /* "match": auto (the default) is all words, relaxed to any when nothing
@@ -157,6 +174,14 @@ static void test_json_errors(void) {
                  "filter 'tag' item 1 must be a string");
     expect_error("{\"op\":\"search\",\"filter\":{\"date\":{\"since\":\"x\"}}}\n", PROTO_ERROR,
                  PROTO_E_BAD_REQUEST, "unknown field 'date.since'");
+    expect_error("{\"op\":\"search\",\"exact_total\":\"yes\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'exact_total' must be true or false");
+    expect_error("{\"op\":\"similar\",\"doc\":\"x\",\"exact_total\":true}\n", PROTO_ERROR,
+                 PROTO_E_BAD_REQUEST, "unknown field 'exact_total' for op 'similar'");
+    expect_error("{\"op\":\"search\",\"timeline\":\"week\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'timeline' must be \"year\", \"month\" or \"day\"");
+    expect_error("{\"op\":\"search\",\"timeline\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'timeline' must be a string");
     expect_error("{\"op\":\"get\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"doc\" id");
     expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"q\" prefix");
     expect_error("{\"op\":\"ping\",\"id\":[1]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,

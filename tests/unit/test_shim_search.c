@@ -693,10 +693,116 @@ static void test_facets(void) {
         shim_results_free(r);
     }
 
+    /* The timeline: every period with a match, oldest first, whatever the
+     * facet limit. */
+    const char *timeline[] = {"timeline"};
+    shim_query_t q6 = {.limit = 1, .facets = timeline, .n_facets = 1, .facet_limit = 2};
+    static const struct {
+        shim_timeline_t bucket;
+        const char *text, *want;
+    } TIMELINES[] = {
+        {SHIM_TIMELINE_YEAR, NULL, "2020=1,2021=2,2022=3,2023=2"},
+        {SHIM_TIMELINE_MONTH, NULL,
+         "2020-02=1,2021-04=1,2021-09=1,2022-03=1,2022-06=1,2022-11=1,2023-01=1,2023-03=1"},
+        {SHIM_TIMELINE_DAY, "storm", "2023-01-05=1,2023-03-01=1"},
+        {SHIM_TIMELINE_MONTH, "zebra", ""},
+    };
+    for (size_t i = 0; i < N_ITEMS(TIMELINES); i++) {
+        q6.timeline = TIMELINES[i].bucket;
+        q6.text = TIMELINES[i].text;
+        r = run(g_db, &q6, LEDE_OK);
+        if (!r) continue;
+        expect_facet(r, 0, "timeline", TIMELINES[i].want);
+        shim_results_free(r);
+    }
+
     const char *bad[] = {"source", "colour"};
     shim_query_t q5 = {.limit = 10, .facets = bad, .n_facets = 2};
     expect_status(&q5, LEDE_E_INVALID);
     CHECK(strstr(shim_db_errmsg(g_db), "colour") != NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Totals                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Articles of the totals test: "alpha" in every 2nd, "beta" in every 3rd,
+ * so that "alpha beta" matches every 6th: 200 of them. */
+#define COUNT_ARTICLES 1200
+
+static shim_db_t *build_counts(const char *path) {
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) return NULL;
+    for (int i = 0; i < COUNT_ARTICLES; i++) {
+        char id[16], body[64];
+        snprintf(id, sizeof id, "c%d", i);
+        snprintf(body, sizeof body, "filler %s %s", i % 2 ? "gamma" : "alpha",
+                 i % 3 ? "delta" : "beta");
+        CHECK_INT(put_plain(w, id, "Counting", body, NULL), LEDE_OK);
+    }
+    close_writer(w);
+    return open_reader(path);
+}
+
+/* A total is exact when Xapian's bounds meet: up to check_at_least
+ * matches, or with exact_total; past them it is an estimate between
+ * the bounds. */
+static void test_exact_total(void) {
+    char *path = path_in(g_dir, "counts");
+    shim_db_t *db = build_counts(path);
+    shim_query_t q = {.text = "alpha beta", .limit = 10, .check_at_least = 10};
+    shim_results_t *r = db ? run(db, &q, LEDE_OK) : NULL;
+    if (r) {
+        uint32_t lower = shim_results_total_lower(r), upper = shim_results_total_upper(r);
+        CHECK(lower < upper);
+        CHECK(lower <= shim_results_total(r) && shim_results_total(r) <= upper);
+        CHECK(lower <= 200 && 200 <= upper);
+        shim_results_free(r);
+    }
+    q.exact_total = true;
+    r = db ? run(db, &q, LEDE_OK) : NULL;
+    if (r) {
+        CHECK_INT(shim_results_total_lower(r), 200);
+        CHECK_INT(shim_results_total_upper(r), 200);
+        CHECK_INT(shim_results_total(r), 200);
+        CHECK_INT(shim_results_size(r), 10);
+        shim_results_free(r);
+    }
+    /* Fewer matches than check_at_least: exact without asking. */
+    q = (shim_query_t){.text = "alpha beta", .limit = 10, .check_at_least = 500};
+    r = db ? run(db, &q, LEDE_OK) : NULL;
+    if (r) {
+        CHECK_INT(shim_results_total_lower(r), 200);
+        CHECK_INT(shim_results_total_upper(r), 200);
+        shim_results_free(r);
+    }
+    /* The reply says which: total_min and total_max only when inexact. */
+    search_params_t p = {.q = "alpha beta", .limit = 10};
+    json_t *reply = json_object();
+    CHECK_INT(db ? search_execute(db, &p, reply) : LEDE_E_OPEN, LEDE_OK);
+    CHECK(json_is_false(json_object_get(reply, "total_exact")));
+    json_int_t lo = json_integer_value(json_object_get(reply, "total_min"));
+    json_int_t hi = json_integer_value(json_object_get(reply, "total_max"));
+    json_int_t total = json_integer_value(json_object_get(reply, "total"));
+    CHECK(lo > 0 && lo <= total && total <= hi && lo < hi);
+    json_object_clear(reply);
+    p.exact_total = true;
+    CHECK_INT(db ? search_execute(db, &p, reply) : LEDE_E_OPEN, LEDE_OK);
+    CHECK(json_is_true(json_object_get(reply, "total_exact")));
+    CHECK_INT(json_integer_value(json_object_get(reply, "total")), 200);
+    CHECK(!json_object_get(reply, "total_min") && !json_object_get(reply, "total_max"));
+    json_decref(reply);
+    /* Articles without a date are not in the timeline. */
+    const char *timeline[] = {"timeline", "year"};
+    shim_query_t t = {.text = "alpha", .limit = 1, .facets = timeline, .n_facets = 2};
+    r = db ? run(db, &t, LEDE_OK) : NULL;
+    if (r) {
+        expect_facet(r, 0, "timeline", "");
+        expect_facet(r, 1, "year", "");
+        shim_results_free(r);
+    }
+    shim_db_close(db);
+    free(path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1255,6 +1361,7 @@ int main(void) {
     RUN(test_sort);
     RUN(test_paging);
     RUN(test_facets);
+    RUN(test_exact_total);
     RUN(test_spelling);
     RUN(test_deadline);
     RUN(test_query_size);

@@ -1,0 +1,232 @@
+/* Integration tests for the answers lede-searchd gives a reader (issue
+ * 12): honest totals, the timeline facet and facet limits, spelling
+ * suggestions and corrections, the fallback for syntax errors, relaxed
+ * matching, browse snippets and health. The real daemon on 127.0.0.1
+ * with ports it picks, over the line protocol; the HTTP parameters of the
+ * same names are checked in test_http. */
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/check.h"
+#include "searchd_client.h"
+
+/* Articles of the counts index: "alpha" in every 2nd, "beta" in every
+ * 3rd, so that "alpha beta" matches every 6th, more than the 100 up to
+ * which totals are exact by default. */
+#define COUNT_ARTICLES 1200
+#define COUNT_BOTH (COUNT_ARTICLES / 6)
+
+static const char *searchd, *indexer;
+static char *tmp;                     /* this run's files, removed at the end */
+static char good_db[SD_PATH_BYTES];   /* tests/fixtures/jsonl/good.jsonl: g1..g6 */
+static char counts_db[SD_PATH_BYTES]; /* COUNT_ARTICLES generated articles */
+static sd_daemon_t good_d;            /* serves good_db with the default settings */
+static sd_daemon_t counts_d;          /* serves counts_db with the default settings */
+static sd_daemon_t tight_d;           /* serves good_db with small limits (TIGHT below) */
+static const char *const TIGHT[] = {"-o", "max_timeline_buckets=3", NULL};
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
+    snprintf(out, SD_PATH_BYTES, "%s/%s", tmp, name);
+    return out;
+}
+
+/* Builds an index at dir from a JSON Lines file; false after saying why. */
+static bool build_index(const char *dir, const char *jsonl) {
+    char *argv[] = {(char *)indexer, "--db", (char *)dir, "--quiet", (char *)jsonl, NULL};
+    char *err = NULL;
+    int rc = check_run(argv, NULL, NULL, &err, 0);
+    if (rc != 0) fprintf(stderr, "lede-indexer --db %s %s: exit %d: %s\n", dir, jsonl, rc, err);
+    free(err);
+    return rc == 0;
+}
+
+static bool write_counts(const char *path) {
+    FILE *f = fopen(path, "w");
+    if (!f) return false;
+    for (int i = 0; i < COUNT_ARTICLES; i++)
+        fprintf(f, "{\"id\":\"c%d\",\"title\":\"Count %d\",\"body\":\"filler %s %s\"}\n", i, i,
+                i % 2 ? "gamma" : "alpha", i % 3 ? "delta" : "beta");
+    return fclose(f) == 0;
+}
+
+/* Starts a daemon on db with extra arguments (NULL-terminated); its log is
+ * tmp/NAME.log. */
+static bool start(sd_daemon_t *d, const char *db, const char *name, const char *const *extra) {
+    char log[SD_PATH_BYTES], file[256];
+    snprintf(file, sizeof file, "%s.log", name);
+    bool ok = sd_start(d, searchd, db, in_tmp(log, file), extra);
+    CHECK(ok);
+    return ok;
+}
+
+/* Stops a daemon: it must exit 0 without a sanitizer report. */
+static void stop(sd_daemon_t *d) {
+    CHECK_INT(sd_stop(d, SIGTERM), 0);
+    CHECK(sd_log_clean(d));
+}
+
+#define CHECK_OK(reply) CHECK(json_is_true(json_object_get(reply, "ok")))
+
+/* One request on a new connection to d; its reply (caller frees). */
+static json_t *call(const sd_daemon_t *d, const char *request) {
+    sd_conn_t *c = sd_connect(d->port);
+    json_t *r = c ? sd_call(c, request) : NULL;
+    sd_close(c);
+    if (!r) fprintf(stderr, "  no reply to %s\n", request);
+    return r;
+}
+
+/* The raw reply line to request on d (caller frees), for checks on the
+ * order of keys. */
+static char *call_raw(const sd_daemon_t *d, const char *request) {
+    sd_conn_t *c = sd_connect(d->port);
+    char *line = c && sd_send_line(c, request, strlen(request)) ? sd_read_line(c, 5000) : NULL;
+    sd_close(c);
+    return line;
+}
+
+/* Request must fail with code and a message containing what. */
+static void expect_error(const sd_daemon_t *d, const char *request, const char *code,
+                         const char *what) {
+    json_t *r = call(d, request);
+    const char *msg = sd_str(r, "error.message");
+    CHECK_STR(sd_str(r, "error.code"), code);
+    CHECK(msg && strstr(msg, what));
+    if (!msg || !strstr(msg, what))
+        fprintf(stderr, "  %s: message %s lacks %s\n", request, msg, what);
+    json_decref(r);
+}
+
+/* ---- totals -------------------------------------------------------------------- */
+
+/* total_exact is always there; the bounds only when it is false. */
+static void test_totals(void) {
+    json_t *r = call(&counts_d, "{\"op\":\"search\",\"q\":\"alpha beta\",\"snippet\":false}");
+    CHECK_OK(r);
+    CHECK(json_is_false(json_object_get(r, "total_exact")));
+    long long lo = sd_int(r, "total_min"), hi = sd_int(r, "total_max"), total = sd_int(r, "total");
+    CHECK(lo > 0 && lo <= total && total <= hi && lo < hi);
+    CHECK(lo <= COUNT_BOTH && COUNT_BOTH <= hi);
+    json_decref(r);
+
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"alpha beta\",\"exact_total\":true}");
+    CHECK_OK(r);
+    CHECK(json_is_true(json_object_get(r, "total_exact")));
+    CHECK_INT(sd_int(r, "total"), COUNT_BOTH);
+    CHECK(!json_object_get(r, "total_min") && !json_object_get(r, "total_max"));
+    CHECK_INT(json_array_size(json_object_get(r, "hits")), 10);
+    json_decref(r);
+
+    /* Few matches: exact without asking. */
+    r = call(&good_d, "SEARCH water");
+    CHECK_OK(r);
+    CHECK_INT(sd_int(r, "total"), 3);
+    CHECK(json_is_true(json_object_get(r, "total_exact")));
+    CHECK(!json_object_get(r, "total_min"));
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water\",\"exact_total\":false}");
+    CHECK(json_is_true(json_object_get(r, "total_exact")));
+    json_decref(r);
+    /* More-like-this replies say it too. */
+    r = call(&good_d, "SIMILAR g1");
+    CHECK_OK(r);
+    CHECK(json_is_boolean(json_object_get(r, "total_exact")));
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"exact_total\":1}");
+    CHECK_STR(sd_str(r, "error.code"), "bad_request");
+    CHECK(sd_str(r, "error.message") && strstr(sd_str(r, "error.message"), "exact_total"));
+    json_decref(r);
+}
+
+/* ---- the timeline facet ----------------------------------------------------------- */
+
+/* The facet of request: its raw text in the reply line, keys in order. */
+static void expect_timeline(const char *request, const char *want) {
+    char *line = call_raw(&good_d, request);
+    const char *at = line ? strstr(line, "\"timeline\":") : NULL;
+    const char *end = at ? strchr(at, '}') : NULL;
+    char got[512] = "(none)";
+    if (end) snprintf(got, sizeof got, "%.*s", (int)(end + 1 - at), at);
+    CHECK_STR(got, want);
+    free(line);
+}
+
+/* Every period with a match, in date order, in the bucket asked for. */
+static void test_timeline(void) {
+    expect_timeline("{\"op\":\"search\",\"facets\":[\"timeline\"]}",
+                    "\"timeline\":{\"2021-05\":1,\"2022-11\":1,\"2023-03\":1,\"2023-04\":2,"
+                    "\"2024-01\":1}");
+    expect_timeline("{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"year\"}",
+                    "\"timeline\":{\"2021\":1,\"2022\":1,\"2023\":3,\"2024\":1}");
+    expect_timeline("{\"op\":\"search\",\"q\":\"water\",\"facets\":[\"timeline\",\"year\"],"
+                    "\"timeline\":\"day\"}",
+                    "\"timeline\":{\"2023-03-02\":1,\"2023-04-12\":1,\"2023-04-20\":1}");
+    expect_timeline("{\"op\":\"search\",\"q\":\"zebra\",\"facets\":[\"timeline\"]}",
+                    "\"timeline\":{}");
+    /* Articles without a date are not counted. */
+    json_t *r = call(&counts_d, "{\"op\":\"search\",\"facets\":[\"timeline\"]}");
+    CHECK_OK(r);
+    CHECK_INT(json_object_size(sd_get(r, "facets.timeline")), 0);
+    json_decref(r);
+    expect_error(&good_d, "{\"op\":\"search\",\"timeline\":\"week\"}", "bad_request", "'timeline'");
+    expect_error(&good_d, "{\"op\":\"search\",\"facets\":[\"timelines\"]}", "bad_request",
+                 "timeline");
+}
+
+/* max_timeline_buckets: a longer timeline is an over_limit error naming
+ * the key, counted in STATS; within it the search is answered. */
+static void test_timeline_limit(void) {
+    json_t *before = call(&tight_d, "STATS");
+    expect_error(&tight_d, "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"day\"}",
+                 "over_limit", "the timeline has 6 days, over max_timeline_buckets (3)");
+    expect_error(&tight_d, "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"year\"}",
+                 "over_limit", "4 years");
+    json_t *r = call(&tight_d, "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":"
+                               "\"year\",\"filter\":{\"date\":{\"from\":\"2023\"}}}");
+    CHECK_OK(r);
+    CHECK_INT(sd_int(r, "facets.timeline.2023"), 3);
+    CHECK_INT(sd_int(r, "facets.timeline.2024"), 1);
+    json_decref(r);
+    json_t *after = call(&tight_d, "STATS");
+    CHECK_INT(sd_int(after, "timelines_too_long") - sd_int(before, "timelines_too_long"), 2);
+    CHECK_INT(sd_int(after, "errors.over_limit") - sd_int(before, "errors.over_limit"), 2);
+    CHECK_INT(sd_int(after, "requests.search") - sd_int(before, "requests.search"), 3);
+    json_decref(before);
+    json_decref(after);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
+        return 2;
+    }
+    searchd = argv[1], indexer = argv[2];
+    tmp = check_tmpdir("answers");
+    char counts[SD_PATH_BYTES];
+    if (!write_counts(in_tmp(counts, "counts.jsonl")) ||
+        !build_index(in_tmp(good_db, "good"), argv[3]) ||
+        !build_index(in_tmp(counts_db, "counts"), counts)) {
+        fprintf(stderr, "could not build the test indexes\n");
+        return 1;
+    }
+    if (!start(&good_d, good_db, "good", NULL) || !start(&counts_d, counts_db, "counts", NULL) ||
+        !start(&tight_d, good_db, "tight", TIGHT))
+        return 1;
+    RUN(test_totals);
+    RUN(test_timeline);
+    RUN(test_timeline_limit);
+    stop(&good_d);
+    stop(&counts_d);
+    stop(&tight_d);
+    if (check_failures == 0)
+        check_rmtree(tmp);
+    else
+        printf("logs kept in %s\n", tmp), free(tmp);
+    return check_summary();
+}
