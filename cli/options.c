@@ -67,7 +67,15 @@ static const char SEARCH_USAGE[] =
     "  --any                rank articles matching any word, not only all\n"
     "  --all                only articles with every word, even when none has\n"
     "                       them all\n"
-    "  --facets LIST        count hits by source,category,tag,place,author,year\n"
+    "  --exact              search the words as typed: no spelling correction\n"
+    "                       (by default a query that finds nothing is searched\n"
+    "                       again as corrected, and lede says so)\n"
+    "  --exact-total        count every match, so that the total is exact\n"
+    "                       (by default past 100 matches it may be \"about N\")\n"
+    "  --facets LIST        count hits by source,category,tag,place,author,year,\n"
+    "                       timeline\n"
+    "  --facet-limit N      values shown per facet (default 10)\n"
+    "  --timeline PERIOD    the timeline facet by year, month (default) or day\n"
     "  --json               print the raw JSON reply\n"
     "  --color=WHEN         auto, always or never\n";
 
@@ -198,6 +206,28 @@ static int set_match(cli_t *c, const opt_t *o, const char *v) {
     return 0;
 }
 
+/* A boolean request field: --exact-total sets exact_total. */
+static int set_true(cli_t *c, const opt_t *o, const char *v) {
+    (void)v;
+    json_object_set_new(c->req, o->key, json_true());
+    return 0;
+}
+
+/* --exact: the query as typed, neither corrected nor suggested. */
+static int set_exact(cli_t *c, const opt_t *o, const char *v) {
+    (void)o, (void)v;
+    json_object_set_new(c->req, "spelling", json_string("off"));
+    return 0;
+}
+
+static int set_timeline(cli_t *c, const opt_t *o, const char *v) {
+    (void)o;
+    if (strcmp(v, "year") && strcmp(v, "month") && strcmp(v, "day"))
+        return fail("--timeline must be year, month or day, not '%s'", v);
+    json_object_set_new(c->req, "timeline", json_string(v));
+    return 0;
+}
+
 static int set_facets(cli_t *c, const opt_t *o, const char *v) {
     (void)o;
     json_t *arr = json_array();
@@ -232,6 +262,10 @@ static const opt_t OPTIONS[] = {
     {"any", false, FOR_SEARCH, "any", set_match},
     {"all", false, FOR_SEARCH, "all", set_match},
     {"facets", true, FOR_SEARCH, NULL, set_facets},
+    {"facet-limit", true, FOR_SEARCH, "facet_limit", set_count},
+    {"timeline", true, FOR_SEARCH, NULL, set_timeline},
+    {"exact", false, FOR_SEARCH, NULL, set_exact},
+    {"exact-total", false, FOR_SEARCH, "exact_total", set_true},
 };
 #define N_OPTIONS (sizeof OPTIONS / sizeof OPTIONS[0])
 
@@ -374,6 +408,17 @@ static int apply_options(cli_t *c, const given_t *given, int n) {
     return 0;
 }
 
+/* --timeline PERIOD asks for the timeline facet too, whether or not
+ * --facets (before or after it) names it. */
+static void add_timeline_facet(cli_t *c) {
+    if (!json_object_get(c->req, "timeline")) return;
+    json_t *facets = json_object_get(c->req, "facets"), *v;
+    size_t i;
+    if (!facets) json_object_set_new(c->req, "facets", facets = json_array());
+    json_array_foreach(facets, i, v) if (!strcmp(json_string_value(v), "timeline")) return;
+    json_array_append_new(facets, json_string("timeline"));
+}
+
 /* Where to send the request when no option said: LEDE_HOST, LEDE_PORT. */
 static int apply_environment(cli_t *c, const given_t *given, int n) {
     bool host = false, port = false;
@@ -414,6 +459,7 @@ static int parse_command(cli_t *c, const given_t *given, int n_given, char **wor
     if (version) return print_version();
     c->req = json_pack("{ss}", "op", c->cmd_name);
     int rc = apply_options(c, given, n_given);
+    if (!rc) add_timeline_facet(c);
     if (!rc) rc = apply_environment(c, given, n_given);
     if (!rc) rc = take_arguments(c, words + 1, n_words - 1);
     if (!rc && c->db && COMMANDS[cmd].daemon_only)

@@ -3,6 +3,9 @@
 
 #include "term.h"
 
+/* Columns of the longest bar of the timeline facet. */
+#define TIMELINE_BAR_COLS 40
+
 /* "Source · 2023-04-12 · Author" */
 static void put_byline(FILE *out, const render_opts_t *o, json_t *hit) {
     const char *parts[] = {term_str(hit, "source"), term_str(hit, "date"), term_str(hit, "author")};
@@ -18,10 +21,35 @@ static void put_byline(FILE *out, const render_opts_t *o, json_t *hit) {
                 term_sgr(o, TERM_RESET));
 }
 
+/* The timeline facet, one period a line in date order, with a bar as long
+ * as its count relative to the largest:
+ *   1987-02  ██         3
+ */
+static void put_timeline(FILE *out, const render_opts_t *o, json_t *periods) {
+    long long most = 1;
+    const char *period;
+    json_t *count;
+    json_object_foreach(periods, period, count) {
+        if (json_integer_value(count) > most) most = json_integer_value(count);
+    }
+    fprintf(out, "%stimeline:%s\n", term_sgr(o, TERM_BOLD), term_sgr(o, TERM_RESET));
+    json_object_foreach(periods, period, count) {
+        long long n = json_integer_value(count);
+        int len = n > 0 ? (int)((n * TIMELINE_BAR_COLS + most - 1) / most) : 0;
+        fprintf(out, "  %-10s ", period);
+        for (int i = 0; i < len; i++) fputs("█", out);
+        fprintf(out, "%*s %lld\n", TIMELINE_BAR_COLS - len, "", n);
+    }
+}
+
 static void put_facets(FILE *out, const render_opts_t *o, json_t *facets) {
     const char *name;
     json_t *values;
     json_object_foreach(facets, name, values) {
+        if (!strcmp(name, "timeline")) {
+            put_timeline(out, o, values);
+            continue;
+        }
         fprintf(out, "%s%s:%s", term_sgr(o, TERM_BOLD), name, term_sgr(o, TERM_RESET));
         const char *value;
         json_t *count;
@@ -40,31 +68,45 @@ static void put_hit(FILE *out, const render_opts_t *o, json_t *hit) {
             term_sgr(o, TERM_RESET));
 }
 
-/* "1–10 of 73 results (0.4 ms)", or "no results past 73" for an offset
- * past the end. */
+/* "1–10 of 73 results (0.4 ms)", "1–10 of about 670 results" when the
+ * total is Xapian's estimate (total_exact false), or "no results past 73"
+ * for an offset past the end. */
 static void put_totals(FILE *out, json_t *reply, long long offset) {
     json_t *hits = json_object_get(reply, "hits");
     double took_ms = json_real_value(json_object_get(reply, "took_ms"));
     long long total = json_integer_value(json_object_get(reply, "total"));
+    const char *about = json_is_false(json_object_get(reply, "total_exact")) ? "about " : "";
+    const char *s = total == 1 && !*about ? "" : "s";
     size_t shown = json_array_size(hits);
     if (!shown && total > 0 && offset > 0) {
-        fprintf(out, "no results past %lld (%lld result%s in all; --offset %lld)\n", total, total,
-                total == 1 ? "" : "s", offset);
+        fprintf(out, "no results past %s%lld (%s%lld result%s in all; --offset %lld)\n", about,
+                total, about, total, s, offset);
     } else if (shown && (long long)shown < total) {
         long long first = json_integer_value(json_object_get(json_array_get(hits, 0), "rank"));
         long long last = first + (long long)shown - 1;
         if (first == last)
-            fprintf(out, "%lld of %lld results (%.1f ms)\n", first, total, took_ms);
+            fprintf(out, "%lld of %s%lld results (%.1f ms)\n", first, about, total, took_ms);
         else
-            fprintf(out, "%lld–%lld of %lld results (%.1f ms)\n", first, last, total, took_ms);
+            fprintf(out, "%lld–%lld of %s%lld results (%.1f ms)\n", first, last, about, total,
+                    took_ms);
     } else {
-        fprintf(out, "%lld result%s (%.1f ms)\n", total, total == 1 ? "" : "s", took_ms);
+        fprintf(out, "%s%lld result%s (%.1f ms)\n", about, total, s, took_ms);
     }
+}
+
+/* The hits are those of a corrected query: say which, and how to search
+ * for what was typed. */
+static void put_corrected(FILE *out, const render_opts_t *o, json_t *corrected) {
+    fprintf(out, "Showing results for %s%s%s. Search instead for %s (with --exact)\n\n",
+            term_sgr(o, TERM_BOLD), term_str(corrected, "q"), term_sgr(o, TERM_RESET),
+            term_str(corrected, "from"));
 }
 
 void render_search(FILE *out, const render_opts_t *o, json_t *reply, long long offset) {
     json_t *hit;
     size_t i;
+    json_t *corrected = json_object_get(reply, "corrected");
+    if (json_is_object(corrected)) put_corrected(out, o, corrected);
     if (json_is_true(json_object_get(reply, "relaxed")))
         fprintf(out, "%sNo article has all the words; these have some of them.%s\n\n",
                 term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));

@@ -16,6 +16,15 @@
 
 static const char *lede, *indexer, *searchd;
 static char db[4300];
+/* COUNT_ARTICLES generated articles: "alpha" in every 2nd, "beta" in
+ * every 3rd, so that "alpha beta" matches more than the 100 matches up to
+ * which a total is exact without asking. */
+static char counts_db[4300];
+/* Where test_about searches it: "--db" counts_db, or a daemon serving it. */
+static char *counts_opt = "--db", *counts_val = counts_db;
+static char counts_port[16];
+#define COUNT_ARTICLES 1200
+#define COUNT_BOTH (COUNT_ARTICLES / 6)
 
 /* Where the commands under test search: "--db" DIR or "--port" PORT. */
 static char *where_opt = "--db", *where_val = db;
@@ -36,6 +45,15 @@ static int run_lede(char **out, char **err, ...) {
 }
 
 #define LEDE(out, err, ...) run_lede(out, err, __VA_ARGS__, (char *)NULL)
+
+static bool write_counts(const char *path) {
+    FILE *f = fopen(path, "w");
+    if (!f) return false;
+    for (int i = 0; i < COUNT_ARTICLES; i++)
+        fprintf(f, "{\"id\":\"c%d\",\"title\":\"Count %d\",\"body\":\"filler %s %s\"}\n", i, i,
+                i % 2 ? "gamma" : "alpha", i % 3 ? "delta" : "beta");
+    return fclose(f) == 0;
+}
 
 static void test_search_text(void) {
     char *out, *err;
@@ -508,6 +526,64 @@ static void test_daemon_commands(void) {
     free(out), free(err);
 }
 
+/* A total past 100 matches is Xapian's estimate: "about N", unless
+ * --exact-total asks for every match to be counted. */
+static void test_about(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", counts_opt, counts_val, "alpha", "beta"), 0);
+    CHECK(out && strstr(out, "1–10 of about "));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", counts_opt, counts_val, "--exact-total", "alpha", "beta"),
+              0);
+    char want[64];
+    snprintf(want, sizeof want, "1–10 of %d results (", COUNT_BOTH);
+    CHECK(out && strstr(out, want) && !strstr(out, "about"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", counts_opt, counts_val, "--json", "--exact-total", "alpha",
+                   "beta"),
+              0);
+    CHECK(out && strstr(out, "\"total_exact\":true"));
+    free(out), free(err);
+    /* Past the last match, Xapian has seen them all: the count is exact. */
+    CHECK_INT(
+        LEDE(&out, &err, "search", counts_opt, counts_val, "--offset", "5000", "alpha", "beta"), 1);
+    snprintf(want, sizeof want, "no results past %d (%d results in all", COUNT_BOTH, COUNT_BOTH);
+    CHECK(out && strstr(out, want));
+    free(out), free(err);
+    /* Few matches: exact without asking. */
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "water"), 0);
+    CHECK(out && strstr(out, "3 results (") && !strstr(out, "about"));
+    free(out), free(err);
+}
+
+/* --timeline PERIOD: the timeline facet as bars, in date order. */
+static void test_timeline(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--timeline", "year", "water"), 0);
+    const char *bars = out ? strstr(out, "\ntimeline:\n") : NULL;
+    CHECK(bars != NULL);
+    /* 2023: 3 (the longest bar, 40 columns). */
+    char want[256] = "  2023       ";
+    for (int i = 0; i < 40; i++) strcat(want, "█");
+    strcat(want, " 3\n");
+    CHECK(bars && strstr(bars, want));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--timeline=month", "--facets", "year",
+                   "--any", "water", "city", "bank"),
+              0);
+    json_t *r = out ? json_loads(out, 0, NULL) : NULL;
+    json_t *t = json_object_get(json_object_get(r, "facets"), "timeline");
+    CHECK(json_object_get(json_object_get(r, "facets"), "year") != NULL);
+    char *keys = t ? json_dumps(t, JSON_COMPACT) : NULL;
+    CHECK_STR(keys, "{\"2022-11\":1,\"2023-03\":1,\"2023-04\":2,\"2024-01\":1}");
+    free(keys);
+    json_decref(r);
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--timeline", "week", "water"), 2);
+    CHECK(err && strstr(err, "lede: --timeline must be year, month or day, not 'week'"));
+    free(out), free(err);
+}
+
 static void run_all(void) {
     RUN(test_search_text);
     RUN(test_search_json);
@@ -522,6 +598,8 @@ static void run_all(void) {
     RUN(test_offset_past_end);
     RUN(test_color);
     RUN(test_color_on_terminal);
+    RUN(test_about);
+    RUN(test_timeline);
 }
 
 int main(int argc, char **argv) {
@@ -540,6 +618,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }
+    char counts[4300];
+    snprintf(counts_db, sizeof counts_db, "%s/counts", tmp);
+    snprintf(counts, sizeof counts, "%s/counts.jsonl", tmp);
+    char *count_args[] = {(char *)indexer, "--db", counts_db, "--quiet", counts, NULL};
+    if (!write_counts(counts) || check_run(count_args, NULL, NULL, NULL, 0) != 0) {
+        fprintf(stderr, "could not build the counts index\n");
+        return 1;
+    }
     printf("-- with --db %s\n", db);
     /* The tests set these themselves. */
     unsetenv("LEDE_HOST"), unsetenv("LEDE_PORT"), unsetenv("NO_COLOR");
@@ -549,11 +635,15 @@ int main(int argc, char **argv) {
     RUN(test_version);
     char log[4300];
     snprintf(log, sizeof log, "%s/searchd.log", tmp);
-    sd_daemon_t d;
+    sd_daemon_t d, counts_d = {0};
     CHECK(sd_start(&d, searchd, db, log, NULL));
     if (d.pid) {
         snprintf(port_text, sizeof port_text, "%u", d.port);
         where_opt = "--port", where_val = port_text;
+        snprintf(log, sizeof log, "%s/searchd-counts.log", tmp);
+        CHECK(sd_start(&counts_d, searchd, counts_db, log, NULL));
+        snprintf(counts_port, sizeof counts_port, "%u", counts_d.port);
+        counts_opt = "--port", counts_val = counts_port;
         printf("-- with lede-searchd on port %s\n", port_text);
         run_all();
         RUN(test_same_both_ways);
@@ -562,6 +652,10 @@ int main(int argc, char **argv) {
         RUN(test_stats_readable);
         CHECK_INT(sd_stop(&d, SIGTERM), 0);
         CHECK(sd_log_clean(&d));
+        if (counts_d.pid) {
+            CHECK_INT(sd_stop(&counts_d, SIGTERM), 0);
+            CHECK(sd_log_clean(&counts_d));
+        }
     }
     if (check_failures == 0) check_rmtree(tmp);
     else printf("files kept in %s\n", tmp);
