@@ -243,6 +243,7 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .facets = p->facets,
                       .n_facets = p->n_facets,
                       .timeline = p->timeline,
+                      .facet_limit = p->facet_limit,
                       .suggest = p->suggest && size.words <= SEARCH_SPELLING_MAX_WORDS,
                       .time_limit_ms = p->time_limit_ms,
                       .deadline = p->deadline,

@@ -104,6 +104,20 @@ static bool refuse_big(const config_t *c, job_t *job) {
     return true;
 }
 
+/* Refuses a search whose facet_limit is over max_facet_limit; true when
+ * it did, with the error reply in job. */
+static bool refuse_wide_facets(const config_t *c, job_t *job) {
+    proto_request_t *r = &job->req;
+    if (r->op != PROTO_OP_SEARCH || r->search.facet_limit <= c->max_facet_limit) return false;
+    char msg[160];
+    snprintf(msg, sizeof msg, "facet_limit %u is over max_facet_limit (%llu)",
+             r->search.facet_limit, (unsigned long long)c->max_facet_limit);
+    job->error = PROTO_E_LIMIT;
+    job->wide_facets = true;
+    job->reply = cmd_error_line(r->id, PROTO_E_LIMIT, msg, &job->reply_len);
+    return true;
+}
+
 static lede_status_t do_get(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
     (void)c;
     return search_get(db, r->doc, reply);
@@ -162,7 +176,7 @@ void cmd_execute(shim_db_t *db, const config_t *c, job_t *job) {
                                     "waited past query_timeout_ms before it could start", &job->reply_len);
         return;
     }
-    if (refuse_big(c, job)) return;
+    if (refuse_big(c, job) || refuse_wide_facets(c, job)) return;
     /* The budget counts from arrival: a search stops between its steps
      * once it is spent. */
     r->search.deadline = job->enqueued + (double)c->query_timeout_ms / 1000.0;

@@ -36,6 +36,7 @@ static const param_t PARAMS[] = {
     {"match", P_STRING, SEARCH},
     {"facets", P_LIST, SEARCH},
     {"timeline", P_STRING, SEARCH},
+    {"facet_limit", P_UINT, SEARCH},
     {"snippet", P_BOOL, SEARCH},
     {"suggest", P_BOOL, SEARCH},
     {"exact_total", P_BOOL, SEARCH},

@@ -84,6 +84,8 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_timelines_too_long_total",
             "Searches refused for a timeline facet over max_timeline_buckets.",
             st->timelines_too_long);
+    counter(out, "lede_facet_limits_refused_total",
+            "Searches refused for a facet_limit over max_facet_limit.", st->facet_limits_refused);
     counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
             st->hosts_refused);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));

@@ -199,6 +199,18 @@ static bool f_exact_total(proto_request_t *r, json_t *v, const proto_limits_t *l
     return want_bool(v, "exact_total", &r->search.exact_total, e);
 }
 
+/* facet_limit's upper bound is max_facet_limit, a setting of the server
+ * that cmd.c enforces (and counts); the parser only wants a count >= 1. */
+static bool f_facet_limit(proto_request_t *r, json_t *v, const proto_limits_t *l,
+                          proto_error_t *e) {
+    (void)l;
+    if (!want_count(v, "facet_limit", UINT32_MAX, &r->search.facet_limit, e)) return false;
+    if (r->search.facet_limit == 0)
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'facet_limit' must be 1 or more"),
+               false;
+    return true;
+}
+
 static bool f_sort(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
     (void)l;
     const char *s;
@@ -344,6 +356,7 @@ static const field_t FIELDS[] = {
     {"suggest", BIT(PROTO_OP_SEARCH), f_suggest},
     {"exact_total", BIT(PROTO_OP_SEARCH), f_exact_total},
     {"timeline", BIT(PROTO_OP_SEARCH), f_timeline},
+    {"facet_limit", BIT(PROTO_OP_SEARCH), f_facet_limit},
 };
 
 static bool find_op(const char *name, proto_op_t *op) {

@@ -101,6 +101,7 @@ void server_job_finished(server_t *s, job_t *job) {
     stats_request(&s->stats, job->req.op, job->error, job->latency_ms);
     if (job->too_big) stats_query_too_long(&s->stats);
     if (job->long_timeline) stats_timeline_too_long(&s->stats);
+    if (job->wide_facets) stats_facet_limit_refused(&s->stats);
     if (c->query_log || slow)
         log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query", job->http ? "http " : "",
                 proto_op_name(job->req.op), job->latency_ms, proto_error_name(job->error),

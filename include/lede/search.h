@@ -51,6 +51,7 @@ typedef struct search_params {
     const char **facets;
     size_t n_facets;
     shim_timeline_t timeline; /* the buckets of the "timeline" facet */
+    uint32_t facet_limit;     /* values per facet but the timeline; 0 = 10 */
     bool snippet;
     bool suggest;
     bool exact_total;           /* count every match (see shim_query_t) */

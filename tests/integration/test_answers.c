@@ -27,7 +27,8 @@ static char counts_db[SD_PATH_BYTES]; /* COUNT_ARTICLES generated articles */
 static sd_daemon_t good_d;            /* serves good_db with the default settings */
 static sd_daemon_t counts_d;          /* serves counts_db with the default settings */
 static sd_daemon_t tight_d;           /* serves good_db with small limits (TIGHT below) */
-static const char *const TIGHT[] = {"-o", "max_timeline_buckets=3", NULL};
+static const char *const TIGHT[] = {"-o", "max_timeline_buckets=3", "-o", "max_facet_limit=2",
+                                    NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -201,6 +202,52 @@ static void test_timeline_limit(void) {
     json_decref(after);
 }
 
+/* ---- facet_limit ------------------------------------------------------------------ */
+
+/* Values per facet: 10 by default, facet_limit when given; the timeline
+ * is not cut by it. */
+static void test_facet_limit(void) {
+    json_t *r = call(&good_d, "{\"op\":\"search\",\"facets\":[\"source\",\"tag\",\"timeline\"]}");
+    CHECK_OK(r);
+    CHECK_INT(json_object_size(sd_get(r, "facets.source")), 5);
+    CHECK_INT(json_object_size(sd_get(r, "facets.tag")), 9); /* every tag */
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"facets\":[\"source\",\"tag\",\"timeline\"],"
+                      "\"facet_limit\":1}");
+    CHECK_OK(r);
+    CHECK_INT(json_object_size(sd_get(r, "facets.source")), 1);
+    CHECK_INT(sd_int(r, "facets.source.Harbor Wire"), 2); /* the top value */
+    CHECK_INT(sd_int(r, "facets.tag.water"), 2);
+    CHECK_INT(json_object_size(sd_get(r, "facets.tag")), 1);
+    CHECK_INT(json_object_size(sd_get(r, "facets.timeline")), 5);
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"facets\":[\"tag\"],\"facet_limit\":3}");
+    CHECK_INT(json_object_size(sd_get(r, "facets.tag")), 3);
+    json_decref(r);
+    expect_error(&good_d, "{\"op\":\"search\",\"facet_limit\":0}", "bad_request",
+                 "field 'facet_limit' must be 1 or more");
+    expect_error(&good_d, "{\"op\":\"search\",\"facet_limit\":\"5\"}", "bad_request",
+                 "'facet_limit'");
+    expect_error(&good_d, "{\"op\":\"search\",\"facet_limit\":101}", "over_limit",
+                 "facet_limit 101 is over max_facet_limit (100)");
+}
+
+/* max_facet_limit: over it an over_limit error naming the key, counted. */
+static void test_facet_limit_refused(void) {
+    json_t *before = call(&tight_d, "STATS");
+    expect_error(&tight_d, "{\"op\":\"search\",\"facets\":[\"tag\"],\"facet_limit\":3}",
+                 "over_limit", "facet_limit 3 is over max_facet_limit (2)");
+    json_t *r = call(&tight_d, "{\"op\":\"search\",\"facets\":[\"tag\"],\"facet_limit\":2}");
+    CHECK_OK(r);
+    CHECK_INT(json_object_size(sd_get(r, "facets.tag")), 2);
+    json_decref(r);
+    json_t *after = call(&tight_d, "STATS");
+    CHECK_INT(sd_int(after, "facet_limits_refused") - sd_int(before, "facet_limits_refused"), 1);
+    CHECK_INT(sd_int(after, "errors.over_limit") - sd_int(before, "errors.over_limit"), 1);
+    json_decref(before);
+    json_decref(after);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
@@ -221,6 +268,8 @@ int main(int argc, char **argv) {
     RUN(test_totals);
     RUN(test_timeline);
     RUN(test_timeline_limit);
+    RUN(test_facet_limit);
+    RUN(test_facet_limit_refused);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);

@@ -199,6 +199,8 @@ static void test_search_same_as_line_protocol(void) {
                 "{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}");
     expect_same("/search?q=water&exact_total=1",
                 "{\"op\":\"search\",\"q\":\"water\",\"exact_total\":true}");
+    expect_same("/search?facets=tag,source&facet_limit=2",
+                "{\"op\":\"search\",\"facets\":[\"tag\",\"source\"],\"facet_limit\":2}");
     expect_same("/search?facets=timeline,year&timeline=day",
                 "{\"op\":\"search\",\"facets\":[\"timeline\",\"year\"],\"timeline\":\"day\"}");
     reply_t relaxed = get("/search?q=desalination+zebra");
@@ -237,6 +239,10 @@ static void test_bad_parameters(void) {
     expect_error("/search?sort=oldest", 400, "bad_request", "sort");
     expect_error("/search?exact_total=all", 400, "bad_request", "exact_total");
     expect_error("/search?facets=timeline&timeline=week", 400, "bad_request", "timeline");
+    expect_error("/search?facets=tag&facet_limit=0", 400, "bad_request", "facet_limit");
+    expect_error("/search?facets=tag&facet_limit=ten", 400, "bad_request", "facet_limit");
+    expect_error("/search?facets=tag&facet_limit=101", 400, "over_limit",
+                 "facet_limit 101 is over max_facet_limit (100)");
     expect_error("/search?match=some", 400, "bad_request", "match");
     expect_error("/search?facets=colour", 400, "bad_request", "colour");
     expect_error("/search?from=yesterday", 400, "bad_request", "date");

@@ -38,6 +38,7 @@ static void test_every_key_is_documented(void) {
                                        "max_offset",
                                        "default_limit",
                                        "max_timeline_buckets",
+                                       "max_facet_limit",
                                        "max_output_bytes",
                                        "reload_interval_ms",
                                        "log_level",

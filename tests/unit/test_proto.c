@@ -87,6 +87,10 @@ static void test_json_search(void) {
     CHECK_INT(parse("{\"op\":\"search\",\"exact_total\":true}\n", &r, &e, &used), PROTO_OK);
     CHECK(r.search.exact_total);
     CHECK_INT(r.search.timeline, SHIM_TIMELINE_MONTH); /* the default */
+    CHECK_INT(r.search.facet_limit, 0);                /* 0: 10 values */
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"facet_limit\":50}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.search.facet_limit, 50);
     proto_request_free(&r);
     static const char *const TIMELINES[] = {"month", "year", "day"};
     for (int i = 0; i < 3; i++) {
@@ -182,6 +186,10 @@ static void test_json_errors(void) {
                  "field 'timeline' must be \"year\", \"month\" or \"day\"");
     expect_error("{\"op\":\"search\",\"timeline\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'timeline' must be a string");
+    expect_error("{\"op\":\"search\",\"facet_limit\":0}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'facet_limit' must be 1 or more");
+    expect_error("{\"op\":\"search\",\"facet_limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'facet_limit' must be a whole number");
     expect_error("{\"op\":\"get\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"doc\" id");
     expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"q\" prefix");
     expect_error("{\"op\":\"ping\",\"id\":[1]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
