@@ -26,6 +26,13 @@
    * search finds nothing, so many of each. */
   const TIP_FACETS = ['place', 'category', 'tag'];
   const TIP_VALUES = 6;
+  /* Values asked for per facet (facet_limit): enough for "show more" and
+   * the search box of a long facet. */
+  const FACET_LIMIT = 50;
+  /* The timeline asks for days when the dates span at most this many,
+   * else months; more months than TIMELINE_MONTHS_MAX are drawn as years. */
+  const TIMELINE_DAYS_MAX = 92;
+  const TIMELINE_MONTHS_MAX = 120;
   /* Typing pauses this long before suggestions are asked for. */
   const SUGGEST_DELAY_MS = 120;
   const SUGGEST_LIMIT = 6;
@@ -49,6 +56,8 @@
     dateForm: $('date-form'), from: $('from'), to: $('to'), clearDates: $('clear-dates'),
     presets: $('date-presets'), dateAnchor: $('date-anchor'),
     filtersToggle: $('filters-toggle'), filtersCount: $('filters-count'),
+    corrected: $('corrected'), timeline: $('timeline'), timelineChart: $('timeline-chart'),
+    timelineFirst: $('timeline-first'), timelineLast: $('timeline-last'), timelineNote: $('timeline-note'),
   };
 
   /* ---- building DOM ----------------------------------------------------- */
@@ -286,6 +295,7 @@
     }
     const sort = effectiveSort(s);
     if (sort !== 'relevance') p.set('sort', sort === 'newest' ? 'date' : '-date');
+    if (s.spelling) p.set('spelling', s.spelling);
     for (const [k, v] of Object.entries(extra)) p.set(k, String(v));
     return p;
   }
@@ -334,12 +344,14 @@
     if (ctl.signal.aborted) return;
     renderDates(s);
     const offset = (s.page - 1) * PAGE_SIZE;
-    const main = api('/search', searchParams(s, { limit: PAGE_SIZE, offset, facets: FACETS.join(',') }), ctl.signal);
+    const main = api('/search', searchParams(s, {
+      limit: PAGE_SIZE, offset, facets: [...FACETS, 'timeline'].join(','), timeline: timelinePeriod(s), facet_limit: FACET_LIMIT,
+    }), ctl.signal);
     /* A facet group with a value chosen counts its other values without
      * its own filter, so that a reader can widen as well as narrow. */
     const groups = FACETS.filter((g) => (g === 'year' ? s.from || s.to : s[g].length));
     const others = groups.map((g) =>
-      api('/search', searchParams(s, { limit: 0, facets: g, snippet: 0, suggest: 0 }, g), ctl.signal)
+      api('/search', searchParams(s, { limit: 0, facets: g, facet_limit: FACET_LIMIT, snippet: 0, suggest: 0 }, g), ctl.signal)
         .then((r) => [g, r.facets?.[g] || {}], () => null));
     try {
       const reply = await main;
@@ -401,27 +413,42 @@
     const clearAll = withChanges(s, NO_FILTERS);
     el.active.replaceChildren(
       h('ul', { class: 'chips', 'aria-label': 'Active filters' }, chips),
-      n > 1 || s.q ? h('a', { class: 'button-link', href: stateUrl(clearAll), 'data-nav': '', 'data-focus': 'results-heading' }, 'Clear all filters') : null);
+      ...(n > 1 || s.q ? [h('a', { class: 'button-link', href: stateUrl(clearAll), 'data-nav': '', 'data-focus': 'results-heading' }, 'Clear all filters')] : []));
   }
 
   function renderResults(s, r, groupCounts) {
     const total = r.total || 0;
+    /* total_exact false: the total is Xapian's estimate. */
+    const about = r.total_exact === false && total > 0 ? 'About ' : '';
     el.count.dataset.total = String(total);
+    el.count.dataset.exact = String(!about);
     el.count.replaceChildren(
-      total ? h('strong', null, plural(total, 'article', 'articles')) : 'No articles',
+      total ? h('strong', null, about + plural(total, 'article', 'articles')) : 'No articles',
       typeof r.took_ms === 'number' ? h('span', { class: 'took' }, ` · ${r.took_ms < 10 ? r.took_ms.toFixed(1) : Math.round(r.took_ms)} ms`) : null);
+    renderCorrected(s, r.corrected);
     renderDidYouMean(s, r.suggestion);
     el.relaxed.hidden = !r.relaxed;
-    $('filters-done').textContent = total ? `Show ${plural(total, 'article', 'articles')}` : 'Show results';
+    $('filters-done').textContent = total ? `Show ${about.toLowerCase()}${plural(total, 'article', 'articles')}` : 'Show results';
     el.notice.replaceChildren();
     const hits = r.hits || [];
     el.results.replaceChildren(...hits.map((hit) => hitItem(s, hit)));
     if (!hits.length) el.notice.replaceChildren(emptyNotice(s, total));
     renderPager(s, total);
     renderFacets(s, { ...(r.facets || {}), ...groupCounts });
+    renderTimeline(s, r.facets?.timeline);
     restoreFocus();
     shownFor(el.results);
     settled();
+  }
+
+  /* The hits are those of the corrected query (the one typed found
+   * nothing): say so, with a link that searches what was typed, as typed. */
+  function renderCorrected(s, corrected) {
+    const show = !!(corrected && corrected.q && corrected.from);
+    el.corrected.hidden = !show;
+    if (!show) return el.corrected.replaceChildren();
+    el.corrected.replaceChildren('Showing results for ', h('strong', null, corrected.q), '. Search instead for ',
+      h('a', { href: stateUrl(withChanges(s, { q: corrected.from, spelling: 'off' })), 'data-nav': '', 'data-focus': 'results-heading' }, corrected.from));
   }
 
   function renderDidYouMean(s, suggestion) {
@@ -494,6 +521,8 @@
     el.count.dataset.total = '';
     el.count.textContent = '';
     el.didYouMean.hidden = true;
+    el.corrected.hidden = true;
+    el.timeline.hidden = true;
     el.results.replaceChildren();
     el.pager.hidden = true;
     el.notice.replaceChildren(errorNotice(e, () => runSearch(s)));
@@ -624,6 +653,183 @@
     });
     el.facets.replaceChildren(...groups.filter(Boolean));
   }
+
+  /* ---- timeline --------------------------------------------------------- */
+
+  /* The results by period as a bar chart (the timeline facet). Dragging
+   * across it, or the arrow keys with Shift then Enter, narrows the dates
+   * to the periods chosen; the chart then shows those, by day once they
+   * span at most TIMELINE_DAYS_MAX days. */
+
+  /* The period to ask the daemon for. */
+  function timelinePeriod(s) {
+    if (!s.from || !s.to) return 'month';
+    const days = (Date.parse(s.to) - Date.parse(s.from)) / 86_400_000 + 1;
+    return days <= TIMELINE_DAYS_MAX ? 'day' : 'month';
+  }
+
+  /* The period after key ("2023", "2023-04" or "2023-04-12"). */
+  function nextPeriod(key) {
+    const [y, m, d] = key.split('-').map(Number);
+    if (d) return isoDay(new Date(Date.UTC(y, m - 1, d + 1)));
+    if (m) return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    return String(y + 1);
+  }
+
+  const monthsBetween = (a, b) => (+b.slice(0, 4) - +a.slice(0, 4)) * 12 + (+b.slice(5, 7) - +a.slice(5, 7)) + 1;
+
+  /* The bars: every period from the first with an article (or the start
+   * of the date filter) to the last (or its end), empty ones included so
+   * that the width of the chart is time. */
+  function timelineBars(counts, s) {
+    let entries = Object.entries(counts || {}).filter(([k, n]) => /^\d{4}(-\d{2}){0,2}$/.test(k) && n >= 0);
+    if (!entries.length) return [];
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let len = entries[0][0].length;
+    let first = entries[0][0], last = entries[entries.length - 1][0];
+    if (s.from && s.from.slice(0, len) < first) first = s.from.slice(0, len);
+    if (s.to && s.to.slice(0, len) > last) last = s.to.slice(0, len);
+    if (len === 7 && monthsBetween(first, last) > TIMELINE_MONTHS_MAX) {
+      const years = new Map();
+      for (const [k, n] of entries) years.set(k.slice(0, 4), (years.get(k.slice(0, 4)) || 0) + n);
+      entries = [...years];
+      len = 4, first = first.slice(0, 4), last = last.slice(0, 4);
+    }
+    const counted = new Map(entries);
+    const bars = [];
+    for (let k = first; k <= last && bars.length < 1000; k = nextPeriod(k)) bars.push({ period: k, count: counted.get(k) || 0 });
+    return bars;
+  }
+
+  const monthFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  /* "2023", "Apr 2023", "Apr 12, 2023". */
+  function periodLabel(key) {
+    const [y, m, d] = key.split('-').map(Number);
+    if (d) return dateFormat.format(new Date(Date.UTC(y, m - 1, d)));
+    if (m) return monthFormat.format(new Date(Date.UTC(y, m - 1, 1)));
+    return String(y);
+  }
+
+  const TIMELINE_HELP = 'Drag across the bars to narrow the dates; with the keyboard, Shift and the arrow keys choose, Enter applies.';
+  /* bars, the bar under the keyboard (cursor), the chosen span (sel:
+   * [first, last] or null) and where a Shift or a drag began (anchor). */
+  const tl = { bars: [], cursor: -1, anchor: -1, sel: null, dragging: false };
+
+  function renderTimeline(s, counts) {
+    tl.bars = timelineBars(counts, s);
+    tl.cursor = tl.bars.length - 1;
+    tl.anchor = -1, tl.sel = null, tl.dragging = false;
+    el.timeline.hidden = tl.bars.length < 2;
+    const most = Math.max(1, ...tl.bars.map((b) => b.count));
+    const chart = el.timelineChart;
+    chart.dataset.period = tl.bars[0]?.period.length === 10 ? 'day' : tl.bars[0]?.period.length === 7 ? 'month' : 'year';
+    chart.replaceChildren(...tl.bars.map((b) => {
+      const bar = h('span', { class: `tl-bar${b.count ? '' : ' empty'}`, 'data-period': b.period, 'data-count': b.count },
+        h('span', { class: 'tl-fill' }));
+      /* Style through the CSSOM: the page's CSP allows no style attribute. */
+      bar.firstChild.style.height = `${(100 * b.count) / most}%`;
+      bar.title = `${periodLabel(b.period)}: ${plural(b.count, 'article', 'articles')}`;
+      return bar;
+    }));
+    el.timelineFirst.textContent = tl.bars.length ? periodLabel(tl.bars[0].period) : '';
+    el.timelineLast.textContent = tl.bars.length ? periodLabel(tl.bars[tl.bars.length - 1].period) : '';
+    chart.setAttribute('aria-valuemin', '0');
+    chart.setAttribute('aria-valuemax', String(Math.max(0, tl.bars.length - 1)));
+    showTimelineState();
+  }
+
+  /* The chosen bars, the cursor and what they say (to the eye and to a
+   * screen reader). */
+  function showTimelineState() {
+    const [a, b] = tl.sel || [-1, -1];
+    [...el.timelineChart.children].forEach((bar, i) => {
+      bar.classList.toggle('selected', i >= a && i <= b);
+      bar.classList.toggle('cursor', i === tl.cursor);
+    });
+    const at = tl.bars[tl.cursor];
+    if (!at) return;
+    const n = tl.sel ? tl.bars.slice(a, b + 1).reduce((t, x) => t + x.count, 0) : 0;
+    const span = tl.sel ? (a === b ? periodLabel(tl.bars[a].period) : `${periodLabel(tl.bars[a].period)} – ${periodLabel(tl.bars[b].period)}`) : '';
+    el.timelineChart.setAttribute('aria-valuenow', String(tl.cursor));
+    el.timelineChart.setAttribute('aria-valuetext',
+      `${periodLabel(at.period)}: ${plural(at.count, 'article', 'articles')}${tl.sel ? `; chosen ${span}, Enter to show them` : ''}`);
+    el.timelineNote.textContent = tl.sel ? `${span}: ${plural(n, 'article', 'articles')}. Enter or release to show them.` : TIMELINE_HELP;
+  }
+
+  function chooseBars(a, b) {
+    tl.sel = a < 0 ? null : [Math.min(a, b), Math.max(a, b)];
+    showTimelineState();
+  }
+
+  /* Narrows the dates to the chosen bars (or the one under the cursor). */
+  function applyTimeline() {
+    const [a, b] = tl.sel || [tl.cursor, tl.cursor];
+    if (!tl.bars[a] || !tl.bars[b]) return;
+    const from = normDate(tl.bars[a].period, false), to = normDate(tl.bars[b].period, true);
+    navigate(withChanges(current, { from, to, range: '' }), null, true);
+  }
+
+  /* The bar nearest to x (a client coordinate). */
+  function barAt(x) {
+    let best = 0, dist = Infinity;
+    [...el.timelineChart.children].forEach((bar, i) => {
+      const r = bar.getBoundingClientRect();
+      const d = x < r.left ? r.left - x : x > r.right ? x - r.right : 0;
+      if (d < dist) best = i, dist = d;
+    });
+    return best;
+  }
+
+  el.timelineChart.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 || !tl.bars.length) return;
+    e.preventDefault();
+    el.timelineChart.setPointerCapture(e.pointerId);
+    tl.dragging = true;
+    tl.anchor = tl.cursor = barAt(e.clientX);
+    chooseBars(tl.anchor, tl.anchor);
+  });
+  el.timelineChart.addEventListener('pointermove', (e) => {
+    if (!tl.dragging) return;
+    tl.cursor = barAt(e.clientX);
+    chooseBars(tl.anchor, tl.cursor);
+  });
+  el.timelineChart.addEventListener('pointerup', () => {
+    if (!tl.dragging) return;
+    tl.dragging = false;
+    applyTimeline();
+  });
+  el.timelineChart.addEventListener('pointercancel', () => {
+    if (!tl.dragging) return;
+    tl.dragging = false;
+    tl.anchor = -1;
+    chooseBars(-1);
+  });
+
+  /* Arrows move along the bars; with Shift they choose a span; Enter (or
+   * Space) narrows the dates to it; Escape forgets it. */
+  el.timelineChart.addEventListener('keydown', (e) => {
+    const n = tl.bars.length;
+    if (!n) return;
+    const moves = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -12, PageUp: 12 };
+    let to;
+    if (e.key in moves) to = tl.cursor + moves[e.key];
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = n - 1;
+    else if (e.key === 'Enter' || e.key === ' ') return e.preventDefault(), applyTimeline();
+    else if (e.key === 'Escape' && tl.sel) return e.preventDefault(), (tl.anchor = -1), chooseBars(-1);
+    else return;
+    e.preventDefault();
+    to = Math.max(0, Math.min(n - 1, to));
+    if (e.shiftKey) {
+      if (tl.anchor < 0) tl.anchor = tl.cursor;
+      tl.cursor = to;
+      chooseBars(tl.anchor, to);
+    } else {
+      tl.anchor = -1;
+      tl.cursor = to;
+      chooseBars(-1);
+    }
+  });
 
   /* Re-rendering replaces the controls; a keyboard user keeps their place. */
   let focusKey = null;

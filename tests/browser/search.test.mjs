@@ -502,6 +502,188 @@ step('date presets: an archive counts back from its newest article', async ({ pa
   check(await page.isHidden('#active-filters'), 'no filter chips');
 });
 
+/* The timeline's bars as the page shows them. */
+async function timelineShown(page) {
+  return page.$eval('#timeline-chart', (c) => ({
+    period: c.dataset.period,
+    bars: [...c.querySelectorAll('.tl-bar')].map((b) => [b.dataset.period, Number(b.dataset.count)]),
+    selected: [...c.querySelectorAll('.tl-bar.selected')].map((b) => b.dataset.period),
+  }));
+}
+
+/* The periods from first to last, as the page should draw them. */
+function periodsBetween(first, last) {
+  const out = [];
+  for (let k = first; k <= last; ) {
+    out.push(k);
+    const [y, m, d] = k.split('-').map(Number);
+    k = d ? new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
+      : m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/* The last day of a YYYY-MM month. */
+const monthEnd = (ym) => new Date(Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7), 0)).toISOString().slice(0, 10);
+
+/* Drags the mouse across the timeline from one period's bar to another's. */
+async function dragTimeline(page, fromPeriod, toPeriod) {
+  const a = await page.$eval(`#timeline-chart .tl-bar[data-period="${fromPeriod}"]`, (b) => { const r = b.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
+  const b = await page.$eval(`#timeline-chart .tl-bar[data-period="${toPeriod}"]`, (b) => { const r = b.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
+  await page.mouse.move(...a);
+  await page.mouse.down();
+  await page.mouse.move(...b, { steps: 6 });
+  await page.mouse.up();
+}
+
+step('the timeline: a bar per month, a drag narrows the dates, then a bar per day', async ({ page, base, out }) => {
+  await page.goto(base + '/');
+  await settled(page);
+  check(await page.isVisible('#timeline-chart'), 'a timeline');
+  const api = await apiGet(base, '/search?limit=0&facets=timeline&timeline=month');
+  const keys = Object.keys(api.facets.timeline);
+  checkEq(keys.join(), [...keys].sort().join(), 'the daemon gives the months in date order');
+  let t = await timelineShown(page);
+  checkEq(t.period, 'month', 'by month');
+  /* Every month from the first to the last, the empty ones too. */
+  checkEq(t.bars.map(([p]) => p).join(), periodsBetween(keys[0], keys[keys.length - 1]).join(), 'the months drawn');
+  for (const [p, n] of t.bars) checkEq(n, api.facets.timeline[p] || 0, `the count of ${p}`);
+  checkEq(await page.textContent('#timeline-first'), 'Jan 2021', 'the first month labelled');
+  const tallest = await page.$eval('#timeline-chart', (c) => Math.max(...[...c.querySelectorAll('.tl-fill')].map((f) => f.getBoundingClientRect().height)));
+  const most = Math.max(...Object.values(api.facets.timeline));
+  const mostBar = await page.$eval(`#timeline-chart .tl-bar[data-count="${most}"] .tl-fill`, (f) => f.getBoundingClientRect().height);
+  check(mostBar > 40 && mostBar === tallest, `the busiest month is the tallest bar: ${mostBar} of ${tallest}`);
+
+  /* A drag from February to April 2023 narrows to those months. */
+  await dragTimeline(page, '2023-02', '2023-04');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('to') === '2023-04-30');
+  await settled(page);
+  checkEq(new URL(page.url()).searchParams.get('from'), '2023-02-01', 'from: the first day of the first month');
+  const narrowed = await apiGet(base, '/search?from=2023-02-01&to=2023-04-30&limit=0&facets=timeline&timeline=day');
+  checkEq((await shown(page)).total, String(narrowed.total), 'total of the months chosen');
+  check(narrowed.total >= 3, 'articles in those months');
+  checkEq(await page.inputValue('#from'), '2023-02-01', 'the date fields show the span');
+  checkEq(await page.textContent('#active-filters'), 'Date: Feb 1, 2023 – Apr 30, 2023×', 'a date chip, and nothing else');
+  /* 89 days: the timeline is now by day. */
+  t = await timelineShown(page);
+  checkEq(t.period, 'day', 'by day within three months');
+  checkEq(t.bars.length, 89, 'a bar for each day of February to April 2023');
+  checkEq(t.bars[0][0], '2023-02-01', 'from the first day');
+  checkEq(t.bars.reduce((s, [, n]) => s + n, 0), narrowed.total, 'the days add up to the total');
+  for (const [p, n] of t.bars) checkEq(n, narrowed.facets.timeline[p] || 0, `the count of ${p}`);
+  await page.screenshot({ path: path.join(out, 'browser-timeline.png') });
+  /* One day: a click on its bar. */
+  const day = t.bars.find(([, n]) => n > 0)[0];
+  await dragTimeline(page, day, day);
+  await page.waitForFunction((d) => new URLSearchParams(location.search).get('from') === d && new URLSearchParams(location.search).get('to') === d, day);
+  await settled(page);
+  checkEq((await shown(page)).total, String(narrowed.facets.timeline[day]), 'total of the day clicked');
+  await page.goBack();
+  await settled(page);
+  await page.goBack();
+  await settled(page);
+  checkEq((await timelineShown(page)).period, 'month', 'back: by month again');
+});
+
+step('the timeline by keyboard: arrows, Shift to choose, Enter applies, Escape forgets', async ({ page, base }) => {
+  await page.goto(`${base}/?q=water`);
+  await settled(page);
+  const t = await timelineShown(page);
+  check(t.bars.length > 3, 'a timeline for "water"');
+  await page.focus('#timeline-chart');
+  checkEq(await page.getAttribute('#timeline-chart', 'role'), 'slider', 'a slider to assistive technology');
+  await page.keyboard.press('Home');
+  checkEq(await page.getAttribute('#timeline-chart', 'aria-valuenow'), '0', 'Home: the first period');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  let now = await timelineShown(page);
+  checkEq(now.selected.join(), t.bars.slice(0, 3).map(([p]) => p).join(), 'Shift and arrows choose three periods');
+  check((await page.getAttribute('#timeline-chart', 'aria-valuetext')).includes('chosen'), 'the choice is spoken');
+  const n = t.bars.slice(0, 3).reduce((s, [, c]) => s + c, 0);
+  check((await page.textContent('#timeline-note')).includes(`${n} article`), 'the note counts the articles chosen');
+  await page.keyboard.press('Escape');
+  checkEq((await timelineShown(page)).selected.length, 0, 'Escape forgets the choice');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Enter');
+  const from = `${t.bars[2][0]}-01`, to = monthEnd(t.bars[3][0]);
+  await page.waitForFunction(([f, e]) => new URLSearchParams(location.search).get('from') === f && new URLSearchParams(location.search).get('to') === e, [from, to]);
+  await settled(page);
+  const api = await apiGet(base, `/search?q=water&from=${from}&to=${to}&limit=0`);
+  checkEq((await shown(page)).total, String(api.total), 'total of the two months chosen');
+  checkEq(await page.evaluate(() => document.activeElement.id), 'timeline-chart', 'the focus stays on the timeline');
+});
+
+step('a long facet: up to facet_limit values, "show more", and a search inside it', async ({ page, base }) => {
+  await page.goto(`${base}/?q=water`);
+  await settled(page);
+  const api = await apiGet(base, '/search?q=water&limit=0&facets=tag&facet_limit=50');
+  const all = Object.keys(api.facets.tag);
+  check(all.length > 12, `more tags than the default 10: ${all.length}`);
+  await page.click('#facet-tag .facet-more');
+  await page.waitForSelector('#facet-tag .facet-search');
+  checkEq(await page.$$eval('#facet-tag input[type="checkbox"]', (i) => i.length), all.length, 'every tag once expanded');
+  const word = all.find((v) => v.length > 5);
+  const part = word.slice(1, 5).toUpperCase();
+  await page.fill('#facet-tag .facet-search', part);
+  const want = all.filter((v) => v.toLowerCase().includes(part.toLowerCase()));
+  await page.waitForFunction((n) => document.querySelectorAll('#facet-tag input[type="checkbox"]').length === n, want.length);
+  checkEq((await page.$$eval('#facet-tag input[type="checkbox"]', (i) => i.map((e) => e.dataset.value))).sort().join(), [...want].sort().join(), `the tags with "${part}"`);
+  await page.fill('#facet-tag .facet-search', 'zzzzqq');
+  check((await page.textContent('#facet-tag')).includes('No tags match “zzzzqq”'), 'no tag matches');
+  await page.press('#facet-tag .facet-search', 'Escape');
+  checkEq(await page.$$eval('#facet-tag input[type="checkbox"]', (i) => i.length), all.length, 'Escape shows every tag again');
+  /* A tag chosen from the search narrows the results to its count. */
+  await page.fill('#facet-tag .facet-search', part);
+  await page.click(`#facet-tag label:has(input[data-value="${word}"])`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).get('tag') === v, word);
+  await settled(page);
+  checkEq((await shown(page)).total, String(api.facets.tag[word]), 'total of the tag chosen');
+});
+
+/* Serves the daemon's own reply to /search with changes made by edit:
+ * for states the sample index cannot produce (an estimated total, a
+ * headline made by the indexer). */
+async function editSearchReplies(page, edit) {
+  await page.route((url) => url.pathname === '/search', async (route) => {
+    const res = await route.fetch();
+    const json = await res.json();
+    edit(json, new URL(route.request().url()).searchParams);
+    await route.fulfill({ response: res, json });
+  });
+}
+
+step('"About N articles" when the total is an estimate', async ({ page, base }) => {
+  await page.goto(`${base}/?q=water`);
+  await settled(page);
+  check(!(await page.textContent('#result-count')).includes('About'), 'an exact total is not "about"');
+  checkEq(await page.getAttribute('#result-count', 'data-exact'), 'true', 'marked exact');
+  await editSearchReplies(page, (r) => { if (r.total > 0) Object.assign(r, { total_exact: false, total_min: r.total - 1, total_max: r.total + 5 }); });
+  try {
+    await page.reload();
+    await settled(page);
+    const total = (await shown(page)).total;
+    checkEq((await page.textContent('#result-count strong')), `About ${total} articles`, 'an estimate says so');
+    checkEq(await page.getAttribute('#result-count', 'data-exact'), 'false', 'marked inexact');
+  } finally {
+    await page.unroute((url) => url.pathname === '/search');
+  }
+});
+
+step('a headline the indexer made from the first sentence is styled as such', async ({ page, base }) => {
+  await editSearchReplies(page, (r) => { if (r.hits?.[0]) r.hits[0].title_from_body = true; });
+  try {
+    await page.goto(`${base}/?q=desalination`);
+    await settled(page);
+    check(await page.isVisible('#results .hit >> nth=0 >> .hit-title.from-body'), 'the first headline marked');
+    checkEq(await page.textContent('#results .hit >> nth=0 >> .untitled'), 'No headline: first sentence', 'and labelled');
+    checkEq((await page.$$('#results .hit-title.from-body')).length, 1, 'the others are not');
+    const style = await page.$eval('#results .hit-title.from-body', (e) => getComputedStyle(e).fontStyle);
+    checkEq(style, 'italic', 'a quieter style');
+  } finally {
+    await page.unroute((url) => url.pathname === '/search');
+  }
+});
+
 step('an article without a url has no link to the original', async ({ page, base }) => {
   await page.goto(`${base}/?doc=${RECENT.id}`);
   await docShown(page);
@@ -663,9 +845,16 @@ step('a phone-width viewport: one column, filters fold away', async ({ browser, 
   checkEq((await shown(page)).total, source.count, 'total after a facet on a phone');
   check(await page.isVisible('#facet-source'), 'filters stay open while choosing');
   checkEq(await page.textContent('#filters-done'), `Show ${source.count} article${source.count === '1' ? '' : 's'}`, 'the close button counts');
+  /* A tap on a month of the timeline narrows to it. */
+  const month = await page.$eval('#timeline-chart .tl-bar:not(.empty)', (b) => b.dataset.period);
+  await page.tap(`#timeline-chart .tl-bar[data-period="${month}"]`);
+  await page.waitForFunction((m) => new URLSearchParams(location.search).get('from') === `${m}-01`, month);
+  await settled(page);
+  checkEq(new URL(page.url()).searchParams.get('to'), monthEnd(month), 'a tap: to the end of the month');
+  checkEq(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'the timeline fits');
   await page.click('#filters-done');
   check(await page.isHidden('#filters-panel'), 'filters fold away again');
-  checkEq(await page.textContent('#filters-count'), '1', 'the filters button counts active filters');
+  checkEq(await page.textContent('#filters-count'), '2', 'the filters button counts active filters (source, dates)');
   await page.click('#results .hit-title a >> nth=0');
   await docShown(page);
   checkEq(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'the article fits');
