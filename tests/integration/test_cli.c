@@ -584,6 +584,37 @@ static void test_timeline(void) {
     free(out), free(err);
 }
 
+/* --facet-limit N: the top N values of each facet; the daemon's bounds
+ * reach the terminal as its errors. */
+static void test_facet_limit(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--facets", "year,source",
+                   "--facet-limit", "1", "--any", "water", "city", "bank"),
+              0);
+    json_t *r = out ? json_loads(out, 0, NULL) : NULL, *f = json_object_get(r, "facets");
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(f, "year"), "2023")), 3);
+    CHECK_INT(json_object_size(json_object_get(f, "year")), 1);
+    CHECK_INT(json_object_size(json_object_get(f, "source")), 1);
+    json_decref(r);
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--facets", "year", "--facet-limit", "2", "--any",
+                   "water", "city", "bank"),
+              0);
+    CHECK(out && strstr(out, "\nyear:  2023 (3)  2022 (1)\n"));
+    free(out), free(err);
+    CHECK_INT(
+        LEDE(&out, &err, "search", WHERE, "--facets", "tag", "--facet-limit", "1000", "water"), 2);
+    CHECK(err && strstr(err, "lede: over_limit: facet_limit 1000 is over max_facet_limit (100)"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--facets", "tag", "--facet-limit", "0", "water"),
+              2);
+    CHECK(err && strstr(err, "lede: bad_request: field 'facet_limit' must be 1 or more"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--facet-limit", "some", "water"), 2);
+    CHECK(err && strstr(err, "lede: --facet-limit takes a whole number, not 'some'"));
+    free(out), free(err);
+}
+
 static void run_all(void) {
     RUN(test_search_text);
     RUN(test_search_json);
@@ -600,6 +631,7 @@ static void run_all(void) {
     RUN(test_color_on_terminal);
     RUN(test_about);
     RUN(test_timeline);
+    RUN(test_facet_limit);
 }
 
 int main(int argc, char **argv) {
