@@ -344,9 +344,7 @@
     if (ctl.signal.aborted) return;
     renderDates(s);
     const offset = (s.page - 1) * PAGE_SIZE;
-    const main = api('/search', searchParams(s, {
-      limit: PAGE_SIZE, offset, facets: [...FACETS, 'timeline'].join(','), timeline: timelinePeriod(s), facet_limit: FACET_LIMIT,
-    }), ctl.signal);
+    const main = mainSearch(s, offset, ctl.signal);
     /* A facet group with a value chosen counts its other values without
      * its own filter, so that a reader can widen as well as narrow. */
     const groups = FACETS.filter((g) => (g === 'year' ? s.from || s.to : s[g].length));
@@ -364,6 +362,23 @@
       setLoading(false);
       renderSearchError(s, e);
     }
+  }
+
+  /* The page of hits with the facets and the timeline. A timeline of more
+   * periods than the daemon gives (max_timeline_buckets: months over a
+   * century of articles) is asked for again by year, then left out. */
+  async function mainSearch(s, offset, signal) {
+    const periods = timelinePeriod(s) === 'day' ? ['day', null] : ['month', 'year', null];
+    for (const period of periods) {
+      const extra = { limit: PAGE_SIZE, offset, facets: [...FACETS, ...(period ? ['timeline'] : [])].join(','), facet_limit: FACET_LIMIT };
+      if (period) extra.timeline = period;
+      try {
+        return await api('/search', searchParams(s, extra), signal);
+      } catch (e) {
+        if (!period || e.code !== 'over_limit' || !/max_timeline_buckets/.test(e.message)) throw e;
+      }
+    }
+    throw new ApiError('http', 'no search was made'); /* not reached: the last try has no timeline */
   }
 
   /* What does not depend on the reply: the heading, the controls, the

@@ -106,10 +106,23 @@ const RECENT = {
   language: 'en',
 };
 
+/* The daemon's max_timeline_buckets in this test: fewer months than the
+ * ALMANAC articles span, more than the rest of the index has. */
+const MAX_TIMELINE_BUCKETS = 100;
+/* An article a month from January 1980 to February 1989 (110 months), for
+ * a timeline of more months than the daemon gives. */
+const ALMANAC = Array.from({ length: 110 }, (_, i) => ({
+  id: `almanac-${i + 1}`,
+  title: `Almanac for ${1980 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+  body: 'The almanac lists the tides and the phases of the moon for the month.',
+  date: `${1980 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-15`,
+  language: 'en',
+}));
+
 function buildIndex() {
   const db = path.join(tmp, 'index');
   const hostile = path.join(tmp, 'hostile.jsonl');
-  fs.writeFileSync(hostile, [...HOSTILE, RECENT].map((a) => JSON.stringify(a)).join('\n') + '\n');
+  fs.writeFileSync(hostile, [...HOSTILE, RECENT, ...ALMANAC].map((a) => JSON.stringify(a)).join('\n') + '\n');
   execFileSync(args.indexer, ['--db', db, '--quiet', args.sample, hostile], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60_000 });
   return db;
 }
@@ -117,7 +130,8 @@ function buildIndex() {
 async function startDaemon(db) {
   const log = fs.openSync(logPath, 'w');
   daemon = spawn('timeout', ['-s', 'KILL', String(DAEMON_LIFETIME_S), args.searchd, '--db', db,
-    '--listen', '127.0.0.1:0', '-o', 'http_listen=127.0.0.1:0', '-o', `http_root=${path.resolve(args.web)}`],
+    '--listen', '127.0.0.1:0', '-o', 'http_listen=127.0.0.1:0', '-o', `http_root=${path.resolve(args.web)}`,
+    '-o', `max_timeline_buckets=${MAX_TIMELINE_BUCKETS}`],
   { stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);
   const end = Date.now() + START_TIMEOUT_MS;
@@ -537,10 +551,11 @@ async function dragTimeline(page, fromPeriod, toPeriod) {
 }
 
 step('the timeline: a bar per month, a drag narrows the dates, then a bar per day', async ({ page, base, out }) => {
-  await page.goto(base + '/');
+  /* Since 2021: the articles of the sample, the hostile and the recent one. */
+  await page.goto(base + '/?from=2021-01-01');
   await settled(page);
   check(await page.isVisible('#timeline-chart'), 'a timeline');
-  const api = await apiGet(base, '/search?limit=0&facets=timeline&timeline=month');
+  const api = await apiGet(base, '/search?limit=0&facets=timeline&timeline=month&from=2021-01-01');
   const keys = Object.keys(api.facets.timeline);
   checkEq(keys.join(), [...keys].sort().join(), 'the daemon gives the months in date order');
   let t = await timelineShown(page);
@@ -583,6 +598,21 @@ step('the timeline: a bar per month, a drag narrows the dates, then a bar per da
   await page.goBack();
   await settled(page);
   checkEq((await timelineShown(page)).period, 'month', 'back: by month again');
+});
+
+step('a timeline of more months than the daemon gives is drawn by year', async ({ page, base }) => {
+  const res = await fetch(`${base}/search?q=almanac&limit=0&facets=timeline&timeline=month`);
+  checkEq(res.status, 400, 'the daemon refuses 110 months');
+  check((await res.json()).error.message.includes('max_timeline_buckets'), 'naming max_timeline_buckets');
+  await page.goto(`${base}/?q=almanac`);
+  await settled(page);
+  const api = await apiGet(base, '/search?q=almanac&limit=0&facets=timeline&timeline=year');
+  checkEq((await shown(page)).total, String(ALMANAC.length), 'every almanac found');
+  check(await page.isHidden('.notice-error'), 'no error');
+  const t = await timelineShown(page);
+  checkEq(t.period, 'year', 'by year');
+  checkEq(JSON.stringify(t.bars), JSON.stringify(Object.entries(api.facets.timeline)), 'the years and their counts');
+  checkEq(t.bars.length, 10, '1980 to 1989');
 });
 
 step('the timeline by keyboard: arrows, Shift to choose, Enter applies, Escape forgets', async ({ page, base }) => {
