@@ -107,6 +107,9 @@ void render_search(FILE *out, const render_opts_t *o, json_t *reply, long long o
     size_t i;
     json_t *corrected = json_object_get(reply, "corrected");
     if (json_is_object(corrected)) put_corrected(out, o, corrected);
+    if (json_is_true(json_object_get(reply, "query_fallback")))
+        fprintf(out, "%sThe query has a syntax error; its words were searched instead.%s\n\n",
+                term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));
     if (json_is_true(json_object_get(reply, "relaxed")))
         fprintf(out, "%sNo article has all the words; these have some of them.%s\n\n",
                 term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));

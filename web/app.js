@@ -443,6 +443,7 @@
     renderCorrected(s, r.corrected);
     renderDidYouMean(s, r.suggestion);
     el.relaxed.hidden = !r.relaxed;
+    $('query-fallback').hidden = !r.query_fallback;
     $('filters-done').textContent = total ? `Show ${about.toLowerCase()}${plural(total, 'article', 'articles')}` : 'Show results';
     el.notice.replaceChildren();
     const hits = r.hits || [];
@@ -537,6 +538,8 @@
     el.count.textContent = '';
     el.didYouMean.hidden = true;
     el.corrected.hidden = true;
+    el.relaxed.hidden = true;
+    $('query-fallback').hidden = true;
     el.timeline.hidden = true;
     el.results.replaceChildren();
     el.pager.hidden = true;
