@@ -161,13 +161,59 @@ static lede_status_t add_hits(shim_results_t *r, bool snippet, double deadline, 
     return st;
 }
 
-static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, json_t *reply) {
+/* What became of the query's spelling: the better spelling (NULL: none
+ * worth offering) and whether the hits are its results. */
+typedef struct spelling {
+    char *text; /* malloc'd */
+    bool used;
+} spelling_t;
+
+static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, const spelling_t *sp,
+                                json_t *reply) {
     lede_status_t st = add_hits(r, p->snippet, p->deadline, reply);
     if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
-    const char *suggestion = shim_results_suggestion(r);
-    if (st == LEDE_OK && p->suggest && suggestion)
-        json_object_set_new(reply, "suggestion", json_string(suggestion));
+    if (st != LEDE_OK || !sp->text) return st;
+    if (sp->used)
+        json_object_set_new(reply, "corrected",
+                            json_pack("{ssss}", "q", sp->text, "from", p->q ? p->q : ""));
+    else
+        json_object_set_new(reply, "suggestion", json_string(sp->text));
     return st;
+}
+
+/* Fewer results than this are too few: a reader wants a page. */
+static uint32_t too_few(const search_params_t *p) {
+    if (!p->relax) return 1; /* match all or any: only none is too few */
+    return p->relax_below ? p->relax_below : SEARCH_RELAX_BELOW;
+}
+
+/* Whether the suggestion of *r is worth anything: offered only when it
+ * finds more than the query; with spelling auto and too few results,
+ * its results replace *r. sp->text is NULL when there is nothing to say. */
+static lede_status_t weigh_spelling(shim_db_t *db, const search_params_t *p, shim_query_t q,
+                                    shim_results_t **r, spelling_t *sp) {
+    const char *s = shim_results_suggestion(*r);
+    if (!s) return LEDE_OK;
+    uint32_t found = shim_results_total(*r);
+    bool replace = p->spelling == SEARCH_SPELLING_AUTO && found < too_few(p);
+    if (!(sp->text = strdup(s))) return LEDE_E_NOMEM;
+    q.text = sp->text;
+    q.suggest = false;
+    if (!replace) /* only its count is needed */
+        q.offset = q.limit = 0, q.n_facets = 0, q.exact_total = false;
+    shim_results_t *c;
+    lede_status_t st = shim_search(db, &q, &c);
+    if (st != LEDE_OK) return st;
+    bool more = shim_results_total(c) > found;
+    if (more && replace) {
+        shim_results_free(*r);
+        *r = c;
+        sp->used = true;
+        return LEDE_OK;
+    }
+    shim_results_free(c);
+    if (!more) free(sp->text), sp->text = NULL;
+    return LEDE_OK;
 }
 
 /* Whether any-word matching could find more than all-words: only when
@@ -184,8 +230,8 @@ static bool several_words(const char *q) {
 
 /* The reply fields a search adds, dropped before it is run again. */
 static void drop_results(json_t *reply) {
-    static const char *const KEYS[] = {"total", "total_exact", "total_min",  "total_max",
-                                       "hits",  "facets",      "suggestion", "relaxed"};
+    static const char *const KEYS[] = {"total",  "total_exact", "total_min", "total_max", "hits",
+                                       "facets", "suggestion",  "corrected", "relaxed"};
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
 }
 
@@ -198,26 +244,42 @@ static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
     return true;
 }
 
-/* The search, relaxed to any word when asked and all words match nothing. */
+/* With match auto, a query of several words whose words all match
+ * nothing is searched again with any word; *relaxed says whether *r was
+ * replaced. */
+static lede_status_t relax(shim_db_t *db, const search_params_t *p, shim_query_t q,
+                           shim_results_t **r, bool *relaxed) {
+    *relaxed = false;
+    if (!p->relax || q.match != SHIM_MATCH_ALL || shim_results_total(*r) != 0 ||
+        !several_words(q.text))
+        return LEDE_OK;
+    shim_results_t *any;
+    q.match = SHIM_MATCH_ANY;
+    q.suggest = false;
+    lede_status_t st = shim_search(db, &q, &any);
+    if (st != LEDE_OK) return st;
+    *relaxed = shim_results_total(any) > 0;
+    shim_results_free(*relaxed ? *r : any);
+    if (*relaxed) *r = any;
+    return LEDE_OK;
+}
+
+/* The search, spelt better and relaxed to any word when asked and it
+ * finds too few. */
 static lede_status_t search_once(shim_db_t *db, const search_params_t *p, shim_query_t q,
                                  json_t *reply) {
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
+    spelling_t sp = {NULL, false};
     bool relaxed = false;
-    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 &&
-        several_words(p->q)) {
-        shim_results_t *any;
-        q.match = SHIM_MATCH_ANY;
-        st = shim_search(db, &q, &any);
-        if (st != LEDE_OK) return shim_results_free(r), st;
-        relaxed = shim_results_total(any) > 0;
-        shim_results_free(relaxed ? r : any);
-        if (relaxed) r = any;
-    }
-    st = fill_reply(r, p, reply);
-    if (relaxed) json_object_set_new(reply, "relaxed", json_true());
+    st = weigh_spelling(db, p, q, &r, &sp);
+    if (sp.used) q.text = sp.text;
+    if (st == LEDE_OK) st = relax(db, p, q, &r, &relaxed);
+    if (st == LEDE_OK) st = fill_reply(r, p, &sp, reply);
+    if (st == LEDE_OK && relaxed) json_object_set_new(reply, "relaxed", json_true());
     shim_results_free(r);
+    free(sp.text);
     return st;
 }
 
@@ -244,7 +306,8 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .n_facets = p->n_facets,
                       .timeline = p->timeline,
                       .facet_limit = p->facet_limit,
-                      .suggest = p->suggest && size.words <= SEARCH_SPELLING_MAX_WORDS,
+                      .suggest = p->suggest && p->spelling != SEARCH_SPELLING_OFF &&
+                                 size.words <= SEARCH_SPELLING_MAX_WORDS,
                       .time_limit_ms = p->time_limit_ms,
                       .deadline = p->deadline,
                       .check_at_least = SEARCH_EXACT_TOTAL,

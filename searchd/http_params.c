@@ -37,6 +37,7 @@ static const param_t PARAMS[] = {
     {"facets", P_LIST, SEARCH},
     {"timeline", P_STRING, SEARCH},
     {"facet_limit", P_UINT, SEARCH},
+    {"spelling", P_STRING, SEARCH},
     {"snippet", P_BOOL, SEARCH},
     {"suggest", P_BOOL, SEARCH},
     {"exact_total", P_BOOL, SEARCH},

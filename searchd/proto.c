@@ -193,6 +193,20 @@ static bool f_suggest(proto_request_t *r, json_t *v, const proto_limits_t *l, pr
     return want_bool(v, "suggest", &r->search.suggest, e);
 }
 
+static bool f_spelling(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    static const char *const NAMES[] = {[SEARCH_SPELLING_AUTO] = "auto",
+                                        [SEARCH_SPELLING_SUGGEST] = "suggest",
+                                        [SEARCH_SPELLING_OFF] = "off"};
+    const char *s;
+    if (!want_string(v, "spelling", &s, e)) return false;
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (strcmp(s, NAMES[i]) == 0) return r->search.spelling = (search_spelling_t)i, true;
+    return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                "field 'spelling' must be \"auto\", \"suggest\" or \"off\""),
+           false;
+}
+
 static bool f_exact_total(proto_request_t *r, json_t *v, const proto_limits_t *l,
                           proto_error_t *e) {
     (void)l;
@@ -357,6 +371,7 @@ static const field_t FIELDS[] = {
     {"exact_total", BIT(PROTO_OP_SEARCH), f_exact_total},
     {"timeline", BIT(PROTO_OP_SEARCH), f_timeline},
     {"facet_limit", BIT(PROTO_OP_SEARCH), f_facet_limit},
+    {"spelling", BIT(PROTO_OP_SEARCH), f_spelling},
 };
 
 static bool find_op(const char *name, proto_op_t *op) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "spelling.h"
+
 namespace shim {
 
 namespace {
@@ -110,7 +112,6 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     Xapian::termcount expand = q->max_expansion ? q->max_expansion : DEFAULT_MAX_EXPANSION;
     qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = FULL_FLAGS;
-    if (q->suggest) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     if (q->partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
     Xapian::Query parsed;
     try {
@@ -118,9 +119,9 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     } catch (const Xapian::QueryParserError &) {
         if (!q->fallback) throw;
         // Plain words: no operators, no prefixes, no wildcards.
-        parsed = qp.parse_query(q->text, flags & Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        parsed = qp.parse_query(q->text, 0);
     }
-    if (corrected && q->suggest) *corrected = qp.get_corrected_query_string();
+    if (corrected && q->suggest) *corrected = suggest_spelling(h, q->text);
     // A query of stop words alone would match nothing: search them as words.
     if (parsed.empty()) parsed = qp.parse_query(q->text, 0);
     return parsed;

@@ -248,6 +248,73 @@ static void test_facet_limit_refused(void) {
     json_decref(after);
 }
 
+/* ---- spelling ------------------------------------------------------------------- */
+
+/* The search of request must have been corrected from `from` to `to`,
+ * with hits ids. */
+static void expect_corrected(const char *request, const char *from, const char *to,
+                             const char *ids) {
+    json_t *r = call(&good_d, request);
+    CHECK_OK(r);
+    CHECK_STR(sd_str(r, "corrected.from"), from);
+    CHECK_STR(sd_str(r, "corrected.q"), to);
+    CHECK(!json_object_get(r, "suggestion"));
+    CHECK_STR(sd_hit_ids(r), ids);
+    json_decref(r);
+}
+
+/* Request must have neither correction nor suggestion; total hits. */
+static void expect_as_typed(const char *request, long long total) {
+    json_t *r = call(&good_d, request);
+    CHECK_OK(r);
+    CHECK(!json_object_get(r, "corrected") && !json_object_get(r, "suggestion"));
+    CHECK_INT(sd_int(r, "total"), total);
+    if (json_object_get(r, "suggestion"))
+        fprintf(stderr, "  %s: suggestion %s\n", request, sd_str(r, "suggestion"));
+    json_decref(r);
+}
+
+/* spelling auto (the default): a query that finds too few is answered
+ * with its correction when that finds more; suggest only suggests; off
+ * (and the old "suggest":false) does neither. */
+static void test_spelling_modes(void) {
+    expect_corrected("SEARCH desalinaton", "desalinaton", "desalination", "g1");
+    expect_corrected("{\"op\":\"search\",\"q\":\"Desalinaton PLANT\",\"spelling\":\"auto\"}",
+                     "Desalinaton PLANT", "Desalination PLANT", "g1");
+    expect_corrected("{\"op\":\"search\",\"q\":\"\\\"reservior levels\\\"\"}",
+                     "\"reservior levels\"", "\"reservoir levels\"", "g2");
+    json_t *r = call(&good_d, "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"suggest\"}");
+    CHECK_INT(sd_int(r, "total"), 0);
+    CHECK_STR(sd_str(r, "suggestion"), "desalination");
+    CHECK(!json_object_get(r, "corrected"));
+    json_decref(r);
+    expect_as_typed("{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"off\"}", 0);
+    expect_as_typed("{\"op\":\"search\",\"q\":\"desalinaton\",\"suggest\":false}", 0);
+    /* With match all, only a query that finds nothing is corrected; one
+     * that finds something is offered a suggestion that finds more. */
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"drought OR reservior\",\"match\":\"all\"}");
+    CHECK_INT(sd_int(r, "total"), 2);
+    CHECK_STR(sd_str(r, "suggestion"), "drought OR reservoir");
+    CHECK(!json_object_get(r, "corrected"));
+    json_decref(r);
+    expect_error(&good_d, "{\"op\":\"search\",\"spelling\":\"fix\"}", "bad_request",
+                 "field 'spelling' must be \"auto\", \"suggest\" or \"off\"");
+}
+
+/* Words with a form in the index are never corrected, whatever their
+ * case or ending; a suggestion that finds no more is not offered. */
+static void test_spelling_leaves_correct_words(void) {
+    expect_as_typed("SEARCH reservoirs", 1);
+    expect_as_typed("SEARCH RESERVOIR LEVELS", 1);
+    expect_as_typed("SEARCH voted buses", 2); /* relaxed: none has both */
+    expect_as_typed("SEARCH desalinated", 1);
+    /* Nonsense near no word of the index: nothing to say. */
+    expect_as_typed("{\"op\":\"search\",\"q\":\"qqzxvv wwyyjj\"}", 0);
+    /* The correction of "desalinaton" finds no more with "zebra", which
+     * no article has. */
+    expect_as_typed("{\"op\":\"search\",\"q\":\"desalinaton zebra\",\"match\":\"all\"}", 0);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
@@ -270,6 +337,8 @@ int main(int argc, char **argv) {
     RUN(test_timeline_limit);
     RUN(test_facet_limit);
     RUN(test_facet_limit_refused);
+    RUN(test_spelling_modes);
+    RUN(test_spelling_leaves_correct_words);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);

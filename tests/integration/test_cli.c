@@ -103,9 +103,17 @@ static void test_filters_and_paging(void) {
 
 static void test_no_hits_and_suggestion(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", WHERE, "desalinaton"), 1);
+    /* A misspelling that finds nothing is answered with its correction. */
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "desalinaton"), 0);
+    CHECK(out && strstr(out, "City council approves desalination plant"));
+    free(out), free(err);
+    /* One whose query finds something gets a suggestion that finds more. */
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--all", "drought OR reservior"), 0);
+    CHECK(out && strstr(out, "\n2 results"));
+    CHECK(out && strstr(out, "Did you mean: drought OR reservoir"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--all", "qqzxvv"), 1);
     CHECK(out && strstr(out, "0 results"));
-    CHECK(out && strstr(out, "Did you mean: desalination"));
     free(out), free(err);
 }
 

@@ -201,6 +201,11 @@ static void test_search_same_as_line_protocol(void) {
                 "{\"op\":\"search\",\"q\":\"water\",\"exact_total\":true}");
     expect_same("/search?facets=tag,source&facet_limit=2",
                 "{\"op\":\"search\",\"facets\":[\"tag\",\"source\"],\"facet_limit\":2}");
+    expect_same("/search?q=desalinaton", "{\"op\":\"search\",\"q\":\"desalinaton\"}");
+    expect_same("/search?q=desalinaton&spelling=suggest",
+                "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"suggest\"}");
+    expect_same("/search?q=desalinaton&spelling=off",
+                "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"off\"}");
     expect_same("/search?facets=timeline,year&timeline=day",
                 "{\"op\":\"search\",\"facets\":[\"timeline\",\"year\"],\"timeline\":\"day\"}");
     reply_t relaxed = get("/search?q=desalination+zebra");
@@ -240,6 +245,7 @@ static void test_bad_parameters(void) {
     expect_error("/search?exact_total=all", 400, "bad_request", "exact_total");
     expect_error("/search?facets=timeline&timeline=week", 400, "bad_request", "timeline");
     expect_error("/search?facets=tag&facet_limit=0", 400, "bad_request", "facet_limit");
+    expect_error("/search?q=x&spelling=yes", 400, "bad_request", "'spelling'");
     expect_error("/search?facets=tag&facet_limit=ten", 400, "bad_request", "facet_limit");
     expect_error("/search?facets=tag&facet_limit=101", 400, "over_limit",
                  "facet_limit 101 is over max_facet_limit (100)");

@@ -91,6 +91,13 @@ static void test_json_search(void) {
     proto_request_free(&r);
     CHECK_INT(parse("{\"op\":\"search\",\"facet_limit\":50}\n", &r, &e, &used), PROTO_OK);
     CHECK_INT(r.search.facet_limit, 50);
+    CHECK_INT(r.search.spelling, SEARCH_SPELLING_AUTO); /* the default */
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"spelling\":\"suggest\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.search.spelling, SEARCH_SPELLING_SUGGEST);
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"spelling\":\"off\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.search.spelling, SEARCH_SPELLING_OFF);
     proto_request_free(&r);
     static const char *const TIMELINES[] = {"month", "year", "day"};
     for (int i = 0; i < 3; i++) {
@@ -186,6 +193,10 @@ static void test_json_errors(void) {
                  "field 'timeline' must be \"year\", \"month\" or \"day\"");
     expect_error("{\"op\":\"search\",\"timeline\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'timeline' must be a string");
+    expect_error("{\"op\":\"search\",\"spelling\":false}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'spelling' must be a string");
+    expect_error("{\"op\":\"search\",\"spelling\":\"on\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'spelling' must be \"auto\", \"suggest\" or \"off\"");
     expect_error("{\"op\":\"search\",\"facet_limit\":0}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'facet_limit' must be 1 or more");
     expect_error("{\"op\":\"search\",\"facet_limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,

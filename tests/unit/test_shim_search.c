@@ -826,8 +826,24 @@ static void expect_suggestion(const char *text, const char *want) {
 static void test_spelling(void) {
     expect_suggestion("inflaton", "inflation");
     expect_suggestion("storm inflaton", "storm inflation");
-    expect_suggestion("volcanoe", "volcano");
+    /* "volcanoe" stems to volcano's stem, so it finds the volcano
+     * articles: a word with a form in the index is never corrected. */
+    expect_suggestion("volcanoe", NULL);
+    expect_text("volcanoe", "a7,a3");
     expect_suggestion("inflation", NULL); /* spelt right */
+    /* Capitals, plurals and tenses of indexed words are not corrected. */
+    expect_suggestion("Inflation", NULL);
+    expect_suggestion("INFLATION Volcanoes", NULL);
+    expect_suggestion("erupted volcanoes delaying flights", NULL);
+    /* The user's capitals, phrases, operators, field names, values and
+     * wildcards are kept; only the misspelt word changes. */
+    expect_suggestion("Inflaton", "Inflation");
+    expect_suggestion("INFLATON", "INFLATION");
+    expect_suggestion("\"erupting volcanoe\" AND inflaton", "\"erupting volcanoe\" AND inflation");
+    expect_suggestion("title:inflaton inflaton", "title:inflaton inflation");
+    expect_suggestion("source:Reuterz inflaton", "source:Reuterz inflation");
+    expect_suggestion("inflaton volc*", "inflation volc*");
+    expect_suggestion("infla* volc*", NULL);
     /* No suggestion unless asked for. */
     shim_query_t q = {.text = "inflaton", .limit = 10};
     shim_results_t *r = run(g_db, &q, LEDE_OK);
