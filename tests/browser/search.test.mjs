@@ -673,8 +673,9 @@ step('a long facet: up to facet_limit values, "show more", and a search inside i
 /* Serves the daemon's own reply to /search with changes made by edit:
  * for states the sample index cannot produce (an estimated total, a
  * headline made by the indexer). */
+const isSearch = (url) => url.pathname === '/search';
 async function editSearchReplies(page, edit) {
-  await page.route((url) => url.pathname === '/search', async (route) => {
+  await page.route(isSearch, async (route) => {
     const res = await route.fetch();
     const json = await res.json();
     edit(json, new URL(route.request().url()).searchParams);
@@ -695,7 +696,7 @@ step('"About N articles" when the total is an estimate', async ({ page, base }) 
     checkEq((await page.textContent('#result-count strong')), `About ${total} articles`, 'an estimate says so');
     checkEq(await page.getAttribute('#result-count', 'data-exact'), 'false', 'marked inexact');
   } finally {
-    await page.unroute((url) => url.pathname === '/search');
+    await page.unroute(isSearch);
   }
 });
 
@@ -710,8 +711,13 @@ step('a headline the indexer made from the first sentence is styled as such', as
     const style = await page.$eval('#results .hit-title.from-body', (e) => getComputedStyle(e).fontStyle);
     checkEq(style, 'italic', 'a quieter style');
   } finally {
-    await page.unroute((url) => url.pathname === '/search');
+    await page.unroute(isSearch);
   }
+  /* The replies are the daemon's again. */
+  await page.reload();
+  await settled(page);
+  checkEq((await page.$$('#results .from-body, #results .untitled')).length, 0, 'no headline marked');
+  checkEq(await page.getAttribute('#result-count', 'data-exact'), 'true', 'the total exact');
 });
 
 step('an article without a url has no link to the original', async ({ page, base }) => {
@@ -753,6 +759,39 @@ step('did you mean: a link that searches the suggestion', async ({ page, base })
   check(fixed.total > 0, 'the suggestion has results');
   checkEq((await shown(page)).total, String(fixed.total), 'total after did you mean');
   checkEq(await page.inputValue('#q'), api.suggestion, 'the box shows the new query');
+});
+
+step('a misspelling that finds nothing: "Showing results for", and a link to search it as typed', async ({ page, base, out }) => {
+  const api = await apiGet(base, '/search?q=resevoir&limit=0');
+  checkEq(JSON.stringify(api.corrected), JSON.stringify({ q: 'reservoir', from: 'resevoir' }), 'the daemon corrects "resevoir"');
+  check(api.total > 0, 'the correction finds articles');
+  await search(page, 'resevoir');
+  check(await page.isVisible('#corrected'), 'the correction line');
+  checkEq(await page.textContent('#corrected'), 'Showing results for reservoir. Search instead for resevoir', 'its words');
+  checkEq(await page.textContent('#corrected strong'), 'reservoir', 'the query searched, in bold');
+  check(await page.isHidden('#did-you-mean'), 'no "did you mean" with it');
+  checkEq((await shown(page)).total, String(api.total), 'the corrected search\'s total');
+  const marks = await page.$$eval('#results .snippet mark', (m) => m.map((e) => e.textContent.toLowerCase()));
+  check(marks.some((m) => m.startsWith('reservoir')), `the corrected word highlighted: ${marks}`);
+  await page.screenshot({ path: path.join(out, 'browser-corrected.png') });
+  /* The link searches what was typed, as typed: nothing, and no correction. */
+  await page.focus('#corrected a');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('spelling') === 'off');
+  await settled(page);
+  checkEq(new URL(page.url()).searchParams.get('q'), 'resevoir', 'the query as typed');
+  checkEq((await shown(page)).total, '0', 'no article has "resevoir"');
+  check(await page.isHidden('#corrected'), 'no correction line');
+  check(await page.isHidden('#did-you-mean'), 'no suggestion either');
+  checkEq(await page.textContent('.notice-empty h2'), 'No articles match “resevoir”', 'the empty result');
+  checkEq(await page.evaluate(() => document.activeElement.id), 'results-heading', 'focus on the results');
+  /* A new query is corrected again. */
+  await search(page, 'desalinaton');
+  check(!new URL(page.url()).searchParams.has('spelling'), 'spelling=off is not kept for a new query');
+  checkEq(await page.textContent('#corrected strong'), 'desalination', 'corrected again');
+  await page.goBack();
+  await settled(page);
+  check(await page.isHidden('#corrected'), 'back: as typed again');
 });
 
 step('the empty state', async ({ page, base, out }) => {

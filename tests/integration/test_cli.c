@@ -623,6 +623,40 @@ static void test_facet_limit(void) {
     free(out), free(err);
 }
 
+/* A query that finds nothing is answered with its correction, which says
+ * so; --exact searches the words as typed, neither corrected nor given a
+ * suggestion. */
+static void test_corrected(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "desalinaton"), 0);
+    CHECK(out && !strncmp(out,
+                          "Showing results for desalination. Search instead for desalinaton "
+                          "(with --exact)\n\n  1. City council approves desalination plant\n",
+                          120));
+    CHECK(out && !strstr(out, "Did you mean"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "desalinaton"), 0);
+    json_t *r = out ? json_loads(out, 0, NULL) : NULL, *c = json_object_get(r, "corrected");
+    CHECK_STR(json_string_value(json_object_get(c, "q")), "desalination");
+    CHECK_STR(json_string_value(json_object_get(c, "from")), "desalinaton");
+    json_decref(r);
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--exact", "desalinaton"), 1);
+    CHECK(out && strstr(out, "0 results (") && !strstr(out, "Showing") && !strstr(out, "Did you"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", "--exact", WHERE, "--json", "desalinaton"), 1);
+    CHECK(out && strstr(out, "\"total\":0,") && !strstr(out, "corrected") &&
+          !strstr(out, "suggestion"));
+    free(out), free(err);
+    /* --exact: no suggestion either. */
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--exact", "--all", "drought OR reservior"), 0);
+    CHECK(out && strstr(out, "\n2 results") && !strstr(out, "Did you mean"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "get", WHERE, "--exact", "g1"), 2);
+    CHECK(err && strstr(err, "lede: option '--exact' is for lede search only"));
+    free(out), free(err);
+}
+
 static void run_all(void) {
     RUN(test_search_text);
     RUN(test_search_json);
@@ -640,6 +674,7 @@ static void run_all(void) {
     RUN(test_about);
     RUN(test_timeline);
     RUN(test_facet_limit);
+    RUN(test_corrected);
 }
 
 int main(int argc, char **argv) {
