@@ -346,10 +346,12 @@
     const offset = (s.page - 1) * PAGE_SIZE;
     const main = mainSearch(s, offset, ctl.signal);
     /* A facet group with a value chosen counts its other values without
-     * its own filter, so that a reader can widen as well as narrow. */
+     * its own filter, so that a reader can widen as well as narrow. Their
+     * spelling is the main search's, so that a query corrected there is
+     * corrected here too. */
     const groups = FACETS.filter((g) => (g === 'year' ? s.from || s.to : s[g].length));
     const others = groups.map((g) =>
-      api('/search', searchParams(s, { limit: 0, facets: g, facet_limit: FACET_LIMIT, snippet: 0, suggest: 0 }, g), ctl.signal)
+      api('/search', searchParams(s, { limit: 0, facets: g, facet_limit: FACET_LIMIT, snippet: 0 }, g), ctl.signal)
         .then((r) => [g, r.facets?.[g] || {}], () => null));
     try {
       const reply = await main;

@@ -774,6 +774,20 @@ step('a misspelling that finds nothing: "Showing results for", and a link to sea
   const marks = await page.$$eval('#results .snippet mark', (m) => m.map((e) => e.textContent.toLowerCase()));
   check(marks.some((m) => m.startsWith('reservoir')), `the corrected word highlighted: ${marks}`);
   await page.screenshot({ path: path.join(out, 'browser-corrected.png') });
+  /* A source chosen: the other sources are counted for the corrected
+   * query too. */
+  const sources = (await apiGet(base, '/search?q=resevoir&limit=0&facets=source')).facets.source;
+  check(Object.keys(sources).length > 1, `several sources: ${JSON.stringify(sources)}`);
+  const source = Object.keys(sources)[0];
+  await page.click(`#facet-source label:has(input[data-value="${source}"])`);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).get('source') === v, source);
+  await settled(page);
+  checkEq((await shown(page)).total, String(sources[source]), 'total of the source chosen');
+  check(await page.isVisible('#corrected'), 'still corrected');
+  const counts = await page.$$eval('#facet-source input', (i) => i.map((e) => [e.dataset.value, Number(e.closest('label').querySelector('.facet-count').dataset.count)]));
+  checkEq(JSON.stringify(Object.fromEntries(counts)), JSON.stringify(sources), 'every source counted for "reservoir"');
+  await page.goBack();
+  await settled(page);
   /* The link searches what was typed, as typed: nothing, and no correction. */
   await page.focus('#corrected a');
   await page.keyboard.press('Enter');
