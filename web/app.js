@@ -654,9 +654,12 @@
       const search = expanded && values.length > FACET_SEARCH_MIN ? facetSearch(name, list, values, s) : null;
       if (search) search.show();
       else list.replaceChildren(...shown.map((v) => facetOption(s, name, v)));
+      /* The daemon gave as many values as asked for: there may be more. */
+      const capped = Object.keys(facets[name] || {}).length >= FACET_LIMIT;
       return h('fieldset', { class: 'facet', id },
         h('legend', null, FACET_LABELS[name]),
         search?.node, list,
+        expanded && capped ? h('p', { class: 'facet-note' }, `Only the ${FACET_LIMIT} most common ${FACET_PLURALS[name]} are listed.`) : null,
         values.length > shown.length || expanded && values.length > FACET_VALUES_SHOWN
           ? h('button', {
             type: 'button', class: 'button-link facet-more', 'aria-expanded': String(expanded), 'aria-controls': `${id}-values`,

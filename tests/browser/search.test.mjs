@@ -652,6 +652,7 @@ step('a long facet: up to facet_limit values, "show more", and a search inside i
   await page.click('#facet-tag .facet-more');
   await page.waitForSelector('#facet-tag .facet-search');
   checkEq(await page.$$eval('#facet-tag input[type="checkbox"]', (i) => i.length), all.length, 'every tag once expanded');
+  check(await page.isHidden('#facet-tag .facet-note'), 'no "only the most common" when every tag is there');
   const word = all.find((v) => v.length > 5);
   const part = word.slice(1, 5).toUpperCase();
   await page.fill('#facet-tag .facet-search', part);
@@ -668,6 +669,15 @@ step('a long facet: up to facet_limit values, "show more", and a search inside i
   await page.waitForFunction((v) => new URLSearchParams(location.search).get('tag') === v, word);
   await settled(page);
   checkEq((await shown(page)).total, String(api.facets.tag[word]), 'total of the tag chosen');
+  /* The index has more than 50 tags: the list says it is the top 50. */
+  const every = await apiGet(base, '/search?limit=0&facets=tag&facet_limit=100');
+  check(Object.keys(every.facets.tag).length > 50, 'more than 50 tags in the index');
+  await page.goto(base + '/');
+  await settled(page);
+  await page.click('#facet-tag .facet-more');
+  await page.waitForSelector('#facet-tag .facet-search');
+  checkEq(await page.$$eval('#facet-tag input[type="checkbox"]', (i) => i.length), 50, 'the 50 most common tags');
+  checkEq(await page.textContent('#facet-tag .facet-note'), 'Only the 50 most common tags are listed.', 'and it says so');
 });
 
 /* Serves the daemon's own reply to /search with changes made by edit:
