@@ -38,6 +38,9 @@ static const char USAGE[] =
     "  --language NAME     stemming language of a new index (default: english;\n"
     "                      e.g. french, german, spanish, none)\n"
     "  --no-spelling       do not record words for \"did you mean\" suggestions\n"
+    "  --keep-text         store JSON records' text as given: wrapped lines not\n"
+    "                      joined, \"By\" kept on bylines, no title made from the\n"
+    "                      first sentence of an article without one\n"
     "  --max-doc-bytes N   reject records larger than N bytes (default 4194304)\n"
     "  --rejects FILE      write each rejected input line to FILE\n"
     "  --update MODE       auto (default), bulk (build and merge) or direct (write\n"
@@ -61,7 +64,7 @@ static const char USAGE[] =
 
 enum { OPT_DB = 256, OPT_REBUILD, OPT_DELETE, OPT_THREADS, OPT_LANGUAGE, OPT_NO_SPELLING,
        OPT_MAX_DOC, OPT_REJECTS, OPT_UPDATE, OPT_SHARD_DOCS, OPT_PROGRESS, OPT_NO_PROGRESS,
-       OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_ALLOW_EMPTY };
+       OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_ALLOW_EMPTY, OPT_KEEP_TEXT };
 
 static const struct option LONG_OPTS[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -71,6 +74,7 @@ static const struct option LONG_OPTS[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"language", required_argument, NULL, OPT_LANGUAGE},
     {"no-spelling", no_argument, NULL, OPT_NO_SPELLING},
+    {"keep-text", no_argument, NULL, OPT_KEEP_TEXT},
     {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
     {"rejects", required_argument, NULL, OPT_REJECTS},
     {"update", required_argument, NULL, OPT_UPDATE},
@@ -135,6 +139,7 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
         return 0;
     case OPT_LANGUAGE: o->language = arg; return 0;
     case OPT_NO_SPELLING: o->spelling = false; return 0;
+    case OPT_KEEP_TEXT: o->keep_text = true; return 0;
     case OPT_MAX_DOC:
         if (!parse_count(arg, 64, 1ull << 31, &v))
             return usage_error("--max-doc-bytes takes 64 to 2147483648, not '%s'", arg);

@@ -16,6 +16,7 @@ typedef struct indexer_opts {
     unsigned threads;
     const char *language;   /* NULL: english, or what the index has */
     bool spelling;
+    bool keep_text;         /* JSON records stored as given, not tidied */
     size_t max_doc_bytes;
     const char *rejects;
     uint32_t shard_docs;
