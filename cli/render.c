@@ -59,9 +59,17 @@ static void put_facets(FILE *out, const render_opts_t *o, json_t *facets) {
     }
 }
 
+/* A headline the indexer made from the first sentence (the article had
+ * none) is not set in bold, and says what it is. */
 static void put_hit(FILE *out, const render_opts_t *o, json_t *hit) {
-    fprintf(out, "%3lld. %s%s%s\n", (long long)json_integer_value(json_object_get(hit, "rank")),
-            term_sgr(o, TERM_BOLD), term_str(hit, "title"), term_sgr(o, TERM_RESET));
+    bool made = json_is_true(json_object_get(hit, "title_from_body"));
+    fprintf(out, "%3lld. %s%s%s", (long long)json_integer_value(json_object_get(hit, "rank")),
+            made ? "" : term_sgr(o, TERM_BOLD), term_str(hit, "title"),
+            made ? "" : term_sgr(o, TERM_RESET));
+    if (made)
+        fprintf(out, " %s(no headline: its first sentence)%s", term_sgr(o, TERM_DIM),
+                term_sgr(o, TERM_RESET));
+    fputc('\n', out);
     put_byline(out, o, hit);
     if (*term_str(hit, "snippet")) term_wrap(out, o, term_str(hit, "snippet"));
     fprintf(out, "%*s%s[%s]%s\n\n", TERM_INDENT, "", term_sgr(o, TERM_DIM), term_str(hit, "id"),

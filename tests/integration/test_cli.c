@@ -52,6 +52,10 @@ static bool write_counts(const char *path) {
     for (int i = 0; i < COUNT_ARTICLES; i++)
         fprintf(f, "{\"id\":\"c%d\",\"title\":\"Count %d\",\"body\":\"filler %s %s\"}\n", i, i,
                 i % 2 ? "gamma" : "alpha", i % 3 ? "delta" : "beta");
+    /* No headline: the indexer makes one from the first sentence. */
+    fputs("{\"id\":\"untitled\",\"body\":\"Harbour pilots walked off the job over new "
+          "rosters. The strike halted the ferries.\"}\n",
+          f);
     return fclose(f) == 0;
 }
 
@@ -657,6 +661,29 @@ static void test_corrected(void) {
     free(out), free(err);
 }
 
+/* A headline made from the first sentence is shown as such, in a hit and
+ * in the article. */
+static void test_title_from_body(void) {
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", counts_opt, counts_val, "--color=always", "pilots"), 0);
+    CHECK(out && strstr(out, "  1. Harbour pilots walked off the job over new rosters. "
+                             "\033[2m(no headline: its first sentence)\033[0m\n"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", counts_opt, counts_val, "--json", "pilots"), 0);
+    CHECK(out && strstr(out, "\"title_from_body\":true"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "get", counts_opt, counts_val, "untitled"), 0);
+    CHECK(out && !strncmp(out,
+                          "Harbour pilots walked off the job over new rosters. (no headline: its "
+                          "first sentence)\n",
+                          86));
+    free(out), free(err);
+    /* A headline of its own is bold. */
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--color=always", "desalination"), 0);
+    CHECK(out && strstr(out, "  1. \033[1mCity council") && !strstr(out, "no headline"));
+    free(out), free(err);
+}
+
 static void run_all(void) {
     RUN(test_search_text);
     RUN(test_search_json);
@@ -675,6 +702,7 @@ static void run_all(void) {
     RUN(test_timeline);
     RUN(test_facet_limit);
     RUN(test_corrected);
+    RUN(test_title_from_body);
 }
 
 int main(int argc, char **argv) {
