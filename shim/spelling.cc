@@ -24,6 +24,15 @@ constexpr size_t MIN_CORRECTED_BYTES = 3;
 // Edits between a word and its correction: Xapian's default.
 constexpr unsigned MAX_EDITS = 2;
 
+// Two letters typed in the wrong order are the commonest slip, and Xapian
+// counts the swap as two edits ("Canadain" gave "Canadair", not
+// "Canadian"). A word one swap away is preferred to Xapian's suggestion
+// unless that is this many times more frequent.
+constexpr Xapian::doccount SWAP_ODDS = 20;
+// A word in fewer documents than this is as likely a slip as the query's
+// ("fertlizer": once in Reuters): never preferred for being one swap away.
+constexpr Xapian::doccount SWAP_MIN_DOCS = 3;
+
 bool word_byte(unsigned char c) {
     return c >= 0x80 || isalnum(c) || c == '_';
 }
@@ -71,6 +80,33 @@ bool known(shim_db_t *h, const std::string &typed) {
     return h->db.term_exists("Z" + h->stem(w));
 }
 
+// The most frequent term that is w with two adjacent ASCII letters
+// swapped, or "".
+std::string best_swap(const Xapian::Database &db, const std::string &w, Xapian::doccount *freq) {
+    std::string best;
+    *freq = 0;
+    for (size_t i = 0; i + 1 < w.size(); i++) {
+        unsigned char a = w[i], b = w[i + 1];
+        if (a == b || !isalpha(a) || !isalpha(b)) continue;
+        std::string t = w;
+        std::swap(t[i], t[i + 1]);
+        Xapian::doccount f = db.get_termfreq(t);
+        if (f > *freq) best = t, *freq = f;
+    }
+    return best;
+}
+
+// The better spelling of the lower-cased word w, or "".
+std::string correction(const Xapian::Database &db, const std::string &w) {
+    std::string fix = db.get_spelling_suggestion(w, MAX_EDITS);
+    Xapian::doccount swap_freq;
+    std::string swap = best_swap(db, w, &swap_freq);
+    if (swap_freq >= SWAP_MIN_DOCS &&
+        (fix.empty() || swap_freq * SWAP_ODDS >= db.get_termfreq(fix)))
+        return swap;
+    return fix;
+}
+
 // The end of a field's value that starts at i: a "quoted phrase", a
 // (bracketed group), or a run of non-spaces.
 size_t value_end(const std::string &s, size_t i) {
@@ -116,8 +152,7 @@ std::string suggest_spelling(shim_db_t *h, const std::string &text) {
         }
         std::string w = text.substr(i, end - i);
         std::string fix;
-        if (correctable(text, i, end) && !known(h, w))
-            fix = h->db.get_spelling_suggestion(lower(w), MAX_EDITS);
+        if (correctable(text, i, end) && !known(h, w)) fix = correction(h->db, lower(w));
         if (!fix.empty() && fix != lower(w)) {
             out += with_case_of(w, fix);
             changed = true;
