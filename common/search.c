@@ -174,6 +174,8 @@ static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, con
                                 json_t *reply) {
     lede_status_t st = add_hits(r, p->snippet, p->deadline, reply);
     if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
+    if (st == LEDE_OK && shim_results_fell_back(r))
+        json_object_set_new(reply, "query_fallback", json_true());
     if (st != LEDE_OK || !sp->text) return st;
     if (sp->used)
         json_object_set_new(reply, "corrected",
@@ -232,8 +234,9 @@ static bool several_words(const char *q) {
 
 /* The reply fields a search adds, dropped before it is run again. */
 static void drop_results(json_t *reply) {
-    static const char *const KEYS[] = {"total",  "total_exact", "total_min", "total_max", "hits",
-                                       "facets", "suggestion",  "corrected", "relaxed"};
+    static const char *const KEYS[] = {"total",   "total_exact",   "total_min",  "total_max",
+                                       "hits",    "facets",        "suggestion", "corrected",
+                                       "relaxed", "query_fallback"};
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
 }
 
@@ -246,21 +249,21 @@ static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
     return true;
 }
 
-/* With match auto, a query of several words whose words all match
- * nothing is searched again with any word; *relaxed says whether *r was
- * replaced. */
+/* With match auto, a query of several words whose words all find too
+ * few is searched again with any word, the articles with every word
+ * first; *relaxed says whether *r was replaced (when that finds more). */
 static lede_status_t relax(shim_db_t *db, const search_params_t *p, shim_query_t q,
                            shim_results_t **r, bool *relaxed) {
     *relaxed = false;
-    if (!p->relax || q.match != SHIM_MATCH_ALL || shim_results_total(*r) != 0 ||
-        !several_words(q.text))
+    uint32_t found = shim_results_total(*r);
+    if (!p->relax || q.match != SHIM_MATCH_ALL || found >= too_few(p) || !several_words(q.text))
         return LEDE_OK;
     shim_results_t *any;
-    q.match = SHIM_MATCH_ANY;
+    q.match = SHIM_MATCH_RELAXED;
     q.suggest = false;
     lede_status_t st = shim_search(db, &q, &any);
     if (st != LEDE_OK) return st;
-    *relaxed = shim_results_total(any) > 0;
+    *relaxed = shim_results_total(any) > found;
     shim_results_free(*relaxed ? *r : any);
     if (*relaxed) *r = any;
     return LEDE_OK;

@@ -40,6 +40,8 @@ static const key_t_ KEYS[] = {
     UINT_KEY("default_limit", default_limit, 1, 10000, "10"),
     UINT_KEY("max_timeline_buckets", max_timeline_buckets, 1, 1000000, "1000"),
     UINT_KEY("max_facet_limit", max_facet_limit, 1, 1000000, "100"),
+    /* At most SHIM_RELAXED_FIRST_MAX: the all-words hits that can rank first. */
+    UINT_KEY("relax_below", relax_below, 1, 1000, "10"),
     UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
     UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),
     {"log_level", T_LEVEL, offsetof(config_t, log_level), 0, 0, "info"},

@@ -29,6 +29,7 @@ typedef struct config {
     uint64_t default_limit;
     uint64_t max_timeline_buckets; /* periods in one timeline facet */
     uint64_t max_facet_limit;      /* largest "facet_limit" */
+    uint64_t relax_below;          /* match auto: fewer all-words hits are too few */
     uint64_t max_output_bytes;     /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
     log_level_t log_level;

@@ -56,6 +56,20 @@ class deadline_spy : public Xapian::MatchSpy {
     }
 };
 
+// Ranks a set of documents before the others: a sort key of one byte,
+// ahead of relevance.
+class first_docs : public Xapian::KeyMaker {
+    std::vector<Xapian::docid> docs_; // sorted
+
+  public:
+    explicit first_docs(std::vector<Xapian::docid> docs) : docs_(std::move(docs)) {
+        std::sort(docs_.begin(), docs_.end());
+    }
+    std::string operator()(const Xapian::Document &doc) const override {
+        return std::binary_search(docs_.begin(), docs_.end(), doc.get_docid()) ? "0" : "1";
+    }
+};
+
 struct facet_request {
     std::string name;
     Xapian::valueno slot;
@@ -74,6 +88,8 @@ struct shim_results {
     std::vector<std::string> data;
     std::vector<facet_t> facets;
     std::string suggestion;
+    std::unique_ptr<first_docs> first; // SHIM_MATCH_RELAXED's order
+    bool fell_back = false;            // the query's plain words were searched
     explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
 
@@ -148,7 +164,8 @@ facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
     return f;
 }
 
-void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
+void set_sort(Xapian::Enquire &enq, shim_sort_t sort, first_docs *first) {
+    if (sort == SHIM_SORT_RELEVANCE && first) enq.set_sort_by_key_then_relevance(first, false);
     if (sort == SHIM_SORT_DATE_DESC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, true);
     if (sort == SHIM_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, false);
 }
@@ -210,6 +227,31 @@ double counting_limit(const shim_query_t *q) {
     return limit;
 }
 
+// The query text with q's filters.
+Xapian::Query full_query(shim_db_t *h, const shim_query_t *q, std::string *suggestion,
+                         bool *fell_back) {
+    Xapian::Query query = shim::parse_text(h, q, suggestion, fell_back); // spelling too
+    shim::check_deadline(q->deadline);
+    Xapian::Query filter = shim::build_filter(q);
+    if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    return query;
+}
+
+// The documents that match every word of q, to be ranked first.
+std::unique_ptr<first_docs> every_word_docs(shim_db_t *h, const shim_query_t *q) {
+    shim_query_t all = *q;
+    all.match = SHIM_MATCH_ALL;
+    all.suggest = false;
+    Xapian::Enquire enq(h->db);
+    enq.set_query(full_query(h, &all, nullptr, nullptr));
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    Xapian::MSet m = enq.get_mset(0, SHIM_RELAXED_FIRST_MAX);
+    std::vector<Xapian::docid> docs;
+    for (auto it = m.begin(); it != m.end(); ++it) docs.push_back(*it);
+    return std::unique_ptr<first_docs>(new first_docs(std::move(docs)));
+}
+
 // Each step is a separate Xapian call; the deadline is checked between
 // them, and in the match for each document that matches (deadline_spy).
 // A match can still run past it on documents that are examined but do
@@ -217,13 +259,12 @@ double counting_limit(const shim_query_t *q) {
 // those.
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     shim::check_deadline(q->deadline);
-    Xapian::Query query = shim::parse_text(h, q, &r->suggestion); // spelling too
+    if (q->match == SHIM_MATCH_RELAXED && q->sort == SHIM_SORT_RELEVANCE)
+        r->first = every_word_docs(h, q);
     shim::check_deadline(q->deadline);
-    Xapian::Query filter = shim::build_filter(q);
-    if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
-    r->enquire.set_query(query);
+    r->enquire.set_query(full_query(h, q, &r->suggestion, &r->fell_back));
     set_ranking(r->enquire, q->ranking);
-    set_sort(r->enquire, q->sort);
+    set_sort(r->enquire, q->sort, r->first.get());
     double limit = counting_limit(q);
     if (limit > 0) r->enquire.set_time_limit(limit);
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
@@ -386,6 +427,10 @@ SHIM_API void shim_results_facet_value(const shim_results_t *r, size_t k, size_t
 
 SHIM_API const char *shim_results_suggestion(const shim_results_t *r) {
     return r->suggestion.empty() ? nullptr : r->suggestion.c_str();
+}
+
+SHIM_API bool shim_results_fell_back(const shim_results_t *r) {
+    return r->fell_back;
 }
 
 SHIM_API void shim_results_free(shim_results_t *r) {

@@ -52,8 +52,9 @@ typedef struct search_params {
     const char *q;
     shim_match_t match;
     bool relax;                 /* with SHIM_MATCH_ALL: when a query of several
-                                 * words matches nothing, search again with
-                                 * SHIM_MATCH_ANY and say so ("relaxed") */
+                                 * words finds fewer than relax_below, search
+                                 * again with SHIM_MATCH_RELAXED and say so
+                                 * ("relaxed") when that finds more */
     const char **filter_values[SEARCH_F_COUNT]; /* each NULL or an array */
     size_t filter_counts[SEARCH_F_COUNT];
     const char *date_from;      /* YYYY-MM-DD (or YYYY, YYYY-MM) */
@@ -98,8 +99,10 @@ void search_query_size(const char *q, search_query_size_t *out);
  * only when it finds more than the query, and with spelling auto, when
  * the query finds too few, the suggestion's results instead, with
  * "corrected": {"q": the query run, "from": p->q}; "relaxed":
- * true when p->relax turned an all-words query that matched nothing into
- * an any-word one. On failure
+ * true when p->relax turned an all-words query that found too few into an
+ * any-word one (the articles with every word first); "query_fallback":
+ * true when the query had a syntax error and its plain words were
+ * searched. On failure
  * the status and shim_db_errmsg(db) say why; reply may hold partial
  * fields. */
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);

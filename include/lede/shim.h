@@ -209,7 +209,14 @@ typedef enum shim_sort {
 typedef enum shim_match {
     SHIM_MATCH_ALL = 0,    /* every term must match (the default) */
     SHIM_MATCH_ANY,        /* any term may match; more matches rank higher */
+    SHIM_MATCH_RELAXED,    /* any term may match; with SHIM_SORT_RELEVANCE,
+                            * the documents that match every term come
+                            * first (the first SHIM_RELAXED_FIRST_MAX of
+                            * them), then the others */
 } shim_match_t;
+
+/* How many documents matching every term SHIM_MATCH_RELAXED puts first. */
+#define SHIM_RELAXED_FIRST_MAX 1000
 
 /* One exact-match filter: the document must carry one of values[0..n) in
  * `field` (source, category, tag, place, author). Filters on different
@@ -331,6 +338,10 @@ void shim_results_facet_value(const shim_results_t *r, size_t k, size_t j, const
 
 /* A better spelling of the query, or NULL. Borrowed until the results die. */
 const char *shim_results_suggestion(const shim_results_t *r);
+
+/* True when the query had a syntax error and, with shim_query_t.fallback,
+ * its plain words were searched instead (no operators, no field names). */
+bool shim_results_fell_back(const shim_results_t *r);
 
 void shim_results_free(shim_results_t *r);
 

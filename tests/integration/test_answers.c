@@ -28,7 +28,7 @@ static sd_daemon_t good_d;            /* serves good_db with the default setting
 static sd_daemon_t counts_d;          /* serves counts_db with the default settings */
 static sd_daemon_t tight_d;           /* serves good_db with small limits (TIGHT below) */
 static const char *const TIGHT[] = {"-o", "max_timeline_buckets=3", "-o", "max_facet_limit=2",
-                                    NULL};
+                                    "-o", "relax_below=1",          NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -53,6 +53,16 @@ static bool write_counts(const char *path) {
     for (int i = 0; i < COUNT_ARTICLES; i++)
         fprintf(f, "{\"id\":\"c%d\",\"title\":\"Count %d\",\"body\":\"filler %s %s\"}\n", i, i,
                 i % 2 ? "gamma" : "alpha", i % 3 ? "delta" : "beta");
+    /* For case: n2 (first in docid order) has "bakers", n1 "baker". */
+    fprintf(f, "{\"id\":\"n2\",\"title\":\"Shop news\",\"body\":\"The bakers opened a shop.\"}\n");
+    fprintf(f, "{\"id\":\"n1\",\"title\":\"Shop news\",\"body\":\"The baker opened a shop.\"}\n");
+    /* For relaxed matching: r1 says "kestrel" often, r2 has "kestrel"
+     * and "osprey" once each in a longer text. */
+    fprintf(f, "{\"id\":\"r1\",\"title\":\"Kestrel kestrel\",\"body\":\"kestrel kestrel "
+               "kestrel kestrel\"}\n");
+    fprintf(f, "{\"id\":\"r2\",\"title\":\"Birds of the coast\",\"body\":\"A kestrel and "
+               "an osprey were seen over the dunes, with gulls, terns, herons, egrets, plovers "
+               "and a great many other birds of the coast and the marsh.\"}\n");
     return fclose(f) == 0;
 }
 
@@ -305,7 +315,8 @@ static void test_spelling_modes(void) {
  * case or ending; a suggestion that finds no more is not offered. */
 static void test_spelling_leaves_correct_words(void) {
     expect_as_typed("SEARCH reservoirs", 1);
-    expect_as_typed("SEARCH RESERVOIR LEVELS", 1);
+    expect_as_typed("SEARCH Reservoirs", 1);
+    expect_as_typed("SEARCH RESERVOIR LEVELS", 2); /* relaxed: g2 has both, g6 levels */
     expect_as_typed("SEARCH voted buses", 2); /* relaxed: none has both */
     expect_as_typed("SEARCH desalinated", 1);
     /* Nonsense near no word of the index: nothing to say. */
@@ -313,6 +324,114 @@ static void test_spelling_leaves_correct_words(void) {
     /* The correction of "desalinaton" finds no more with "zebra", which
      * no article has. */
     expect_as_typed("{\"op\":\"search\",\"q\":\"desalinaton zebra\",\"match\":\"all\"}", 0);
+}
+
+/* ---- relaxed matching ------------------------------------------------------------ */
+
+/* match auto: all words finding fewer than relax_below (10) is too few;
+ * any word then, the articles with every word first. */
+static void test_relax_below(void) {
+    json_t *r = call(&good_d, "SEARCH water drought"); /* 2 have both, g2 only water */
+    CHECK_OK(r);
+    CHECK_STR(sd_hit_ids(r), "g6,g1,g2");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    CHECK_INT(sd_int(r, "total"), 3);
+    json_decref(r);
+    /* Every word first, though r1's one word outweighs r2's two. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"kestrel osprey\",\"match\":\"any\"}");
+    CHECK_STR(sd_hit_ids(r), "r1,r2");
+    json_decref(r);
+    r = call(&counts_d, "SEARCH kestrel osprey");
+    CHECK_STR(sd_hit_ids(r), "r2,r1");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    json_decref(r);
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"kestrel osprey\",\"offset\":1}");
+    CHECK_STR(sd_hit_ids(r), "r1"); /* pages follow the same order */
+    json_decref(r);
+    /* Sorted by date, the order asked for holds. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"kestrel osprey\",\"sort\":\"date\"}");
+    CHECK_INT(sd_int(r, "total"), 2);
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    json_decref(r);
+    /* Enough with every word: not relaxed. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"alpha beta\",\"snippet\":false}");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+    /* match all never relaxes; one word has nothing to relax. */
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water drought\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g6,g1");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+    r = call(&good_d, "SEARCH water");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+}
+
+/* relax_below=1: only a query that finds nothing is relaxed. */
+static void test_relax_below_config(void) {
+    json_t *r = call(&tight_d, "SEARCH water drought");
+    CHECK_STR(sd_hit_ids(r), "g6,g1");
+    CHECK(!json_object_get(r, "relaxed"));
+    json_decref(r);
+    r = call(&tight_d, "SEARCH desalination zebra");
+    CHECK_STR(sd_hit_ids(r), "g1");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    json_decref(r);
+}
+
+/* ---- case ------------------------------------------------------------------------ */
+
+/* Capitals find what lower case finds (capitalised words are stemmed
+ * too); a capitalised word's exact form ranks first among equals. */
+static void test_case(void) {
+    json_t *low = call(&good_d, "SEARCH reservoirs levels");
+    json_t *caps = call(&good_d, "SEARCH Reservoirs Levels");
+    json_t *upper = call(&good_d, "SEARCH RESERVOIRS LEVELS");
+    CHECK_STR(sd_hit_ids(low), "g2,g6");
+    CHECK_STR(sd_hit_ids(caps), "g2,g6");
+    CHECK_STR(sd_hit_ids(upper), "g2,g6");
+    json_decref(low);
+    json_decref(caps);
+    json_decref(upper);
+    json_t *r = call(&counts_d, "SEARCH baker");
+    CHECK_STR(sd_hit_ids(r), "n2,n1");
+    json_decref(r);
+    r = call(&counts_d, "SEARCH Baker");
+    CHECK_STR(sd_hit_ids(r), "n1,n2");
+    json_decref(r);
+    /* Operators stay operators; field names and values work as before. */
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"Water NOT Drought\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g2");
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"Water source:HARBOR\",\"match\":\"all\"}");
+    CHECK_INT(sd_int(r, "total"), 0); /* "harbor wire" is the value */
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"Plant title:Desalination\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g1");
+    json_decref(r);
+}
+
+/* ---- syntax errors ---------------------------------------------------------------- */
+
+/* A query that cannot be parsed is searched as its plain words, without
+ * operators and field names, and the reply says so. */
+static void test_query_fallback(void) {
+    json_t *r =
+        call(&good_d, "{\"op\":\"search\",\"q\":\"title:(desalination AND\",\"match\":\"all\"}");
+    CHECK_OK(r);
+    CHECK_STR(sd_hit_ids(r), "g1");
+    CHECK(json_is_true(json_object_get(r, "query_fallback")));
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water NOT\",\"match\":\"all\"}");
+    CHECK_INT(sd_int(r, "total"), 3);
+    CHECK(json_is_true(json_object_get(r, "query_fallback")));
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"q\":\"water NOT drought\",\"match\":\"all\"}");
+    CHECK_STR(sd_hit_ids(r), "g2");
+    CHECK(!json_object_get(r, "query_fallback"));
+    json_decref(r);
+    /* A bad date range is not a syntax error but a bad query. */
+    expect_error(&good_d, "SEARCH water date:2022-13..", "bad_query", "date");
 }
 
 int main(int argc, char **argv) {
@@ -339,6 +458,10 @@ int main(int argc, char **argv) {
     RUN(test_facet_limit_refused);
     RUN(test_spelling_modes);
     RUN(test_spelling_leaves_correct_words);
+    RUN(test_relax_below);
+    RUN(test_relax_below_config);
+    RUN(test_case);
+    RUN(test_query_fallback);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);

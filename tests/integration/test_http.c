@@ -202,6 +202,8 @@ static void test_search_same_as_line_protocol(void) {
     expect_same("/search?facets=tag,source&facet_limit=2",
                 "{\"op\":\"search\",\"facets\":[\"tag\",\"source\"],\"facet_limit\":2}");
     expect_same("/search?q=desalinaton", "{\"op\":\"search\",\"q\":\"desalinaton\"}");
+    expect_same("/search?q=title%3A(desalination+AND", /* query_fallback */
+                "{\"op\":\"search\",\"q\":\"title:(desalination AND\"}");
     expect_same("/search?q=desalinaton&spelling=suggest",
                 "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"suggest\"}");
     expect_same("/search?q=desalinaton&spelling=off",

@@ -39,6 +39,7 @@ static void test_every_key_is_documented(void) {
                                        "default_limit",
                                        "max_timeline_buckets",
                                        "max_facet_limit",
+                                       "relax_below",
                                        "max_output_bytes",
                                        "reload_interval_ms",
                                        "log_level",

@@ -487,10 +487,19 @@ static void test_syntax_errors_and_fallback(void) {
     q.match = SHIM_MATCH_ANY;
     q.sort = SHIM_SORT_DATE_ASC;
     expect_ids(g_db, &q, "a7,a3");
+    /* Without the operators and the field name: "title" is not a word
+     * every article must have. */
+    q.match = SHIM_MATCH_ALL;
+    expect_ids(g_db, &q, "a7,a3");
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (r) CHECK(shim_results_fell_back(r));
+    shim_results_free(r);
     /* A correct query is unaffected by fallback. */
     q.text = "volcano OR storm";
-    q.match = SHIM_MATCH_ALL;
     expect_ids(g_db, &q, "a7,a3,a4,a8");
+    r = run(g_db, &q, LEDE_OK);
+    if (r) CHECK(!shim_results_fell_back(r));
+    shim_results_free(r);
 }
 
 static void test_empty_and_stopword_queries(void) {
