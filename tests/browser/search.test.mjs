@@ -836,6 +836,19 @@ step('a misspelling that finds nothing: "Showing results for", and a link to sea
   check(await page.isHidden('#corrected'), 'back: as typed again');
 });
 
+step('a query with a syntax error: its words are searched, and the page says so', async ({ page, base }) => {
+  const q = 'title:(water AND';
+  const api = await apiGet(base, `/search?q=${encodeURIComponent(q)}&limit=0`);
+  check(api.query_fallback === true && api.total > 0, 'the daemon searches the words of a broken query');
+  await search(page, q);
+  check(await page.isVisible('#query-fallback'), 'the note');
+  check((await page.textContent('#query-fallback')).includes('its words were searched instead'), 'its words');
+  checkEq((await shown(page)).total, String(api.total), 'the total of the words');
+  check(await page.isHidden('.notice-error'), 'not an error');
+  await search(page, 'title:water');
+  check(await page.isHidden('#query-fallback'), 'no note for a query that parses');
+});
+
 step('the empty state', async ({ page, base, out }) => {
   await search(page, 'qqzxvv wwyyjj');
   checkEq((await shown(page)).total, '0', 'no hits');

@@ -684,6 +684,22 @@ static void test_title_from_body(void) {
     free(out), free(err);
 }
 
+/* A query with a syntax error: its words are searched, and lede says so. */
+static void test_query_fallback(void) {
+    static const char NOTE[] = "The query has a syntax error; its words were searched instead.\n\n";
+    char *out, *err;
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "title:(water AND"), 0);
+    CHECK(out && !strncmp(out, NOTE, strlen(NOTE)));
+    CHECK(out && strstr(out, "\n3 results ("));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "title:(water AND"), 0);
+    CHECK(out && strstr(out, "\"query_fallback\":true") && strstr(out, "\"total\":3,"));
+    free(out), free(err);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "title:reservoir"), 0);
+    CHECK(out && !strstr(out, "syntax error"));
+    free(out), free(err);
+}
+
 static void run_all(void) {
     RUN(test_search_text);
     RUN(test_search_json);
@@ -703,6 +719,7 @@ static void run_all(void) {
     RUN(test_facet_limit);
     RUN(test_corrected);
     RUN(test_title_from_body);
+    RUN(test_query_fallback);
 }
 
 int main(int argc, char **argv) {
