@@ -119,7 +119,8 @@ void render_search(FILE *out, const render_opts_t *o, json_t *reply, long long o
         fprintf(out, "%sThe query has a syntax error; its words were searched instead.%s\n\n",
                 term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));
     if (json_is_true(json_object_get(reply, "relaxed")))
-        fprintf(out, "%sNo article has all the words; these have some of them.%s\n\n",
+        fprintf(out,
+                "%sFew or no articles have all the words: those with some of them follow.%s\n\n",
                 term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));
     json_array_foreach(json_object_get(reply, "hits"), i, hit) put_hit(out, o, hit);
     put_totals(out, reply, offset);

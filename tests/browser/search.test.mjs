@@ -766,6 +766,7 @@ step('no article has every word: the page says the results have some of them', a
   check(api.relaxed === true && api.total > 0, 'the daemon relaxes "reservoir zebra" to any word');
   await search(page, 'reservoir zebra');
   check(await page.isVisible('#relaxed'), 'the note is shown');
+  check((await page.textContent('#relaxed')).startsWith('Few or no articles have all of these words'), 'the note says why');
   checkEq((await shown(page)).total, String(api.total), 'total of the relaxed search');
   await search(page, 'reservoir');
   check(!(await page.isVisible('#relaxed')), 'the note is gone for a query that matches whole');
