@@ -1,6 +1,7 @@
 /* One search: parameters to shim query, results to reply JSON. */
 #include "lede/search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,13 +78,58 @@ static lede_status_t check_deadline(double deadline) {
     return deadline > 0 && shim_clock() > deadline ? LEDE_E_TIMEOUT : LEDE_OK;
 }
 
-static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
+/* Where a lead of text (whitespace runs already single spaces) ends:
+ * after the last whole sentence within max bytes, or when the first
+ * sentence is longer than half of that, at the last space. *cut says the
+ * sentence goes on. */
+static size_t lead_end(const char *text, size_t max, bool *cut) {
+    size_t n = strlen(text), sentence = 0, space = 0;
+    *cut = false;
+    if (n <= max) return n;
+    for (size_t i = 1; i <= max; i++) {
+        if (text[i] != ' ') continue;
+        space = i;
+        if (strchr(".!?", text[i - 1])) sentence = i;
+    }
+    if (sentence >= max / 2) return sentence;
+    *cut = true;
+    return space ? space : max;
+}
+
+/* The opening sentences of text, up to about max bytes, whitespace runs
+ * (wire copy's line breaks) made single spaces: a browse view's snippet,
+ * where there are no matches to show. Caller frees. */
+static char *lead_of(const char *text, size_t max) {
+    char *flat = malloc(strlen(text) + 1), *w = flat;
+    if (!flat) return NULL;
+    for (const char *p = text; *p; p++) {
+        bool blank = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+        if (!blank)
+            *w++ = *p;
+        else if (w > flat && w[-1] != ' ')
+            *w++ = ' ';
+    }
+    while (w > flat && w[-1] == ' ') w--;
+    *w = '\0';
+    bool cut;
+    size_t end = lead_end(flat, max, &cut);
+    char *lead = malloc(end + sizeof "…");
+    if (lead) snprintf(lead, end + sizeof "…", "%.*s%s", (int)end, flat, cut ? "…" : "");
+    free(flat);
+    return lead;
+}
+
+static lede_status_t add_snippet(shim_results_t *r, json_t *doc, bool lead, json_t *hit) {
     const char *body = json_string_value(json_object_get(doc, "body"));
     if (!body || !*body) body = json_string_value(json_object_get(doc, "title"));
     char *clean = without_markers(body), *snippet = NULL;
     if (!clean) return LEDE_E_NOMEM;
-    lede_status_t st = shim_results_snippet(r, clean, SEARCH_SNIPPET_BYTES, SEARCH_HI_START,
-                                            SEARCH_HI_END, &snippet);
+    lede_status_t st = LEDE_OK;
+    if (lead)
+        st = (snippet = lead_of(clean, SEARCH_SNIPPET_BYTES)) ? LEDE_OK : LEDE_E_NOMEM;
+    else
+        st = shim_results_snippet(r, clean, SEARCH_SNIPPET_BYTES, SEARCH_HI_START, SEARCH_HI_END,
+                                  &snippet);
     free(clean);
     if (st == LEDE_OK && json_object_set_new(hit, "snippet", json_string(snippet)) != 0)
         st = LEDE_E_NOMEM;
@@ -91,7 +137,7 @@ static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
     return st;
 }
 
-static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, double deadline,
+static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, bool lead, double deadline,
                         lede_status_t *st) {
     static const char *const STORED[] = {"title", "date", "source", "category", "url"};
     shim_hit_t h;
@@ -112,7 +158,7 @@ static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, double deadli
     free(authors);
     /* A snippet is a Xapian call of its own, and long texts take a while. */
     if (!failed && snippet && (*st = check_deadline(deadline)) != LEDE_OK) failed = true;
-    if (!failed && snippet && (*st = add_snippet(r, doc, hit)) != LEDE_OK) failed = true;
+    if (!failed && snippet && (*st = add_snippet(r, doc, lead, hit)) != LEDE_OK) failed = true;
     json_decref(doc);
     if (failed) {
         json_decref(hit);
@@ -149,18 +195,25 @@ static void add_total(shim_results_t *r, json_t *reply) {
     json_object_set_new(reply, "total_max", json_integer(upper));
 }
 
-/* The totals and "hits". */
-static lede_status_t add_hits(shim_results_t *r, bool snippet, double deadline, json_t *reply) {
+/* The totals and "hits"; snippets are the articles' leads when lead is
+ * set (a browse view: no query, nothing to highlight). */
+static lede_status_t add_hits(shim_results_t *r, bool snippet, bool lead, double deadline,
+                              json_t *reply) {
     lede_status_t st = LEDE_OK;
     json_t *hits = json_array();
     if (!hits) return LEDE_E_NOMEM;
     add_total(r, reply);
     for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
-        json_t *hit = make_hit(r, i, snippet, deadline, &st);
+        json_t *hit = make_hit(r, i, snippet, lead, deadline, &st);
         if (hit) json_array_append_new(hits, hit);
     }
     json_object_set_new(reply, "hits", hits);
     return st;
+}
+
+/* A query of nothing but spaces matches every article: a browse view. */
+static bool browsing(const char *q) {
+    return !q || q[strspn(q, " \t\r\n")] == '\0';
 }
 
 /* What became of the query's spelling: the better spelling (NULL: none
@@ -172,7 +225,7 @@ typedef struct spelling {
 
 static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, const spelling_t *sp,
                                 json_t *reply) {
-    lede_status_t st = add_hits(r, p->snippet, p->deadline, reply);
+    lede_status_t st = add_hits(r, p->snippet, browsing(p->q), p->deadline, reply);
     if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
     if (st == LEDE_OK && shim_results_fell_back(r))
         json_object_set_new(reply, "query_fallback", json_true());
@@ -328,7 +381,7 @@ static lede_status_t similar_once(shim_db_t *db, const char *doc, uint32_t offse
     shim_results_t *r;
     lede_status_t st = shim_similar(db, doc, offset, limit, &r);
     if (st != LEDE_OK) return st;
-    st = add_hits(r, true, 0, reply);
+    st = add_hits(r, true, false, 0, reply);
     shim_results_free(r);
     return st;
 }

@@ -55,7 +55,8 @@ static void latency(struct evbuffer *out, const stats_t *st) {
 
 static void index_facts(struct evbuffer *out, server_t *s) {
     shim_stats_t ix;
-    bool open = shim_db_stats(s->watch_db, &ix) == LEDE_OK;
+    char why[512];
+    bool open = server_index_up(s, s->watch_db, &ix, why, sizeof why);
     gauge(out, "lede_index_up", "1 when the index can be read.", open);
     if (!open) return;
     gauge(out, "lede_index_documents", "Documents in the index served.", ix.doccount);

@@ -34,9 +34,14 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 static void check_reload(server_t *s, bool forced) {
     bool changed = false;
     if (shim_db_reopen(s->watch_db, &changed) != LEDE_OK) {
-        log_msg(LOG_ERROR, "checking the index for changes: %s", shim_db_errmsg(s->watch_db));
+        /* Once, not every reload_interval_ms: /health and STATS say it. */
+        if (!s->reload_failing)
+            log_msg(LOG_ERROR, "checking the index for changes: %s", shim_db_errmsg(s->watch_db));
+        s->reload_failing = true;
         return;
     }
+    if (s->reload_failing) log_msg(LOG_INFO, "the index can be read again");
+    s->reload_failing = false;
     if (!changed && !forced) return;
     pool_reload(s->pool);
     shim_stats_t st;
@@ -221,15 +226,27 @@ void server_conn_closed(server_t *s) {
         event_base_loopexit(s->base, NULL);
 }
 
+bool server_index_up(server_t *s, shim_db_t *db, shim_stats_t *st, char *why, size_t size) {
+    if (shim_db_check(db) == LEDE_OK && shim_db_stats(db, st) == LEDE_OK) return true;
+    snprintf(why, size, "the index at %.200s cannot be read: %.280s", s->cfg->db,
+             shim_db_errmsg(db));
+    return false;
+}
+
 json_t *server_stats_json(server_t *s, shim_db_t *db) {
     json_t *o = stats_json(&s->stats);
     shim_stats_t st;
+    char why[512];
     json_t *index = json_object();
     json_object_set_new(index, "path", json_string(s->cfg->db));
-    if (shim_db_stats(db, &st) == LEDE_OK) {
+    bool up = server_index_up(s, db, &st, why, sizeof why);
+    json_object_set_new(index, "up", json_boolean(up));
+    if (up) {
         json_object_set_new(index, "documents", json_integer(st.doccount));
         json_object_set_new(index, "revision", json_integer((json_int_t)st.revision));
         json_object_set_new(index, "language", json_string(st.language));
+    } else {
+        json_object_set_new(index, "error", json_string(why));
     }
     json_object_set_new(o, "index", index);
     json_object_set_new(o, "protocol", json_integer(PROTO_VERSION));

@@ -93,6 +93,21 @@ SHIM_API lede_status_t shim_db_reopen(shim_db_t *h, bool *changed) {
     }
 }
 
+SHIM_API lede_status_t shim_db_check(shim_db_t *h) {
+    try {
+        struct stat st;
+        if (stat(h->path.c_str(), &st) != 0) {
+            h->err = h->path + ": " + strerror(errno);
+            return LEDE_E_OPEN;
+        }
+        Xapian::Database probe(h->path);
+        (void)probe.get_doccount();
+        return LEDE_OK;
+    } catch (...) {
+        return fail(h);
+    }
+}
+
 SHIM_API const char *shim_db_errmsg(const shim_db_t *h) {
     return h ? h->err.c_str() : "no database";
 }

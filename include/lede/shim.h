@@ -173,6 +173,12 @@ lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg);
  * (lede-indexer --rebuild) and opens that. *changed may be NULL. */
 lede_status_t shim_db_reopen(shim_db_t *db, bool *changed);
 
+/* Whether the database can still be opened at the path db was opened
+ * from: a directory deleted under a running reader leaves the files it has
+ * open readable, so only a fresh open notices. It costs an open (about a
+ * millisecond). A failure's message is on db. */
+lede_status_t shim_db_check(shim_db_t *db);
+
 const char *shim_db_errmsg(const shim_db_t *db);
 void shim_db_close(shim_db_t *db);
 

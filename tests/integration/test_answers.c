@@ -4,8 +4,12 @@
  * matching, browse snippets and health. The real daemon on 127.0.0.1
  * with ports it picks, over the line protocol; the HTTP parameters of the
  * same names are checked in test_http. */
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,7 @@
 #define COUNT_ARTICLES 1200
 #define COUNT_BOTH (COUNT_ARTICLES / 6)
 
-static const char *searchd, *indexer;
+static const char *searchd, *indexer, *good_jsonl;
 static char *tmp;                     /* this run's files, removed at the end */
 static char good_db[SD_PATH_BYTES];   /* tests/fixtures/jsonl/good.jsonl: g1..g6 */
 static char counts_db[SD_PATH_BYTES]; /* COUNT_ARTICLES generated articles */
@@ -56,6 +60,20 @@ static bool write_counts(const char *path) {
     /* For case: n2 (first in docid order) has "bakers", n1 "baker". */
     fprintf(f, "{\"id\":\"n2\",\"title\":\"Shop news\",\"body\":\"The bakers opened a shop.\"}\n");
     fprintf(f, "{\"id\":\"n1\",\"title\":\"Shop news\",\"body\":\"The baker opened a shop.\"}\n");
+    /* For browse snippets: a long wire story in wrapped lines. */
+    fprintf(f, "{\"id\":\"l1\",\"source\":\"Lead Wire\",\"title\":\"Long story\",\"body\":"
+               "\"The port reopened on Monday after a week of storms.\\nShips queued for two days "
+               "to\\nunload grain and fuel, officials said. Prices of bread rose by a tenth in the "
+               "capital. The harbour master said repairs to the breakwater would take a month, and "
+               "that the north quay would stay shut until then. Fishermen were told to use the old "
+               "slipway.\"}\n");
+    fprintf(f,
+            "{\"id\":\"l2\",\"source\":\"Lead Wire\",\"title\":\"One long sentence\","
+            "\"body\":\"%s\"}\n",
+            "A sentence that goes on and on about the weather and the sea and the ships and the "
+            "harbour and the quay and the grain and the fuel and the bread and the storms and the "
+            "repairs and the fishermen and the slipway and much else besides without ever "
+            "stopping at all");
     /* For relaxed matching: r1 says "kestrel" often, r2 has "kestrel"
      * and "osprey" once each in a longer text. */
     fprintf(f, "{\"id\":\"r1\",\"title\":\"Kestrel kestrel\",\"body\":\"kestrel kestrel "
@@ -434,12 +452,115 @@ static void test_query_fallback(void) {
     expect_error(&good_d, "SEARCH water date:2022-13..", "bad_query", "date");
 }
 
+/* ---- browse snippets -------------------------------------------------------------- */
+
+/* With no query, a hit's snippet is the article's opening: whole
+ * sentences up to about 240 bytes, line breaks made spaces. */
+static void test_browse_snippets(void) {
+    json_t *r = call(&counts_d, "{\"op\":\"search\",\"filter\":{\"source\":\"Lead Wire\"},"
+                                "\"sort\":\"-date\"}");
+    CHECK_OK(r);
+    json_t *hits = json_object_get(r, "hits");
+    CHECK_INT(json_array_size(hits), 2);
+    for (size_t i = 0; i < json_array_size(hits); i++) {
+        json_t *h = json_array_get(hits, i);
+        const char *id = sd_str(h, "id"), *snippet = sd_str(h, "snippet");
+        if (id && strcmp(id, "l1") == 0)
+            CHECK_STR(snippet, "The port reopened on Monday after a week of storms. Ships queued "
+                               "for two days to unload grain and fuel, officials said. Prices of "
+                               "bread rose by a tenth in the capital.");
+        else
+            CHECK(snippet && strncmp(snippet, "A sentence that goes on", 23) == 0 &&
+                  strlen(snippet) <= 240 + 3 && strstr(snippet, "…") &&
+                  strstr(snippet, " …") == NULL);
+    }
+    json_decref(r);
+    r = call(&good_d, "{\"op\":\"search\",\"filter\":{\"source\":\"Harbor Wire\"},"
+                      "\"sort\":\"date\"}");
+    CHECK_STR(sd_str(json_array_get(json_object_get(r, "hits"), 1), "snippet"),
+              "The council voted 7 to 2 on Tuesday to build a desalination plant on the north "
+              "shore, ending months of debate over the drought. The plant will supply a fifth of "
+              "the city's water by 2026.");
+    json_decref(r);
+    /* With a query, the snippet shows the matches as before. */
+    r = call(&counts_d, "{\"op\":\"search\",\"q\":\"breakwater\"}");
+    const char *s = sd_str(json_array_get(json_object_get(r, "hits"), 0), "snippet");
+    CHECK(s && strstr(s, "\x02"
+                         "breakwater"
+                         "\x03"));
+    json_decref(r);
+}
+
+/* ---- health -------------------------------------------------------------------- */
+
+/* GET path over HTTP/1.0 from d: the whole response (caller frees), or
+ * NULL. */
+static char *http_get(const sd_daemon_t *d, const char *path) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)d->http_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char req[256];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        write(fd, req, (size_t)n) != n) {
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    size_t len = 0, cap = 1 << 16;
+    char *out = malloc(cap + 1);
+    ssize_t got;
+    while (out && len < cap && (got = read(fd, out + len, cap - len)) > 0) len += (size_t)got;
+    close(fd);
+    if (out) out[len] = '\0';
+    return out;
+}
+
+/* The served index's directory deleted under the daemon: /health says 503
+ * and why, /metrics lede_index_up 0, STATS index up false with the error;
+ * the daemon keeps answering and stops cleanly. */
+static void test_health_after_delete(void) {
+    char dir[SD_PATH_BYTES], log[SD_PATH_BYTES];
+    sd_daemon_t d;
+    if (!build_index(in_tmp(dir, "doomed"), good_jsonl) ||
+        !sd_start(&d, searchd, dir, in_tmp(log, "doomed.log"), NULL)) {
+        CHECK(false);
+        return;
+    }
+    char *health = http_get(&d, "/health"), *metrics = http_get(&d, "/metrics");
+    CHECK(health && strstr(health, " 200 ") && strstr(health, "\"documents\":6"));
+    CHECK(metrics && strstr(metrics, "\nlede_index_up 1\n"));
+    free(health), free(metrics);
+    json_t *r = call(&d, "STATS");
+    CHECK(json_is_true(sd_get(r, "index.up")) && !sd_get(r, "index.error"));
+    json_decref(r);
+
+    check_rmtree(strdup(dir));
+    health = http_get(&d, "/health"), metrics = http_get(&d, "/metrics");
+    CHECK(health && strstr(health, " 503 "));
+    const char *body = health ? strstr(health, "\r\n\r\n") : NULL;
+    json_t *j = body ? json_loads(body + 4, 0, NULL) : NULL;
+    CHECK_STR(sd_str(j, "error.code"), "unavailable");
+    CHECK(sd_str(j, "error.message") && strstr(sd_str(j, "error.message"), "cannot be read"));
+    json_decref(j);
+    CHECK(metrics && strstr(metrics, "\nlede_index_up 0\n"));
+    free(health), free(metrics);
+    r = call(&d, "STATS");
+    CHECK_OK(r);
+    CHECK(json_is_false(sd_get(r, "index.up")));
+    CHECK(sd_str(r, "index.error") && strstr(sd_str(r, "index.error"), "cannot be read"));
+    json_decref(r);
+    r = call(&d, "PING");
+    CHECK_OK(r);
+    json_decref(r);
+    stop(&d);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: test_answers LEDE-SEARCHD LEDE-INDEXER GOOD.JSONL\n");
         return 2;
     }
-    searchd = argv[1], indexer = argv[2];
+    searchd = argv[1], indexer = argv[2], good_jsonl = argv[3];
     tmp = check_tmpdir("answers");
     char counts[SD_PATH_BYTES];
     if (!write_counts(in_tmp(counts, "counts.jsonl")) ||
@@ -462,6 +583,8 @@ int main(int argc, char **argv) {
     RUN(test_relax_below_config);
     RUN(test_case);
     RUN(test_query_fallback);
+    RUN(test_browse_snippets);
+    RUN(test_health_after_delete);
     stop(&good_d);
     stop(&counts_d);
     stop(&tight_d);
