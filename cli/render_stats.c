@@ -53,16 +53,17 @@ static bool put_counts(FILE *out, json_t *obj, bool all, bool paren) {
     return !first;
 }
 
+/* The index served, or why it cannot be read (lede-searchd's error names
+ * the path). */
 static void put_index(FILE *out, const render_opts_t *o, json_t *index) {
     label(out, o, "index");
-    json_t *up = json_object_get(index, "up");
-    if (json_is_false(up))
-        fprintf(out, "%scannot be read: %s%s", term_sgr(o, TERM_BOLD), term_str(index, "error"),
+    if (json_is_false(json_object_get(index, "up"))) {
+        fprintf(out, "%sDOWN: %s%s\n", term_sgr(o, TERM_BOLD), term_str(index, "error"),
                 term_sgr(o, TERM_RESET));
-    else
-        fprintf(out, "%lld documents, revision %lld, %s", num(index, "documents"),
-                num(index, "revision"), term_str(index, "language"));
-    fprintf(out, " (%s)\n", term_str(index, "path"));
+        return;
+    }
+    fprintf(out, "%lld documents, revision %lld, %s (%s)\n", num(index, "documents"),
+            num(index, "revision"), term_str(index, "language"), term_str(index, "path"));
 }
 
 static void put_traffic(FILE *out, const render_opts_t *o, json_t *s) {

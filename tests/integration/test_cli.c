@@ -23,6 +23,7 @@ static char counts_db[4300];
 /* Where test_about searches it: "--db" counts_db, or a daemon serving it. */
 static char *counts_opt = "--db", *counts_val = counts_db;
 static char counts_port[16];
+static char *tmp; /* this run's files */
 #define COUNT_ARTICLES 1200
 #define COUNT_BOTH (COUNT_ARTICLES / 6)
 
@@ -701,6 +702,45 @@ static void test_query_fallback(void) {
     free(out), free(err);
 }
 
+/* lede stats says when the daemon can no longer read its index (its
+ * directory deleted under it). */
+static void test_stats_index_down(void) {
+    char copy[4300], log[4300], port[16], *out = NULL, *err = NULL;
+    snprintf(copy, sizeof copy, "%s/doomed", tmp);
+    snprintf(log, sizeof log, "%s/searchd-doomed.log", tmp);
+    char fixture[4300];
+    snprintf(fixture, sizeof fixture, "%s/jsonl/good.jsonl", LEDE_FIXTURES);
+    char *build[] = {(char *)indexer, "--db", copy, "--quiet", fixture, NULL};
+    CHECK_INT(check_run(build, NULL, NULL, NULL, 0), 0);
+    sd_daemon_t d;
+    bool started = sd_start(&d, searchd, copy, log, NULL);
+    CHECK(started);
+    if (!started) return;
+    snprintf(port, sizeof port, "%u", d.port);
+    CHECK_INT(LEDE(&out, &err, "stats", "--port", port), 0);
+    CHECK(out && strstr(out, "\nindex        6 documents, revision "));
+    free(out), free(err);
+    check_rmtree(strdup(copy)); /* it frees what it is given */
+    /* The daemon looks every reload_interval_ms (500): wait up to 5 s. */
+    bool down = false;
+    for (int i = 0; i < 50 && !down; i++) {
+        out = err = NULL;
+        CHECK_INT(LEDE(&out, &err, "stats", "--port", port), 0);
+        down = out && strstr(out, "\nindex        DOWN: ");
+        if (down) {
+            CHECK(strstr(out, copy) && !strstr(out, "documents,"));
+        } else {
+            usleep(100 * 1000);
+        }
+        free(out), free(err);
+    }
+    CHECK(down);
+    CHECK_INT(LEDE(&out, &err, "stats", "--port", port, "--json"), 0);
+    CHECK(out && strstr(out, "\"up\":false"));
+    free(out), free(err);
+    CHECK_INT(sd_stop(&d, SIGTERM), 0);
+}
+
 static void run_all(void) {
     RUN(test_search_text);
     RUN(test_search_json);
@@ -731,7 +771,8 @@ int main(int argc, char **argv) {
     lede = argv[1];
     indexer = argv[2];
     searchd = argv[3];
-    char *tmp = check_tmpdir("cli"), fixture[4200];
+    char fixture[4200];
+    tmp = check_tmpdir("cli");
     snprintf(db, sizeof db, "%s/idx", tmp);
     snprintf(fixture, sizeof fixture, "%s/jsonl/good.jsonl", LEDE_FIXTURES);
     char *args[] = {(char *)indexer, "--db", db, "--quiet", fixture, NULL};
@@ -771,6 +812,7 @@ int main(int argc, char **argv) {
         RUN(test_daemon_commands);
         RUN(test_environment);
         RUN(test_stats_readable);
+        RUN(test_stats_index_down);
         CHECK_INT(sd_stop(&d, SIGTERM), 0);
         CHECK(sd_log_clean(&d));
         if (counts_d.pid) {
