@@ -11,6 +11,7 @@
 #include "config.h"
 #include "lede/shim.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 
 #define ERR_BYTES 8192
@@ -157,6 +158,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     tell_parent(ready, "ok");
+    notify_send("READY=1"); /* a Type=notify unit's start-up is done */
     server_run(&srv);
     server_free(&srv);
     if (o.cfg.pid_file[0]) unlink(o.cfg.pid_file);
