@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "http_static.h"
 #include "lede/shim.h"
 #include "log.h"
 #include "notify.h"
@@ -144,6 +145,7 @@ int main(int argc, char **argv) {
     char err[ERR_BYTES];
     int rc = parse_options(argc, argv, &o);
     if (rc != 0) return rc > 0 ? 0 : 1;
+    if (!http_static_resolve(&o.cfg, err, sizeof err)) return die(err);
     if (o.daemon && !o.cfg.log_file[0]) return die("--daemon needs log_file (-o log_file=PATH)");
     if (!log_open(&o.cfg, err, sizeof err)) return die(err);
     int ready = o.daemon ? daemonize() : -1;
