@@ -30,7 +30,7 @@
 
 /* The page's place relative to the installed lede-searchd: PREFIX/sbin
  * (or bin) beside PREFIX/share/lede/web. */
-#define WEB_FROM_EXE "/../share/lede/web"
+#define WEB_FROM_PREFIX "/share/lede/web"
 
 typedef struct {
     const char *ext, *type;
@@ -70,6 +70,13 @@ static bool exe_dir(char out[PATH_MAX]) {
     return true;
 }
 
+/* PREFIX/share/lede/web for an executable in PREFIX/sbin (or bin). */
+static void web_beside(char dir[PATH_MAX], char *out, size_t size) {
+    char *up = strrchr(dir, '/');
+    if (up) *up = '\0';
+    snprintf(out, size, "%s%s", dir, WEB_FROM_PREFIX);
+}
+
 /* Whether the running lede-searchd is the one in the build tree (tests,
  * the quick start): then the page is the source tree's, as edited. */
 static bool in_build_tree(const char *dir) {
@@ -106,14 +113,14 @@ bool http_static_resolve(config_t *c, char *err, size_t size) {
                         c->http_root),
                false;
     }
-    char exe[PATH_MAX], beside[PATH_MAX + sizeof WEB_FROM_EXE];
+    char exe[PATH_MAX], beside[PATH_MAX + sizeof WEB_FROM_PREFIX];
     const char *dirs[2];
     size_t n = 0;
     bool known = exe_dir(exe);
     if (known && in_build_tree(exe)) {
         dirs[n++] = LEDE_WEB_DIR;
     } else {
-        if (known) snprintf(beside, sizeof beside, "%s%s", exe, WEB_FROM_EXE), dirs[n++] = beside;
+        if (known) web_beside(exe, beside, sizeof beside), dirs[n++] = beside;
         dirs[n++] = LEDE_WEB_INSTALL_DIR;
     }
     char tried[2 * PATH_MAX + 8];
