@@ -11,6 +11,7 @@ PACKAGES=(
   libxml2-dev                               # the HTML parser (HTML pages; the extraction scorer)
   libutf8proc-dev                           # NFKC and case folding (the extraction scorer, bench/extract/)
   netcat-openbsd procps                     # nc for the quick start; ps/kill for tests
+  mandoc file                               # man page lint; cpack's DEB dependency scan (tests)
 )
 
 missing=()
