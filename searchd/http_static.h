@@ -16,7 +16,8 @@
  * False with err naming every directory tried. */
 bool http_static_resolve(config_t *c, char *err, size_t err_size);
 
-/* The directory served: http_root, or the web/ directory built in. */
+/* The directory served: http_root (set by http_static_resolve), else the
+ * source tree's web/. */
 const char *http_static_root(const config_t *c);
 
 /* Sends the file that path ("/", "/app.js") names and returns its status
