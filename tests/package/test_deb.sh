@@ -36,7 +36,7 @@ cpack --config "$build/CPackConfig.cmake" -G DEB -B "$WORK/pkg" >"$WORK/cpack.lo
     { cat "$WORK/cpack.log"; fail "cpack"; }
 deb=$(ls "$WORK"/pkg/lede_*.deb)
 dpkg-deb -f "$deb" Depends | grep -q "libxapian" || fail "Depends has no libxapian (dpkg-shlibdeps)"
-echo "ok   built $(basename "$deb")"
+echo "ok   built $(basename "$deb") (${SECONDS}s)"
 
 installed=yes
 dpkg -i "$deb" </dev/null >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "dpkg -i"; }
@@ -46,7 +46,7 @@ getent passwd lede >/dev/null || fail "no lede user"
 [ "$(stat -c %U /var/lib/lede)" = lede ] || fail "/var/lib/lede is not lede's"
 dpkg-query -W -f='${Conffiles}\n' lede | grep -q "/etc/lede/searchd.conf" || fail "searchd.conf is no conffile"
 grep -qx "db = /var/lib/lede/index" /etc/lede/searchd.conf || fail "/etc/lede/searchd.conf: db"
-echo "ok   installed: --version, lede user, /var/lib/lede, conffile"
+echo "ok   installed: --version, lede user, /var/lib/lede, conffile (${SECONDS}s)"
 
 /usr/bin/lede-indexer --db "$WORK/idx" --quiet "$jsonl"
 start_searchd "$WORK/searchd.log" /usr/sbin/lede-searchd --config /etc/lede/searchd.conf \
@@ -73,7 +73,7 @@ fi
 echo "# edited by test_deb" >>/etc/lede/searchd.conf
 dpkg -i "$deb" </dev/null >"$WORK/reinstall.log" 2>&1 || { cat "$WORK/reinstall.log"; fail "dpkg -i again"; }
 grep -qx "# edited by test_deb" /etc/lede/searchd.conf || fail "the edited searchd.conf was replaced"
-echo "ok   reinstall keeps /etc/lede/searchd.conf"
+echo "ok   reinstall keeps /etc/lede/searchd.conf (${SECONDS}s)"
 
 dpkg --purge lede </dev/null >"$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log"; fail "dpkg --purge"; }
 installed=
@@ -82,5 +82,5 @@ for f in /usr/sbin/lede-searchd /usr/bin/lede /usr/bin/lede-indexer /usr/share/l
     /usr/lib/sysusers.d/lede.conf /usr/share/man/man1/lede.1 /var/lib/lede; do
     [ ! -e "$f" ] || fail "still there after the purge: $f"
 done
-echo "ok   purged: the files are gone"
+echo "ok   purged: the files are gone (${SECONDS}s)"
 echo "1 passed, 0 failed"
