@@ -42,7 +42,7 @@ typedef struct config {
     bool http_enabled;             /* http_listen is not "off" */
     char http_host[256];
     uint16_t http_port;
-    char http_root[CONFIG_PATH_MAX]; /* "": the web/ directory built in */
+    char http_root[CONFIG_PATH_MAX]; /* "": found at start-up (http_static.h) */
     char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
     char http_allowed_hosts[CONFIG_PATH_MAX]; /* Host names answered besides the listen
                                                * address's own (http_host.h) */

@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr, int len,
                       void *arg) {
@@ -235,6 +236,7 @@ void server_run(server_t *s) {
 
 void server_stop(server_t *s) {
     s->stopping = true;
+    notify_send("STOPPING=1");
     gate_close(&s->gate);
     if (s->listener) evconnlistener_disable(s->listener);
     http_stop(s->http);
