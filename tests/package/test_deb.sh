@@ -55,6 +55,47 @@ grep -qF "page from /usr/share/lede/web" "$WORK/searchd.log" || fail "the page i
 check_serving /usr/bin/lede /usr/share/lede/web desalination g1
 stop_searchd
 
+# The unit as a service manager runs it: its ExecStart as its User, with
+# $NOTIFY_SOCKET (READY=1, STOPPING=1), its ExecReload, a SIGTERM stop; the
+# installed configuration serving the index at /var/lib/lede/index, built
+# by the lede user. Only the ports are changed (0: free ones).
+unit=/usr/lib/systemd/system/lede-searchd.service
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+user=$(sed -n 's/^User=//p' "$unit")
+install -o lede -m 0640 "$jsonl" /var/lib/lede/seed.jsonl
+runuser -u "$user" -- /usr/bin/lede-indexer --db /var/lib/lede/index --quiet /var/lib/lede/seed.jsonl ||
+    fail "lede-indexer as $user into /var/lib/lede/index"
+rm -f /var/lib/lede/seed.jsonl
+sed -i 's/^listen = .*/listen = 127.0.0.1:0/; s/^http_listen = .*/http_listen = 127.0.0.1:0/' /etc/lede/searchd.conf
+notify_dir=$(mktemp -d /tmp/lede-notify-XXXXXX)
+chmod 0755 "$notify_dir"
+python3 - "$notify_dir/sock" "$WORK/notify.log" <<'PY' &
+import socket, sys, os
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777)
+s.settimeout(60)
+with open(sys.argv[2], "a", buffering=1) as log:
+    for _ in range(2):
+        log.write(s.recv(4096).decode() + "\n")
+PY
+listener=$!
+for _ in $(seq 50); do [ -S "$notify_dir/sock" ] && break; sleep 0.1; done
+# shellcheck disable=SC2086 # ExecStart is words, as systemd splits them
+start_searchd "$WORK/unit.log" runuser -u "$user" -- env NOTIFY_SOCKET="$notify_dir/sock" $exec_start
+wait_log "$WORK/notify.log" "READY=1"
+check_serving /usr/bin/lede /usr/share/lede/web desalination g1
+searchd_pid=$(pgrep -u "$user" -f "^/usr/sbin/lede-searchd" | head -1)
+[ -n "$searchd_pid" ] || fail "no lede-searchd running as $user"
+kill -HUP "$searchd_pid" # ExecReload
+wait_log "$WORK/unit.log" "SIGHUP: reopening the index"
+kill -TERM "$searchd_pid"
+wait_log "$WORK/notify.log" "STOPPING=1"
+wait "$SEARCHD_PID" || fail "the unit's lede-searchd did not exit 0"
+SEARCHD_PID=
+wait "$listener" || true
+rm -rf "$notify_dir"
+echo "ok   the unit: ExecStart as $user, READY=1, a search, ExecReload, STOPPING=1, exit 0 (${SECONDS}s)"
+
 if [ ! -f /usr/share/man/man1/lede.1 ]; then
     echo "skip: man pages (dpkg is set to leave /usr/share/man out here)"
 elif command -v man >/dev/null; then
