@@ -1,7 +1,7 @@
 # Fuzz targets. With -DLEDE_FUZZ=ON and clang they are libFuzzer binaries
+# (and the libraries they test carry coverage: see CMakeLists.txt)
 # (run them by hand: build-fuzz/tests/fuzz_article tests/fuzz/corpus/article);
 # otherwise ctest replays the seed corpus through them (label fuzz-replay).
-option(LEDE_FUZZ "Build the fuzz targets with libFuzzer (needs clang)" OFF)
 
 function(lede_fuzz_target name corpus)
   add_executable(${name} fuzz/${name}.c)
