@@ -46,6 +46,10 @@ static proto_result_t fail(proto_error_t *err, proto_result_t r, proto_error_cod
     return r;
 }
 
+/* Room for the bit of a bad request quoted in an error message (40 bytes,
+ * cut on a character boundary: see utf8_excerpt). */
+#define SHOWN_BYTES 41
+
 void proto_request_free(proto_request_t *req) {
     json_decref(req->id);
     json_decref(req->root);
@@ -115,9 +119,11 @@ static proto_result_t parse_inline(char *line, proto_request_t *req, proto_error
         req->search.q = req->doc = req->prefix = arg;
         return PROTO_OK;
     }
+    char shown[SHOWN_BYTES];
     return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                "unknown command '%.40s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT, "
-                "or a JSON object", verb);
+                "unknown command '%s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT, "
+                "or a JSON object",
+                utf8_excerpt(shown, sizeof shown, verb));
 }
 
 /* ---- the JSON form ---------------------------------------------------------- */
@@ -231,10 +237,11 @@ static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'facets' must be an array of at most %zu names", max), false;
     json_array_foreach(v, i, item) {
         const char *name = json_string_value(item);
+        char shown[SHOWN_BYTES];
         if (!name || !known_facet(name))
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown facet '%.40s'; facets: source, category, tag, place, author, year",
-                        name ? name : "(not a string)"), false;
+                        "unknown facet '%s'; facets: source, category, tag, place, author, year",
+                        name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)"), false;
         r->facets[i] = name;
     }
     r->search.facets = r->facets;
@@ -251,7 +258,10 @@ static bool filter_date(proto_request_t *r, json_t *v, proto_error_t *e) {
     json_object_foreach(v, key, d) {
         const char **slot = strcmp(key, "from") == 0 ? &r->search.date_from
                           : strcmp(key, "to") == 0   ? &r->search.date_to : NULL;
-        if (!slot) return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field 'date.%.40s' in filter", key), false;
+        char shown[SHOWN_BYTES];
+        if (!slot)
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field 'date.%s' in filter",
+                        utf8_excerpt(shown, sizeof shown, key)), false;
         if (!json_is_string(d))
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "filter 'date.%s' must be a string like \"2022-01-31\"", key), false;
         *slot = json_string_value(d);
@@ -294,9 +304,11 @@ static bool f_filter(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         }
         int k = 0;
         while (k < SEARCH_F_COUNT && strcmp(search_filter_name(k), key) != 0) k++;
+        char shown[SHOWN_BYTES];
         if (k == SEARCH_F_COUNT)
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown filter '%.40s'; filters: source, category, tag, place, author, date", key), false;
+                        "unknown filter '%s'; filters: source, category, tag, place, author, date",
+                        utf8_excerpt(shown, sizeof shown, key)), false;
         if (!filter_values(r, k, val, e)) return false;
     }
     return true;
@@ -336,9 +348,10 @@ static proto_result_t apply_fields(json_t *root, proto_request_t *req, const pro
         const field_t *f = NULL;
         for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0] && !f; i++)
             if (strcmp(FIELDS[i].name, key) == 0) f = &FIELDS[i];
+        char shown[SHOWN_BYTES];
         if (!f || !(f->ops & BIT(req->op)))
-            return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field '%.40s' for op '%s'", key,
-                        proto_op_name(req->op));
+            return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field '%s' for op '%s'",
+                        utf8_excerpt(shown, sizeof shown, key), proto_op_name(req->op));
         if (!f->fn(req, v, lim, err)) return PROTO_ERROR;
     }
     return PROTO_OK;
@@ -367,9 +380,11 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
     if (id && !json_is_null(id)) req->id = json_incref(id);
     const char *op = json_string_value(json_object_get(root, "op"));
     if (!op) return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "missing field 'op' (a string)");
+    char shown[SHOWN_BYTES];
     if (!find_op(op, &req->op))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                    "unknown op '%.40s'; ops: search, get, similar, suggest, stats, ping, quit", op);
+                    "unknown op '%s'; ops: search, get, similar, suggest, stats, ping, quit",
+                    utf8_excerpt(shown, sizeof shown, op));
     proto_result_t r = apply_fields(root, req, lim, err);
     return r == PROTO_OK ? check_required(req, err) : r;
 }

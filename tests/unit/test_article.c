@@ -96,11 +96,26 @@ static void test_utf8(void) {
     CHECK(!utf8_valid("\xf4\x90\x80\x80", 4, &bad));
 }
 
+static void test_utf8_excerpt(void) {
+    char out[8];
+    CHECK_STR(utf8_excerpt(out, sizeof out, "short"), "short");
+    CHECK_STR(utf8_excerpt(out, sizeof out, "longer than seven"), "longer ");
+    /* "abcde" + e-acute: the two bytes of the e-acute do not fit with 5 + 1
+     * before them in 7, so the cut comes before it, never inside. */
+    CHECK_STR(utf8_excerpt(out, 7, "abcde\xc3\xa9"), "abcde");
+    CHECK_STR(utf8_excerpt(out, 8, "abcde\xc3\xa9"), "abcde\xc3\xa9");
+    /* Control characters (an escape sequence) and bytes that are not UTF-8. */
+    CHECK_STR(utf8_excerpt(out, sizeof out, "\x1b[2J\x7f"), "?[2J?");
+    CHECK_STR(utf8_excerpt(out, sizeof out, "a\xff\xc3x\xe2\x82"), "a?" "?x?" "?");
+    CHECK_STR(utf8_excerpt(out, 1, "anything"), "");
+}
+
 int main(void) {
     RUN(test_full_record);
     RUN(test_integer_id_and_author_list);
     RUN(test_rejections);
     RUN(test_dates);
     RUN(test_utf8);
+    RUN(test_utf8_excerpt);
     return check_summary();
 }
