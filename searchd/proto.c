@@ -371,7 +371,10 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
                                  proto_request_t *req, proto_error_t *err) {
     json_error_t je;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column, je.text);
+    char text[sizeof je.text]; /* jansson quotes the bad token, cut anywhere */
+    if (!root)
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column,
+                    utf8_excerpt(text, sizeof text, je.text));
     req->root = root;
     if (!json_is_object(root)) return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "a request must be a JSON object");
     json_t *id = json_object_get(root, "id");

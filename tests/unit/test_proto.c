@@ -220,6 +220,17 @@ static void test_quoted_text_stays_utf8(void) {
         "{\"op\":\"search\",\"filter\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\":1}}\n",
         "{\"op\":\"search\",\"filter\":{\"date\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\":1}}}\n",
     };
+    /* jansson's message quotes the token it stopped in: here '"\u' and
+     * the first byte of the e-acute. Found by fuzz_request. */
+    const char *bad_json = "{\"q\":\"\\u\xc3\xa9\"}\n";
+    proto_request_t r;
+    proto_error_t e;
+    size_t used, at;
+    CHECK_INT(parse(bad_json, &r, &e, &used), PROTO_ERROR);
+    CHECK_INT(e.code, PROTO_E_BAD_JSON);
+    CHECK(utf8_valid(e.message, strlen(e.message), &at));
+    CHECK(strstr(e.message, "invalid escape near '\"\\u?'") != NULL);
+    proto_error_free(&e);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         proto_request_t r;
         proto_error_t e;
