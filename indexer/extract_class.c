@@ -303,77 +303,150 @@ static bool photo_ending(const ex_unit_t *u) {
     return false;
 }
 
-/* A paragraph: what only long units can be (notices, captions with
- * credits, teasers); the metadata detectors are for short lines. */
-static void classify_paragraph(ex_page_t *page, ex_unit_t *u) {
-    if (ex_furniture_opening(u->s))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase");
-    else if (caption_marked(u))
-        ex_unit_set(page, u, EX_K_CAPTION, EX_ROLE_CAPTION, true, "caption: ends with a photo credit");
-    else if (teaser(u))
-        ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "teaser of another story");
-    else if (site_notice(&u->shape))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true,
-                    "site talk: %u of %u words about the site or the reader",
-                    u->shape.site_talk + u->shape.imperative + u->shape.second_person,
-                    u->shape.words);
+
+/* ---- the detectors of a line, in the order they are tried -------------------- */
+
+/* What a detector sees: the unit, its text without a list bullet, the
+ * learnt furniture (or NULL), and room for a detail of its reason. */
+typedef struct {
+    const ex_unit_t *u;
+    const char *s;
+    const ex_learned_t *learned;
+    char detail[64];
+} probe_t;
+
+static bool is_phrase(probe_t *p) {
+    return ex_furniture_phrase(p->u->s) || ex_furniture_opening(p->u->s);
+}
+static bool is_glued(probe_t *p) {
+    return glued_site_words(p->u);
+}
+static bool is_creditline(probe_t *p) {
+    return creditline(p->u);
+}
+static bool is_byline(probe_t *p) {
+    return ex_meta_is_byline(p->s);
+}
+static bool is_date_line(probe_t *p) {
+    char iso[EX_DATE_BYTES];
+    if (!ex_date_line(p->s, iso)) return false;
+    snprintf(p->detail, sizeof p->detail, ": %s", iso);
+    return true;
+}
+static bool is_wordless(probe_t *p) {
+    return p->u->shape.letters == 0;
+}
+static bool is_label(probe_t *p) {
+    return lone_label(p->s);
+}
+static bool is_credit(probe_t *p) {
+    return credit_alone(p->u) || photo_ending(p->u);
+}
+static bool is_caption(probe_t *p) {
+    return caption_marked(p->u);
+}
+static bool is_teaser(probe_t *p) {
+    return teaser(p->u);
+}
+static bool is_dateline_line(probe_t *p) {
+    ex_dateline_t d;
+    char who[EX_SOURCE_BYTES];
+    if (!ex_dateline_line(p->s, &d, who)) return false;
+    snprintf(p->detail, sizeof p->detail, " (%s)", d.how);
+    return true;
+}
+static bool is_date_among(probe_t *p) {
+    return date_among(p->u);
+}
+static bool is_code(probe_t *p) {
+    return article_code(p->u);
+}
+static bool is_learnt(probe_t *p) {
+    unsigned pages;
+    if (!p->learned || !ex_learned_has(p->learned, p->u->s, &pages)) return false;
+    snprintf(p->detail, sizeof p->detail, ": seen on %u pages", pages);
+    return true;
+}
+static bool is_site_talk(probe_t *p) {
+    const ex_shape_t *sh = &p->u->shape;
+    if (!site_notice(sh)) return false;
+    snprintf(p->detail, sizeof p->detail, ": %u of %u words about the site or the reader",
+             sh->site_talk + sh->imperative + sh->second_person, sh->words);
+    return true;
+}
+static bool is_labelled(probe_t *p) {
+    return any_prefix(p->s, SECTION_LABELS, COUNT(SECTION_LABELS)) && p->u->shape.words <= 8;
+}
+static bool is_breadcrumb(probe_t *p) {
+    return breadcrumb(p->s);
+}
+static bool is_section(probe_t *p) {
+    return p->s == p->u->s && section_line(p->u);
+}
+static bool is_section_link(probe_t *p) { /* "- Finance" in a list: a link */
+    return section_line(p->u);
+}
+static bool is_agency(probe_t *p) {
+    return ex_agency(p->s, strlen(p->s)) != NULL;
+}
+static bool is_name(probe_t *p) {
+    return ex_meta_name_words(p->s, strlen(p->s)) >= 1 &&
+           (!p->u->shape.end_mark || abbreviation_end(p->s));
 }
 
+typedef struct {
+    bool (*test)(probe_t *p);
+    ex_kind_t kind;
+    ex_role_t role;
+    bool decided; /* false: the layout decides by where it stands */
+    const char *reason;
+} detector_t;
+
+/* Metadata before learnt furniture, so that a byline, a date or an agency's
+ * sign-off seen on many pages is never learnt away; learnt furniture before
+ * names, which menus are made of. */
+static const detector_t LINE_DETECTORS[] = {
+    {is_phrase, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase"},
+    {is_glued, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "site words run together"},
+    {is_creditline, EX_K_CREDITLINE, EX_ROLE_META, true, "wire credit line"},
+    {is_byline, EX_K_BYLINE, EX_ROLE_META, true, "byline"},
+    {is_date_line, EX_K_DATE, EX_ROLE_META, true, "date line"},
+    {is_wordless, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "no words"},
+    {is_label, EX_K_LABEL, EX_ROLE_META, true, "label, value below"},
+    {is_credit, EX_K_CREDIT, EX_ROLE_CAPTION, true, "photo credit"},
+    {is_caption, EX_K_CAPTION, EX_ROLE_CAPTION, true, "caption: ends with a photo credit"},
+    {is_teaser, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "teaser of another story"},
+    {is_dateline_line, EX_K_DATELINE, EX_ROLE_META, true, "dateline line"},
+    {is_date_among, EX_K_DATE, EX_ROLE_META, true, "metadata line with a date"},
+    {is_code, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "the article's code"},
+    {is_site_talk, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "site talk"},
+    {is_labelled, EX_K_SECTION, EX_ROLE_META, true, "labelled line"},
+    {is_breadcrumb, EX_K_SECTION, EX_ROLE_META, true, "breadcrumb"},
+    {is_section, EX_K_SECTION, EX_ROLE_META, true, "section name"},
+    {is_section_link, EX_K_NAV, EX_ROLE_FURNITURE, true, "link to a section"},
+    {is_agency, EX_K_AGENCY, EX_ROLE_META, false, "agency name alone"},
+    {is_learnt, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "learnt furniture"},
+    {is_name, EX_K_NAME, EX_ROLE_META, false, "name line"},
+};
+
+/* Paragraphs are only what long units can be. */
+static const detector_t PARAGRAPH_DETECTORS[] = {
+    {is_phrase, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase"},
+    {is_caption, EX_K_CAPTION, EX_ROLE_CAPTION, true, "caption: ends with a photo credit"},
+    {is_teaser, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "teaser of another story"},
+    {is_site_talk, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "site talk"},
+};
+
 static void classify_unit(ex_page_t *page, ex_unit_t *u, const ex_learned_t *learned) {
-    unsigned pages = 0;
-    char iso[EX_DATE_BYTES], who[EX_SOURCE_BYTES];
-    ex_dateline_t d;
-    if (u->shape.words > LINE_MAX_WORDS) {
-        classify_paragraph(page, u);
+    probe_t p = {u, ex_unbullet(u->s), learned, ""};
+    bool line = u->shape.words <= LINE_MAX_WORDS;
+    const detector_t *v = line ? LINE_DETECTORS : PARAGRAPH_DETECTORS;
+    size_t n = line ? COUNT(LINE_DETECTORS) : COUNT(PARAGRAPH_DETECTORS);
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].test(&p)) continue;
+        ex_unit_set(page, u, v[i].kind, v[i].role, v[i].decided, "%s%s", v[i].reason, p.detail);
         return;
     }
-    const char *s = ex_unbullet(u->s);
-    if (ex_furniture_phrase(u->s) || ex_furniture_opening(u->s))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "furniture phrase");
-    else if (glued_site_words(u))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "site words run together");
-    else if (creditline(u))
-        ex_unit_set(page, u, EX_K_CREDITLINE, EX_ROLE_META, true, "wire credit line");
-    else if (ex_meta_is_byline(s))
-        ex_unit_set(page, u, EX_K_BYLINE, EX_ROLE_META, true, "byline");
-    else if (ex_date_line(s, iso))
-        ex_unit_set(page, u, EX_K_DATE, EX_ROLE_META, true, "date line: %s", iso);
-    else if (u->shape.letters == 0)
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "no words");
-    else if (lone_label(s))
-        ex_unit_set(page, u, EX_K_LABEL, EX_ROLE_META, true, "label, value below");
-    else if (credit_alone(u) || photo_ending(u))
-        ex_unit_set(page, u, EX_K_CREDIT, EX_ROLE_CAPTION, true, "photo credit");
-    else if (caption_marked(u))
-        ex_unit_set(page, u, EX_K_CAPTION, EX_ROLE_CAPTION, true, "caption: ends with a photo credit");
-    else if (teaser(u))
-        ex_unit_set(page, u, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "teaser of another story");
-    else if (ex_dateline_line(s, &d, who))
-        ex_unit_set(page, u, EX_K_DATELINE, EX_ROLE_META, true, "dateline line (%s)", d.how);
-    else if (date_among(u))
-        ex_unit_set(page, u, EX_K_DATE, EX_ROLE_META, true, "metadata line with a date");
-    else if (article_code(u))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true, "the article's code");
-    else if (learned && ex_learned_has(learned, u->s, &pages))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true,
-                    "learnt furniture: seen on %u pages", pages);
-    else if (site_notice(&u->shape))
-        ex_unit_set(page, u, EX_K_FURNITURE, EX_ROLE_FURNITURE, true,
-                    "site talk: %u of %u words about the site or the reader",
-                    u->shape.site_talk + u->shape.imperative + u->shape.second_person,
-                    u->shape.words);
-    else if (any_prefix(s, SECTION_LABELS, COUNT(SECTION_LABELS)) && u->shape.words <= 8)
-        ex_unit_set(page, u, EX_K_SECTION, EX_ROLE_META, true, "labelled line");
-    else if (breadcrumb(s))
-        ex_unit_set(page, u, EX_K_SECTION, EX_ROLE_META, true, "breadcrumb");
-    else if (section_line(u) && s == u->s)
-        ex_unit_set(page, u, EX_K_SECTION, EX_ROLE_META, true, "section name");
-    else if (section_line(u))
-        ex_unit_set(page, u, EX_K_NAV, EX_ROLE_FURNITURE, true, "link to a section");
-    else if (ex_agency(s, strlen(s)))
-        ex_unit_set(page, u, EX_K_AGENCY, EX_ROLE_META, false, "agency name alone");
-    else if (ex_meta_name_words(s, strlen(s)) >= 1 && (!u->shape.end_mark || abbreviation_end(s)))
-        ex_unit_set(page, u, EX_K_NAME, EX_ROLE_META, false, "name line");
 }
 
 /* ---- neighbours ------------------------------------------------------------ */

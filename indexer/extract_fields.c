@@ -15,6 +15,8 @@
 #include "extract_parts.h"
 
 #define NONE SIZE_MAX
+/* The closing block under a story: at most this many lines. */
+#define CLOSING_LINES 8
 /* A signature of small letters closing a page ("ahmad shirzadian"). */
 #define SIGNATURE_MAX_WORDS 3
 
@@ -219,7 +221,11 @@ static bool caps_signature(const ex_unit_t *u) {
            u->len <= 24;
 }
 
-static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, bool leads) {
+/* where: after_body (below the story's text), closing (among the few lines
+ * right under it), last (the page's last line of text), leads (the line
+ * right above the text). */
+static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, bool closing,
+                                bool last, bool leads) {
     ex_dateline_t d;
     char who[EX_SOURCE_BYTES], iso[EX_DATE_BYTES];
     const char *s = ex_unbullet(u->s);
@@ -246,6 +252,7 @@ static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, 
     case EX_K_CREDITLINE:
         return wire_credit(f, s, u->first);
     case EX_K_NAME:
+        if (after_body && !closing) return LEDE_OK; /* far below the text: a menu's */
         /* A place alone on the line above the text. */
         if (leads && !ex_meta_person(s) && u->gap_before && u->gap_after)
             return push(f, &f->a->places, "place", s, strlen(s), "place above the text", u->first);
@@ -260,7 +267,7 @@ static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, 
         f->tail_name_seen = true;
         return push(f, &f->a->places, "place", s, strlen(s), "place closing the story", u->first);
     default:
-        if (after_body && u->role == EX_ROLE_FURNITURE && signature(u) && f->a->authors.n == 0)
+        if (last && u->role == EX_ROLE_FURNITURE && signature(u) && f->a->authors.n == 0)
             return push(f, &f->a->authors, "author", s, strlen(s), "signature closing the page", u->first);
         return LEDE_OK;
     }
@@ -385,6 +392,19 @@ lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
             last_body = i;
             if (first_body == NONE) first_body = i;
         }
+    /* The closing block: the real lines right under the text. */
+    size_t closing_end = last_body, seen = 0, last_text = NONE;
+    for (size_t i = last_body == NONE ? page->n : last_body + 1; i < page->n && seen < CLOSING_LINES; i++) {
+        const ex_unit_t *u = &page->u[i];
+        if (u->role == EX_ROLE_SKIPPED) continue;
+        if (u->role == EX_ROLE_FURNITURE && u->kind != EX_K_TEXT) break;
+        closing_end = i, seen++;
+    }
+    for (size_t i = page->n; i-- > 0;)
+        if (page->u[i].role != EX_ROLE_SKIPPED) {
+            last_text = i;
+            break;
+        }
     for (size_t i = first_body; i != NONE && i-- > 0;) {
         const ex_unit_t *u = &page->u[i];
         if (u->role == EX_ROLE_META || u->role == EX_ROLE_TITLE) {
@@ -397,7 +417,7 @@ lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
         bool after = last_body != NONE && i > last_body;
         if (u->role == EX_ROLE_META || u->kind == EX_K_CREDITLINE ||
             (after && u->role == EX_ROLE_FURNITURE))
-            st = apply_unit(&f, u, after, i == lead);
+            st = apply_unit(&f, u, after, after && i <= closing_end, i == last_text, i == lead);
         if (st == LEDE_OK && after && u->kind == EX_K_BYLINE) st = time_from(&f, u);
     }
     if (st == LEDE_OK && k == 0 && page->prefix_date[0])

@@ -13,8 +13,6 @@
 
 /* Lines longer than this are article text or a notice the detectors see. */
 #define LEARN_MAX_BYTES 300
-/* Prose this long is never counted: it may be a syndicated paragraph. */
-#define LEARN_PROSE_WORDS 12
 /* At most this many distinct lines are kept (about 40 MB at worst). */
 #define LEARN_MAX_LINES (1u << 19)
 #define FIRST_SLOTS 1024
@@ -118,31 +116,34 @@ static lede_status_t add(ex_learned_t *l, const char *key, unsigned pages, unsig
     return LEDE_OK;
 }
 
+/* Prose is never counted: a sentence on many pages is a syndicated story's
+ * ("Terms were not disclosed."), and the notices sites print in sentences
+ * are found by the words they use. */
 static bool countable(const char *s, size_t n) {
     ex_shape_t sh;
     if (n == 0 || n > LEARN_MAX_BYTES) return false;
     ex_shape(s, n, &sh);
     if (sh.words == 0) return false;
-    return !(ex_shape_prose(&sh) && sh.words >= LEARN_PROSE_WORDS);
+    return !ex_shape_prose(&sh);
 }
 
+/* A page's units are counted, not its raw lines: a hard-wrapped page's
+ * line fragments ("pct in 1985", "company") are joined into paragraphs
+ * first, so that they never pass for a site's furniture. */
 lede_status_t ex_learned_count_page(ex_learned_t *l, const char *text, size_t len) {
     char key[LEARN_MAX_BYTES + 1];
+    ex_page_t page;
+    size_t bad;
     l->pages++;
-    for (size_t i = 0; i < len;) {
-        size_t j = i;
-        while (j < len && text[j] != '\n' && text[j] != '\r') j++;
-        const char *s = text + i;
-        size_t n = j - i;
-        while (n > 0 && (*s == ' ' || *s == '\t')) s++, n--;
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
-        if (countable(s, n) && loosen(s, n, key) > 0) {
-            lede_status_t st = add(l, key, 1, l->pages);
-            if (st != LEDE_OK) return st;
-        }
-        i = j + 1;
+    if (len == 0 || !utf8_valid(text, len, &bad) || memchr(text, '\0', len)) return LEDE_OK;
+    lede_status_t st = ex_page_split(text, len, false, &page);
+    for (size_t i = 0; i < page.n && st == LEDE_OK; i++) {
+        const ex_unit_t *u = &page.u[i];
+        if (u->kind != EX_K_SEPARATOR && countable(u->s, u->len) && loosen(u->s, u->len, key) > 0)
+            st = add(l, key, 1, l->pages);
     }
-    return LEDE_OK;
+    ex_page_free(&page);
+    return st;
 }
 
 bool ex_learned_has(const ex_learned_t *l, const char *line, unsigned *pages) {

@@ -6,9 +6,10 @@
  * general detectors would not know it ("Online Payment", "Want to Say").
  *
  * Counting is the first pass of an indexing run over its pages: each page
- * counts each of its lines once. Long lines that read as prose never
- * count, so that one story syndicated to many sites (the same AP paragraphs
- * on a hundred pages) is never learnt as furniture. The counts are kept in
+ * counts each of its lines once (hard-wrapped lines joined first). Lines
+ * that read as prose never count, so that one story syndicated to many
+ * sites (the same AP paragraphs on a hundred pages) is never learnt as
+ * furniture. The counts are kept in
  * the index (ex_learned_dump/load) and added to by later runs, so that a
  * site's furniture learnt from a big run is known to a small update.
  *

@@ -1,7 +1,7 @@
 /* Metadata lines: what a short line of a page stands for. A lone section
  * name is the category, a lone date the date, "By ..." the byline, and a
  * line of a few capitalised words a name (whose role, author or place,
- * depends on where it stands: see extract_walk.c). */
+ * depends on where it stands: see extract_fields.c). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,9 +129,31 @@ int ex_meta_name_words(const char *s, size_t n) {
     return scan_name(s, n, &dots);
 }
 
+/* A person's name has no word of the site's vocabulary ("You Might Also
+ * Like", "Related Topics", "Sponsored Links") and no word twice ("Taboola
+ * Taboola"). */
+static bool plain_name_words(const char *s, size_t n) {
+    const char *prev = NULL;
+    size_t prev_n = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ') j++;
+        unsigned flags = ex_word_flags(s + i, j - i);
+        /* Two capitals are a name's syllable as often as a word ("AN BAIJIE"). */
+        bool short_caps = j - i <= 2 && isupper((unsigned char)s[i]) && isupper((unsigned char)s[j - 1]);
+        if (!short_caps &&
+            (flags & (EX_VOCAB_STOP | EX_VOCAB_SITE | EX_VOCAB_IMPERATIVE | EX_VOCAB_SECTION)))
+            return false;
+        if (prev && prev_n == j - i && strncasecmp(prev, s + i, prev_n) == 0) return false;
+        prev = s + i, prev_n = j - i;
+        i = j + 1;
+    }
+    return true;
+}
+
 static bool person_span(const char *s, size_t n) {
     int dots, words = scan_name(s, n, &dots);
-    return words >= 2 && dots < 2;
+    return words >= 2 && dots < 2 && plain_name_words(s, n);
 }
 
 bool ex_meta_person(const char *line) {
@@ -205,9 +227,12 @@ static bool byline_part(const char *p, size_t n, byline_t *b) {
 }
 
 static const char *byline_start(const char *line) {
-    for (size_t i = 0; i < COUNT(BYLINE_INTROS); i++)
-        if (strncmp(line, BYLINE_INTROS[i], strlen(BYLINE_INTROS[i])) == 0)
-            return line + strlen(BYLINE_INTROS[i]);
+    for (size_t i = 0; i < COUNT(BYLINE_INTROS); i++) {
+        size_t k = strlen(BYLINE_INTROS[i]);
+        if (strncmp(line, BYLINE_INTROS[i], k) != 0) continue;
+        if (strncmp(line + k, BYLINE_INTROS[i], k) == 0) k *= 2; /* "By By Jane Doe" */
+        return line + k;
+    }
     return NULL;
 }
 

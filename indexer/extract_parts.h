@@ -330,10 +330,28 @@ typedef struct {
     size_t tail_first, tail_last; /* the main story's closing block, or empty */
 } ex_layout_t;
 
+/* The next unit after i (up to end) that is neither furniture, caption
+ * nor skipped, or SIZE_MAX. */
+size_t ex_next_real(const ex_page_t *page, size_t i, size_t end);
+
+/* A metadata line, decided or waiting for its place to say what it is. */
+bool ex_unit_meta(const ex_unit_t *u);
+
 /* Finds the stories of a classified page and gives every undecided unit
  * its final role. LEDE_E_NOMEM on failure. Free with ex_layout_free(). */
 lede_status_t ex_layout(ex_page_t *page, ex_layout_t *out);
 void ex_layout_free(ex_layout_t *l);
+
+/* ---- headlines (extract_headline.c) -------------------------------------- */
+
+/* The index of the headline chosen among the units above unit body (the
+ * story's first), or SIZE_MAX; candidates get their score as reason. */
+size_t ex_headline_choose(ex_page_t *page, size_t body);
+
+/* Makes unit t the headline of article number `article`; its copies, and
+ * the page's <title> line that opens with it, become furniture (the title
+ * line's date, if any, is kept as metadata). */
+void ex_headline_mark(ex_page_t *page, size_t t, size_t article);
 
 /* ---- fields (extract_fields.c) ----------------------------------------- */
 

@@ -39,6 +39,9 @@ static void skip_oversize(void *ctx, const char *file, uint64_t line, size_t len
 static void skip_unreadable(void *ctx, const char *file, const char *why) {
     (void)ctx, (void)file, (void)why;
 }
+static void skip_skipped(void *ctx, const char *file, const char *why) {
+    (void)ctx, (void)file, (void)why;
+}
 
 static lede_status_t read_counts(shim_db_t *db, ex_learned_t *l) {
     char *dump = NULL;
@@ -62,7 +65,7 @@ lede_status_t furniture_learn(const char *live, char *const *paths, size_t n,
     free(msg);
     if (st == LEDE_OK) st = input_prepare(&in, paths, n, max_page_bytes, err, err_size);
     if (st == LEDE_OK) {
-        input_sink_t sink = {count_record, skip_oversize, skip_unreadable, &c, true};
+        input_sink_t sink = {count_record, skip_oversize, skip_unreadable, skip_skipped, &c, true};
         st = input_scan(&in, paths, n, &sink, err, err_size);
         if (st == LEDE_OK) st = c.st;
         input_free(&in);

@@ -1,7 +1,8 @@
 /* index_dir: the on-disk layout of a lede index and its atomic switch.
  *
  *   DIR/XAPIANDB       stub naming the live generation: "auto gen-000007"
- *   DIR/gen-000007/    the live Xapian database
+ *   DIR/gen-000007/    the live Xapian database (with a lede-undo note while a
+ *                      direct update or delete writes into it: see shim.h)
  *   DIR/gen-000006/    the previous one, kept for readers still using it
  *   DIR/tmp-<pid>/     shards of a build in progress
  *   DIR/lock           held (flock) by the one indexer working on DIR

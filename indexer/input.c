@@ -1,9 +1,11 @@
-/* Reading inputs: JSON Lines (plain or gzip, files or stdin) and raw text
- * files, with directories walked recursively. */
+/* Reading inputs: JSON Lines (plain or gzip, files or stdin) and raw pages
+ * (scraped text and HTML, plain or gzip), with directories walked
+ * recursively. */
 #include "input.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "seen.h"
+
 #define READ_CHUNK_BYTES (256 * 1024)
+/* Longest path walked; a longer one is skipped with a notice. */
+#define PATH_BYTES 4096
 
 static lede_status_t fail(lede_status_t st, char *err, size_t size, const char *fmt, ...) {
     va_list ap;
@@ -47,20 +53,24 @@ static const char *intern(input_t *in, const char *name) {
 
 /* ---- sizes, for the progress line ------------------------------------ */
 
-static uint64_t tree_bytes(const char *path) {
+/* Sums each file once, whatever links lead to it (and stops at loops). */
+static uint64_t tree_bytes(const char *path, seen_t *seen) {
     struct stat st;
+    const char *first;
     if (stat(path, &st) != 0) return 0;
+    if (seen_add(seen, st.st_dev, st.st_ino, path, &first) != LEDE_OK || first) return 0;
     if (!S_ISDIR(st.st_mode)) return (uint64_t)st.st_size;
     uint64_t sum = 0;
     DIR *d = opendir(path);
     struct dirent *e;
-    char child[4096];
-    while (d && (e = readdir(d)) != NULL) {
+    char *child = malloc(PATH_BYTES); /* not on the stack: trees can be deep */
+    while (d && child && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        sum += tree_bytes(child);
+        if (snprintf(child, PATH_BYTES, "%s/%s", path, e->d_name) < PATH_BYTES)
+            sum += tree_bytes(child, seen);
     }
     if (d) closedir(d);
+    free(child);
     return sum;
 }
 
@@ -76,7 +86,9 @@ lede_status_t input_prepare(input_t *in, char *const *paths, size_t n, size_t ma
         }
         if (access(paths[i], R_OK) != 0)
             return fail(LEDE_E_OPEN, err, size, "%s: %s", paths[i], strerror(errno));
-        in->total_bytes += tree_bytes(paths[i]);
+        seen_t *seen = seen_new();
+        in->total_bytes += seen ? tree_bytes(paths[i], seen) : 0;
+        seen_free(seen);
     }
     return LEDE_OK;
 }
@@ -86,6 +98,8 @@ void input_free(input_t *in) {
     free(in->names);
     in->names = NULL;
     in->n_names = 0;
+    seen_free(in->seen);
+    in->seen = NULL;
 }
 
 /* ---- JSON Lines ------------------------------------------------------- */
@@ -171,15 +185,26 @@ static lede_status_t split_lines(line_state_t *ls, const char *chunk, size_t n) 
     return st;
 }
 
-static lede_status_t scan_jsonl(input_t *in, const char *path, const input_sink_t *sink,
-                                char *err, size_t size) {
+/* zlib's message names the file itself ("PATH: unexpected end of file",
+ * "<fd:3>: ..." for standard input); ours names it already. */
+static const char *zlib_why(const char *msg, const char *path) {
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) == 0 && strncmp(msg + n, ": ", 2) == 0) return msg + n + 2;
+    const char *end = strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ">: ") : NULL;
+    return end ? end + 3 : msg;
+}
+
+static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink, char *err,
+                                 size_t size);
+
+static lede_status_t scan_jsonl(input_t *in, const char *path, bool in_dir,
+                                const input_sink_t *sink, char *err, size_t size) {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *file = intern(in, is_stdin ? "<stdin>" : path);
+    if (!file) return fail(LEDE_E_NOMEM, err, size, "out of memory");
+    errno = 0;
     gzFile gz = is_stdin ? gzdopen(dup(STDIN_FILENO), "rb") : gzopen(path, "rb");
-    if (!file || !gz) {
-        if (gz) gzclose(gz);
-        return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
-    }
+    if (!gz) return cannot_open(path, in_dir, sink, err, size);
     gzbuffer(gz, READ_CHUNK_BYTES);
     line_state_t ls = {.in = in, .sink = sink, .file = file};
     char *chunk = malloc(READ_CHUNK_BYTES);
@@ -195,7 +220,8 @@ static lede_status_t scan_jsonl(input_t *in, const char *path, const input_sink_
     const char *zmsg = gzerror(gz, &zerr);
     if (st == LEDE_OK && zerr != Z_OK && zerr != Z_STREAM_END)
         st = fail(LEDE_E_IO, err, size, "%s: read error after line %llu: %s", file,
-                  (unsigned long long)ls.line, zerr == Z_ERRNO ? strerror(errno) : zmsg);
+                  (unsigned long long)ls.line,
+                  zerr == Z_ERRNO ? strerror(errno) : zlib_why(zmsg, path));
     if (st == LEDE_OK && (ls.len > 0 || ls.skipping)) st = emit_line(&ls); /* no final newline */
     gzclose(gz);
     free(chunk);
@@ -258,11 +284,6 @@ static lede_status_t read_page(gzFile gz, size_t max, record_t *rec, bool *over,
     return LEDE_OK;
 }
 
-static const char *base_name(const char *path) {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* The id of a page: its path below the walked root, without extensions. */
 static char *page_base_id(const char *rel) {
     record_kind_t kind;
@@ -279,12 +300,15 @@ static bool looks_like_html(const char *s, size_t n) {
     return i < n && s[i] == '<';
 }
 
+static const char *base_name(const char *path);
+
 lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char *err,
                               size_t size) {
     size_t stem;
     memset(rec, 0, sizeof *rec);
     rec->file = path;
     bool named = input_page_name(path, &rec->kind, &stem);
+    errno = 0;
     gzFile gz = gzopen(path, "rb");
     if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
     bool over = false;
@@ -296,7 +320,8 @@ lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char 
     if (st == LEDE_OK && zmsg[0])
         st = fail(LEDE_E_IO, err, size, "%s: cannot read the page: %s", path, zmsg);
     if (st == LEDE_OK && !(rec->base_id = page_base_id(base_name(path)))) st = LEDE_E_NOMEM;
-    if (st == LEDE_OK && !named) rec->kind = looks_like_html(rec->bytes, rec->len) ? RECORD_HTML : RECORD_TEXT;
+    if (st == LEDE_OK && !named)
+        rec->kind = looks_like_html(rec->bytes, rec->len) ? RECORD_HTML : RECORD_TEXT;
     if (st != LEDE_OK) {
         free(rec->bytes);
         free(rec->base_id);
@@ -305,17 +330,19 @@ lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char 
     return st;
 }
 
+static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink, char *err,
+                                 size_t size);
+
 static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
-                               record_kind_t kind, const input_sink_t *sink, char *err,
-                               size_t size) {
-    struct stat st;
+                               record_kind_t kind, const struct stat *st, bool in_dir,
+                               const input_sink_t *sink, char *err, size_t size) {
     const char *file = intern(in, path);
-    if (!file) return LEDE_E_NOMEM;
-    if (stat(path, &st) != 0) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
-    in->files++;
-    in->read_bytes += (uint64_t)st.st_size;
+    if (!file) return fail(LEDE_E_NOMEM, err, size, "out of memory");
+    errno = 0;
     gzFile gz = gzopen(path, "rb");
-    if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+    if (!gz) return cannot_open(path, in_dir, sink, err, size);
+    in->files++;
+    in->read_bytes += (uint64_t)st->st_size;
     record_t rec = {kind, file, 0, 0, NULL, 0, page_base_id(rel)};
     bool over = false;
     char zmsg[ZMSG_BYTES] = "";
@@ -324,12 +351,15 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
     gzclose(gz);
     if (s == LEDE_OK && over)
         sink->oversize(sink->ctx, file, 0, rec.len);
-    else if (s == LEDE_OK && zmsg[0])
-        sink->unreadable(sink->ctx, file, zmsg);
+    else if (s == LEDE_OK && zmsg[0]) {
+        char why[ZMSG_BYTES + 32];
+        snprintf(why, sizeof why, "cannot read the page: %s", zmsg);
+        sink->unreadable(sink->ctx, file, why);
+    }
     if (s != LEDE_OK || over || zmsg[0]) {
         free(rec.bytes);
         free(rec.base_id);
-        return s;
+        return s == LEDE_E_NOMEM ? fail(s, err, size, "out of memory") : s;
     }
     rec.seq = next_seq(in);
     in->text_bytes += rec.len;
@@ -338,68 +368,172 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
 
 /* ---- directories ------------------------------------------------------ */
 
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+/* A directory being walked, and those above it: a link that leads back to
+ * one of them is a loop. */
+typedef struct dir_frame {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+    const struct dir_frame *up;
+} dir_frame_t;
+
+/* A named input that cannot be opened stops the run; a file met in a
+ * directory (unreadable, or gone since it was listed) is reported and
+ * skipped, and the rest is read. */
+static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink, char *err,
+                                 size_t size) {
+    const char *why = strerror(errno ? errno : ENOMEM);
+    if (!in_dir) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, why);
+    char msg[256];
+    snprintf(msg, sizeof msg, "cannot read: %s", why);
+    sink->unreadable(sink->ctx, path, msg);
+    return LEDE_OK;
 }
 
-static lede_status_t scan_path(input_t *in, const char *path, const char *rel,
-                               const input_sink_t *sink, char *err, size_t size);
+/* A file or directory reached a second time, by another path. */
+static lede_status_t skip_seen(const char *path, const struct stat *st, const char *first,
+                               const dir_frame_t *up, const input_sink_t *sink) {
+    char why[PATH_BYTES + 64];
+    const dir_frame_t *loop = up;
+    while (loop && !(loop->dev == st->st_dev && loop->ino == st->st_ino)) loop = loop->up;
+    if (loop)
+        snprintf(why, sizeof why, "a symbolic link loop back to %s", loop->path);
+    else if (strcmp(first, path) == 0)
+        snprintf(why, sizeof why, "already read");
+    else
+        snprintf(why, sizeof why, "the same %s as %s, already read",
+                 S_ISDIR(st->st_mode) ? "directory" : "file", first);
+    sink->skipped(sink->ctx, path, why);
+    return LEDE_OK;
+}
 
-static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
+/* Entries of a directory: links after the rest, each in name order, so
+ * that a file is read by its own path before any link to it. */
+typedef struct entry {
+    char *name;
+    bool link;
+} entry_t;
+
+static int by_kind_and_name(const void *a, const void *b) {
+    const entry_t *x = a, *y = b;
+    if (x->link != y->link) return x->link ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static bool is_input_name(const char *name) {
+    record_kind_t kind;
+    size_t stem;
+    return input_page_name(name, &kind, &stem) || is_jsonl_name(name);
+}
+
+static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
+                                const struct stat *st, const dir_frame_t *up,
+                                const input_sink_t *sink, char *err, size_t size);
+
+static lede_status_t list_dir(const char *path, const dir_frame_t *here, entry_t **out, size_t *n,
                               const input_sink_t *sink, char *err, size_t size) {
     DIR *d = opendir(path);
-    if (!d) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
-    char **names = NULL;
-    size_t n = 0;
+    *out = NULL;
+    *n = 0;
+    if (!d) return cannot_open(path, here->up != NULL, sink, err, size);
     struct dirent *e;
+    struct stat ls;
     lede_status_t st = LEDE_OK;
     while (st == LEDE_OK && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue; /* hidden files and . .. */
-        char **grown = realloc(names, (n + 1) * sizeof *grown);
-        if (!grown || !(grown[n] = strdup(e->d_name))) st = LEDE_E_NOMEM;
-        if (grown) names = grown;
-        if (st == LEDE_OK) n++;
+        entry_t *grown = realloc(*out, (*n + 1) * sizeof *grown);
+        if (grown) *out = grown;
+        if (!grown || !(grown[*n].name = strdup(e->d_name))) {
+            st = fail(LEDE_E_NOMEM, err, size, "out of memory");
+            break;
+        }
+        /* fstatat: no path to build, whatever its length. */
+        grown[(*n)++].link =
+            fstatat(dirfd(d), e->d_name, &ls, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(ls.st_mode);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
-    char child[4096], child_rel[4096];
-    for (size_t i = 0; i < n && st == LEDE_OK; i++) {
-        snprintf(child, sizeof child, "%s/%s", path, names[i]);
-        snprintf(child_rel, sizeof child_rel, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-        struct stat s;
-        if (stat(child, &s) != 0) continue;
-        record_kind_t kind;
-        size_t stem;
-        if (S_ISDIR(s.st_mode) || input_page_name(names[i], &kind, &stem) ||
-            is_jsonl_name(names[i]))
-            st = scan_path(in, child, child_rel, sink, err, size);
-    }
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
+    if (*n > 1) qsort(*out, *n, sizeof **out, by_kind_and_name); /* *out is NULL when *n is 0 */
     return st;
 }
 
-static lede_status_t scan_path(input_t *in, const char *path, const char *rel,
-                               const input_sink_t *sink, char *err, size_t size) {
-    struct stat st;
-    if (strcmp(path, "-") == 0) return sink->pages_only ? LEDE_OK : scan_jsonl(in, path, sink, err, size);
-    if (stat(path, &st) != 0) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno));
+static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
+                              const dir_frame_t *here, const input_sink_t *sink, char *err,
+                              size_t size) {
+    entry_t *ents;
+    size_t n;
+    lede_status_t st = list_dir(path, here, &ents, &n, sink, err, size);
+    /* Not on the stack: a walk is as deep as the tree. */
+    char *child = malloc(2 * PATH_BYTES), *child_rel = child + PATH_BYTES;
+    if (!child && st == LEDE_OK) st = fail(LEDE_E_NOMEM, err, size, "out of memory");
+    for (size_t i = 0; i < n && st == LEDE_OK; i++) {
+        const char *name = ents[i].name;
+        struct stat s;
+        if (snprintf(child, PATH_BYTES, "%s/%s", path, name) >= PATH_BYTES ||
+            snprintf(child_rel, PATH_BYTES, "%s%s%s", rel, *rel ? "/" : "", name) >= PATH_BYTES) {
+            sink->skipped(sink->ctx, path, "a path below it is too long");
+            continue;
+        }
+        if (stat(child, &s) != 0) {
+            /* Gone since it was listed, or a link to nothing. */
+            if (is_input_name(name)) st = cannot_open(child, true, sink, err, size);
+            continue;
+        }
+        if (S_ISDIR(s.st_mode) || is_input_name(name))
+            st = scan_entry(in, child, child_rel, &s, here, sink, err, size);
+    }
+    for (size_t i = 0; i < n; i++) free(ents[i].name);
+    free(ents);
+    free(child);
+    return st;
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* path, which stat() says is st, reached from the directory up (NULL for a
+ * path given on the command line). */
+static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
+                                const struct stat *st, const dir_frame_t *up,
+                                const input_sink_t *sink, char *err, size_t size) {
+    const char *first;
+    if (seen_add(in->seen, st->st_dev, st->st_ino, path, &first) != LEDE_OK)
+        return fail(LEDE_E_NOMEM, err, size, "out of memory");
+    if (first) return skip_seen(path, st, first, up, sink);
+    if (S_ISDIR(st->st_mode)) {
+        dir_frame_t here = {st->st_dev, st->st_ino, path, up};
+        return scan_dir(in, path, rel, &here, sink, err, size);
+    }
+    /* A FIFO or a device found in a directory could block or never end;
+     * one named on the command line was meant. */
+    if (up && !S_ISREG(st->st_mode)) {
+        sink->skipped(sink->ctx, path, "not a regular file");
+        return LEDE_OK;
+    }
     record_kind_t kind;
     size_t stem;
-    if (S_ISDIR(st.st_mode)) return scan_dir(in, path, rel, sink, err, size);
     if (input_page_name(path, &kind, &stem))
-        return scan_page(in, path, rel, kind, sink, err, size);
+        return scan_page(in, path, rel, kind, st, up != NULL, sink, err, size);
     if (sink->pages_only) return LEDE_OK;
-    return scan_jsonl(in, path, sink, err, size);
+    return scan_jsonl(in, path, up != NULL, sink, err, size);
 }
 
 lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,
                          char *err, size_t size) {
+    if (!in->seen && !(in->seen = seen_new()))
+        return fail(LEDE_E_NOMEM, err, size, "out of memory");
     lede_status_t st = LEDE_OK;
     for (size_t i = 0; i < n && st == LEDE_OK; i++) {
         struct stat s;
-        bool dir = stat(paths[i], &s) == 0 && S_ISDIR(s.st_mode);
-        st = scan_path(in, paths[i], dir ? "" : base_name(paths[i]), sink, err, size);
+        if (strcmp(paths[i], "-") == 0) {
+            if (!sink->pages_only) st = scan_jsonl(in, paths[i], false, sink, err, size);
+        } else if (stat(paths[i], &s) != 0) {
+            st = fail(LEDE_E_OPEN, err, size, "%s: %s", paths[i], strerror(errno));
+        } else {
+            const char *rel = S_ISDIR(s.st_mode) ? "" : base_name(paths[i]);
+            st = scan_entry(in, paths[i], rel, &s, NULL, sink, err, size);
+        }
     }
     return st;
 }

@@ -3,8 +3,11 @@
  * A record is one JSON Lines line or one raw page: a scraped text file
  * (*.txt) or an HTML file (*.html, *.htm), each also gzip-compressed
  * (*.txt.gz, *.html.gz). Inputs are read in the order given; a directory
- * is walked recursively in name order, taking pages and *.jsonl /
- * *.jsonl.gz files. "-" is standard input (JSON Lines, gzip or not). */
+ * is walked recursively in name order (the symbolic links in a directory
+ * after its other entries), taking pages and *.jsonl / *.jsonl.gz files.
+ * "-" is standard input (JSON Lines, gzip or not). Each file and directory
+ * is read once, however many links lead to it; a link back to a directory
+ * being walked is a loop, skipped. */
 #ifndef LEDE_INPUT_H
 #define LEDE_INPUT_H
 
@@ -32,9 +35,13 @@ typedef struct input_sink {
     lede_status_t (*record)(void *ctx, record_t *rec);
     /* A record over the size limit: reported, not read. */
     void (*oversize)(void *ctx, const char *file, uint64_t line, size_t len);
-    /* A page that cannot be read (a broken gzip stream): reported, and the
-     * scan goes on with the next file. */
-    void (*unreadable)(void *ctx, const char *file, const char *why);
+    /* A file that could not be read (unreadable, gone since the directory
+     * was listed, a broken gzip page): reported, and the rest is read. */
+    void (*unreadable)(void *ctx, const char *path, const char *why);
+    /* A path not read, for a reason that is no fault of the input: a link
+     * back to a directory being walked, a second way to a file or
+     * directory already read, not a regular file. */
+    void (*skipped)(void *ctx, const char *path, const char *why);
     void *ctx;
     bool pages_only;    /* skip JSON Lines inputs (a pass over the pages alone) */
 } input_sink_t;
@@ -49,6 +56,7 @@ typedef struct input {
     uint64_t files;
     uint64_t records;           /* records handed out (the last seq) */
     size_t max_record_bytes;
+    struct seen *seen; /* files and directories read (input_scan) */
 } input_t;
 
 /* Checks that every input exists and is readable, and sums their sizes.

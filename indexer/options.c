@@ -31,6 +31,8 @@ static const char USAGE[] =
     "  --db DIR            the index directory (required)\n"
     "  --rebuild           build a fresh index from INPUT alone and swap it in\n"
     "                      atomically; searches see the old index until then\n"
+    "  --allow-empty       let --rebuild replace a non-empty index with an empty\n"
+    "                      one (refused by default: INPUT gave no documents)\n"
     "  --delete            remove the documents whose ids are given as arguments\n"
     "  --threads N         worker threads (default: the number of cores)\n"
     "  --language NAME     stemming language of a new index (default: english;\n"
@@ -59,11 +61,12 @@ static const char USAGE[] =
 
 enum { OPT_DB = 256, OPT_REBUILD, OPT_DELETE, OPT_THREADS, OPT_LANGUAGE, OPT_NO_SPELLING,
        OPT_MAX_DOC, OPT_REJECTS, OPT_UPDATE, OPT_SHARD_DOCS, OPT_PROGRESS, OPT_NO_PROGRESS,
-       OPT_VERSION, OPT_EXPLAIN, OPT_JSON };
+       OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_ALLOW_EMPTY };
 
 static const struct option LONG_OPTS[] = {
     {"db", required_argument, NULL, OPT_DB},
     {"rebuild", no_argument, NULL, OPT_REBUILD},
+    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
     {"delete", no_argument, NULL, OPT_DELETE},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"language", required_argument, NULL, OPT_LANGUAGE},
@@ -124,6 +127,7 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
     switch (c) {
     case OPT_DB: o->db = arg; return 0;
     case OPT_REBUILD: o->rebuild = true; return 0;
+    case OPT_ALLOW_EMPTY: o->allow_empty = true; return 0;
     case OPT_DELETE: o->delete_ids = true; return 0;
     case OPT_THREADS:
         if (!parse_count(arg, 1, 256, &v)) return usage_error("--threads takes 1 to 256, not '%s'", arg);
@@ -164,6 +168,8 @@ static int check_combination(const indexer_opts_t *o) {
     if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");
     if (o->n_args == 0)
         return usage_error("%s", o->delete_ids ? "--delete needs at least one ID" : "no INPUT given");
+    if (o->allow_empty && !o->rebuild)
+        return usage_error("%s", "--allow-empty only applies to --rebuild");
     if (o->rebuild && o->mode == UPDATE_DIRECT)
         return usage_error("%s", "--rebuild always builds; --update direct does not apply");
     return 0;

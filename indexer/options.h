@@ -11,6 +11,7 @@ typedef enum { UPDATE_AUTO, UPDATE_BULK, UPDATE_DIRECT } update_mode_t;
 typedef struct indexer_opts {
     const char *db;
     bool rebuild;
+    bool allow_empty;       /* --rebuild may leave an empty index */
     bool delete_ids;        /* the arguments are ids to delete */
     unsigned threads;
     const char *language;   /* NULL: english, or what the index has */

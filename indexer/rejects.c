@@ -15,7 +15,7 @@ struct rejects {
     FILE *keep;
     const char *keep_path;
     bool quiet;
-    bool keep_failed;
+    int keep_errno; /* why writing the rejects file first failed; 0 if it did not */
     uint64_t count;
 };
 
@@ -23,7 +23,7 @@ lede_status_t rejects_open(const char *keep_path, bool quiet, rejects_t **out, c
                            size_t size) {
     rejects_t *r = calloc(1, sizeof *r);
     *out = NULL;
-    if (!r) return LEDE_E_NOMEM;
+    if (!r) return snprintf(err, size, "out of memory"), LEDE_E_NOMEM;
     pthread_mutex_init(&r->lock, NULL);
     r->quiet = quiet;
     r->keep_path = keep_path;
@@ -49,8 +49,9 @@ void rejects_report(rejects_t *r, const char *file, uint64_t line, const char *r
     } else if (!r->quiet && r->count == REPORT_MAX_LINES + 1) {
         fprintf(stderr, "(further rejects are counted, not listed)\n");
     }
-    if (r->keep && raw && (fwrite(raw, 1, len, r->keep) != len || fputc('\n', r->keep) == EOF))
-        r->keep_failed = true;
+    if (r->keep && raw && (fwrite(raw, 1, len, r->keep) != len || fputc('\n', r->keep) == EOF) &&
+        !r->keep_errno)
+        r->keep_errno = errno ? errno : EIO;
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -58,13 +59,25 @@ uint64_t rejects_count(const rejects_t *r) {
     return r->count;
 }
 
+static lede_status_t keep_status(const rejects_t *r, char *err, size_t size) {
+    if (!r->keep_errno) return LEDE_OK;
+    snprintf(err, size, "--rejects %s: could not write every rejected line: %s", r->keep_path,
+             strerror(r->keep_errno));
+    return LEDE_E_IO;
+}
+
+lede_status_t rejects_flush(rejects_t *r, char *err, size_t size) {
+    pthread_mutex_lock(&r->lock);
+    if (r->keep && fflush(r->keep) != 0 && !r->keep_errno) r->keep_errno = errno ? errno : EIO;
+    lede_status_t st = keep_status(r, err, size);
+    pthread_mutex_unlock(&r->lock);
+    return st;
+}
+
 lede_status_t rejects_close(rejects_t *r, char *err, size_t size) {
-    lede_status_t st = LEDE_OK;
-    if (!r) return st;
-    if (r->keep && (fclose(r->keep) != 0 || r->keep_failed)) {
-        snprintf(err, size, "--rejects %s: could not write every rejected line", r->keep_path);
-        st = LEDE_E_IO;
-    }
+    if (!r) return LEDE_OK;
+    if (r->keep && fclose(r->keep) != 0 && !r->keep_errno) r->keep_errno = errno ? errno : EIO;
+    lede_status_t st = keep_status(r, err, size);
     pthread_mutex_destroy(&r->lock);
     free(r);
     return st;

@@ -22,6 +22,11 @@ void rejects_report(rejects_t *r, const char *file, uint64_t line, const char *r
 
 uint64_t rejects_count(const rejects_t *r);
 
+/* Flushes the keep file; LEDE_E_IO, with the reason in err, when a line
+ * could not be written. Called before the index changes, so that a run
+ * whose rejects are lost leaves it as it was. */
+lede_status_t rejects_flush(rejects_t *r, char *err, size_t err_size);
+
 /* Closes the keep file; returns LEDE_E_IO if it could not be written. */
 lede_status_t rejects_close(rejects_t *r, char *err, size_t err_size);
 

@@ -46,8 +46,13 @@ typedef struct job {
     progress_t progress;
     counts_t counts;
     ex_learned_t *learned;  /* site furniture for this run's pages */
+    char build_tmp[INDEX_PATH_MAX + 32]; /* a bulk run's build area, while it exists */
+    char build_gen[INDEX_PATH_MAX + 32]; /* the generation it builds, until published */
     char err[ERR_BYTES];
 } job_t;
+
+/* The run under way, for on_fatal(). */
+static job_t *running;
 
 static int fail(job_t *j, const char *fmt, ...) {
     va_list ap;
@@ -58,6 +63,31 @@ static int fail(job_t *j, const char *fmt, ...) {
     fputc('\n', stderr);
     va_end(ap);
     return EXIT_FAILED;
+}
+
+/* Xapian ended the process on a write error (see shim_set_fatal_handler):
+ * say why, remove what this run built, and stop. The live generation is as
+ * it was; what a direct update wrote into it is given back by the next
+ * run (see reclaim_live). */
+static void on_fatal(const char *why) {
+    job_t *j = running;
+    if (j) progress_clear(&j->progress);
+    fprintf(stderr, "lede-indexer: %s (Xapian stopped the run)", why);
+    if (j && j->build_tmp[0]) index_dir_rmtree(j->build_tmp);
+    if (j && j->build_gen[0]) index_dir_rmtree(j->build_gen);
+    if (j) fprintf(stderr, "; the index at %s is unchanged", j->dir.path);
+    fputc('\n', stderr);
+    fflush(stderr);
+    _exit(EXIT_FAILED);
+}
+
+/* Fails the run with j->err (or, when a failure deep in the reader came
+ * without one, what st says), adding that the index is as it was. */
+static int unchanged(job_t *j, lede_status_t st) {
+    if (j->err[0] == '\0')
+        snprintf(j->err, ERR_BYTES, "%s",
+                 st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
+    return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
 }
 
 static uint64_t dir_bytes(const char *path) {
@@ -88,11 +118,18 @@ static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
     rejects_report(j->rejects, file, line, why, NULL, 0);
 }
 
-static void unreadable(void *ctx, const char *file, const char *why) {
+/* A file in a directory that could not be opened counts as a rejected
+ * record: something the user gave was not indexed. */
+static void unreadable(void *ctx, const char *path, const char *why) {
     job_t *j = *(job_t **)ctx;
-    char reason[256];
-    snprintf(reason, sizeof reason, "cannot read the page: %s", why);
-    rejects_report(j->rejects, file, 0, reason, NULL, 0);
+    rejects_report(j->rejects, path, 0, why, NULL, 0);
+}
+
+static void skipped(void *ctx, const char *path, const char *why) {
+    job_t *j = *(job_t **)ctx;
+    if (j->o->quiet) return;
+    progress_clear(&j->progress);
+    fprintf(stderr, "lede-indexer: %s: skipped: %s\n", path, why);
 }
 
 static void summary(job_t *j) {
@@ -124,11 +161,13 @@ static int exit_status(job_t *j) {
 typedef struct {
     job_t *j; /* first: see oversize() */
     pipeline_t *p;
+    bool refused; /* the pipeline refused a record: its error is the cause */
 } bulk_ctx_t;
 
 static lede_status_t bulk_record(void *ctx, record_t *rec) {
     bulk_ctx_t *b = ctx;
     lede_status_t st = pipeline_push(b->p, rec);
+    b->refused = st != LEDE_OK;
     progress_update(&b->j->progress, &b->j->in, pipeline_docs(b->p));
     return st;
 }
@@ -146,14 +185,45 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
                           .learned = j->learned};
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
-    bulk_ctx_t ctx = {j, p};
-    input_sink_t sink = {bulk_record, oversize, unreadable, &ctx, false};
+    bulk_ctx_t ctx = {j, p, false};
+    input_sink_t sink = {bulk_record, oversize, unreadable, skipped, &ctx, false};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     char perr[ERR_BYTES] = "";
+    /* The shards are handed over even when reading failed: the caller
+     * frees them. */
     lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
-    if (scan != LEDE_OK && st == LEDE_OK) free_shards(*shards, *n);
-    if (scan == LEDE_OK && st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s", perr);
+    /* Reading stops when a worker fails; the worker's error says why. */
+    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) snprintf(j->err, ERR_BYTES, "%s", perr);
     return scan != LEDE_OK ? scan : st;
+}
+
+/* Documents in the live generation; -1 when it cannot be read. */
+static long live_doccount(const job_t *j) {
+    char path[INDEX_PATH_MAX + 32], *msg = NULL;
+    shim_db_t *db = NULL;
+    shim_stats_t stats = {0};
+    index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
+    bool ok = shim_db_open(path, &db, &msg) == LEDE_OK && shim_db_stats(db, &stats) == LEDE_OK;
+    shim_db_close(db);
+    free(msg);
+    return ok ? (long)stats.doccount : -1;
+}
+
+/* A --rebuild whose input gave no documents would swap an empty index in
+ * for the live one, which is more likely a wrong path or a failed export
+ * than what was meant: it takes --allow-empty. */
+static lede_status_t refuse_emptying(job_t *j) {
+    if (!j->o->rebuild || j->o->allow_empty || j->counts.written > 0 || j->dir.live_gen == 0)
+        return LEDE_OK;
+    long live = live_doccount(j);
+    if (live == 0) return LEDE_OK;
+    char docs[32] = "";
+    if (live > 0) snprintf(docs, sizeof docs, " %ld", live);
+    snprintf(j->err, ERR_BYTES,
+             "--rebuild: the input gave no documents; it would replace the%s documents of the "
+             "index with none (give --allow-empty to do that)",
+             docs);
+    return LEDE_E_INVALID;
 }
 
 /* An index with no documents, when every record was rejected. */
@@ -183,24 +253,25 @@ static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, c
 }
 
 static int run_bulk(job_t *j) {
-    char tmp[INDEX_PATH_MAX + 32], gen_path[INDEX_PATH_MAX + 32];
+    char *tmp = j->build_tmp, *gen_path = j->build_gen;
     unsigned gen = j->dir.live_gen + 1;
     char **shards = NULL;
     size_t n = 0;
-    index_dir_tmp_path(&j->dir, tmp, sizeof tmp);
-    index_dir_gen_path(&j->dir, gen, gen_path, sizeof gen_path);
+    index_dir_tmp_path(&j->dir, tmp, sizeof j->build_tmp);
+    index_dir_gen_path(&j->dir, gen, gen_path, sizeof j->build_gen);
     if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
     lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
+    if (st == LEDE_OK) st = refuse_emptying(j);
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
+    tmp[0] = '\0';
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
     if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err, ERR_BYTES);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
-    if (st != LEDE_OK) {
-        index_dir_rmtree(gen_path);
-        return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
-    }
-    return exit_status(j);
+    if (st != LEDE_OK) index_dir_rmtree(gen_path);
+    gen_path[0] = '\0';
+    return st == LEDE_OK ? exit_status(j) : unchanged(j, st);
 }
 
 /* ---- direct: upserts into the live generation, in one transaction --------- */
@@ -228,12 +299,12 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
         shim_doc_t doc;
         char *data;
         st = convert_document(&arts[i], d->stamp_base + rec->seq, &doc, &data);
-        if (st == LEDE_OK) st = shim_writer_upsert(d->w, &doc);
-        if (st != LEDE_OK) snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
+        if (st == LEDE_OK && (st = shim_writer_upsert(d->w, &doc)) != LEDE_OK)
+            snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
         free(data);
         d->j->counts.written += st == LEDE_OK;
     }
-    if (st == LEDE_OK || st == LEDE_E_INVALID) convert_free(arts, n);
+    convert_free(arts, n); /* also when a write failed half-way through a page's articles */
     free(rec->bytes);
     free(rec->base_id);
     progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
@@ -263,7 +334,8 @@ static bool close_live(job_t *j, shim_writer_t *w, lede_status_t st) {
 
 static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
     uint32_t after = shim_writer_doccount(w);
-    if (!close_live(j, w, st)) return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
+    if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced = j->counts.written - j->counts.added;
     return exit_status(j);
@@ -274,7 +346,7 @@ static int run_direct(job_t *j) {
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
     uint32_t before = shim_writer_doccount(w);
     direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
-    input_sink_t sink = {direct_record, oversize, unreadable, &ctx, false};
+    input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx, false};
     lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
         snprintf(j->err, ERR_BYTES, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
@@ -297,7 +369,7 @@ static int run_delete(job_t *j) {
             if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
         }
     }
-    if (!close_live(j, w, st)) return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.deleted = j->o->n_args - j->counts.missing;
     return exit_status(j);
 }
@@ -314,6 +386,22 @@ static lede_status_t learn(job_t *j) {
                            &j->learned, j->err, ERR_BYTES);
 }
 
+/* A direct update or delete that died (kill -9, or Xapian aborting on a
+ * full disk) leaves the live generation grown by what its transaction
+ * wrote; that space is given back before anything else needs room. A
+ * failure here is not fatal: a --rebuild, say, does not need the old
+ * generation at all. */
+static void reclaim_live(job_t *j) {
+    char path[INDEX_PATH_MAX + 32], *msg = NULL;
+    if (j->dir.live_gen == 0) return;
+    index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
+    if (shim_db_reclaim(path, NULL, &msg) != LEDE_OK)
+        fprintf(stderr,
+                "lede-indexer: warning: %s: cannot give back what an interrupted run took: %s\n",
+                path, msg ? msg : "out of memory");
+    free(msg);
+}
+
 static bool show_progress(const indexer_opts_t *o) {
     if (o->quiet) return false;
     return o->progress < 0 ? isatty(STDERR_FILENO) : o->progress > 0;
@@ -324,6 +412,7 @@ int indexer_run(const indexer_opts_t *o) {
     int status;
     /* A file-size limit should fail a write, which is reported, not kill us. */
     signal(SIGXFSZ, SIG_IGN);
+    shim_set_fatal_handler(on_fatal);
     progress_init(&j.progress, show_progress(o));
     if (!o->delete_ids &&
         input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err, ERR_BYTES) != LEDE_OK)
@@ -334,10 +423,13 @@ int indexer_run(const indexer_opts_t *o) {
         rejects_close(j.rejects, j.err, ERR_BYTES);
         return fail(&j, "%s", j.err);
     }
+    running = &j;
+    reclaim_live(&j);
     if (o->delete_ids) status = run_delete(&j);
     else if (learn(&j) != LEDE_OK) status = fail(&j, "%s", j.err);
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
     ex_learned_free(j.learned);
+    running = NULL;
     if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
     index_dir_close(&j.dir);
     input_free(&j.in);

@@ -7,6 +7,8 @@
 
 #include <string>
 #include <sys/stat.h>
+#include <utility>
+#include <vector>
 
 #include "lede/shim.h"
 
@@ -86,12 +88,44 @@ lede_status_t guarded_read(shim_db *h, Fn fn) noexcept;
 
 }  // namespace shim
 
+namespace shim {
+
+// What a live writer's transaction may be cut back to (undo.cc): the
+// revision it started from and the size of each table file then.
+struct undo_note {
+    Xapian::rev revision = 0;
+    std::vector<std::pair<std::string, off_t>> files;
+};
+
+} // namespace shim
+
 struct shim_writer {
     Xapian::WritableDatabase db;
     Xapian::TermGenerator tg;
+    std::string path;
+    bool fresh = false; // opened with SHIM_WRITER_FRESH (Xapian's DB_DANGEROUS)
     bool spelling = false;
+    shim::undo_note undo;
+    bool has_undo = false; // undo holds the state of the last commit
     std::string err;
 };
+
+namespace shim {
+
+// undo.cc: the space of a transaction that did not commit. undo_begin
+// records the committed state (in w->undo and in a note beside the tables)
+// before the first change; undo_forget drops it after a commit.
+// undo_give_back cuts the tables of dir back to n when n's revision is
+// still the committed one, and undo_recover does so for a note a dead
+// writer left; both remove the note and return the bytes given back. Call
+// them only while holding the write lock.
+void undo_begin(shim_writer_t *w);
+void undo_forget(shim_writer_t *w);
+uint64_t undo_give_back(const std::string &dir, const undo_note &n);
+uint64_t undo_recover(const std::string &dir);
+bool undo_pending(const std::string &dir);
+
+} // namespace shim
 
 struct shim_db {
     std::string path;

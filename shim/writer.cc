@@ -1,5 +1,7 @@
 // The writable side of the shim: open, add, upsert, delete, commit, close.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "document.h"
 #include "internal.h"
@@ -17,8 +19,26 @@ int xapian_flags(unsigned flags) {
     return f | Xapian::DB_BACKEND_GLASS;
 }
 
+// Errors of a write that the disk refused.
+bool disk_errno(int e) {
+    return e == ENOSPC || e == EFBIG || e == EDQUOT || e == EIO;
+}
+
 lede_status_t fail(shim_writer_t *w) noexcept {
-    return status_from_exception(w->err);
+    int e = errno;
+    lede_status_t st = status_from_exception(w->err);
+    // After a failed write Xapian rolls back, which DB_DANGEROUS cannot do:
+    // the write's own error is then replaced by "cancel() not supported
+    // under Xapian::DB_DANGEROUS". Nothing has run since the write but the
+    // throwing, so errno still says why it failed.
+    if (w->fresh && st == LEDE_E_UNSUPPORTED && disk_errno(e)) {
+        try {
+            w->err = "DatabaseError: writing " + w->path + " failed (" + strerror(e) + ")";
+            st = LEDE_E_IO;
+        } catch (...) {
+        }
+    }
+    return st;
 }
 
 // Creating the handle can fail before there is a handle to keep the message.
@@ -29,7 +49,10 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
         std::string n = std::to_string(o->flush_threshold);
         setenv("XAPIAN_FLUSH_THRESHOLD", n.c_str(), 1);
     }
+    w->path = o->path;
+    w->fresh = o->flags & SHIM_WRITER_FRESH;
     w->db = Xapian::WritableDatabase(o->path, xapian_flags(o->flags));
+    if (!w->fresh) shim::undo_recover(w->path);
     std::string lang = w->db.get_metadata(shim::META_LANGUAGE);
     const char *want = o->language && *o->language ? o->language : "english";
     if (lang.empty()) {
@@ -53,8 +76,33 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
     // half-way (bad disk, killed) leaves the last commit untouched and
     // Xapian's automatic flushes never publish a partial batch.
     w->db.commit();
+    if (!w->fresh) shim::undo_begin(w);
     w->db.begin_transaction(false);
     return LEDE_OK;
+}
+
+// After a discarded or failed transaction: the space it took, back, and
+// w closed without writing anything more. Xapian commits whatever is
+// pending when a database is closed (or destroyed) outside a transaction,
+// and after a failed commit (or a cancel_transaction() that failed
+// half-way) something may be; so a transaction is opened first, if none
+// is, and closing then drops it. The cut is made while w still holds the
+// write lock. Errors of the close are those of the caller's catch.
+void close_without_commit(shim_writer_t *w) {
+    try {
+        w->db.begin_transaction(false);
+    } catch (...) {
+        // Already in one, or the database is closed: nothing will commit.
+    }
+    if (w->has_undo) {
+        w->has_undo = false;
+        try {
+            shim::undo_give_back(w->path, w->undo);
+        } catch (...) {
+            // The note stays, and the next writer tries again.
+        }
+    }
+    w->db.close();
 }
 
 }  // namespace
@@ -124,6 +172,7 @@ SHIM_API lede_status_t shim_writer_commit(shim_writer_t *w) {
         // what makes them durable and visible to readers.
         w->db.commit_transaction();
         w->db.commit();
+        if (!w->fresh) shim::undo_begin(w);
         w->db.begin_transaction(false);
         return LEDE_OK;
     } catch (...) {
@@ -149,14 +198,20 @@ SHIM_API lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **
     std::string msg;
     try {
         if (discard) {
-            w->db.cancel_transaction();
+            close_without_commit(w);
         } else {
             w->db.commit_transaction();
             w->db.commit();
+            shim::undo_forget(w);
+            w->db.close();
         }
-        w->db.close();
     } catch (...) {
         st = status_from_exception(msg);
+        try {
+            close_without_commit(w);
+        } catch (...) {
+            // Closed already; the first error is the one to report.
+        }
     }
     delete w;
     return report(errmsg, st, msg);

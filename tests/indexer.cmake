@@ -1,5 +1,5 @@
 # lede-indexer, end to end: the real binary on fixtures.
-add_executable(test_indexer integration/test_indexer.c)
+add_executable(test_indexer integration/test_indexer.c integration/indexer_util.c)
 target_link_libraries(test_indexer PRIVATE lede_check lede_shim lede_common ZLIB::ZLIB)
 set_target_properties(test_indexer PROPERTIES LINKER_LANGUAGE CXX)
 target_compile_definitions(test_indexer PRIVATE
@@ -14,3 +14,13 @@ target_link_libraries(test_indexer_pages PRIVATE lede_check lede_shim lede_commo
 set_target_properties(test_indexer_pages PROPERTIES LINKER_LANGUAGE CXX)
 add_test(NAME test_indexer_pages COMMAND test_indexer_pages $<TARGET_FILE:lede-indexer>)
 set_tests_properties(test_indexer_pages PROPERTIES LABELS integration)
+
+# lede-indexer on a full disk (a small tmpfs): skipped unless run as root.
+add_executable(test_indexer_disk integration/test_indexer_disk.c integration/indexer_util.c)
+target_link_libraries(test_indexer_disk PRIVATE lede_check lede_shim lede_common)
+set_target_properties(test_indexer_disk PROPERTIES LINKER_LANGUAGE CXX)
+target_compile_definitions(test_indexer_disk PRIVATE
+  LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures"
+  LEDE_LSAN_SUPPRESSIONS="${CMAKE_CURRENT_SOURCE_DIR}/lsan-xapian.supp")
+add_test(NAME test_indexer_disk COMMAND test_indexer_disk $<TARGET_FILE:lede-indexer>)
+set_tests_properties(test_indexer_disk PROPERTIES LABELS integration SKIP_RETURN_CODE 77)

@@ -29,6 +29,13 @@ extern "C" {
 /* The Xapian library version, e.g. "1.4.22". Static storage. */
 const char *shim_xapian_version(void);
 
+/* Xapian 1.4 ends the process (std::terminate) when some writes fail, e.g.
+ * on a full disk while it merges value data at commit. After this call fn
+ * is called first, with the error's description ("DatabaseError: Error
+ * writing block 12 (No space left on device)"); it should say what
+ * happened and _exit(). If it returns, the process aborts. */
+void shim_set_fatal_handler(void (*fn)(const char *why));
+
 /* ------------------------------------------------------------------ */
 /* Documents, as the writer sees them                                   */
 /* ------------------------------------------------------------------ */
@@ -111,8 +118,21 @@ uint32_t shim_writer_doccount(const shim_writer_t *w);
 const char *shim_writer_errmsg(const shim_writer_t *w);
 
 /* Commits (unless `discard`) and closes, releasing the lock. The status is
- * that of the final commit. Frees w in every case; NULL is a no-op. */
+ * that of the final commit. Frees w in every case; NULL is a no-op.
+ *
+ * Space: a writer not opened with SHIM_WRITER_FRESH writes a note
+ * ("lede-undo") beside the tables before its first change, with the
+ * committed revision and the size of each table file. When its changes are
+ * discarded, or the commit fails (a full disk), the table files are cut
+ * back to those sizes, which gives back the space the failed transaction
+ * took; the committed revision does not use it. A note left by a writer
+ * that died is acted on by the next shim_writer_open or shim_db_reclaim. */
 lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **errmsg);
+
+/* Gives back the space a dead writer's transaction left in the database at
+ * path (see shim_writer_close); *freed (may be NULL) receives the bytes.
+ * Nothing to do is LEDE_OK. LEDE_E_LOCKED when a writer holds it. */
+lede_status_t shim_db_reclaim(const char *path, uint64_t *freed, char **errmsg);
 
 /* Merges the databases at srcs[0..n) into a new compacted database at dst
  * (which must not exist). Documents are renumbered in source order. */

@@ -12,57 +12,8 @@
 #include <zlib.h>
 
 #include "../unit/check.h"
+#include "indexer_util.h"
 #include "lede/shim.h"
-
-static const char *indexer;   /* path of the lede-indexer binary */
-static char fixture[4096];
-
-static const char *fx(const char *name) {
-    snprintf(fixture, sizeof fixture, "%s/%s", LEDE_FIXTURES, name);
-    return fixture;
-}
-
-/* Runs lede-indexer with a NULL-terminated argument list. */
-static int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...) {
-    char *argv[32];
-    int n = 0;
-    va_list ap;
-    va_start(ap, stdin_path);
-    argv[n++] = (char *)indexer;
-    char *a;
-    while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    return check_run(argv, stdin_path, out, err, fsize);
-}
-
-#define INDEX(out, err, ...) run_indexer(out, err, 0, NULL, __VA_ARGS__, (char *)NULL)
-
-static shim_db_t *open_db(const char *dir) {
-    shim_db_t *db = NULL;
-    char *msg = NULL;
-    if (shim_db_open(dir, &db, &msg) != LEDE_OK) fprintf(stderr, "open %s: %s\n", dir, msg);
-    free(msg);
-    return db;
-}
-
-static uint32_t doccount(const char *dir) {
-    shim_db_t *db = open_db(dir);
-    shim_stats_t st = {0};
-    if (db) shim_db_stats(db, &st);
-    shim_db_close(db);
-    return st.doccount;
-}
-
-/* The stored JSON of a document, or NULL. Caller frees. */
-static char *get_doc(const char *dir, const char *id) {
-    shim_db_t *db = open_db(dir);
-    char *data = NULL;
-    size_t len;
-    if (db && shim_db_get(db, id, &data, &len) != LEDE_OK) data = NULL;
-    shim_db_close(db);
-    return data;
-}
 
 /* Ids of the hits of a query, comma-separated, in rank order. */
 static void search_ids(const char *dir, const char *text, char *out, size_t size) {
@@ -83,12 +34,6 @@ static void search_ids(const char *dir, const char *text, char *out, size_t size
     }
     shim_results_free(r);
     shim_db_close(db);
-}
-
-static char *db_path(const char *tmp) {
-    static char path[4200];
-    snprintf(path, sizeof path, "%s/idx", tmp);
-    return path;
 }
 
 static void test_index_jsonl(void) {
@@ -148,6 +93,17 @@ static void test_rejects(void) {
     for (size_t i = 0; kept && i < len; i++) lines += kept[i] == '\n';
     CHECK_INT(lines, 7);
     free(kept), free(out), free(err);
+    /* A rejects file that cannot be written says why, and the rejected
+     * lines are not lost silently: the index is left as it was. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rejects", "/dev/full", badpath), 2);
+    CHECK(err && strstr(err, "--rejects /dev/full: could not write every rejected line: No space "
+                             "left on device; the index at "));
+    free(out), free(err);
+    CHECK_INT(
+        INDEX(&out, &err, "--db", db, "--update", "direct", "--rejects", "/dev/full", badpath), 2);
+    CHECK(err && strstr(err, "could not write every rejected line: No space left on device; the "
+                             "index at "));
+    free(out), free(err);
     check_rmtree(tmp);
 }
 
@@ -252,6 +208,49 @@ static void test_rebuild_swaps(void) {
     check_rmtree(tmp);
 }
 
+/* A --rebuild whose input gives no documents would swap an empty index in
+ * for the live one: it is refused unless --allow-empty is given. */
+static void test_rebuild_empty(void) {
+    char *tmp = check_tmpdir("rebempty"), *out, *err, empty[4300], bad[4300];
+    char *db = db_path(tmp);
+    snprintf(empty, sizeof empty, "%s/nothing", tmp);
+    CHECK(mkdir(empty, 0755) == 0);
+    char *junk = check_write_file(tmp, "junk.jsonl", "{\"title\":\"no id\"}\nnot json\n");
+    snprintf(bad, sizeof bad, "%s", junk);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", empty), 2);
+    CHECK(err && strstr(err, "--rebuild: the input gave no documents; it would replace the 6 "
+                             "documents of the index with none (give --allow-empty to do that); "
+                             "the index at "));
+    free(out), free(err);
+    CHECK_INT(doccount(db), 6);
+    /* Every record rejected is no documents too. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", bad), 2);
+    CHECK(err && strstr(err, "junk.jsonl:1: missing field 'id'"));
+    CHECK(err && strstr(err, "--rebuild: the input gave no documents"));
+    free(out), free(err);
+    CHECK_INT(doccount(db), 6);
+    char stub[4400];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", db);
+    char *text = check_read_file(stub, NULL);
+    CHECK_STR(text, "auto gen-000001\n");
+    free(text);
+    /* Asked for. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", "--allow-empty", empty), 0);
+    CHECK(out && strstr(out, "added 0, replaced 0"));
+    free(out), free(err);
+    CHECK_INT(doccount(db), 0);
+    /* An empty index rebuilt from nothing replaces nothing. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", empty), 0);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--allow-empty", (char *)fx("jsonl/good.jsonl")), 2);
+    CHECK(err && strstr(err, "--allow-empty only applies to --rebuild"));
+    free(out), free(err);
+    free(junk);
+    check_rmtree(tmp);
+}
+
 static void test_gzip_and_stdin(void) {
     char *tmp = check_tmpdir("gz"), *out, *err, gzpath[4300];
     char *db = db_path(tmp);
@@ -273,6 +272,62 @@ static void test_gzip_and_stdin(void) {
     check_rmtree(tmp);
 }
 
+/* Writes the whole of fixture name, gzip-compressed, to path; keeps the
+ * first keep bytes of the compressed file (all when 0) and flips the byte at
+ * flip (none when 0). */
+static void write_gzip(const char *name, const char *path, long keep, long flip) {
+    size_t len;
+    char *plain = check_read_file(fx(name), &len);
+    gzFile gz = gzopen(path, "wb");
+    CHECK(plain && gz && gzwrite(gz, plain, (unsigned)len) == (int)len);
+    gzclose(gz);
+    free(plain);
+    if (keep) CHECK(truncate(path, keep) == 0);
+    if (flip) {
+        FILE *f = fopen(path, "r+b");
+        int c = f && fseek(f, flip, SEEK_SET) == 0 ? fgetc(f) : EOF;
+        CHECK(c != EOF && fseek(f, flip, SEEK_SET) == 0 && fputc(c ^ 0x5a, f) != EOF);
+        if (f) fclose(f);
+    }
+}
+
+/* A truncated or corrupt gzip file stops the run with a message naming the
+ * file (exit 2, as for a missing input), and the index is left as it was,
+ * in either kind of update and for a new index. */
+static void test_broken_gzip(void) {
+    char *tmp = check_tmpdir("badgz"), *out, *err, cut[4300], bad[4300], fresh[4300];
+    char *db = db_path(tmp);
+    snprintf(cut, sizeof cut, "%s/cut.jsonl.gz", tmp);
+    snprintf(bad, sizeof bad, "%s/bad.jsonl.gz", tmp);
+    snprintf(fresh, sizeof fresh, "%s/fresh", tmp);
+    write_gzip("jsonl/update.jsonl", cut, 200, 0);
+    write_gzip("jsonl/update.jsonl", bad, 0, 100);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    const char *modes[] = {"bulk", "direct"};
+    for (size_t m = 0; m < 2; m++) {
+        CHECK_INT(INDEX(&out, &err, "--db", db, "--update", (char *)modes[m], cut), 2);
+        CHECK(err && strstr(err, "cut.jsonl.gz: read error after line "));
+        CHECK(err && strstr(err, ": unexpected end of file; the index at "));
+        CHECK(err && strstr(err, "is unchanged"));
+        free(out), free(err);
+        CHECK_INT(INDEX(&out, &err, "--db", db, "--update", (char *)modes[m], bad), 2);
+        CHECK(err && strstr(err, "bad.jsonl.gz: read error after line"));
+        free(out), free(err);
+        CHECK_INT(doccount(db), 6);
+        char *doc = get_doc(db, "g1");
+        CHECK(doc && strstr(doc, "City council approves")); /* not the update's g1 */
+        free(doc);
+    }
+    CHECK_INT(INDEX(&out, &err, "--db", fresh, cut), 2);
+    CHECK(err && strstr(err, "cut.jsonl.gz: read error"));
+    char stub[4400];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", fresh);
+    CHECK(access(stub, F_OK) != 0);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_text_directory(void) {
     char *tmp = check_tmpdir("txt"), *out, *err, dir[4300];
     char *db = db_path(tmp);
@@ -287,6 +342,129 @@ static void test_text_directory(void) {
     char *doc = get_doc(db, "first-page");
     CHECK(doc && strstr(doc, "\"title\":\"Harbor ferries return after storm\""));
     free(doc), free(p1), free(p2), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+/* An empty directory is an input with nothing in it: a new, empty index
+ * (and no sorting of a NULL list of names, which UBSan reports). */
+static void test_empty_directory(void) {
+    char *tmp = check_tmpdir("emptydir"), *out, *err, dir[4300];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/nothing", tmp);
+    CHECK(mkdir(dir, 0755) == 0);
+    CHECK_INT(INDEX(&out, &err, "--db", db, dir), 0);
+    CHECK_STR(err, "");
+    CHECK(out && strstr(out, "added 0, replaced 0, deleted 0, rejected 0"));
+    CHECK_INT(doccount(db), 0);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+/* Runs lede-indexer (NULL-terminated arguments) under `timeout`, so that a
+ * run that would never end is killed (exit 137) instead of hanging the
+ * test. */
+static int run_with_timeout(char **out, char **err, const char *secs, ...) {
+    char *argv[32] = {"/usr/bin/timeout", "-s", "KILL", (char *)secs, (char *)indexer};
+    int n = 5;
+    va_list ap;
+    va_start(ap, secs);
+    char *a;
+    while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return check_run(argv, NULL, out, err, 0);
+}
+
+/* Symbolic links in an input directory: loops are skipped with a message,
+ * and no file is read twice, however many links lead to it. */
+static void test_symlinks(void) {
+    char *tmp = check_tmpdir("links"), *out, *err, dir[4300], sub[4400], p[4500];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/pages", tmp);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    CHECK(mkdir(dir, 0755) == 0 && mkdir(sub, 0755) == 0);
+    free(check_write_file(dir, "a.txt",
+                          "Harbor ferries return\n\nFerries returned to the harbor.\n"));
+    free(check_write_file(sub, "b.txt",
+                          "Storm closes port\n\nA storm closed the port on Sunday.\n"));
+    const char *links[][2] = {
+        {".", "x"}, {".", "y"}, {"sub", "alias"}, {"a.txt", "link.txt"}, {"..", "sub/up"}};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, links[i][1]);
+        CHECK(symlink(links[i][0], p) == 0);
+    }
+    CHECK_INT(run_with_timeout(&out, &err, "60", "--db", db, dir, NULL), 0);
+    CHECK_INT(doccount(db), 2); /* a and sub/b, once each */
+    const char *want[] = {"pages/x: skipped: a symbolic link loop back to ",
+                          "pages/y: skipped: a symbolic link loop back to ",
+                          "pages/sub/up: skipped: a symbolic link loop back to ",
+                          "pages/alias: skipped: the same directory as ",
+                          "pages/link.txt: skipped: the same file as "};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (!err || !strstr(err, want[i]))
+            fprintf(stderr, "  missing: %s\n  stderr: %s\n", want[i], err);
+        CHECK(err && strstr(err, want[i]));
+    }
+    CHECK(out && strstr(out, "added 2, replaced 0"));
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
+/* Entries of an input directory that cannot be read: a link to nothing (as
+ * a file that vanished since the listing), a FIFO (which would block), a
+ * file without read permission (unless root, who reads it anyway). Each is
+ * reported, and the rest of the directory is indexed. */
+static void test_unreadable_entries(void) {
+    char *tmp = check_tmpdir("unread"), *out, *err, dir[4300], p[4400];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/in", tmp);
+    CHECK(mkdir(dir, 0755) == 0);
+    char *text = check_read_file(fx("jsonl/good.jsonl"), NULL);
+    free(check_write_file(dir, "b-good.jsonl", text ? text : ""));
+    free(text);
+    snprintf(p, sizeof p, "%s/a-gone.txt", dir);
+    CHECK(symlink("nowhere.txt", p) == 0);
+    snprintf(p, sizeof p, "%s/c-pipe.jsonl", dir);
+    CHECK(mkfifo(p, 0644) == 0);
+    char *secret = check_write_file(dir, "d-secret.txt",
+                                    "A title for the page\n\nThe text of the page is a sentence.\n");
+    bool root = geteuid() == 0;
+    if (!root) CHECK(chmod(secret, 0) == 0);
+    int rc = run_with_timeout(&out, &err, "60", "--db", db, dir, NULL);
+    CHECK_INT(rc, 1);
+    CHECK(err && strstr(err, "in/a-gone.txt: cannot read: No such file or directory"));
+    CHECK(err && strstr(err, "in/c-pipe.jsonl: skipped: not a regular file"));
+    if (!root) CHECK(err && strstr(err, "in/d-secret.txt: cannot read: Permission denied"));
+    CHECK_INT(doccount(db), root ? 7 : 6);
+    CHECK(out && strstr(out, root ? "rejected 1" : "rejected 2"));
+    free(out), free(err), free(secret);
+    check_rmtree(tmp);
+}
+
+/* A directory tree as deep as a path allows (1,900 levels): the walk does
+ * not run out of stack. */
+static void test_deep_tree(void) {
+    char *tmp = check_tmpdir("deep"), *out, *err, dir[4300];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/in", tmp);
+    CHECK(mkdir(dir, 0755) == 0);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    for (int depth = 0; fd >= 0 && depth < 1900; depth++) {
+        if (depth == 100) {
+            const char *page = "Deep title\n\nA body deep down.\n";
+            int f = openat(fd, "page.txt", O_WRONLY | O_CREAT, 0644);
+            CHECK(f >= 0 && write(f, page, strlen(page)) == (ssize_t)strlen(page));
+            if (f >= 0) close(f);
+        }
+        int next = mkdirat(fd, "d", 0755) == 0 ? openat(fd, "d", O_RDONLY | O_DIRECTORY) : -1;
+        close(fd);
+        fd = next;
+    }
+    CHECK(fd >= 0);
+    if (fd >= 0) close(fd);
+    CHECK_INT(INDEX(&out, &err, "--db", db, dir), 0);
+    CHECK_INT(doccount(db), 1);
+    free(out), free(err);
     check_rmtree(tmp);
 }
 
@@ -352,14 +530,32 @@ static void test_disk_full(void) {
     check_rmtree(tmp);
 }
 
-/* Writes n generated articles to path. */
-static void write_corpus(const char *path, int n) {
-    FILE *f = fopen(path, "w");
-    for (int i = 0; f && i < n; i++)
-        fprintf(f, "{\"id\":\"k%d\",\"title\":\"Generated article %d about tides\",\"body\":\""
-                   "Tides and harbors and ferries number %d, with words repeated to make the "
-                   "document a realistic size for indexing. %d %d %d\"}\n", i, i, i, i * 7, i * 13, i);
-    if (f) fclose(f);
+/* When the workers fail (a file-size limit, as a full disk would) while the
+ * reader is still going, the message is the workers' error, not empty. */
+static void test_disk_full_names_cause(void) {
+    char *tmp = check_tmpdir("fullmsg"), *out, *err, big[4300];
+    char *db = db_path(tmp);
+    snprintf(big, sizeof big, "%s/big.jsonl", tmp);
+    write_corpus(big, 5000);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/good.jsonl")), 0);
+    free(out), free(err);
+    char *how[][2] = {{"--update", "bulk"}, {"--rebuild", NULL}};
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_INT(run_indexer(&out, &err, 4096, NULL, "--db", db, big, how[i][0], how[i][1], NULL),
+                  2);
+        if (!err || !strstr(err, "(File too large)")) fprintf(stderr, "  stderr: %s\n", err);
+        CHECK(err && strstr(err, "cannot create shard ") && strstr(err, "(File too large)"));
+        CHECK(err && strstr(err, "; the index at ") && !strstr(err, "lede-indexer: ;"));
+        CHECK_INT(doccount(db), 6);
+        free(out), free(err);
+    }
+    /* Room for a shard, not for its documents. */
+    CHECK_INT(run_indexer(&out, &err, 65536, NULL, "--db", db, big, "--update", "bulk", NULL), 2);
+    CHECK(err && strstr(err, "big.jsonl: DatabaseError: writing ") && strstr(err, "/shard-"));
+    CHECK(err && strstr(err, " failed (File too large); the index at "));
+    CHECK_INT(doccount(db), 6);
+    free(out), free(err);
+    check_rmtree(tmp);
 }
 
 /* The spelling suggestion for text, or "" (copied into out). */
@@ -467,9 +663,10 @@ static void test_progress_line(void) {
 static void test_help(void) {
     char *out, *err;
     CHECK_INT(INDEX(&out, &err, "--help"), 0);
-    const char *opts[] = {"--db", "--rebuild", "--delete", "--threads", "--language",
-                          "--no-spelling", "--max-doc-bytes", "--rejects", "--update",
-                          "--shard-docs", "--progress", "--no-progress", "--quiet", "--version"};
+    const char *opts[] = {"--db",          "--rebuild",  "--allow-empty", "--delete",
+                          "--threads",     "--language", "--no-spelling", "--max-doc-bytes",
+                          "--rejects",     "--update",   "--shard-docs",  "--progress",
+                          "--no-progress", "--quiet",    "--version"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) CHECK(out && strstr(out, opts[i]));
     free(out), free(err);
 }
@@ -488,11 +685,18 @@ int main(int argc, char **argv) {
     RUN(test_duplicate_ids_in_input);
     RUN(test_delete);
     RUN(test_rebuild_swaps);
+    RUN(test_rebuild_empty);
     RUN(test_gzip_and_stdin);
+    RUN(test_broken_gzip);
     RUN(test_text_directory);
+    RUN(test_empty_directory);
+    RUN(test_symlinks);
+    RUN(test_unreadable_entries);
+    RUN(test_deep_tree);
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);
+    RUN(test_disk_full_names_cause);
     RUN(test_merge_rounds);
     RUN(test_kill_during_rebuild);
     RUN(test_progress_line);

@@ -3,8 +3,12 @@
  * single-writer lock, over-long terms, compaction, de-duplication and
  * the spelling data built from shards.
  * Every test works on real Xapian databases in a temporary directory. */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "lede/shim.h"
@@ -633,6 +637,110 @@ out:
     check_rmtree(dir);
 }
 
+/* Bytes in the table files of the database at path. */
+static long table_bytes(const char *path) {
+    DIR *d = opendir(path);
+    struct dirent *e;
+    long sum = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 6, ".glass") != 0) continue;
+        char *p = path_in(path, e->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0) sum += (long)st.st_size;
+        free(p);
+    }
+    if (d) closedir(d);
+    return sum;
+}
+
+static bool has_undo_note(const char *path) {
+    char *p = path_in(path, "lede-undo");
+    bool there = access(p, F_OK) == 0;
+    free(p);
+    return there;
+}
+
+/* Adds n documents with ids prefix0 .. prefix(n-1). */
+static void put_many(shim_writer_t *w, const char *prefix, int n) {
+    char id[32], body[160];
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "%s%d", prefix, i);
+        snprintf(body, sizeof body, "Words %d and %d and %d fill the tables %s", i, i * 7, i * 13,
+                 id);
+        CHECK_INT(put(w, true, id, "Filler", body, "1", 1), LEDE_OK);
+    }
+}
+
+/* A transaction that is discarded, or whose writer dies, gives back the
+ * space it took in the table files; the committed documents stay. */
+static void test_discard_gives_space_back(void) {
+    char *dir = check_tmpdir("shim-write");
+    char *path = path_in(dir, "db");
+    shim_writer_opts_t o = {.path = path, .flags = SHIM_WRITER_CREATE, .flush_threshold = 50};
+    shim_writer_t *w = NULL;
+    CHECK_INT(open_writer_opts(&o, &w, false), LEDE_OK);
+    if (!w) goto out;
+    put_many(w, "a", 200);
+    close_writer(w, false);
+    long committed = table_bytes(path);
+    CHECK(!has_undo_note(path));
+
+    /* Discarded. */
+    o.flags = 0;
+    CHECK_INT(open_writer_opts(&o, &w, false), LEDE_OK);
+    CHECK(has_undo_note(path)); /* written before the first change */
+    put_many(w, "b", 2000);
+    CHECK(table_bytes(path) > committed + 100000);
+    close_writer(w, true);
+    CHECK_INT(table_bytes(path), committed);
+    CHECK(!has_undo_note(path));
+    CHECK_INT(committed_count(path), 200);
+
+    /* A commit in the middle: only what came after it is given back. */
+    CHECK_INT(open_writer_opts(&o, &w, false), LEDE_OK);
+    put_many(w, "c", 100);
+    commit(w);
+    committed = table_bytes(path);
+    put_many(w, "d", 2000);
+    close_writer(w, true);
+    CHECK_INT(table_bytes(path), committed);
+    CHECK_INT(committed_count(path), 300);
+
+    /* A writer that dies: the note it leaves lets shim_db_reclaim (or the
+     * next writer) give the space back. */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        shim_writer_t *dying = NULL;
+        if (shim_writer_open(&o, &dying, NULL) == LEDE_OK) put_many(dying, "e", 2000);
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    CHECK(table_bytes(path) > committed + 100000);
+    CHECK(has_undo_note(path));
+    uint64_t freed = 0;
+    char *err = NULL;
+    CHECK_INT(shim_db_reclaim(path, &freed, &err), LEDE_OK);
+    CHECK(err == NULL);
+    CHECK(freed > 100000);
+    CHECK_INT(table_bytes(path), committed);
+    CHECK(!has_undo_note(path));
+    CHECK_INT(committed_count(path), 300);
+    CHECK_INT(shim_db_reclaim(path, &freed, NULL), LEDE_OK); /* nothing left to do */
+    CHECK_INT(freed, 0);
+
+    /* A writer holding the database keeps others from cutting its files. */
+    CHECK_INT(open_writer_opts(&o, &w, false), LEDE_OK);
+    CHECK_INT(shim_db_reclaim(path, &freed, &err), LEDE_E_LOCKED);
+    CHECK(err != NULL);
+    free(err);
+    close_writer(w, false);
+out:
+    free(path);
+    check_rmtree(dir);
+}
+
 /* Values too long for a Xapian term (245 bytes) are still indexed, and
  * still found by exact filters and by id. */
 static void test_long_terms(void) {
@@ -1025,6 +1133,7 @@ int main(void) {
     RUN(test_metadata);
     RUN(test_commit_visibility);
     RUN(test_close_discard);
+    RUN(test_discard_gives_space_back);
     RUN(test_long_terms);
     RUN(test_compact_two);
     RUN(test_compact_five);
