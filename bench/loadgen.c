@@ -10,8 +10,14 @@
  *
  * With --protocol sphinxql each connection is a libmariadb session with
  * Sphinx's mysql41 listener and each query goes as the SELECT of
- * sphinxql.h. With --totals FILE there is no load: each query runs once
- * and its number of matches is written down, to compare the two engines. */
+ * sphinxql.h. With --protocol http each is a keep-alive HTTP/1.1
+ * connection to lede-searchd's HTTP API and each request the GET of the
+ * same request (http_request.h). With --totals FILE there is no load: each
+ * query runs once and its number of matches is written down, to compare
+ * the two engines. With --series FILE the latencies of each --interval are
+ * also written as a CSV line (series.h), and with --reconnect a failed
+ * connection is counted and made again instead of ending its thread: what
+ * bench/soak.sh runs. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -24,13 +30,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "http_request.h"
 #include "queries.h"
 #include "report.h"
+#include "series.h"
 #include "sphinxql.h"
 #include "usage.h"
 
@@ -62,10 +71,16 @@ static const char USAGE[] =
     "  --mode ids|page      ids: hits without snippets or suggestions;\n"
     "                       page: snippets, suggestion and facets (default ids)\n"
     "  --as-is              send JSON lines of the file unchanged\n"
-    "  --protocol lede|sphinxql\n"
+    "  --protocol lede|sphinxql|http\n"
     "                       lede: lede's line protocol (default); sphinxql: Sphinx's\n"
     "                       searchd on its mysql41 listener, each query as a SELECT\n"
-    "                       with the same semantics (ids mode only)\n"
+    "                       with the same semantics (ids mode only); http: lede-searchd's\n"
+    "                       HTTP API (--port is its http_listen port)\n"
+    "  --series FILE        also append one CSV line per interval to FILE: unix time,\n"
+    "                       protocol, requests, errors, broken connections, p50, p99, max\n"
+    "  --interval SECONDS   the interval of --series (default 5)\n"
+    "  --reconnect          a connection that fails is counted and made again\n"
+    "                       (without it, it ends its thread's run)\n"
     "  --index NAME         the Sphinx index to query (default " SPHINXQL_DEFAULT_INDEX ")\n"
     "  --totals FILE        no load: run each query once on one connection and\n"
     "                       write \"N<TAB>TOTAL<TAB>REQUEST\" lines to FILE, TOTAL\n"
@@ -77,15 +92,17 @@ static const char USAGE[] =
     "  --json               print the report as one JSON object\n"
     "  -h, --help           show this help\n";
 
-typedef enum protocol { PROTOCOL_LEDE, PROTOCOL_SPHINXQL } protocol_t;
+typedef enum protocol { PROTOCOL_LEDE, PROTOCOL_SPHINXQL, PROTOCOL_HTTP } protocol_t;
+
+static const char *const PROTOCOL_NAMES[] = {"lede", "sphinxql", "http"};
 
 typedef struct options {
-    const char *host, *port, *queries, *index, *totals;
+    const char *host, *port, *queries, *index, *totals, *series;
     unsigned port_number, connections, timeout_ms, server_pid;
-    double duration, warmup;
+    double duration, warmup, interval;
     bench_mode_t mode;
     protocol_t protocol;
-    bool as_is, json;
+    bool as_is, json, reconnect;
 } options_t;
 
 /* What came of one request. */
@@ -100,11 +117,13 @@ typedef struct conn {
     bench_samples_t samples;
     double finished; /* when its last request completed */
     bool broken;     /* an I/O error or timeout ended its run */
+    unsigned reconnects; /* --reconnect: failures it recovered from */
 } conn_t;
 
 typedef struct run {
     const options_t *opt;
     const bench_queries_t *queries;
+    bench_series_t *series; /* or NULL */
     double warm_end, end;
     double cpu_s, server_cpu_s; /* used in the measured window */
     atomic_uint errors_shown;
@@ -129,7 +148,10 @@ enum {
     O_JSON,
     O_PROTOCOL,
     O_INDEX,
-    O_TOTALS
+    O_TOTALS,
+    O_SERIES,
+    O_INTERVAL,
+    O_RECONNECT
 };
 
 static const struct option OPTIONS[] = {
@@ -147,6 +169,9 @@ static const struct option OPTIONS[] = {
     {"protocol", required_argument, NULL, O_PROTOCOL},
     {"index", required_argument, NULL, O_INDEX},
     {"totals", required_argument, NULL, O_TOTALS},
+    {"series", required_argument, NULL, O_SERIES},
+    {"interval", required_argument, NULL, O_INTERVAL},
+    {"reconnect", no_argument, NULL, O_RECONNECT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -160,7 +185,8 @@ static int parse_options(int argc, char **argv, options_t *o) {
                      .connections = 1,
                      .timeout_ms = DEFAULT_TIMEOUT_MS,
                      .duration = 10,
-                     .warmup = 2};
+                     .warmup = 2,
+                     .interval = 5};
     int opt, which = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":h", OPTIONS, &which)) != -1) {
@@ -201,8 +227,18 @@ static int parse_options(int argc, char **argv, options_t *o) {
             o->json = true;
             break;
         case O_PROTOCOL:
-            ok = strcmp(optarg, "lede") == 0 || strcmp(optarg, "sphinxql") == 0;
-            o->protocol = strcmp(optarg, "sphinxql") == 0 ? PROTOCOL_SPHINXQL : PROTOCOL_LEDE;
+            ok = false;
+            for (int k = 0; k < 3; k++)
+                if (strcmp(optarg, PROTOCOL_NAMES[k]) == 0) ok = true, o->protocol = (protocol_t)k;
+            break;
+        case O_SERIES:
+            o->series = optarg;
+            break;
+        case O_INTERVAL:
+            ok = bench_parse_seconds(optarg, &o->interval) && o->interval >= 0.1;
+            break;
+        case O_RECONNECT:
+            o->reconnect = true;
             break;
         case O_INDEX:
             o->index = optarg;
@@ -357,6 +393,74 @@ static reply_t lede_exchange(run_t *r, conn_t *c, const char *request, long long
     return error ? REPLY_ERROR : REPLY_OK;
 }
 
+/* Receives until buf holds a whole HTTP reply (headers and a body of
+ * Content-Length bytes); its length, with the status in *status, or -1
+ * on a closed connection, error or timeout. */
+static ssize_t read_http_reply(conn_t *c, int *status, size_t *body_at, const char **why) {
+    for (;;) {
+        size_t head = 0, body = 0;
+        for (size_t i = 0; i + 4 <= c->len && !head; i++)
+            if (memcmp(c->buf + i, "\r\n\r\n", 4) == 0) head = i + 4;
+        if (head) {
+            for (size_t i = 0; i + 17 < head; i++) /* the header block's Content-Length */
+                if (strncasecmp(c->buf + i, "\r\nContent-Length:", 17) == 0)
+                    body = strtoul(c->buf + i + 17, NULL, 10);
+            *status = 0;
+            sscanf(c->buf, "HTTP/1.%*d %d", status);
+            *body_at = head;
+            if (c->len >= head + body) return (ssize_t)(head + body);
+        }
+        if (c->cap - c->len < FIRST_BUFFER_BYTES / 2) {
+            char *grown = realloc(c->buf, c->cap * 2);
+            if (!grown) return *why = "out of memory", -1;
+            c->buf = grown, c->cap *= 2;
+        }
+        ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) return *why = "the server closed the connection", -1;
+        if (n < 0)
+            return *why = errno == EAGAIN || errno == EWOULDBLOCK ? "no reply in time"
+                                                                  : strerror(errno),
+                   -1;
+        c->len += (size_t)n;
+    }
+}
+
+static bool send_all(int fd, const char *s, size_t len) {
+    while (len) {
+        ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        s += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+/* One HTTP request and its reply: an error when the status is not 200 or
+ * the JSON says "ok":false; with total, also the reply's "total". */
+static reply_t http_exchange(run_t *r, conn_t *c, const char *request, long long *total) {
+    const char *why = "cannot send";
+    int status = 0;
+    size_t body_at = 0;
+    ssize_t n = send_all(c->fd, request, strlen(request))
+                    ? read_http_reply(c, &status, &body_at, &why)
+                    : -1;
+    if (n < 0) {
+        fprintf(stderr, TOOL ": connection %u: %s\n", c->index, why);
+        return REPLY_BROKEN;
+    }
+    char saved = c->buf[n];
+    c->buf[n] = '\0';
+    const char *body = c->buf + body_at;
+    bool error = status != 200 || strstr(body, "\"ok\":false") || !strstr(body, "\"ok\":true");
+    if (error) show_lede_error(r, body, request);
+    if (total) *total = error ? -1 : lede_total(body);
+    c->buf[n] = saved;
+    memmove(c->buf, c->buf + n, c->len - (size_t)n);
+    c->len -= (size_t)n;
+    return error ? REPLY_ERROR : REPLY_OK;
+}
+
 /* One SELECT and its result set; with total, also its total_found. */
 static reply_t sql_exchange(run_t *r, conn_t *c, const char *stmt, long long *total) {
     char err[ERR_BYTES];
@@ -376,6 +480,7 @@ static reply_t sql_exchange(run_t *r, conn_t *c, const char *stmt, long long *to
 
 static reply_t exchange(run_t *r, conn_t *c, const char *request, long long *total) {
     if (r->opt->protocol == PROTOCOL_SPHINXQL) return sql_exchange(r, c, request, total);
+    if (r->opt->protocol == PROTOCOL_HTTP) return http_exchange(r, c, request, total);
     return lede_exchange(r, c, request, total);
 }
 
@@ -384,11 +489,37 @@ static bool round_trip(run_t *r, conn_t *c, const char *request) {
     double start = bench_now();
     reply_t got = exchange(r, c, request, NULL);
     double done = bench_now();
-    if (got == REPLY_BROKEN) return false;
-    if (start >= r->warm_end)
+    if (got == REPLY_BROKEN) {
+        if (r->series) bench_series_broken(r->series);
+        return false;
+    }
+    if (start >= r->warm_end) {
         bench_samples_add(&c->samples, (done - start) * 1000.0, got == REPLY_ERROR);
+        if (r->series) bench_series_add(r->series, (done - start) * 1000.0, got == REPLY_ERROR);
+    }
     c->finished = done;
     return true;
+}
+
+static bool connect_one(const options_t *o, conn_t *c, char *err, size_t size);
+
+/* --reconnect: the connection failed; makes a new one, trying every
+ * 100 ms until the run ends. Whether it did. */
+static bool reconnect(run_t *r, conn_t *c) {
+    char err[ERR_BYTES];
+    if (c->fd >= 0) close(c->fd);
+    sphinxql_close(c->sql);
+    c->fd = -1, c->sql = NULL, c->len = 0;
+    free(c->buf);
+    c->buf = NULL;
+    while (bench_now() < r->end) {
+        if (connect_one(r->opt, c, err, sizeof err)) return true;
+        fprintf(stderr, TOOL ": connection %u: %s\n", c->index, err);
+        free(c->buf);
+        c->buf = NULL;
+        bench_sleep_until(bench_now() + 0.1);
+    }
+    return false;
 }
 
 static void *worker_main(void *arg) {
@@ -399,6 +530,7 @@ static void *worker_main(void *arg) {
     size_t i = (size_t)((unsigned long long)c->index * q->n / r->opt->connections);
     while (!c->broken && bench_now() < r->end) {
         c->broken = !round_trip(r, c, q->lines[i]);
+        if (c->broken && r->opt->reconnect) c->reconnects++, c->broken = !reconnect(r, c);
         i = (i + 1) % q->n;
     }
     return NULL;
@@ -456,6 +588,11 @@ static bool run_threads(run_t *r, conn_t *conns) {
     bench_sleep_until(r->warm_end);
     double cpu0 = bench_cpu_self(),
            server0 = r->opt->server_pid ? bench_cpu_of(r->opt->server_pid) : -1;
+    for (double cut = r->warm_end + r->opt->interval; r->series && cut <= r->end;
+         cut += r->opt->interval) {
+        bench_sleep_until(cut);
+        bench_series_cut(r->series, bench_wall_now());
+    }
     for (unsigned k = 0; k < started; k++) pthread_join(threads[k], NULL);
     double server1 = r->opt->server_pid ? bench_cpu_of(r->opt->server_pid) : -1;
     r->cpu_s = bench_cpu_self() - cpu0;
@@ -467,7 +604,7 @@ static bool run_threads(run_t *r, conn_t *conns) {
 }
 
 static int report(const run_t *r, conn_t *conns) {
-    unsigned n = r->opt->connections, broken = 0;
+    unsigned n = r->opt->connections, broken = 0, reconnects = 0;
     double last = r->end;
     bench_samples_t *per = calloc(n, sizeof *per);
     if (!per) return fprintf(stderr, TOOL ": out of memory\n"), 1;
@@ -475,6 +612,7 @@ static int report(const run_t *r, conn_t *conns) {
         per[k] = conns[k].samples;
         if (conns[k].finished > last) last = conns[k].finished;
         broken += conns[k].broken;
+        reconnects += conns[k].reconnects;
     }
     bench_run_t run = {
         TOOL, bench_mode_name(r->opt->mode), n, last - r->warm_end, r->cpu_s, r->server_cpu_s, per,
@@ -482,7 +620,9 @@ static int report(const run_t *r, conn_t *conns) {
     bool ok = bench_report_print(&run, r->opt->json);
     free(per);
     if (broken) fprintf(stderr, TOOL ": %u of %u connections failed before the end\n", broken, n);
-    return ok && !broken ? 0 : 1;
+    if (reconnects)
+        fprintf(stderr, TOOL ": %u connection failures, each connected again\n", reconnects);
+    return ok && !broken && !reconnects ? 0 : 1;
 }
 
 /* Runs each query once on the first connection and writes its number of
@@ -514,6 +654,13 @@ static bool load_queries(const options_t *o, bench_queries_t *q) {
                                      sizeof err);
     else
         ok = bench_queries_load(o->queries, o->mode, o->as_is, q, err, sizeof err);
+    for (size_t i = 0; ok && o->protocol == PROTOCOL_HTTP && i < q->n; i++) {
+        char *request = bench_http_request(q->lines[i], (void *)o->host, err, sizeof err);
+        if (!request)
+            ok = false;
+        else
+            free(q->lines[i]), q->lines[i] = request;
+    }
     if (!ok) fprintf(stderr, TOOL ": %s\n", err);
     return ok;
 }
@@ -530,6 +677,9 @@ int main(int argc, char **argv) {
     if (!load_queries(&o, &queries)) rc = 1;
     run_t r = {.opt = &o, .queries = &queries};
     atomic_init(&r.errors_shown, 0);
+    if (!rc && o.series &&
+        !(r.series = bench_series_open(o.series, PROTOCOL_NAMES[o.protocol], err, sizeof err)))
+        rc = 1, fprintf(stderr, TOOL ": %s\n", err);
     conn_t *conns = rc ? NULL : open_conns(&o);
     if (!conns)
         rc = 1;
@@ -538,6 +688,7 @@ int main(int argc, char **argv) {
     else
         rc = !run_threads(&r, conns) ? 1 : report(&r, conns);
     if (conns) close_conns(conns, o.connections);
+    bench_series_close(r.series);
     bench_queries_free(&queries);
     if (o.protocol == PROTOCOL_SPHINXQL) sphinxql_library_end();
     return rc;

@@ -19,6 +19,12 @@ double bench_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double bench_wall_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void bench_sleep_until(double t) {
     double left;
     while ((left = t - bench_now()) > 0) {

@@ -11,6 +11,9 @@
 /* Seconds on the monotonic clock. */
 double bench_now(void);
 
+/* Seconds since 1970 (the wall clock). */
+double bench_wall_now(void);
+
 /* Sleeps until bench_now() reaches t. */
 void bench_sleep_until(double t);
 

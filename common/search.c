@@ -11,6 +11,34 @@ const char *search_filter_name(int k) {
     return k >= 0 && k < SEARCH_F_COUNT ? FILTER_NAMES[k] : NULL;
 }
 
+static bool word_byte(unsigned char ch) {
+    return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= 'A' && ch <= 'Z');
+}
+
+void search_query_size(const char *q, search_query_size_t *out) {
+    memset(out, 0, sizeof *out);
+    size_t phrase = 0;
+    bool quoted = false;
+    for (const char *p = q ? q : ""; *p;) {
+        if (*p == '"') {
+            quoted = !quoted, phrase = 0, p++;
+            continue;
+        }
+        if (!word_byte((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        while (word_byte((unsigned char)*p)) p++;
+        out->words++;
+        if (quoted && ++phrase > out->longest_phrase) out->longest_phrase = phrase;
+        if (*p != '*') continue;
+        size_t n = (size_t)(p - start);
+        if (!out->wildcards++ || n < out->shortest_wildcard) out->shortest_wildcard = n;
+    }
+}
+
 /* Removes the two highlight markers from text, so that in a snippet they
  * can only mean "a match starts/ends here". */
 static char *without_markers(const char *text) {
@@ -44,6 +72,11 @@ static char *joined_authors(json_t *doc) {
     return out;
 }
 
+/* LEDE_E_TIMEOUT when deadline (0: none) has passed. */
+static lede_status_t check_deadline(double deadline) {
+    return deadline > 0 && shim_clock() > deadline ? LEDE_E_TIMEOUT : LEDE_OK;
+}
+
 static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
     const char *body = json_string_value(json_object_get(doc, "body"));
     if (!body || !*body) body = json_string_value(json_object_get(doc, "title"));
@@ -58,7 +91,8 @@ static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
     return st;
 }
 
-static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, lede_status_t *st) {
+static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, double deadline,
+                        lede_status_t *st) {
     static const char *const STORED[] = {"title", "date", "source", "category", "url"};
     shim_hit_t h;
     shim_results_hit(r, i, &h);
@@ -74,6 +108,8 @@ static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, lede_status_t
     char *authors = failed ? NULL : joined_authors(doc);
     if (authors && *authors) set_str(hit, "author", authors, &failed);
     free(authors);
+    /* A snippet is a Xapian call of its own, and long texts take a while. */
+    if (!failed && snippet && (*st = check_deadline(deadline)) != LEDE_OK) failed = true;
     if (!failed && snippet && (*st = add_snippet(r, doc, hit)) != LEDE_OK) failed = true;
     json_decref(doc);
     if (failed) {
@@ -100,13 +136,13 @@ static json_t *make_facets(shim_results_t *r) {
 }
 
 /* "total" and "hits". */
-static lede_status_t add_hits(shim_results_t *r, bool snippet, json_t *reply) {
+static lede_status_t add_hits(shim_results_t *r, bool snippet, double deadline, json_t *reply) {
     lede_status_t st = LEDE_OK;
     json_t *hits = json_array();
     if (!hits) return LEDE_E_NOMEM;
     json_object_set_new(reply, "total", json_integer(shim_results_total(r)));
     for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
-        json_t *hit = make_hit(r, i, snippet, &st);
+        json_t *hit = make_hit(r, i, snippet, deadline, &st);
         if (hit) json_array_append_new(hits, hit);
     }
     json_object_set_new(reply, "hits", hits);
@@ -114,7 +150,7 @@ static lede_status_t add_hits(shim_results_t *r, bool snippet, json_t *reply) {
 }
 
 static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, json_t *reply) {
-    lede_status_t st = add_hits(r, p->snippet, reply);
+    lede_status_t st = add_hits(r, p->snippet, p->deadline, reply);
     if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
     const char *suggestion = shim_results_suggestion(r);
     if (st == LEDE_OK && p->suggest && suggestion)
@@ -134,24 +170,30 @@ static bool several_words(const char *q) {
     return *space != '\0';
 }
 
-lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply) {
-    shim_filter_t filters[SEARCH_F_COUNT];
-    size_t n = 0;
-    for (int k = 0; k < SEARCH_F_COUNT; k++) {
-        if (!p->filter_counts[k]) continue;
-        filters[n++] = (shim_filter_t){FILTER_NAMES[k], p->filter_values[k], p->filter_counts[k]};
-    }
-    shim_query_t q = {.text = p->q, .match = p->match, .fallback = true, .filters = filters,
-                      .n_filters = n, .date_from = p->date_from, .date_to = p->date_to,
-                      .sort = p->sort, .offset = p->offset, .limit = p->limit,
-                      .facets = p->facets, .n_facets = p->n_facets, .suggest = p->suggest,
-                      .time_limit_ms = p->time_limit_ms, .check_at_least = SEARCH_EXACT_TOTAL,
-                      .ranking = p->ranking, .summary_only = !p->snippet};
+/* The reply fields a search adds, dropped before it is run again. */
+static void drop_results(json_t *reply) {
+    static const char *const KEYS[] = {"total", "hits", "facets", "suggestion", "relaxed"};
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
+}
+
+/* Snippets read the index after the search, and an update in between can
+ * discard the revision they read (LEDE_E_MODIFIED): the handle is then
+ * reopened and the whole request run once more, on the newest revision. */
+static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
+    if (st != LEDE_E_MODIFIED || shim_db_reopen(db, NULL) != LEDE_OK) return false;
+    drop_results(reply);
+    return true;
+}
+
+/* The search, relaxed to any word when asked and all words match nothing. */
+static lede_status_t search_once(shim_db_t *db, const search_params_t *p, shim_query_t q,
+                                 json_t *reply) {
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
     bool relaxed = false;
-    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 && several_words(p->q)) {
+    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 &&
+        several_words(p->q)) {
         shim_results_t *any;
         q.match = SHIM_MATCH_ANY;
         st = shim_search(db, &q, &any);
@@ -166,14 +208,51 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
     return st;
 }
 
-lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
-                             json_t *reply) {
+lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply) {
+    shim_filter_t filters[SEARCH_F_COUNT];
+    size_t n = 0;
+    for (int k = 0; k < SEARCH_F_COUNT; k++) {
+        if (!p->filter_counts[k]) continue;
+        filters[n++] = (shim_filter_t){FILTER_NAMES[k], p->filter_values[k], p->filter_counts[k]};
+    }
+    search_query_size_t size;
+    search_query_size(p->q, &size);
+    shim_query_t q = {.text = p->q,
+                      .match = p->match,
+                      .fallback = true,
+                      .filters = filters,
+                      .n_filters = n,
+                      .date_from = p->date_from,
+                      .date_to = p->date_to,
+                      .sort = p->sort,
+                      .offset = p->offset,
+                      .limit = p->limit,
+                      .facets = p->facets,
+                      .n_facets = p->n_facets,
+                      .suggest = p->suggest && size.words <= SEARCH_SPELLING_MAX_WORDS,
+                      .time_limit_ms = p->time_limit_ms,
+                      .deadline = p->deadline,
+                      .check_at_least = SEARCH_EXACT_TOTAL,
+                      .ranking = p->ranking,
+                      .summary_only = !p->snippet};
+    lede_status_t st = search_once(db, p, q, reply);
+    return run_again(db, st, reply) ? search_once(db, p, q, reply) : st;
+}
+
+static lede_status_t similar_once(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
+                                  json_t *reply) {
     shim_results_t *r;
     lede_status_t st = shim_similar(db, doc, offset, limit, &r);
     if (st != LEDE_OK) return st;
-    st = add_hits(r, true, reply);
+    st = add_hits(r, true, 0, reply);
     shim_results_free(r);
     return st;
+}
+
+lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
+                             json_t *reply) {
+    lede_status_t st = similar_once(db, doc, offset, limit, reply);
+    return run_again(db, st, reply) ? similar_once(db, doc, offset, limit, reply) : st;
 }
 
 /* Titles of the best matches of the prefix, the last word still partial. */

@@ -15,6 +15,7 @@ static const char *const STATUS_NAMES[LEDE_STATUS_COUNT] = {
     [LEDE_E_NETWORK] = "network_error",
     [LEDE_E_UNSUPPORTED] = "unsupported",
     [LEDE_E_INTERNAL] = "internal_error",
+    [LEDE_E_TIMEOUT] = "timeout",
 };
 
 const char *lede_status_to_string(lede_status_t status) {

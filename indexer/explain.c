@@ -109,8 +109,12 @@ static void print_blocks(const ex_trace_t *t) {
             snprintf(role, sizeof role, "%s #%zu", ex_role_name(b->role), b->article + 1);
         else
             snprintf(role, sizeof role, "%s", ex_role_name(b->role));
-        printf("  ");
-        print_cell(b->where, WHERE_WIDTH);
+        /* An HTML element's description is longer than a line number: it
+         * gets a line of its own. */
+        if (strlen(b->where) > WHERE_WIDTH)
+            printf("  %s\n  %*s", b->where, WHERE_WIDTH, "");
+        else
+            printf("  "), print_cell(b->where, WHERE_WIDTH);
         printf(" %-10s %s\n", role, b->reason);
         if (*b->text) printf("  %*s %.*s%s\n", WHERE_WIDTH, "", 100, b->text, b->cut ? "..." : "");
     }

@@ -363,7 +363,7 @@ static bool is_code(probe_t *p) {
 }
 static bool is_learnt(probe_t *p) {
     unsigned pages;
-    if (!p->learned || !ex_learned_has(p->learned, p->u->s, &pages)) return false;
+    if (!p->learned || !ex_learned_has(p->learned, p->u, &pages)) return false;
     snprintf(p->detail, sizeof p->detail, ": seen on %u pages", pages);
     return true;
 }

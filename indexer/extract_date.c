@@ -100,13 +100,6 @@ static bool read_int(const char **p, int max, int *v) {
     return true;
 }
 
-static size_t month_len[sizeof MONTHS / sizeof MONTHS[0]][12];
-
-static void measure_months(void) {
-    for (size_t lang = 0; lang < sizeof MONTHS / sizeof MONTHS[0]; lang++)
-        for (int m = 0; m < 12; m++) month_len[lang][m] = strlen(MONTHS[lang][m]);
-}
-
 /* True when a and b (of lengths n and m) differ by at most one letter
  * left out, ignoring ASCII case: "Febuary" for "February". */
 static bool one_letter_off(const char *a, size_t n, const char *b, size_t m) {
@@ -116,21 +109,81 @@ static bool one_letter_off(const char *a, size_t n, const char *b, size_t m) {
     return strncasecmp(a + i, b + i + 1, n - i) == 0;
 }
 
-static int match_month(const char *s, size_t n) {
-    /* Lengths of the names above, measured once. */
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, measure_months);
-    int first = tolower((unsigned char)s[0]);
+/* The names above in small letters (ASCII folded), by length, built once:
+ * every word of a page may be tried as a month. */
+#define MONTH_NAME_MAX 12
+#define MONTH_SLOTS (sizeof MONTHS / sizeof MONTHS[0] * 12 + 13)
+
+typedef struct {
+    char name[MONTH_NAME_MAX + 1];
+    size_t len;
+    int month;
+    bool english;
+} month_name_t;
+
+static month_name_t month_names[MONTH_SLOTS];
+static size_t n_month_names;
+
+static void fold(const char *s, size_t n, char *out) {
+    for (size_t i = 0; i < n; i++) out[i] = (char)tolower((unsigned char)s[i]);
+    out[n] = '\0';
+}
+
+static void add_month_name(const char *s, size_t n, int month, bool english) {
+    month_name_t *m = &month_names[n_month_names++];
+    fold(s, n, m->name);
+    m->len = n, m->month = month, m->english = english;
+}
+
+static void build_month_names(void) {
     for (size_t lang = 0; lang < sizeof MONTHS / sizeof MONTHS[0]; lang++)
         for (int m = 0; m < 12; m++) {
-            const char *name = MONTHS[lang][m];
-            size_t full = month_len[lang][m];
-            if (tolower((unsigned char)name[0]) != first && (unsigned char)name[0] < 0x80) continue;
-            if (n == full && strncasecmp(s, name, n) == 0) return m + 1;
-            if (lang > 0) continue; /* abbreviations and typos: English only */
-            if ((n == 3 || (m == 8 && n == 4)) && strncasecmp(s, name, n) == 0) return m + 1;
-            if (full >= MONTH_TYPO_MIN && one_letter_off(s, n, name, full)) return m + 1;
+            size_t n = strlen(MONTHS[lang][m]);
+            if (n <= MONTH_NAME_MAX) add_month_name(MONTHS[lang][m], n, m + 1, lang == 0);
+            if (lang == 0) add_month_name(MONTHS[0][m], 3, m + 1, true); /* "Dec" */
         }
+    add_month_name("Sept", 4, 9, true);
+}
+
+/* Month names by hash of their folded spelling: each slot the index in
+ * month_names + 1, or 0. */
+#define MONTH_HASH_SLOTS 256
+
+static unsigned char month_hash[MONTH_HASH_SLOTS];
+
+static unsigned hash_word(const char *w, size_t n) {
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h & (MONTH_HASH_SLOTS - 1);
+}
+
+static void build_month_hash(void) {
+    build_month_names();
+    for (size_t i = 0; i < n_month_names; i++) {
+        unsigned k = hash_word(month_names[i].name, month_names[i].len);
+        while (month_hash[k]) k = (k + 1) & (MONTH_HASH_SLOTS - 1);
+        month_hash[k] = (unsigned char)(i + 1);
+    }
+}
+
+static int match_month(const char *s, size_t n) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    char word[MONTH_NAME_MAX + 2];
+    pthread_once(&once, build_month_hash);
+    if (n < 3 || n > MONTH_NAME_MAX + 1) return 0;
+    fold(s, n, word);
+    for (unsigned k = hash_word(word, n); month_hash[k]; k = (k + 1) & (MONTH_HASH_SLOTS - 1)) {
+        const month_name_t *m = &month_names[month_hash[k] - 1];
+        if (m->len == n && memcmp(word, m->name, n) == 0) return m->month;
+    }
+    /* A typo of a long English name, one letter left out: "Febuary". */
+    if (n + 1 < MONTH_TYPO_MIN) return 0;
+    for (size_t i = 0; i < n_month_names; i++) {
+        const month_name_t *m = &month_names[i];
+        if (m->english && m->len == n + 1 && word[0] == m->name[0] &&
+            one_letter_off(word, n, m->name, m->len))
+            return m->month;
+    }
     return 0;
 }
 

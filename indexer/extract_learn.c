@@ -119,12 +119,8 @@ static lede_status_t add(ex_learned_t *l, const char *key, unsigned pages, unsig
 /* Prose is never counted: a sentence on many pages is a syndicated story's
  * ("Terms were not disclosed."), and the notices sites print in sentences
  * are found by the words they use. */
-static bool countable(const char *s, size_t n) {
-    ex_shape_t sh;
-    if (n == 0 || n > LEARN_MAX_BYTES) return false;
-    ex_shape(s, n, &sh);
-    if (sh.words == 0) return false;
-    return !ex_shape_prose(&sh);
+static bool countable(size_t n, const ex_shape_t *sh) {
+    return n > 0 && n <= LEARN_MAX_BYTES && sh->words > 0 && !ex_shape_prose(sh);
 }
 
 /* A page's units are counted, not its raw lines: a hard-wrapped page's
@@ -139,17 +135,18 @@ lede_status_t ex_learned_count_page(ex_learned_t *l, const char *text, size_t le
     lede_status_t st = ex_page_split(text, len, false, &page);
     for (size_t i = 0; i < page.n && st == LEDE_OK; i++) {
         const ex_unit_t *u = &page.u[i];
-        if (u->kind != EX_K_SEPARATOR && countable(u->s, u->len) && loosen(u->s, u->len, key) > 0)
+        if (u->kind != EX_K_SEPARATOR && countable(u->len, &u->shape) &&
+            loosen(u->s, u->len, key) > 0)
             st = add(l, key, 1, l->pages);
     }
     ex_page_free(&page);
     return st;
 }
 
-bool ex_learned_has(const ex_learned_t *l, const char *line, unsigned *pages) {
+bool ex_learned_has(const ex_learned_t *l, const ex_unit_t *u, unsigned *pages) {
     char key[LEARN_MAX_BYTES + 1];
-    size_t n = strlen(line);
-    if (!l || !countable(line, n) || loosen(line, n, key) == 0) return false;
+    if (!l || l->used == 0 || !countable(u->len, &u->shape) || loosen(u->s, u->len, key) == 0)
+        return false;
     const slot_t *s = find(l, key, hash_of(key));
     if (!s->key || s->pages < EX_LEARN_MIN_PAGES) return false;
     *pages = s->pages;

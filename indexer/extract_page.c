@@ -32,7 +32,8 @@ typedef struct {
     char *s;
     size_t len;
     size_t raw_len; /* before trimming and prefix removal: for the wrap width */
-    ex_shape_t shape;
+    unsigned words;  /* ex_shape_light(): all that joining needs */
+    bool end_mark;
 } line_t;
 
 /* Bytes of the white space character at s (ASCII blanks, U+00A0 no-break
@@ -116,7 +117,7 @@ static void drop_prefix(line_t *lines, size_t n, ex_page_t *page) {
 static unsigned wrap_width(const line_t *lines, size_t n) {
     size_t longest = 0, worded = 0, full = 0;
     for (size_t i = 0; i < n; i++) {
-        if (lines[i].shape.words < 3) continue;
+        if (lines[i].words < 3) continue;
         worded++;
         if (lines[i].raw_len > longest) longest = lines[i].raw_len;
     }
@@ -154,9 +155,8 @@ static bool meta_line(const char *s) {
 
 /* Whether line b continues the paragraph that line a ends. */
 static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
-    const ex_shape_t sh = a->shape;
     if (a->len == 0 || b->len == 0 || is_separator(a->s) || is_separator(b->s)) return false;
-    bool sentence_end = sh.end_mark && !ends_abbreviation(a->s, a->len);
+    bool sentence_end = a->end_mark && !ends_abbreviation(a->s, a->len);
     bool join;
     if (page->wrap && a->raw_len * 2 >= page->wrap && ex_starts_lower(b->s))
         join = true;
@@ -165,12 +165,12 @@ static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
     else if (page->wrap)
         join = a->raw_len * 2 >= page->wrap;
     else
-        join = a->len >= BROKEN_MIN_BYTES && sh.words >= 5 && ex_starts_lower(b->s);
+        join = a->len >= BROKEN_MIN_BYTES && a->words >= 5 && ex_starts_lower(b->s);
     return join && !meta_line(b->s);
 }
 
 static void add_unit(ex_page_t *page, char *s, size_t len, unsigned first, unsigned last,
-                     unsigned gap, const ex_shape_t *shape) {
+                     unsigned gap) {
     ex_unit_t *u = &page->u[page->n++];
     memset(u, 0, sizeof *u);
     u->s = s;
@@ -180,10 +180,7 @@ static void add_unit(ex_page_t *page, char *s, size_t len, unsigned first, unsig
     u->gap_before = gap > 0 || page->n == 1;
     u->gap_lines = gap;
     u->prev_copy = u->next_copy = SIZE_MAX;
-    if (shape)
-        u->shape = *shape;
-    else
-        ex_shape(s, len, &u->shape);
+    ex_shape(s, len, &u->shape);
     if (is_separator(s)) {
         u->kind = EX_K_SEPARATOR;
         u->role = EX_ROLE_SKIPPED;
@@ -222,7 +219,7 @@ static void build_units(ex_page_t *page, const line_t *lines, size_t n) {
         size_t len;
         char *s = j == i + 1 ? lines[i].s : join(page, lines, i, j, &len, &used);
         if (j == i + 1) len = lines[i].len;
-        add_unit(page, s, len, (unsigned)i + 1, (unsigned)j, gap, j == i + 1 ? &lines[i].shape : NULL);
+        add_unit(page, s, len, (unsigned)i + 1, (unsigned)j, gap);
         gap = 0;
         i = j;
     }
@@ -247,7 +244,7 @@ lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_
     n = cut_lines(page->copy, len, lines);
     page->n_lines = (unsigned)n;
     drop_prefix(lines, n, page);
-    for (size_t i = 0; i < n; i++) ex_shape(lines[i].s, lines[i].len, &lines[i].shape);
+    for (size_t i = 0; i < n; i++) ex_shape_light(lines[i].s, lines[i].len, &lines[i].words, &lines[i].end_mark);
     page->wrap = wrap_width(lines, n);
     build_units(page, lines, n);
     for (size_t i = 1; i < page->n; i++) page->blank_lines |= page->u[i].gap_before;

@@ -60,6 +60,10 @@ typedef struct {
 
 void ex_shape(const char *s, size_t n, ex_shape_t *out);
 
+/* The little of a shape that joining lines needs, cheaply: a count of
+ * space-separated words, and whether a sentence mark ends s. */
+void ex_shape_light(const char *s, size_t n, unsigned *words, bool *end_mark);
+
 /* True when the first letter of s is a small one ("settlement of the ..."). */
 bool ex_starts_lower(const char *s);
 
@@ -362,8 +366,8 @@ lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
 
 /* ---- learnt furniture (extract_learn.c) -------------------------------- */
 
-/* True when line was learnt as furniture; *pages says on how many pages
+/* True when unit u was learnt as furniture; *pages says on how many pages
  * it was seen. */
-bool ex_learned_has(const ex_learned_t *l, const char *line, unsigned *pages);
+bool ex_learned_has(const ex_learned_t *l, const ex_unit_t *u, unsigned *pages);
 
 #endif

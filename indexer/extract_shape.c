@@ -113,18 +113,20 @@ static void count_word(const char *w, size_t n, bool first, ex_shape_t *sh, size
     int c = case_of(u);
     sh->words++;
     bool digits = true, letters = false;
-    for (size_t i = 0; i < n; i += char_len(u + i)) {
+    /* Capitals and small letters are counted in ASCII only: enough to tell
+     * a line in capitals, and cheap on every byte of every page. */
+    for (size_t i = 0; i < n; i++) {
         if (!isdigit(u[i])) digits = false;
         if (isalpha(u[i]) || u[i] >= 0x80) letters = true;
-        int k = i == 0 ? c : case_of(u + i);
-        *upper += k > 0;
-        *lower += k < 0;
+        *upper += u[i] >= 'A' && u[i] <= 'Z';
+        *lower += u[i] >= 'a' && u[i] <= 'z';
     }
+    if (u[0] >= 0x80) *upper += c > 0, *lower += c < 0;
     sh->digits += digits || isdigit(u[0]); /* "19", "3,175", "13.6" */
     sh->letters += letters;
     sh->capital += c > 0;
     sh->lower += c < 0;
-    unsigned flags = ex_word_flags(w, n);
+    unsigned flags = isdigit(u[0]) ? 0 : ex_word_flags(w, n);
     if (flags & EX_VOCAB_STOP) sh->stopwords++;
     if (flags & EX_VOCAB_SITE) sh->site_talk++;
     if ((n == 3 && strncasecmp(w, "you", 3) == 0) || (n == 4 && strncasecmp(w, "your", 4) == 0))
@@ -162,6 +164,18 @@ void ex_shape(const char *s, size_t n, ex_shape_t *sh) {
     sh->end_mark = sh->last_mark != 0;
     sh->sentences = count_sentences(s, n) + sh->end_mark;
     sh->ends_weak = last && !sh->end_mark && last + last_n == s + n && ex_word_weak_end(last, last_n);
+}
+
+void ex_shape_light(const char *s, size_t n, unsigned *words, bool *end_mark) {
+    unsigned w = 0;
+    bool in_word = false;
+    for (size_t i = 0; i < n; i++) {
+        bool word_byte = isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80;
+        w += word_byte && !in_word;
+        in_word = word_byte || (in_word && s[i] != ' ' && s[i] != '\t');
+    }
+    *words = w;
+    *end_mark = ends_sentence(s, n) != 0;
 }
 
 bool ex_starts_lower(const char *s) {

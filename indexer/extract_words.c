@@ -51,7 +51,7 @@ static const char *const SITE_WORDS[] = {
     "homepage",   "inbox",       "podcast",      "podcasts",   "listen",      "watch",
     "readers",    "exclusive",   "award-winning", "dear",      "password",    "please",
     "article",    "outdated",    "updated",      "ctrl",       "enter",       "languages",
-    "links",      "sponsored",   "topics",       "stories",    "jobs",        "advertise",
+    "links",      "sponsored",   "topics",       "jobs",       "advertise",
     "contact",    "subscribers", "newsletters",  "reprints",   "terms",       "help",
     "consent",    "personalise", "personalize",  "browsing",   "settings",    "preferences",
 };

@@ -256,16 +256,29 @@ bool input_page_name(const char *name, record_kind_t *kind, size_t *stem) {
  * frees it. */
 #define ZMSG_BYTES 160
 
-/* Reads a whole page through zlib (which passes plain files through
- * unchanged) into rec->bytes, NUL-terminated. A page over the limit is
- * not kept: *over is set and rec->len says how much was read before
- * stopping. zmsg receives why a gzip stream is broken, or "". */
-static lede_status_t read_page(gzFile gz, size_t max, record_t *rec, bool *over,
+/* A plain page of size bytes, read whole. */
+static lede_status_t read_plain(int fd, size_t size, size_t max, record_t *rec, bool *over) {
+    if (size > max) {
+        *over = true;
+        rec->len = size;
+        return LEDE_OK;
+    }
+    if (!(rec->bytes = malloc(size + 1))) return LEDE_E_NOMEM;
+    while (rec->len < size) {
+        ssize_t n = read(fd, rec->bytes + rec->len, size - rec->len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break; /* shorter than it was: what is there is the page */
+        rec->len += (size_t)n;
+    }
+    rec->bytes[rec->len] = '\0';
+    return LEDE_OK;
+}
+
+/* A gzip page, read in chunks up to the limit. */
+static lede_status_t read_gzip(gzFile gz, size_t max, record_t *rec, bool *over,
                                char zmsg[ZMSG_BYTES]) {
     size_t cap = 0;
     int n, zerr = Z_OK;
-    *over = false;
-    zmsg[0] = '\0';
     do {
         if (rec->len + READ_CHUNK_BYTES + 1 > cap) {
             cap = cap ? cap * 2 : READ_CHUNK_BYTES + 1;
@@ -282,6 +295,34 @@ static lede_status_t read_page(gzFile gz, size_t max, record_t *rec, bool *over,
         snprintf(zmsg, ZMSG_BYTES, "%s", zerr == Z_ERRNO ? strerror(errno) : msg);
     rec->bytes[rec->len] = '\0';
     return LEDE_OK;
+}
+
+/* Reads a whole page into rec->bytes, NUL-terminated: a plain file with
+ * one read() of its size, a gzip file through zlib. A page over the limit
+ * is not kept: *over is set and rec->len says how much was read before
+ * stopping. zmsg receives why a gzip stream is broken, or "". */
+static lede_status_t read_page(const char *path, size_t max, record_t *rec, bool *over,
+                               char zmsg[ZMSG_BYTES]) {
+    *over = false;
+    zmsg[0] = '\0';
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return LEDE_E_OPEN;
+    unsigned char magic[2];
+    struct stat st;
+    bool gz = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    if (!gz && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        lede_status_t s = read_plain(fd, (size_t)st.st_size, max, rec, over);
+        close(fd);
+        return s;
+    }
+    gzFile z = gzdopen(fd, "rb");
+    if (!z) {
+        close(fd);
+        return LEDE_E_NOMEM;
+    }
+    lede_status_t s = read_gzip(z, max, rec, over, zmsg);
+    gzclose(z);
+    return s;
 }
 
 /* The id of a page: its path below the walked root, without extensions. */
@@ -308,13 +349,12 @@ lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char 
     memset(rec, 0, sizeof *rec);
     rec->file = path;
     bool named = input_page_name(path, &rec->kind, &stem);
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
-    if (!gz) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
     bool over = false;
     char zmsg[ZMSG_BYTES];
-    lede_status_t st = read_page(gz, max, rec, &over, zmsg);
-    gzclose(gz);
+    errno = 0;
+    lede_status_t st = read_page(path, max, rec, &over, zmsg);
+    if (st == LEDE_E_OPEN)
+        return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
     if (st == LEDE_OK && over)
         st = fail(LEDE_E_INVALID, err, size, "%s: page over the limit of %zu bytes", path, max);
     if (st == LEDE_OK && zmsg[0])
@@ -338,17 +378,18 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
                                const input_sink_t *sink, char *err, size_t size) {
     const char *file = intern(in, path);
     if (!file) return fail(LEDE_E_NOMEM, err, size, "out of memory");
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
-    if (!gz) return cannot_open(path, in_dir, sink, err, size);
-    in->files++;
-    in->read_bytes += (uint64_t)st->st_size;
     record_t rec = {kind, file, 0, 0, NULL, 0, page_base_id(rel)};
     bool over = false;
     char zmsg[ZMSG_BYTES] = "";
-    lede_status_t s = rec.base_id ? read_page(gz, in->max_record_bytes, &rec, &over, zmsg)
+    errno = 0;
+    lede_status_t s = rec.base_id ? read_page(path, in->max_record_bytes, &rec, &over, zmsg)
                                   : LEDE_E_NOMEM;
-    gzclose(gz);
+    if (s == LEDE_E_OPEN) {
+        free(rec.base_id);
+        return cannot_open(path, in_dir, sink, err, size);
+    }
+    in->files++;
+    in->read_bytes += (uint64_t)st->st_size;
     if (s == LEDE_OK && over)
         sink->oversize(sink->ctx, file, 0, rec.len);
     else if (s == LEDE_OK && zmsg[0]) {

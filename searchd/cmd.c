@@ -51,6 +51,7 @@ static proto_error_code_t error_of(lede_status_t st) {
     case LEDE_E_IO:
     case LEDE_E_MODIFIED:
     case LEDE_E_NETWORK: return PROTO_E_UNAVAILABLE;
+    case LEDE_E_TIMEOUT: return PROTO_E_TIMEOUT;
     default: return PROTO_E_INTERNAL;
     }
 }
@@ -60,6 +61,47 @@ typedef lede_status_t (*handler_fn)(shim_db_t *, const config_t *, proto_request
 static lede_status_t do_search(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
     r->search.time_limit_ms = (uint32_t)c->query_timeout_ms;
     return search_execute(db, &r->search, reply);
+}
+
+/* Why the query text q is too big to run (parsing, spelling and matching
+ * all grow with it), in msg; PROTO_E_NONE when it is not. */
+static proto_error_code_t too_big(const config_t *c, const char *q, bool wildcards, char *msg,
+                                  size_t size) {
+    search_query_size_t n;
+    search_query_size(q, &n);
+    const struct {
+        const char *key, *what;
+        size_t got;
+        uint64_t max;
+    } LIMITS[] = {
+        {"max_query_terms", "words", n.words, c->max_query_terms},
+        {"max_phrase_terms", "words in one phrase", n.longest_phrase, c->max_phrase_terms},
+        {"max_query_wildcards", "wildcards (word*)", wildcards ? n.wildcards : 0,
+         c->max_query_wildcards},
+    };
+    for (size_t i = 0; i < sizeof LIMITS / sizeof LIMITS[0]; i++) {
+        if (LIMITS[i].got <= LIMITS[i].max) continue;
+        snprintf(msg, size, "the query has %zu %s, over %s (%llu)", LIMITS[i].got, LIMITS[i].what,
+                 LIMITS[i].key, (unsigned long long)LIMITS[i].max);
+        return PROTO_E_LIMIT;
+    }
+    if (!wildcards || !n.wildcards || n.shortest_wildcard >= 2) return PROTO_E_NONE;
+    snprintf(msg, size, "a wildcard needs at least 2 letters before its '*'");
+    return PROTO_E_BAD_QUERY;
+}
+
+/* Refuses a search or suggest whose query is too big; true when it did. */
+static bool refuse_big(const config_t *c, job_t *job) {
+    proto_request_t *r = &job->req;
+    char msg[160];
+    proto_error_code_t code = PROTO_E_NONE;
+    if (r->op == PROTO_OP_SEARCH) code = too_big(c, r->search.q, true, msg, sizeof msg);
+    if (r->op == PROTO_OP_SUGGEST) code = too_big(c, r->prefix, false, msg, sizeof msg);
+    if (code == PROTO_E_NONE) return false;
+    job->error = code;
+    job->too_big = true;
+    job->reply = cmd_error_line(r->id, code, msg, &job->reply_len);
+    return true;
 }
 
 static lede_status_t do_get(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
@@ -99,6 +141,10 @@ void cmd_execute(shim_db_t *db, const config_t *c, job_t *job) {
                                     "waited past query_timeout_ms before it could start", &job->reply_len);
         return;
     }
+    if (refuse_big(c, job)) return;
+    /* The budget counts from arrival: a search stops between its steps
+     * once it is spent. */
+    r->search.deadline = job->enqueued + (double)c->query_timeout_ms / 1000.0;
     json_t *reply = json_pack("{sb}", "ok", 1);
     if (reply && r->id) json_object_set(reply, "id", r->id);
     handler_fn fn = (unsigned)r->op < sizeof HANDLERS / sizeof HANDLERS[0] ? HANDLERS[r->op] : NULL;
@@ -112,6 +158,12 @@ void cmd_execute(shim_db_t *db, const config_t *c, job_t *job) {
         json_decref(reply);
     }
     job->error = error_of(st);
-    const char *why = st == LEDE_E_NOMEM ? "out of memory" : shim_db_errmsg(db);
+    char timeout[128];
+    snprintf(timeout, sizeof timeout,
+             "the search ran past query_timeout_ms (%llu ms) and was stopped",
+             (unsigned long long)c->query_timeout_ms);
+    const char *why = st == LEDE_E_NOMEM     ? "out of memory"
+                      : st == LEDE_E_TIMEOUT ? timeout
+                                             : shim_db_errmsg(db);
     job->reply = cmd_error_line(r->id, job->error, why, &job->reply_len);
 }

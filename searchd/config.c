@@ -30,7 +30,11 @@ static const key_t_ KEYS[] = {
     UINT_KEY("max_line_bytes", max_line_bytes, 64, 16u << 20, "65536"),
     UINT_KEY("max_connections", max_connections, 1, 100000, "1024"),
     UINT_KEY("idle_timeout_ms", idle_timeout_ms, 0, 86400000, "300000"),
+    UINT_KEY("request_timeout_ms", request_timeout_ms, 0, 3600000, "10000"),
     UINT_KEY("query_timeout_ms", query_timeout_ms, 1, 600000, "2000"),
+    UINT_KEY("max_query_terms", max_query_terms, 1, 100000, "64"),
+    UINT_KEY("max_phrase_terms", max_phrase_terms, 2, 100000, "12"),
+    UINT_KEY("max_query_wildcards", max_query_wildcards, 0, 1000, "4"),
     UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
     UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),
     UINT_KEY("default_limit", default_limit, 1, 10000, "10"),
@@ -44,6 +48,7 @@ static const key_t_ KEYS[] = {
     {"http_listen", T_HTTP_LISTEN, 0, 0, 0, "127.0.0.1:7879"},
     {"http_root", T_PATH, offsetof(config_t, http_root), 0, 0, ""},
     {"http_cors_origins", T_PATH, offsetof(config_t, http_cors_origins), 0, 0, ""},
+    {"http_allowed_hosts", T_PATH, offsetof(config_t, http_allowed_hosts), 0, 0, ""},
 };
 
 static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {

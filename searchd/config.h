@@ -19,7 +19,11 @@ typedef struct config {
     uint64_t max_line_bytes;
     uint64_t max_connections;
     uint64_t idle_timeout_ms;      /* 0: never */
+    uint64_t request_timeout_ms;   /* for a request to arrive whole; 0: never */
     uint64_t query_timeout_ms;     /* time budget of one request */
+    uint64_t max_query_terms;      /* words in one query */
+    uint64_t max_phrase_terms;     /* words in one "phrase" of a query */
+    uint64_t max_query_wildcards;  /* word* in one query */
     uint64_t max_limit;
     uint64_t max_offset;
     uint64_t default_limit;
@@ -35,6 +39,8 @@ typedef struct config {
     uint16_t http_port;
     char http_root[CONFIG_PATH_MAX]; /* "": the web/ directory built in */
     char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
+    char http_allowed_hosts[CONFIG_PATH_MAX]; /* Host names answered besides the listen
+                                               * address's own (http_host.h) */
 } config_t;
 
 /* Fills every key with its default. */

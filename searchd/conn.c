@@ -30,6 +30,10 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
     log_msg(LOG_DEBUG, "conn %llu %s: %s -> %s", (unsigned long long)c->id, c->peer,
             STATE_NAMES[c->state], STATE_NAMES[to]);
     c->state = to;
+    if (to != CONN_READING) { /* a partial request waits for us, not the client */
+        evtimer_del(c->request_timer);
+        c->partial = false;
+    }
     /* A stopping server reads no new requests; a lingering connection
      * reads only to discard. */
     bool open = !c->worker->stopping && !c->eof;
@@ -44,6 +48,7 @@ static void conn_free(conn_t *c) {
     else w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     bufferevent_free(c->bev);
+    event_free(c->request_timer);
     stats_conn_closed(&c->srv->stats);
     free(c);
     worker_conn_closed(w);
@@ -134,12 +139,54 @@ static bool refuse(conn_t *c, proto_result_t r, proto_error_t *err, const char *
     return r != PROTO_FATAL;
 }
 
+/* Runs the request_timeout_ms clock while part of a request is buffered:
+ * from when it began (restarted when an earlier request was taken from
+ * the same bytes), stopped when none is. */
+static void watch_partial(conn_t *c, bool took_request) {
+    uint64_t ms = c->srv->cfg->request_timeout_ms;
+    if (c->state != CONN_READING || !ms ||
+        evbuffer_get_length(bufferevent_get_input(c->bev)) == 0) {
+        evtimer_del(c->request_timer);
+        c->partial = false;
+        return;
+    }
+    if (c->partial && !took_request) return;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    evtimer_add(c->request_timer, &tv);
+    c->partial = true;
+}
+
+/* The request begun did not arrive whole in time: an error, then close. */
+static void on_request_timeout(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    conn_t *c = arg;
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    c->partial = false;
+    if (c->state != CONN_READING) return;
+    uint64_t ms = c->srv->cfg->request_timeout_ms;
+    stats_request_timeout(&c->srv->stats);
+    log_msg(LOG_WARN,
+            "conn %llu %s: request_timeout_ms (%llu ms) passed with %zu bytes of a request",
+            (unsigned long long)c->id, c->peer, (unsigned long long)ms, evbuffer_get_length(in));
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "the request did not arrive whole within request_timeout_ms (%llu ms); closing",
+             (unsigned long long)ms);
+    size_t len = 0;
+    char *reply = cmd_error_line(NULL, PROTO_E_TIMEOUT, msg, &len);
+    send_line(c, reply, len);
+    evbuffer_drain(in, evbuffer_get_length(in));
+    close_when_flushed(c);
+}
+
 /* Parses and answers buffered requests while the state allows, up to
- * REQUESTS_PER_TURN; the rest wait for the loop's next turn. */
+ * REQUESTS_PER_TURN; the rest wait for the loop's next turn. It may free
+ * the connection (a client that has closed its side). */
 static void conn_process(conn_t *c) {
     struct evbuffer *in = bufferevent_get_input(c->bev);
     const proto_limits_t *lim = &c->srv->limits;
     double arrival = worker_poll_time(c->worker);
+    size_t start_len = evbuffer_get_length(in);
     for (unsigned turn = 0; c->state == CONN_READING; turn++) {
         if (output_len(c) > c->srv->cfg->max_output_bytes) {
             bufferevent_setwatermark(c->bev, EV_WRITE, c->srv->cfg->max_output_bytes / 2, 0);
@@ -154,8 +201,8 @@ static void conn_process(conn_t *c) {
         size_t len = evbuffer_get_length(in);
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
         if (eol.pos < 0 && len <= lim->max_line) { /* no complete request buffered */
-            if (c->worker->stopping || c->eof) close_when_flushed(c);
-            return;
+            if (c->worker->stopping || c->eof) return close_when_flushed(c);
+            return watch_partial(c, len < start_len);
         }
         size_t take = eol.pos >= 0 ? (size_t)eol.pos + 1 : len;
         if (take > lim->max_line + 2) take = lim->max_line + 2; /* enough to see it is too long */
@@ -169,8 +216,8 @@ static void conn_process(conn_t *c) {
         evbuffer_drain(in, used);
         /* NEED_MORE after skipping blank lines: the rest may hold requests. */
         if (r == PROTO_NEED_MORE && used == 0) {
-            if (c->worker->stopping || c->eof) close_when_flushed(c);
-            return;
+            if (c->worker->stopping || c->eof) return close_when_flushed(c);
+            return watch_partial(c, evbuffer_get_length(in) < start_len);
         }
     }
 }
@@ -231,6 +278,7 @@ void conn_describe_peer(const struct sockaddr *addr, char *out, size_t size) {
 /* Over max_connections: one error line, written directly, then close. */
 bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
     if (!s->stopping && stats_conns_current(&s->stats) < s->cfg->max_connections) return false;
+    stats_conn_rejected(&s->stats); /* first: a client that reads the refusal sees it counted */
     size_t len;
     char *line = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
                                 "the server is at max_connections; try again later", &len);
@@ -239,7 +287,6 @@ bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
     }
     free(line);
     evutil_closesocket(fd);
-    stats_conn_rejected(&s->stats);
     log_msg(LOG_WARN, "rejected %s: max_connections (%llu) reached", peer,
             (unsigned long long)s->cfg->max_connections);
     return true;
@@ -249,7 +296,9 @@ void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer)
     server_t *s = w->srv;
     conn_t *c = calloc(1, sizeof *c);
     struct bufferevent *bev = c ? bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
-    if (!bev) {
+    struct event *timer = bev ? evtimer_new(w->base, on_request_timeout, c) : NULL;
+    if (!timer) {
+        if (bev) bufferevent_free(bev);
         free(c);
         evutil_closesocket(fd);
         stats_conn_closed(&s->stats);
@@ -258,7 +307,13 @@ void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer)
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* replies are small */
-    *c = (conn_t){.srv = s, .worker = w, .bev = bev, .state = CONN_READING, .id = id, .next = w->conns};
+    *c = (conn_t){.srv = s,
+                  .worker = w,
+                  .bev = bev,
+                  .request_timer = timer,
+                  .state = CONN_READING,
+                  .id = id,
+                  .next = w->conns};
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     if (w->conns) w->conns->prev = c;
     w->conns = c;
@@ -290,6 +345,7 @@ void conn_close_all(worker_t *w) {
         conn_t *c = w->conns;
         w->conns = c->next;
         bufferevent_free(c->bev);
+        event_free(c->request_timer);
         free(c);
     }
 }

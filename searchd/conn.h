@@ -2,7 +2,8 @@
  * an explicit state machine.
  *
  *   READING   parsing buffered requests and answering each in turn on the
- *             worker's thread, so replies keep the order of the requests
+ *             worker's thread, so replies keep the order of the requests;
+ *             a request begun must end within request_timeout_ms
  *   DRAINING  too much output is queued for a slow reader: reading paused
  *             until it drains below half of max_output_bytes
  *   CLOSING   writing the last replies
@@ -30,6 +31,8 @@ typedef struct conn {
     conn_state_t state;
     bool eof;                   /* the peer sent end of file: no more requests,
                                  * but it still reads the replies */
+    struct event *request_timer; /* request_timeout_ms for the request begun */
+    bool partial;                /* part of a request is buffered: the timer runs */
     uint64_t id;
     char peer[64];
     struct conn *prev, *next;

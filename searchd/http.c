@@ -17,27 +17,18 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "http_conn.h"
+#include "http_host.h"
 #include "http_params.h"
 #include "http_static.h"
 #include "log.h"
 #include "metrics.h"
 
-/* One HTTP connection: counted against max_connections, and "busy" from
- * a request's arrival until its reply has been written, so a graceful
- * stop waits for it. */
-typedef struct http_conn {
-    struct http_server *h;
-    struct evhttp_connection *evcon;
-    bool busy;
-    struct http_conn *prev, *next;
-} http_conn_t;
-
 struct http_server {
     server_t *srv;
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
-    http_conn_t *conns;
-    size_t busy;
+    http_conns_t *conns;
 };
 
 typedef enum { R_EXACT, R_PREFIX } route_match_t;
@@ -75,9 +66,11 @@ static const char *reason_of(int status) {
     case 200: return "OK";
     case 204: return "No Content";
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
@@ -124,62 +117,6 @@ static void send_proto_error(http_server_t *h, struct evhttp_request *req, proto
                              const char *message) {
     stats_request(&h->srv->stats, STATS_OP_INVALID, code, 0);
     send_error(h, req, status_of(code), proto_error_name(code), message);
-}
-
-/* ---- connections ---- */
-
-static void set_idle(http_conn_t *hc) {
-    if (!hc->busy) return;
-    hc->busy = false;
-    hc->h->busy--;
-    server_conn_closed(hc->h->srv); /* a stop may be waiting for this reply */
-}
-
-static void on_close(struct evhttp_connection *evcon, void *arg) {
-    (void)evcon;
-    http_conn_t *hc = arg;
-    http_server_t *h = hc->h;
-    if (hc->prev) hc->prev->next = hc->next;
-    else h->conns = hc->next;
-    if (hc->next) hc->next->prev = hc->prev;
-    stats_conn_closed(&h->srv->stats);
-    set_idle(hc);
-    free(hc);
-}
-
-/* The reply has been written. */
-static void on_complete(struct evhttp_request *req, void *arg) {
-    (void)req;
-    set_idle(arg);
-}
-
-/* The connection's record, made on its first request; NULL (and the
- * request answered) when it is one over max_connections. evhttp gives a
- * connection no user pointer, so the records are a list searched from
- * the front, where the latest is moved. */
-static http_conn_t *track(http_server_t *h, struct evhttp_request *req) {
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    http_conn_t *hc = h->conns;
-    while (hc && hc->evcon != evcon) hc = hc->next;
-    if (hc && hc != h->conns) { /* move to front */
-        hc->prev->next = hc->next;
-        if (hc->next) hc->next->prev = hc->prev;
-        hc->prev = NULL, hc->next = h->conns, h->conns->prev = hc, h->conns = hc;
-    }
-    if (hc) return hc;
-    stats_t *st = &h->srv->stats;
-    if (stats_conns_current(st) >= h->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc))) {
-        stats_conn_rejected(st);
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-        send_error(h, req, 503, "too_many_connections", "the server is at max_connections; try again later");
-        return NULL;
-    }
-    hc->h = h, hc->evcon = evcon, hc->next = h->conns;
-    if (h->conns) h->conns->prev = hc;
-    h->conns = hc;
-    stats_conn_opened(st);
-    evhttp_connection_set_closecb(evcon, on_close, hc);
-    return hc;
 }
 
 /* ---- CORS ---- */
@@ -326,20 +263,55 @@ static void route(http_server_t *h, struct evhttp_request *req, const char *path
     static_file(h, req, path);
 }
 
+/* Whether the request's Host is one of ours (http_host.h); answers it
+ * when not. */
+static bool host_allowed(http_server_t *h, struct evhttp_request *req) {
+    const config_t *c = h->srv->cfg;
+    const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+    if (http_host_allowed(c->http_host, c->http_allowed_hosts, host)) return true;
+    char safe[132], msg[256];
+    snprintf(msg, sizeof msg,
+             "Host '%s' is not a name of this server; add it to http_allowed_hosts to allow it",
+             log_safe(host, strlen(host), safe));
+    stats_host_refused(&h->srv->stats);
+    send_error(h, req, 403, "host_not_allowed", msg);
+    return false;
+}
+
+/* Methods libevent parses; any other reaches on_request as
+ * EVHTTP_REQ_UNKNOWN_ (1 << 15), so that it is answered in JSON too. */
+#define KNOWN_METHODS                                                                              \
+    (EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |     \
+     EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH)
+
+/* Anything but GET, HEAD and OPTIONS: 405, or 501 for a method unknown. */
+static void bad_method(http_server_t *h, struct evhttp_request *req, enum evhttp_cmd_type m) {
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD, OPTIONS");
+    if (!(m & KNOWN_METHODS))
+        return send_error(h, req, 501, "not_implemented",
+                          "unknown method; only GET, HEAD and OPTIONS are served");
+    send_error(h, req, 405, "method_not_allowed", "only GET, HEAD and OPTIONS are served");
+}
+
 static void on_request(struct evhttp_request *req, void *arg) {
     http_server_t *h = arg;
-    http_conn_t *hc = track(h, req);
-    if (!hc) return;
-    if (!hc->busy) hc->busy = true, h->busy++;
-    evhttp_request_set_on_complete_cb(req, on_complete, hc);
-    bool cors = add_cors(h, req);
+    http_conn_t *hc = http_conn_begin(h->conns, req);
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    if (!hc) {
+        evhttp_add_header(out, "Connection", "close");
+        return send_error(h, req, 503, "too_many_connections",
+                          "the server is at max_connections; try again later");
+    }
     enum evhttp_cmd_type m = evhttp_request_get_command(req);
+    if (m == EVHTTP_REQ_CONNECT) { /* evhttp keeps a CONNECT's connection open otherwise */
+        evhttp_add_header(out, "Connection", "close");
+        http_conn_close_after_reply(hc);
+    }
+    if (!host_allowed(h, req)) return;
+    bool cors = add_cors(h, req);
     if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (m == EVHTTP_REQ_OPTIONS) return preflight(h, req, cors);
-    if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD, OPTIONS");
-        return send_error(h, req, 405, "method_not_allowed", "only GET, HEAD and OPTIONS are served");
-    }
+    if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) return bad_method(h, req, m);
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
     if (!path || !*path) path = "/";
@@ -349,10 +321,9 @@ static void on_request(struct evhttp_request *req, void *arg) {
 /* ---- life cycle ---- */
 
 static void limit(http_server_t *h, const config_t *c) {
-    /* Every method reaches on_request, so that the 405 is ours, in JSON. */
-    evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
-                                            EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    /* Every method reaches on_request, those libevent does not know
+     * included, so that the 405 or 501 is ours, in JSON. */
+    evhttp_set_allowed_methods(h->http, 0xffff);
     evhttp_set_max_headers_size(h->http, (ev_ssize_t)c->max_line_bytes);
     evhttp_set_max_body_size(h->http, (ev_ssize_t)c->max_line_bytes);
     if (c->idle_timeout_ms) {
@@ -371,10 +342,13 @@ bool http_start(server_t *s, char *err, size_t size) {
     }
     h->srv = s;
     s->http = h;
+    if (!(h->conns = http_conns_new(s, h->http)))
+        return snprintf(err, size, "cannot start the HTTP server: out of memory"), false;
     limit(h, c);
     if (!(h->bound = evhttp_bind_socket_with_handle(h->http, c->http_host, c->http_port)))
         return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
                         c->http_host, c->http_port, strerror(errno)), false;
+    gate_add(&s->gate, evhttp_bound_socket_get_listener(h->bound));
     log_msg(LOG_INFO, "http listening on %s:%u, page from %s", c->http_host,
             server_socket_port(evhttp_bound_socket_get_fd(h->bound)), http_static_root(c));
     return true;
@@ -387,17 +361,13 @@ void http_stop(http_server_t *h) {
 }
 
 size_t http_busy(const http_server_t *h) {
-    return h ? h->busy : 0;
+    return h ? http_conns_busy(h->conns) : 0;
 }
 
 void http_free(http_server_t *h) {
     if (!h) return;
     /* evhttp_free closes the connections left, calling on_close for each. */
     if (h->http) evhttp_free(h->http);
-    while (h->conns) { /* any it did not report */
-        http_conn_t *hc = h->conns;
-        h->conns = hc->next;
-        free(hc);
-    }
+    http_conns_free(h->conns);
     free(h);
 }

@@ -7,6 +7,7 @@
  * carry: parameter names, repeats, numbers, booleans and encodings. */
 #include "http_params.h"
 
+#include <ctype.h>
 #include <event2/http.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,10 +126,34 @@ static bool add_param(json_t *req, const param_t *p, const char *v, http_param_e
     return json_object_set_new(req, p->name, value) == 0;
 }
 
+/* Whether every '%' of s[0..n) is followed by two hex digits; *bad is
+ * the offset of the first that is not. (evhttp_uridecode keeps a bad
+ * one as it is, which would search "%zz" literally.) */
+static bool well_encoded(const char *s, size_t n, size_t *bad) {
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '%') continue;
+        if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) || !isxdigit((unsigned char)s[i + 2]))
+            return *bad = i, false;
+    }
+    return true;
+}
+
 /* Decodes n bytes of a percent-encoded name, value (plus: '+' is a
  * space, as forms and URLSearchParams write it) or path segment. NULL
- * with e filled when the text is not UTF-8 or holds a NUL byte. */
+ * with e filled when a '%' is not followed by two hex digits, or the
+ * text is not UTF-8 or holds a NUL byte. */
 static char *decode(const char *what, const char *s, size_t n, int plus, http_param_error_t *e) {
+    size_t at;
+    if (!well_encoded(s, n, &at)) {
+        char seen[4] = ""; /* the bad escape, printable bytes only */
+        for (size_t i = 0; i < 3 && at + i < n; i++)
+            seen[i] = s[at + i] > ' ' && s[at + i] < 0x7f ? s[at + i] : '?';
+        fail(e, PROTO_E_BAD_REQUEST,
+             "parameter '%s' has a malformed percent-encoding '%s' at byte %zu: '%%' must be "
+             "followed by two hex digits (write '%%' itself as %%25)",
+             what, seen, at + 1);
+        return NULL;
+    }
     char *raw = strndup(s, n), *text = NULL;
     size_t len = 0, bad;
     if (raw) text = evhttp_uridecode(raw, plus, &len);

@@ -72,8 +72,17 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_connections_rejected_total", "Connections refused over max_connections.",
             st->conns_rejected);
     counter(out, "lede_idle_timeouts_total", "Connections closed after idle_timeout_ms.", st->idle_timeouts);
+    counter(out, "lede_request_timeouts_total", "Connections closed after request_timeout_ms.",
+            st->request_timeouts);
     counter(out, "lede_output_stalls_total", "Times reading paused for max_output_bytes.", st->output_stalls);
+    counter(out, "lede_accept_pauses_total", "Times accepting paused at the file-descriptor limit.",
+            st->accept_pauses);
     counter(out, "lede_reloads_total", "Times a changed index was reopened.", st->reloads);
+    counter(out, "lede_queries_too_long_total",
+            "Queries refused for max_query_terms, max_phrase_terms or max_query_wildcards.",
+            st->queries_too_long);
+    counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
+            st->hosts_refused);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
     index_facts(out, s);

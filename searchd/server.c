@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -81,6 +82,7 @@ static bool listen_on(server_t *s, char *err, size_t size) {
     freeaddrinfo(ai);
     if (!s->listener)
         return snprintf(err, size, "cannot listen on %s:%s: %s", c->listen_host, port, strerror(e)), false;
+    gate_add(&s->gate, s->listener);
     return true;
 }
 
@@ -97,6 +99,7 @@ void server_job_finished(server_t *s, job_t *job) {
     const config_t *c = s->cfg;
     bool slow = c->slow_query_ms && job->latency_ms >= (double)c->slow_query_ms;
     stats_request(&s->stats, job->req.op, job->error, job->latency_ms);
+    if (job->too_big) stats_query_too_long(&s->stats);
     if (c->query_log || slow)
         log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query", job->http ? "http " : "",
                 proto_op_name(job->req.op), job->latency_ms, proto_error_name(job->error),
@@ -120,6 +123,41 @@ static bool add_events(server_t *s) {
            event_add(s->sigterm, NULL) == 0 && event_add(s->sigint, NULL) == 0;
 }
 
+/* Descriptors the daemon holds besides its connections: stdio, the log,
+ * the listeners and signals; and per event loop and index handle (one
+ * each per worker, and the main thread's): the poll and wake-up
+ * descriptors and the database's tables. */
+#define FDS_BASE 32
+#define FDS_PER_THREAD 16
+
+/* Raises the soft limit on open files towards what max_connections
+ * needs, up to the hard limit (the soft default, 1024, is below what the
+ * default max_connections needs); says so when that is short. At the
+ * limit the gate pauses accepting. */
+static void fit_fd_limit(const config_t *c, unsigned threads) {
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    rlim_t reserve = FDS_BASE + FDS_PER_THREAD * ((rlim_t)threads + 1);
+    rlim_t want = (rlim_t)c->max_connections + reserve, old = lim.rlim_cur;
+    if (old >= want) return;
+    lim.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want ? want : lim.rlim_max;
+    if (lim.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &lim) == 0)
+        log_msg(LOG_INFO,
+                "file-descriptor limit raised from %llu to %llu for max_connections (%llu)",
+                (unsigned long long)old, (unsigned long long)lim.rlim_cur,
+                (unsigned long long)c->max_connections);
+    else
+        lim.rlim_cur = old;
+    if (lim.rlim_cur >= want) return;
+    unsigned long long room =
+        lim.rlim_cur > reserve ? (unsigned long long)(lim.rlim_cur - reserve) : 0;
+    log_msg(LOG_WARN,
+            "max_connections (%llu) needs about %llu file descriptors but the limit is %llu "
+            "(ulimit -n): past about %llu connections, new clients wait until others close",
+            (unsigned long long)c->max_connections, (unsigned long long)want,
+            (unsigned long long)lim.rlim_cur, room);
+}
+
 static unsigned worker_count(const config_t *c) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return c->threads ? (unsigned)c->threads : cores > 0 ? (unsigned)cores : 1;
@@ -135,7 +173,8 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
                                  .max_offset = (uint32_t)c->max_offset,
                                  .default_limit = (uint32_t)default_limit};
     signal(SIGPIPE, SIG_IGN);
-    if (evthread_use_pthreads() != 0 || !(s->base = event_base_new()))
+    if (evthread_use_pthreads() != 0 || !(s->base = event_base_new()) ||
+        !gate_init(&s->gate, s->base, &s->stats))
         return snprintf(err, size, "cannot start the event loop"), false;
     char *msg = NULL;
     if (shim_db_open(c->db, &s->watch_db, &msg) != LEDE_OK) {
@@ -145,6 +184,7 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
         return false;
     }
     unsigned threads = worker_count(c);
+    fit_fd_limit(c, threads);
     if (!pool_start(&s->pool, s, s->base, threads, job_done, s, err, size)) return false;
     if (!listen_on(s, err, size)) return false;
     if (c->http_enabled && !http_start(s, err, size)) return false;
@@ -165,6 +205,7 @@ void server_run(server_t *s) {
 
 void server_stop(server_t *s) {
     s->stopping = true;
+    gate_close(&s->gate);
     if (s->listener) evconnlistener_disable(s->listener);
     http_stop(s->http);
     event_del(s->reload_timer);
@@ -173,6 +214,7 @@ void server_stop(server_t *s) {
 }
 
 void server_conn_closed(server_t *s) {
+    gate_fd_freed(&s->gate);
     if (s->stopping && pool_connections(s->pool) == 0 && pool_pending(s->pool) == 0 && http_busy(s->http) == 0)
         event_base_loopexit(s->base, NULL);
 }
@@ -202,6 +244,7 @@ void server_free(server_t *s) {
     for (size_t i = 0; i < 4; i++)
         if (evs[i]) event_free(evs[i]);
     shim_db_close(s->watch_db);
+    gate_free(&s->gate);
     if (s->base) event_base_free(s->base);
     stats_destroy(&s->stats);
     libevent_global_shutdown();

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "gate.h"
 #include "lede/shim.h"
 #include "stats.h"
 #include "worker.h"
@@ -24,6 +25,7 @@ typedef struct server {
     struct event *reload_timer, *sighup, *sigterm, *sigint;
     http_server_t *http;        /* NULL with http_listen = off */
     stats_t stats;
+    gate_t gate;                /* pauses the listeners at the fd limit */
     proto_limits_t limits;
     bool stopping;              /* main loop's; workers keep their own */
     uint64_t next_conn_id;
@@ -52,7 +54,7 @@ json_t *server_stats_json(server_t *s, shim_db_t *db);
 void server_stop(server_t *s);
 
 /* On the main loop: a connection or reply ended; the server may be done
- * stopping. */
+ * stopping, and paused listeners can take a connection again. */
 void server_conn_closed(server_t *s);
 
 #endif

@@ -97,6 +97,25 @@ void stats_output_stall(stats_t *s) {
     bump(s, &s->output_stalls, 1);
 }
 
+void stats_accept_paused(stats_t *s) {
+    bump(s, &s->accept_pauses, 1);
+}
+
+void stats_request_timeout(stats_t *s) {
+    pthread_mutex_lock(&s->lock);
+    s->request_timeouts++;
+    s->errors[PROTO_E_TIMEOUT]++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void stats_host_refused(stats_t *s) {
+    bump(s, &s->hosts_refused, 1);
+}
+
+void stats_query_too_long(stats_t *s) {
+    bump(s, &s->queries_too_long, 1);
+}
+
 void stats_reloaded(stats_t *s) {
     bump(s, &s->reloads, 1);
 }
@@ -152,10 +171,12 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(lat, "p50", json_real(stats_percentile(s, 0.50)));
     json_object_set_new(lat, "p95", json_real(stats_percentile(s, 0.95)));
     json_object_set_new(lat, "p99", json_real(stats_percentile(s, 0.99)));
-    json_t *conns = json_pack("{sI,sI,sI,sI,sI}", "current", (json_int_t)s->conns_current, "total",
-                              (json_int_t)s->conns_total, "rejected", (json_int_t)s->conns_rejected,
-                              "idle_timeouts", (json_int_t)s->idle_timeouts, "output_stalls",
-                              (json_int_t)s->output_stalls);
+    json_t *conns =
+        json_pack("{sI,sI,sI,sI,sI,sI,sI}", "current", (json_int_t)s->conns_current, "total",
+                  (json_int_t)s->conns_total, "rejected", (json_int_t)s->conns_rejected,
+                  "idle_timeouts", (json_int_t)s->idle_timeouts, "request_timeouts",
+                  (json_int_t)s->request_timeouts, "output_stalls", (json_int_t)s->output_stalls,
+                  "accept_pauses", (json_int_t)s->accept_pauses);
     json_object_set_new(o, "uptime_s", json_real(stats_now() - s->started));
     json_object_set_new(o, "connections", conns);
     json_object_set_new(o, "requests_total", json_integer((json_int_t)total));
@@ -165,5 +186,7 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(o, "qps", json_real(stats_qps(s)));
     json_object_set_new(o, "latency_ms", lat);
     json_object_set_new(o, "reloads", json_integer((json_int_t)s->reloads));
+    json_object_set_new(o, "hosts_refused", json_integer((json_int_t)s->hosts_refused));
+    json_object_set_new(o, "queries_too_long", json_integer((json_int_t)s->queries_too_long));
     return o;
 }

@@ -24,8 +24,12 @@ typedef struct stats {
     uint64_t requests[STATS_OPS + 1];
     uint64_t errors[PROTO_E_COUNT];
     uint64_t reloads;
+    uint64_t hosts_refused;          /* HTTP requests for a Host not allowed */
+    uint64_t queries_too_long;       /* refused for max_query_terms and the like */
     uint64_t idle_timeouts;          /* connections closed for idle_timeout_ms */
     uint64_t output_stalls;          /* reading paused for max_output_bytes */
+    uint64_t accept_pauses;          /* episodes at the file-descriptor limit */
+    uint64_t request_timeouts;       /* closed for request_timeout_ms */
     uint64_t latency[STATS_BUCKETS];
     uint64_t latency_count;
     double latency_sum_ms;
@@ -52,7 +56,11 @@ void stats_conn_closed(stats_t *s);
 void stats_conn_rejected(stats_t *s); /* over max_connections */
 void stats_idle_timeout(stats_t *s);
 void stats_output_stall(stats_t *s);
+void stats_accept_paused(stats_t *s);
+void stats_request_timeout(stats_t *s); /* also counts an error "timeout" */
 void stats_reloaded(stats_t *s);
+void stats_host_refused(stats_t *s);
+void stats_query_too_long(stats_t *s);
 void stats_http_response(stats_t *s, int status_class); /* 2 to 5 */
 uint64_t stats_conns_current(stats_t *s);
 

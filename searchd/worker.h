@@ -31,6 +31,7 @@ typedef struct job {
     double enqueued;            /* monotonic seconds: when it arrived */
     double latency_ms;          /* from arrival to finish */
     proto_error_code_t error;   /* PROTO_E_NONE when it worked */
+    bool too_big;               /* refused for max_query_terms and the like */
     char *reply;                /* the reply line with its \n; malloc'd */
     size_t reply_len;
     struct job *next;

@@ -62,6 +62,15 @@ bool field_lookup(const std::string &name, const char **prefix, Xapian::valueno 
 // prefix + value, lowercased when fold is set, cut to fit a term.
 std::string make_term(const char *prefix, const std::string &value, bool fold);
 
+// Thrown when a query's deadline has passed; LEDE_E_TIMEOUT.
+struct deadline_passed {};
+
+// Seconds on CLOCK_MONOTONIC, the clock of shim_query_t.deadline.
+double now_s() noexcept;
+
+// Throws deadline_passed when deadline (0: none) has passed.
+void check_deadline(double deadline);
+
 // Maps the exception being handled to a status and a message. Call only
 // from inside a catch block. Never throws.
 lede_status_t status_from_exception(std::string &msg) noexcept;

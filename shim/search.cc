@@ -37,6 +37,24 @@ class list_spy : public Xapian::MatchSpy {
     const std::map<std::string, uint32_t> &counts() const { return counts_; }
 };
 
+// Stops a match at a deadline: Xapian cannot be told to, but it calls its
+// match spies for the documents that match, and an exception from one
+// ends get_mset. The clock is read every DEADLINE_CHECK_DOCS documents.
+class deadline_spy : public Xapian::MatchSpy {
+    static constexpr unsigned DEADLINE_CHECK_DOCS = 16;
+    double deadline_;
+    unsigned seen_ = 0;
+
+  public:
+    explicit deadline_spy(double deadline) : deadline_(deadline) {}
+    void operator()(const Xapian::Document &, double) override {
+        if (++seen_ % DEADLINE_CHECK_DOCS == 0) shim::check_deadline(deadline_);
+    }
+    std::string name() const override {
+        return "lede.deadline_spy";
+    }
+};
+
 struct facet_request {
     std::string name;
     Xapian::valueno slot;
@@ -47,13 +65,14 @@ struct facet_request {
 }  // namespace
 
 struct shim_results {
+    shim_db *h; // borrowed: where a snippet's failure is explained
     Xapian::Enquire enquire;
     Xapian::MSet mset;
     Xapian::Stem stem;
     std::vector<std::string> data;
     std::vector<facet_t> facets;
     std::string suggestion;
-    explicit shim_results(const Xapian::Database &db) : enquire(db) {}
+    explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
 
 namespace {
@@ -148,17 +167,41 @@ void set_ranking(Xapian::Enquire &enq, shim_ranking_t ranking) {
             Xapian::BM25Weight(BM25_K1, BM25_K2, BM25_K3, BM25_B, BM25_MIN_NORMLEN));
 }
 
+// Seconds the match may spend counting past the top hits: time_limit_ms,
+// and with a deadline at most half the time left, so that the hits'
+// documents and snippets still fit. 0: no limit.
+double counting_limit(const shim_query_t *q) {
+    double limit = q->time_limit_ms / 1000.0;
+    if (q->deadline > 0) {
+        double half = (q->deadline - shim::now_s()) / 2;
+        if (half < 0.001) half = 0.001;
+        if (limit == 0 || half < limit) limit = half;
+    }
+    return limit;
+}
+
+// Each step is a separate Xapian call; the deadline is checked between
+// them, and in the match for each document that matches (deadline_spy).
+// A match can still run past it on documents that are examined but do
+// not match (a long phrase of common words): the query size limits bound
+// those.
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
-    Xapian::Query query = shim::parse_text(h, q, &r->suggestion);
+    shim::check_deadline(q->deadline);
+    Xapian::Query query = shim::parse_text(h, q, &r->suggestion); // spelling too
+    shim::check_deadline(q->deadline);
     Xapian::Query filter = shim::build_filter(q);
     if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     r->enquire.set_query(query);
     set_ranking(r->enquire, q->ranking);
     set_sort(r->enquire, q->sort);
-    if (q->time_limit_ms) r->enquire.set_time_limit(q->time_limit_ms / 1000.0);
+    double limit = counting_limit(q);
+    if (limit > 0) r->enquire.set_time_limit(limit);
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
+    deadline_spy stopper(q->deadline);
+    if (q->deadline > 0) r->enquire.add_matchspy(&stopper);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
+    shim::check_deadline(q->deadline);
     uint32_t per_facet = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
     for (const auto &s : spies) r->facets.push_back(collect_facet(s, per_facet));
     fetch_hits(r, q->summary_only);
@@ -169,7 +212,7 @@ template <typename Fn>
 lede_status_t with_results(shim_db_t *h, shim_results_t **out, Fn fn) {
     *out = nullptr;
     return shim::guarded_read(h, [&] {
-        std::unique_ptr<shim_results> r(new shim_results(h->db));
+        std::unique_ptr<shim_results> r(new shim_results(h));
         r->stem = h->stem;
         fn(r.get());
         *out = r.release();
@@ -285,9 +328,12 @@ SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text,
         *out = shim::dup_string(unescape_html(s));
         return *out ? LEDE_OK : LEDE_E_NOMEM;
     } catch (...) {
-        std::string msg;
-        return shim::status_from_exception(msg);
+        return shim::status_from_exception(r->h->err);
     }
+}
+
+SHIM_API double shim_clock(void) {
+    return shim::now_s();
 }
 
 SHIM_API size_t shim_results_facet_count(const shim_results_t *r) {

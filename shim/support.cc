@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <time.h>
 
 namespace shim {
 
@@ -42,6 +43,16 @@ size_t utf8_cut(const std::string &s, size_t n) {
 }
 
 }  // namespace
+
+double now_s() noexcept {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void check_deadline(double deadline) {
+    if (deadline > 0 && now_s() > deadline) throw deadline_passed();
+}
 
 bool field_lookup(const std::string &name, const char **prefix, Xapian::valueno *slot) {
     for (const auto &f : FIELDS) {
@@ -95,6 +106,8 @@ lede_status_t status_from_exception(std::string &msg) noexcept {
             st = LEDE_E_UNSUPPORTED, msg = e.get_msg();
         } catch (const Xapian::Error &e) {
             st = LEDE_E_INTERNAL, msg = e.get_description();
+        } catch (const deadline_passed &) {
+            st = LEDE_E_TIMEOUT, msg = "the search ran past its time budget and was stopped";
         } catch (const std::bad_alloc &) {
             st = LEDE_E_NOMEM, msg = "out of memory";
         } catch (const std::exception &e) {

@@ -25,6 +25,11 @@ extern "C" {
 /* Snippet length in bytes of text. */
 #define SEARCH_SNIPPET_BYTES 240
 
+/* Spelling correction looks each unknown word up in the spelling data, a
+ * few milliseconds each: it dominated long queries (7,000 words: 6 s with,
+ * 1.9 s without). A query of more words than this gets no suggestion. */
+#define SEARCH_SPELLING_MAX_WORDS 8
+
 /* The filterable fields, in the order of search_params_t.filters. */
 enum { SEARCH_F_SOURCE, SEARCH_F_CATEGORY, SEARCH_F_TAG, SEARCH_F_PLACE, SEARCH_F_AUTHOR,
        SEARCH_F_COUNT };
@@ -47,11 +52,25 @@ typedef struct search_params {
     bool snippet;
     bool suggest;
     uint32_t time_limit_ms;     /* see shim_query_t */
+    double deadline;            /* see shim_query_t; snippets stop there too */
     shim_ranking_t ranking;     /* see shim_query_t */
 } search_params_t;
 
 /* The field name of filter k ("source", ...). */
 const char *search_filter_name(int k);
+
+/* How big a query is, as its text says, before anything parses it. */
+typedef struct search_query_size {
+    size_t words;             /* runs of letters and digits (any byte >= 0x80 is
+                               * a letter), in and out of phrases */
+    size_t longest_phrase;    /* words in the longest "quoted phrase" */
+    size_t wildcards;         /* words followed by '*' */
+    size_t shortest_wildcard; /* bytes before the '*' of the shortest one
+                               * (0 with no wildcard) */
+} search_query_size_t;
+
+/* Measures q (NULL or "": all zero). */
+void search_query_size(const char *q, search_query_size_t *out);
 
 /* Runs p against db and adds "total", "hits", and when asked "facets"
  * and "suggestion" to reply (a JSON object the caller owns); "relaxed":

@@ -254,6 +254,10 @@ typedef struct shim_query {
     uint32_t time_limit_ms;      /* past this, stop examining documents for
                                   * counts and facets (the top hits are still
                                   * found); 0 = no limit */
+    double deadline;             /* CLOCK_MONOTONIC seconds: past it, the search
+                                  * stops between its steps with LEDE_E_TIMEOUT
+                                  * (counting stops at half the time left);
+                                  * 0 = none */
     shim_ranking_t ranking;
     bool summary_only;           /* hits carry the document's summary (its
                                   * data when it has none): cheaper to read */
@@ -261,9 +265,11 @@ typedef struct shim_query {
 
 typedef struct shim_results shim_results_t;
 
-/* Runs a query. *out owns the hits until shim_results_free(). A failure
- * leaves its message on db. When the revision being read is discarded by
- * a writer, the handle is reopened and the search retried once. */
+/* Runs a query. *out owns the hits until shim_results_free(), which must
+ * come before the handle is closed. A failure
+ * leaves its message on db (LEDE_E_TIMEOUT: q->deadline passed). When the
+ * revision being read is discarded by a writer, the handle is reopened and
+ * the search retried once. */
 lede_status_t shim_search(shim_db_t *db, const shim_query_t *q, shim_results_t **out);
 
 /* Documents like the one with this id (more-like-this), excluding it. */
@@ -290,9 +296,14 @@ void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hit);
 /* A snippet of `text` (up to about max_bytes) with the query's matches
  * (stem-aware, whole phrases) wrapped in hi_start/hi_end. The text is
  * returned as-is, not HTML-escaped; markers should not contain '&'. *out
- * is malloc'd; caller frees. */
+ * is malloc'd; caller frees. It reads the index (the frequencies of the
+ * text's words): LEDE_E_MODIFIED when a writer has discarded the revision
+ * the search read; the message is on the handle of the search. */
 lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
                                    const char *hi_start, const char *hi_end, char **out);
+
+/* Seconds on the clock of shim_query_t.deadline (CLOCK_MONOTONIC). */
+double shim_clock(void);
 
 /* Facets in the order requested; values by descending count. Strings are
  * borrowed until the results die. */

@@ -24,6 +24,7 @@ typedef enum lede_status {
     LEDE_E_NETWORK,      /* a remote shard failed or timed out */
     LEDE_E_UNSUPPORTED,  /* the operation is not possible on this index */
     LEDE_E_INTERNAL,     /* anything else; the message says what */
+    LEDE_E_TIMEOUT,      /* stopped at its deadline */
     LEDE_STATUS_COUNT
 } lede_status_t;
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,8 +66,10 @@ static void remember_child(pid_t pid, bool add) {
     }
 }
 
-static void child_exec(char *const argv[], const char *out_path, const char *err_path,
-                       pid_t parent) {
+static void child_exec(char *const argv[], const char *out_path, const char *err_path, pid_t parent,
+                       unsigned soft, unsigned hard) {
+    struct rlimit lim = {soft, hard};
+    if (soft && setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(126);
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
     if (getppid() != parent) _exit(126);
@@ -82,14 +85,35 @@ static void child_exec(char *const argv[], const char *out_path, const char *err
     _exit(127);
 }
 
-pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path) {
+static pid_t spawn(char *const argv[], const char *out_path, const char *err_path, unsigned soft,
+                   unsigned hard) {
     pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) return -1;
-    if (pid == 0) child_exec(argv, out_path, err_path, parent);
+    if (pid == 0) child_exec(argv, out_path, err_path, parent, soft, hard);
     remember_child(pid, true);
     return pid;
+}
+
+pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path) {
+    return spawn(argv, out_path, err_path, 0, 0);
+}
+
+double sd_cpu_seconds(pid_t pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f) fclose(f);
+    buf[n] = '\0';
+    /* Fields 14 and 15, utime and stime in clock ticks, come after the
+     * command name, which is in parentheses and may hold spaces. */
+    const char *p = strrchr(buf, ')');
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int status_of(int status) {
@@ -154,6 +178,11 @@ static void print_log(const char *log_path) {
 
 bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
               const char *const *extra) {
+    return sd_start_nofile(d, searchd, db, log_path, extra, 0, 0);
+}
+
+bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
+                     const char *const *extra, unsigned soft, unsigned hard) {
     char *argv[48];
     int n = 0;
     argv[n++] = (char *)searchd;
@@ -164,7 +193,7 @@ bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *l
     argv[n] = NULL;
     memset(d, 0, sizeof *d);
     snprintf(d->log_path, sizeof d->log_path, "%s", log_path);
-    d->pid = sd_spawn(argv, log_path, NULL);
+    d->pid = spawn(argv, log_path, NULL, soft, hard);
     if (d->pid < 0) return d->pid = 0, false;
     for (double end = sd_now_ms() + START_TIMEOUT_MS; sd_now_ms() < end; sd_sleep_ms(10)) {
         if ((d->port = logged_port(log_path, "info: listening on 127.0.0.1:")) != 0) {
@@ -205,8 +234,8 @@ bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms) {
 
 /* The first sanitizer report marker in text, or NULL. */
 static const char *sanitizer_report(const char *text) {
-    static const char *const REPORTS[] = {"ERROR: AddressSanitizer",
-                                          "runtime error:", "LeakSanitizer"};
+    static const char *const REPORTS[] = {"ERROR: AddressSanitizer", "runtime error:",
+                                          "LeakSanitizer", "WARNING: ThreadSanitizer"};
     for (size_t i = 0; text && i < sizeof REPORTS / sizeof REPORTS[0]; i++)
         if (strstr(text, REPORTS[i])) return REPORTS[i];
     return NULL;

@@ -28,6 +28,14 @@ typedef struct sd_daemon {
 bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
               const char *const *extra);
 
+/* sd_start with the daemon's RLIMIT_NOFILE set to soft and hard (soft 0:
+ * inherited), to drive it to its file-descriptor limit. */
+bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
+                     const char *const *extra, unsigned soft, unsigned hard);
+
+/* CPU seconds (user + system) a process has used so far, or -1. */
+double sd_cpu_seconds(pid_t pid);
+
 /* Sends sig, waits up to 5 s for the exit, then SIGKILLs. Returns the exit
  * status, 128+N when killed by signal N, -1 when it had to be killed. */
 int sd_stop(sd_daemon_t *d, int sig);
@@ -36,8 +44,8 @@ int sd_stop(sd_daemon_t *d, int sig);
 bool sd_log_has(const sd_daemon_t *d, const char *needle);
 bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms);
 
-/* True when the log holds no ASan, UBSan or LeakSanitizer report; prints
- * the log otherwise. */
+/* True when the log holds no ASan, UBSan, LeakSanitizer or ThreadSanitizer
+ * report; prints the log otherwise. */
 bool sd_log_clean(const sd_daemon_t *d);
 
 /* The same for a program's output text (NULL counts as clean). */

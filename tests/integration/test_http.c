@@ -56,13 +56,14 @@ static const char *header(const reply_t *r, const char *name) {
 }
 
 /* Reads one reply from c: headers, then Content-Length bytes (or up to
- * the close when there is none). A HEAD reply has no body. */
-static bool read_reply(sd_conn_t *c, reply_t *r, bool head_only) {
+ * the close when there is none), waiting up to wait_ms for each part. A
+ * HEAD reply has no body. */
+static bool read_reply_within(sd_conn_t *c, reply_t *r, bool head_only, int wait_ms) {
     memset(r, 0, sizeof *r);
     char *line;
     size_t cap = 4096, len = 0;
     r->head = calloc(1, cap);
-    while ((line = sd_read_line(c, WAIT_MS)) != NULL) {
+    while ((line = sd_read_line(c, wait_ms)) != NULL) {
         size_t n = strlen(line);
         if (len + n + 3 > cap) r->head = realloc(r->head, cap = 2 * (len + n + 3));
         memcpy(r->head + len, line, n);
@@ -75,12 +76,12 @@ static bool read_reply(sd_conn_t *c, reply_t *r, bool head_only) {
     if (!line) return false;
     const char *cl = header(r, "Content-Length");
     long want = cl ? atol(cl) : -1;
-    sscanf(r->head, "HTTP/1.1 %d", &r->status);
+    sscanf(r->head, "HTTP/1.%*d %d", &r->status);
     if (head_only || r->status == 204 || r->status == 304) want = 0; /* no body */
     if (want < 0) /* no length: the body runs to the close */
-        sd_fill(c, (size_t)-1, WAIT_MS);
+        sd_fill(c, (size_t)-1, wait_ms);
     else
-        sd_fill(c, (size_t)want, WAIT_MS);
+        sd_fill(c, (size_t)want, wait_ms);
     if (want < 0) want = (long)c->len;
     if ((long)c->len < want) return false;
     r->body = malloc((size_t)want + 1);
@@ -91,6 +92,10 @@ static bool read_reply(sd_conn_t *c, reply_t *r, bool head_only) {
     c->len -= (size_t)want;
     r->json = json_loadb(r->body, r->body_len, 0, NULL);
     return r->status != 0;
+}
+
+static bool read_reply(sd_conn_t *c, reply_t *r, bool head_only) {
+    return read_reply_within(c, r, head_only, WAIT_MS);
 }
 
 /* Sends "METHOD TARGET" with extra header lines ("X: y\r\n...") on c. */
@@ -240,9 +245,29 @@ static void test_bad_parameters(void) {
     expect_error("/nowhere", 404, "not_found", "/search");
 }
 
+static void test_bad_percent_encoding(void) {
+    expect_error("/search?q=%zz", 400, "bad_request", "'q'");
+    expect_error("/search?q=water%", 400, "bad_request", "'q'");
+    expect_error("/search?q=%4", 400, "bad_request", "%4");
+    expect_error("/search?q=a%4g", 400, "bad_request", "percent");
+    expect_error("/search?li%mit=1", 400, "bad_request", "name");
+    expect_error("/doc/g%zz1", 400, "bad_request", "'id'");
+    expect_error("/suggest?q=wa%", 400, "bad_request", "'q'");
+    expect_same("/search?q=%77ater+%2B",
+                "{\"op\":\"search\",\"q\":\"water +\"}"); /* good ones decode */
+}
+
+/* Sends raw bytes on a new connection and reads one reply. */
+static void http_raw(unsigned port, const char *bytes, reply_t *r) {
+    sd_conn_t *c = sd_connect(port);
+    memset(r, 0, sizeof *r);
+    if (c && sd_send_str(c, bytes)) read_reply(c, r, false);
+    sd_close(c);
+}
+
 static void test_methods(void) {
-    static const char *const METHODS[] = {"POST", "PUT", "DELETE", "PATCH"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const METHODS[] = {"POST", "PUT", "DELETE", "PATCH", "TRACE"};
+    for (size_t i = 0; i < sizeof METHODS / sizeof METHODS[0]; i++) {
         reply_t r;
         http(main_d.http_port, METHODS[i], "/search?q=water", "Content-Length: 0\r\n", &r);
         CHECK_STATUS(r, 405);
@@ -255,6 +280,146 @@ static void test_methods(void) {
     CHECK_STATUS(r, 200);
     CHECK_INT(r.body_len, 0);
     reply_free(&r);
+    /* A method libevent does not know is answered by lede, in JSON. */
+    http_raw(main_d.http_port, "BREW /search?q=water HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", &r);
+    CHECK_STATUS(r, 501);
+    CHECK_STR(header(&r, "Content-Type"), "application/json; charset=utf-8");
+    CHECK_STR(sd_str(r.json, "error.code"), "not_implemented");
+    CHECK_STR(header(&r, "Allow"), "GET, HEAD, OPTIONS");
+    reply_free(&r);
+}
+
+/* The server closes a connection when the client asks, and after a
+ * CONNECT (which evhttp would otherwise keep open whatever it says). */
+static void test_connection_close(void) {
+    static const char *const ASKS[] = {
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "GET /health HTTP/1.0\r\n\r\n",
+        "CONNECT 127.0.0.1:7879 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "CONNECT 127.0.0.1:7879 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    };
+    static const int STATUS[] = {200, 200, 405, 405};
+    for (size_t i = 0; i < sizeof ASKS / sizeof ASKS[0]; i++) {
+        sd_conn_t *c = sd_connect(main_d.http_port);
+        reply_t r;
+        CHECK(c && sd_send_str(c, ASKS[i]) && read_reply(c, &r, false));
+        CHECK_STATUS(r, STATUS[i]);
+        CHECK(json_is_object(r.json));
+        if (strstr(ASKS[i], "HTTP/1.1")) CHECK_STR(header(&r, "Connection"), "close");
+        bool closed = c && sd_wait_closed(c, WAIT_MS);
+        CHECK(closed);
+        if (!closed) fprintf(stderr, "  still open after: %.40s\n", ASKS[i]);
+        reply_free(&r);
+        sd_close(c);
+    }
+}
+
+/* What libevent's HTTP parser refuses itself, before lede sees a request,
+ * is answered in JSON too, with the same status, and the connection is
+ * closed. */
+static void test_parser_errors_in_json(void) {
+    static const char *const EXTRA[] = {"-o", "max_line_bytes=512", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "parser", EXTRA)) return;
+    char long_line[800], big_body[900];
+    snprintf(long_line, sizeof long_line,
+             "GET /search?q=%0600d HTTP/1.1\r\nHost: localhost\r\n\r\n", 0);
+    snprintf(big_body, sizeof big_body,
+             "POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Length: 600\r\n\r\n%0600d", 0);
+    const struct {
+        const char *request;
+        int status;
+        const char *code;
+    } CASES[] = {
+        {"GARBAGE\r\n\r\n", 400, "bad_request"},
+        {"GET /health HTTP/9.9\r\nHost: localhost\r\n\r\n", 400, "bad_request"},
+        {"GET /health HTTP/1.1\r\nNo colon here\r\n\r\n", 400, "bad_request"},
+        {long_line, 400, "bad_request"},
+        {big_body, 413, "line_too_long"},
+    };
+    reply_t before = {0}, after = {0};
+    http(d.http_port, "GET", "/stats", NULL, &before);
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        sd_conn_t *c = sd_connect(d.http_port);
+        reply_t r;
+        CHECK(c && sd_send_str(c, CASES[i].request) && read_reply(c, &r, false));
+        CHECK_STATUS(r, CASES[i].status);
+        CHECK_STR(header(&r, "Content-Type"), "application/json; charset=utf-8");
+        CHECK_STR(sd_str(r.json, "error.code"), CASES[i].code);
+        if (!r.json)
+            fprintf(stderr, "  %.30s: not JSON: %.200s\n", CASES[i].request, r.body ? r.body : "");
+        CHECK(c && sd_wait_closed(c, WAIT_MS));
+        reply_free(&r);
+        sd_close(c);
+    }
+    http(d.http_port, "GET", "/stats", NULL, &after);
+    CHECK_INT(sd_int(after.json, "requests.invalid") - sd_int(before.json, "requests.invalid"), 5);
+    reply_free(&before), reply_free(&after);
+    stop(&d);
+}
+
+/* GET /health with a given Host header (NULL: none); the status. */
+static int health_for_host(unsigned port, const char *host, reply_t *r) {
+    char req[512];
+    if (host)
+        snprintf(req, sizeof req, "GET /health HTTP/1.1\r\nHost: %s\r\n\r\n", host);
+    else
+        snprintf(req, sizeof req, "GET /health HTTP/1.0\r\n\r\n");
+    http_raw(port, req, r);
+    return r->status;
+}
+
+/* DNS rebinding: a page from evil.example whose name now resolves to
+ * 127.0.0.1 must not read a loopback daemon. Only the listen address's
+ * own names are accepted, and those in http_allowed_hosts. */
+static void test_host_header(void) {
+    static const char *const GOOD[] = {"127.0.0.1", "127.0.0.1:7879", "localhost", "LocalHost:80",
+                                       "[::1]",     "[::1]:7879",     NULL};
+    static const char *const BAD[] = {"evil.example",
+                                      "evil.example:7879",
+                                      "127.0.0.1.evil.example",
+                                      "localhost.evil.example",
+                                      "[::1].evil",
+                                      "127.0.0.1:x@evil",
+                                      ""};
+    reply_t r;
+    for (size_t i = 0; i < sizeof GOOD / sizeof GOOD[0]; i++) {
+        CHECK_INT(health_for_host(main_d.http_port, GOOD[i], &r), 200);
+        reply_free(&r);
+    }
+    reply_t before = get("/stats");
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        int status = health_for_host(main_d.http_port, BAD[i], &r);
+        CHECK_INT(status, 403);
+        if (status != 403) fprintf(stderr, "  Host: %s\n", BAD[i]);
+        CHECK_STR(sd_str(r.json, "error.code"), "host_not_allowed");
+        CHECK(sd_str(r.json, "error.message") &&
+              strstr(sd_str(r.json, "error.message"), "http_allowed_hosts"));
+        reply_free(&r);
+    }
+    reply_t after = get("/stats");
+    CHECK_INT(sd_int(after.json, "hosts_refused") - sd_int(before.json, "hosts_refused"),
+              (long long)(sizeof BAD / sizeof BAD[0]));
+    reply_free(&before);
+    reply_free(&after);
+    static const char *const EXTRA[] = {"-o", "http_allowed_hosts=search.example.com, News.Example",
+                                        NULL};
+    sd_daemon_t d;
+    if (!start(&d, "hosts", EXTRA)) return;
+    CHECK_INT(health_for_host(d.http_port, "search.example.com", &r), 200);
+    reply_free(&r);
+    CHECK_INT(health_for_host(d.http_port, "news.example:8080", &r), 200);
+    reply_free(&r);
+    CHECK_INT(health_for_host(d.http_port, "localhost", &r), 200);
+    reply_free(&r);
+    CHECK_INT(health_for_host(d.http_port, "evil.example", &r), 403);
+    reply_free(&r);
+    stop(&d);
+    static const char *const ANY[] = {"-o", "http_allowed_hosts=*", NULL};
+    if (!start(&d, "anyhost", ANY)) return;
+    CHECK_INT(health_for_host(d.http_port, "evil.example", &r), 200);
+    reply_free(&r);
+    stop(&d);
 }
 
 static void test_health_metrics_stats(void) {
@@ -283,7 +448,7 @@ static void test_health_metrics_stats(void) {
         "lede_request_duration_seconds_bucket{le=\"0.001\"} ", "lede_request_duration_seconds_bucket{le=\"+Inf\"} ",
         "lede_request_duration_seconds_sum ", "lede_request_duration_seconds_count ", "lede_index_documents 6\n",
         "lede_index_up 1\n", "lede_connections ", "lede_connections_total ", "lede_reloads_total 0\n",
-        "lede_http_responses_total{class=\"4xx\"} "};
+        "lede_http_responses_total{class=\"4xx\"} ", "lede_accept_pauses_total 0\n"};
     for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++) {
         CHECK(r.body && strstr(r.body, WANT[i]));
         if (!r.body || !strstr(r.body, WANT[i])) fprintf(stderr, "  /metrics lacks %s\n", WANT[i]);
@@ -357,9 +522,9 @@ static void test_keep_alive_and_pipelining(void) {
     CHECK(c != NULL);
     if (!c) return;
     /* Three requests in one write: three replies, in order. */
-    sd_send_str(c, "GET /search?q=water&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
-                   "GET /doc/g5 HTTP/1.1\r\nHost: x\r\n\r\n"
-                   "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    sd_send_str(c, "GET /search?q=water&limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                   "GET /doc/g5 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                   "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
     reply_t r;
     CHECK(read_reply(c, &r, false) && sd_int(r.json, "total") == 3);
     reply_free(&r);
@@ -426,6 +591,148 @@ static void test_limits(void) {
     CHECK_INT(sd_int(r.json, "connections.rejected"), 1);
     CHECK_INT(sd_int(r.json, "errors.too_many_connections"), 1);
     reply_free(&r);
+    stop(&d);
+}
+
+/* Polls STATS on c until connections.current is want; whether it got there. */
+static bool wait_current(sd_conn_t *c, long long want) {
+    long long current = -1;
+    for (double end = sd_now_ms() + WAIT_MS; current != want && sd_now_ms() < end;
+         sd_sleep_ms(20)) {
+        json_t *st = sd_call(c, "STATS");
+        current = sd_int(st, "connections.current");
+        json_decref(st);
+    }
+    if (current != want)
+        fprintf(stderr, "  connections.current is %lld, not %lld\n", current, want);
+    return current == want;
+}
+
+/* HTTP connections count against max_connections from the moment they
+ * are accepted, not from their first request: idle ones cannot starve
+ * the line protocol, and one over the limit is answered at once. */
+static void test_idle_connections_count(void) {
+    enum { MAX = 5, IDLE = MAX - 1 };
+    static const char *const EXTRA[] = {"-o", "max_connections=5", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "idlecount", EXTRA)) return;
+    sd_conn_t *watch = sd_connect(d.port), *idle[IDLE];
+    for (int i = 0; i < IDLE; i++) idle[i] = sd_connect(d.http_port);
+    CHECK(watch && wait_current(watch, MAX));
+    sd_conn_t *line = sd_connect(d.port); /* the line protocol is refused */
+    char *refusal = line ? sd_read_line(line, WAIT_MS) : NULL;
+    CHECK(refusal && strstr(refusal, "\"too_many_connections\""));
+    CHECK(line && sd_wait_closed(line, WAIT_MS));
+    free(refusal);
+    sd_close(line);
+    sd_conn_t *more = sd_connect(d.http_port); /* and so is HTTP, before any request */
+    reply_t r;
+    CHECK(more && read_reply(more, &r, false));
+    CHECK_STATUS(r, 503);
+    CHECK_STR(sd_str(r.json, "error.code"), "too_many_connections");
+    CHECK_STR(header(&r, "Connection"), "close");
+    CHECK(more && sd_wait_closed(more, WAIT_MS));
+    reply_free(&r);
+    sd_close(more);
+    sd_close(idle[0]); /* slots free again as idle ones leave */
+    sd_close(idle[1]);
+    CHECK(wait_current(watch, MAX - 2));
+    line = sd_connect(d.port);
+    json_t *pong = line ? sd_call(line, "PING") : NULL;
+    CHECK(json_is_true(json_object_get(pong, "pong")));
+    json_decref(pong);
+    CHECK(send_request(idle[2], "GET", "/health", NULL) && read_reply(idle[2], &r, false));
+    CHECK_STATUS(r, 200); /* an idle connection that was let in is served */
+    reply_free(&r);
+    json_t *st = sd_call(watch, "STATS");
+    CHECK_INT(sd_int(st, "connections.rejected"), 2);
+    CHECK_INT(sd_int(st, "errors.too_many_connections"), 2);
+    CHECK_INT(sd_int(st, "connections.current"), MAX - 1);
+    json_decref(st);
+    sd_close(line);
+    for (int i = 2; i < IDLE; i++) sd_close(idle[i]);
+    sd_close(watch);
+    stop(&d);
+}
+
+/* A request whose headers trickle in is cut at request_timeout_ms with a
+ * 408 in JSON; a keep-alive connection idle between requests is not. */
+static void test_request_timeout(void) {
+    static const char *const EXTRA[] = {"-o", "request_timeout_ms=500", NULL};
+    sd_daemon_t d;
+    if (!start(&d, "reqtimeout", EXTRA)) return;
+    sd_conn_t *slow = sd_connect(d.http_port), *keep = sd_connect(d.http_port);
+    reply_t r;
+    CHECK(send_request(keep, "GET", "/health", NULL) && read_reply(keep, &r, false));
+    CHECK_STATUS(r, 200);
+    reply_free(&r);
+    const char *head =
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: one byte at a time\r\n\r\n";
+    double t0 = sd_now_ms();
+    for (const char *p = head; slow && *p && !slow->closed; p++) {
+        if (!sd_send(slow, p, 1)) break;
+        sd_fill(slow, slow->len + 1, 100);
+    }
+    double took = sd_now_ms() - t0;
+    printf("  trickled headers were cut after %.0f ms\n", took);
+    CHECK(slow && read_reply(slow, &r, false));
+    CHECK_STATUS(r, 408);
+    CHECK_STR(sd_str(r.json, "error.code"), "timeout");
+    CHECK(sd_str(r.json, "error.message") &&
+          strstr(sd_str(r.json, "error.message"), "request_timeout_ms"));
+    CHECK(slow && sd_wait_closed(slow, WAIT_MS));
+    CHECK(took >= 400 && took < 2000);
+    reply_free(&r);
+    CHECK(send_request(keep, "GET", "/stats", NULL) && read_reply(keep, &r, false));
+    CHECK_STATUS(r, 200); /* idle for longer than the timeout between requests */
+    CHECK_INT(sd_int(r.json, "connections.request_timeouts"), 1);
+    CHECK_INT(sd_int(r.json, "errors.timeout"), 1);
+    reply_free(&r);
+    sd_close(slow), sd_close(keep);
+    stop(&d);
+}
+
+/* HTTP jobs and line-protocol connections share the workers: under a
+ * steady stream of HTTP searches a line-protocol client on the same
+ * worker is still answered between them, not after them all. */
+static void test_line_protocol_between_http_jobs(void) {
+    enum { CONNS = 32, EACH = 20 };
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    static const char REQ[] =
+        "GET /search?q=the&facets=source,category,year HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    sd_daemon_t d;
+    if (!start(&d, "between", EXTRA)) return;
+    sd_conn_t *line = sd_connect(d.port), *conns[CONNS];
+    json_t *pong = line ? sd_call(line, "PING") : NULL; /* set up before the load */
+    CHECK(json_is_true(json_object_get(pong, "pong")));
+    json_decref(pong);
+    size_t one = sizeof REQ - 1;
+    char *all = malloc(EACH * one);
+    for (int i = 0; i < EACH; i++) memcpy(all + (size_t)i * one, REQ, one);
+    for (int k = 0; k < CONNS; k++) {
+        conns[k] = sd_connect(d.http_port);
+        CHECK(conns[k] && sd_send(conns[k], all, EACH * one));
+    }
+    free(all);
+    sd_sleep_ms(20);
+    json_t *st = line ? sd_call(line, "STATS") : NULL;
+    long long seen = sd_int(st, "requests.search");
+    json_decref(st);
+    int ok = 0;
+    for (int k = 0; k < CONNS; k++) {
+        reply_t r;
+        /* Generous: 640 searches on one worker take a while under sanitizers. */
+        for (int i = 0; conns[k] && i < EACH && read_reply_within(conns[k], &r, false, 60000);
+             i++) {
+            ok += r.status == 200;
+            reply_free(&r);
+        }
+        sd_close(conns[k]);
+    }
+    CHECK_INT(ok, CONNS * EACH);
+    printf("  STATS answered after %lld of %d HTTP searches\n", seen, CONNS * EACH);
+    CHECK(seen >= 0 && seen < CONNS * EACH / 4);
+    sd_close(line);
     stop(&d);
 }
 
@@ -521,12 +828,19 @@ int main(int argc, char **argv) {
     RUN(test_search_same_as_line_protocol);
     RUN(test_doc_similar_suggest);
     RUN(test_bad_parameters);
+    RUN(test_bad_percent_encoding);
     RUN(test_methods);
+    RUN(test_connection_close);
+    RUN(test_parser_errors_in_json);
+    RUN(test_host_header);
     RUN(test_health_metrics_stats);
     RUN(test_static_files);
     RUN(test_cors);
     RUN(test_keep_alive_and_pipelining);
     RUN(test_limits);
+    RUN(test_idle_connections_count);
+    RUN(test_request_timeout);
+    RUN(test_line_protocol_between_http_jobs);
     RUN(test_abandoned_and_stop);
     RUN(test_http_off_and_port_taken);
     stop(&main_d);

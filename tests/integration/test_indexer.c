@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <zlib.h>
 
 #include "../unit/check.h"
@@ -468,6 +469,86 @@ static void test_deep_tree(void) {
     check_rmtree(tmp);
 }
 
+/* A fixture page copied into dir (gzip-compressed when gz). */
+static void copy_fixture(const char *dir, const char *name, const char *as, bool gz) {
+    size_t len;
+    char path[4300];
+    char *page = check_read_file(fx(name), &len);
+    CHECK(page != NULL);
+    snprintf(path, sizeof path, "%s/%s", dir, as);
+    if (gz) {
+        gzFile f = gzopen(path, "wb");
+        CHECK(f && gzwrite(f, page, (unsigned)len) == (int)len);
+        gzclose(f);
+    } else {
+        FILE *f = fopen(path, "wb");
+        CHECK(f && fwrite(page, 1, len, f) == len);
+        if (f) fclose(f);
+    }
+    free(page);
+}
+
+/* HTML pages in a directory: the articles are indexed, the pages without
+ * one (an index page, binary data, a page nested 100,000 deep) are
+ * rejected with their reason, and nothing else is lost. */
+static void test_html_directory(void) {
+    char *tmp = check_tmpdir("html"), *out, *err, dir[4300], deep_path[4400];
+    char *db = db_path(tmp);
+    snprintf(dir, sizeof dir, "%s/pages", tmp);
+    mkdir(dir, 0755);
+    copy_fixture(dir, "html/jsonld.html", "ferries.html", false);
+    copy_fixture(dir, "html/meta.html", "rain.htm.gz", true);
+    copy_fixture(dir, "html/index.html", "world.html", false);
+    char *bin = check_write_file(dir, "logo.html", "\x89PNG\r\n");
+    FILE *f = fopen(bin, "ab");
+    CHECK(f && fwrite("\0\0\0\rIHDR", 1, 8, f) == 8);
+    if (f) fclose(f);
+    snprintf(deep_path, sizeof deep_path, "%s/deep.html", dir);
+    f = fopen(deep_path, "wb");
+    for (int i = 0; f && i < 100000; i++) fputs("<div>", f);
+    if (f) fputs("<p>Too deep to read.</p>", f), fclose(f);
+    CHECK_INT(INDEX(&out, &err, "--db", db, dir), 1);
+    CHECK(err && strstr(err, "world.html: no article text found"));
+    CHECK(err && strstr(err, "logo.html: binary data"));
+    CHECK(err && strstr(err, "deep.html: HTML nested deeper than 256 elements"));
+    CHECK_INT(doccount(db), 2);
+    char *doc = get_doc(db, "ferries");
+    CHECK(doc && strstr(doc, "\"title\":\"Harbour ferries return after three-day storm\""));
+    CHECK(doc && strstr(doc, "\"source\":\"The Coastal Herald\""));
+    free(doc);
+    doc = get_doc(db, "rain");
+    CHECK(doc && strstr(doc, "\"author\":[\"Ruth Castellanos\"]"));
+    free(doc), free(bin), free(out), free(err);
+    check_rmtree(tmp);
+}
+
+/* --explain on an HTML page: every field with its origin and every block
+ * with its role, as text and as JSON; the index is not touched. */
+static void test_html_explain(void) {
+    char *out, *err, page[4300];
+    snprintf(page, sizeof page, "%s", fx("html/wire.html"));
+    CHECK_INT(INDEX(&out, &err, "--explain", page), 0);
+    CHECK(out && strstr(out, "wire.html: HTML page, 1 article"));
+    CHECK(out && strstr(out, "source    Reuters"));
+    CHECK(out && strstr(out, "wire dateline"));
+    CHECK(out && strstr(out, "JSON-LD") == NULL); /* the page has none */
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--explain", "--json", page), 0);
+    json_t *root = out ? json_loads(out, 0, NULL) : NULL;
+    CHECK(root != NULL);
+    json_t *a = json_array_get(json_object_get(root, "articles"), 0);
+    CHECK_STR(json_string_value(json_object_get(a, "title")), "Central bank holds rates steady");
+    CHECK_STR(json_string_value(json_object_get(root, "format")), "HTML");
+    CHECK(json_array_size(json_object_get(root, "blocks")) > 5);
+    json_decref(root);
+    free(out), free(err);
+    snprintf(page, sizeof page, "%s", fx("html/notfound.html"));
+    CHECK_INT(INDEX(&out, &err, "--explain", page), 1);
+    CHECK(out && strstr(out, "no article: no article text found"));
+    CHECK(out && strstr(out, "an error page"));
+    free(out), free(err);
+}
+
 static void test_input_errors(void) {
     char *tmp = check_tmpdir("ierr"), *out, *err, missing[4300];
     char *db = db_path(tmp);
@@ -693,6 +774,9 @@ int main(int argc, char **argv) {
     RUN(test_symlinks);
     RUN(test_unreadable_entries);
     RUN(test_deep_tree);
+
+    RUN(test_html_directory);
+    RUN(test_html_explain);
     RUN(test_input_errors);
     RUN(test_db_errors);
     RUN(test_disk_full);

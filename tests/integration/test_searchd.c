@@ -907,6 +907,110 @@ static void test_max_connections(void) {
     stop(&d, SIGTERM);
 }
 
+/* How many times needle occurs in the daemon's log. */
+static int log_count(const sd_daemon_t *d, const char *needle) {
+    char *text = check_read_file(d->log_path, NULL);
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+    free(text);
+    return n;
+}
+
+/* Sends an HTTP request for /health on c; whether the reply is a 200. */
+static bool http_health(sd_conn_t *c) {
+    char *line = sd_send_str(c, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                     ? sd_read_line(c, LINE_WAIT_MS)
+                     : NULL;
+    bool ok = line && strncmp(line, "HTTP/1.1 200 ", 13) == 0;
+    free(line);
+    return ok;
+}
+
+/* At its file-descriptor limit the daemon pauses accepting instead of
+ * spinning on accept(): one log line and a counter, next to no CPU, the
+ * clients it has keep being answered, and those waiting in the listen
+ * queue get in as descriptors are freed. HTTP clients come first, so
+ * that HTTP's listener meets the limit. */
+static void test_fd_limit(void) {
+    enum { NOFILE = 64, HTTP = 50, CLIENTS = 80, HTTP_FREED = 30, LINE_FREED = 20 };
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    sd_daemon_t d;
+    char log[SD_PATH_BYTES];
+    bool up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdlimit.log"), EXTRA, NOFILE, NOFILE);
+    CHECK(up);
+    if (!up) return;
+    sd_conn_t *first = connect_to(&d), *conns[CLIENTS];
+    if (first) CHECK_RAW(first, "PING", "{\"ok\":true,\"pong\":true}");
+    int n = 0; /* the kernel completes every handshake; the rest wait in its queue */
+    for (; n < CLIENTS && (conns[n] = sd_connect(n < HTTP ? d.http_port : d.port)) != NULL; n++) {
+    }
+    CHECK_INT(n, CLIENTS);
+    if (n < CLIENTS) return;
+    CHECK(sd_wait_log(&d, "accepting paused", LINE_WAIT_MS));
+    double cpu = sd_cpu_seconds(d.pid);
+    sd_sleep_ms(1000);
+    cpu = sd_cpu_seconds(d.pid) - cpu;
+    printf("  at the limit: %.2f CPU seconds in 1 s\n", cpu);
+    CHECK(cpu >= 0 && cpu < 0.25);
+    if (first) CHECK_RAW(first, "PING", "{\"ok\":true,\"pong\":true}");
+    json_t *st = first ? sd_call(first, "STATS") : NULL;
+    CHECK_INT(sd_int(st, "connections.accept_pauses"), 1);
+    json_decref(st);
+    /* Free some: every client left gets in, HTTP and line protocol. */
+    for (int i = 0; i < HTTP_FREED; i++) sd_close(conns[i]);
+    for (int i = HTTP; i < HTTP + LINE_FREED; i++) sd_close(conns[i]);
+    int served = 0;
+    for (int i = HTTP_FREED; i < HTTP; i++) served += http_health(conns[i]);
+    for (int i = HTTP + LINE_FREED; i < CLIENTS; i++) {
+        json_t *r = sd_call(conns[i], "PING");
+        served += json_is_true(json_object_get(r, "pong"));
+        json_decref(r);
+    }
+    CHECK_INT(served, CLIENTS - HTTP_FREED - LINE_FREED);
+    st = first ? sd_call(first, "STATS") : NULL;
+    CHECK_INT(sd_int(st, "connections.current"), 1 + CLIENTS - HTTP_FREED - LINE_FREED);
+    json_decref(st);
+    CHECK_INT(log_count(&d, "accepting paused"), 1);
+    CHECK_INT(log_count(&d, "Error from accept"), 0);
+    for (int i = HTTP_FREED; i < HTTP; i++) sd_close(conns[i]);
+    for (int i = HTTP + LINE_FREED; i < CLIENTS; i++) sd_close(conns[i]);
+    sd_close(first);
+    stop(&d, SIGTERM);
+}
+
+/* The soft limit on open files of process pid (/proc/PID/limits), or -1. */
+static long long open_files_limit(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/limits", (long)pid);
+    char *text = check_read_file(path, NULL);
+    const char *at = text ? strstr(text, "Max open files") : NULL;
+    long long soft = at ? strtoll(at + strlen("Max open files"), NULL, 10) : -1;
+    free(text);
+    return soft;
+}
+
+/* The soft limit on open files is raised towards what max_connections
+ * needs, up to the hard limit; when that is short, a warning says so. */
+static void test_fd_limit_raised(void) {
+    static const char *const EXTRA[] = {"-o", "threads=1", NULL};
+    sd_daemon_t d;
+    char log[SD_PATH_BYTES];
+    bool up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdraise.log"), EXTRA, 100, 4096);
+    CHECK(up);
+    if (!up) return;
+    long long soft = open_files_limit(d.pid);
+    printf("  soft limit raised from 100 to %lld\n", soft);
+    CHECK(soft > 1024 && soft < 4096); /* max_connections 1024, and what the daemon itself opens */
+    CHECK(sd_log_has(&d, "file-descriptor limit raised from 100"));
+    stop(&d, SIGTERM);
+    up = sd_start_nofile(&d, searchd, db, in_tmp(log, "fdshort.log"), EXTRA, 64, 64);
+    CHECK(up);
+    if (!up) return;
+    CHECK_INT(open_files_limit(d.pid), 64);
+    CHECK(sd_log_has(&d, "max_connections (1024) needs about"));
+    stop(&d, SIGTERM);
+}
+
 static void test_idle_timeout(void) {
     static const char *const EXTRA[] = {"-o", "idle_timeout_ms=300", NULL};
     sd_daemon_t d;
@@ -937,6 +1041,141 @@ static void test_idle_timeout(void) {
     json_decref(st);
     sd_close(idle), sd_close(silent), sd_close(busy);
     stop(&d, SIGTERM);
+}
+
+/* Sends text one byte every gap_ms until the server closes the
+ * connection or the text ends; the milliseconds it took. */
+static double trickle(sd_conn_t *c, const char *text, int gap_ms) {
+    double t0 = sd_now_ms();
+    for (const char *p = text; *p && !c->closed; p++) {
+        if (!sd_send(c, p, 1)) break;
+        sd_fill(c, c->len + 1, gap_ms); /* waits gap_ms unless a reply comes */
+    }
+    return sd_now_ms() - t0;
+}
+
+/* A request that has not arrived whole within request_timeout_ms gets a
+ * timeout error and the connection is closed, however steadily its bytes
+ * come; the time between requests does not count, nor does a request
+ * that arrives in pieces in time. */
+static void test_request_timeout(void) {
+    static const char *const EXTRA[] = {"-o", "request_timeout_ms=500", NULL};
+    sd_daemon_t d;
+    if (!start(&d, db, "reqtimeout", EXTRA)) return;
+    sd_conn_t *slow = connect_to(&d), *quiet = connect_to(&d), *pieces = connect_to(&d);
+    if (!slow || !quiet || !pieces) return;
+    for (int i = 0; i < 3; i++) { /* each request within the budget: never cut */
+        CHECK(sd_send_str(pieces, "PI"));
+        sd_sleep_ms(300);
+        CHECK_RAW(pieces, "NG", "{\"ok\":true,\"pong\":true}");
+    }
+    double took =
+        trickle(slow, "{\"op\":\"search\",\"q\":\"a request sent one byte at a time\"}", 100);
+    char *line = sd_read_line(slow, LINE_WAIT_MS);
+    json_t *r = line ? json_loads(line, 0, NULL) : NULL;
+    printf("  a trickled request was cut after %.0f ms\n", took);
+    CHECK_STR(sd_str(r, "error.code"), "timeout");
+    CHECK(sd_str(r, "error.message") && strstr(sd_str(r, "error.message"), "request_timeout_ms"));
+    CHECK(sd_wait_closed(slow, LINE_WAIT_MS));
+    CHECK(took >= 400 && took < 2000);
+    json_decref(r);
+    free(line);
+    CHECK_RAW(quiet, "PING", "{\"ok\":true,\"pong\":true}"); /* silence is idleness */
+    json_t *st = sd_call(quiet, "STATS");
+    CHECK_INT(sd_int(st, "connections.request_timeouts"), 1);
+    CHECK_INT(sd_int(st, "errors.timeout"), 1);
+    json_decref(st);
+    sd_close(slow), sd_close(quiet), sd_close(pieces);
+    stop(&d, SIGTERM);
+}
+
+/* A search request (JSON) for q, built in a malloc'd buffer. */
+static char *search_line(const char *op, const char *q) {
+    json_t *req = json_pack("{s:s,s:s}", "op", op, "q", q);
+    char *line = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    return line;
+}
+
+/* n copies of word separated by spaces, in quotes when phrase; malloc'd. */
+static char *repeat(const char *word, int n, bool phrase) {
+    size_t len = strlen(word);
+    char *s = malloc((len + 1) * (size_t)n + 3), *p = s;
+    if (phrase) *p++ = '"';
+    for (int i = 0; i < n; i++) p += sprintf(p, "%s%s", i ? " " : "", word);
+    if (phrase) *p++ = '"';
+    *p = '\0';
+    return s;
+}
+
+/* Expects the query q (op search or suggest) to be refused with code and a
+ * message naming what, counted in queries_too_long. */
+static void expect_too_big(sd_conn_t *c, const char *op, const char *q, const char *code,
+                           const char *what) {
+    json_t *before = sd_call(c, "STATS");
+    char *line = search_line(op, q);
+    json_t *r = sd_call(c, line);
+    CHECK_STR(sd_str(r, "error.code"), code);
+    const char *msg = sd_str(r, "error.message");
+    CHECK(msg && strstr(msg, what));
+    if (!msg || !strstr(msg, what)) fprintf(stderr, "  %.80s: %s\n", q, msg ? msg : "(no message)");
+    json_t *after = sd_call(c, "STATS");
+    CHECK_DELTA(before, after, "queries_too_long", 1);
+    json_decref(before), json_decref(after), json_decref(r);
+    free(line);
+}
+
+static void expect_runs(sd_conn_t *c, const char *op, const char *q) {
+    char *line = search_line(op, q);
+    json_t *r = sd_call(c, line);
+    CHECK_OK(r);
+    if (!json_is_true(json_object_get(r, "ok")))
+        fprintf(stderr, "  %.80s: %s\n", q, sd_str(r, "error.message"));
+    json_decref(r);
+    free(line);
+}
+
+/* The size of a query is checked before it runs: max_query_terms,
+ * max_phrase_terms, max_query_wildcards (defaults 64, 12, 4). The attack
+ * queries (a phrase of 10,000 "the", 7,000 words) are refused at once,
+ * and another connection is answered meanwhile. */
+static void test_query_size(void) {
+    sd_conn_t *c = connect_to(&main_d), *other = connect_to(&main_d);
+    if (!c || !other) return;
+    char *q = repeat("water", 64, false);
+    expect_runs(c, "search", q);
+    free(q);
+    q = repeat("water", 65, false);
+    expect_too_big(c, "search", q, "over_limit", "max_query_terms (64)");
+    expect_too_big(c, "suggest", q, "over_limit", "max_query_terms");
+    free(q);
+    q = repeat("the", 12, true);
+    expect_runs(c, "search", q);
+    free(q);
+    q = repeat("the", 13, true);
+    expect_too_big(c, "search", q, "over_limit", "max_phrase_terms (12)");
+    free(q);
+    expect_runs(c, "search", "wa* ci* re* dr*");
+    expect_too_big(c, "search", "wa* ci* re* dr* pl*", "over_limit", "max_query_wildcards (4)");
+    expect_too_big(c, "search", "w*", "bad_query", "2 letters");
+    /* The attacks: each refused within a second, PING answered meanwhile. */
+    char *attacks[] = {repeat("the", 10000, true),
+                       repeat("water city reservoir drought", 1750, false)};
+    for (int i = 0; i < 2; i++) {
+        char *line = search_line("search", attacks[i]);
+        double t0 = sd_now_ms();
+        CHECK(sd_send_line(c, line, strlen(line)));
+        json_t *pong = sd_call(other, "PING");
+        CHECK(json_is_true(json_object_get(pong, "pong")));
+        char *reply = sd_read_line(c, LINE_WAIT_MS);
+        double took = sd_now_ms() - t0;
+        printf("  a %zu-byte attack query refused after %.0f ms\n", strlen(line), took);
+        CHECK(reply && strstr(reply, "\"over_limit\""));
+        CHECK(took < 1000);
+        json_decref(pong);
+        free(reply), free(line), free(attacks[i]);
+    }
+    sd_close(c), sd_close(other);
 }
 
 /* With one worker and a 1 ms budget, requests that queue behind others
@@ -1453,10 +1692,14 @@ int main(int argc, char **argv) {
     RUN(test_pipelining_fairness);
     RUN(test_half_close);
     RUN(test_errors);
+    RUN(test_query_size);
     RUN(test_stats);
     RUN(test_limits);
     RUN(test_max_connections);
+    RUN(test_fd_limit);
+    RUN(test_fd_limit_raised);
     RUN(test_idle_timeout);
+    RUN(test_request_timeout);
     RUN(test_timeout);
     RUN(test_reload);
     RUN(test_sighup);

@@ -13,6 +13,11 @@
 int check_failures;
 int check_passes;
 
+bool check_selected(const char *name) {
+    const char *only = getenv("CHECK_ONLY");
+    return !only || !*only || strstr(name, only) != NULL;
+}
+
 int check_summary(void) {
     printf("%d passed, %d failed\n", check_passes, check_failures);
     return check_failures ? 1 : 0;

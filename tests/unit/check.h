@@ -44,13 +44,18 @@ extern int check_passes;
         }                                                                                   \
     } while (0)
 
-/* Runs a test function, printing its name. */
+/* Runs a test function, printing its name; with CHECK_ONLY=WORD in the
+ * environment, only the functions whose name contains WORD. */
 #define RUN(fn)                                                                             \
     do {                                                                                    \
         int before_ = check_failures;                                                       \
+        if (!check_selected(#fn)) break;                                                    \
         fn();                                                                               \
         printf("%s %s\n", check_failures == before_ ? "ok  " : "FAIL", #fn);                \
     } while (0)
+
+/* Whether RUN runs the test function called name (see RUN). */
+bool check_selected(const char *name);
 
 /* Prints "N passed, N failed" and returns the process exit status. */
 int check_summary(void);

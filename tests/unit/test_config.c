@@ -24,10 +24,11 @@ static void test_every_key_is_documented(void) {
      * struct: a key missing from conf/searchd.conf would not be caught by
      * the comparison above, so each table key is checked by name here. */
     static const char *const KEYS[] = {"listen", "db", "threads", "max_line_bytes",
-        "max_connections", "idle_timeout_ms", "query_timeout_ms", "max_limit", "max_offset",
+        "max_connections", "idle_timeout_ms", "request_timeout_ms", "query_timeout_ms",
+        "max_query_terms", "max_phrase_terms", "max_query_wildcards", "max_limit", "max_offset",
         "default_limit", "max_output_bytes", "reload_interval_ms", "log_level", "log_file",
         "query_log", "slow_query_ms", "pid_file", "http_listen", "http_root",
-        "http_cors_origins"};
+        "http_cors_origins", "http_allowed_hosts"};
     char path[4096];
     snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
     char *text = check_read_file(path, NULL);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "lede/search.h"
 #include "lede/shim.h"
 
 #define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -731,6 +732,47 @@ static void test_spelling(void) {
     }
 }
 
+/* A query whose deadline has passed stops with LEDE_E_TIMEOUT and says
+ * why; one with time left runs; search_execute passes the deadline on. */
+static void test_deadline(void) {
+    shim_query_t q = {.text = "inflation", .limit = 10, .deadline = shim_clock() - 0.001};
+    run(g_db, &q, LEDE_E_TIMEOUT);
+    CHECK(strstr(shim_db_errmsg(g_db), "time budget") != NULL);
+    q.deadline = shim_clock() + 60;
+    shim_results_free(run(g_db, &q, LEDE_OK));
+    search_params_t p = {
+        .q = "inflation", .limit = 10, .snippet = true, .deadline = shim_clock() - 0.001};
+    json_t *reply = json_object();
+    CHECK_INT(search_execute(g_db, &p, reply), LEDE_E_TIMEOUT);
+    p.deadline = shim_clock() + 60;
+    CHECK_INT(search_execute(g_db, &p, reply), LEDE_OK);
+    json_decref(reply);
+}
+
+static void expect_size(const char *q, size_t words, size_t phrase, size_t wildcards,
+                        size_t shortest) {
+    search_query_size_t n;
+    search_query_size(q, &n);
+    CHECK(n.words == words && n.longest_phrase == phrase && n.wildcards == wildcards &&
+          n.shortest_wildcard == shortest);
+    if (n.words != words || n.longest_phrase != phrase || n.wildcards != wildcards ||
+        n.shortest_wildcard != shortest)
+        fprintf(stderr, "  '%s': %zu words, phrase %zu, %zu wildcards, shortest %zu\n",
+                q ? q : "(null)", n.words, n.longest_phrase, n.wildcards, n.shortest_wildcard);
+}
+
+static void test_query_size(void) {
+    expect_size(NULL, 0, 0, 0, 0);
+    expect_size("", 0, 0, 0, 0);
+    expect_size("  human   rights ", 2, 0, 0, 0);
+    expect_size("U.S. title:oil-price 2022", 6, 0, 0, 0);
+    expect_size("\"the the the\" a \"b c\"", 6, 3, 0, 0);
+    expect_size("\"never closed phrase", 3, 3, 0, 0);
+    expect_size("infl* a* climate stat*", 4, 0, 3, 1);
+    expect_size("caf\xc3\xa9 na\xc3\xafve*", 2, 0, 1, 6);
+    expect_size("*** ---", 0, 0, 0, 0);
+}
+
 /* The snippet of text for the results of query. */
 static void expect_snippet(const char *query, const char *text, size_t max_bytes,
                            const char *want) {
@@ -1001,6 +1043,60 @@ static void replace_file(const char *dir, const char *name, const char *text) {
     free(tmp_path);
 }
 
+/* Rewrites SNIPPET_DOCS documents whose bodies hold words of their own
+ * and of generation gen, so that each commit rewrites much of the
+ * postlist table (where a snippet reads the frequencies of its words). */
+enum { SNIPPET_DOCS = 400, SNIPPET_WORDS = 60 };
+static void rewrite_words(shim_writer_t *w, int gen) {
+    static char body[SNIPPET_WORDS * 16 + 64];
+    for (int k = 0; k < SNIPPET_DOCS; k++) {
+        char id[16];
+        size_t n = (size_t)snprintf(body, sizeof body, "Ferries sail from harbour");
+        for (int j = 0; j < SNIPPET_WORDS; j++)
+            n += (size_t)snprintf(body + n, sizeof body - n, " w%dx%dg%d", k, j, gen);
+        snprintf(id, sizeof id, "s%03d", k);
+        shim_doc_t d = {
+            .id = id, .title = "Ferries", .body = body, .data = "{}", .data_len = 2, .stamp = 1};
+        if (shim_writer_upsert(w, &d) != LEDE_OK) {
+            CHECK_STR(shim_writer_errmsg(w), "");
+            return;
+        }
+    }
+    commit(w);
+}
+
+/* A snippet is taken after the search, and the revision it read can be
+ * discarded meanwhile (an index update between the two): the snippet then
+ * fails with LEDE_E_MODIFIED and a message on the handle, never an empty
+ * one. */
+static void test_snippet_after_discarded_revision(void) {
+    char *path = path_in(g_dir, "snippets");
+    shim_writer_t *w = open_writer(path, false);
+    shim_db_t *db = NULL;
+    shim_results_t *r = NULL;
+    if (!w) goto out;
+    rewrite_words(w, 0);
+    if (!(db = open_reader(path))) goto out;
+    shim_query_t q = {.text = "ferries", .limit = 10};
+    if (!(r = run(db, &q, LEDE_OK))) goto out;
+    rewrite_words(w, 1);
+    rewrite_words(w, 2);
+    char text[SNIPPET_WORDS * 16 + 64], *snippet = NULL;
+    size_t n = (size_t)snprintf(text, sizeof text, "Ferries");
+    for (int j = 0; j < SNIPPET_WORDS; j++)
+        n += (size_t)snprintf(text + n, sizeof text - n, " w%dx%dg0", 7 * j, j);
+    lede_status_t st = shim_results_snippet(r, text, 200, "[", "]", &snippet);
+    printf("  a snippet after two commits: %s (%s)\n", lede_status_to_string(st),
+           shim_db_errmsg(db));
+    CHECK(st == LEDE_OK || (st == LEDE_E_MODIFIED && *shim_db_errmsg(db)));
+    free(snippet);
+out:
+    shim_results_free(r);
+    shim_db_close(db);
+    close_writer(w);
+    free(path);
+}
+
 static void test_stub_switch(void) {
     char *stub_dir = path_in(g_dir, "index");
     CHECK(mkdir(stub_dir, 0755) == 0);
@@ -1160,11 +1256,14 @@ int main(void) {
     RUN(test_paging);
     RUN(test_facets);
     RUN(test_spelling);
+    RUN(test_deadline);
+    RUN(test_query_size);
     RUN(test_snippets);
     RUN(test_similar);
     RUN(test_complete);
     RUN(test_reopen_sees_commits);
     RUN(test_retry_after_discarded_revision);
+    RUN(test_snippet_after_discarded_revision);
     RUN(test_stub_switch);
     RUN(test_stub_shards);
     shim_db_close(g_db);
