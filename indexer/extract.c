@@ -151,3 +151,19 @@ lede_status_t extract_text(const char *text, size_t len, const char *base_id,
     if (st == LEDE_E_NOMEM) snprintf(why, ARTICLE_WHY_BYTES, "out of memory");
     return st;
 }
+
+char *extract_reflow(const char *text, size_t len) {
+    ex_page_t page;
+    if (ex_page_split_as(text, len, false, true, &page) != LEDE_OK) return NULL;
+    size_t total = 1;
+    for (size_t i = 0; i < page.n; i++) total += page.u[i].len + 2;
+    char *out = malloc(total), *p = out;
+    for (size_t i = 0; out && i < page.n; i++) {
+        if (p > out) *p++ = '\n', *p++ = '\n';
+        memcpy(p, page.u[i].s, page.u[i].len);
+        p += page.u[i].len;
+    }
+    if (out) *p = '\0';
+    ex_page_free(&page);
+    return out;
+}

@@ -68,4 +68,13 @@ lede_status_t extract_html(const char *html, size_t len, const char *base_id,
                            const extract_opts_t *opts, lede_article_t **out, size_t *n,
                            char *why);
 
+/* The text of an article body with its paragraphs rebuilt the way pages'
+ * are read: hard-wrapped lines (wire copy wrapped at a fixed width) and
+ * sentences broken across lines joined, paragraphs separated by one blank
+ * line, spaces trimmed. For bodies stored with a line break per wrapped
+ * line ("Showers continued throughout the week in\nthe Bahia cocoa zone").
+ * Text already in paragraphs comes back the same. Caller frees; NULL when
+ * out of memory. */
+char *extract_reflow(const char *text, size_t len);
+
 #endif

@@ -34,6 +34,7 @@ typedef struct {
     size_t raw_len; /* before trimming and prefix removal: for the wrap width */
     unsigned words;  /* ex_shape_light(): all that joining needs */
     bool end_mark;
+    bool indented;   /* began with white space: a paragraph's first line */
 } line_t;
 
 /* Bytes of the white space character at s (ASCII blanks, U+00A0 no-break
@@ -55,6 +56,7 @@ static size_t space_before(const unsigned char *s, size_t n) {
 
 static void trim(line_t *l) {
     size_t k;
+    l->indented = l->len > 0 && (l->s[0] == ' ' || l->s[0] == '\t');
     while ((k = space_at((unsigned char *)l->s, l->len)) > 0) l->s += k, l->len -= k;
     while ((k = space_before((unsigned char *)l->s, l->len)) > 0) l->len -= k;
     l->s[l->len] = '\0';
@@ -153,12 +155,16 @@ static bool meta_line(const char *s) {
     return ex_date_at(ex_unbullet(s), iso, &end) || ex_meta_is_byline(s);
 }
 
-/* Whether line b continues the paragraph that line a ends. */
+/* Whether line b continues the paragraph that line a ends. In a body being
+ * reflowed (no headline, no menu to keep apart), any line that does not
+ * end a sentence goes on in the next unless that one is indented. */
 static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
     if (a->len == 0 || b->len == 0 || is_separator(a->s) || is_separator(b->s)) return false;
     bool sentence_end = a->end_mark && !ends_abbreviation(a->s, a->len);
     bool join;
-    if (page->wrap && a->raw_len * 2 >= page->wrap && ex_starts_lower(b->s))
+    if (page->reflow && !b->indented && !sentence_end)
+        join = true;
+    else if (page->wrap && a->raw_len * 2 >= page->wrap && ex_starts_lower(b->s))
         join = true;
     else if (sentence_end || (a->len > 0 && a->s[a->len - 1] == ':'))
         join = false;
@@ -227,8 +233,14 @@ static void build_units(ex_page_t *page, const line_t *lines, size_t n) {
 }
 
 lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_t *page) {
+    return ex_page_split_as(text, len, tracing, false, page);
+}
+
+lede_status_t ex_page_split_as(const char *text, size_t len, bool tracing, bool reflow,
+                               ex_page_t *page) {
     memset(page, 0, sizeof *page);
     page->tracing = tracing;
+    page->reflow = reflow;
     size_t n = count_lines(text, len);
     line_t *lines = calloc(n, sizeof *lines);
     page->copy = malloc(len + 1);

@@ -174,6 +174,7 @@ typedef struct {
                           * that touch say nothing about belonging together */
     char prefix_date[32];/* the date of a crawler's " date YYYY-MM-DD " prefix, or "" */
     bool tracing;        /* reasons are written only when someone reads them */
+    bool reflow;         /* a body, not a page: join every broken sentence */
     bool table;          /* no prose: the story is lines of figures or a list */
 } ex_page_t;
 
@@ -183,6 +184,11 @@ typedef struct {
  * gap_before/gap_after. LEDE_E_NOMEM on failure, with the page empty.
  * Free with ex_page_free(). */
 lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_t *page);
+
+/* The same for an article body (reflow): lines that do not end a sentence
+ * are joined to the next one unless it is indented. */
+lede_status_t ex_page_split_as(const char *text, size_t len, bool tracing, bool reflow,
+                               ex_page_t *page);
 void ex_page_free(ex_page_t *page);
 
 /* Gives unit u its kind and role with a reason (formatted only when the

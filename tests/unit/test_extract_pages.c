@@ -390,6 +390,27 @@ static void test_learned_furniture(void) {
     ex_learned_free(again);
 }
 
+/* Bodies stored with a line break per wrapped line get their paragraphs
+ * back; text already in paragraphs is left as it is. */
+static void test_reflow(void) {
+    const char *wrapped = "Showers continued throughout the week in\n"
+                          "the Bahia cocoa zone, alleviating the drought since early\n"
+                          "January and improving prospects for the coming crop.\n"
+                          "    The dry period means the crop will be late this year.\n";
+    char *r = extract_reflow(wrapped, strlen(wrapped));
+    CHECK_STR(r, "Showers continued throughout the week in the Bahia cocoa zone, alleviating "
+                 "the drought since early January and improving prospects for the coming "
+                 "crop.\n\nThe dry period means the crop will be late this year.");
+    free(r);
+    const char *paras = "First paragraph here.\n\nSecond paragraph here.";
+    r = extract_reflow(paras, strlen(paras));
+    CHECK_STR(r, paras);
+    free(r);
+    r = extract_reflow("", 0);
+    CHECK_STR(r, "");
+    free(r);
+}
+
 int main(void) {
     RUN(test_title_after_prefix);
     RUN(test_title_after_site_header);
@@ -410,5 +431,6 @@ int main(void) {
     RUN(test_related_list);
     RUN(test_trace);
     RUN(test_learned_furniture);
+    RUN(test_reflow);
     return check_summary();
 }
