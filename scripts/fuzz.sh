@@ -11,6 +11,9 @@
 # timeout-*, oom-*) goes to build-fuzz/artifacts/NAME/, its log to
 # build-fuzz/logs/NAME.log. Prints per target: executions, coverage edges,
 # features, corpus size and findings; exits 1 when anything was found.
+# Every run's rows are kept in build-fuzz/fuzz-history.txt, and
+# build-fuzz/fuzz-tally.txt sums them per target (runs add up: a campaign
+# can be run in pieces).
 #
 # Environment: FUZZ_RSS_MB (memory limit per target, default 2048),
 # FUZZ_TIMEOUT_S (one input, default 10), FUZZ_ARGS (more libFuzzer flags).
@@ -78,13 +81,38 @@ extra_seeds() {
 }
 
 # This run's table; every run's rows are also kept in fuzz-history.txt.
-summary=$BUILD/fuzz-summary.txt history=$BUILD/fuzz-history.txt
+summary=$BUILD/fuzz-summary.txt history=$BUILD/fuzz-history.txt tally=$BUILD/fuzz-tally.txt
 ROW='%-16s %8s %12s %8s %7s %8s %14s %s\n'
 # shellcheck disable=SC2059 # ROW is the format
 printf "$ROW" target seconds executions exec/s edges features corpus findings >"$summary"
 echo "# $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')" >>"$history"
 found=0
 ROOT=$PWD
+
+# Sums the history per target: runs, seconds and executions added up,
+# edges and features the highest seen, corpus and findings as last seen,
+# and the commit of the target's latest run.
+write_tally() {
+  awk '
+    /^# / { commit = $4; next }
+    $1 ~ /^fuzz_/ && $3 ~ /^[0-9]+$/ {
+      t = $1
+      if (!(t in runs)) order[n++] = t
+      runs[t]++; secs[t] += $2; execs[t] += $3
+      if ($5 + 0 > edges[t]) edges[t] = $5 + 0
+      if ($6 + 0 > feats[t]) feats[t] = $6 + 0
+      corp[t] = $7; found[t] = $8; last[t] = commit
+    }
+    END {
+      printf "%-16s %4s %8s %12s %8s %8s %14s %8s %s\n", "target", "runs", "seconds",
+        "executions", "edges", "features", "corpus", "findings", "last-run"
+      for (i = 0; i < n; i++) {
+        t = order[i]
+        printf "%-16s %4d %8d %12d %8d %8d %14s %8s %s\n", t, runs[t], secs[t], execs[t],
+          edges[t], feats[t], corp[t], found[t], last[t]
+      }
+    }' "$history" >"$tally"
+}
 for t in "${TARGETS[@]}"; do
   corpus=$ROOT/$BUILD/corpus/$t artifacts=$ROOT/$BUILD/artifacts/$t log=$ROOT/$BUILD/logs/$t.log
   work=$ROOT/$BUILD/work/$t
@@ -114,7 +142,10 @@ for t in "${TARGETS[@]}"; do
   printf "$ROW" "fuzz_$t" "$seconds" "${execs:-?}" "${rate:-?}" "$(last_value cov: "$log")" \
     "$(last_value ft: "$log")" "$(last_value corp: "$log")" "$n_found in $BUILD/artifacts/$t" |
     tee -a "$summary" "$history"
+  write_tally
 done
 echo "== summary ($summary)"
 cat "$summary"
+echo "== all runs so far ($tally)"
+cat "$tally"
 exit $found
