@@ -2,8 +2,10 @@
  * scraped page per input, extracted as an indexing run does, then again
  * with a trace (the --explain path) whose every record is read back, and
  * counted into a table of learnt furniture that is dumped and loaded as a
- * run stores it in the index. A refusal without a reason, or a reason or
- * trace string --explain --json could not print (not UTF-8), aborts. */
+ * run stores it in the index; when it could be an article body (UTF-8, no
+ * NUL), it is reflowed too. A refusal without a reason, a reason or trace
+ * string --explain --json could not print (not UTF-8), or a reflowed body
+ * that is not UTF-8 or holds a NUL, aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,17 @@ static void learn(const uint8_t *data, size_t size) {
     ex_learned_free(again);
 }
 
+/* An article body's paragraphs rebuilt (extract_reflow): bodies are
+ * validated UTF-8 without NUL bytes before anything reflows them. */
+static void reflow(const uint8_t *data, size_t size) {
+    size_t bad;
+    if (!utf8_valid((const char *)data, size, &bad) || memchr(data, '\0', size)) return;
+    char *r = extract_reflow((const char *)data, size);
+    if (!r) abort();
+    check_utf8(r);
+    free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     extract_once(data, size, NULL);
     extract_opts_t opts = {.trace = ex_trace_new()};
@@ -80,5 +93,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         ex_trace_free(opts.trace);
     }
     learn(data, size);
+    reflow(data, size);
     return 0;
 }
