@@ -362,6 +362,35 @@ static void test_bad_input(void) {
     result_free(&r);
 }
 
+/* A charset label is the page's text: the reason and the trace quote it
+ * as an excerpt, UTF-8 and free of control bytes (fuzz_html found a
+ * reason that was neither). */
+static void test_charset_label_quoted(void) {
+    result_t r = run("<html><head><meta charset=\"\xEB\xE8\x1B[2J\"></head>"
+                     "<body><p>text</p></body></html>");
+    CHECK_INT(r.st, LEDE_E_INVALID);
+    CHECK_STR(r.why, "unknown charset \"???[2J\" (<meta charset>)");
+    result_free(&r);
+    /* Cut to 47 bytes inside the 'é' that ends it. */
+    r = run("<html><head><meta charset=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\">"
+            "</head><body><p>text</p></body></html>");
+    CHECK_INT(r.st, LEDE_E_INVALID);
+    CHECK_STR(r.why, "unknown charset \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?\" "
+                     "(<meta charset>)");
+    result_free(&r);
+    /* Read as UTF-8 (the label's name ends at the ESC), traced without it. */
+    static const char page[] = "<html><head><meta charset=\"utf-8\x1B[2J\"></head><body>"
+                               "<p>Ferries returned to the harbour on Tuesday morning after "
+                               "the storm.</p></body></html>";
+    ex_trace_t *t = ex_trace_new();
+    r = run_len(page, strlen(page), "p", t);
+    CHECK(ex_trace_n_notes(t) >= 1 &&
+          strstr(ex_trace_get_note(t, 0), "read as utf-8?[2J (<meta charset>)"));
+    CHECK(ex_trace_n_notes(t) >= 1 && !strchr(ex_trace_get_note(t, 0), '\x1B'));
+    result_free(&r);
+    ex_trace_free(t);
+}
+
 /* ---- the trace ------------------------------------------------------------------ */
 
 static bool traced(const ex_trace_t *t, ex_role_t role, const char *text_part) {
@@ -538,6 +567,7 @@ int main(void) {
     RUN(test_many_attributes);
     RUN(test_many_tags);
     RUN(test_bad_input);
+    RUN(test_charset_label_quoted);
     RUN(test_trace);
     RUN(test_dates);
     RUN(test_charset_names);
