@@ -138,9 +138,10 @@ for t in "${TARGETS[@]}"; do
   n_found=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
     -o -name 'oom-*' \) | wc -l)
   [ "$n_found" -eq 0 ] || found=1
+  edges=$(last_value cov: "$log") features=$(last_value ft: "$log") corp=$(last_value corp: "$log")
   # shellcheck disable=SC2059 # ROW is the format
-  printf "$ROW" "fuzz_$t" "$seconds" "${execs:-?}" "${rate:-?}" "$(last_value cov: "$log")" \
-    "$(last_value ft: "$log")" "$(last_value corp: "$log")" "$n_found in $BUILD/artifacts/$t" |
+  printf "$ROW" "fuzz_$t" "$seconds" "${execs:-?}" "${rate:-?}" "${edges:-?}" "${features:-?}" \
+    "${corp:-?}" "$n_found in $BUILD/artifacts/$t" |
     tee -a "$summary" "$history"
   write_tally
 done
