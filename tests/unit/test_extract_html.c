@@ -391,6 +391,39 @@ static void test_charset_label_quoted(void) {
     ex_trace_free(t);
 }
 
+/* The first element named name below n, depth first. */
+static xmlNode *find_element(xmlNode *n, const char *name) {
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0) return n;
+        xmlNode *below = find_element(n->children, name);
+        if (below) return below;
+    }
+    return NULL;
+}
+
+/* An element's description in the trace quotes its attributes as
+ * excerpts: a cut inside a character made it not UTF-8 (found by
+ * fuzz_html), a control byte reached the terminal. */
+static void test_describe_quotes(void) {
+    static const char page[] =
+        "<html><body><div id=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\">a</div>"
+        "<p class=\"a\x1B[2Jb\">b</p><span itemprop=\"\xC3\xA9\x07\">c</span></body></html>";
+    xmlDoc *doc;
+    char why[ARTICLE_WHY_BYTES], where[96];
+    CHECK_INT(html_parse(page, strlen(page), &doc, why), LEDE_OK);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    html_describe(find_element(root, "div"), where, sizeof where);
+    CHECK_STR(where, "<div id=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\">");
+    html_describe(find_element(root, "p"), where, sizeof where);
+    CHECK_STR(where, "<p class=\"a?[2Jb\">");
+    html_describe(find_element(root, "span"), where, sizeof where);
+    CHECK_STR(where, "<span itemprop=\"\xC3\xA9?\">");
+    char small[18]; /* the whole cut on a character boundary too: not in the 'é' */
+    html_describe(find_element(root, "span"), small, sizeof small);
+    CHECK_STR(small, "<span itemprop=\"");
+    xmlFreeDoc(doc);
+}
+
 /* ---- the trace ------------------------------------------------------------------ */
 
 static bool traced(const ex_trace_t *t, ex_role_t role, const char *text_part) {
@@ -568,6 +601,7 @@ int main(void) {
     RUN(test_many_tags);
     RUN(test_bad_input);
     RUN(test_charset_label_quoted);
+    RUN(test_describe_quotes);
     RUN(test_trace);
     RUN(test_dates);
     RUN(test_charset_names);
