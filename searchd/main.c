@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access_log.h"
 #include "config.h"
 #include "lede/shim.h"
 #include "log.h"
@@ -31,8 +32,9 @@ static const char USAGE[] =
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
-    "Signals: SIGHUP reopens the index at once; SIGTERM and SIGINT stop\n"
-    "accepting, answer the requests in flight and exit 0.\n";
+    "Signals: SIGHUP reopens the index at once; SIGUSR1 reopens log_file and\n"
+    "access_log (for logrotate); SIGTERM and SIGINT stop accepting, answer the\n"
+    "requests in flight and exit 0.\n";
 
 typedef struct {
     config_t cfg;
@@ -97,6 +99,7 @@ static int parse_options(int argc, char **argv, opts_t *o) {
         if (!ok) return die(err), -1;
     }
     if (optind < argc) return die("unexpected argument (see --help)"), -1;
+    if (!config_finish(&o->cfg, err, sizeof err)) return die(err), -1;
     return 0;
 }
 
@@ -144,6 +147,7 @@ int main(int argc, char **argv) {
     if (rc != 0) return rc > 0 ? 0 : 1;
     if (o.daemon && !o.cfg.log_file[0]) return die("--daemon needs log_file (-o log_file=PATH)");
     if (!log_open(&o.cfg, err, sizeof err)) return die(err);
+    if (!access_log_open(&o.cfg, err, sizeof err)) return log_close(), die(err);
     int ready = o.daemon ? daemonize() : -1;
     static server_t srv;
     bool ok = server_start(&srv, &o.cfg, err, sizeof err) && write_pid_file(&o.cfg, err, sizeof err);
@@ -151,6 +155,7 @@ int main(int argc, char **argv) {
         log_msg(LOG_ERROR, "%s", err);
         tell_parent(ready, err);
         server_free(&srv);
+        access_log_close();
         log_close();
         if (!o.daemon && o.cfg.log_file[0]) die(err); /* the log is not the terminal */
         return 1;
@@ -159,6 +164,7 @@ int main(int argc, char **argv) {
     server_run(&srv);
     server_free(&srv);
     if (o.cfg.pid_file[0]) unlink(o.cfg.pid_file);
+    access_log_close();
     log_close();
     return 0;
 }

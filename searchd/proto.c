@@ -24,13 +24,16 @@ static const char *const ERROR_NAMES[PROTO_E_COUNT] = {
     [PROTO_E_TIMEOUT] = "timeout",
     [PROTO_E_UNAVAILABLE] = "unavailable",
     [PROTO_E_INTERNAL] = "internal",
+    [PROTO_E_AUTH_REQUIRED] = "auth_required",
+    [PROTO_E_AUTH_FAILED] = "auth_failed",
 };
 
 const char *proto_error_name(proto_error_code_t code) {
     return (unsigned)code < PROTO_E_COUNT ? ERROR_NAMES[code] : "internal";
 }
 
-static const char *const OP_NAMES[] = {"search", "get", "similar", "suggest", "stats", "ping", "quit"};
+static const char *const OP_NAMES[PROTO_OP_COUNT] = {"search", "get",  "similar", "suggest",
+                                                     "stats",  "ping", "quit",    "auth"};
 
 const char *proto_op_name(proto_op_t op) {
     return (unsigned)op < sizeof OP_NAMES / sizeof OP_NAMES[0] ? OP_NAMES[op] : "unknown";
@@ -96,6 +99,7 @@ static const inline_cmd_t INLINE_CMDS[] = {
     {"STATS", PROTO_OP_STATS, false, "STATS"},
     {"PING", PROTO_OP_PING, false, "PING"},
     {"QUIT", PROTO_OP_QUIT, false, "QUIT"},
+    {"AUTH", PROTO_OP_AUTH, true, "AUTH <token>"},
 };
 
 static char *trim(char *s) {
@@ -116,12 +120,13 @@ static proto_result_t parse_inline(char *line, proto_request_t *req, proto_error
         if (c->needs_arg != (*arg != '\0'))
             return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: %s", c->usage);
         req->op = c->op;
-        req->search.q = req->doc = req->prefix = arg;
+        if (c->op == PROTO_OP_AUTH) req->token = arg;
+        else req->search.q = req->doc = req->prefix = arg;
         return PROTO_OK;
     }
     char shown[SHOWN_BYTES];
     return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                "unknown command '%s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT, "
+                "unknown command '%s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT AUTH, "
                 "or a JSON object",
                 utf8_excerpt(shown, sizeof shown, verb));
 }
@@ -187,6 +192,23 @@ static bool want_bool(json_t *v, const char *name, bool *out, proto_error_t *e) 
     }
     *out = json_is_true(v);
     return true;
+}
+
+/* The token of op "auth", or the "auth" field any request may carry. */
+static bool set_token(proto_request_t *r, json_t *v, const char *name, proto_error_t *e) {
+    if (r->token) /* both in one request */
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "give the token once, in \"%s\"", name), false;
+    return want_string(v, name, &r->token, e);
+}
+
+static bool f_token(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    return set_token(r, v, "token", e);
+}
+
+static bool f_auth(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    return set_token(r, v, "auth", e);
 }
 
 static bool f_snippet(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
@@ -331,6 +353,8 @@ static const field_t FIELDS[] = {
     {"facets", BIT(PROTO_OP_SEARCH), f_facets},
     {"snippet", BIT(PROTO_OP_SEARCH), f_snippet},
     {"suggest", BIT(PROTO_OP_SEARCH), f_suggest},
+    {"token", BIT(PROTO_OP_AUTH), f_token},
+    {"auth", BIT(PROTO_OP_COUNT) - 1, f_auth}, /* any op */
 };
 
 static bool find_op(const char *name, proto_op_t *op) {
@@ -364,6 +388,8 @@ static proto_result_t check_required(proto_request_t *req, proto_error_t *err) {
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op '%s' needs a \"doc\" id", proto_op_name(req->op));
     if (req->op == PROTO_OP_SUGGEST && (!req->prefix || !*req->prefix))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'suggest' needs a \"q\" prefix");
+    if (req->op == PROTO_OP_AUTH && !req->token)
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'auth' needs a \"token\"");
     return PROTO_OK;
 }
 
@@ -386,7 +412,7 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
     char shown[SHOWN_BYTES];
     if (!find_op(op, &req->op))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                    "unknown op '%s'; ops: search, get, similar, suggest, stats, ping, quit",
+                    "unknown op '%s'; ops: search, get, similar, suggest, stats, ping, quit, auth",
                     utf8_excerpt(shown, sizeof shown, op));
     proto_result_t r = apply_fields(root, req, lim, err);
     return r == PROTO_OK ? check_required(req, err) : r;
