@@ -1,7 +1,8 @@
 /* Fuzz target for the JSON Lines reader (indexer/input.c, convert.c,
  * common/article.c): the input is a whole .jsonl file (gzip or not), read
- * the way lede-indexer reads its inputs, each record parsed, validated and
- * turned into the document the index stores. Aborts when a reason for a
+ * the way lede-indexer reads its inputs, each record parsed, validated,
+ * tidied (as without --keep-text) and turned into the document the index
+ * stores. Aborts when a reason for a
  * reject cannot be printed safely (not UTF-8, or holding control bytes
  * that a terminal would obey), or when a stored form is not JSON. */
 #include <jansson.h>
@@ -36,7 +37,7 @@ static lede_status_t on_record(void *ctx, record_t *rec) {
     char why[ARTICLE_WHY_BYTES] = "";
     lede_article_t *arts;
     size_t n;
-    if (convert_record(rec, NULL, &arts, &n, why) == LEDE_OK) {
+    if (convert_record(rec, NULL, false, &arts, &n, why) == LEDE_OK) {
         for (size_t i = 0; i < n; i++) {
             shim_doc_t doc;
             char *stored;
