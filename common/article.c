@@ -167,7 +167,9 @@ static lede_status_t json_error(const json_error_t *e, char *why) {
         return fail(why, "invalid UTF-8 at byte %d", e->position);
     if (strstr(e->text, "\\u0000"))
         return fail(why, "NUL character (\\u0000) in a string at column %d", e->column);
-    return fail(why, "malformed JSON at column %d: %s", e->column, e->text);
+    char text[sizeof e->text]; /* jansson quotes the bad token: control bytes, cut anywhere */
+    return fail(why, "malformed JSON at column %d: %s", e->column,
+                utf8_excerpt(text, sizeof text, e->text));
 }
 
 lede_status_t article_from_json(const char *line, size_t len, lede_article_t *a, char *why) {
@@ -222,8 +224,10 @@ static lede_status_t normalise_date(lede_article_t *a, char *why) {
         a->date = NULL;
         return LEDE_OK;
     }
+    char shown[41];
     if (!date_parse_iso(a->date, norm, a->date_key))
-        return fail(why, "field 'date': cannot parse '%.40s' as an ISO 8601 date", a->date);
+        return fail(why, "field 'date': cannot parse '%s' as an ISO 8601 date",
+                    utf8_excerpt(shown, sizeof shown, a->date));
     free(a->date);
     a->date = strdup(norm);
     return a->date ? LEDE_OK : LEDE_E_NOMEM;

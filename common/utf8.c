@@ -1,6 +1,8 @@
 /* UTF-8 validation (RFC 3629): rejects overlong forms, surrogates and
- * code points past U+10FFFF, all of which Xapian would index as garbage. */
+ * code points past U+10FFFF, all of which Xapian would index as garbage;
+ * and excerpts of untrusted text that are safe to quote in messages. */
 #include <stdint.h>
+#include <string.h>
 
 #include "lede/article.h"
 
@@ -39,4 +41,20 @@ bool utf8_valid(const char *s, size_t n, size_t *bad) {
         i += len;
     }
     return true;
+}
+
+char *utf8_excerpt(char *out, size_t size, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    while (*p) {
+        size_t len = seq_len(*p);
+        bool ok = len > 0 && strnlen((const char *)p, len) == len && seq_ok(p, len);
+        if (!ok || *p < 0x20 || *p == 0x7F) len = 1;
+        if (o + len >= size) break;
+        if (ok && *p >= 0x20 && *p != 0x7F) memcpy(out + o, p, len);
+        else out[o] = '?';
+        o += len, p += len;
+    }
+    out[o] = '\0';
+    return out;
 }

@@ -624,12 +624,16 @@ static void mark_after_markers(ex_page_t *page) {
             marker = strncasecmp(s, MARKERS[k], n) == 0 && (!s[n] || strchr(":. ", s[n])) &&
                      u->shape.words <= 4;
         }
+        /* Quoted as an excerpt: a cut inside a character would leave the
+         * reason not UTF-8, and --explain --json without it. */
+        char quote[41];
+        if (marker) utf8_excerpt(quote, sizeof quote, u->s);
         for (size_t j = i + 1; marker && j < page->n; j++) {
             ex_unit_t *v = &page->u[j];
             if (v->decided && v->role != EX_ROLE_SIDEBAR) break;
             if (!ex_headline_shape(v) && !v->decided) break;
-            ex_unit_set(page, v, EX_K_TEXT, EX_ROLE_SIDEBAR, true,
-                        "a headline listed after \"%.40s\"", u->s);
+            ex_unit_set(page, v, EX_K_TEXT, EX_ROLE_SIDEBAR, true, "a headline listed after \"%s\"",
+                        quote);
         }
     }
 }

@@ -246,7 +246,8 @@ size_t ex_word_len(const char *s) {
             n++;
             continue;
         }
-        if (n > 0 && memcmp(s + n, "\xE2\x80\x99", 3) == 0 && ex_word_byte(s[n + 3])) {
+        /* strncmp, not memcmp: s may end (NUL) within the 3 bytes. */
+        if (n > 0 && strncmp(s + n, "\xE2\x80\x99", 3) == 0 && ex_word_byte(s[n + 3])) {
             n += 3;
             continue;
         }

@@ -354,10 +354,12 @@ static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t
         out->from = "no declaration; not valid UTF-8, so read as windows-1252";
         return convert(bytes, len, "WINDOWS-1252", out, why);
     }
-    snprintf(out->charset, sizeof out->charset, "%s", label);
+    /* The label is the page's text: quoted in the reason and the trace,
+     * it must stay UTF-8 and obey no terminal. */
+    utf8_excerpt(out->charset, sizeof out->charset, label);
     out->from = from;
     const char *name = html_charset_name(label, name_buf);
-    if (!name) return fail(why, "unknown charset \"%s\" (%s)", label, from);
+    if (!name) return fail(why, "unknown charset \"%s\" (%s)", out->charset, from);
     if (strcmp(name, "UTF-8") == 0) return repair_utf8(bytes, len, out, false);
     /* Scrapers often save a page as UTF-8 and leave its declaration: text
      * in another charset is almost never valid UTF-8 by chance. */

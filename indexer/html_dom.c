@@ -370,17 +370,24 @@ size_t html_text_weight(const char *s, size_t n) {
     return w;
 }
 
+/* Attribute values are the page's text: they are quoted as excerpts and
+ * the whole is cut on a character boundary, so a description stays UTF-8
+ * (--explain --json prints it) and a terminal shows it without obeying
+ * it. */
 void html_describe(const xmlNode *n, char *out, size_t size) {
     const char *id = html_attr(n, "id"), *cls = html_attr(n, "class");
     const char *prop = html_attr(n, "itemprop");
+    const char *name = (const char *)n->name;
+    char value[41], whole[160];
     if (id && *id)
-        snprintf(out, size, "<%s id=\"%.40s\">", (const char *)n->name, id);
+        snprintf(whole, sizeof whole, "<%s id=\"%s\">", name, utf8_excerpt(value, 41, id));
     else if (cls && *cls)
-        snprintf(out, size, "<%s class=\"%.40s\">", (const char *)n->name, cls);
+        snprintf(whole, sizeof whole, "<%s class=\"%s\">", name, utf8_excerpt(value, 41, cls));
     else if (prop && *prop)
-        snprintf(out, size, "<%s itemprop=\"%.30s\">", (const char *)n->name, prop);
+        snprintf(whole, sizeof whole, "<%s itemprop=\"%s\">", name, utf8_excerpt(value, 31, prop));
     else
-        snprintf(out, size, "<%s> line %ld", (const char *)n->name, xmlGetLineNo(n));
+        snprintf(whole, sizeof whole, "<%s> line %ld", name, xmlGetLineNo(n));
+    utf8_excerpt(out, size, whole);
 }
 
 bool html_contains_ci(const char *s, const char *needle) {

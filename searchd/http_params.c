@@ -50,6 +50,10 @@ static const param_t PARAMS[] = {
     {"to", P_DATE, SEARCH},
 };
 
+/* Room for the bit of a bad parameter quoted in an error message (40
+ * bytes, cut on a character boundary: see utf8_excerpt). */
+#define SHOWN_BYTES 41
+
 static json_t *fail(http_param_error_t *e, proto_error_code_t code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -99,17 +103,18 @@ static json_t *child(json_t *parent, const char *key) {
 /* Adds one parameter to req; NULL-free errors go to e. */
 static bool add_param(json_t *req, const param_t *p, const char *v, http_param_error_t *e) {
     json_t *value = NULL;
+    char shown[SHOWN_BYTES];
     switch (p->kind) {
     case P_STRING: value = json_string(v); break;
     case P_UINT:
         if (!(value = uint_value(v)))
-            return fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' must be a whole number >= 0, not '%.40s'",
-                        p->name, v), false;
+            return fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' must be a whole number >= 0, not '%s'",
+                        p->name, utf8_excerpt(shown, sizeof shown, v)), false;
         break;
     case P_BOOL:
         if (!(value = bool_value(v)))
-            return fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' must be 1 or 0 (true or false), not '%.40s'",
-                        p->name, v), false;
+            return fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' must be 1 or 0 (true or false), not '%s'",
+                        p->name, utf8_excerpt(shown, sizeof shown, v)), false;
         break;
     case P_LIST: value = list_value(v); break;
     case P_FILTER: {
@@ -177,8 +182,10 @@ static bool add_pair(json_t *req, proto_op_t op, const char *pair, size_t n, uns
     if (!name) return false;
     const param_t *p = find_param(name);
     bool ok = false;
+    char shown[SHOWN_BYTES];
     if (!p || !(p->ops & OP(op)))
-        fail(e, PROTO_E_BAD_REQUEST, "unknown parameter '%.40s' for %s", name, proto_op_name(op));
+        fail(e, PROTO_E_BAD_REQUEST, "unknown parameter '%s' for %s",
+             utf8_excerpt(shown, sizeof shown, name), proto_op_name(op));
     else if ((*seen & (1u << (p - PARAMS))) && p->kind != P_FILTER)
         fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' is given more than once", p->name);
     else {

@@ -49,6 +49,10 @@ static proto_result_t fail(proto_error_t *err, proto_result_t r, proto_error_cod
     return r;
 }
 
+/* Room for the bit of a bad request quoted in an error message (40 bytes,
+ * cut on a character boundary: see utf8_excerpt). */
+#define SHOWN_BYTES 41
+
 void proto_request_free(proto_request_t *req) {
     json_decref(req->id);
     json_decref(req->root);
@@ -120,9 +124,11 @@ static proto_result_t parse_inline(char *line, proto_request_t *req, proto_error
         else req->search.q = req->doc = req->prefix = arg;
         return PROTO_OK;
     }
+    char shown[SHOWN_BYTES];
     return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                "unknown command '%.40s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT AUTH, "
-                "or a JSON object", verb);
+                "unknown command '%s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT AUTH, "
+                "or a JSON object",
+                utf8_excerpt(shown, sizeof shown, verb));
 }
 
 /* ---- the JSON form ---------------------------------------------------------- */
@@ -287,11 +293,12 @@ static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'facets' must be an array of at most %zu names", max), false;
     json_array_foreach(v, i, item) {
         const char *name = json_string_value(item);
+        char shown[SHOWN_BYTES];
         if (!name || !known_facet(name))
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown facet '%.40s'; facets: source, category, tag, place, author, "
-                        "year, timeline",
-                        name ? name : "(not a string)"),
+                        "unknown facet '%s'; facets: source, category, tag, place, author, year, "
+                        "timeline",
+                        name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)"),
                    false;
         r->facets[i] = name;
     }
@@ -323,7 +330,10 @@ static bool filter_date(proto_request_t *r, json_t *v, proto_error_t *e) {
     json_object_foreach(v, key, d) {
         const char **slot = strcmp(key, "from") == 0 ? &r->search.date_from
                           : strcmp(key, "to") == 0   ? &r->search.date_to : NULL;
-        if (!slot) return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field 'date.%.40s' in filter", key), false;
+        char shown[SHOWN_BYTES];
+        if (!slot)
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field 'date.%s' in filter",
+                        utf8_excerpt(shown, sizeof shown, key)), false;
         if (!json_is_string(d))
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "filter 'date.%s' must be a string like \"2022-01-31\"", key), false;
         *slot = json_string_value(d);
@@ -366,9 +376,11 @@ static bool f_filter(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         }
         int k = 0;
         while (k < SEARCH_F_COUNT && strcmp(search_filter_name(k), key) != 0) k++;
+        char shown[SHOWN_BYTES];
         if (k == SEARCH_F_COUNT)
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown filter '%.40s'; filters: source, category, tag, place, author, date", key), false;
+                        "unknown filter '%s'; filters: source, category, tag, place, author, date",
+                        utf8_excerpt(shown, sizeof shown, key)), false;
         if (!filter_values(r, k, val, e)) return false;
     }
     return true;
@@ -414,9 +426,10 @@ static proto_result_t apply_fields(json_t *root, proto_request_t *req, const pro
         const field_t *f = NULL;
         for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0] && !f; i++)
             if (strcmp(FIELDS[i].name, key) == 0) f = &FIELDS[i];
+        char shown[SHOWN_BYTES];
         if (!f || !(f->ops & BIT(req->op)))
-            return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field '%.40s' for op '%s'", key,
-                        proto_op_name(req->op));
+            return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field '%s' for op '%s'",
+                        utf8_excerpt(shown, sizeof shown, key), proto_op_name(req->op));
         if (!f->fn(req, v, lim, err)) return PROTO_ERROR;
     }
     return PROTO_OK;
@@ -438,7 +451,10 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
                                  proto_request_t *req, proto_error_t *err) {
     json_error_t je;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column, je.text);
+    char text[sizeof je.text]; /* jansson quotes the bad token, cut anywhere */
+    if (!root)
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column,
+                    utf8_excerpt(text, sizeof text, je.text));
     req->root = root;
     if (!json_is_object(root)) return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "a request must be a JSON object");
     json_t *id = json_object_get(root, "id");
@@ -447,9 +463,11 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
     if (id && !json_is_null(id)) req->id = json_incref(id);
     const char *op = json_string_value(json_object_get(root, "op"));
     if (!op) return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "missing field 'op' (a string)");
+    char shown[SHOWN_BYTES];
     if (!find_op(op, &req->op))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                    "unknown op '%.40s'; ops: search, get, similar, suggest, stats, ping, quit, auth", op);
+                    "unknown op '%s'; ops: search, get, similar, suggest, stats, ping, quit, auth",
+                    utf8_excerpt(shown, sizeof shown, op));
     proto_result_t r = apply_fields(root, req, lim, err);
     return r == PROTO_OK ? check_required(req, err) : r;
 }

@@ -1,3 +1,2 @@
 # The pure line-protocol parser (searchd/proto.c).
 lede_unit_test(test_proto lede_proto)
-lede_fuzz_target(fuzz_proto proto lede_proto)

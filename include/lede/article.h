@@ -86,6 +86,13 @@ bool date_parse_iso(const char *s, char norm[32], char key[15]);
  * otherwise *bad gets the offset of the first bad byte. */
 bool utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* A piece of untrusted text fit to quote in a message: the start of s, at
+ * most size - 1 bytes, cut on a character boundary, with each control
+ * character and each byte that is not UTF-8 shown as '?'. So a message
+ * quoting it stays UTF-8 (a JSON reply can carry it) and a terminal shows
+ * it without obeying it. Returns out (size >= 1). */
+char *utf8_excerpt(char *out, size_t size, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

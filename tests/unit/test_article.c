@@ -64,6 +64,20 @@ static void test_rejections(void) {
     expect_reject("{\"id\":\"x\",\"title\":\"caf\xe9\"}", "invalid UTF-8");
 }
 
+/* A reason goes to stderr ("file:line: reason") and to --explain --json:
+ * what it quotes of the record is cut on a character boundary and shows
+ * control characters (a terminal's escape sequences) as '?'. Found by
+ * fuzz_jsonl. */
+static void test_reasons_are_safe_to_print(void) {
+    expect_reject("{\"id\":\"x\",\"title\":\"t\",\"date\":\"\\u001b[2J\\u001b]0;owned\\u0007\"}",
+                  "cannot parse '?[2J?]0;owned?'");
+    expect_reject("{\"id\":\"x\",\"title\":\"t\",\"date\":"
+                  "\"12345678901234567890123456789012345678\xe2\x82\xac\"}",
+                  "cannot parse '12345678901234567890123456789012345678' as");
+    expect_reject("\x01", "near '?'");
+    expect_reject("{\"q\":\"\\u\xc3\xa9\"}", "invalid escape near '\"\\u?'");
+}
+
 static void test_dates(void) {
     char norm[32], key[15];
     CHECK(date_parse_iso("2022-12-23", norm, key));
@@ -96,11 +110,27 @@ static void test_utf8(void) {
     CHECK(!utf8_valid("\xf4\x90\x80\x80", 4, &bad));
 }
 
+static void test_utf8_excerpt(void) {
+    char out[8];
+    CHECK_STR(utf8_excerpt(out, sizeof out, "short"), "short");
+    CHECK_STR(utf8_excerpt(out, sizeof out, "longer than seven"), "longer ");
+    /* "abcde" + e-acute: the two bytes of the e-acute do not fit with 5 + 1
+     * before them in 7, so the cut comes before it, never inside. */
+    CHECK_STR(utf8_excerpt(out, 7, "abcde\xc3\xa9"), "abcde");
+    CHECK_STR(utf8_excerpt(out, 8, "abcde\xc3\xa9"), "abcde\xc3\xa9");
+    /* Control characters (an escape sequence) and bytes that are not UTF-8. */
+    CHECK_STR(utf8_excerpt(out, sizeof out, "\x1b[2J\x7f"), "?[2J?");
+    CHECK_STR(utf8_excerpt(out, sizeof out, "a\xff\xc3x\xe2\x82"), "a?" "?x?" "?");
+    CHECK_STR(utf8_excerpt(out, 1, "anything"), "");
+}
+
 int main(void) {
     RUN(test_full_record);
     RUN(test_integer_id_and_author_list);
     RUN(test_rejections);
+    RUN(test_reasons_are_safe_to_print);
     RUN(test_dates);
     RUN(test_utf8);
+    RUN(test_utf8_excerpt);
     return check_summary();
 }

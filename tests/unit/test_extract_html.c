@@ -362,6 +362,68 @@ static void test_bad_input(void) {
     result_free(&r);
 }
 
+/* A charset label is the page's text: the reason and the trace quote it
+ * as an excerpt, UTF-8 and free of control bytes (fuzz_html found a
+ * reason that was neither). */
+static void test_charset_label_quoted(void) {
+    result_t r = run("<html><head><meta charset=\"\xEB\xE8\x1B[2J\"></head>"
+                     "<body><p>text</p></body></html>");
+    CHECK_INT(r.st, LEDE_E_INVALID);
+    CHECK_STR(r.why, "unknown charset \"???[2J\" (<meta charset>)");
+    result_free(&r);
+    /* Cut to 47 bytes inside the 'é' that ends it. */
+    r = run("<html><head><meta charset=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\">"
+            "</head><body><p>text</p></body></html>");
+    CHECK_INT(r.st, LEDE_E_INVALID);
+    CHECK_STR(r.why, "unknown charset \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?\" "
+                     "(<meta charset>)");
+    result_free(&r);
+    /* Read as UTF-8 (the label's name ends at the ESC), traced without it. */
+    static const char page[] = "<html><head><meta charset=\"utf-8\x1B[2J\"></head><body>"
+                               "<p>Ferries returned to the harbour on Tuesday morning after "
+                               "the storm.</p></body></html>";
+    ex_trace_t *t = ex_trace_new();
+    r = run_len(page, strlen(page), "p", t);
+    CHECK(ex_trace_n_notes(t) >= 1 &&
+          strstr(ex_trace_get_note(t, 0), "read as utf-8?[2J (<meta charset>)"));
+    CHECK(ex_trace_n_notes(t) >= 1 && !strchr(ex_trace_get_note(t, 0), '\x1B'));
+    result_free(&r);
+    ex_trace_free(t);
+}
+
+/* The first element named name below n, depth first. */
+static xmlNode *find_element(xmlNode *n, const char *name) {
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0) return n;
+        xmlNode *below = find_element(n->children, name);
+        if (below) return below;
+    }
+    return NULL;
+}
+
+/* An element's description in the trace quotes its attributes as
+ * excerpts: a cut inside a character made it not UTF-8 (found by
+ * fuzz_html), a control byte reached the terminal. */
+static void test_describe_quotes(void) {
+    static const char page[] =
+        "<html><body><div id=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\">a</div>"
+        "<p class=\"a\x1B[2Jb\">b</p><span itemprop=\"\xC3\xA9\x07\">c</span></body></html>";
+    xmlDoc *doc;
+    char why[ARTICLE_WHY_BYTES], where[96];
+    CHECK_INT(html_parse(page, strlen(page), &doc, why), LEDE_OK);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    html_describe(find_element(root, "div"), where, sizeof where);
+    CHECK_STR(where, "<div id=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\">");
+    html_describe(find_element(root, "p"), where, sizeof where);
+    CHECK_STR(where, "<p class=\"a?[2Jb\">");
+    html_describe(find_element(root, "span"), where, sizeof where);
+    CHECK_STR(where, "<span itemprop=\"\xC3\xA9?\">");
+    char small[18]; /* the whole cut on a character boundary too: not in the 'é' */
+    html_describe(find_element(root, "span"), small, sizeof small);
+    CHECK_STR(small, "<span itemprop=\"");
+    xmlFreeDoc(doc);
+}
+
 /* ---- the trace ------------------------------------------------------------------ */
 
 static bool traced(const ex_trace_t *t, ex_role_t role, const char *text_part) {
@@ -538,6 +600,8 @@ int main(void) {
     RUN(test_many_attributes);
     RUN(test_many_tags);
     RUN(test_bad_input);
+    RUN(test_charset_label_quoted);
+    RUN(test_describe_quotes);
     RUN(test_trace);
     RUN(test_dates);
     RUN(test_charset_names);

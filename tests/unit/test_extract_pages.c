@@ -311,6 +311,37 @@ static void test_related_list(void) {
     result_free(&r);
 }
 
+/* The headlines after a marker are traced with the marker quoted as an
+ * excerpt: '%.40s' cut this one inside a Greek letter, and the reason was
+ * not UTF-8 (found with fuzz_article's checks). */
+static void test_marker_quoted(void) {
+    const char *page =
+        "Airport to add a second runway by 2030\n\n13 October 2017, 14:10 (GMT+4)\n\n"
+        "The national airport will build a second runway by 2030, its chief executive said "
+        "on Friday, as passenger numbers keep growing.\n\n"
+        "The plan still needs the approval of the environment ministry.\n\n"
+        "Related: \xCE\x95\xCE\xBB\xCE\xBB\xCE\xB7\xCE\xBD\xCE\xB9\xCE\xBA\xCE\xAC\xCE\xAC"
+        "\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\n\n"
+        "Railway line to the north reopens\n\nBus drivers plan a walkout in May\n";
+    ex_trace_t *t = ex_trace_new();
+    extract_opts_t o = {.trace = t};
+    result_t r = run_text(page, strlen(page), &o);
+    size_t listed = 0, bad;
+    for (size_t i = 0; i < ex_trace_n_blocks(t); i++) {
+        const ex_trace_block_t *b = ex_trace_get_block(t, i);
+        CHECK(utf8_valid(b->reason, strlen(b->reason), &bad));
+        if (strncmp(b->reason, "a headline listed after", 23) == 0) {
+            listed++;
+            CHECK_STR(b->reason, "a headline listed after \"Related: \xCE\x95\xCE\xBB\xCE\xBB"
+                                 "\xCE\xB7\xCE\xBD\xCE\xB9\xCE\xBA\xCE\xAC\xCE\xAC\xCE\xAC"
+                                 "\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\xCE\xAC\"");
+        }
+    }
+    CHECK_INT(listed, 2);
+    result_free(&r);
+    ex_trace_free(t);
+}
+
 /* ---- the trace and learnt furniture ------------------------------------------------ */
 
 /* With a trace, every unit is recorded with its role and a reason, and
@@ -462,6 +493,7 @@ int main(void) {
     RUN(test_captions_codes_and_lists);
     RUN(test_also_read);
     RUN(test_related_list);
+    RUN(test_marker_quoted);
     RUN(test_trace);
     RUN(test_learned_furniture);
     RUN(test_reflow);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "lede/article.h"
 #include "lede/protocol.h"
 
 static const proto_limits_t LIMITS = {.max_line = 400, .max_limit = 100, .max_offset = 1000,
@@ -281,6 +282,43 @@ static void test_framing(void) {
     proto_request_free(&r);
 }
 
+/* A quoted bit of a bad request is cut on a character boundary: a
+ * message cut inside a character is not UTF-8, and a JSON reply cannot
+ * carry it (the client got {"ok":false} with no error at all). Found by
+ * fuzz_proto. */
+static void test_quoted_text_stays_utf8(void) {
+    /* 38 ASCII bytes, then a 4-byte character across the 40-byte cut. */
+    const char *bad[] = {
+        "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xf1\x96\x98\x98\n",
+        "{\"op\":\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xe2\x82\xac\"}\n",
+        "{\"op\":\"search\",\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\xc3\xa9\":1}\n",
+        "{\"op\":\"search\",\"facets\":[\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\"]}\n",
+        "{\"op\":\"search\",\"filter\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\":1}}\n",
+        "{\"op\":\"search\",\"filter\":{\"date\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\":1}}}\n",
+    };
+    /* jansson's message quotes the token it stopped in: here '"\u' and
+     * the first byte of the e-acute. Found by fuzz_request. */
+    const char *bad_json = "{\"q\":\"\\u\xc3\xa9\"}\n";
+    proto_request_t r;
+    proto_error_t e;
+    size_t used, at;
+    CHECK_INT(parse(bad_json, &r, &e, &used), PROTO_ERROR);
+    CHECK_INT(e.code, PROTO_E_BAD_JSON);
+    CHECK(utf8_valid(e.message, strlen(e.message), &at));
+    CHECK(strstr(e.message, "invalid escape near '\"\\u?'") != NULL);
+    proto_error_free(&e);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        proto_request_t r;
+        proto_error_t e;
+        size_t used, at;
+        CHECK_INT(parse(bad[i], &r, &e, &used), PROTO_ERROR);
+        CHECK_INT(e.code, PROTO_E_BAD_REQUEST);
+        CHECK(utf8_valid(e.message, strlen(e.message), &at));
+        CHECK(strstr(e.message, "^^^^") != NULL);
+        proto_error_free(&e);
+    }
+}
+
 static void test_names(void) {
     CHECK_STR(proto_error_name(PROTO_E_LINE_TOO_LONG), "line_too_long");
     CHECK_STR(proto_error_name(PROTO_E_COUNT), "internal");
@@ -298,6 +336,7 @@ int main(void) {
     RUN(test_json_errors);
     RUN(test_error_echoes_id);
     RUN(test_framing);
+    RUN(test_quoted_text_stays_utf8);
     RUN(test_names);
     return check_summary();
 }
