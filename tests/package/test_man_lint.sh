@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Lints the manual pages with `mandoc -T lint` (warnings and worse fail),
-# and checks that searchd.conf(5) describes every key of the shipped
-# conf/searchd.conf (beside MAN-DIR) and lede-indexer(1) every long option
-# of lede-indexer --help's source: test_man_lint MAN-DIR PAGE...
+# and checks that they describe what the programs have: searchd.conf(5)
+# every key of the shipped conf/searchd.conf (beside MAN-DIR), and
+# lede(1), lede-indexer(1) and lede-searchd(8) every long option in the
+# option tables of cli/options.c, indexer/options.c and searchd/main.c,
+# each in an item of its own (".It ... Fl \-NAME"):
+# test_man_lint MAN-DIR PAGE...
 set -uo pipefail
 dir=$1; shift
+src="$dir/.."
 if ! command -v mandoc >/dev/null; then
     echo "skip: mandoc is not installed (scripts/setup.sh installs it)"
     exit 77
@@ -17,11 +21,32 @@ for page in "$@"; do
         echo "FAIL $page"; echo "$out"; status=1
     fi
 done
-conf="$dir/../conf/searchd.conf"
-for key in $(sed -n 's/^\([a-z_]*\) =.*/\1/p' "$conf"); do
-    grep -q "^\.It Cm $key\b" "$dir/searchd.conf.5" || { echo "FAIL searchd.conf.5 does not describe $key"; status=1; }
-done
-for opt in $(grep -o '{"[a-z-]*", [a-z_]*_argument' "$dir/../indexer/options.c" | sed 's/{"\([a-z-]*\)".*/\1/'); do
-    grep -q "Fl -$opt\b\|Fl \\-$opt\b\|-$opt" "$dir/lede-indexer.1" || { echo "FAIL lede-indexer.1 does not describe --$opt"; status=1; }
-done
+
+# check_listed WHAT PAGE NAME...: each NAME is an item of PAGE; an empty
+# list means the table's format changed and this test no longer reads it.
+check_listed() {
+    local what=$1 page=$2 pattern label missing=0; shift 2
+    if [ $# -eq 0 ]; then
+        echo "FAIL found no $what to look for in $page (did the source's table change?)"
+        status=1; return
+    fi
+    for name in "$@"; do
+        case $what in
+        keys) pattern="^\.It Cm $name( |$)" label="the key $name" ;;
+        *) pattern="^\.It .*Fl \\\\-$name( |$)" label="the option --$name" ;;
+        esac
+        grep -Eq "$pattern" "$dir/$page" || { echo "FAIL $page does not describe $label"; missing=1; }
+    done
+    if [ $missing = 0 ]; then echo "ok   $page describes all $# $what"; else status=1; fi
+}
+
+# "key = value" lines of the shipped configuration.
+check_listed keys searchd.conf.5 $(sed -n 's/^\([a-z_]*\) =.*/\1/p' "$src/conf/searchd.conf")
+# getopt_long tables: {"name", required_argument, ...}.
+getopt_names() { grep -o '{"[a-z-]*", [a-z_]*_argument' "$1" | sed 's/{"\([a-z-]*\)".*/\1/'; }
+check_listed options lede-indexer.1 $(getopt_names "$src/indexer/options.c")
+check_listed options lede-searchd.8 $(getopt_names "$src/searchd/main.c")
+# lede's own table: {"name", takes_value, FOR_..., ...}.
+check_listed options lede.1 \
+    $(grep -o '{"[a-z-]*", \(true\|false\), FOR' "$src/cli/options.c" | sed 's/{"\([a-z-]*\)".*/\1/')
 exit $status
