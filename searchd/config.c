@@ -187,7 +187,11 @@ static bool read_token_file(config_t *c, char *err, size_t size) {
     FILE *f = fopen(c->auth_token_file, "r");
     if (!f) return snprintf(err, size, "auth_token_file %s: %s", c->auth_token_file, strerror(errno)), false;
     char *line = fgets(c->auth_token, sizeof c->auth_token, f);
+    bool cut = line && !strchr(line, '\n') && fgetc(f) != EOF; /* a first line longer than the buffer */
     fclose(f);
+    if (cut)
+        return snprintf(err, size, "auth_token_file %s: the token is longer than %zu bytes",
+                        c->auth_token_file, sizeof c->auth_token - 2), false;
     size_t n = line ? strcspn(line, "\r\n") : 0;
     c->auth_token[n] = '\0';
     if (n == 0) return snprintf(err, size, "auth_token_file %s: the first line is empty", c->auth_token_file), false;

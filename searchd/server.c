@@ -129,10 +129,12 @@ static void job_done(job_t *job, void *arg) {
 static void on_sigusr1(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what, (void)arg;
     char err[CONFIG_PATH_MAX + 128];
-    if (!log_reopen(err, sizeof err)) log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    bool ok = true;
+    if (!log_reopen(err, sizeof err))
+        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
     if (!access_log_reopen(err, sizeof err))
-        log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
-    log_msg(LOG_INFO, "SIGUSR1: log files reopened");
+        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    if (ok) log_msg(LOG_INFO, "SIGUSR1: log files reopened");
 }
 
 static bool add_events(server_t *s) {

@@ -163,6 +163,15 @@ static void test_auth_token_keys(void) {
     CHECK(config_set(&c, "auth_token_file", "/nonexistent/token", err, sizeof err));
     CHECK(!config_finish(&c, err, sizeof err));
     CHECK_STR(err, "auth_token_file /nonexistent/token: No such file or directory");
+    char *huge = malloc(CONFIG_PATH_MAX + 10);
+    memset(huge, 'k', CONFIG_PATH_MAX + 8);
+    strcpy(huge + CONFIG_PATH_MAX + 8, "\n");
+    char *long_file = check_write_file(tmp, "long", huge);
+    config_defaults(&c);
+    CHECK(config_set(&c, "auth_token_file", long_file, err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK(strstr(err, "the token is longer than 4094 bytes") != NULL);
+    free(huge), free(long_file);
     config_defaults(&c);
     CHECK(config_set(&c, "auth_token", "two words", err, sizeof err));
     CHECK(!config_finish(&c, err, sizeof err));
