@@ -62,12 +62,12 @@ static bool blank(const char *s) {
 
 /* ---- JSON in ---------------------------------------------------------- */
 
-typedef enum { F_STRING, F_LIST, F_ID } field_kind_t;
+typedef enum { F_STRING, F_LIST, F_ID, F_BOOL } field_kind_t;
 
 typedef struct {
     const char *name;
     field_kind_t kind;
-    size_t offset; /* of the char * or lede_strv_t member */
+    size_t offset; /* of the char *, lede_strv_t or bool member */
 } field_t;
 
 #define STR_FIELD(n, m) {n, F_STRING, offsetof(lede_article_t, m)}
@@ -82,6 +82,7 @@ static const field_t FIELDS[] = {
     STR_FIELD("date", date),         LIST_FIELD("author", authors),
     LIST_FIELD("authors", authors),  LIST_FIELD("tags", tags),
     LIST_FIELD("places", places),
+    {"title_from_body", F_BOOL, offsetof(lede_article_t, title_from_body)},
 };
 
 static const field_t *find_field(const char *name) {
@@ -125,12 +126,19 @@ static lede_status_t set_list(lede_strv_t *dst, const char *name, json_t *v, cha
     return LEDE_OK;
 }
 
+static lede_status_t set_bool(bool *dst, const char *name, json_t *v, char *why) {
+    if (!json_is_boolean(v)) return fail(why, "field '%s' must be true or false", name);
+    *dst = json_is_true(v);
+    return LEDE_OK;
+}
+
 static lede_status_t set_field(lede_article_t *a, const field_t *f, json_t *v, char *why) {
     void *member = (char *)a + f->offset;
     switch (f->kind) {
     case F_ID: return set_id(member, v, why);
     case F_STRING: return set_string(member, f->name, v, why);
     case F_LIST: return set_list(member, f->name, v, why);
+    case F_BOOL: return set_bool(member, f->name, v, why);
     }
     return LEDE_E_INTERNAL;
 }
@@ -258,6 +266,8 @@ static char *to_json(const lede_article_t *a, bool whole, size_t *len) {
     if (!b.obj) return NULL;
     put_string(&b, "id", a->id);
     put_string(&b, "title", a->title);
+    if (a->title_from_body && !b.failed && json_object_set_new(b.obj, "title_from_body", json_true()) != 0)
+        b.failed = true;
     put_list(&b, "author", &a->authors);
     put_string(&b, "source", a->source);
     put_string(&b, "date", a->date);

@@ -151,6 +151,8 @@ static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, bool lead, do
                  json_object_set_new(hit, "score", json_real(h.score)) != 0;
     for (size_t k = 0; k < sizeof STORED / sizeof STORED[0]; k++)
         set_str(hit, STORED[k], json_string_value(json_object_get(doc, STORED[k])), &failed);
+    if (!failed && json_is_true(json_object_get(doc, "title_from_body")))
+        failed = json_object_set_new(hit, "title_from_body", json_true()) != 0;
     char *authors = failed ? NULL : joined_authors(doc);
     if (authors && *authors) set_str(hit, "author", authors, &failed);
     free(authors);

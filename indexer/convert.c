@@ -2,10 +2,13 @@
 #include "convert.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "tidy.h"
 
-lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts,
+
+lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts, bool keep_text,
                              lede_article_t **out, size_t *n, char *why) {
     *out = NULL;
     *n = 0;
@@ -16,6 +19,10 @@ lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts,
     lede_article_t *a = malloc(sizeof *a);
     if (!a) return LEDE_E_NOMEM;
     lede_status_t st = article_from_json(rec->bytes, rec->len, a, why);
+    if (st == LEDE_OK && !keep_text && (st = tidy_article(a)) != LEDE_OK) {
+        article_free(a);
+        snprintf(why, ARTICLE_WHY_BYTES, "out of memory");
+    }
     if (st != LEDE_OK) {
         free(a);
         return st;
@@ -45,7 +52,9 @@ lede_status_t convert_document(const lede_article_t *a, uint64_t stamp, shim_doc
     if (!*data) return LEDE_E_NOMEM;
     *doc = (shim_doc_t){
         .id = a->id,
-        .title = a->title,
+        /* A title made from the first sentence is shown, not indexed as a
+         * title: its words are the body's and weigh as body words. */
+        .title = a->title_from_body ? NULL : a->title,
         .body = a->body,
         .authors = (const char *const *)a->authors.v,
         .n_authors = a->authors.n,

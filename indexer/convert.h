@@ -8,10 +8,11 @@
 #include "lede/shim.h"
 
 /* Parses a record into one article (a JSON line) or several (a page with
- * further stories); opts go to the page extractors and may be NULL.
+ * further stories); opts go to the page extractors and may be NULL. A
+ * JSON line's article is tidied (tidy.h) unless keep_text is set.
  * *out is malloc'd; free with convert_free(). On LEDE_E_INVALID,
  * why[ARTICLE_WHY_BYTES] says what was wrong. */
-lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts,
+lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts, bool keep_text,
                              lede_article_t **out, size_t *n, char *why);
 
 void convert_free(lede_article_t *arts, size_t n);

@@ -72,6 +72,7 @@ static lede_status_t made_title(lede_article_t *a, ex_trace_t *t, size_t k) {
     const char *from = a->body;
     if (ex_dateline(from, strcspn(from, "\n"), &d) && d.len > 0) from += d.len; /* after "CITY (AP) -" */
     if (!(a->title = ex_title_from_text(from))) return LEDE_E_NOMEM;
+    a->title_from_body = true;
     ex_trace_field(t, k, "title", a->title, "made from the first sentence: no headline");
     return LEDE_OK;
 }
@@ -159,7 +160,13 @@ char *extract_reflow(const char *text, size_t len) {
     for (size_t i = 0; i < page.n; i++) total += page.u[i].len + 2;
     char *out = malloc(total), *p = out;
     for (size_t i = 0; out && i < page.n; i++) {
-        if (p > out) *p++ = '\n', *p++ = '\n';
+        /* A paragraph starts after a blank line or at an indent; lines the
+         * text kept apart (quotes, tables, one-line items) stay one line
+         * break apart, as they came. */
+        const ex_unit_t *u = &page.u[i];
+        if (p > out) *p++ = '\n';
+        if (p > out + 1 && (u->gap_before || (u->indented && !u->set_apart)))
+            *p++ = '\n';
         memcpy(p, page.u[i].s, page.u[i].len);
         p += page.u[i].len;
     }

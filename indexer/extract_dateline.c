@@ -300,7 +300,8 @@ static bool dated_place(const char *para, size_t n, ex_dateline_t *d) {
 }
 
 /* "WASHINGTON, June 6 Representatives of ...": a place in capitals, a
- * date, and the text straight after it. */
+ * date, and the text straight after it or after a dash ("LONDON, March 25
+ * - BICC Plc said"). */
 static bool caps_place_date(const char *para, size_t n, ex_dateline_t *d) {
     size_t w = 0;
     while (w < n && (isupper((unsigned char)para[w]) || para[w] == ' ' || para[w] == '.')) w++;
@@ -308,14 +309,16 @@ static bool caps_place_date(const char *para, size_t n, ex_dateline_t *d) {
     if (w < 3 || para[w] != ',' || !all_caps(para, w < AGENCY_WORD_MAX_BYTES ? w : 3)) return false;
     size_t lim = n < DATELINE_MAX_BYTES / 2 ? n : DATELINE_MAX_BYTES / 2;
     for (size_t i = w + 2; i < lim; i++) {
-        if (para[i] != ' ' || !isupper((unsigned char)para[i + 1])) continue;
+        size_t dash = 0;
+        if (para[i] != ' ' || (!isupper((unsigned char)para[i + 1]) && !dash_at(para + i, &dash)))
+            continue;
         char iso[EX_DATE_BYTES];
         size_t start;
         if (!isdigit((unsigned char)para[i - 1]) || !ex_date_tail(para, i, iso, &start) ||
             start <= w)
             continue;
         if (!place_and_date(para, i, true, d)) return false;
-        d->len = i + 1;
+        d->len = dash ? i + dash : i + 1; /* "LONDON, March 25 - BICC Plc said" */
         d->how = "PLACE, date dateline";
         return true;
     }

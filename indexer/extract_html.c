@@ -263,6 +263,7 @@ static lede_status_t make_article(work_t *w, const char *base_id, char *why) {
     } else if (!(a->title = ex_title_from_text(a->body))) {
         return LEDE_E_NOMEM;
     } else {
+        a->title_from_body = true;
         ex_trace_field(w->t, 0, "title", a->title, "the body's first sentence");
     }
     lede_status_t st = html_fields_fill(&w->claims, a, w->t);

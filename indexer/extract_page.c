@@ -35,6 +35,8 @@ typedef struct {
     unsigned words;  /* ex_shape_light(): all that joining needs */
     bool end_mark;
     bool indented;   /* began with white space: a paragraph's first line */
+    bool set_apart;  /* a quoted line ("> ...") or a row of columns: a body
+                      * being reflowed keeps it a line of its own */
 } line_t;
 
 /* Bytes of the white space character at s (ASCII blanks, U+00A0 no-break
@@ -116,14 +118,14 @@ static void drop_prefix(line_t *lines, size_t n, ex_page_t *page) {
 }
 
 /* The wrap width of the page, or 0 when its lines were not wrapped. */
-static unsigned wrap_width(const line_t *lines, size_t n) {
+static unsigned wrap_width(const line_t *lines, size_t n, size_t min_lines) {
     size_t longest = 0, worded = 0, full = 0;
     for (size_t i = 0; i < n; i++) {
         if (lines[i].words < 3) continue;
         worded++;
         if (lines[i].raw_len > longest) longest = lines[i].raw_len;
     }
-    if (worded < WRAP_MIN_LINES || longest < WRAP_MIN_WIDTH || longest > WRAP_MAX_WIDTH) return 0;
+    if (worded < min_lines || longest < WRAP_MIN_WIDTH || longest > WRAP_MAX_WIDTH) return 0;
     for (size_t i = 0; i < n; i++)
         if (lines[i].len > 0 && lines[i].raw_len * 4 >= longest * 3) full++;
     return full * 100 >= worded * WRAP_FULL_PERCENT ? (unsigned)longest : 0;
@@ -155,15 +157,56 @@ static bool meta_line(const char *s) {
     return ex_date_at(ex_unbullet(s), iso, &end) || ex_meta_is_byline(s);
 }
 
-/* Whether line b continues the paragraph that line a ends. In a body being
- * reflowed (no headline, no menu to keep apart), any line that does not
- * end a sentence goes on in the next unless that one is indented. */
+/* A line of a table: a run of two or more spaces between words that is
+ * not the double space some writers put after a sentence. */
+static bool columns(const char *s, size_t n) {
+    for (size_t i = 1; i + 2 < n; i++)
+        if (s[i] == ' ' && s[i + 1] == ' ' && s[i - 1] != ' ' && !strchr(".?!:;\"')", s[i - 1]))
+            return true;
+    return false;
+}
+
+/* Quoted mail and news ("> earlier text", "| quoted") and tables keep
+ * their lines. */
+static bool set_apart(const line_t *l) {
+    return l->len > 0 && (l->s[0] == '>' || l->s[0] == '|' || columns(l->s, l->len));
+}
+
+/* A line the wrapper broke: the next line's first word would not have
+ * fitted on it. A shorter line ending a sentence was ended by the writer. */
+static bool wrapped_before(const ex_page_t *page, const line_t *a, const line_t *b) {
+    size_t word = strcspn(b->s, " ");
+    return page->wrap && a->raw_len + 1 + word > page->wrap;
+}
+
+/* Paragraphs marked by indenting their first line (wire copy): some
+ * lines after a line of text are indented, not all. */
+static bool indent_paragraphs(const line_t *lines, size_t n) {
+    size_t starts = 0, text = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (lines[i].len == 0 || lines[i].set_apart) continue;
+        text++;
+        starts += lines[i].indented && lines[i - 1].len > 0;
+    }
+    return starts > 0 && starts < text;
+}
+
+/* Whether line b continues the paragraph that line a ends. A body being
+ * reflowed has no headline or menu to keep apart: an indent starts a
+ * paragraph; where indents start each one, every other line goes on; in
+ * wrapped text, a full line
+ * goes on unless it ends a sentence with room left for the next word (and
+ * that is only trusted when enough lines show the width). */
 static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
     if (a->len == 0 || b->len == 0 || is_separator(a->s) || is_separator(b->s)) return false;
+    if (page->reflow && (a->set_apart || b->set_apart || b->indented)) return false;
     bool sentence_end = a->end_mark && !ends_abbreviation(a->s, a->len);
     bool join;
-    if (page->reflow && !b->indented && !sentence_end)
+    if (page->reflow && page->indents)
         join = true;
+    else if (page->reflow && page->wrap)
+        join = sentence_end ? page->wrap_sure && wrapped_before(page, a, b)
+                            : a->raw_len * 4 >= page->wrap * 3; /* a short one is a heading */
     else if (page->wrap && a->raw_len * 2 >= page->wrap && ex_starts_lower(b->s))
         join = true;
     else if (sentence_end || (a->len > 0 && a->s[a->len - 1] == ':'))
@@ -175,12 +218,14 @@ static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
     return join && !meta_line(b->s);
 }
 
-static void add_unit(ex_page_t *page, char *s, size_t len, unsigned first, unsigned last,
-                     unsigned gap) {
+static void add_unit(ex_page_t *page, char *s, size_t len, const line_t *first_line,
+                     unsigned first, unsigned last, unsigned gap) {
     ex_unit_t *u = &page->u[page->n++];
     memset(u, 0, sizeof *u);
     u->s = s;
     u->len = len;
+    u->indented = first_line->indented;
+    u->set_apart = first_line->set_apart;
     u->first = first;
     u->last = last;
     u->gap_before = gap > 0 || page->n == 1;
@@ -225,7 +270,7 @@ static void build_units(ex_page_t *page, const line_t *lines, size_t n) {
         size_t len;
         char *s = j == i + 1 ? lines[i].s : join(page, lines, i, j, &len, &used);
         if (j == i + 1) len = lines[i].len;
-        add_unit(page, s, len, (unsigned)i + 1, (unsigned)j, gap);
+        add_unit(page, s, len, &lines[i], (unsigned)i + 1, (unsigned)j, gap);
         gap = 0;
         i = j;
     }
@@ -256,8 +301,14 @@ lede_status_t ex_page_split_as(const char *text, size_t len, bool tracing, bool 
     n = cut_lines(page->copy, len, lines);
     page->n_lines = (unsigned)n;
     drop_prefix(lines, n, page);
-    for (size_t i = 0; i < n; i++) ex_shape_light(lines[i].s, lines[i].len, &lines[i].words, &lines[i].end_mark);
-    page->wrap = wrap_width(lines, n);
+    for (size_t i = 0; i < n; i++) {
+        ex_shape_light(lines[i].s, lines[i].len, &lines[i].words, &lines[i].end_mark);
+        lines[i].set_apart = reflow && set_apart(&lines[i]);
+    }
+    /* A body is known to be prose: two full lines show its wrap. */
+    page->wrap = wrap_width(lines, n, reflow ? 2 : WRAP_MIN_LINES);
+    page->wrap_sure = page->wrap && (!reflow || wrap_width(lines, n, WRAP_MIN_LINES));
+    page->indents = reflow && indent_paragraphs(lines, n);
     build_units(page, lines, n);
     for (size_t i = 1; i < page->n; i++) page->blank_lines |= page->u[i].gap_before;
     free(lines);

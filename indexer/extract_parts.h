@@ -153,6 +153,8 @@ typedef struct {
     bool gap_before;   /* a blank line, or the top of the page, comes before it */
     unsigned gap_lines;/* how many blank lines come before it */
     bool gap_after;
+    bool indented;     /* its first line began with white space */
+    bool set_apart;    /* reflow: a quoted line or a table row, kept whole */
     ex_shape_t shape;
     ex_kind_t kind;
     ex_role_t role;
@@ -170,11 +172,13 @@ typedef struct {
     size_t n;
     unsigned n_lines;
     unsigned wrap;       /* the width the text was wrapped at; 0 if it was not */
+    bool wrap_sure;      /* enough lines show that width to trust it exactly */
     bool blank_lines;    /* blank lines part the page; without them, lines
                           * that touch say nothing about belonging together */
     char prefix_date[32];/* the date of a crawler's " date YYYY-MM-DD " prefix, or "" */
     bool tracing;        /* reasons are written only when someone reads them */
     bool reflow;         /* a body, not a page: join every broken sentence */
+    bool indents;        /* reflow: an indent starts each paragraph */
     bool table;          /* no prose: the story is lines of figures or a list */
 } ex_page_t;
 
@@ -185,8 +189,10 @@ typedef struct {
  * Free with ex_page_free(). */
 lede_status_t ex_page_split(const char *text, size_t len, bool tracing, ex_page_t *page);
 
-/* The same for an article body (reflow): lines that do not end a sentence
- * are joined to the next one unless it is indented. */
+/* The same for an article body (reflow): in wrapped text, lines that do
+ * not end a sentence, or that the wrapper broke, are joined to the next one
+ * unless it is indented; where indents start paragraphs, only an indent
+ * starts one. Quoted lines ("> ...") and table rows stay lines. */
 lede_status_t ex_page_split_as(const char *text, size_t len, bool tracing, bool reflow,
                                ex_page_t *page);
 void ex_page_free(ex_page_t *page);

@@ -19,6 +19,7 @@ static const char USAGE[] =
     "Usage: lede-indexer --db DIR [options] INPUT...\n"
     "       lede-indexer --db DIR --delete ID...\n"
     "       lede-indexer --explain [--json] [--db DIR] [PAGE...]\n"
+    "       lede-indexer --db DIR --snapshot OUT\n"
     "\n"
     "Indexes news articles into the lede index at DIR (created if missing).\n"
     "INPUT is a JSON Lines file (.jsonl, or gzip-compressed .jsonl.gz), '-' for\n"
@@ -38,6 +39,9 @@ static const char USAGE[] =
     "  --language NAME     stemming language of a new index (default: english;\n"
     "                      e.g. french, german, spanish, none)\n"
     "  --no-spelling       do not record words for \"did you mean\" suggestions\n"
+    "  --keep-text         store JSON records' text as given: wrapped lines not\n"
+    "                      joined, \"By\" kept on bylines, no title made from the\n"
+    "                      first sentence of an article without one\n"
     "  --max-doc-bytes N   reject records larger than N bytes (default 4194304)\n"
     "  --rejects FILE      write each rejected input line to FILE\n"
     "  --update MODE       auto (default), bulk (build and merge) or direct (write\n"
@@ -49,6 +53,9 @@ static const char USAGE[] =
     "                      with --db, using the site furniture DIR learnt, and\n"
     "                      without PAGE, listing that furniture\n"
     "  --json              with --explain: one JSON object per page\n"
+    "  --snapshot OUT      copy the index at --db DIR, as readers see it now, to\n"
+    "                      the new directory OUT (a backup: serve or restore it\n"
+    "                      with --db OUT); safe while DIR is served and updated\n"
     "  --progress          show the progress line even when stderr is not a terminal\n"
     "  --no-progress       never show it\n"
     "  -q, --quiet         print only errors, no summary\n"
@@ -61,7 +68,7 @@ static const char USAGE[] =
 
 enum { OPT_DB = 256, OPT_REBUILD, OPT_DELETE, OPT_THREADS, OPT_LANGUAGE, OPT_NO_SPELLING,
        OPT_MAX_DOC, OPT_REJECTS, OPT_UPDATE, OPT_SHARD_DOCS, OPT_PROGRESS, OPT_NO_PROGRESS,
-       OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_ALLOW_EMPTY };
+       OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_ALLOW_EMPTY, OPT_KEEP_TEXT, OPT_SNAPSHOT };
 
 static const struct option LONG_OPTS[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -71,6 +78,7 @@ static const struct option LONG_OPTS[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"language", required_argument, NULL, OPT_LANGUAGE},
     {"no-spelling", no_argument, NULL, OPT_NO_SPELLING},
+    {"keep-text", no_argument, NULL, OPT_KEEP_TEXT},
     {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
     {"rejects", required_argument, NULL, OPT_REJECTS},
     {"update", required_argument, NULL, OPT_UPDATE},
@@ -78,6 +86,7 @@ static const struct option LONG_OPTS[] = {
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"json", no_argument, NULL, OPT_JSON},
+    {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -135,6 +144,7 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
         return 0;
     case OPT_LANGUAGE: o->language = arg; return 0;
     case OPT_NO_SPELLING: o->spelling = false; return 0;
+    case OPT_KEEP_TEXT: o->keep_text = true; return 0;
     case OPT_MAX_DOC:
         if (!parse_count(arg, 64, 1ull << 31, &v))
             return usage_error("--max-doc-bytes takes 64 to 2147483648, not '%s'", arg);
@@ -152,6 +162,7 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
     case 'q': o->quiet = true; return 0;
     case OPT_EXPLAIN: o->explain = true; return 0;
     case OPT_JSON: o->json = true; return 0;
+    case OPT_SNAPSHOT: o->snapshot = arg; return 0;
     }
     return usage_error("%s", "unknown option");
 }
@@ -165,6 +176,11 @@ static int check_combination(const indexer_opts_t *o) {
         return usage_error("%s", "--explain needs a PAGE, or --db DIR to list what DIR learnt");
     }
     if (!o->db) return usage_error("%s", "--db DIR is required");
+    if (o->snapshot) {
+        if (o->n_args || o->delete_ids || o->rebuild)
+            return usage_error("%s", "--snapshot OUT copies --db DIR; it takes no INPUT, --delete or --rebuild");
+        return 0;
+    }
     if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");
     if (o->n_args == 0)
         return usage_error("%s", o->delete_ids ? "--delete needs at least one ID" : "no INPUT given");

@@ -16,6 +16,7 @@ typedef struct indexer_opts {
     unsigned threads;
     const char *language;   /* NULL: english, or what the index has */
     bool spelling;
+    bool keep_text;         /* JSON records stored as given, not tidied */
     size_t max_doc_bytes;
     const char *rejects;
     uint32_t shard_docs;
@@ -24,6 +25,7 @@ typedef struct indexer_opts {
     update_mode_t mode;
     bool explain;           /* the arguments are pages to explain, not index */
     bool json;              /* --explain prints JSON */
+    const char *snapshot;   /* --snapshot OUT: copy --db there, index nothing */
     char **args;
     size_t n_args;
 } indexer_opts_t;

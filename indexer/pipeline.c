@@ -138,7 +138,7 @@ static void process_record(worker_t *w, const record_t *rec) {
     size_t n;
     char why[ARTICLE_WHY_BYTES];
     extract_opts_t eo = {.learned = w->p->o.learned};
-    lede_status_t st = convert_record(rec, &eo, &arts, &n, why);
+    lede_status_t st = convert_record(rec, &eo, w->p->o.keep_text, &arts, &n, why);
     if (st == LEDE_E_NOMEM) {
         pipeline_fail(w->p, "%s%s", "out of memory", "");
         return;

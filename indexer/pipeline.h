@@ -25,6 +25,7 @@ typedef struct pipeline_opts {
     uint64_t stamp_base;     /* added to each record's seq */
     rejects_t *rejects;
     const ex_learned_t *learned; /* site furniture for the page extractors; or NULL */
+    bool keep_text;          /* JSON records stored as given (--keep-text) */
 } pipeline_opts_t;
 
 typedef struct pipeline pipeline_t;

@@ -14,18 +14,15 @@ struct rejects {
     pthread_mutex_t lock;
     FILE *keep;
     const char *keep_path;
-    bool quiet;
     int keep_errno; /* why writing the rejects file first failed; 0 if it did not */
     uint64_t count;
 };
 
-lede_status_t rejects_open(const char *keep_path, bool quiet, rejects_t **out, char *err,
-                           size_t size) {
+lede_status_t rejects_open(const char *keep_path, rejects_t **out, char *err, size_t size) {
     rejects_t *r = calloc(1, sizeof *r);
     *out = NULL;
     if (!r) return snprintf(err, size, "out of memory"), LEDE_E_NOMEM;
     pthread_mutex_init(&r->lock, NULL);
-    r->quiet = quiet;
     r->keep_path = keep_path;
     if (keep_path && !(r->keep = fopen(keep_path, "w"))) {
         snprintf(err, size, "--rejects %s: %s", keep_path, strerror(errno));
@@ -41,12 +38,12 @@ void rejects_report(rejects_t *r, const char *file, uint64_t line, const char *r
                     const char *raw, size_t len) {
     pthread_mutex_lock(&r->lock);
     r->count++;
-    if (!r->quiet && r->count <= REPORT_MAX_LINES) {
+    if (r->count <= REPORT_MAX_LINES) {
         if (line)
             fprintf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, reason);
         else
             fprintf(stderr, "%s: %s\n", file, reason);
-    } else if (!r->quiet && r->count == REPORT_MAX_LINES + 1) {
+    } else if (r->count == REPORT_MAX_LINES + 1) {
         fprintf(stderr, "(further rejects are counted, not listed)\n");
     }
     if (r->keep && raw && (fwrite(raw, 1, len, r->keep) != len || fputc('\n', r->keep) == EOF) &&

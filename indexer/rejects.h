@@ -4,7 +4,6 @@
 #ifndef LEDE_REJECTS_H
 #define LEDE_REJECTS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,9 +11,10 @@
 
 typedef struct rejects rejects_t;
 
-/* keep_path may be NULL. *out is freed with rejects_close(). */
-lede_status_t rejects_open(const char *keep_path, bool quiet, rejects_t **out, char *err,
-                           size_t err_size);
+/* keep_path may be NULL. *out is freed with rejects_close(). Rejects are
+ * errors, so they are reported even under --quiet (which only silences the
+ * summary and progress): a run that exits 1 always says why. */
+lede_status_t rejects_open(const char *keep_path, rejects_t **out, char *err, size_t err_size);
 
 /* line 0 means the whole file. raw/len may be NULL/0 (nothing to keep). */
 void rejects_report(rejects_t *r, const char *file, uint64_t line, const char *reason,

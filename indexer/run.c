@@ -182,7 +182,7 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
     pipeline_opts_t po = {.threads = j->o->threads, .build_dir = tmp, .language = j->o->language,
                           .spelling = false, .shard_docs = j->o->shard_docs,
                           .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects,
-                          .learned = j->learned};
+                          .learned = j->learned, .keep_text = j->o->keep_text};
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
     bulk_ctx_t ctx = {j, p, false};
@@ -288,7 +288,7 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
     size_t n;
     char why[ARTICLE_WHY_BYTES];
     extract_opts_t eo = {.learned = d->j->learned};
-    lede_status_t st = convert_record(rec, &eo, &arts, &n, why);
+    lede_status_t st = convert_record(rec, &eo, d->j->o->keep_text, &arts, &n, why);
     if (st == LEDE_E_INVALID) {
         bool raw = rec->kind == RECORD_JSON;
         rejects_report(d->j->rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL, raw ? rec->len : 0);
@@ -417,7 +417,7 @@ int indexer_run(const indexer_opts_t *o) {
     if (!o->delete_ids &&
         input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err, ERR_BYTES) != LEDE_OK)
         return fail(&j, "%s", j.err);
-    if (rejects_open(o->rejects, o->quiet, &j.rejects, j.err, ERR_BYTES) != LEDE_OK)
+    if (rejects_open(o->rejects, &j.rejects, j.err, ERR_BYTES) != LEDE_OK)
         return fail(&j, "%s", j.err);
     if (index_dir_open(&j.dir, o->db, j.err, ERR_BYTES) != LEDE_OK) {
         rejects_close(j.rejects, j.err, ERR_BYTES);

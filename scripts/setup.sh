@@ -7,9 +7,13 @@ PACKAGES=(
   build-essential cmake pkg-config g++      # toolchain
   libxapian-dev xapian-tools                # the search library (+ xapian-compact, delve)
   libevent-dev libjansson-dev zlib1g-dev    # event loop, JSON, gzip input
+  libssl-dev openssl curl                   # TLS (libevent_openssl); openssl and curl check it in tests
+  python3 python3-prometheus-client         # tests: /metrics read by Prometheus's own parser
   libxml2-dev                               # the HTML parser (HTML pages; the extraction scorer)
   libutf8proc-dev                           # NFKC and case folding (the extraction scorer, bench/extract/)
   netcat-openbsd procps                     # nc for the quick start; ps/kill for tests
+  nodejs                                    # the Node client's tests (clients/; python3 and openssl above serve the rest)
+  mandoc file                               # man page lint; cpack's DEB dependency scan (tests)
 )
 
 missing=()

@@ -11,7 +11,7 @@
 /* A configuration line: room for the longest path and its key. */
 #define CONFIG_LINE_MAX (CONFIG_PATH_MAX + 256)
 
-typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_HTTP_LISTEN, T_LEVEL } type_t;
+typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_HTTP_LISTEN, T_LEVEL, T_TLS_VERSION } type_t;
 
 typedef struct {
     const char *key;
@@ -44,15 +44,24 @@ static const key_t_ KEYS[] = {
     UINT_KEY("relax_below", relax_below, 1, 1000, "10"),
     UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
     UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),
+    {"index_watch", T_BOOL, offsetof(config_t, index_watch), 0, 0, "yes"},
     {"log_level", T_LEVEL, offsetof(config_t, log_level), 0, 0, "info"},
     {"log_file", T_PATH, offsetof(config_t, log_file), 0, 0, ""},
     {"query_log", T_BOOL, offsetof(config_t, query_log), 0, 0, "no"},
+    {"access_log", T_PATH, offsetof(config_t, access_log), 0, 0, ""},
     UINT_KEY("slow_query_ms", slow_query_ms, 0, 600000, "500"),
     {"pid_file", T_PATH, offsetof(config_t, pid_file), 0, 0, ""},
     {"http_listen", T_HTTP_LISTEN, 0, 0, 0, "127.0.0.1:7879"},
     {"http_root", T_PATH, offsetof(config_t, http_root), 0, 0, ""},
     {"http_cors_origins", T_PATH, offsetof(config_t, http_cors_origins), 0, 0, ""},
     {"http_allowed_hosts", T_PATH, offsetof(config_t, http_allowed_hosts), 0, 0, ""},
+    {"auth_token", T_PATH, offsetof(config_t, auth_token), 0, 0, ""},
+    {"auth_token_file", T_PATH, offsetof(config_t, auth_token_file), 0, 0, ""},
+    UINT_KEY("auth_fail_delay_ms", auth_fail_delay_ms, 0, 60000, "1000"),
+    UINT_KEY("max_auth_failures", max_auth_failures, 1, 1000, "3"),
+    {"tls_cert", T_PATH, offsetof(config_t, tls_cert), 0, 0, ""},
+    {"tls_key", T_PATH, offsetof(config_t, tls_key), 0, 0, ""},
+    {"tls_min_version", T_TLS_VERSION, offsetof(config_t, tls_min_version), 0, 0, "1.2"},
 };
 
 static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {
@@ -89,6 +98,12 @@ static bool set_level(const key_t_ *k, void *dst, const char *v, char *err, size
     return fail(err, size, "%s takes error, warn, info or debug, not '%s'", k->key, v);
 }
 
+static bool set_tls_version(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+    if (strcmp(v, "1.2") == 0) return *(uint64_t *)dst = 12, true;
+    if (strcmp(v, "1.3") == 0) return *(uint64_t *)dst = 13, true;
+    return fail(err, size, "%s takes 1.2 or 1.3, not '%s'", k->key, v);
+}
+
 /* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4), into
  * host[256] and *port. */
 static bool parse_listen(const char *key, const char *v, char *host, uint16_t *port, char *err,
@@ -123,6 +138,7 @@ static bool apply(config_t *c, const key_t_ *k, const char *v, char *err, size_t
     case T_UINT: return set_uint(k, dst, v, err, size);
     case T_BOOL: return set_bool(k, dst, v, err, size);
     case T_LEVEL: return set_level(k, dst, v, err, size);
+    case T_TLS_VERSION: return set_tls_version(k, dst, v, err, size);
     case T_LISTEN: return parse_listen(k->key, v, c->listen_host, &c->listen_port, err, size);
     case T_HTTP_LISTEN: return set_http_listen(c, v, err, size);
     case T_PATH:
@@ -164,6 +180,30 @@ static bool load_line(config_t *c, char *line, char *why, size_t size) {
     /* An empty value is allowed: it clears a path ("log_file ="); the
      * other types refuse it with their own message. */
     return config_set(c, strip(text), strip(eq + 1), why, size);
+}
+
+/* auth_token_file: the token is its first line. */
+static bool read_token_file(config_t *c, char *err, size_t size) {
+    FILE *f = fopen(c->auth_token_file, "r");
+    if (!f) return snprintf(err, size, "auth_token_file %s: %s", c->auth_token_file, strerror(errno)), false;
+    char *line = fgets(c->auth_token, sizeof c->auth_token, f);
+    fclose(f);
+    size_t n = line ? strcspn(line, "\r\n") : 0;
+    c->auth_token[n] = '\0';
+    if (n == 0) return snprintf(err, size, "auth_token_file %s: the first line is empty", c->auth_token_file), false;
+    return true;
+}
+
+bool config_finish(config_t *c, char *err, size_t size) {
+    if (c->auth_token[0] && c->auth_token_file[0])
+        return snprintf(err, size, "set auth_token or auth_token_file, not both"), false;
+    if (c->auth_token_file[0] && !read_token_file(c, err, size)) return false;
+    if (!c->tls_cert[0] != !c->tls_key[0])
+        return snprintf(err, size, "TLS needs both tls_cert and tls_key"), false;
+    for (const char *p = c->auth_token; *p; p++)
+        if ((unsigned char)*p <= ' ')
+            return snprintf(err, size, "the auth token may not contain spaces or control characters"), false;
+    return true;
 }
 
 bool config_load(config_t *c, const char *path, char *err, size_t size) {

@@ -32,18 +32,27 @@ typedef struct config {
     uint64_t relax_below;          /* match auto: fewer all-words hits are too few */
     uint64_t max_output_bytes;     /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
+    bool index_watch;              /* inotify notices commits at once (index_watch.h) */
     log_level_t log_level;
     char log_file[CONFIG_PATH_MAX]; /* "" or "-": stderr */
     bool query_log;
+    char access_log[CONFIG_PATH_MAX]; /* "": none; else a JSON line per HTTP request */
     uint64_t slow_query_ms;        /* 0: no slow-query log */
     char pid_file[CONFIG_PATH_MAX];
     bool http_enabled;             /* http_listen is not "off" */
     char http_host[256];
     uint16_t http_port;
-    char http_root[CONFIG_PATH_MAX]; /* "": the web/ directory built in */
+    char http_root[CONFIG_PATH_MAX]; /* "": found at start-up (http_static.h) */
     char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
     char http_allowed_hosts[CONFIG_PATH_MAX]; /* Host names answered besides the listen
                                                * address's own (http_host.h) */
+    char auth_token[CONFIG_PATH_MAX];      /* "": no authentication (auth.h) */
+    char auth_token_file[CONFIG_PATH_MAX]; /* where auth_token is read from */
+    uint64_t auth_fail_delay_ms;   /* a wrong token is answered this much later */
+    uint64_t max_auth_failures;    /* wrong tokens before a connection is closed */
+    char tls_cert[CONFIG_PATH_MAX]; /* PEM chain; with tls_key, both listeners speak TLS (tls.h) */
+    char tls_key[CONFIG_PATH_MAX];
+    uint64_t tls_min_version;      /* 12 (TLS 1.2) or 13 */
 } config_t;
 
 /* Fills every key with its default. */
@@ -52,6 +61,10 @@ void config_defaults(config_t *c);
 /* Reads a "key = value" file ('#' starts a comment). On an unknown key or
  * a bad value returns false with "FILE:LINE: reason" in err. */
 bool config_load(config_t *c, const char *path, char *err, size_t err_size);
+
+/* Once every key is set: reads auth_token_file and checks the keys that
+ * go together; false with a reason in err. */
+bool config_finish(config_t *c, char *err, size_t err_size);
 
 /* Sets one key (a command-line override); false with a reason in err. */
 bool config_set(config_t *c, const char *key, const char *value, char *err, size_t err_size);

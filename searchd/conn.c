@@ -11,10 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "cmd.h"
 #include "log.h"
+#include "tls.h"
 
-static const char *const STATE_NAMES[] = {"reading", "draining", "closing", "lingering"};
+static const char *const STATE_NAMES[] = {"reading", "draining", "paused", "closing", "lingering"};
 
 /* How long a closing connection waits for the client to close its side. */
 #define LINGER_MS 2000
@@ -42,13 +44,20 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
     else bufferevent_disable(c->bev, EV_READ);
 }
 
+/* What a connection holds besides itself. */
+static void conn_release(conn_t *c) {
+    bufferevent_free(c->bev);
+    event_free(c->request_timer);
+    event_free(c->auth_timer);
+    json_decref(c->failed_id);
+}
+
 static void conn_free(conn_t *c) {
     worker_t *w = c->worker;
     if (c->prev) c->prev->next = c->next;
     else w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
-    bufferevent_free(c->bev);
-    event_free(c->request_timer);
+    conn_release(c);
     stats_conn_closed(&c->srv->stats);
     free(c);
     worker_conn_closed(w);
@@ -62,6 +71,7 @@ static size_t output_len(conn_t *c) {
  * end of file (discarding what it sends) before freeing. */
 static void linger(conn_t *c) {
     if (c->eof) return conn_free(c); /* the client has closed its side already */
+    tls_close_notify(c->bev);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
     struct timeval tv = {LINGER_MS / 1000, (LINGER_MS % 1000) * 1000};
@@ -88,7 +98,7 @@ static void send_line(conn_t *c, char *line, size_t len) {
     if (evbuffer_add_reference(out, line, len, free_line, NULL) != 0) free(line); /* not taken */
 }
 
-/* PING, QUIT and STATS need no query. */
+/* PING, QUIT, STATS and AUTH need no query. */
 static void answer_inline(conn_t *c, proto_request_t *req) {
     double start = stats_now();
     json_t *reply = json_object();
@@ -108,10 +118,68 @@ static void answer_inline(conn_t *c, proto_request_t *req) {
     if (req->op == PROTO_OP_QUIT) close_when_flushed(c);
 }
 
+static void send_error(conn_t *c, json_t *id, proto_error_code_t code, const char *message) {
+    size_t len = 0;
+    char *line = cmd_error_line(id, code, message, &len);
+    send_line(c, line, len);
+}
+
+/* A wrong token: nothing more is read or answered until the delay has
+ * passed (on_auth_delay), so that guessing is slow. */
+static void auth_failed(conn_t *c, proto_request_t *req) {
+    const config_t *cfg = c->srv->cfg;
+    c->auth_failures++;
+    stats_auth_failed(&c->srv->stats);
+    stats_request(&c->srv->stats, req->op, PROTO_E_AUTH_FAILED, 0);
+    log_msg(LOG_WARN, "conn %llu %s: wrong auth token (%u of max_auth_failures %llu)",
+            (unsigned long long)c->id, c->peer, c->auth_failures,
+            (unsigned long long)cfg->max_auth_failures);
+    c->failed_id = req->id ? json_incref(req->id) : NULL;
+    conn_set_state(c, CONN_PAUSED);
+    uint64_t ms = cfg->auth_fail_delay_ms;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    evtimer_add(c->auth_timer, &tv);
+}
+
+static void on_auth_delay(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    conn_t *c = arg;
+    uint64_t max = c->srv->cfg->max_auth_failures;
+    bool last = c->auth_failures >= max;
+    char msg[160];
+    snprintf(msg, sizeof msg, "wrong token (%u of max_auth_failures %llu)%s", c->auth_failures,
+             (unsigned long long)max, last ? "; closing" : "");
+    send_error(c, c->failed_id, PROTO_E_AUTH_FAILED, msg);
+    json_decref(c->failed_id);
+    c->failed_id = NULL;
+    if (last) return close_when_flushed(c);
+    conn_set_state(c, CONN_READING);
+    conn_process(c);
+}
+
+/* Whether the request may run: the connection has given the token (this
+ * request may carry it), none is needed, or the op needs none. Answers
+ * the request when it may not. */
+static bool authorise(conn_t *c, proto_request_t *req) {
+    const config_t *cfg = c->srv->cfg;
+    if (req->token && auth_enabled(cfg)) {
+        if (!auth_token_ok(cfg, req->token)) return auth_failed(c, req), false;
+        c->authed = true;
+    }
+    if (c->authed || req->op == PROTO_OP_PING || req->op == PROTO_OP_QUIT || req->op == PROTO_OP_AUTH)
+        return true;
+    stats_request(&c->srv->stats, req->op, PROTO_E_AUTH_REQUIRED, 0);
+    send_error(c, req->id, PROTO_E_AUTH_REQUIRED,
+               "this server needs a token first: AUTH <token>, or \"auth\" in the request");
+    return false;
+}
+
 /* Answers one request, here and now; its time counts from arrival, when
  * the loop's poll returned. */
 static void answer(conn_t *c, proto_request_t *req, double arrival) {
-    if (req->op == PROTO_OP_PING || req->op == PROTO_OP_QUIT || req->op == PROTO_OP_STATS) {
+    if (!authorise(c, req)) return proto_request_free(req);
+    if (req->op == PROTO_OP_PING || req->op == PROTO_OP_QUIT || req->op == PROTO_OP_STATS ||
+        req->op == PROTO_OP_AUTH) {
         answer_inline(c, req);
         proto_request_free(req);
         return;
@@ -282,7 +350,8 @@ bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
     size_t len;
     char *line = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
                                 "the server is at max_connections; try again later", &len);
-    if (line && send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+    /* Under TLS plain bytes would be garbage: the close says it all. */
+    if (line && !s->tls && send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
         /* Best effort: the client may already be gone. */
     }
     free(line);
@@ -295,9 +364,11 @@ bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
 void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer) {
     server_t *s = w->srv;
     conn_t *c = calloc(1, sizeof *c);
-    struct bufferevent *bev = c ? bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
+    struct bufferevent *bev = c ? tls_bufferevent(s->tls, w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
     struct event *timer = bev ? evtimer_new(w->base, on_request_timeout, c) : NULL;
-    if (!timer) {
+    struct event *auth_timer = timer ? evtimer_new(w->base, on_auth_delay, c) : NULL;
+    if (!auth_timer) {
+        if (timer) event_free(timer);
         if (bev) bufferevent_free(bev);
         free(c);
         evutil_closesocket(fd);
@@ -311,6 +382,8 @@ void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer)
                   .worker = w,
                   .bev = bev,
                   .request_timer = timer,
+                  .auth_timer = auth_timer,
+                  .authed = !auth_enabled(s->cfg),
                   .state = CONN_READING,
                   .id = id,
                   .next = w->conns};
@@ -344,8 +417,7 @@ void conn_close_all(worker_t *w) {
     while (w->conns) {
         conn_t *c = w->conns;
         w->conns = c->next;
-        bufferevent_free(c->bev);
-        event_free(c->request_timer);
+        conn_release(c);
         free(c);
     }
 }

@@ -6,6 +6,9 @@
  *             a request begun must end within request_timeout_ms
  *   DRAINING  too much output is queued for a slow reader: reading paused
  *             until it drains below half of max_output_bytes
+ *   PAUSED    a wrong auth token: nothing more is read or answered for
+ *             auth_fail_delay_ms; then the auth_failed reply and READING,
+ *             or CLOSING after max_auth_failures
  *   CLOSING   writing the last replies
  *   LINGERING the replies are out and our side is shut down; what the
  *             client still sends is discarded until it closes (or a
@@ -22,7 +25,7 @@
 #include "server.h"
 #include "worker.h"
 
-typedef enum { CONN_READING, CONN_DRAINING, CONN_CLOSING, CONN_LINGERING } conn_state_t;
+typedef enum { CONN_READING, CONN_DRAINING, CONN_PAUSED, CONN_CLOSING, CONN_LINGERING } conn_state_t;
 
 typedef struct conn {
     server_t *srv;
@@ -33,6 +36,10 @@ typedef struct conn {
                                  * but it still reads the replies */
     struct event *request_timer; /* request_timeout_ms for the request begun */
     bool partial;                /* part of a request is buffered: the timer runs */
+    bool authed;                 /* gave the token, or none is needed */
+    unsigned auth_failures;      /* wrong tokens given */
+    struct event *auth_timer;    /* PAUSED: when the auth_failed reply goes */
+    json_t *failed_id;           /* PAUSED: the id of the request it answers */
     uint64_t id;
     char peer[64];
     struct conn *prev, *next;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cmd.h"
 #include "http_conn.h"
 #include "http_host.h"
@@ -24,11 +25,20 @@
 #include "log.h"
 #include "metrics.h"
 
+/* A 401 for a wrong token, held back for auth_fail_delay_ms. */
+typedef struct held_reply {
+    struct http_server *h;
+    struct evhttp_request *req;
+    struct event *timer;
+    struct held_reply *prev, *next;
+} held_reply_t;
+
 struct http_server {
     server_t *srv;
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
     http_conns_t *conns;
+    held_reply_t *held; /* waiting to be sent */
 };
 
 typedef enum { R_EXACT, R_PREFIX } route_match_t;
@@ -57,6 +67,8 @@ static int status_of(proto_error_code_t code) {
     case PROTO_E_TOO_MANY_CONNECTIONS:
     case PROTO_E_TIMEOUT: return 503;
     case PROTO_E_INTERNAL: return 500;
+    case PROTO_E_AUTH_REQUIRED:
+    case PROTO_E_AUTH_FAILED: return 401;
     default: return 400;
     }
 }
@@ -66,6 +78,7 @@ static const char *reason_of(int status) {
     case 200: return "OK";
     case 204: return "No Content";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
@@ -168,8 +181,8 @@ static void health(http_server_t *h, struct evhttp_request *req) {
     if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (!server_index_up(h->srv, h->srv->watch_db, &st, why, sizeof why))
         return send_error(h, req, 503, "unavailable", why);
-    send_json(h, req, 200, json_pack("{sbsIsI}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
-                                     (json_int_t)st.revision));
+    send_json(h, req, 200, json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
+                                     (json_int_t)st.revision, "version", LEDE_VERSION));
 }
 
 static void metrics(http_server_t *h, struct evhttp_request *req) {
@@ -244,6 +257,62 @@ void http_job_done(job_t *job, server_t *s) {
     job_free(job);
 }
 
+/* ---- authentication (auth.h) ---- */
+
+static void send_unauthorised(http_server_t *h, struct evhttp_request *req, proto_error_code_t code) {
+    bool wrong = code == PROTO_E_AUTH_FAILED;
+    evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
+                      wrong ? "Bearer realm=\"lede\", error=\"invalid_token\"" : "Bearer realm=\"lede\"");
+    send_proto_error(h, req, code,
+                     wrong ? "wrong token in the Authorization header"
+                           : "this server needs a token: send \"Authorization: Bearer <token>\"");
+}
+
+static void held_unlink(held_reply_t *r) {
+    if (r->prev) r->prev->next = r->next;
+    else r->h->held = r->next;
+    if (r->next) r->next->prev = r->prev;
+    event_free(r->timer);
+    free(r);
+}
+
+static void on_held_reply(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    held_reply_t *r = arg;
+    send_unauthorised(r->h, r->req, PROTO_E_AUTH_FAILED);
+    held_unlink(r);
+}
+
+/* A wrong token: the 401 goes auth_fail_delay_ms later (evhttp keeps the
+ * request until it is answered, even when its client has gone). */
+static void hold_failure(http_server_t *h, struct evhttp_request *req) {
+    held_reply_t *r = calloc(1, sizeof *r);
+    struct event *timer = r ? evtimer_new(h->srv->base, on_held_reply, r) : NULL;
+    if (!timer) {
+        free(r);
+        return send_unauthorised(h, req, PROTO_E_AUTH_FAILED);
+    }
+    *r = (held_reply_t){.h = h, .req = req, .timer = timer, .next = h->held};
+    if (h->held) h->held->prev = r;
+    h->held = r;
+    uint64_t ms = h->srv->cfg->auth_fail_delay_ms;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    evtimer_add(timer, &tv);
+}
+
+/* Whether the request has the token, or none is needed; answers it when not. */
+static bool authorised(http_server_t *h, struct evhttp_request *req) {
+    const config_t *c = h->srv->cfg;
+    if (!auth_enabled(c)) return true;
+    const char *given = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    if (auth_bearer_ok(c, given)) return true;
+    if (!given) return send_unauthorised(h, req, PROTO_E_AUTH_REQUIRED), false;
+    stats_auth_failed(&h->srv->stats);
+    log_msg(LOG_WARN, "http: wrong auth token");
+    hold_failure(h, req);
+    return false;
+}
+
 /* ---- routing ---- */
 
 static void route(http_server_t *h, struct evhttp_request *req, const char *path, const char *query) {
@@ -251,6 +320,7 @@ static void route(http_server_t *h, struct evhttp_request *req, const char *path
         const route_t *r = &ROUTES[i];
         size_t n = strlen(r->path);
         if (r->match == R_EXACT ? strcmp(path, r->path) != 0 : strncmp(path, r->path, n) != 0) continue;
+        if (r->op != PAGE_HEALTH && !authorised(h, req)) return;
         switch (r->op) {
         case PAGE_HEALTH: return health(h, req);
         case PAGE_METRICS: return metrics(h, req);
@@ -350,8 +420,9 @@ bool http_start(server_t *s, char *err, size_t size) {
         return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
                         c->http_host, c->http_port, strerror(errno)), false;
     gate_add(&s->gate, evhttp_bound_socket_get_listener(h->bound));
-    log_msg(LOG_INFO, "http listening on %s:%u, page from %s", c->http_host,
-            server_socket_port(evhttp_bound_socket_get_fd(h->bound)), http_static_root(c));
+    log_msg(LOG_INFO, "http listening on %s:%u%s, page from %s", c->http_host,
+            server_socket_port(evhttp_bound_socket_get_fd(h->bound)), s->tls ? " (TLS)" : "",
+            http_static_root(c));
     return true;
 }
 
@@ -367,6 +438,7 @@ size_t http_busy(const http_server_t *h) {
 
 void http_free(http_server_t *h) {
     if (!h) return;
+    while (h->held) held_unlink(h->held); /* their requests go with evhttp */
     /* evhttp_free closes the connections left, calling on_close for each. */
     if (h->http) evhttp_free(h->http);
     http_conns_free(h->conns);

@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "access_log.h"
 #include "cmd.h"
 #include "http_errpage.h"
 #include "log.h"
+#include "tls.h"
 
 struct http_conn {
     http_conns_t *set;
@@ -25,6 +27,7 @@ struct http_conn {
     bool refused; /* over max_connections at accept: never counted as open */
     bool closing; /* to be closed once its reply is written */
     bool errpage; /* evhttp wrote a reply of its own, to rewrite as JSON */
+    double started; /* when the request being answered arrived whole */
     http_conn_t *prev, *next;
 };
 
@@ -115,10 +118,43 @@ void http_conn_close_after_reply(http_conn_t *hc) {
     hc->closing = true;
 }
 
+static const char *peer_of(http_conn_t *hc, char out[80]);
+
+static const char *method_name(enum evhttp_cmd_type m) {
+    switch (m) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    default: return "OTHER";
+    }
+}
+
+/* One access_log line for a reply sent. */
+static void log_access(http_conn_t *hc, struct evhttp_request *req) {
+    char peer[80];
+    const char *length = evhttp_find_header(evhttp_request_get_output_headers(req), "Content-Length");
+    access_entry_t e = {
+        .peer = peer_of(hc, peer),
+        .method = method_name(evhttp_request_get_command(req)),
+        .target = evhttp_request_get_uri(req),
+        .user_agent = evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent"),
+        .status = evhttp_request_get_response_code(req),
+        .bytes = length ? strtoull(length, NULL, 10) : 0,
+        .ms = (stats_now() - hc->started) * 1000.0,
+    };
+    access_log_write(&e);
+}
+
 /* The reply has been written. */
 static void on_complete(struct evhttp_request *req, void *arg) {
-    (void)req;
     http_conn_t *hc = arg;
+    if (access_log_enabled()) log_access(hc, req);
     set_idle(hc);
     if (hc->closing) event_active(hc->set->closer_ev, EV_READ, 0);
     if (evbuffer_get_length(bufferevent_get_input(hc->bev)) > 0) start_deadline(hc); /* pipelined */
@@ -160,6 +196,7 @@ static void rewrite_errpages(evutil_socket_t fd, short what, void *arg) {
  * that could destroy the reply in transit. */
 static void send_raw(http_conn_t *hc, const char *status, proto_error_code_t code,
                      const char *message) {
+    if (tls_in_use(hc->bev)) return; /* plain bytes would be garbage: the close says it all */
     size_t len = 0;
     char *body = cmd_error_line(NULL, code, message, &len);
     char head[256], junk[4096];
@@ -250,7 +287,9 @@ static void adopt(evutil_socket_t fd, short what, void *arg) {
 static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
     http_conns_t *set = arg;
     server_t *s = set->srv;
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0); /* evhttp closes the socket */
+    /* evhttp sets the socket later and closes it, unless the bufferevent
+     * does (a TLS one must, to free its SSL with it). */
+    struct bufferevent *bev = tls_bufferevent(s->tls, base, -1, s->tls ? BEV_OPT_CLOSE_ON_FREE : 0);
     http_conn_t *hc = bev ? calloc(1, sizeof *hc) : NULL;
     if (!hc) return bev; /* recorded at its first request, if it has one */
     hc->set = set, hc->bev = bev;
@@ -308,6 +347,7 @@ http_conn_t *http_conn_begin(http_conns_t *set, struct evhttp_request *req) {
         return NULL;
     }
     stop_deadline(hc); /* it has arrived */
+    hc->started = stats_now();
     if (!hc->busy) hc->busy = true, set->busy++;
     evhttp_request_set_on_complete_cb(req, on_complete, hc);
     return hc;

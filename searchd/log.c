@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 static FILE *log_out;
+static char log_path[CONFIG_PATH_MAX]; /* "" when logging to stderr */
 static log_level_t log_level = LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -24,13 +25,28 @@ bool log_open(const config_t *c, char *err, size_t size) {
         }
         setvbuf(f, NULL, _IOLBF, 0);
         log_out = f;
+        snprintf(log_path, sizeof log_path, "%s", c->log_file);
     }
+    return true;
+}
+
+bool log_reopen(char *err, size_t size) {
+    if (!log_path[0]) return true;
+    FILE *f = fopen(log_path, "a");
+    if (!f) return snprintf(err, size, "log_file %s: %s", log_path, strerror(errno)), false;
+    setvbuf(f, NULL, _IOLBF, 0);
+    pthread_mutex_lock(&log_lock);
+    FILE *old = log_out;
+    log_out = f;
+    pthread_mutex_unlock(&log_lock);
+    if (old && old != stderr) fclose(old);
     return true;
 }
 
 void log_close(void) {
     if (log_out && log_out != stderr) fclose(log_out);
     log_out = NULL;
+    log_path[0] = '\0';
 }
 
 void log_msg(log_level_t level, const char *fmt, ...) {

@@ -11,6 +11,11 @@
 bool log_open(const config_t *c, char *err, size_t err_size);
 void log_close(void);
 
+/* Opens log_file again by name (logrotate moved it: SIGUSR1); on failure
+ * keeps writing to the old file and says why in err. Lines are never
+ * lost: writers wait for the swap. */
+bool log_reopen(char *err, size_t err_size);
+
 void log_msg(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copies at most 128 bytes of untrusted text into out[132], replacing

@@ -8,9 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access_log.h"
 #include "config.h"
+#include "http_static.h"
 #include "lede/shim.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 
 #define ERR_BYTES 8192
@@ -31,8 +34,9 @@ static const char USAGE[] =
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
-    "Signals: SIGHUP reopens the index at once; SIGTERM and SIGINT stop\n"
-    "accepting, answer the requests in flight and exit 0.\n";
+    "Signals: SIGHUP reopens the index at once; SIGUSR1 reopens log_file and\n"
+    "access_log (for logrotate); SIGTERM and SIGINT stop accepting, answer the\n"
+    "requests in flight and exit 0.\n";
 
 typedef struct {
     config_t cfg;
@@ -97,6 +101,7 @@ static int parse_options(int argc, char **argv, opts_t *o) {
         if (!ok) return die(err), -1;
     }
     if (optind < argc) return die("unexpected argument (see --help)"), -1;
+    if (!config_finish(&o->cfg, err, sizeof err)) return die(err), -1;
     return 0;
 }
 
@@ -142,8 +147,10 @@ int main(int argc, char **argv) {
     char err[ERR_BYTES];
     int rc = parse_options(argc, argv, &o);
     if (rc != 0) return rc > 0 ? 0 : 1;
+    if (!http_static_resolve(&o.cfg, err, sizeof err)) return die(err);
     if (o.daemon && !o.cfg.log_file[0]) return die("--daemon needs log_file (-o log_file=PATH)");
     if (!log_open(&o.cfg, err, sizeof err)) return die(err);
+    if (!access_log_open(&o.cfg, err, sizeof err)) return log_close(), die(err);
     int ready = o.daemon ? daemonize() : -1;
     static server_t srv;
     bool ok = server_start(&srv, &o.cfg, err, sizeof err) && write_pid_file(&o.cfg, err, sizeof err);
@@ -151,14 +158,17 @@ int main(int argc, char **argv) {
         log_msg(LOG_ERROR, "%s", err);
         tell_parent(ready, err);
         server_free(&srv);
+        access_log_close();
         log_close();
         if (!o.daemon && o.cfg.log_file[0]) die(err); /* the log is not the terminal */
         return 1;
     }
     tell_parent(ready, "ok");
+    notify_send("READY=1"); /* a Type=notify unit's start-up is done */
     server_run(&srv);
     server_free(&srv);
     if (o.cfg.pid_file[0]) unlink(o.cfg.pid_file);
+    access_log_close();
     log_close();
     return 0;
 }

@@ -3,7 +3,12 @@
  * seconds, with the usual le buckets read off the finer log histogram. */
 #include "metrics.h"
 
+#include <dirent.h>
 #include <event2/buffer.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "lede/shim.h"
 
@@ -63,12 +68,59 @@ static void index_facts(struct evbuffer *out, server_t *s) {
     gauge(out, "lede_index_revision", "Revision of the index served.", (double)ix.revision);
 }
 
+/* Open descriptors: the entries of /proc/self/fd, less the one reading it. */
+static long open_fds(void) {
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    long n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    return n - 1;
+}
+
+static long resident_bytes(void) {
+    long pages = -1, resident = -1;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return -1;
+    if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = -1;
+    fclose(f);
+    return resident < 0 ? -1 : resident * sysconf(_SC_PAGESIZE);
+}
+
+/* The process_* families Prometheus's client libraries export. */
+static void process_facts(struct evbuffer *out, const stats_t *st) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    family(out, "process_cpu_seconds_total", "counter", "User and system CPU time, in seconds.");
+    evbuffer_add_printf(out, "process_cpu_seconds_total %.6f\n",
+                        (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                            (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+    long rss = resident_bytes(), fds = open_fds();
+    if (rss >= 0) gauge(out, "process_resident_memory_bytes", "Resident memory, in bytes.", (double)rss);
+    if (fds >= 0) gauge(out, "process_open_fds", "Open file descriptors.", (double)fds);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        gauge(out, "process_max_fds", "The file-descriptor limit.", (double)rl.rlim_cur);
+    double up = stats_now() - st->started;
+    gauge(out, "process_start_time_seconds", "Start time, in seconds since the Unix epoch.",
+          (double)time(NULL) - up);
+}
+
+static void build_info(struct evbuffer *out) {
+    family(out, "lede_build_info", "gauge", "Always 1; the labels say what is running.");
+    evbuffer_add_printf(out, "lede_build_info{version=\"%s\",xapian=\"%s\",protocol=\"%d\"} 1\n",
+                        LEDE_VERSION, shim_xapian_version(), PROTO_VERSION);
+}
+
 void metrics_write(server_t *s, struct evbuffer *out) {
     stats_t snap, *st = &snap;
     stats_snapshot(&s->stats, &snap);
     requests(out, st);
     latency(out, st);
-    gauge(out, "lede_connections", "Open connections (line protocol and HTTP).", (double)st->conns_current);
+    build_info(out);
+    gauge(out, "lede_connections_open", "Open connections (line protocol and HTTP).",
+          (double)st->conns_current);
     counter(out, "lede_connections_total", "Connections accepted.", st->conns_total);
     counter(out, "lede_connections_rejected_total", "Connections refused over max_connections.",
             st->conns_rejected);
@@ -89,7 +141,10 @@ void metrics_write(server_t *s, struct evbuffer *out) {
             "Searches refused for a facet_limit over max_facet_limit.", st->facet_limits_refused);
     counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
             st->hosts_refused);
+    counter(out, "lede_auth_failures_total", "Wrong auth tokens given (line protocol and HTTP).",
+            st->auth_failures);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
     index_facts(out, s);
+    process_facts(out, st);
 }

@@ -24,13 +24,16 @@ static const char *const ERROR_NAMES[PROTO_E_COUNT] = {
     [PROTO_E_TIMEOUT] = "timeout",
     [PROTO_E_UNAVAILABLE] = "unavailable",
     [PROTO_E_INTERNAL] = "internal",
+    [PROTO_E_AUTH_REQUIRED] = "auth_required",
+    [PROTO_E_AUTH_FAILED] = "auth_failed",
 };
 
 const char *proto_error_name(proto_error_code_t code) {
     return (unsigned)code < PROTO_E_COUNT ? ERROR_NAMES[code] : "internal";
 }
 
-static const char *const OP_NAMES[] = {"search", "get", "similar", "suggest", "stats", "ping", "quit"};
+static const char *const OP_NAMES[PROTO_OP_COUNT] = {"search", "get",  "similar", "suggest",
+                                                     "stats",  "ping", "quit",    "auth"};
 
 const char *proto_op_name(proto_op_t op) {
     return (unsigned)op < sizeof OP_NAMES / sizeof OP_NAMES[0] ? OP_NAMES[op] : "unknown";
@@ -92,6 +95,7 @@ static const inline_cmd_t INLINE_CMDS[] = {
     {"STATS", PROTO_OP_STATS, false, "STATS"},
     {"PING", PROTO_OP_PING, false, "PING"},
     {"QUIT", PROTO_OP_QUIT, false, "QUIT"},
+    {"AUTH", PROTO_OP_AUTH, true, "AUTH <token>"},
 };
 
 static char *trim(char *s) {
@@ -112,11 +116,12 @@ static proto_result_t parse_inline(char *line, proto_request_t *req, proto_error
         if (c->needs_arg != (*arg != '\0'))
             return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: %s", c->usage);
         req->op = c->op;
-        req->search.q = req->doc = req->prefix = arg;
+        if (c->op == PROTO_OP_AUTH) req->token = arg;
+        else req->search.q = req->doc = req->prefix = arg;
         return PROTO_OK;
     }
     return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                "unknown command '%.40s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT, "
+                "unknown command '%.40s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT AUTH, "
                 "or a JSON object", verb);
 }
 
@@ -141,8 +146,9 @@ static bool want_count(json_t *v, const char *name, uint32_t max, uint32_t *out,
         return false;
     }
     if (json_integer_value(v) > (json_int_t)max) {
-        fail(err, PROTO_ERROR, PROTO_E_LIMIT, "%s %" JSON_INTEGER_FORMAT " is over the maximum of %u",
-             name, json_integer_value(v), max);
+        fail(err, PROTO_ERROR, PROTO_E_LIMIT,
+             "%s %" JSON_INTEGER_FORMAT " is over the maximum of %u (max_%s)", name,
+             json_integer_value(v), max, name);
         return false;
     }
     *out = (uint32_t)json_integer_value(v);
@@ -181,6 +187,23 @@ static bool want_bool(json_t *v, const char *name, bool *out, proto_error_t *e) 
     }
     *out = json_is_true(v);
     return true;
+}
+
+/* The token of op "auth", or the "auth" field any request may carry. */
+static bool set_token(proto_request_t *r, json_t *v, const char *name, proto_error_t *e) {
+    if (r->token) /* both in one request */
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "give the token once, in \"%s\"", name), false;
+    return want_string(v, name, &r->token, e);
+}
+
+static bool f_token(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    return set_token(r, v, "token", e);
+}
+
+static bool f_auth(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    return set_token(r, v, "auth", e);
 }
 
 static bool f_snippet(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
@@ -372,6 +395,8 @@ static const field_t FIELDS[] = {
     {"timeline", BIT(PROTO_OP_SEARCH), f_timeline},
     {"facet_limit", BIT(PROTO_OP_SEARCH), f_facet_limit},
     {"spelling", BIT(PROTO_OP_SEARCH), f_spelling},
+    {"token", BIT(PROTO_OP_AUTH), f_token},
+    {"auth", BIT(PROTO_OP_COUNT) - 1, f_auth}, /* any op */
 };
 
 static bool find_op(const char *name, proto_op_t *op) {
@@ -404,6 +429,8 @@ static proto_result_t check_required(proto_request_t *req, proto_error_t *err) {
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op '%s' needs a \"doc\" id", proto_op_name(req->op));
     if (req->op == PROTO_OP_SUGGEST && (!req->prefix || !*req->prefix))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'suggest' needs a \"q\" prefix");
+    if (req->op == PROTO_OP_AUTH && !req->token)
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'auth' needs a \"token\"");
     return PROTO_OK;
 }
 
@@ -422,7 +449,7 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
     if (!op) return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "missing field 'op' (a string)");
     if (!find_op(op, &req->op))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                    "unknown op '%.40s'; ops: search, get, similar, suggest, stats, ping, quit", op);
+                    "unknown op '%.40s'; ops: search, get, similar, suggest, stats, ping, quit, auth", op);
     proto_result_t r = apply_fields(root, req, lim, err);
     return r == PROTO_OK ? check_required(req, err) : r;
 }

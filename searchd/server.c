@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "access_log.h"
 #include "conn.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr, int len,
                       void *arg) {
@@ -53,6 +56,10 @@ static void check_reload(server_t *s, bool forced) {
 
 static void on_reload_timer(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
+    check_reload(arg, false);
+}
+
+static void on_index_changed(void *arg) {
     check_reload(arg, false);
 }
 
@@ -118,6 +125,16 @@ static void job_done(job_t *job, void *arg) {
     http_job_done(job, arg);
 }
 
+/* SIGUSR1: logrotate has moved the logs away; write to new files. */
+static void on_sigusr1(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what, (void)arg;
+    char err[CONFIG_PATH_MAX + 128];
+    if (!log_reopen(err, sizeof err)) log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    if (!access_log_reopen(err, sizeof err))
+        log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    log_msg(LOG_INFO, "SIGUSR1: log files reopened");
+}
+
 static bool add_events(server_t *s) {
     struct timeval every = {(time_t)(s->cfg->reload_interval_ms / 1000),
                             (suseconds_t)(s->cfg->reload_interval_ms % 1000) * 1000};
@@ -125,9 +142,11 @@ static bool add_events(server_t *s) {
     s->sighup = evsignal_new(s->base, SIGHUP, on_sighup, s);
     s->sigterm = evsignal_new(s->base, SIGTERM, on_stop_signal, s);
     s->sigint = evsignal_new(s->base, SIGINT, on_stop_signal, s);
-    if (!s->reload_timer || !s->sighup || !s->sigterm || !s->sigint) return false;
+    s->sigusr1 = evsignal_new(s->base, SIGUSR1, on_sigusr1, s);
+    if (!s->reload_timer || !s->sighup || !s->sigterm || !s->sigint || !s->sigusr1) return false;
     return event_add(s->reload_timer, &every) == 0 && event_add(s->sighup, NULL) == 0 &&
-           event_add(s->sigterm, NULL) == 0 && event_add(s->sigint, NULL) == 0;
+           event_add(s->sigterm, NULL) == 0 && event_add(s->sigint, NULL) == 0 &&
+           event_add(s->sigusr1, NULL) == 0;
 }
 
 /* Descriptors the daemon holds besides its connections: stdio, the log,
@@ -193,13 +212,18 @@ bool server_start(server_t *s, const config_t *c, char *err, size_t size) {
     unsigned threads = worker_count(c);
     fit_fd_limit(c, threads);
     if (!pool_start(&s->pool, s, s->base, threads, job_done, s, err, size)) return false;
+    if (tls_enabled(c) && !(s->tls = tls_ctx_new(c, err, size))) return false;
     if (!listen_on(s, err, size)) return false;
     if (c->http_enabled && !http_start(s, err, size)) return false;
     if (!add_events(s)) return snprintf(err, size, "cannot set up signals and timers"), false;
+    char why[CONFIG_PATH_MAX + 64];
+    if (c->index_watch &&
+        !(s->index_watch = index_watch_new(s->base, c->db, on_index_changed, s, why, sizeof why)))
+        log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only", why);
     shim_stats_t st = {0};
     shim_db_stats(s->watch_db, &st);
-    log_msg(LOG_INFO, "listening on %s:%u, index %s (%u documents), %u worker threads",
-            c->listen_host, server_socket_port(evconnlistener_get_fd(s->listener)), c->db, st.doccount, threads);
+    log_msg(LOG_INFO, "listening on %s:%u%s, index %s (%u documents), %u worker threads",
+            c->listen_host, server_socket_port(evconnlistener_get_fd(s->listener)), s->tls ? " (TLS)" : "", c->db, st.doccount, threads);
     return true;
 }
 
@@ -212,6 +236,7 @@ void server_run(server_t *s) {
 
 void server_stop(server_t *s) {
     s->stopping = true;
+    notify_send("STOPPING=1");
     gate_close(&s->gate);
     if (s->listener) evconnlistener_disable(s->listener);
     http_stop(s->http);
@@ -258,11 +283,22 @@ void server_free(server_t *s) {
     http_free(s->http); /* first: closing its connections looks at the pool */
     s->http = NULL;
     pool_stop(s->pool);
+    /* The workers are gone; freeing the signal events below gives SIGTERM
+     * back its default action, and a second SIGTERM (timeout(1) sends one
+     * to the process and one to its group) would kill a daemon that has
+     * nearly finished stopping. Blocked, it waits until exit, unheard. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM), sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP), sigaddset(&stop_signals, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     if (s->listener) evconnlistener_free(s->listener);
-    struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint};
-    for (size_t i = 0; i < 4; i++)
+    index_watch_free(s->index_watch);
+    struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint, s->sigusr1};
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
         if (evs[i]) event_free(evs[i]);
     shim_db_close(s->watch_db);
+    tls_ctx_free(s->tls);
     gate_free(&s->gate);
     if (s->base) event_base_free(s->base);
     stats_destroy(&s->stats);

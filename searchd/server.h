@@ -9,8 +9,10 @@
 
 #include "config.h"
 #include "gate.h"
+#include "index_watch.h"
 #include "lede/shim.h"
 #include "stats.h"
+#include "tls.h"
 #include "worker.h"
 
 struct conn;
@@ -22,11 +24,13 @@ typedef struct server {
     struct evconnlistener *listener;
     pool_t *pool;
     shim_db_t *watch_db;        /* the main thread's handle: reload checks, HTTP's stats */
-    struct event *reload_timer, *sighup, *sigterm, *sigint;
+    struct event *reload_timer, *sighup, *sigterm, *sigint, *sigusr1;
+    index_watch_t *index_watch; /* commits seen at once; NULL: polling only */
     http_server_t *http;        /* NULL with http_listen = off */
     stats_t stats;
     gate_t gate;                /* pauses the listeners at the fd limit */
     proto_limits_t limits;
+    tls_ctx_t *tls;             /* NULL: plain TCP */
     bool stopping;              /* main loop's; workers keep their own */
     bool reload_failing;        /* the last reload check failed (logged once) */
     uint64_t next_conn_id;

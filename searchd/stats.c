@@ -108,6 +108,10 @@ void stats_request_timeout(stats_t *s) {
     pthread_mutex_unlock(&s->lock);
 }
 
+void stats_auth_failed(stats_t *s) {
+    bump(s, &s->auth_failures, 1);
+}
+
 void stats_host_refused(stats_t *s) {
     bump(s, &s->hosts_refused, 1);
 }
@@ -195,6 +199,7 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(o, "latency_ms", lat);
     json_object_set_new(o, "reloads", json_integer((json_int_t)s->reloads));
     json_object_set_new(o, "hosts_refused", json_integer((json_int_t)s->hosts_refused));
+    json_object_set_new(o, "auth_failures", json_integer((json_int_t)s->auth_failures));
     json_object_set_new(o, "queries_too_long", json_integer((json_int_t)s->queries_too_long));
     json_object_set_new(o, "timelines_too_long", json_integer((json_int_t)s->timelines_too_long));
     json_object_set_new(o, "facet_limits_refused",

@@ -12,7 +12,7 @@
 
 /* Latency histogram: 8 buckets per doubling from 1 µs, up to ~1100 s. */
 #define STATS_BUCKETS 240
-#define STATS_OPS 7
+#define STATS_OPS PROTO_OP_COUNT
 /* Requests the parser refused count under this op ("invalid"). */
 #define STATS_OP_INVALID STATS_OPS
 #define STATS_WINDOW_S 60 /* queries per second over this many seconds */
@@ -25,6 +25,7 @@ typedef struct stats {
     uint64_t errors[PROTO_E_COUNT];
     uint64_t reloads;
     uint64_t hosts_refused;          /* HTTP requests for a Host not allowed */
+    uint64_t auth_failures;          /* wrong tokens, line protocol and HTTP */
     uint64_t queries_too_long;       /* refused for max_query_terms and the like */
     uint64_t timelines_too_long;     /* refused for max_timeline_buckets */
     uint64_t facet_limits_refused;   /* refused for max_facet_limit */
@@ -62,6 +63,7 @@ void stats_accept_paused(stats_t *s);
 void stats_request_timeout(stats_t *s); /* also counts an error "timeout" */
 void stats_reloaded(stats_t *s);
 void stats_host_refused(stats_t *s);
+void stats_auth_failed(stats_t *s);
 void stats_query_too_long(stats_t *s);
 void stats_timeline_too_long(stats_t *s);
 void stats_facet_limit_refused(stats_t *s);

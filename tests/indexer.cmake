@@ -24,3 +24,8 @@ target_compile_definitions(test_indexer_disk PRIVATE
   LEDE_LSAN_SUPPRESSIONS="${CMAKE_CURRENT_SOURCE_DIR}/lsan-xapian.supp")
 add_test(NAME test_indexer_disk COMMAND test_indexer_disk $<TARGET_FILE:lede-indexer>)
 set_tests_properties(test_indexer_disk PROPERTIES LABELS integration SKIP_RETURN_CODE 77)
+
+# The clean-up of JSON records before indexing (indexer/tidy.c).
+lede_unit_test(test_tidy lede_indexer_core)
+set_target_properties(test_tidy PROPERTIES LINKER_LANGUAGE CXX)
+target_include_directories(test_tidy PRIVATE ${PROJECT_SOURCE_DIR}/indexer)

@@ -31,6 +31,8 @@ typedef struct lede_strv {
 typedef struct lede_article {
     char *id;          /* required, unique: the upsert key */
     char *title;       /* at least one of title and body is required */
+    bool title_from_body; /* the title was made from the body's first
+                           * sentence: the article came without one */
     char *body;
     char *source;      /* agency or publication: "Reuters", "TURAN" */
     char *category;

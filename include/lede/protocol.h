@@ -35,6 +35,9 @@ typedef enum proto_error_code {
     PROTO_E_TIMEOUT,          /* the query ran past its time budget */
     PROTO_E_UNAVAILABLE,      /* the index cannot be opened or read */
     PROTO_E_INTERNAL,
+    PROTO_E_AUTH_REQUIRED,    /* the server has a token and the connection has not
+                               * given it */
+    PROTO_E_AUTH_FAILED,      /* a wrong token */
     PROTO_E_COUNT
 } proto_error_code_t;
 
@@ -49,6 +52,8 @@ typedef enum proto_op {
     PROTO_OP_STATS,
     PROTO_OP_PING,
     PROTO_OP_QUIT,
+    PROTO_OP_AUTH,
+    PROTO_OP_COUNT
 } proto_op_t;
 
 /* "search", ...; never NULL. */
@@ -69,6 +74,8 @@ typedef struct proto_request {
     search_params_t search; /* PROTO_OP_SEARCH */
     const char *doc;        /* PROTO_OP_GET, PROTO_OP_SIMILAR */
     const char *prefix;     /* PROTO_OP_SUGGEST */
+    const char *token;      /* PROTO_OP_AUTH's token, or the "auth" field any
+                             * JSON request may carry; NULL if none */
     uint32_t limit;         /* SIMILAR and SUGGEST use limit too */
     uint32_t offset;
     json_t *root;           /* the parsed JSON form, owned */

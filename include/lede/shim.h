@@ -175,8 +175,11 @@ lede_status_t shim_db_reopen(shim_db_t *db, bool *changed);
 
 /* Whether the database can still be opened at the path db was opened
  * from: a directory deleted under a running reader leaves the files it has
- * open readable, so only a fresh open notices. It costs an open (about a
- * millisecond). A failure's message is on db. */
+ * open readable, so only a fresh look notices. It looks at the files an
+ * open needs (the directory, the stub, the version file) without opening
+ * anything but the stub: no Xapian open, a few system calls, and no
+ * descriptor held, so it works at the descriptor limit too. A failure's
+ * message is on db. */
 lede_status_t shim_db_check(shim_db_t *db);
 
 const char *shim_db_errmsg(const shim_db_t *db);

@@ -459,3 +459,21 @@ const char *sd_hit_ids(json_t *reply) {
 const char *sd_hit_ranks(json_t *reply) {
     return join_hits(reply, "rank");
 }
+
+char *sd_http_get(unsigned port, const char *target, const char *extra, int *status) {
+    *status = 0;
+    sd_conn_t *c = sd_connect(port);
+    if (!c) return NULL;
+    char req[2048];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s\r\n",
+             target, extra ? extra : "");
+    if (sd_send_str(c, req)) sd_fill(c, (size_t)1 << 24, REPLY_TIMEOUT_MS); /* to the close */
+    if (c->len > 12 && sscanf(c->buf, "HTTP/1.1 %d", status) != 1) *status = 0;
+    char *text = malloc(c->len + 1);
+    if (text) {
+        if (c->len) memcpy(text, c->buf, c->len);
+        text[c->len] = '\0';
+    }
+    sd_close(c);
+    return text;
+}

@@ -139,4 +139,10 @@ double sd_now_ms(void);
 
 void sd_sleep_ms(int ms);
 
+/* One HTTP/1.1 GET to 127.0.0.1:port with "Connection: close" (extra: more
+ * header lines, each ending in \r\n, or NULL), read to the close within
+ * 5 s. The whole response (malloc'd) and its status in *status (0 when
+ * none came). */
+char *sd_http_get(unsigned port, const char *target, const char *extra, int *status);
+
 #endif

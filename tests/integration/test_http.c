@@ -467,7 +467,7 @@ static void test_health_metrics_stats(void) {
         "lede_errors_total{code=\"bad_request\"} ", "# TYPE lede_request_duration_seconds histogram\n",
         "lede_request_duration_seconds_bucket{le=\"0.001\"} ", "lede_request_duration_seconds_bucket{le=\"+Inf\"} ",
         "lede_request_duration_seconds_sum ", "lede_request_duration_seconds_count ", "lede_index_documents 6\n",
-        "lede_index_up 1\n", "lede_connections ", "lede_connections_total ", "lede_reloads_total 0\n",
+        "lede_index_up 1\n", "lede_connections_open ", "lede_connections_total ", "lede_reloads_total 0\n",
         "lede_http_responses_total{class=\"4xx\"} ", "lede_accept_pauses_total 0\n"};
     for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++) {
         CHECK(r.body && strstr(r.body, WANT[i]));

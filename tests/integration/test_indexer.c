@@ -59,6 +59,41 @@ static void test_index_jsonl(void) {
     check_rmtree(tmp);
 }
 
+/* Wire records are stored clean (indexer/tidy.c): bylines without "By"
+ * and the agency, names in ordinary capitals, a headline made from a
+ * brief's opening and marked so (and not indexed as a title), wrapped
+ * lines joined into paragraphs. --keep-text stores them as given. */
+static void test_tidy_records(void) {
+    char *tmp = check_tmpdir("idx"), *out, *err, ids[256];
+    char *db = db_path(tmp);
+    CHECK_INT(INDEX(&out, &err, "--db", db, (char *)fx("jsonl/wire.jsonl")), 0);
+    char *doc = get_doc(db, "w1");
+    CHECK(doc && strstr(doc, "\"title\":\"HARWICK SEEKS FASTER GROWTH\",\"title_from_body\":true"));
+    CHECK(doc && strstr(doc, "\"author\":[\"Lena Harwick\"]"));
+    CHECK(doc && strstr(doc, "\"source\":\"Reuters\""));
+    CHECK(doc && strstr(doc, "Harwick Plc said it would grow faster this year after a ten pct rise in "
+                             "1986 pre-tax profits, helped by its cable business.\\n\\nThe company"));
+    free(doc);
+    doc = get_doc(db, "w2");
+    CHECK(doc && strstr(doc, "\"title\":\"Arden council passes budget\",\"author\":[\"Tom Ardent\"]"));
+    CHECK(doc && strstr(doc, "voted for the budget of the coming year after three months of talks.\\n\\nThe vote"));
+    free(doc);
+    search_ids(db, "title:harwick", ids, sizeof ids);
+    CHECK_STR(ids, ""); /* a made headline is shown, not searched as one */
+    search_ids(db, "harwick", ids, sizeof ids);
+    CHECK_STR(ids, "w1");
+    free(out), free(err);
+
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--keep-text", (char *)fx("jsonl/wire.jsonl")), 0);
+    doc = get_doc(db, "w1");
+    CHECK(doc && !strstr(doc, "\"title\""));
+    CHECK(doc && strstr(doc, "\"author\":[\"By Lena Harwick, Reuters\"]"));
+    CHECK(doc && strstr(doc, "grow faster this year after a ten pct rise in\\n1986"));
+    free(doc);
+    free(out), free(err);
+    check_rmtree(tmp);
+}
+
 static void test_rejects(void) {
     char *tmp = check_tmpdir("rej"), *out, *err, keep[4200];
     char *db = db_path(tmp);
@@ -94,6 +129,11 @@ static void test_rejects(void) {
     for (size_t i = 0; kept && i < len; i++) lines += kept[i] == '\n';
     CHECK_INT(lines, 7);
     free(kept), free(out), free(err);
+    /* --quiet drops the summary, never the reasons for exiting 1. */
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--quiet", badpath), 1);
+    CHECK(out && !strstr(out, "added"));
+    CHECK(err && strstr(err, ":5: no 'title' and no 'body'"));
+    free(out), free(err);
     /* A rejects file that cannot be written says why, and the rejected
      * lines are not lost silently: the index is left as it was. */
     CHECK_INT(INDEX(&out, &err, "--db", db, "--rejects", "/dev/full", badpath), 2);
@@ -759,6 +799,7 @@ int main(int argc, char **argv) {
     }
     indexer = argv[1];
     RUN(test_index_jsonl);
+    RUN(test_tidy_records);
     RUN(test_rejects);
     RUN(test_oversize_record);
     RUN(test_upsert_direct);

@@ -1182,7 +1182,7 @@ static void test_query_size(void) {
 /* With one worker and a 1 ms budget, requests that queue behind others
  * past their budget are answered with a timeout, not run. */
 static void test_timeout(void) {
-    enum { N = 40 };
+    enum { N = 120 };
     static const char *const EXTRA[] = {"-o", "threads=1", "-o", "query_timeout_ms=1", NULL};
     sd_daemon_t d;
     if (!start(&d, db, "timeout", EXTRA)) return;
@@ -1191,7 +1191,10 @@ static void test_timeout(void) {
     for (; opened < N && (conns[opened] = sd_connect(d.port)) != NULL; opened++) {
     }
     CHECK_INT(opened, N);
-    for (int i = 0; i < opened; i++) { /* all queued at about the same time */
+    /* Stopped while the requests are sent, the daemon finds them all at
+     * once when it goes on: however busy the machine, they queue. */
+    kill(d.pid, SIGSTOP);
+    for (int i = 0; i < opened; i++) {
         char req[160];
         snprintf(req, sizeof req,
                  "{\"op\":\"search\",\"q\":\"the\",\"id\":%d,"
@@ -1199,6 +1202,8 @@ static void test_timeout(void) {
                  i);
         CHECK(sd_send_line(conns[i], req, strlen(req)));
     }
+    sd_sleep_ms(50);
+    kill(d.pid, SIGCONT);
     for (int i = 0; i < opened; i++) {
         char *line = sd_read_line(conns[i], LINE_WAIT_MS);
         json_t *r = line ? json_loads(line, 0, NULL) : NULL;
@@ -1226,12 +1231,13 @@ static void test_timeout(void) {
 /* ---- STATS -------------------------------------------------------------------- */
 
 static void test_stats(void) {
-    static const char *const OPS[] = {"search", "get",  "similar", "suggest",
-                                      "stats",  "ping", "quit",    "invalid"};
+    static const char *const OPS[] = {"search", "get",  "similar", "suggest", "stats",
+                                      "ping",   "quit", "auth",    "invalid"};
     static const char *const CODES[] = {"bad_json",     "bad_request", "bad_query",
                                         "invalid_utf8", "nul_byte",    "line_too_long",
                                         "over_limit",   "not_found",   "too_many_connections",
-                                        "timeout",      "unavailable", "internal"};
+                                        "timeout",      "unavailable", "internal",
+                                        "auth_required", "auth_failed"};
     sd_conn_t *c = connect_to(&main_d);
     if (!c) return;
     json_t *s = sd_call(c, "STATS");
@@ -1245,17 +1251,17 @@ static void test_stats(void) {
     CHECK_INT(sd_int(s, "connections.rejected"), 0);
     CHECK_INT(sd_int(s, "reloads"), 0);
     long long sum = 0;
-    CHECK_INT(json_object_size(sd_get(s, "requests")), 8);
-    for (size_t i = 0; i < 8; i++) {
+    CHECK_INT(json_object_size(sd_get(s, "requests")), 9);
+    for (size_t i = 0; i < 9; i++) {
         char path[64];
         snprintf(path, sizeof path, "requests.%s", OPS[i]);
         CHECK(sd_int(s, path) >= 0);
         sum += sd_int(s, path);
     }
     CHECK_INT(sd_int(s, "requests_total"), sum);
-    CHECK_INT(json_object_size(sd_get(s, "errors")), 12);
+    CHECK_INT(json_object_size(sd_get(s, "errors")), 14);
     sum = 0;
-    for (size_t i = 0; i < 12; i++) {
+    for (size_t i = 0; i < 14; i++) {
         char path[64];
         snprintf(path, sizeof path, "errors.%s", CODES[i]);
         CHECK(sd_int(s, path) >= 0);
@@ -1401,8 +1407,57 @@ static void test_reload(void) {
 
 /* With reloads by timer practically off, a rebuilt index is served only
  * after SIGHUP, and then at once. */
-static void test_sighup(void) {
+/* Milliseconds until q finds want articles, polling every 2 ms; -1 past
+ * timeout_ms. */
+static double ms_until_total(sd_conn_t *c, const char *q, long long want, int timeout_ms) {
+    double t0 = sd_now_ms();
+    for (;; sd_sleep_ms(2)) {
+        json_t *r = search(c, q);
+        long long total = sd_int(r, "total");
+        json_decref(r);
+        if (total == want) return sd_now_ms() - t0;
+        if (sd_now_ms() - t0 > timeout_ms) return -1;
+    }
+}
+
+/* With polling all but off (an hour), commits and new generations are
+ * still served at once: the daemon watches the index with inotify, and
+ * follows it to each new generation. */
+static void test_commit_seen_at_once(void) {
     static const char *const EXTRA[] = {"-o", "reload_interval_ms=3600000", NULL};
+    char live[SD_PATH_BYTES], good[SD_PATH_BYTES], add[SD_PATH_BYTES], more[SD_PATH_BYTES];
+    fixture(good, "jsonl/good.jsonl");
+    fixture(add, "searchd/add.jsonl");
+    fixture(more, "searchd/rebuild.jsonl");
+    if (INDEX(in_tmp(live, "watched"), good) != 0) {
+        CHECK(!"index built");
+        return;
+    }
+    sd_daemon_t d;
+    if (!start(&d, live, "watched", EXTRA)) return;
+    sd_conn_t *c = connect_to(&d);
+    if (!c) return stop(&d, SIGTERM);
+    CHECK_INT(INDEX(live, "--update", "direct", add), 0);
+    double direct = ms_until_total(c, "okapi", 1, 3000);
+    CHECK_INT(INDEX(live, "--update", "bulk", more), 0); /* a new generation */
+    double bulk = ms_until_total(c, "quokka", 1, 3000);
+    char *extra = check_write_file(tmp, "wombat.jsonl",
+                                   "{\"id\":\"wb1\",\"title\":\"Wombat\",\"body\":\"A wombat.\"}\n");
+    CHECK_INT(INDEX(live, "--update", "direct", extra), 0); /* into the new generation */
+    double again = ms_until_total(c, "wombat", 1, 3000);
+    printf("  served after %.0f ms (direct), %.0f ms (new generation), %.0f ms (direct into it)\n", direct,
+           bulk, again);
+    CHECK(direct >= 0 && direct < 1000);
+    CHECK(bulk >= 0 && bulk < 1000);
+    CHECK(again >= 0 && again < 1000);
+    free(extra);
+    sd_close(c);
+    stop(&d, SIGTERM);
+}
+
+static void test_sighup(void) {
+    static const char *const EXTRA[] = {"-o", "reload_interval_ms=3600000", "-o", "index_watch=no",
+                                        NULL};
     char dir[SD_PATH_BYTES], good[SD_PATH_BYTES], more[SD_PATH_BYTES];
     fixture(good, "jsonl/good.jsonl");
     fixture(more, "searchd/rebuild.jsonl");
@@ -1533,6 +1588,24 @@ static void test_sigint(void) {
     CHECK(sd_log_has(&d, "SIGINT: finishing"));
     CHECK(sd_port_refused(d.port));
     sd_close(c);
+}
+
+/* A second SIGTERM while the daemon stops (timeout(1) sends one to the
+ * process and one to its group) changes nothing: it still exits 0. */
+static void test_second_sigterm(void) {
+    static const int GAP_MS[] = {0, 2, 5, 10, 20, 30, 50};
+    for (size_t i = 0; i < sizeof GAP_MS / sizeof GAP_MS[0]; i++) {
+        sd_daemon_t d;
+        char name[32];
+        snprintf(name, sizeof name, "sigterm2-%zu", i); /* a log of its own: start() waits for its line */
+        if (!start(&d, db, name, NULL)) return;
+        kill(d.pid, SIGTERM);
+        if (GAP_MS[i]) sd_sleep_ms(GAP_MS[i]);
+        kill(d.pid, SIGTERM);
+        int rc = sd_stop(&d, 0);
+        if (rc != 0) fprintf(stderr, "  second SIGTERM %d ms after the first: exit %d\n", GAP_MS[i], rc);
+        CHECK_INT(rc, 0);
+    }
 }
 
 /* ---- start-up -------------------------------------------------------------------- */
@@ -1707,10 +1780,12 @@ int main(int argc, char **argv) {
     RUN(test_request_timeout);
     RUN(test_timeout);
     RUN(test_reload);
+    RUN(test_commit_seen_at_once);
     RUN(test_sighup);
     RUN(test_sigterm_in_flight);
     RUN(test_daemon_mode);
     RUN(test_sigint);
+    RUN(test_second_sigterm);
     RUN(test_startup_errors);
     RUN(test_config_file);
     RUN(test_help);

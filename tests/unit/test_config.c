@@ -50,7 +50,16 @@ static void test_every_key_is_documented(void) {
                                        "http_listen",
                                        "http_root",
                                        "http_cors_origins",
-                                       "http_allowed_hosts"};
+                                       "http_allowed_hosts",
+                                       "index_watch",
+                                       "access_log",
+                                       "auth_token",
+                                       "auth_token_file",
+                                       "auth_fail_delay_ms",
+                                       "max_auth_failures",
+                                       "tls_cert",
+                                       "tls_key",
+                                       "tls_min_version"};
     char path[4096];
     snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
     char *text = check_read_file(path, NULL);
@@ -77,13 +86,19 @@ static void expect_load_error(const char *body, const char *want) {
 
 static void test_errors_name_file_and_line(void) {
     expect_load_error("# ok\nthreads = 2\nnosuchkey = 1\n", "bad.conf:3: unknown key 'nosuchkey'");
-    expect_load_error("max_connections = lots\n", "bad.conf:1: max_connections takes a whole number from 1 to 100000");
-    expect_load_error("\n\nmax_limit = 0\n", "bad.conf:3: max_limit takes a whole number from 1 to 10000");
+    expect_load_error("max_connections = lots\n",
+                      "bad.conf:1: max_connections takes a whole number from 1 to 100000");
+    expect_load_error("\n\nmax_limit = 0\n",
+                      "bad.conf:3: max_limit takes a whole number from 1 to 10000");
     expect_load_error("listen = nowhere\n", "bad.conf:1: listen takes HOST:PORT");
     expect_load_error("listen = 1.2.3.4:99999\n", "bad.conf:1: listen: bad port");
-    expect_load_error("\nhttp_listen = 7879\n", "bad.conf:2: http_listen takes HOST:PORT, not '7879'");
+    expect_load_error("\nhttp_listen = 7879\n",
+                      "bad.conf:2: http_listen takes HOST:PORT, not '7879'");
     expect_load_error("query_log = maybe\n", "bad.conf:1: query_log takes yes or no, not 'maybe'");
-    expect_load_error("log_level = loud\n", "bad.conf:1: log_level takes error, warn, info or debug");
+    expect_load_error("log_level = loud\n",
+                      "bad.conf:1: log_level takes error, warn, info or debug");
+    expect_load_error("tls_min_version = 1.1\n",
+                      "bad.conf:1: tls_min_version takes 1.2 or 1.3, not '1.1'");
     expect_load_error("just words\n", "bad.conf:1: expected 'key = value'");
     expect_load_error("threads =\n", "bad.conf:1: threads takes a whole number");
     char *huge = malloc(6000);
@@ -123,10 +138,48 @@ static void test_overrides(void) {
     CHECK(!config_set(&c, "threads", "-1", err, sizeof err));
 }
 
+/* config_finish: the token from a file, and the keys that go together. */
+static void test_auth_token_keys(void) {
+    char *tmp = check_tmpdir("auth"), err[512] = "";
+    char *good = check_write_file(tmp, "token", "s3cret-token\nsecond line\n");
+    char *empty = check_write_file(tmp, "empty", "\n");
+    config_t c;
+    config_defaults(&c);
+    CHECK(config_finish(&c, err, sizeof err));
+    CHECK_STR(c.auth_token, "");
+    CHECK(config_set(&c, "auth_token_file", good, err, sizeof err));
+    CHECK(config_finish(&c, err, sizeof err));
+    CHECK_STR(c.auth_token, "s3cret-token");
+    config_defaults(&c);
+    CHECK(config_set(&c, "auth_token", "x", err, sizeof err));
+    CHECK(config_set(&c, "auth_token_file", good, err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK_STR(err, "set auth_token or auth_token_file, not both");
+    config_defaults(&c);
+    CHECK(config_set(&c, "auth_token_file", empty, err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK(strstr(err, "auth_token_file ") && strstr(err, "empty: the first line is empty"));
+    config_defaults(&c);
+    CHECK(config_set(&c, "auth_token_file", "/nonexistent/token", err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK_STR(err, "auth_token_file /nonexistent/token: No such file or directory");
+    config_defaults(&c);
+    CHECK(config_set(&c, "auth_token", "two words", err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK(strstr(err, "may not contain spaces") != NULL);
+    config_defaults(&c);
+    CHECK(config_set(&c, "tls_cert", "/etc/ssl/x.pem", err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK_STR(err, "TLS needs both tls_cert and tls_key");
+    free(good), free(empty);
+    check_rmtree(tmp);
+}
+
 int main(void) {
     RUN(test_shipped_file_matches_defaults);
     RUN(test_every_key_is_documented);
     RUN(test_errors_name_file_and_line);
     RUN(test_overrides);
+    RUN(test_auth_token_keys);
     return check_summary();
 }

@@ -213,6 +213,7 @@ static void test_dateline_families(void) {
         {"Baku. 18 Febuary. REPORT.AZ/ Text.", "Report.az", "Baku", "--02-18"},
         {"GAZA \xE2\x80\x94 Text.", "", "Gaza", ""},
         {"WASHINGTON, June 6 Representatives met.", "", "Washington", "--06-06"},
+        {"LONDON, March 25 - Harwick Plc said.", "", "London", "--03-25"},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         ex_dateline_t d;
@@ -411,6 +412,38 @@ static void test_reflow(void) {
     free(r);
 }
 
+/* What reflowing must not join: quoted lines, rows of a table, a headline
+ * in capitals, and lines that each are a paragraph already. */
+static void test_reflow_keeps_lines(void) {
+    const char *quoted = "Jo Arden writes:\n"
+                         ">the wrapped quote goes on to a\n"
+                         ">second line of the quote\n"
+                         "\n"
+                         "My answer runs over two lines that the\n"
+                         "wrapper broke, and ends here.";
+    char *r = extract_reflow(quoted, strlen(quoted));
+    CHECK_STR(r, "Jo Arden writes:\n>the wrapped quote goes on to a\n>second line of the quote\n\n"
+                 "My answer runs over two lines that the wrapper broke, and ends here.");
+    free(r);
+    const char *table = "Rates at the close were:\n"
+                        " Jun    12411  12419   12409\n"
+                        " Sep      ---    ---   12407\n";
+    r = extract_reflow(table, strlen(table));
+    CHECK_STR(r, "Rates at the close were:\nJun    12411  12419   12409\nSep      ---    ---   12407");
+    free(r);
+    const char *lines = "The council met on Monday and voted for the new budget of the town.\n"
+                        "Background\n"
+                        "The vote followed three months of talks between the parties.";
+    r = extract_reflow(lines, strlen(lines));
+    CHECK_STR(r, lines);
+    free(r);
+    const char *short_wrap = "Harwick Plc said it would buy the rest of\n"
+                             "Lenmore Ltd for 40 mln stg in cash.\n";
+    r = extract_reflow(short_wrap, strlen(short_wrap));
+    CHECK_STR(r, "Harwick Plc said it would buy the rest of Lenmore Ltd for 40 mln stg in cash.");
+    free(r);
+}
+
 int main(void) {
     RUN(test_title_after_prefix);
     RUN(test_title_after_site_header);
@@ -432,5 +465,6 @@ int main(void) {
     RUN(test_trace);
     RUN(test_learned_furniture);
     RUN(test_reflow);
+    RUN(test_reflow_keeps_lines);
     return check_summary();
 }

@@ -56,6 +56,38 @@ static void test_inline_errors(void) {
     expect_error("PING now\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: PING");
 }
 
+static void test_auth(void) {
+    proto_request_t r;
+    proto_error_t e;
+    size_t used;
+    CHECK_INT(parse("auth  tok-1 \n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.op, PROTO_OP_AUTH);
+    CHECK_STR(r.token, "tok-1");
+    CHECK(r.search.q == NULL); /* the token is nobody's query */
+    proto_request_free(&r);
+    CHECK_INT(parse("SEARCH tok-1\n", &r, &e, &used), PROTO_OK);
+    CHECK(r.token == NULL);
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"auth\",\"token\":\"t\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_STR(r.token, "t");
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"get\",\"doc\":\"d\",\"auth\":\"t2\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.op, PROTO_OP_GET);
+    CHECK_STR(r.token, "t2");
+    proto_request_free(&r);
+    expect_error("AUTH\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: AUTH <token>");
+    expect_error("{\"op\":\"auth\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'auth' needs a \"token\"");
+    expect_error("{\"op\":\"auth\",\"token\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'token' must be a string");
+    expect_error("{\"op\":\"ping\",\"token\":\"t\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "unknown field 'token' for op 'ping'");
+    expect_error("{\"op\":\"auth\",\"token\":\"a\",\"auth\":\"b\"}\n", PROTO_ERROR,
+                 PROTO_E_BAD_REQUEST, "give the token once");
+    CHECK_STR(proto_error_name(PROTO_E_AUTH_REQUIRED), "auth_required");
+    CHECK_STR(proto_error_name(PROTO_E_AUTH_FAILED), "auth_failed");
+    CHECK_STR(proto_op_name(PROTO_OP_AUTH), "auth");
+}
+
 static void test_json_search(void) {
     proto_request_t r;
     proto_error_t e;
@@ -173,9 +205,9 @@ static void test_json_errors(void) {
     expect_error("{\"op\":\"search\",\"limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'limit' must be a whole number");
     expect_error("{\"op\":\"search\",\"limit\":500}\n", PROTO_ERROR, PROTO_E_LIMIT,
-                 "limit 500 is over the maximum of 100");
+                 "limit 500 is over the maximum of 100 (max_limit)");
     expect_error("{\"op\":\"search\",\"offset\":5000}\n", PROTO_ERROR, PROTO_E_LIMIT,
-                 "offset 5000 is over the maximum of 1000");
+                 "offset 5000 is over the maximum of 1000 (max_offset)");
     expect_error("{\"op\":\"search\",\"sort\":\"old\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'sort'");
     expect_error("{\"op\":\"search\",\"facets\":[\"colour\"]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "unknown facet 'colour'");
@@ -259,6 +291,7 @@ static void test_names(void) {
 int main(void) {
     RUN(test_inline_commands);
     RUN(test_inline_errors);
+    RUN(test_auth);
     RUN(test_json_search);
     RUN(test_match_modes);
     RUN(test_json_other_ops);

@@ -1,0 +1,83 @@
+/* TLS contexts and bufferevents (tls.h). */
+#include "tls.h"
+
+#include <errno.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+bool tls_enabled(const config_t *c) {
+    return c->tls_cert[0] != '\0';
+}
+
+/* OpenSSL's reason for the last failure, or fallback. */
+static const char *ssl_reason(const char *fallback) {
+    unsigned long e = ERR_peek_last_error();
+    const char *why = e ? ERR_reason_error_string(e) : NULL;
+    ERR_clear_error();
+    return why ? why : fallback;
+}
+
+static tls_ctx_t *fail(SSL_CTX *ctx, char *err, size_t size, const char *key, const char *path,
+                       const char *what) {
+    snprintf(err, size, "%s %s: %s: %s", key, path, what, ssl_reason("unknown error"));
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/* A missing or unreadable file is named plainly, before OpenSSL's words. */
+static bool readable(const char *key, const char *path, char *err, size_t size) {
+    if (access(path, R_OK) == 0) return true;
+    snprintf(err, size, "%s %s: %s", key, path, strerror(errno));
+    return false;
+}
+
+tls_ctx_t *tls_ctx_new(const config_t *c, char *err, size_t size) {
+    if (!readable("tls_cert", c->tls_cert, err, size) ||
+        !readable("tls_key", c->tls_key, err, size))
+        return NULL;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx)
+        return snprintf(err, size, "cannot set up TLS: %s", ssl_reason("out of memory")), NULL;
+    int min = c->tls_min_version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    SSL_CTX_set_min_proto_version(ctx, min);
+    /* No compression (CRIME), no renegotiation started by a client. */
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1)
+        return fail(ctx, err, size, "tls_cert", c->tls_cert, "cannot use the certificate");
+    if (SSL_CTX_use_PrivateKey_file(ctx, c->tls_key, SSL_FILETYPE_PEM) != 1)
+        return fail(ctx, err, size, "tls_key", c->tls_key, "cannot use the key");
+    if (SSL_CTX_check_private_key(ctx) != 1)
+        return fail(ctx, err, size, "tls_key", c->tls_key, "does not match tls_cert");
+    return ctx;
+}
+
+void tls_ctx_free(tls_ctx_t *ctx) {
+    SSL_CTX_free(ctx);
+}
+
+struct bufferevent *tls_bufferevent(tls_ctx_t *ctx, struct event_base *base, evutil_socket_t fd,
+                                    int options) {
+    if (!ctx) return bufferevent_socket_new(base, fd, options);
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl) return NULL;
+    struct bufferevent *bev =
+        bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, options);
+    if (!bev) SSL_free(ssl);
+    return bev;
+}
+
+void tls_close_notify(struct bufferevent *bev) {
+    SSL *ssl = bufferevent_openssl_get_ssl(bev);
+    /* The replies are written: close_notify goes straight to the socket. */
+    if (ssl && SSL_is_init_finished(ssl)) SSL_shutdown(ssl);
+    ERR_clear_error();
+}
+
+bool tls_in_use(struct bufferevent *bev) {
+    return bufferevent_openssl_get_ssl(bev) != NULL;
+}
