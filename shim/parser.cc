@@ -99,10 +99,12 @@ bool is_operator(const std::string &w) {
 // those exact forms, fewer articles than "oil prices". The query's words
 // are lower-cased before parsing, except operators (upper case by
 // definition) and field names. *exact receives the capitalised words
-// outside phrases, lower-cased: names, whose exact form ranks higher.
+// outside phrases, lower-cased: names, whose exact form ranks higher;
+// only when some other word is in lower case, for in "Oil Prices" or
+// "OIL PRICES" capitals say nothing about names.
 std::string fold_case(const std::string &text, std::vector<std::string> *exact) {
     std::string out;
-    bool quoted = false;
+    bool quoted = false, some_lower = false;
     for (size_t i = 0; i < text.size();) {
         unsigned char c = text[i];
         if (!word_byte(c)) {
@@ -118,6 +120,7 @@ std::string fold_case(const std::string &text, std::vector<std::string> *exact) 
             out += w;
         } else {
             std::string low = Xapian::Unicode::tolower(w);
+            some_lower = some_lower || (low == w && Xapian::Unicode::toupper(w) != w);
             bool wildcard = end < text.size() && text[end] == '*';
             if (low != w && w.size() > 1 && !quoted && !wildcard && (i == 0 || text[i - 1] != ':'))
                 exact->push_back(low);
@@ -125,6 +128,7 @@ std::string fold_case(const std::string &text, std::vector<std::string> *exact) 
         }
         i = end;
     }
+    if (!some_lower) exact->clear();
     return out;
 }
 

@@ -56,17 +56,26 @@ class deadline_spy : public Xapian::MatchSpy {
     }
 };
 
+// A document's unique id term ("Q..."), or "".
+std::string id_of(const Xapian::Document &doc) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(shim::P_ID);
+    return t != doc.termlist_end() && (*t).compare(0, 1, shim::P_ID) == 0 ? *t : std::string();
+}
+
 // Ranks a set of documents before the others: a sort key of one byte,
-// ahead of relevance.
+// ahead of relevance. They are known by their id terms, not docids: over
+// several shards the matcher hands a key maker each shard's own docid.
 class first_docs : public Xapian::KeyMaker {
-    std::vector<Xapian::docid> docs_; // sorted
+    std::vector<std::string> ids_; // sorted
 
   public:
-    explicit first_docs(std::vector<Xapian::docid> docs) : docs_(std::move(docs)) {
-        std::sort(docs_.begin(), docs_.end());
+    explicit first_docs(std::vector<std::string> ids) : ids_(std::move(ids)) {
+        std::sort(ids_.begin(), ids_.end());
     }
     std::string operator()(const Xapian::Document &doc) const override {
-        return std::binary_search(docs_.begin(), docs_.end(), doc.get_docid()) ? "0" : "1";
+        if (ids_.empty()) return "1";
+        return std::binary_search(ids_.begin(), ids_.end(), id_of(doc)) ? "0" : "1";
     }
 };
 
@@ -247,9 +256,9 @@ std::unique_ptr<first_docs> every_word_docs(shim_db_t *h, const shim_query_t *q)
     enq.set_weighting_scheme(Xapian::BoolWeight());
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
     Xapian::MSet m = enq.get_mset(0, SHIM_RELAXED_FIRST_MAX);
-    std::vector<Xapian::docid> docs;
-    for (auto it = m.begin(); it != m.end(); ++it) docs.push_back(*it);
-    return std::unique_ptr<first_docs>(new first_docs(std::move(docs)));
+    std::vector<std::string> ids;
+    for (auto it = m.begin(); it != m.end(); ++it) ids.push_back(id_of(it.get_document()));
+    return std::unique_ptr<first_docs>(new first_docs(std::move(ids)));
 }
 
 // Each step is a separate Xapian call; the deadline is checked between

@@ -6,6 +6,7 @@
  * protocol): long natural-language queries would rarely match every word.
  * The run file has one line per hit: "qid Q0 id rank score tag", where id
  * is the article's id and score lede's relevance weight. */
+#include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -165,11 +166,13 @@ typedef struct trecrun {
     shim_db_t *db;
 } trecrun_t;
 
-/* "Oil Prices" from "oil prices": the first ASCII letter of each word
+/* "Oil Prices" from "oil prices", "Heat-Transfer" from "heat-transfer":
+ * each ASCII letter after a character that is not a letter or a digit
  * capitalised, in place. */
 static void title_case(char *s) {
     for (char *p = s; *p; p++)
-        if ((p == s || p[-1] == ' ') && *p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+        if ((p == s || !isalnum((unsigned char)p[-1])) && *p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
 }
 
 /* Searches one query and writes its hits; false after printing why. */

@@ -400,7 +400,8 @@ static void test_relax_below_config(void) {
 /* ---- case ------------------------------------------------------------------------ */
 
 /* Capitals find what lower case finds (capitalised words are stemmed
- * too); a capitalised word's exact form ranks first among equals. */
+ * too); a capitalised word among lower-case ones (a name) has its exact
+ * form ranked first among equals. */
 static void test_case(void) {
     json_t *low = call(&good_d, "SEARCH reservoirs levels");
     json_t *caps = call(&good_d, "SEARCH Reservoirs Levels");
@@ -411,11 +412,15 @@ static void test_case(void) {
     json_decref(low);
     json_decref(caps);
     json_decref(upper);
-    json_t *r = call(&counts_d, "SEARCH baker");
+    json_t *r = call(&counts_d, "SEARCH shop baker");
     CHECK_STR(sd_hit_ids(r), "n2,n1");
     json_decref(r);
-    r = call(&counts_d, "SEARCH Baker");
+    r = call(&counts_d, "SEARCH shop Baker");
     CHECK_STR(sd_hit_ids(r), "n1,n2");
+    json_decref(r);
+    /* Every word capitalised says nothing about names: as lower case. */
+    r = call(&counts_d, "SEARCH Shop Baker");
+    CHECK_STR(sd_hit_ids(r), "n2,n1");
     json_decref(r);
     /* Operators stay operators; field names and values work as before. */
     r = call(&good_d, "{\"op\":\"search\",\"q\":\"Water NOT Drought\",\"match\":\"all\"}");

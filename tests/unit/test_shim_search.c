@@ -502,6 +502,79 @@ static void test_syntax_errors_and_fallback(void) {
     shim_results_free(r);
 }
 
+/* Writes the articles of the relaxed-matching test: k1 says "kestrel"
+ * often, k2 has "kestrel" and "osprey" once each in a longer text, and
+ * fillers; in shard `part` of 2 (ids alternate between the shards). */
+static void write_birds(const char *path, int part) {
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) return;
+    if (part == 0)
+        CHECK_INT(
+            put_plain(w, "k1", "Kestrel kestrel", "kestrel kestrel kestrel", "20240101000000"),
+            LEDE_OK);
+    else
+        CHECK_INT(put_plain(w, "k2", "Birds of the coast",
+                            "A kestrel and an osprey over the dunes, with gulls, terns, herons, "
+                            "egrets and plovers.",
+                            "20240102000000"),
+                  LEDE_OK);
+    for (int i = part; i < 20; i += 2) {
+        char id[16];
+        snprintf(id, sizeof id, "f%d", i);
+        CHECK_INT(put_plain(w, id, "Filler", "Nothing about birds here.", NULL), LEDE_OK);
+    }
+    close_writer(w);
+}
+
+/* SHIM_MATCH_RELAXED: any word, the articles with every word first; over
+ * two shards behind a stub, whose docids the matcher numbers its own way.
+ * Any-word ranking alone puts k1 first. */
+static void test_relaxed_order(void) {
+    char *dir = path_in(g_dir, "birds"), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+    CHECK(mkdir(dir, 0755) == 0);
+    write_birds(a, 0);
+    write_birds(b, 1);
+    free(check_write_file(dir, "XAPIANDB", "auto a\nauto b\n"));
+    shim_db_t *db = open_reader(dir);
+    if (db) {
+        shim_query_t q = {.text = "kestrel osprey", .match = SHIM_MATCH_ANY, .limit = 10};
+        expect_ids(db, &q, "k1,k2");
+        q.match = SHIM_MATCH_RELAXED;
+        expect_ids(db, &q, "k2,k1");
+        q.offset = 1;
+        expect_ids(db, &q, "k1"); /* pages follow the same order */
+        q.offset = 0;
+        q.sort = SHIM_SORT_DATE_ASC; /* an order asked for holds */
+        expect_ids(db, &q, "k1,k2");
+    }
+    shim_db_close(db);
+    free(dir), free(a), free(b);
+    /* Filters apply to both parts: no Reuters article has both words. */
+    const char *reuters[] = {"Reuters"};
+    shim_filter_t f = {"source", reuters, 1};
+    shim_query_t q = {.text = "coast volcano",
+                      .match = SHIM_MATCH_RELAXED,
+                      .limit = 10,
+                      .filters = &f,
+                      .n_filters = 1,
+                      .sort = SHIM_SORT_DATE_ASC};
+    expect_ids(g_db, &q, "a7,a4");
+}
+
+/* Capitals do not change what is found: every word is stemmed. */
+static void test_case_folding(void) {
+    shim_query_t q = {.text = "volcanoes", .limit = 10, .sort = SHIM_SORT_DATE_ASC};
+    expect_ids(g_db, &q, "a7,a3");
+    q.text = "Volcanoes";
+    expect_ids(g_db, &q, "a7,a3");
+    q.text = "VOLCANOES";
+    expect_ids(g_db, &q, "a7,a3");
+    q.text = "Volcanoes NOT Lava";
+    expect_ids(g_db, &q, "");
+    q.text = "Storm OR Volcano";
+    expect_ids(g_db, &q, "a7,a3,a4,a8");
+}
+
 static void test_empty_and_stopword_queries(void) {
     shim_query_t q = {.sort = SHIM_SORT_DATE_ASC, .limit = 20};
     expect_ids(g_db, &q, ALL_BY_DATE); /* NULL text matches everything */
@@ -1380,6 +1453,8 @@ int main(void) {
     RUN(test_stemming);
     RUN(test_title_outranks_body);
     RUN(test_syntax_errors_and_fallback);
+    RUN(test_relaxed_order);
+    RUN(test_case_folding);
     RUN(test_empty_and_stopword_queries);
     RUN(test_filters);
     RUN(test_date_filters);
