@@ -31,7 +31,6 @@
 /* Error results whose message is printed; the rest are only counted. */
 #define ERRORS_SHOWN 5
 /* lede-searchd's query_timeout_ms default: the budget it gives a search. */
-#define DEFAULT_TIME_LIMIT_MS 2000
 
 /* lede-searchd's default request limits (conf/searchd.conf). */
 static const proto_limits_t DAEMON_LIMITS = {
@@ -51,13 +50,12 @@ static const char USAGE[] =
     "  --queries FILE       one query per line, or a JSON request object\n"
     "  --mode ids|page      as for lede-loadgen (default ids)\n"
     "  --as-is              take JSON lines of the file unchanged\n"
-    "  --time-limit-ms MS   a search's time budget (default 2000, lede-searchd's)\n"
     "  --json               print the report as one JSON object\n"
     "  -h, --help           show this help\n";
 
 typedef struct options {
     const char *db, *queries;
-    unsigned threads, time_limit_ms;
+    unsigned threads;
     double duration, warmup;
     bench_mode_t mode;
     bool as_is, json;
@@ -95,7 +93,6 @@ enum {
     O_QUERIES,
     O_MODE,
     O_AS_IS,
-    O_TIME_LIMIT,
     O_JSON
 };
 
@@ -107,7 +104,6 @@ static const struct option OPTIONS[] = {
     {"queries", required_argument, NULL, O_QUERIES},
     {"mode", required_argument, NULL, O_MODE},
     {"as-is", no_argument, NULL, O_AS_IS},
-    {"time-limit-ms", required_argument, NULL, O_TIME_LIMIT},
     {"json", no_argument, NULL, O_JSON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -116,7 +112,7 @@ static const struct option OPTIONS[] = {
 /* 0: go on; 1: help printed; 2: usage error (printed). */
 static int parse_options(int argc, char **argv, options_t *o) {
     *o = (options_t){
-        .threads = 1, .time_limit_ms = DEFAULT_TIME_LIMIT_MS, .duration = 10, .warmup = 2};
+        .threads = 1, .duration = 10, .warmup = 2};
     int opt, which = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":h", OPTIONS, &which)) != -1) {
@@ -143,9 +139,6 @@ static int parse_options(int argc, char **argv, options_t *o) {
         case O_AS_IS:
             o->as_is = true;
             break;
-        case O_TIME_LIMIT:
-            ok = bench_parse_uint(optarg, 0, 600000, &o->time_limit_ms);
-            break;
         case O_JSON:
             o->json = true;
             break;
@@ -161,7 +154,7 @@ static int parse_options(int argc, char **argv, options_t *o) {
 
 /* Parses one request line as lede-searchd would; out->ok false, with
  * the reason in out->message, when it is refused. */
-static void parse_one(const char *line, unsigned time_limit_ms, parsed_t *out) {
+static void parse_one(const char *line, parsed_t *out) {
     size_t len = strlen(line), used;
     char *framed = malloc(len + 2);
     proto_error_t err;
@@ -181,13 +174,12 @@ static void parse_one(const char *line, unsigned time_limit_ms, parsed_t *out) {
         return;
     }
     out->ok = true;
-    out->req.search.time_limit_ms = time_limit_ms;
 }
 
 static parsed_t *parse_all(const run_t *r) {
     parsed_t *reqs = calloc(r->queries->n, sizeof *reqs);
     for (size_t i = 0; reqs && i < r->queries->n; i++)
-        parse_one(r->queries->lines[i], r->opt->time_limit_ms, &reqs[i]);
+        parse_one(r->queries->lines[i], &reqs[i]);
     return reqs;
 }
 

@@ -366,7 +366,6 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .facet_limit = p->facet_limit,
                       .suggest = p->suggest && p->spelling != SEARCH_SPELLING_OFF &&
                                  size.words <= SEARCH_SPELLING_MAX_WORDS,
-                      .time_limit_ms = p->time_limit_ms,
                       .deadline = p->deadline,
                       .check_at_least = SEARCH_EXACT_TOTAL,
                       .exact_total = p->exact_total,

@@ -59,7 +59,6 @@ static proto_error_code_t error_of(lede_status_t st) {
 typedef lede_status_t (*handler_fn)(shim_db_t *, const config_t *, proto_request_t *, json_t *);
 
 static lede_status_t do_search(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
-    r->search.time_limit_ms = (uint32_t)c->query_timeout_ms;
     r->search.relax_below = (uint32_t)c->relax_below;
     return search_execute(db, &r->search, reply);
 }

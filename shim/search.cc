@@ -223,19 +223,6 @@ void set_ranking(Xapian::Enquire &enq, shim_ranking_t ranking) {
             Xapian::BM25Weight(BM25_K1, BM25_K2, BM25_K3, BM25_B, BM25_MIN_NORMLEN));
 }
 
-// Seconds the match may spend counting past the top hits: time_limit_ms,
-// and with a deadline at most half the time left, so that the hits'
-// documents and snippets still fit. 0: no limit.
-double counting_limit(const shim_query_t *q) {
-    double limit = q->time_limit_ms / 1000.0;
-    if (q->deadline > 0) {
-        double half = (q->deadline - shim::now_s()) / 2;
-        if (half < 0.001) half = 0.001;
-        if (limit == 0 || half < limit) limit = half;
-    }
-    return limit;
-}
-
 // The query text with q's filters.
 Xapian::Query full_query(shim_db_t *h, const shim_query_t *q, std::string *suggestion,
                          bool *fell_back) {
@@ -274,16 +261,14 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     r->enquire.set_query(full_query(h, q, &r->suggestion, &r->fell_back));
     set_ranking(r->enquire, q->ranking);
     set_sort(r->enquire, q->sort, r->first.get());
-    double limit = counting_limit(q);
-#ifndef LEDE_TSAN_BUILD
-    /* Xapian times the match with a POSIX timer whose expiry runs on a
-     * thread glibc starts itself (SIGEV_THREAD); ThreadSanitizer never sees
-     * that thread begin and crashes when it allocates. Under TSan the
-     * deadline is kept by deadline_spy alone. */
-    if (limit > 0) r->enquire.set_time_limit(limit);
-#else
-    (void)limit;
-#endif
+    /* No Enquire::set_time_limit: Xapian 1.4 times the match with a POSIX
+     * timer whose expiry sets a flag in get_mset's stack frame from a
+     * thread glibc starts (SIGEV_THREAD), and timer_delete does not wait
+     * for a notification already on its way. A timer that expires as the
+     * match ends writes into the stack after get_mset has returned; it
+     * corrupted the unwinding of the deadline exception thrown next
+     * (std::terminate, seen in test_timeout) and crashes ThreadSanitizer.
+     * The deadline is kept by deadline_spy and the checks between steps. */
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
     deadline_spy stopper(q->deadline);
     if (q->deadline > 0) r->enquire.add_matchspy(&stopper);

@@ -72,7 +72,6 @@ typedef struct search_params {
     uint32_t relax_below;       /* too few results, for match auto and
                                  * spelling auto; 0 = SEARCH_RELAX_BELOW */
     bool exact_total;           /* count every match (see shim_query_t) */
-    uint32_t time_limit_ms;     /* see shim_query_t */
     double deadline;            /* see shim_query_t; snippets stop there too */
     shim_ranking_t ranking;     /* see shim_query_t */
 } search_params_t;

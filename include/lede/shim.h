@@ -274,19 +274,17 @@ typedef struct shim_query {
                                   * that totals up to it are exact; with
                                   * facets, every match is examined */
     bool exact_total;            /* examine every match, so that the total is
-                                  * exact (unless time_limit_ms cuts it short:
-                                  * then the bounds below differ) */
+                                  * exact; a count that cannot finish before
+                                  * the deadline ends the search with
+                                  * LEDE_E_TIMEOUT */
     bool suggest;                /* compute a spelling suggestion */
     bool partial;                /* the last word is a prefix still being
                                   * typed (search-as-you-type) */
     uint32_t max_expansion;      /* terms a wildcard may expand to; 0 = 100 */
-    uint32_t time_limit_ms;      /* past this, stop examining documents for
-                                  * counts and facets (the top hits are still
-                                  * found); 0 = no limit */
     double deadline;             /* CLOCK_MONOTONIC seconds: past it, the search
-                                  * stops between its steps with LEDE_E_TIMEOUT
-                                  * (counting stops at half the time left);
-                                  * 0 = none */
+                                  * stops between its steps, and in the match
+                                  * every 16 matching documents, with
+                                  * LEDE_E_TIMEOUT; 0 = none */
     shim_ranking_t ranking;
     bool summary_only;           /* hits carry the document's summary (its
                                   * data when it has none): cheaper to read */
