@@ -139,6 +139,21 @@ lede_run() {
         --ranking "$3" --depth "$DEPTH" --tag "$1" -o "$WORK_DIR/runs/$1.run"
 }
 
+# lede_match_run NAME RELAX_BELOW: lede default with the protocol's match
+# auto, relaxing to any word below RELAX_BELOW all-words hits.
+lede_match_run() {
+    note "running the queries: $1"
+    "$(tool lede-trecrun)" --db "$WORK_DIR/lede" --queries "$(collection_file queries.tsv)" \
+        --match auto --relax-below "$2" --depth "$DEPTH" --tag "$1" -o "$WORK_DIR/runs/$1.run"
+}
+
+# lede_title_case_run NAME: lede default with every query word capitalised.
+lede_title_case_run() {
+    note "running the queries: $1"
+    "$(tool lede-trecrun)" --db "$WORK_DIR/lede" --queries "$(collection_file queries.tsv)" \
+        --title-case --depth "$DEPTH" --tag "$1" -o "$WORK_DIR/runs/$1.run"
+}
+
 # ---- Sphinx -----------------------------------------------------------------
 
 # True when the Sphinx programs and lede-sphinxrun are there; says why not.
@@ -298,6 +313,9 @@ print_table() {
     printf '|---|---|---|---|---|---|---|\n'
     row "lede default" lede-default "${base[0]}"
     row "Xapian BM25, untuned" xapian-bm25 "${base[0]}"
+    row "lede default, match auto, relaxed when none match (before issue 12)" lede-auto-1 "${base[0]}"
+    row "lede default, match auto, relaxed below 10 (relax_below, issue 12)" lede-auto-10 "${base[0]}"
+    row "lede default, queries in Title Case" lede-title-case "${base[0]}"
     if [[ $SPHINX_DONE == 1 ]]; then
         row "Sphinx bm25" sphinx-bm25 "${base[0]}"
         row "Sphinx proximity_bm25" sphinx-proximity_bm25 "${base[0]}"
@@ -309,7 +327,9 @@ print_table() {
         "$PERMUTATIONS"
     printf 'flips). Untuned Xapian BM25: BM25Weight() (k1=1, b=0.5), no stopwords, the title\n'
     printf 'folded into the body (no field weights). Sphinx: title and body fields of equal\n'
-    printf 'weight, stem_en; the query as a quorum "w1 ... wn"/1 (any word).\n'
+    printf 'weight, stem_en; the query as a quorum "w1 ... wn"/1 (any word). match auto:\n'
+    printf 'every word, and any word (the articles with every word first) when fewer\n'
+    printf 'than the number given have every word (the protocol'"'"'s default).\n'
 }
 
 keep_runs() {
@@ -330,6 +350,9 @@ main() {
     build_lede_indexes
     lede_run lede-default lede default
     lede_run xapian-bm25 flat xapian-bm25
+    lede_match_run lede-auto-1 1
+    lede_match_run lede-auto-10 10
+    lede_title_case_run lede-title-case
     SPHINX_DONE=0
     if sphinx_available; then
         sphinx_runs

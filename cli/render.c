@@ -1,106 +1,56 @@
-/* Terminal output: wrapped, highlighted, coloured only on a terminal. */
-#include "render.h"
-
-#include <stdlib.h>
+/* Search replies at a terminal: numbered hits, then the totals. */
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
-#include "lede/search.h"
+#include "term.h"
 
-#define DEFAULT_WIDTH 80
-#define MAX_WIDTH 120 /* past this, lines are too long to read */
-#define INDENT 4
-
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define HILITE "\033[1;33m"
-#define RESET "\033[0m"
-
-render_opts_t render_detect(FILE *out) {
-    render_opts_t o = {false, DEFAULT_WIDTH};
-    int fd = fileno(out);
-    const char *no_color = getenv("NO_COLOR");
-    o.color = isatty(fd) && !(no_color && *no_color);
-    struct winsize ws;
-    if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) o.width = ws.ws_col;
-    if (o.width > MAX_WIDTH) o.width = MAX_WIDTH;
-    return o;
-}
-
-static const char *str(json_t *obj, const char *key) {
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s ? s : "";
-}
-
-/* Display columns of a UTF-8 string (continuation bytes do not count). */
-static int columns(const char *s, size_t n) {
-    int cols = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80 && s[i] != SEARCH_HI_START[0] &&
-            s[i] != SEARCH_HI_END[0])
-            cols++;
-    return cols;
-}
-
-/* Writes one word, turning highlight markers into colour (or nothing). */
-static void put_word(FILE *out, const render_opts_t *o, const char *w, size_t n, bool *in_hi) {
-    for (size_t i = 0; i < n; i++) {
-        if (w[i] == SEARCH_HI_START[0] || w[i] == SEARCH_HI_END[0]) {
-            *in_hi = w[i] == SEARCH_HI_START[0];
-            if (o->color) fputs(*in_hi ? HILITE : RESET, out);
-            continue;
-        }
-        fputc(w[i], out);
-    }
-}
-
-/* Word-wraps text at the width, every line indented. */
-static void put_wrapped(FILE *out, const render_opts_t *o, const char *text) {
-    int col = 0, limit = o->width - INDENT;
-    bool in_hi = false;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ' || *p == '\n' || *p == '\t') p++;
-        size_t n = strcspn(p, " \n\t");
-        if (n == 0) break;
-        int w = columns(p, n);
-        if (col > 0 && col + 1 + w > limit) {
-            if (in_hi && o->color) fputs(RESET, out);
-            fprintf(out, "\n%*s", INDENT, "");
-            if (in_hi && o->color) fputs(HILITE, out);
-            col = 0;
-        } else if (col > 0) {
-            fputc(' ', out), col++;
-        } else {
-            fprintf(out, "%*s", INDENT, "");
-        }
-        put_word(out, o, p, n, &in_hi);
-        col += w;
-        p += n;
-    }
-    if (o->color) fputs(RESET, out);
-    fputc('\n', out);
-}
+/* Columns of the longest bar of the timeline facet. */
+#define TIMELINE_BAR_COLS 40
 
 /* "Source · 2023-04-12 · Author" */
 static void put_byline(FILE *out, const render_opts_t *o, json_t *hit) {
-    const char *parts[] = {str(hit, "source"), str(hit, "date"), str(hit, "author")};
+    const char *parts[] = {term_str(hit, "source"), term_str(hit, "date"), term_str(hit, "author")};
     char line[1024] = "";
     for (size_t i = 0; i < 3; i++) {
         if (!*parts[i]) continue;
         size_t len = strlen(line);
-        snprintf(line + len, sizeof line - len, "%s%.*s", *line ? " · " : "",
-                 i == 1 ? 10 : 300, parts[i]); /* the day of a date-time */
+        snprintf(line + len, sizeof line - len, "%s%.*s", *line ? " · " : "", i == 1 ? 10 : 300,
+                 parts[i]); /* the day of a date-time */
     }
-    if (*line) fprintf(out, "%*s%s%s%s\n", INDENT, "", o->color ? DIM : "", line, o->color ? RESET : "");
+    if (*line)
+        fprintf(out, "%*s%s%s%s\n", TERM_INDENT, "", term_sgr(o, TERM_DIM), line,
+                term_sgr(o, TERM_RESET));
+}
+
+/* The timeline facet, one period a line in date order, with a bar as long
+ * as its count relative to the largest:
+ *   1987-02  ██         3
+ */
+static void put_timeline(FILE *out, const render_opts_t *o, json_t *periods) {
+    long long most = 1;
+    const char *period;
+    json_t *count;
+    json_object_foreach(periods, period, count) {
+        if (json_integer_value(count) > most) most = json_integer_value(count);
+    }
+    fprintf(out, "%stimeline:%s\n", term_sgr(o, TERM_BOLD), term_sgr(o, TERM_RESET));
+    json_object_foreach(periods, period, count) {
+        long long n = json_integer_value(count);
+        int len = n > 0 ? (int)((n * TIMELINE_BAR_COLS + most - 1) / most) : 0;
+        fprintf(out, "  %-10s ", period);
+        for (int i = 0; i < len; i++) fputs("█", out);
+        fprintf(out, "%*s %lld\n", TIMELINE_BAR_COLS - len, "", n);
+    }
 }
 
 static void put_facets(FILE *out, const render_opts_t *o, json_t *facets) {
     const char *name;
     json_t *values;
     json_object_foreach(facets, name, values) {
-        fprintf(out, "%s%s:%s", o->color ? BOLD : "", name, o->color ? RESET : "");
+        if (!strcmp(name, "timeline")) {
+            put_timeline(out, o, values);
+            continue;
+        }
+        fprintf(out, "%s%s:%s", term_sgr(o, TERM_BOLD), name, term_sgr(o, TERM_RESET));
         const char *value;
         json_t *count;
         json_object_foreach(values, value, count)
@@ -109,59 +59,78 @@ static void put_facets(FILE *out, const render_opts_t *o, json_t *facets) {
     }
 }
 
-void render_search(FILE *out, const render_opts_t *o, json_t *reply, double took_ms) {
-    json_t *hits = json_object_get(reply, "hits"), *hit;
-    size_t i;
-    if (json_is_true(json_object_get(reply, "relaxed")))
-        fprintf(out, "%sNo article has all the words; these have some of them.%s\n\n", o->color ? DIM : "",
-                o->color ? RESET : "");
-    json_array_foreach(hits, i, hit) {
-        fprintf(out, "%3lld. %s%s%s\n", (long long)json_integer_value(json_object_get(hit, "rank")),
-                o->color ? BOLD : "", str(hit, "title"), o->color ? RESET : "");
-        put_byline(out, o, hit);
-        if (*str(hit, "snippet")) put_wrapped(out, o, str(hit, "snippet"));
-        fprintf(out, "%*s%s[%s]%s\n\n", INDENT, "", o->color ? DIM : "", str(hit, "id"),
-                o->color ? RESET : "");
-    }
+/* A headline the indexer made from the first sentence (the article had
+ * none) is not set in bold, and says what it is. */
+static void put_hit(FILE *out, const render_opts_t *o, json_t *hit) {
+    bool made = json_is_true(json_object_get(hit, "title_from_body"));
+    fprintf(out, "%3lld. %s%s%s", (long long)json_integer_value(json_object_get(hit, "rank")),
+            made ? "" : term_sgr(o, TERM_BOLD), term_str(hit, "title"),
+            made ? "" : term_sgr(o, TERM_RESET));
+    if (made)
+        fprintf(out, " %s(no headline: its first sentence)%s", term_sgr(o, TERM_DIM),
+                term_sgr(o, TERM_RESET));
+    fputc('\n', out);
+    put_byline(out, o, hit);
+    if (*term_str(hit, "snippet")) term_wrap(out, o, term_str(hit, "snippet"));
+    fprintf(out, "%*s%s[%s]%s\n\n", TERM_INDENT, "", term_sgr(o, TERM_DIM), term_str(hit, "id"),
+            term_sgr(o, TERM_RESET));
+}
+
+/* "1–10 of 73 results (0.4 ms)", "1–10 of about 670 results" when the
+ * total is Xapian's estimate (total_exact false), or "no results past 73"
+ * for an offset past the end. */
+static void put_totals(FILE *out, json_t *reply, long long offset) {
+    json_t *hits = json_object_get(reply, "hits");
+    double took_ms = json_real_value(json_object_get(reply, "took_ms"));
     long long total = json_integer_value(json_object_get(reply, "total"));
+    const char *about = json_is_false(json_object_get(reply, "total_exact")) ? "about " : "";
+    const char *s = total == 1 && !*about ? "" : "s";
     size_t shown = json_array_size(hits);
-    if (shown && (long long)shown < total) {
+    if (!shown && total > 0 && offset > 0) {
+        fprintf(out, "no results past %s%lld (%s%lld result%s in all; --offset %lld)\n", about,
+                total, about, total, s, offset);
+    } else if (shown && (long long)shown < total) {
         long long first = json_integer_value(json_object_get(json_array_get(hits, 0), "rank"));
         long long last = first + (long long)shown - 1;
-        if (first == last) fprintf(out, "%lld of %lld results (%.1f ms)\n", first, total, took_ms);
-        else fprintf(out, "%lld–%lld of %lld results (%.1f ms)\n", first, last, total, took_ms);
+        if (first == last)
+            fprintf(out, "%lld of %s%lld results (%.1f ms)\n", first, about, total, took_ms);
+        else
+            fprintf(out, "%lld–%lld of %s%lld results (%.1f ms)\n", first, last, about, total,
+                    took_ms);
     } else {
-        fprintf(out, "%lld result%s (%.1f ms)\n", total, total == 1 ? "" : "s", took_ms);
+        fprintf(out, "%s%lld result%s (%.1f ms)\n", about, total, s, took_ms);
     }
-    const char *suggestion = str(reply, "suggestion");
-    if (*suggestion) fprintf(out, "Did you mean: %s%s%s\n", o->color ? BOLD : "", suggestion, o->color ? RESET : "");
+}
+
+/* The hits are those of a corrected query: say which, and how to search
+ * for what was typed. */
+static void put_corrected(FILE *out, const render_opts_t *o, json_t *corrected) {
+    fprintf(out, "Showing results for %s%s%s. Search instead for %s (with --exact)\n\n",
+            term_sgr(o, TERM_BOLD), term_str(corrected, "q"), term_sgr(o, TERM_RESET),
+            term_str(corrected, "from"));
+}
+
+void render_search(FILE *out, const render_opts_t *o, json_t *reply, long long offset) {
+    json_t *hit;
+    size_t i;
+    json_t *corrected = json_object_get(reply, "corrected");
+    if (json_is_object(corrected)) put_corrected(out, o, corrected);
+    if (json_is_true(json_object_get(reply, "query_fallback")))
+        fprintf(out, "%sThe query has a syntax error; its words were searched instead.%s\n\n",
+                term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));
+    if (json_is_true(json_object_get(reply, "relaxed")))
+        fprintf(out,
+                "%sFew or no articles have all the words: those with some of them follow.%s\n\n",
+                term_sgr(o, TERM_DIM), term_sgr(o, TERM_RESET));
+    json_array_foreach(json_object_get(reply, "hits"), i, hit) put_hit(out, o, hit);
+    put_totals(out, reply, offset);
+    const char *suggestion = term_str(reply, "suggestion");
+    if (*suggestion)
+        fprintf(out, "Did you mean: %s%s%s\n", term_sgr(o, TERM_BOLD), suggestion,
+                term_sgr(o, TERM_RESET));
     json_t *facets = json_object_get(reply, "facets");
     if (facets && json_object_size(facets)) {
         fputc('\n', out);
         put_facets(out, o, facets);
-    }
-}
-
-void render_document(FILE *out, const render_opts_t *o, json_t *doc) {
-    fprintf(out, "%s%s%s\n", o->color ? BOLD : "", str(doc, "title"), o->color ? RESET : "");
-    const char *key;
-    json_t *v;
-    json_object_foreach(doc, key, v) {
-        if (strcmp(key, "title") == 0 || strcmp(key, "body") == 0) continue;
-        char *text = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_COMPACT);
-        fprintf(out, "%s%-9s%s %s\n", o->color ? DIM : "", key, o->color ? RESET : "", text ? text : "");
-        free(text);
-    }
-    const char *body = str(doc, "body");
-    if (*body) {
-        fputc('\n', out);
-        for (const char *p = body; *p;) {
-            size_t n = strcspn(p, "\n");
-            char *para = strndup(p, n);
-            if (para && *para) put_wrapped(out, o, para);
-            else if (para) fputc('\n', out);
-            free(para);
-            p += n + (p[n] == '\n');
-        }
     }
 }

@@ -1,6 +1,7 @@
 /* One search: parameters to shim query, results to reply JSON. */
 #include "lede/search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,13 +78,58 @@ static lede_status_t check_deadline(double deadline) {
     return deadline > 0 && shim_clock() > deadline ? LEDE_E_TIMEOUT : LEDE_OK;
 }
 
-static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
+/* Where a lead of text (whitespace runs already single spaces) ends:
+ * after the last whole sentence within max bytes, or when the first
+ * sentence is longer than half of that, at the last space. *cut says the
+ * sentence goes on. */
+static size_t lead_end(const char *text, size_t max, bool *cut) {
+    size_t n = strlen(text), sentence = 0, space = 0;
+    *cut = false;
+    if (n <= max) return n;
+    for (size_t i = 1; i <= max; i++) {
+        if (text[i] != ' ') continue;
+        space = i;
+        if (strchr(".!?", text[i - 1])) sentence = i;
+    }
+    if (sentence >= max / 2) return sentence;
+    *cut = true;
+    return space ? space : max;
+}
+
+/* The opening sentences of text, up to about max bytes, whitespace runs
+ * (wire copy's line breaks) made single spaces: a browse view's snippet,
+ * where there are no matches to show. Caller frees. */
+static char *lead_of(const char *text, size_t max) {
+    char *flat = malloc(strlen(text) + 1), *w = flat;
+    if (!flat) return NULL;
+    for (const char *p = text; *p; p++) {
+        bool blank = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+        if (!blank)
+            *w++ = *p;
+        else if (w > flat && w[-1] != ' ')
+            *w++ = ' ';
+    }
+    while (w > flat && w[-1] == ' ') w--;
+    *w = '\0';
+    bool cut;
+    size_t end = lead_end(flat, max, &cut);
+    char *lead = malloc(end + sizeof "…");
+    if (lead) snprintf(lead, end + sizeof "…", "%.*s%s", (int)end, flat, cut ? "…" : "");
+    free(flat);
+    return lead;
+}
+
+static lede_status_t add_snippet(shim_results_t *r, json_t *doc, bool lead, json_t *hit) {
     const char *body = json_string_value(json_object_get(doc, "body"));
     if (!body || !*body) body = json_string_value(json_object_get(doc, "title"));
     char *clean = without_markers(body), *snippet = NULL;
     if (!clean) return LEDE_E_NOMEM;
-    lede_status_t st = shim_results_snippet(r, clean, SEARCH_SNIPPET_BYTES, SEARCH_HI_START,
-                                            SEARCH_HI_END, &snippet);
+    lede_status_t st = LEDE_OK;
+    if (lead)
+        st = (snippet = lead_of(clean, SEARCH_SNIPPET_BYTES)) ? LEDE_OK : LEDE_E_NOMEM;
+    else
+        st = shim_results_snippet(r, clean, SEARCH_SNIPPET_BYTES, SEARCH_HI_START, SEARCH_HI_END,
+                                  &snippet);
     free(clean);
     if (st == LEDE_OK && json_object_set_new(hit, "snippet", json_string(snippet)) != 0)
         st = LEDE_E_NOMEM;
@@ -91,7 +137,7 @@ static lede_status_t add_snippet(shim_results_t *r, json_t *doc, json_t *hit) {
     return st;
 }
 
-static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, double deadline,
+static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, bool lead, double deadline,
                         lede_status_t *st) {
     static const char *const STORED[] = {"title", "date", "source", "category", "url"};
     shim_hit_t h;
@@ -112,7 +158,7 @@ static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, double deadli
     free(authors);
     /* A snippet is a Xapian call of its own, and long texts take a while. */
     if (!failed && snippet && (*st = check_deadline(deadline)) != LEDE_OK) failed = true;
-    if (!failed && snippet && (*st = add_snippet(r, doc, hit)) != LEDE_OK) failed = true;
+    if (!failed && snippet && (*st = add_snippet(r, doc, lead, hit)) != LEDE_OK) failed = true;
     json_decref(doc);
     if (failed) {
         json_decref(hit);
@@ -137,27 +183,94 @@ static json_t *make_facets(shim_results_t *r) {
     return facets;
 }
 
-/* "total" and "hits". */
-static lede_status_t add_hits(shim_results_t *r, bool snippet, double deadline, json_t *reply) {
+/* "total" and "total_exact": Xapian's bounds are equal when the total is
+ * exact; when they are not, they go to the reply with the estimate. */
+static void add_total(shim_results_t *r, json_t *reply) {
+    uint32_t lower = shim_results_total_lower(r), upper = shim_results_total_upper(r);
+    bool exact = lower == upper;
+    json_object_set_new(reply, "total", json_integer(exact ? lower : shim_results_total(r)));
+    json_object_set_new(reply, "total_exact", json_boolean(exact));
+    if (exact) return;
+    json_object_set_new(reply, "total_min", json_integer(lower));
+    json_object_set_new(reply, "total_max", json_integer(upper));
+}
+
+/* The totals and "hits"; snippets are the articles' leads when lead is
+ * set (a browse view: no query, nothing to highlight). */
+static lede_status_t add_hits(shim_results_t *r, bool snippet, bool lead, double deadline,
+                              json_t *reply) {
     lede_status_t st = LEDE_OK;
     json_t *hits = json_array();
     if (!hits) return LEDE_E_NOMEM;
-    json_object_set_new(reply, "total", json_integer(shim_results_total(r)));
+    add_total(r, reply);
     for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
-        json_t *hit = make_hit(r, i, snippet, deadline, &st);
+        json_t *hit = make_hit(r, i, snippet, lead, deadline, &st);
         if (hit) json_array_append_new(hits, hit);
     }
     json_object_set_new(reply, "hits", hits);
     return st;
 }
 
-static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, json_t *reply) {
-    lede_status_t st = add_hits(r, p->snippet, p->deadline, reply);
+/* A query of nothing but spaces matches every article: a browse view. */
+static bool browsing(const char *q) {
+    return !q || q[strspn(q, " \t\r\n")] == '\0';
+}
+
+/* What became of the query's spelling: the better spelling (NULL: none
+ * worth offering) and whether the hits are its results. */
+typedef struct spelling {
+    char *text; /* malloc'd */
+    bool used;
+} spelling_t;
+
+static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, const spelling_t *sp,
+                                json_t *reply) {
+    lede_status_t st = add_hits(r, p->snippet, browsing(p->q), p->deadline, reply);
     if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
-    const char *suggestion = shim_results_suggestion(r);
-    if (st == LEDE_OK && p->suggest && suggestion)
-        json_object_set_new(reply, "suggestion", json_string(suggestion));
+    if (st == LEDE_OK && shim_results_fell_back(r))
+        json_object_set_new(reply, "query_fallback", json_true());
+    if (st != LEDE_OK || !sp->text) return st;
+    if (sp->used)
+        json_object_set_new(reply, "corrected",
+                            json_pack("{ssss}", "q", sp->text, "from", p->q ? p->q : ""));
+    else
+        json_object_set_new(reply, "suggestion", json_string(sp->text));
     return st;
+}
+
+/* Fewer results than this are too few: a reader wants a page. */
+static uint32_t too_few(const search_params_t *p) {
+    if (!p->relax) return 1; /* match all or any: only none is too few */
+    return p->relax_below ? p->relax_below : SEARCH_RELAX_BELOW;
+}
+
+/* Whether the suggestion of *r is worth anything: offered only when it
+ * finds more than the query; with spelling auto and too few results,
+ * its results replace *r. sp->text is NULL when there is nothing to say. */
+static lede_status_t weigh_spelling(shim_db_t *db, const search_params_t *p, shim_query_t q,
+                                    shim_results_t **r, spelling_t *sp) {
+    const char *s = shim_results_suggestion(*r);
+    if (!s) return LEDE_OK;
+    uint32_t found = shim_results_total(*r);
+    bool replace = p->spelling == SEARCH_SPELLING_AUTO && found < too_few(p);
+    if (!(sp->text = strdup(s))) return LEDE_E_NOMEM;
+    q.text = sp->text;
+    q.suggest = false;
+    if (!replace) /* only its count is needed */
+        q.offset = q.limit = 0, q.n_facets = 0, q.exact_total = false;
+    shim_results_t *c;
+    lede_status_t st = shim_search(db, &q, &c);
+    if (st != LEDE_OK) return st;
+    bool more = shim_results_total(c) > found;
+    if (more && replace) {
+        shim_results_free(*r);
+        *r = c;
+        sp->used = true;
+        return LEDE_OK;
+    }
+    shim_results_free(c);
+    if (!more) free(sp->text), sp->text = NULL;
+    return LEDE_OK;
 }
 
 /* Whether any-word matching could find more than all-words: only when
@@ -174,7 +287,9 @@ static bool several_words(const char *q) {
 
 /* The reply fields a search adds, dropped before it is run again. */
 static void drop_results(json_t *reply) {
-    static const char *const KEYS[] = {"total", "hits", "facets", "suggestion", "relaxed"};
+    static const char *const KEYS[] = {"total",   "total_exact",   "total_min",  "total_max",
+                                       "hits",    "facets",        "suggestion", "corrected",
+                                       "relaxed", "query_fallback"};
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
 }
 
@@ -187,26 +302,42 @@ static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
     return true;
 }
 
-/* The search, relaxed to any word when asked and all words match nothing. */
+/* With match auto, a query of several words whose words all find too
+ * few is searched again with any word, the articles with every word
+ * first; *relaxed says whether *r was replaced (when that finds more). */
+static lede_status_t relax(shim_db_t *db, const search_params_t *p, shim_query_t q,
+                           shim_results_t **r, bool *relaxed) {
+    *relaxed = false;
+    uint32_t found = shim_results_total(*r);
+    if (!p->relax || q.match != SHIM_MATCH_ALL || found >= too_few(p) || !several_words(q.text))
+        return LEDE_OK;
+    shim_results_t *any;
+    q.match = SHIM_MATCH_RELAXED;
+    q.suggest = false;
+    lede_status_t st = shim_search(db, &q, &any);
+    if (st != LEDE_OK) return st;
+    *relaxed = shim_results_total(any) > found;
+    shim_results_free(*relaxed ? *r : any);
+    if (*relaxed) *r = any;
+    return LEDE_OK;
+}
+
+/* The search, spelt better and relaxed to any word when asked and it
+ * finds too few. */
 static lede_status_t search_once(shim_db_t *db, const search_params_t *p, shim_query_t q,
                                  json_t *reply) {
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
+    spelling_t sp = {NULL, false};
     bool relaxed = false;
-    if (p->relax && q.match == SHIM_MATCH_ALL && shim_results_total(r) == 0 &&
-        several_words(p->q)) {
-        shim_results_t *any;
-        q.match = SHIM_MATCH_ANY;
-        st = shim_search(db, &q, &any);
-        if (st != LEDE_OK) return shim_results_free(r), st;
-        relaxed = shim_results_total(any) > 0;
-        shim_results_free(relaxed ? r : any);
-        if (relaxed) r = any;
-    }
-    st = fill_reply(r, p, reply);
-    if (relaxed) json_object_set_new(reply, "relaxed", json_true());
+    st = weigh_spelling(db, p, q, &r, &sp);
+    if (sp.used) q.text = sp.text;
+    if (st == LEDE_OK) st = relax(db, p, q, &r, &relaxed);
+    if (st == LEDE_OK) st = fill_reply(r, p, &sp, reply);
+    if (st == LEDE_OK && relaxed) json_object_set_new(reply, "relaxed", json_true());
     shim_results_free(r);
+    free(sp.text);
     return st;
 }
 
@@ -231,10 +362,14 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
                       .limit = p->limit,
                       .facets = p->facets,
                       .n_facets = p->n_facets,
-                      .suggest = p->suggest && size.words <= SEARCH_SPELLING_MAX_WORDS,
+                      .timeline = p->timeline,
+                      .facet_limit = p->facet_limit,
+                      .suggest = p->suggest && p->spelling != SEARCH_SPELLING_OFF &&
+                                 size.words <= SEARCH_SPELLING_MAX_WORDS,
                       .time_limit_ms = p->time_limit_ms,
                       .deadline = p->deadline,
                       .check_at_least = SEARCH_EXACT_TOTAL,
+                      .exact_total = p->exact_total,
                       .ranking = p->ranking,
                       .summary_only = !p->snippet};
     lede_status_t st = search_once(db, p, q, reply);
@@ -246,7 +381,7 @@ static lede_status_t similar_once(shim_db_t *db, const char *doc, uint32_t offse
     shim_results_t *r;
     lede_status_t st = shim_similar(db, doc, offset, limit, &r);
     if (st != LEDE_OK) return st;
-    st = add_hits(r, true, 0, reply);
+    st = add_hits(r, true, false, 0, reply);
     shim_results_free(r);
     return st;
 }

@@ -12,6 +12,8 @@ PACKAGES=(
   libxml2-dev                               # the HTML parser (HTML pages; the extraction scorer)
   libutf8proc-dev                           # NFKC and case folding (the extraction scorer, bench/extract/)
   netcat-openbsd procps                     # nc for the quick start; ps/kill for tests
+  nodejs                                    # the Node client's tests (clients/; python3 and openssl above serve the rest)
+  mandoc file                               # man page lint; cpack's DEB dependency scan (tests)
 )
 
 missing=()

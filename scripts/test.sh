@@ -21,6 +21,6 @@ run_suite() {
 }
 run_suite build "" -DLEDE_SANITIZE=OFF
 run_suite build-asan "" -DLEDE_SANITIZE=ON
-BUILD_TARGETS="lede-searchd lede-indexer lede test_searchd test_http test_cli test_auth test_ops" \
-  run_suite build-tsan '^test_(searchd|http|cli|auth|ops)$' -DLEDE_TSAN=ON
+BUILD_TARGETS="lede-searchd lede-indexer lede test_searchd test_http test_cli test_answers test_auth test_ops" \
+  run_suite build-tsan '^test_(searchd|http|cli|answers|auth|ops)$' -DLEDE_TSAN=ON
 exit $status

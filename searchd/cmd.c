@@ -60,6 +60,7 @@ typedef lede_status_t (*handler_fn)(shim_db_t *, const config_t *, proto_request
 
 static lede_status_t do_search(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
     r->search.time_limit_ms = (uint32_t)c->query_timeout_ms;
+    r->search.relax_below = (uint32_t)c->relax_below;
     return search_execute(db, &r->search, reply);
 }
 
@@ -104,6 +105,20 @@ static bool refuse_big(const config_t *c, job_t *job) {
     return true;
 }
 
+/* Refuses a search whose facet_limit is over max_facet_limit; true when
+ * it did, with the error reply in job. */
+static bool refuse_wide_facets(const config_t *c, job_t *job) {
+    proto_request_t *r = &job->req;
+    if (r->op != PROTO_OP_SEARCH || r->search.facet_limit <= c->max_facet_limit) return false;
+    char msg[160];
+    snprintf(msg, sizeof msg, "facet_limit %u is over max_facet_limit (%llu)",
+             r->search.facet_limit, (unsigned long long)c->max_facet_limit);
+    job->error = PROTO_E_LIMIT;
+    job->wide_facets = true;
+    job->reply = cmd_error_line(r->id, PROTO_E_LIMIT, msg, &job->reply_len);
+    return true;
+}
+
 static lede_status_t do_get(shim_db_t *db, const config_t *c, proto_request_t *r, json_t *reply) {
     (void)c;
     return search_get(db, r->doc, reply);
@@ -126,6 +141,27 @@ static const handler_fn HANDLERS[] = {
     [PROTO_OP_SUGGEST] = do_suggest,
 };
 
+/* A timeline of more periods than max_timeline_buckets is refused once
+ * the search has counted them: only then is their number known. True
+ * when it was, with the error reply in job. */
+static bool refuse_long_timeline(const config_t *c, job_t *job, json_t *reply) {
+    static const char *const PERIODS[] = {[SHIM_TIMELINE_MONTH] = "months",
+                                          [SHIM_TIMELINE_YEAR] = "years",
+                                          [SHIM_TIMELINE_DAY] = "days"};
+    json_t *timeline = json_object_get(json_object_get(reply, "facets"), "timeline");
+    size_t n = json_object_size(timeline);
+    if (job->req.op != PROTO_OP_SEARCH || n <= c->max_timeline_buckets) return false;
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "the timeline has %zu %s, over max_timeline_buckets (%llu): ask for a coarser "
+             "\"timeline\" or narrow the dates",
+             n, PERIODS[job->req.search.timeline], (unsigned long long)c->max_timeline_buckets);
+    job->error = PROTO_E_LIMIT;
+    job->long_timeline = true;
+    job->reply = cmd_error_line(job->req.id, PROTO_E_LIMIT, msg, &job->reply_len);
+    return true;
+}
+
 /* A request that waited in the queue past its whole budget is answered
  * with a timeout without running: under overload, shed work early. */
 static bool expired(const config_t *c, const job_t *job) {
@@ -141,7 +177,7 @@ void cmd_execute(shim_db_t *db, const config_t *c, job_t *job) {
                                     "waited past query_timeout_ms before it could start", &job->reply_len);
         return;
     }
-    if (refuse_big(c, job)) return;
+    if (refuse_big(c, job) || refuse_wide_facets(c, job)) return;
     /* The budget counts from arrival: a search stops between its steps
      * once it is spent. */
     r->search.deadline = job->enqueued + (double)c->query_timeout_ms / 1000.0;
@@ -149,6 +185,10 @@ void cmd_execute(shim_db_t *db, const config_t *c, job_t *job) {
     if (reply && r->id) json_object_set(reply, "id", r->id);
     handler_fn fn = (unsigned)r->op < sizeof HANDLERS / sizeof HANDLERS[0] ? HANDLERS[r->op] : NULL;
     lede_status_t st = !reply ? LEDE_E_NOMEM : fn ? fn(db, c, r, reply) : LEDE_E_UNSUPPORTED;
+    if (st == LEDE_OK && refuse_long_timeline(c, job, reply)) {
+        json_decref(reply);
+        return;
+    }
     if (st == LEDE_OK) {
         json_object_set_new(reply, "took_ms", json_real((stats_now() - start) * 1000.0));
         job->reply = cmd_reply_line(reply, &job->reply_len);

@@ -38,6 +38,10 @@ static const key_t_ KEYS[] = {
     UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
     UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),
     UINT_KEY("default_limit", default_limit, 1, 10000, "10"),
+    UINT_KEY("max_timeline_buckets", max_timeline_buckets, 1, 1000000, "1000"),
+    UINT_KEY("max_facet_limit", max_facet_limit, 1, 1000000, "100"),
+    /* At most SHIM_RELAXED_FIRST_MAX: the all-words hits that can rank first. */
+    UINT_KEY("relax_below", relax_below, 1, 1000, "10"),
     UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
     UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),
     {"index_watch", T_BOOL, offsetof(config_t, index_watch), 0, 0, "yes"},
@@ -183,7 +187,11 @@ static bool read_token_file(config_t *c, char *err, size_t size) {
     FILE *f = fopen(c->auth_token_file, "r");
     if (!f) return snprintf(err, size, "auth_token_file %s: %s", c->auth_token_file, strerror(errno)), false;
     char *line = fgets(c->auth_token, sizeof c->auth_token, f);
+    bool cut = line && !strchr(line, '\n') && fgetc(f) != EOF; /* a first line longer than the buffer */
     fclose(f);
+    if (cut)
+        return snprintf(err, size, "auth_token_file %s: the token is longer than %zu bytes",
+                        c->auth_token_file, sizeof c->auth_token - 2), false;
     size_t n = line ? strcspn(line, "\r\n") : 0;
     c->auth_token[n] = '\0';
     if (n == 0) return snprintf(err, size, "auth_token_file %s: the first line is empty", c->auth_token_file), false;

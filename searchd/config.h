@@ -27,6 +27,9 @@ typedef struct config {
     uint64_t max_limit;
     uint64_t max_offset;
     uint64_t default_limit;
+    uint64_t max_timeline_buckets; /* periods in one timeline facet */
+    uint64_t max_facet_limit;      /* largest "facet_limit" */
+    uint64_t relax_below;          /* match auto: fewer all-words hits are too few */
     uint64_t max_output_bytes;     /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
     bool index_watch;              /* inotify notices commits at once (index_watch.h) */
@@ -39,7 +42,7 @@ typedef struct config {
     bool http_enabled;             /* http_listen is not "off" */
     char http_host[256];
     uint16_t http_port;
-    char http_root[CONFIG_PATH_MAX]; /* "": the web/ directory built in */
+    char http_root[CONFIG_PATH_MAX]; /* "": found at start-up (http_static.h) */
     char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
     char http_allowed_hosts[CONFIG_PATH_MAX]; /* Host names answered besides the listen
                                                * address's own (http_host.h) */

@@ -177,9 +177,10 @@ static void preflight(http_server_t *h, struct evhttp_request *req, bool allowed
 
 static void health(http_server_t *h, struct evhttp_request *req) {
     shim_stats_t st;
-    if (h->srv->stopping || shim_db_stats(h->srv->watch_db, &st) != LEDE_OK)
-        return send_error(h, req, 503, "unavailable",
-                          h->srv->stopping ? "the server is stopping" : shim_db_errmsg(h->srv->watch_db));
+    char why[512];
+    if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
+    if (!server_index_up(h->srv, h->srv->watch_db, &st, why, sizeof why))
+        return send_error(h, req, 503, "unavailable", why);
     send_json(h, req, 200, json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
                                      (json_int_t)st.revision, "version", LEDE_VERSION));
 }

@@ -1,20 +1,36 @@
 /* The search page's files, straight from http_root. Only plain names in
  * that one directory are served (no '/', no leading '.'), so no request
- * can reach outside it; the kernel sends the bytes (evbuffer_add_file). */
+ * can reach outside it; the kernel sends the bytes (evbuffer_add_file).
+ * With http_root empty, the page is looked for where it was installed or
+ * in the source tree (http_static_resolve). */
 #include "http_static.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The source tree's web/, the build tree, and the page's install path
+ * (CMAKE_INSTALL_FULL_DATADIR/lede/web), all fixed by CMake. */
 #ifndef LEDE_WEB_DIR
 #define LEDE_WEB_DIR "web"
 #endif
+#ifndef LEDE_BUILD_DIR
+#define LEDE_BUILD_DIR ""
+#endif
+#ifndef LEDE_WEB_INSTALL_DIR
+#define LEDE_WEB_INSTALL_DIR "/usr/local/share/lede/web"
+#endif
+
+/* The page's place relative to the installed lede-searchd: PREFIX/sbin
+ * (or bin) beside PREFIX/share/lede/web. */
+#define WEB_FROM_PREFIX "/share/lede/web"
 
 typedef struct {
     const char *ext, *type;
@@ -36,6 +52,84 @@ static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'sel
 
 const char *http_static_root(const config_t *c) {
     return c->http_root[0] ? c->http_root : LEDE_WEB_DIR;
+}
+
+/* Whether dir holds the page (an index.html). */
+static bool has_page(const char *dir) {
+    char file[CONFIG_PATH_MAX + 16];
+    snprintf(file, sizeof file, "%s/index.html", dir);
+    return access(file, R_OK) == 0;
+}
+
+/* The directory of the running executable, resolved; false if unknown. */
+static bool exe_dir(char out[PATH_MAX]) {
+    if (!realpath("/proc/self/exe", out)) return false;
+    char *slash = strrchr(out, '/');
+    if (!slash) return false;
+    *slash = '\0';
+    return true;
+}
+
+/* PREFIX/share/lede/web for an executable in PREFIX/sbin (or bin). */
+static void web_beside(char dir[PATH_MAX], char *out, size_t size) {
+    char *up = strrchr(dir, '/');
+    if (up) *up = '\0';
+    snprintf(out, size, "%s%s", dir, WEB_FROM_PREFIX);
+}
+
+/* Whether the running lede-searchd is the one in the build tree (tests,
+ * the quick start): then the page is the source tree's, as edited. */
+static bool in_build_tree(const char *dir) {
+    char build[PATH_MAX];
+    if (!LEDE_BUILD_DIR[0] || !realpath(LEDE_BUILD_DIR, build)) return false;
+    size_t n = strlen(build);
+    return strncmp(dir, build, n) == 0 && (dir[n] == '/' || dir[n] == '\0');
+}
+
+/* Sets c->http_root to the first candidate that has the page, else
+ * lists the candidates in tried. */
+static bool find_page(config_t *c, const char *const *dirs, size_t n, char *tried, size_t size) {
+    tried[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char real[PATH_MAX];
+        const char *dir = realpath(dirs[i], real) ? real : dirs[i];
+        if (has_page(dir)) {
+            snprintf(c->http_root, sizeof c->http_root, "%s", dir);
+            return true;
+        }
+        size_t used = strlen(tried);
+        snprintf(tried + used, size - used, "%s%s", i ? ", " : "", dir);
+    }
+    return false;
+}
+
+bool http_static_resolve(config_t *c, char *err, size_t size) {
+    if (!c->http_enabled) return true;
+    if (c->http_root[0]) {
+        if (has_page(c->http_root)) return true;
+        return snprintf(err, size,
+                        "http_root %s has no index.html (set http_root to the search page's "
+                        "directory, or http_listen = off)",
+                        c->http_root),
+               false;
+    }
+    char exe[PATH_MAX], beside[PATH_MAX + sizeof WEB_FROM_PREFIX];
+    const char *dirs[2];
+    size_t n = 0;
+    bool known = exe_dir(exe);
+    if (known && in_build_tree(exe)) {
+        dirs[n++] = LEDE_WEB_DIR;
+    } else {
+        if (known) web_beside(exe, beside, sizeof beside), dirs[n++] = beside;
+        dirs[n++] = LEDE_WEB_INSTALL_DIR;
+    }
+    char tried[2 * PATH_MAX + 8];
+    if (find_page(c, dirs, n, tried, sizeof tried)) return true;
+    return snprintf(err, size,
+                    "no search page to serve: no index.html in %s (set http_root to the search "
+                    "page's directory, or http_listen = off)",
+                    tried),
+           false;
 }
 
 static const char *mime_of(const char *name) {

@@ -3,10 +3,21 @@
 #define LEDE_SEARCHD_HTTP_STATIC_H
 
 #include <event2/http.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 
-/* The directory served: http_root, or the web/ directory built in. */
+/* Before start-up: checks that http_root holds the page (index.html),
+ * or with http_root empty, finds it and sets http_root: in a build tree,
+ * the source tree's web/; else the page installed beside the running
+ * executable (its ../share/lede/web, wherever the package put it), else
+ * at the install path compiled in. Nothing to do with http_listen = off.
+ * False with err naming every directory tried. */
+bool http_static_resolve(config_t *c, char *err, size_t err_size);
+
+/* The directory served: http_root (set by http_static_resolve), else the
+ * source tree's web/. */
 const char *http_static_root(const config_t *c);
 
 /* Sends the file that path ("/", "/app.js") names and returns its status

@@ -10,8 +10,10 @@
 
 #include "access_log.h"
 #include "config.h"
+#include "http_static.h"
 #include "lede/shim.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 
 #define ERR_BYTES 8192
@@ -145,6 +147,7 @@ int main(int argc, char **argv) {
     char err[ERR_BYTES];
     int rc = parse_options(argc, argv, &o);
     if (rc != 0) return rc > 0 ? 0 : 1;
+    if (!http_static_resolve(&o.cfg, err, sizeof err)) return die(err);
     if (o.daemon && !o.cfg.log_file[0]) return die("--daemon needs log_file (-o log_file=PATH)");
     if (!log_open(&o.cfg, err, sizeof err)) return die(err);
     if (!access_log_open(&o.cfg, err, sizeof err)) return log_close(), die(err);
@@ -161,6 +164,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     tell_parent(ready, "ok");
+    notify_send("READY=1"); /* a Type=notify unit's start-up is done */
     server_run(&srv);
     server_free(&srv);
     if (o.cfg.pid_file[0]) unlink(o.cfg.pid_file);

@@ -60,7 +60,8 @@ static void latency(struct evbuffer *out, const stats_t *st) {
 
 static void index_facts(struct evbuffer *out, server_t *s) {
     shim_stats_t ix;
-    bool open = shim_db_stats(s->watch_db, &ix) == LEDE_OK;
+    char why[512];
+    bool open = server_index_up(s, s->watch_db, &ix, why, sizeof why);
     gauge(out, "lede_index_up", "1 when the index can be read.", open);
     if (!open) return;
     gauge(out, "lede_index_documents", "Documents in the index served.", ix.doccount);
@@ -133,6 +134,11 @@ void metrics_write(server_t *s, struct evbuffer *out) {
     counter(out, "lede_queries_too_long_total",
             "Queries refused for max_query_terms, max_phrase_terms or max_query_wildcards.",
             st->queries_too_long);
+    counter(out, "lede_timelines_too_long_total",
+            "Searches refused for a timeline facet over max_timeline_buckets.",
+            st->timelines_too_long);
+    counter(out, "lede_facet_limits_refused_total",
+            "Searches refused for a facet_limit over max_facet_limit.", st->facet_limits_refused);
     counter(out, "lede_http_hosts_refused_total", "HTTP requests refused for their Host header.",
             st->hosts_refused);
     counter(out, "lede_auth_failures_total", "Wrong auth tokens given (line protocol and HTTP).",

@@ -152,8 +152,9 @@ static bool want_count(json_t *v, const char *name, uint32_t max, uint32_t *out,
         return false;
     }
     if (json_integer_value(v) > (json_int_t)max) {
-        fail(err, PROTO_ERROR, PROTO_E_LIMIT, "%s %" JSON_INTEGER_FORMAT " is over the maximum of %u",
-             name, json_integer_value(v), max);
+        fail(err, PROTO_ERROR, PROTO_E_LIMIT,
+             "%s %" JSON_INTEGER_FORMAT " is over the maximum of %u (max_%s)", name,
+             json_integer_value(v), max, name);
         return false;
     }
     *out = (uint32_t)json_integer_value(v);
@@ -221,6 +222,38 @@ static bool f_suggest(proto_request_t *r, json_t *v, const proto_limits_t *l, pr
     return want_bool(v, "suggest", &r->search.suggest, e);
 }
 
+static bool f_spelling(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    static const char *const NAMES[] = {[SEARCH_SPELLING_AUTO] = "auto",
+                                        [SEARCH_SPELLING_SUGGEST] = "suggest",
+                                        [SEARCH_SPELLING_OFF] = "off"};
+    const char *s;
+    if (!want_string(v, "spelling", &s, e)) return false;
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (strcmp(s, NAMES[i]) == 0) return r->search.spelling = (search_spelling_t)i, true;
+    return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                "field 'spelling' must be \"auto\", \"suggest\" or \"off\""),
+           false;
+}
+
+static bool f_exact_total(proto_request_t *r, json_t *v, const proto_limits_t *l,
+                          proto_error_t *e) {
+    (void)l;
+    return want_bool(v, "exact_total", &r->search.exact_total, e);
+}
+
+/* facet_limit's upper bound is max_facet_limit, a setting of the server
+ * that cmd.c enforces (and counts); the parser only wants a count >= 1. */
+static bool f_facet_limit(proto_request_t *r, json_t *v, const proto_limits_t *l,
+                          proto_error_t *e) {
+    (void)l;
+    if (!want_count(v, "facet_limit", UINT32_MAX, &r->search.facet_limit, e)) return false;
+    if (r->search.facet_limit == 0)
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'facet_limit' must be 1 or more"),
+               false;
+    return true;
+}
+
 static bool f_sort(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
     (void)l;
     const char *s;
@@ -245,7 +278,8 @@ static bool f_match(proto_request_t *r, json_t *v, const proto_limits_t *l, prot
 }
 
 static bool known_facet(const char *name) {
-    static const char *const NAMES[] = {"source", "category", "tag", "place", "author", "year"};
+    static const char *const NAMES[] = {"source", "category", "tag",     "place",
+                                        "author", "year",     "timeline"};
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
         if (strcmp(name, NAMES[i]) == 0) return true;
     return false;
@@ -262,13 +296,29 @@ static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         char shown[SHOWN_BYTES];
         if (!name || !known_facet(name))
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown facet '%s'; facets: source, category, tag, place, author, year",
-                        name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)"), false;
+                        "unknown facet '%s'; facets: source, category, tag, place, author, year, "
+                        "timeline",
+                        name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)"),
+                   false;
         r->facets[i] = name;
     }
     r->search.facets = r->facets;
     r->search.n_facets = json_array_size(v);
     return true;
+}
+
+static bool f_timeline(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
+    (void)l;
+    static const char *const NAMES[] = {[SHIM_TIMELINE_MONTH] = "month",
+                                        [SHIM_TIMELINE_YEAR] = "year",
+                                        [SHIM_TIMELINE_DAY] = "day"};
+    const char *s;
+    if (!want_string(v, "timeline", &s, e)) return false;
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (strcmp(s, NAMES[i]) == 0) return r->search.timeline = (shim_timeline_t)i, true;
+    return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                "field 'timeline' must be \"year\", \"month\" or \"day\""),
+           false;
 }
 
 /* filter.date: {"from": "2022-01-01", "to": "2022-12-31"} */
@@ -353,6 +403,10 @@ static const field_t FIELDS[] = {
     {"facets", BIT(PROTO_OP_SEARCH), f_facets},
     {"snippet", BIT(PROTO_OP_SEARCH), f_snippet},
     {"suggest", BIT(PROTO_OP_SEARCH), f_suggest},
+    {"exact_total", BIT(PROTO_OP_SEARCH), f_exact_total},
+    {"timeline", BIT(PROTO_OP_SEARCH), f_timeline},
+    {"facet_limit", BIT(PROTO_OP_SEARCH), f_facet_limit},
+    {"spelling", BIT(PROTO_OP_SEARCH), f_spelling},
     {"token", BIT(PROTO_OP_AUTH), f_token},
     {"auth", BIT(PROTO_OP_COUNT) - 1, f_auth}, /* any op */
 };

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "conn.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr, int len,
                       void *arg) {
@@ -35,9 +37,14 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 static void check_reload(server_t *s, bool forced) {
     bool changed = false;
     if (shim_db_reopen(s->watch_db, &changed) != LEDE_OK) {
-        log_msg(LOG_ERROR, "checking the index for changes: %s", shim_db_errmsg(s->watch_db));
+        /* Once, not every reload_interval_ms: /health and STATS say it. */
+        if (!s->reload_failing)
+            log_msg(LOG_ERROR, "checking the index for changes: %s", shim_db_errmsg(s->watch_db));
+        s->reload_failing = true;
         return;
     }
+    if (s->reload_failing) log_msg(LOG_INFO, "the index can be read again");
+    s->reload_failing = false;
     if (!changed && !forced) return;
     pool_reload(s->pool);
     shim_stats_t st;
@@ -105,6 +112,8 @@ void server_job_finished(server_t *s, job_t *job) {
     bool slow = c->slow_query_ms && job->latency_ms >= (double)c->slow_query_ms;
     stats_request(&s->stats, job->req.op, job->error, job->latency_ms);
     if (job->too_big) stats_query_too_long(&s->stats);
+    if (job->long_timeline) stats_timeline_too_long(&s->stats);
+    if (job->wide_facets) stats_facet_limit_refused(&s->stats);
     if (c->query_log || slow)
         log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query", job->http ? "http " : "",
                 proto_op_name(job->req.op), job->latency_ms, proto_error_name(job->error),
@@ -120,10 +129,12 @@ static void job_done(job_t *job, void *arg) {
 static void on_sigusr1(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what, (void)arg;
     char err[CONFIG_PATH_MAX + 128];
-    if (!log_reopen(err, sizeof err)) log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    bool ok = true;
+    if (!log_reopen(err, sizeof err))
+        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
     if (!access_log_reopen(err, sizeof err))
-        log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
-    log_msg(LOG_INFO, "SIGUSR1: log files reopened");
+        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    if (ok) log_msg(LOG_INFO, "SIGUSR1: log files reopened");
 }
 
 static bool add_events(server_t *s) {
@@ -227,6 +238,7 @@ void server_run(server_t *s) {
 
 void server_stop(server_t *s) {
     s->stopping = true;
+    notify_send("STOPPING=1");
     gate_close(&s->gate);
     if (s->listener) evconnlistener_disable(s->listener);
     http_stop(s->http);
@@ -241,15 +253,27 @@ void server_conn_closed(server_t *s) {
         event_base_loopexit(s->base, NULL);
 }
 
+bool server_index_up(server_t *s, shim_db_t *db, shim_stats_t *st, char *why, size_t size) {
+    if (shim_db_check(db) == LEDE_OK && shim_db_stats(db, st) == LEDE_OK) return true;
+    snprintf(why, size, "the index at %.200s cannot be read: %.280s", s->cfg->db,
+             shim_db_errmsg(db));
+    return false;
+}
+
 json_t *server_stats_json(server_t *s, shim_db_t *db) {
     json_t *o = stats_json(&s->stats);
     shim_stats_t st;
+    char why[512];
     json_t *index = json_object();
     json_object_set_new(index, "path", json_string(s->cfg->db));
-    if (shim_db_stats(db, &st) == LEDE_OK) {
+    bool up = server_index_up(s, db, &st, why, sizeof why);
+    json_object_set_new(index, "up", json_boolean(up));
+    if (up) {
         json_object_set_new(index, "documents", json_integer(st.doccount));
         json_object_set_new(index, "revision", json_integer((json_int_t)st.revision));
         json_object_set_new(index, "language", json_string(st.language));
+    } else {
+        json_object_set_new(index, "error", json_string(why));
     }
     json_object_set_new(o, "index", index);
     json_object_set_new(o, "protocol", json_integer(PROTO_VERSION));
@@ -261,6 +285,15 @@ void server_free(server_t *s) {
     http_free(s->http); /* first: closing its connections looks at the pool */
     s->http = NULL;
     pool_stop(s->pool);
+    /* The workers are gone; freeing the signal events below gives SIGTERM
+     * back its default action, and a second SIGTERM (timeout(1) sends one
+     * to the process and one to its group) would kill a daemon that has
+     * nearly finished stopping. Blocked, it waits until exit, unheard. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM), sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP), sigaddset(&stop_signals, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     if (s->listener) evconnlistener_free(s->listener);
     index_watch_free(s->index_watch);
     struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint, s->sigusr1};

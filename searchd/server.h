@@ -32,6 +32,7 @@ typedef struct server {
     proto_limits_t limits;
     tls_ctx_t *tls;             /* NULL: plain TCP */
     bool stopping;              /* main loop's; workers keep their own */
+    bool reload_failing;        /* the last reload check failed (logged once) */
     uint64_t next_conn_id;
 } server_t;
 
@@ -48,6 +49,10 @@ void server_job_finished(server_t *s, job_t *job);
 
 /* The port a listening socket is bound to (listen ...:0 picks one). */
 unsigned server_socket_port(evutil_socket_t fd);
+
+/* Whether the index served can be read through db (the calling thread's
+ * own handle), its facts in *st; when not, why in why[size]. */
+bool server_index_up(server_t *s, shim_db_t *db, shim_stats_t *st, char *why, size_t size);
 
 /* The STATS reply fields, with the index facts read through db (the
  * calling thread's own handle). */

@@ -120,6 +120,14 @@ void stats_query_too_long(stats_t *s) {
     bump(s, &s->queries_too_long, 1);
 }
 
+void stats_timeline_too_long(stats_t *s) {
+    bump(s, &s->timelines_too_long, 1);
+}
+
+void stats_facet_limit_refused(stats_t *s) {
+    bump(s, &s->facet_limits_refused, 1);
+}
+
 void stats_reloaded(stats_t *s) {
     bump(s, &s->reloads, 1);
 }
@@ -193,5 +201,8 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(o, "hosts_refused", json_integer((json_int_t)s->hosts_refused));
     json_object_set_new(o, "auth_failures", json_integer((json_int_t)s->auth_failures));
     json_object_set_new(o, "queries_too_long", json_integer((json_int_t)s->queries_too_long));
+    json_object_set_new(o, "timelines_too_long", json_integer((json_int_t)s->timelines_too_long));
+    json_object_set_new(o, "facet_limits_refused",
+                        json_integer((json_int_t)s->facet_limits_refused));
     return o;
 }

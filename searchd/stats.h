@@ -27,6 +27,8 @@ typedef struct stats {
     uint64_t hosts_refused;          /* HTTP requests for a Host not allowed */
     uint64_t auth_failures;          /* wrong tokens, line protocol and HTTP */
     uint64_t queries_too_long;       /* refused for max_query_terms and the like */
+    uint64_t timelines_too_long;     /* refused for max_timeline_buckets */
+    uint64_t facet_limits_refused;   /* refused for max_facet_limit */
     uint64_t idle_timeouts;          /* connections closed for idle_timeout_ms */
     uint64_t output_stalls;          /* reading paused for max_output_bytes */
     uint64_t accept_pauses;          /* episodes at the file-descriptor limit */
@@ -63,6 +65,8 @@ void stats_reloaded(stats_t *s);
 void stats_host_refused(stats_t *s);
 void stats_auth_failed(stats_t *s);
 void stats_query_too_long(stats_t *s);
+void stats_timeline_too_long(stats_t *s);
+void stats_facet_limit_refused(stats_t *s);
 void stats_http_response(stats_t *s, int status_class); /* 2 to 5 */
 uint64_t stats_conns_current(stats_t *s);
 

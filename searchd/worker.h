@@ -32,6 +32,8 @@ typedef struct job {
     double latency_ms;          /* from arrival to finish */
     proto_error_code_t error;   /* PROTO_E_NONE when it worked */
     bool too_big;               /* refused for max_query_terms and the like */
+    bool long_timeline;         /* refused for max_timeline_buckets */
+    bool wide_facets;           /* refused for max_facet_limit */
     char *reply;                /* the reply line with its \n; malloc'd */
     size_t reply_len;
     struct job *next;

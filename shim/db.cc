@@ -1,4 +1,8 @@
 // The read-only side: open, reopen (following stub switches), stats, get.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "document.h"
@@ -88,6 +92,54 @@ SHIM_API lede_status_t shim_db_reopen(shim_db_t *h, bool *changed) {
             moved = h->db.reopen();
         if (changed) *changed = moved;
         return LEDE_OK;
+    } catch (...) {
+        return fail(h);
+    }
+}
+
+namespace {
+
+// Whether a file can be read; a process out of descriptors cannot tell,
+// and that is no fault of the index.
+bool readable(const std::string &path, std::string &why) {
+    if (access(path.c_str(), R_OK) == 0 || errno == EMFILE || errno == ENFILE) return true;
+    why = path + ": " + strerror(errno);
+    return false;
+}
+
+// The database directory a lede index stub names ("auto gen-000007"), or
+// "" when path has no such stub (a glass directory, or a remote stub).
+std::string stub_target(const std::string &path) {
+    FILE *f = fopen((path + "/XAPIANDB").c_str(), "r");
+    if (!f) return "";
+    char line[512] = "";
+    bool ok = fgets(line, sizeof line, f) != nullptr;
+    fclose(f);
+    if (!ok || strncmp(line, "auto ", 5) != 0) return "";
+    std::string name(line + 5);
+    name.erase(name.find_last_not_of("\r\n") + 1);
+    return name.empty() ? "" : name[0] == '/' ? name : path + "/" + name;
+}
+
+}  // namespace
+
+// Looks at the files a fresh open would need, without opening the
+// database: an open costs several descriptors, which a daemon answering
+// /health at its descriptor limit does not have.
+SHIM_API lede_status_t shim_db_check(shim_db_t *h) {
+    try {
+        struct stat st;
+        if (stat(h->path.c_str(), &st) != 0) {
+            h->err = h->path + ": " + strerror(errno);
+            return LEDE_E_OPEN;
+        }
+        if (!S_ISDIR(st.st_mode)) return LEDE_OK; /* a stub file: remote shards and the like */
+        std::string target = stub_target(h->path);
+        if (target.empty() && access((h->path + "/XAPIANDB").c_str(), F_OK) == 0) return LEDE_OK;
+        std::string version = (target.empty() ? h->path : target) + "/iamglass";
+        if (readable(version, h->err)) return LEDE_OK;
+        h->err = "not a readable index: " + h->err;
+        return LEDE_E_OPEN;
     } catch (...) {
         return fail(h);
     }

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "spelling.h"
+
 namespace shim {
 
 namespace {
@@ -62,6 +64,10 @@ std::string parse_day(const std::string &s, bool upper) {
     return y + m + d;
 }
 
+// How a bad date range's error begins: the query was read, its date was
+// wrong, so searching its plain words would hide the mistake.
+const char BAD_DATE_RANGE[] = "bad date range";
+
 // date:2022-01-01..2022-12-31, date:2022..2023, date:2022-06.., date:..2021
 class date_range : public Xapian::RangeProcessor {
   public:
@@ -70,7 +76,7 @@ class date_range : public Xapian::RangeProcessor {
         std::string lo = begin.empty() ? "" : parse_day(begin, false);
         std::string hi = end.empty() ? "" : parse_day(end, true);
         if ((!begin.empty() && lo.empty()) || (!end.empty() && hi.empty()))
-            throw Xapian::QueryParserError("bad date range '" + begin + ".." + end +
+            throw Xapian::QueryParserError(std::string(BAD_DATE_RANGE) + " '" + begin + ".." + end +
                                            "': use YYYY, YYYY-MM or YYYY-MM-DD");
         if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DAY, hi);
         if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_DAY, lo);
@@ -78,13 +84,89 @@ class date_range : public Xapian::RangeProcessor {
     }
 };
 
+bool word_byte(unsigned char c) {
+    return c >= 0x80 || isalnum(c) || c == '_';
+}
+
+bool is_operator(const std::string &w) {
+    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (const char *op : OPS)
+        if (w == op) return true;
+    return false;
+}
+
+// Xapian leaves a capitalised word unstemmed, so "Oil Prices" found only
+// those exact forms, fewer articles than "oil prices". The query's words
+// are lower-cased before parsing, except operators (upper case by
+// definition) and field names. *exact receives the capitalised words
+// outside phrases, lower-cased: names, whose exact form ranks higher;
+// only when some other word is in lower case, for in "Oil Prices" or
+// "OIL PRICES" capitals say nothing about names.
+std::string fold_case(const std::string &text, std::vector<std::string> *exact) {
+    std::string out;
+    bool quoted = false, some_lower = false;
+    for (size_t i = 0; i < text.size();) {
+        unsigned char c = text[i];
+        if (!word_byte(c)) {
+            if (c == '"') quoted = !quoted;
+            out += text[i++];
+            continue;
+        }
+        size_t end = i;
+        while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
+        std::string w = text.substr(i, end - i);
+        bool field = end < text.size() && text[end] == ':';
+        if (field || is_operator(w)) {
+            out += w;
+        } else {
+            std::string low = Xapian::Unicode::tolower(w);
+            some_lower = some_lower || (low == w && Xapian::Unicode::toupper(w) != w);
+            bool wildcard = end < text.size() && text[end] == '*';
+            if (low != w && w.size() > 1 && !quoted && !wildcard && (i == 0 || text[i - 1] != ':'))
+                exact->push_back(low);
+            out += low;
+        }
+        i = end;
+    }
+    if (!some_lower) exact->clear();
+    return out;
+}
+
+// The words of a query that could not be parsed, without its operators,
+// field names and punctuation: "title:(oil AND" gives "oil". The words of
+// a field's value stay.
+std::string plain_words(const std::string &text) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        if (!word_byte(static_cast<unsigned char>(text[i]))) {
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
+        std::string w = text.substr(i, end - i);
+        bool field = end < text.size() && text[end] == ':';
+        if (!field && !is_operator(w)) out += (out.empty() ? "" : " ") + w;
+        i = end;
+    }
+    return out;
+}
+
+// The exact (unstemmed) forms of the capitalised words: an article that
+// has "Baker" ranks above one with only "bakers". Small, so that it
+// orders articles that match alike rather than outweighing the match.
+constexpr double EXACT_FORM_WEIGHT = 0.1;
+
+Xapian::Query prefer_exact(const Xapian::Query &parsed, const std::vector<std::string> &exact) {
+    if (exact.empty() || parsed.empty()) return parsed;
+    Xapian::Query forms(Xapian::Query::OP_OR, exact.begin(), exact.end());
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, forms, EXACT_FORM_WEIGHT));
+}
+
 // Boolean operators must be upper case (AND, OR, NOT, NEAR), so that the
 // words "and" or "not" in a pasted headline stay words.
 const unsigned FULL_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
-
-bool word_byte(unsigned char c) {
-    return isalnum(c) || c >= 0x80 || c == '_';
-}
 
 // Xapian 1.4.22's QueryParser leaks 96 bytes (the window of the NEAR/n or
 // ADJ/n token) each time such a token right after AND, OR, NOT or XOR is a
@@ -130,31 +212,35 @@ void setup_parser(shim_db_t *h) {
     h->qp = qp;
 }
 
-Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected) {
+Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected,
+                         bool *fell_back) {
     if (!q->text || !*q->text) return Xapian::Query::MatchAll;
     Xapian::QueryParser &qp = h->qp;
-    qp.set_default_op(q->match == SHIM_MATCH_ANY ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    qp.set_default_op(q->match == SHIM_MATCH_ALL ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     // The plain BM25 baseline keeps every word of the query.
     qp.set_stopper(q->ranking == SHIM_RANKING_XAPIAN_BM25 ? nullptr : &STOPPER);
     Xapian::termcount expand = q->max_expansion ? q->max_expansion : DEFAULT_MAX_EXPANSION;
     qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = FULL_FLAGS;
-    if (q->suggest) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     if (q->partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
+    std::vector<std::string> exact;
+    std::string text = fold_case(q->text, &exact);
     Xapian::Query parsed;
     try {
-        if (leaky_syntax_error(q->text))
+        if (leaky_syntax_error(text.c_str()))
             throw Xapian::QueryParserError("Syntax: NEAR/n or ADJ/n after a boolean operator");
-        parsed = qp.parse_query(q->text, flags);
-    } catch (const Xapian::QueryParserError &) {
-        if (!q->fallback) throw;
+        parsed = qp.parse_query(text, flags);
+    } catch (const Xapian::QueryParserError &e) {
+        if (!q->fallback || e.get_msg().rfind(BAD_DATE_RANGE, 0) == 0) throw;
         // Plain words: no operators, no prefixes, no wildcards.
-        parsed = qp.parse_query(q->text, flags & Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        text = plain_words(text);
+        parsed = qp.parse_query(text, 0);
+        if (fell_back) *fell_back = true;
     }
-    if (corrected && q->suggest) *corrected = qp.get_corrected_query_string();
+    if (corrected && q->suggest) *corrected = suggest_spelling(h, q->text);
     // A query of stop words alone would match nothing: search them as words.
-    if (parsed.empty()) parsed = qp.parse_query(q->text, 0);
-    return parsed;
+    if (parsed.empty()) parsed = qp.parse_query(text, 0);
+    return prefer_exact(parsed, exact);
 }
 
 Xapian::Query build_filter(const shim_query_t *q) {

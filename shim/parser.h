@@ -12,9 +12,11 @@ void setup_parser(shim_db_t *h);
 
 // Parses the user's query text (empty matches everything). Throws
 // QueryParserError on bad syntax unless q->fallback is set, in which case
-// the words are searched plainly. *corrected receives a spelling
+// the words are searched plainly, without operators and field names, and
+// *fell_back (when not NULL) is set. *corrected receives a spelling
 // suggestion when q->suggest is set and one exists.
-Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected);
+Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corrected,
+                         bool *fell_back);
 
 // The filter part of a query: exact fields and the date range. Returns an
 // empty Query when there is none. Throws InvalidArgumentError for an

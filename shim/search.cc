@@ -1,6 +1,7 @@
 // Searching: queries, more-like-this, results, snippets, facets, completion.
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -55,11 +56,35 @@ class deadline_spy : public Xapian::MatchSpy {
     }
 };
 
+// A document's unique id term ("Q..."), or "".
+std::string id_of(const Xapian::Document &doc) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(shim::P_ID);
+    return t != doc.termlist_end() && (*t).compare(0, 1, shim::P_ID) == 0 ? *t : std::string();
+}
+
+// Ranks a set of documents before the others: a sort key of one byte,
+// ahead of relevance. They are known by their id terms, not docids: over
+// several shards the matcher hands a key maker each shard's own docid.
+class first_docs : public Xapian::KeyMaker {
+    std::vector<std::string> ids_; // sorted
+
+  public:
+    explicit first_docs(std::vector<std::string> ids) : ids_(std::move(ids)) {
+        std::sort(ids_.begin(), ids_.end());
+    }
+    std::string operator()(const Xapian::Document &doc) const override {
+        if (ids_.empty()) return "1";
+        return std::binary_search(ids_.begin(), ids_.end(), id_of(doc)) ? "0" : "1";
+    }
+};
+
 struct facet_request {
     std::string name;
     Xapian::valueno slot;
     std::unique_ptr<Xapian::ValueCountMatchSpy> single;
     std::unique_ptr<list_spy> list;
+    bool timeline = false; // counts of SLOT_DAY, summed per period
 };
 
 }  // namespace
@@ -72,6 +97,8 @@ struct shim_results {
     std::vector<std::string> data;
     std::vector<facet_t> facets;
     std::string suggestion;
+    std::unique_ptr<first_docs> first; // SHIM_MATCH_RELAXED's order
+    bool fell_back = false;            // the query's plain words were searched
     explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
 
@@ -83,12 +110,17 @@ bool is_list_slot(Xapian::valueno slot) {
     return slot == shim::SLOT_TAGS || slot == shim::SLOT_PLACES || slot == shim::SLOT_AUTHORS;
 }
 
+constexpr const char *TIMELINE = "timeline";
+
 std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_query_t *q) {
     std::vector<facet_request> reqs;
     for (size_t i = 0; i < q->n_facets; i++) {
         facet_request r;
         r.name = q->facets[i] ? q->facets[i] : "";
-        if (!shim::field_lookup(r.name, nullptr, &r.slot))
+        r.timeline = r.name == TIMELINE;
+        if (r.timeline)
+            r.slot = shim::SLOT_DAY;
+        else if (!shim::field_lookup(r.name, nullptr, &r.slot))
             throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
         if (is_list_slot(r.slot)) {
             r.list.reset(new list_spy(r.slot));
@@ -102,8 +134,30 @@ std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_quer
     return reqs;
 }
 
+// "YYYYMMDD" cut to the period of the bucket and written with dashes.
+std::string period_key(const std::string &day, shim_timeline_t bucket) {
+    if (bucket == SHIM_TIMELINE_YEAR) return day.substr(0, 4);
+    std::string key = day.substr(0, 4) + "-" + day.substr(4, 2);
+    return bucket == SHIM_TIMELINE_DAY ? key + "-" + day.substr(6, 2) : key;
+}
+
+// Every period with a match, oldest first: the day counts summed. A date
+// key always has its eight digits (document.cc), and a "YYYY-MM-DD" key
+// sorts as its date does.
+facet_t collect_timeline(const facet_request &r, shim_timeline_t bucket) {
+    std::map<std::string, uint32_t> periods;
+    for (auto v = r.single->values_begin(); v != r.single->values_end(); ++v)
+        if ((*v).size() == 8) periods[period_key(*v, bucket)] += v.get_termfreq();
+    facet_t f;
+    f.name = r.name;
+    f.values.assign(periods.begin(), periods.end());
+    return f;
+}
+
 // Top values by count, ties by value, so output is stable.
-facet_t collect_facet(const facet_request &r, uint32_t limit) {
+facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
+    if (r.timeline) return collect_timeline(r, q->timeline);
+    uint32_t limit = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
     facet_t f;
     f.name = r.name;
     if (r.single) {
@@ -119,7 +173,8 @@ facet_t collect_facet(const facet_request &r, uint32_t limit) {
     return f;
 }
 
-void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
+void set_sort(Xapian::Enquire &enq, shim_sort_t sort, first_docs *first) {
+    if (sort == SHIM_SORT_RELEVANCE && first) enq.set_sort_by_key_then_relevance(first, false);
     if (sort == SHIM_SORT_DATE_DESC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, true);
     if (sort == SHIM_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, false);
 }
@@ -145,8 +200,9 @@ void fetch_hits(shim_results *r, bool summary_only) {
 }
 
 Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) {
-    // Facet counts are exact only when every match is examined.
-    if (q->n_facets) return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
+    // Facet counts and totals are exact only when every match is examined.
+    if (q->n_facets || q->exact_total)
+        return std::max<Xapian::doccount>(q->check_at_least, db.get_doccount());
     return q->check_at_least;
 }
 
@@ -180,6 +236,31 @@ double counting_limit(const shim_query_t *q) {
     return limit;
 }
 
+// The query text with q's filters.
+Xapian::Query full_query(shim_db_t *h, const shim_query_t *q, std::string *suggestion,
+                         bool *fell_back) {
+    Xapian::Query query = shim::parse_text(h, q, suggestion, fell_back); // spelling too
+    shim::check_deadline(q->deadline);
+    Xapian::Query filter = shim::build_filter(q);
+    if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    return query;
+}
+
+// The documents that match every word of q, to be ranked first.
+std::unique_ptr<first_docs> every_word_docs(shim_db_t *h, const shim_query_t *q) {
+    shim_query_t all = *q;
+    all.match = SHIM_MATCH_ALL;
+    all.suggest = false;
+    Xapian::Enquire enq(h->db);
+    enq.set_query(full_query(h, &all, nullptr, nullptr));
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    Xapian::MSet m = enq.get_mset(0, SHIM_RELAXED_FIRST_MAX);
+    std::vector<std::string> ids;
+    for (auto it = m.begin(); it != m.end(); ++it) ids.push_back(id_of(it.get_document()));
+    return std::unique_ptr<first_docs>(new first_docs(std::move(ids)));
+}
+
 // Each step is a separate Xapian call; the deadline is checked between
 // them, and in the match for each document that matches (deadline_spy).
 // A match can still run past it on documents that are examined but do
@@ -187,23 +268,29 @@ double counting_limit(const shim_query_t *q) {
 // those.
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     shim::check_deadline(q->deadline);
-    Xapian::Query query = shim::parse_text(h, q, &r->suggestion); // spelling too
+    if (q->match == SHIM_MATCH_RELAXED && q->sort == SHIM_SORT_RELEVANCE)
+        r->first = every_word_docs(h, q);
     shim::check_deadline(q->deadline);
-    Xapian::Query filter = shim::build_filter(q);
-    if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
-    r->enquire.set_query(query);
+    r->enquire.set_query(full_query(h, q, &r->suggestion, &r->fell_back));
     set_ranking(r->enquire, q->ranking);
-    set_sort(r->enquire, q->sort);
+    set_sort(r->enquire, q->sort, r->first.get());
     double limit = counting_limit(q);
+#ifndef LEDE_TSAN_BUILD
+    /* Xapian times the match with a POSIX timer whose expiry runs on a
+     * thread glibc starts itself (SIGEV_THREAD); ThreadSanitizer never sees
+     * that thread begin and crashes when it allocates. Under TSan the
+     * deadline is kept by deadline_spy alone. */
     if (limit > 0) r->enquire.set_time_limit(limit);
+#else
+    (void)limit;
+#endif
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
     deadline_spy stopper(q->deadline);
     if (q->deadline > 0) r->enquire.add_matchspy(&stopper);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
     shim::check_deadline(q->deadline);
-    uint32_t per_facet = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
-    for (const auto &s : spies) r->facets.push_back(collect_facet(s, per_facet));
+    for (const auto &s : spies) r->facets.push_back(collect_facet(s, q));
     fetch_hits(r, q->summary_only);
 }
 
@@ -357,6 +444,10 @@ SHIM_API void shim_results_facet_value(const shim_results_t *r, size_t k, size_t
 
 SHIM_API const char *shim_results_suggestion(const shim_results_t *r) {
     return r->suggestion.empty() ? nullptr : r->suggestion.c_str();
+}
+
+SHIM_API bool shim_results_fell_back(const shim_results_t *r) {
+    return r->fell_back;
 }
 
 SHIM_API void shim_results_free(shim_results_t *r) {

@@ -10,13 +10,29 @@
   /* The daemon's default max_offset: pages past it cannot be asked for. */
   const MAX_OFFSET = 10000;
   /* Facets shown in the sidebar, in this order. */
-  const FACETS = ['source', 'category', 'year'];
-  const FACET_LABELS = { source: 'Source', category: 'Category', year: 'Year' };
+  const FACETS = ['source', 'category', 'place', 'author', 'tag', 'year'];
+  const FACET_LABELS = { source: 'Source', category: 'Category', place: 'Place', author: 'Author', tag: 'Tag', year: 'Year' };
+  const FACET_PLURALS = { source: 'sources', category: 'categories', place: 'places', author: 'authors', tag: 'tags', year: 'years' };
   /* Filters kept in the URL that the API takes as repeatable parameters. */
-  const LIST_FILTERS = ['source', 'category', 'tag', 'place'];
-  const FILTER_LABELS = { source: 'Source', category: 'Category', tag: 'Tag', place: 'Place' };
+  const LIST_FILTERS = ['source', 'category', 'place', 'author', 'tag'];
+  const FILTER_LABELS = { source: 'Source', category: 'Category', tag: 'Tag', place: 'Place', author: 'Author' };
   /* Facet values shown before "Show more". */
   const FACET_VALUES_SHOWN = 8;
+  /* A facet with more values than this, once expanded, gets a search box. */
+  const FACET_SEARCH_MIN = 12;
+  /* Date presets, in the URL as range=KEY: how far back each one reaches. */
+  const RANGES = { day: 'Past day', week: 'Past week', month: 'Past month', year: 'Past year' };
+  /* The index's most common values of these facets are offered when a
+   * search finds nothing, so many of each. */
+  const TIP_FACETS = ['place', 'category', 'tag'];
+  const TIP_VALUES = 6;
+  /* Values asked for per facet (facet_limit): enough for "show more" and
+   * the search box of a long facet. */
+  const FACET_LIMIT = 50;
+  /* The timeline asks for days when the dates span at most this many,
+   * else months; more months than TIMELINE_MONTHS_MAX are drawn as years. */
+  const TIMELINE_DAYS_MAX = 92;
+  const TIMELINE_MONTHS_MAX = 120;
   /* Typing pauses this long before suggestions are asked for. */
   const SUGGEST_DELAY_MS = 120;
   const SUGGEST_LIMIT = 6;
@@ -38,7 +54,10 @@
     active: $('active-filters'), didYouMean: $('did-you-mean'), relaxed: $('relaxed'), notice: $('notice'),
     results: $('results'), pager: $('pager'), facets: $('facets'),
     dateForm: $('date-form'), from: $('from'), to: $('to'), clearDates: $('clear-dates'),
+    presets: $('date-presets'), dateAnchor: $('date-anchor'),
     filtersToggle: $('filters-toggle'), filtersCount: $('filters-count'),
+    corrected: $('corrected'), timeline: $('timeline'), timelineChart: $('timeline-chart'),
+    timelineFirst: $('timeline-first'), timelineLast: $('timeline-last'), timelineNote: $('timeline-note'),
   };
 
   /* ---- building DOM ----------------------------------------------------- */
@@ -70,8 +89,10 @@
   }
 
   /* An article's url for an href, only when it is http(s): a document
-   * cannot smuggle in a javascript: link. */
+   * cannot smuggle in a javascript: link. An article without a url has no
+   * link (not one to "undefined" next to the page). */
   function safeUrl(u) {
+    if (typeof u !== 'string' || !u.trim()) return null;
     try {
       const url = new URL(String(u), location.href);
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
@@ -101,6 +122,13 @@
     return h('time', { datetime: s }, text);
   }
 
+  /* A date's day as a Date at 00:00 UTC, or null. */
+  function dayOf(s) {
+    const p = parseDate(s);
+    return p ? new Date(Date.UTC(p.date.getUTCFullYear(), p.date.getUTCMonth(), p.date.getUTCDate())) : null;
+  }
+  const isoDay = (d) => d.toISOString().slice(0, 10);
+
   const authorsOf = (a) => (Array.isArray(a) ? a.join(', ') : a ? String(a) : '');
   const plural = (n, one, many) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
 
@@ -127,7 +155,12 @@
       sort: sort === 'newest' || sort === 'oldest' || sort === 'relevance' ? sort : '',
       page: Math.max(1, Math.min(Number.parseInt(p.get('page'), 10) || 1, lastPossiblePage())),
       doc: p.get('doc') || '',
+      /* A date preset; its dates are worked out when searching. */
+      range: Object.hasOwn(RANGES, p.get('range')) ? p.get('range') : '',
+      /* "off": search the query as typed, without spelling correction. */
+      spelling: p.get('spelling') === 'off' ? 'off' : '',
     };
+    if (s.range) s.from = s.to = '';
     for (const k of LIST_FILTERS) s[k] = [...new Set(p.getAll(k).filter(Boolean))];
     return s;
   }
@@ -136,9 +169,13 @@
     const p = new URLSearchParams();
     if (s.q) p.set('q', s.q);
     for (const k of LIST_FILTERS) for (const v of s[k]) p.append(k, v);
-    if (s.from) p.set('from', s.from);
-    if (s.to) p.set('to', s.to);
+    if (s.range) p.set('range', s.range);
+    else {
+      if (s.from) p.set('from', s.from);
+      if (s.to) p.set('to', s.to);
+    }
     if (s.sort) p.set('sort', s.sort);
+    if (s.spelling) p.set('spelling', s.spelling);
     if (s.page > 1) p.set('page', String(s.page));
     if (s.doc) p.set('doc', s.doc);
     const qs = p.toString();
@@ -149,18 +186,61 @@
    * empty query lists the newest first. */
   const effectiveSort = (s) => s.sort || (s.q.trim() ? 'relevance' : 'newest');
   const lastPossiblePage = () => Math.floor(MAX_OFFSET / PAGE_SIZE) + 1;
-  const hasFilters = (s) => LIST_FILTERS.some((k) => s[k].length) || !!(s.from || s.to);
+  const hasFilters = (s) => LIST_FILTERS.some((k) => s[k].length) || !!(s.from || s.to || s.range);
+  /* Every filter off. */
+  const NO_FILTERS = Object.freeze({ ...Object.fromEntries(LIST_FILTERS.map((k) => [k, []])), from: '', to: '', range: '' });
   const yearOf = (s) => {
+    if (s.range) return null;
     const m = /^(\d{4})-01-01$/.exec(s.from);
     return m && s.to === `${m[1]}-12-31` ? m[1] : null;
   };
 
-  /* A copy of s with changes; any change but the page goes back to page 1. */
+  /* A copy of s with changes; any change but the page goes back to page 1,
+   * and a new query is searched with spelling correction again. */
   function withChanges(s, changes) {
     const next = { ...s, ...changes, doc: changes.doc || '' };
     for (const k of LIST_FILTERS) next[k] = [...(changes[k] || s[k])];
     if (!('page' in changes)) next.page = 1;
+    if ('q' in changes && changes.q !== s.q && !('spelling' in changes)) next.spelling = '';
+    delete next.anchor;
     return next;
+  }
+
+  /* ---- date presets ----------------------------------------------------- */
+
+  /* d moved back by a preset's window; a month back from March 31 is the
+   * last day of February. */
+  function backBy(d, range) {
+    const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
+    if (range === 'day') return new Date(Date.UTC(y, m, day - 1));
+    if (range === 'week') return new Date(Date.UTC(y, m, day - 7));
+    const [ty, tm] = range === 'month' ? [y, m - 1] : [y - 1, m];
+    const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(ty, tm, Math.min(day, last)));
+  }
+
+  /* A preset's dates, counted back from today; or, in an archive whose
+   * newest article is older than the preset's window, back from that
+   * article's day (anchor), so that "Past week" is the archive's last week. */
+  function presetDates(range, newest) {
+    const now = new Date();
+    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const anchor = newest && newest < backBy(today, range) ? newest : today;
+    return { from: isoDay(backBy(anchor, range)), to: isoDay(anchor), anchor: anchor === today ? null : anchor };
+  }
+
+  /* The day of the newest article in the index, or null; asked once. */
+  let newestPromise = null;
+  function newestArticle() {
+    newestPromise ||= api('/search', new URLSearchParams({ limit: '1', sort: 'date', snippet: '0', suggest: '0' }))
+      .then((r) => dayOf(r.hits?.[0]?.date), () => { newestPromise = null; return null; });
+    return newestPromise;
+  }
+
+  /* s with its preset's dates in from and to (and anchor), for searching. */
+  async function withDates(s) {
+    if (!s.range) return s;
+    return { ...s, ...presetDates(s.range, await newestArticle()) };
   }
 
   /* ---- the API ---------------------------------------------------------- */
@@ -215,6 +295,7 @@
     }
     const sort = effectiveSort(s);
     if (sort !== 'relevance') p.set('sort', sort === 'newest' ? 'date' : '-date');
+    if (s.spelling) p.set('spelling', s.spelling);
     for (const [k, v] of Object.entries(extra)) p.set(k, String(v));
     return p;
   }
@@ -253,19 +334,24 @@
   let searchCtl = null;
   const expandedFacets = new Set();
 
-  async function runSearch(s) {
+  async function runSearch(state) {
     searchCtl?.abort();
     const ctl = (searchCtl = new AbortController());
-    renderSearchFrame(s);
+    renderSearchFrame(state);
     if (!el.results.children.length) el.results.replaceChildren(...skeleton());
     setLoading(true);
+    const s = await withDates(state);
+    if (ctl.signal.aborted) return;
+    renderDates(s);
     const offset = (s.page - 1) * PAGE_SIZE;
-    const main = api('/search', searchParams(s, { limit: PAGE_SIZE, offset, facets: FACETS.join(',') }), ctl.signal);
+    const main = mainSearch(s, offset, ctl.signal);
     /* A facet group with a value chosen counts its other values without
-     * its own filter, so that a reader can widen as well as narrow. */
+     * its own filter, so that a reader can widen as well as narrow. Their
+     * spelling is the main search's, so that a query corrected there is
+     * corrected here too. */
     const groups = FACETS.filter((g) => (g === 'year' ? s.from || s.to : s[g].length));
     const others = groups.map((g) =>
-      api('/search', searchParams(s, { limit: 0, facets: g, snippet: 0, suggest: 0 }, g), ctl.signal)
+      api('/search', searchParams(s, { limit: 0, facets: g, facet_limit: FACET_LIMIT, snippet: 0 }, g), ctl.signal)
         .then((r) => [g, r.facets?.[g] || {}], () => null));
     try {
       const reply = await main;
@@ -280,6 +366,23 @@
     }
   }
 
+  /* The page of hits with the facets and the timeline. A timeline of more
+   * periods than the daemon gives (max_timeline_buckets: months over a
+   * century of articles) is asked for again by year, then left out. */
+  async function mainSearch(s, offset, signal) {
+    const periods = timelinePeriod(s) === 'day' ? ['day', null] : ['month', 'year', null];
+    for (const period of periods) {
+      const extra = { limit: PAGE_SIZE, offset, facets: [...FACETS, ...(period ? ['timeline'] : [])].join(','), facet_limit: FACET_LIMIT };
+      if (period) extra.timeline = period;
+      try {
+        return await api('/search', searchParams(s, extra), signal);
+      } catch (e) {
+        if (!period || e.code !== 'over_limit' || !/max_timeline_buckets/.test(e.message)) throw e;
+      }
+    }
+    throw new ApiError('http', 'no search was made'); /* not reached: the last try has no timeline */
+  }
+
   /* What does not depend on the reply: the heading, the controls, the
    * active filters. */
   function renderSearchFrame(s) {
@@ -289,9 +392,19 @@
     const sort = effectiveSort(s);
     el.sort.value = sort;
     el.sort.querySelector('option[value="relevance"]').disabled = !q;
+    renderDates(s);
+  }
+
+  /* The date controls and the active filters, once a preset's dates are
+   * known (s.from, s.to, s.anchor). */
+  function renderDates(s) {
     el.from.value = s.from;
     el.to.value = s.to;
-    el.clearDates.hidden = !(s.from || s.to);
+    el.clearDates.hidden = !(s.from || s.to || s.range);
+    const checked = s.range || (s.from || s.to ? 'custom' : '');
+    for (const radio of el.presets.querySelectorAll('input')) radio.checked = radio.value === checked;
+    el.dateAnchor.hidden = !s.anchor;
+    el.dateAnchor.textContent = s.anchor ? `Counted back from the newest article, ${dateFormat.format(s.anchor)}.` : '';
     renderActiveFilters(s);
   }
 
@@ -304,6 +417,7 @@
       for (const v of s[k]) chip(FILTER_LABELS[k], v, withChanges(s, { [k]: s[k].filter((x) => x !== v) }));
     const year = yearOf(s);
     if (year) chip('Year', year, withChanges(s, { from: '', to: '' }));
+    else if (s.range) chip('Date', RANGES[s.range] + (s.anchor ? ` to ${dateFormat.format(s.anchor)}` : ''), withChanges(s, { range: '', from: '', to: '' }));
     else if (s.from || s.to) {
       const range = `${s.from ? dateFormat.format(parseDate(s.from).date) : '…'} – ${s.to ? dateFormat.format(parseDate(s.to).date) : '…'}`;
       chip('Date', range, withChanges(s, { from: '', to: '' }));
@@ -313,30 +427,46 @@
     el.filtersCount.textContent = String(n);
     el.active.hidden = n === 0;
     if (!n) return el.active.replaceChildren();
-    const clearAll = withChanges(s, { source: [], category: [], tag: [], place: [], from: '', to: '' });
+    const clearAll = withChanges(s, NO_FILTERS);
     el.active.replaceChildren(
       h('ul', { class: 'chips', 'aria-label': 'Active filters' }, chips),
-      n > 1 || s.q ? h('a', { class: 'button-link', href: stateUrl(clearAll), 'data-nav': '', 'data-focus': 'results-heading' }, 'Clear all filters') : null);
+      ...(n > 1 || s.q ? [h('a', { class: 'button-link', href: stateUrl(clearAll), 'data-nav': '', 'data-focus': 'results-heading' }, 'Clear all filters')] : []));
   }
 
   function renderResults(s, r, groupCounts) {
     const total = r.total || 0;
+    /* total_exact false: the total is Xapian's estimate. */
+    const about = r.total_exact === false && total > 0 ? 'About ' : '';
     el.count.dataset.total = String(total);
+    el.count.dataset.exact = String(!about);
     el.count.replaceChildren(
-      total ? h('strong', null, plural(total, 'article', 'articles')) : 'No articles',
+      total ? h('strong', null, about + plural(total, 'article', 'articles')) : 'No articles',
       typeof r.took_ms === 'number' ? h('span', { class: 'took' }, ` · ${r.took_ms < 10 ? r.took_ms.toFixed(1) : Math.round(r.took_ms)} ms`) : null);
+    renderCorrected(s, r.corrected);
     renderDidYouMean(s, r.suggestion);
     el.relaxed.hidden = !r.relaxed;
-    $('filters-done').textContent = total ? `Show ${plural(total, 'article', 'articles')}` : 'Show results';
+    $('query-fallback').hidden = !r.query_fallback;
+    $('filters-done').textContent = total ? `Show ${about.toLowerCase()}${plural(total, 'article', 'articles')}` : 'Show results';
     el.notice.replaceChildren();
     const hits = r.hits || [];
     el.results.replaceChildren(...hits.map((hit) => hitItem(s, hit)));
     if (!hits.length) el.notice.replaceChildren(emptyNotice(s, total));
     renderPager(s, total);
     renderFacets(s, { ...(r.facets || {}), ...groupCounts });
+    renderTimeline(s, r.facets?.timeline);
     restoreFocus();
     shownFor(el.results);
     settled();
+  }
+
+  /* The hits are those of the corrected query (the one typed found
+   * nothing): say so, with a link that searches what was typed, as typed. */
+  function renderCorrected(s, corrected) {
+    const show = !!(corrected && corrected.q && corrected.from);
+    el.corrected.hidden = !show;
+    if (!show) return el.corrected.replaceChildren();
+    el.corrected.replaceChildren('Showing results for ', h('strong', null, corrected.q), '. Search instead for ',
+      h('a', { href: stateUrl(withChanges(s, { q: corrected.from, spelling: 'off' })), 'data-nav': '', 'data-focus': 'results-heading' }, corrected.from));
   }
 
   function renderDidYouMean(s, suggestion) {
@@ -347,6 +477,10 @@
       h('a', { href: stateUrl(withChanges(s, { q: suggestion })), 'data-nav': '', 'data-focus': 'results-heading' }, suggestion), '?');
   }
 
+  /* A headline the indexer made from the article's first sentence (the
+   * article had none) looks and reads as such. */
+  const untitledNote = (item) => (item.title_from_body ? h('span', { class: 'untitled' }, 'No headline: first sentence') : null);
+
   function hitItem(s, hit) {
     const href = stateUrl({ ...s, doc: hit.id });
     const byline = authorsOf(hit.author);
@@ -355,8 +489,10 @@
         h('p', { class: 'meta' },
           hit.source ? h('span', { class: 'source' }, hit.source) : null,
           hit.category ? h('span', { class: 'category' }, hit.category) : null,
-          timeNode(hit.date, false)),
-        h('h2', { class: 'hit-title', id: `hit-${hit.rank}` }, h('a', { href, 'data-nav': '', 'data-focus': 'doc-title' }, hit.title || hit.id)),
+          timeNode(hit.date, false),
+          untitledNote(hit)),
+        h('h2', { class: `hit-title${hit.title_from_body ? ' from-body' : ''}`, id: `hit-${hit.rank}` },
+          h('a', { href, 'data-nav': '', 'data-focus': 'doc-title' }, hit.title || hit.id)),
         hit.snippet ? h('p', { class: 'snippet' }, highlighted(hit.snippet)) : null,
         byline ? h('p', { class: 'byline' }, `By ${byline}`) : null));
   }
@@ -364,20 +500,49 @@
   function emptyNotice(s, total) {
     const q = s.q.trim();
     const filtered = hasFilters(s);
-    const clear = withChanges(s, { source: [], category: [], tag: [], place: [], from: '', to: '' });
+    const clear = withChanges(s, NO_FILTERS);
+    const topics = q && !(total && s.page > 1) ? h('li', { class: 'tip-topics', hidden: true }) : null;
+    if (topics) fillTopics(topics);
     return h('div', { class: 'notice notice-empty' },
       h('h2', null, total && s.page > 1 ? 'No more results' : q ? `No articles match “${q}”` : 'No articles match these filters'),
       h('ul', null,
         total && s.page > 1 ? h('li', null, h('a', { href: stateUrl({ ...s, page: 1 }), 'data-nav': '' }, 'Go to the first page')) : null,
         q ? h('li', null, 'Check the spelling, or try fewer or more general words.') : null,
-        q ? h('li', null, 'Use OR between words to match any of them: ', h('code', null, 'drought OR reservoir')) : null,
-        filtered ? h('li', null, h('a', { href: stateUrl(clear), 'data-nav': '', 'data-focus': 'results-heading' }, 'Search without filters')) : null));
+        filtered ? h('li', null, h('a', { href: stateUrl(clear), 'data-nav': '', 'data-focus': 'results-heading' }, 'Search without filters')) : null,
+        topics));
+  }
+
+  /* The index's most common places, categories and tags, asked once: a
+   * way out of an empty result in the words of this index. */
+  let vocabularyPromise = null;
+  function indexVocabulary() {
+    vocabularyPromise ||= api('/search', new URLSearchParams({ limit: '0', facets: TIP_FACETS.join(','), snippet: '0', suggest: '0' }))
+      .then((r) => r.facets || {}, () => { vocabularyPromise = null; return {}; });
+    return vocabularyPromise;
+  }
+
+  async function fillTopics(item) {
+    const facets = await indexVocabulary();
+    const rows = TIP_FACETS.map((name) => {
+      const top = Object.entries(facets[name] || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TIP_VALUES);
+      return top.length ? h('li', null, h('span', { class: 'tip-label' }, `${FACET_PLURALS[name][0].toUpperCase()}${FACET_PLURALS[name].slice(1)}`),
+        h('ul', { class: 'chips', 'aria-label': FACET_PLURALS[name] },
+          top.map(([value]) => h('li', null, filterLink(name, value, `chip${name === 'place' ? ' chip-place' : ''}`)))))
+        : null;
+    }).filter(Boolean);
+    if (!rows.length || !item.isConnected) return;
+    item.replaceChildren('Or browse what this index covers most:', h('ul', { class: 'tip-rows' }, rows));
+    item.hidden = false;
   }
 
   function renderSearchError(s, e) {
     el.count.dataset.total = '';
     el.count.textContent = '';
     el.didYouMean.hidden = true;
+    el.corrected.hidden = true;
+    el.relaxed.hidden = true;
+    $('query-fallback').hidden = true;
+    el.timeline.hidden = true;
     el.results.replaceChildren();
     el.pager.hidden = true;
     el.notice.replaceChildren(errorNotice(e, () => runSearch(s)));
@@ -428,8 +593,54 @@
   }
 
   function toggleFacet(s, name, value, on) {
-    if (name === 'year') return withChanges(s, on ? { from: `${value}-01-01`, to: `${value}-12-31` } : { from: '', to: '' });
+    if (name === 'year') return withChanges(s, on ? { from: `${value}-01-01`, to: `${value}-12-31`, range: '' } : { from: '', to: '' });
     return withChanges(s, { [name]: on ? [...s[name], value] : s[name].filter((v) => v !== value) });
+  }
+
+  /* What a reader typed into the search box of a facet, by facet. */
+  const facetQueries = new Map();
+
+  /* Folds case and accents: "zurich" finds "Zürich". */
+  const folded = (t) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+  function facetOption(s, name, v) {
+    return h('li', null,
+      h('label', { class: 'facet-option' },
+        h('input', {
+          type: 'checkbox', checked: v.checked, 'data-focus-key': `${name}\u0000${v.value}`,
+          'data-facet': name, 'data-value': v.value,
+          onchange: (e) => navigate(toggleFacet(s, name, v.value, e.target.checked), null, true),
+        }),
+        h('span', { class: 'facet-name' }, v.value),
+        h('span', { class: 'facet-count', 'data-count': v.count }, numberFormat.format(v.count),
+          h('span', { class: 'visually-hidden' }, v.count === 1 ? ' article' : ' articles'))));
+  }
+
+  /* The search box of a long facet: it narrows the values shown as the
+   * reader types, without a request. */
+  function facetSearch(name, list, values, s) {
+    const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const input = h('input', {
+      type: 'search', class: 'facet-search', placeholder: `Search ${FACET_PLURALS[name]}`,
+      'aria-label': `Search ${FACET_PLURALS[name]}`, 'data-focus-key': `search\u0000${name}`,
+      'aria-controls': `facet-${name}-values`, enterkeyhint: 'search', spellcheck: 'false', autocomplete: 'off',
+    });
+    const show = () => {
+      const q = folded(input.value.trim());
+      facetQueries.set(name, input.value);
+      const match = values.filter((v) => v.checked || !q || folded(v.value).includes(q));
+      list.replaceChildren(...match.map((v) => facetOption(s, name, v)));
+      if (!match.length) list.append(h('li', { class: 'facet-none muted' }, `No ${FACET_PLURALS[name]} match “${input.value.trim()}”.`));
+      status.textContent = q ? `${plural(match.length, FACET_LABELS[name].toLowerCase(), FACET_PLURALS[name])} shown` : '';
+    };
+    input.value = facetQueries.get(name) || '';
+    input.addEventListener('input', show);
+    /* Enter in the box must not submit anything; Escape empties it. */
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') e.preventDefault();
+      if (e.key === 'Escape' && input.value) { e.preventDefault(); input.value = ''; show(); }
+    });
+    return { node: h('div', { class: 'facet-search-box' }, input, status), show };
   }
 
   function renderFacets(s, facets) {
@@ -439,27 +650,209 @@
       const expanded = expandedFacets.has(name);
       const shown = expanded ? values : values.filter((v, i) => i < FACET_VALUES_SHOWN || v.checked);
       const id = `facet-${name}`;
+      const list = h('ul', { class: `facet-values${expanded ? ' expanded' : ''}`, id: `${id}-values` });
+      const search = expanded && values.length > FACET_SEARCH_MIN ? facetSearch(name, list, values, s) : null;
+      if (search) search.show();
+      else list.replaceChildren(...shown.map((v) => facetOption(s, name, v)));
+      /* The daemon gave as many values as asked for: there may be more. */
+      const capped = Object.keys(facets[name] || {}).length >= FACET_LIMIT;
       return h('fieldset', { class: 'facet', id },
         h('legend', null, FACET_LABELS[name]),
-        h('ul', { class: 'facet-values' }, shown.map((v) => h('li', null,
-          h('label', { class: 'facet-option' },
-            h('input', {
-              type: 'checkbox', checked: v.checked, 'data-focus-key': `${name}\u0000${v.value}`,
-              'data-facet': name, 'data-value': v.value,
-              onchange: (e) => navigate(toggleFacet(s, name, v.value, e.target.checked), null, true),
-            }),
-            h('span', { class: 'facet-name' }, v.value),
-            h('span', { class: 'facet-count', 'data-count': v.count }, numberFormat.format(v.count),
-              h('span', { class: 'visually-hidden' }, v.count === 1 ? ' article' : ' articles')))))),
+        search?.node, list,
+        expanded && capped ? h('p', { class: 'facet-note' }, `Only the ${FACET_LIMIT} most common ${FACET_PLURALS[name]} are listed.`) : null,
         values.length > shown.length || expanded && values.length > FACET_VALUES_SHOWN
           ? h('button', {
-            type: 'button', class: 'button-link facet-more', 'aria-expanded': String(expanded), 'data-focus-key': `more\u0000${name}`,
-            onclick: () => { expanded ? expandedFacets.delete(name) : expandedFacets.add(name); rememberFocus(); renderFacets(s, facets); restoreFocus(); },
+            type: 'button', class: 'button-link facet-more', 'aria-expanded': String(expanded), 'aria-controls': `${id}-values`,
+            'data-focus-key': `more\u0000${name}`,
+            onclick: () => {
+              if (expanded) expandedFacets.delete(name), facetQueries.delete(name);
+              else expandedFacets.add(name);
+              rememberFocus();
+              renderFacets(s, facets);
+              restoreFocus();
+            },
           }, expanded ? 'Show fewer' : `Show ${values.length - shown.length} more`)
           : null);
     });
     el.facets.replaceChildren(...groups.filter(Boolean));
   }
+
+  /* ---- timeline --------------------------------------------------------- */
+
+  /* The results by period as a bar chart (the timeline facet). Dragging
+   * across it, or the arrow keys with Shift then Enter, narrows the dates
+   * to the periods chosen; the chart then shows those, by day once they
+   * span at most TIMELINE_DAYS_MAX days. */
+
+  /* The period to ask the daemon for. */
+  function timelinePeriod(s) {
+    if (!s.from || !s.to) return 'month';
+    const days = (Date.parse(s.to) - Date.parse(s.from)) / 86_400_000 + 1;
+    return days <= TIMELINE_DAYS_MAX ? 'day' : 'month';
+  }
+
+  /* The period after key ("2023", "2023-04" or "2023-04-12"). */
+  function nextPeriod(key) {
+    const [y, m, d] = key.split('-').map(Number);
+    if (d) return isoDay(new Date(Date.UTC(y, m - 1, d + 1)));
+    if (m) return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    return String(y + 1);
+  }
+
+  const monthsBetween = (a, b) => (+b.slice(0, 4) - +a.slice(0, 4)) * 12 + (+b.slice(5, 7) - +a.slice(5, 7)) + 1;
+
+  /* The bars: every period from the first with an article (or the start
+   * of the date filter) to the last (or its end), empty ones included so
+   * that the width of the chart is time. */
+  function timelineBars(counts, s) {
+    let entries = Object.entries(counts || {}).filter(([k, n]) => /^\d{4}(-\d{2}){0,2}$/.test(k) && n >= 0);
+    if (!entries.length) return [];
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let len = entries[0][0].length;
+    let first = entries[0][0], last = entries[entries.length - 1][0];
+    if (s.from && s.from.slice(0, len) < first) first = s.from.slice(0, len);
+    if (s.to && s.to.slice(0, len) > last) last = s.to.slice(0, len);
+    if (len === 7 && monthsBetween(first, last) > TIMELINE_MONTHS_MAX) {
+      const years = new Map();
+      for (const [k, n] of entries) years.set(k.slice(0, 4), (years.get(k.slice(0, 4)) || 0) + n);
+      entries = [...years];
+      len = 4, first = first.slice(0, 4), last = last.slice(0, 4);
+    }
+    const counted = new Map(entries);
+    const bars = [];
+    for (let k = first; k <= last && bars.length < 1000; k = nextPeriod(k)) bars.push({ period: k, count: counted.get(k) || 0 });
+    return bars;
+  }
+
+  const monthFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  /* "2023", "Apr 2023", "Apr 12, 2023". */
+  function periodLabel(key) {
+    const [y, m, d] = key.split('-').map(Number);
+    if (d) return dateFormat.format(new Date(Date.UTC(y, m - 1, d)));
+    if (m) return monthFormat.format(new Date(Date.UTC(y, m - 1, 1)));
+    return String(y);
+  }
+
+  const TIMELINE_HELP = 'Drag across the bars to narrow the dates; with the keyboard, Shift and the arrow keys choose, Enter applies.';
+  /* bars, the bar under the keyboard (cursor), the chosen span (sel:
+   * [first, last] or null) and where a Shift or a drag began (anchor). */
+  const tl = { bars: [], cursor: -1, anchor: -1, sel: null, dragging: false };
+
+  function renderTimeline(s, counts) {
+    tl.bars = timelineBars(counts, s);
+    tl.cursor = tl.bars.length - 1;
+    tl.anchor = -1, tl.sel = null, tl.dragging = false;
+    el.timeline.hidden = tl.bars.length < 2;
+    const most = Math.max(1, ...tl.bars.map((b) => b.count));
+    const chart = el.timelineChart;
+    chart.dataset.period = tl.bars[0]?.period.length === 10 ? 'day' : tl.bars[0]?.period.length === 7 ? 'month' : 'year';
+    chart.replaceChildren(...tl.bars.map((b) => {
+      const bar = h('span', { class: `tl-bar${b.count ? '' : ' empty'}`, 'data-period': b.period, 'data-count': b.count },
+        h('span', { class: 'tl-fill' }));
+      /* Style through the CSSOM: the page's CSP allows no style attribute. */
+      bar.firstChild.style.height = `${(100 * b.count) / most}%`;
+      bar.title = `${periodLabel(b.period)}: ${plural(b.count, 'article', 'articles')}`;
+      return bar;
+    }));
+    el.timelineFirst.textContent = tl.bars.length ? periodLabel(tl.bars[0].period) : '';
+    el.timelineLast.textContent = tl.bars.length ? periodLabel(tl.bars[tl.bars.length - 1].period) : '';
+    chart.setAttribute('aria-valuemin', '0');
+    chart.setAttribute('aria-valuemax', String(Math.max(0, tl.bars.length - 1)));
+    showTimelineState();
+  }
+
+  /* The chosen bars, the cursor and what they say (to the eye and to a
+   * screen reader). */
+  function showTimelineState() {
+    const [a, b] = tl.sel || [-1, -1];
+    [...el.timelineChart.children].forEach((bar, i) => {
+      bar.classList.toggle('selected', i >= a && i <= b);
+      bar.classList.toggle('cursor', i === tl.cursor);
+    });
+    const at = tl.bars[tl.cursor];
+    if (!at) return;
+    const n = tl.sel ? tl.bars.slice(a, b + 1).reduce((t, x) => t + x.count, 0) : 0;
+    const span = tl.sel ? (a === b ? periodLabel(tl.bars[a].period) : `${periodLabel(tl.bars[a].period)} – ${periodLabel(tl.bars[b].period)}`) : '';
+    el.timelineChart.setAttribute('aria-valuenow', String(tl.cursor));
+    el.timelineChart.setAttribute('aria-valuetext',
+      `${periodLabel(at.period)}: ${plural(at.count, 'article', 'articles')}${tl.sel ? `; chosen ${span}, Enter to show them` : ''}`);
+    el.timelineNote.textContent = tl.sel ? `${span}: ${plural(n, 'article', 'articles')}. Enter or release to show them.` : TIMELINE_HELP;
+  }
+
+  function chooseBars(a, b) {
+    tl.sel = a < 0 ? null : [Math.min(a, b), Math.max(a, b)];
+    showTimelineState();
+  }
+
+  /* Narrows the dates to the chosen bars (or the one under the cursor). */
+  function applyTimeline() {
+    const [a, b] = tl.sel || [tl.cursor, tl.cursor];
+    if (!tl.bars[a] || !tl.bars[b]) return;
+    const from = normDate(tl.bars[a].period, false), to = normDate(tl.bars[b].period, true);
+    navigate(withChanges(current, { from, to, range: '' }), null, true);
+  }
+
+  /* The bar nearest to x (a client coordinate). */
+  function barAt(x) {
+    let best = 0, dist = Infinity;
+    [...el.timelineChart.children].forEach((bar, i) => {
+      const r = bar.getBoundingClientRect();
+      const d = x < r.left ? r.left - x : x > r.right ? x - r.right : 0;
+      if (d < dist) best = i, dist = d;
+    });
+    return best;
+  }
+
+  el.timelineChart.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 || !tl.bars.length) return;
+    e.preventDefault();
+    el.timelineChart.setPointerCapture(e.pointerId);
+    tl.dragging = true;
+    tl.anchor = tl.cursor = barAt(e.clientX);
+    chooseBars(tl.anchor, tl.anchor);
+  });
+  el.timelineChart.addEventListener('pointermove', (e) => {
+    if (!tl.dragging) return;
+    tl.cursor = barAt(e.clientX);
+    chooseBars(tl.anchor, tl.cursor);
+  });
+  el.timelineChart.addEventListener('pointerup', () => {
+    if (!tl.dragging) return;
+    tl.dragging = false;
+    applyTimeline();
+  });
+  el.timelineChart.addEventListener('pointercancel', () => {
+    if (!tl.dragging) return;
+    tl.dragging = false;
+    tl.anchor = -1;
+    chooseBars(-1);
+  });
+
+  /* Arrows move along the bars; with Shift they choose a span; Enter (or
+   * Space) narrows the dates to it; Escape forgets it. */
+  el.timelineChart.addEventListener('keydown', (e) => {
+    const n = tl.bars.length;
+    if (!n) return;
+    const moves = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -12, PageUp: 12 };
+    let to;
+    if (e.key in moves) to = tl.cursor + moves[e.key];
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = n - 1;
+    else if (e.key === 'Enter' || e.key === ' ') return e.preventDefault(), applyTimeline();
+    else if (e.key === 'Escape' && tl.sel) return e.preventDefault(), (tl.anchor = -1), chooseBars(-1);
+    else return;
+    e.preventDefault();
+    to = Math.max(0, Math.min(n - 1, to));
+    if (e.shiftKey) {
+      if (tl.anchor < 0) tl.anchor = tl.cursor;
+      tl.cursor = to;
+      chooseBars(tl.anchor, to);
+    } else {
+      tl.anchor = -1;
+      tl.cursor = to;
+      chooseBars(-1);
+    }
+  });
 
   /* Re-rendering replaces the controls; a keyboard user keeps their place. */
   let focusKey = null;
@@ -539,8 +932,9 @@
       h('header', { class: 'doc-header' },
         h('p', { class: 'meta' },
           doc.source ? filterLink('source', doc.source, 'source') : null,
-          doc.category ? filterLink('category', doc.category, 'category') : null),
-        h('h1', { id: 'doc-title', tabindex: '-1' }, title),
+          doc.category ? filterLink('category', doc.category, 'category') : null,
+          untitledNote(doc)),
+        h('h1', { id: 'doc-title', tabindex: '-1', class: doc.title_from_body ? 'from-body' : null }, title),
         h('p', { class: 'doc-byline' },
           byline ? h('span', { class: 'byline' }, `By ${byline}`) : null,
           timeNode(doc.date, true),
@@ -795,9 +1189,15 @@
     e.preventDefault();
     let from = el.from.value, to = el.to.value;
     if (from && to && from > to) [from, to] = [to, from];
-    navigate(withChanges(current, { from, to }), null, true);
+    navigate(withChanges(current, { from, to, range: '' }), null, true);
   });
-  el.clearDates.addEventListener('click', () => navigate(withChanges(current, { from: '', to: '' }), 'results-heading'));
+  el.clearDates.addEventListener('click', () => navigate(withChanges(current, { from: '', to: '', range: '' }), 'results-heading'));
+  /* A preset searches at once; "Custom" moves to the date fields. */
+  el.presets.addEventListener('change', (e) => {
+    const range = e.target.value;
+    if (range === 'custom') return el.from.focus();
+    navigate(withChanges(current, { range, from: '', to: '' }), null, true);
+  });
 
   function showFilters(open) {
     el.filtersToggle.setAttribute('aria-expanded', String(open));

@@ -6,6 +6,7 @@
  * protocol): long natural-language queries would rarely match every word.
  * The run file has one line per hit: "qid Q0 id rank score tag", where id
  * is the article's id and score lede's relevance weight. */
+#include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -35,8 +36,13 @@ static const char USAGE[] =
     "                     BM25Weight with its default parameters, no stopwords)\n"
     "  --match any|all|auto\n"
     "                     any word (the default here), every word, or the\n"
-    "                     protocol's default: every word, any when none match\n"
+    "                     protocol's default: every word, any (every word\n"
+    "                     first) when fewer than --relax-below match\n"
+    "  --relax-below N    with --match auto, 1 to 1000 (default 10; 1: only\n"
+    "                     when none match)\n"
     "  --depth N          hits per query, 1 to 1000 (default 100)\n"
+    "  --title-case       capitalise the first letter of every word of the\n"
+    "                     queries, as a reader typing names might\n"
     "  --tag NAME         the run's name in the last column (default: the ranking)\n"
     "  -o, --output FILE  write the run here (default: standard output)\n"
     "  -h, --help         show this help\n";
@@ -46,20 +52,24 @@ typedef struct options {
     shim_ranking_t ranking;
     shim_match_t match;
     bool relax;
+    unsigned relax_below;
+    bool title_case;
     unsigned depth;
 } options_t;
 
 static const char *const RANKING_NAMES[] = {"default", "xapian-bm25"};
 
-enum { O_DB = 256, O_QUERIES, O_RANKING, O_MATCH, O_DEPTH, O_TAG };
+enum { O_DB = 256, O_QUERIES, O_RANKING, O_MATCH, O_RELAX_BELOW, O_TITLE_CASE, O_DEPTH, O_TAG };
 
 static const struct option OPTIONS[] = {
     {"db", required_argument, NULL, O_DB},
     {"queries", required_argument, NULL, O_QUERIES},
     {"ranking", required_argument, NULL, O_RANKING},
     {"match", required_argument, NULL, O_MATCH},
+    {"relax-below", required_argument, NULL, O_RELAX_BELOW},
     {"depth", required_argument, NULL, O_DEPTH},
     {"tag", required_argument, NULL, O_TAG},
+    {"title-case", no_argument, NULL, O_TITLE_CASE},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -79,10 +89,11 @@ static bool parse_match(const char *s, shim_match_t *out, bool *relax) {
     return false;
 }
 
-static bool parse_depth(const char *s, unsigned *out) {
+/* A whole number from 1 to max. */
+static bool parse_count(const char *s, unsigned max, unsigned *out) {
     char *end;
     unsigned long v = strtoul(s, &end, 10);
-    if (end == s || *end || v < 1 || v > MAX_DEPTH) return false;
+    if (end == s || *end || v < 1 || v > max) return false;
     *out = (unsigned)v;
     return true;
 }
@@ -100,8 +111,13 @@ static bool apply_option(int opt, const char *arg, options_t *o) {
         return parse_ranking(arg, &o->ranking);
     case O_MATCH:
         return parse_match(arg, &o->match, &o->relax);
+    case O_RELAX_BELOW:
+        return parse_count(arg, SHIM_RELAXED_FIRST_MAX, &o->relax_below);
     case O_DEPTH:
-        return parse_depth(arg, &o->depth);
+        return parse_count(arg, MAX_DEPTH, &o->depth);
+    case O_TITLE_CASE:
+        o->title_case = true;
+        return true;
     case O_TAG:
         o->tag = arg;
         return true;
@@ -150,11 +166,23 @@ typedef struct trecrun {
     shim_db_t *db;
 } trecrun_t;
 
+/* "Oil Prices" from "oil prices", "Heat-Transfer" from "heat-transfer":
+ * each ASCII letter after a character that is not a letter or a digit
+ * capitalised, in place. */
+static void title_case(char *s) {
+    for (char *p = s; *p; p++)
+        if ((p == s || !isalnum((unsigned char)p[-1])) && *p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+}
+
 /* Searches one query and writes its hits; false after printing why. */
 static bool run_query(const char *qid, const char *text, FILE *out, void *ctx) {
     const trecrun_t *t = ctx;
     const options_t *o = t->opt;
-    search_params_t p = {.q = text, .match = o->match, .relax = o->relax, .limit = o->depth, .ranking = o->ranking};
+    char *cased = o->title_case ? strdup(text) : NULL;
+    if (cased) title_case(cased), text = cased;
+    search_params_t p = {.q = text, .match = o->match, .relax = o->relax,
+                         .relax_below = o->relax_below, .limit = o->depth, .ranking = o->ranking};
     json_t *reply = json_object();
     lede_status_t st = reply ? search_execute(t->db, &p, reply) : LEDE_E_NOMEM;
     bool ok = st == LEDE_OK && write_hits(out, qid, reply, o->tag);
@@ -162,6 +190,7 @@ static bool run_query(const char *qid, const char *text, FILE *out, void *ctx) {
         fprintf(stderr, TOOL ": query %s: %s: %s\n", qid, lede_status_to_string(st),
                 st == LEDE_OK ? "a hit without an id" : shim_db_errmsg(t->db));
     json_decref(reply);
+    free(cased);
     return ok;
 }
 

@@ -19,7 +19,8 @@ extern "C" {
 #define SEARCH_HI_START "\x02"
 #define SEARCH_HI_END "\x03"
 
-/* "total" is exact up to this many matches, an estimate beyond. */
+/* "total" is exact up to this many matches, an estimate beyond (unless
+ * exact_total asks for every match to be counted). */
 #define SEARCH_EXACT_TOTAL 100
 
 /* Snippet length in bytes of text. */
@@ -30,6 +31,19 @@ extern "C" {
  * 1.9 s without). A query of more words than this gets no suggestion. */
 #define SEARCH_SPELLING_MAX_WORDS 8
 
+/* match "auto" searches any word when all words find fewer than this,
+ * and spelling "auto" then answers with a corrected query that finds
+ * more: fewer than a page of results is too few. */
+#define SEARCH_RELAX_BELOW 10
+
+/* What a search does with a misspelt query. */
+typedef enum search_spelling {
+    SEARCH_SPELLING_AUTO = 0, /* suggest a spelling; answer with it when the
+                               * query finds too few (SEARCH_RELAX_BELOW) */
+    SEARCH_SPELLING_SUGGEST,  /* only suggest */
+    SEARCH_SPELLING_OFF,      /* neither */
+} search_spelling_t;
+
 /* The filterable fields, in the order of search_params_t.filters. */
 enum { SEARCH_F_SOURCE, SEARCH_F_CATEGORY, SEARCH_F_TAG, SEARCH_F_PLACE, SEARCH_F_AUTHOR,
        SEARCH_F_COUNT };
@@ -38,8 +52,9 @@ typedef struct search_params {
     const char *q;
     shim_match_t match;
     bool relax;                 /* with SHIM_MATCH_ALL: when a query of several
-                                 * words matches nothing, search again with
-                                 * SHIM_MATCH_ANY and say so ("relaxed") */
+                                 * words finds fewer than relax_below, search
+                                 * again with SHIM_MATCH_RELAXED and say so
+                                 * ("relaxed") when that finds more */
     const char **filter_values[SEARCH_F_COUNT]; /* each NULL or an array */
     size_t filter_counts[SEARCH_F_COUNT];
     const char *date_from;      /* YYYY-MM-DD (or YYYY, YYYY-MM) */
@@ -49,8 +64,14 @@ typedef struct search_params {
     uint32_t limit;
     const char **facets;
     size_t n_facets;
+    shim_timeline_t timeline; /* the buckets of the "timeline" facet */
+    uint32_t facet_limit;     /* values per facet but the timeline; 0 = 10 */
     bool snippet;
-    bool suggest;
+    bool suggest; /* false: as spelling SEARCH_SPELLING_OFF */
+    search_spelling_t spelling;
+    uint32_t relax_below;       /* too few results, for match auto and
+                                 * spelling auto; 0 = SEARCH_RELAX_BELOW */
+    bool exact_total;           /* count every match (see shim_query_t) */
     uint32_t time_limit_ms;     /* see shim_query_t */
     double deadline;            /* see shim_query_t; snippets stop there too */
     shim_ranking_t ranking;     /* see shim_query_t */
@@ -72,15 +93,22 @@ typedef struct search_query_size {
 /* Measures q (NULL or "": all zero). */
 void search_query_size(const char *q, search_query_size_t *out);
 
-/* Runs p against db and adds "total", "hits", and when asked "facets"
- * and "suggestion" to reply (a JSON object the caller owns); "relaxed":
- * true when p->relax turned an all-words query that matched nothing into
- * an any-word one. On failure
+/* Runs p against db and adds "total", "total_exact" (with "total_min" and
+ * "total_max" when it is false), "hits", and when asked "facets"
+ * and "suggestion" to reply (a JSON object the caller owns); a suggestion
+ * only when it finds more than the query, and with spelling auto, when
+ * the query finds too few, the suggestion's results instead, with
+ * "corrected": {"q": the query run, "from": p->q}; "relaxed":
+ * true when p->relax turned an all-words query that found too few into an
+ * any-word one (the articles with every word first); "query_fallback":
+ * true when the query had a syntax error and its plain words were
+ * searched. On failure
  * the status and shim_db_errmsg(db) say why; reply may hold partial
  * fields. */
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply);
 
-/* Documents like doc: adds "total" and "hits" (with snippets) to reply. */
+/* Documents like doc: adds "total", "total_exact" (and its bounds) and
+ * "hits" (with snippets) to reply. */
 lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, uint32_t limit,
                              json_t *reply);
 

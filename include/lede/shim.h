@@ -173,6 +173,15 @@ lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg);
  * (lede-indexer --rebuild) and opens that. *changed may be NULL. */
 lede_status_t shim_db_reopen(shim_db_t *db, bool *changed);
 
+/* Whether the database can still be opened at the path db was opened
+ * from: a directory deleted under a running reader leaves the files it has
+ * open readable, so only a fresh look notices. It looks at the files an
+ * open needs (the directory, the stub, the version file) without opening
+ * anything but the stub: no Xapian open, a few system calls, and no
+ * descriptor held, so it works at the descriptor limit too. A failure's
+ * message is on db. */
+lede_status_t shim_db_check(shim_db_t *db);
+
 const char *shim_db_errmsg(const shim_db_t *db);
 void shim_db_close(shim_db_t *db);
 
@@ -209,7 +218,14 @@ typedef enum shim_sort {
 typedef enum shim_match {
     SHIM_MATCH_ALL = 0,    /* every term must match (the default) */
     SHIM_MATCH_ANY,        /* any term may match; more matches rank higher */
+    SHIM_MATCH_RELAXED,    /* any term may match; with SHIM_SORT_RELEVANCE,
+                            * the documents that match every term come
+                            * first (the first SHIM_RELAXED_FIRST_MAX of
+                            * them), then the others */
 } shim_match_t;
+
+/* How many documents matching every term SHIM_MATCH_RELAXED puts first. */
+#define SHIM_RELAXED_FIRST_MAX 1000
 
 /* One exact-match filter: the document must carry one of values[0..n) in
  * `field` (source, category, tag, place, author). Filters on different
@@ -220,6 +236,14 @@ typedef struct shim_filter {
     const char *const *values;
     size_t n_values;
 } shim_filter_t;
+
+/* The buckets of the "timeline" facet: matches counted per period of
+ * their date, keys "YYYY-MM", "YYYY" or "YYYY-MM-DD". */
+typedef enum shim_timeline {
+    SHIM_TIMELINE_MONTH = 0,
+    SHIM_TIMELINE_YEAR,
+    SHIM_TIMELINE_DAY,
+} shim_timeline_t;
 
 /* How hits are scored. */
 typedef enum shim_ranking {
@@ -241,12 +265,17 @@ typedef struct shim_query {
     shim_sort_t sort;
     uint32_t offset;
     uint32_t limit;
-    const char *const *facets;   /* source, category, tag, place, author, year */
+    const char *const *facets; /* source, category, tag, place, author, year,
+                                * timeline */
     size_t n_facets;
-    uint32_t facet_limit;        /* values per facet; 0 = 10 */
+    uint32_t facet_limit;        /* values per facet (not the timeline's); 0 = 10 */
+    shim_timeline_t timeline;    /* the timeline facet's buckets */
     uint32_t check_at_least;     /* examine at least this many matches, so
                                   * that totals up to it are exact; with
                                   * facets, every match is examined */
+    bool exact_total;            /* examine every match, so that the total is
+                                  * exact (unless time_limit_ms cuts it short:
+                                  * then the bounds below differ) */
     bool suggest;                /* compute a spelling suggestion */
     bool partial;                /* the last word is a prefix still being
                                   * typed (search-as-you-type) */
@@ -286,7 +315,9 @@ typedef struct shim_hit {
 } shim_hit_t;
 
 size_t shim_results_size(const shim_results_t *r);
-/* Estimated total; exact when fewer than check_at_least documents matched. */
+/* Estimated total; exact when fewer than check_at_least documents matched.
+ * The lower and upper bounds are Xapian's: the total is exact when they
+ * are equal. */
 uint32_t shim_results_total(const shim_results_t *r);
 uint32_t shim_results_total_lower(const shim_results_t *r);
 uint32_t shim_results_total_upper(const shim_results_t *r);
@@ -305,8 +336,9 @@ lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t m
 /* Seconds on the clock of shim_query_t.deadline (CLOCK_MONOTONIC). */
 double shim_clock(void);
 
-/* Facets in the order requested; values by descending count. Strings are
- * borrowed until the results die. */
+/* Facets in the order requested; values by descending count, except the
+ * timeline's: every period with a match, in date order (articles without
+ * a date are not counted). Strings are borrowed until the results die. */
 size_t shim_results_facet_count(const shim_results_t *r);
 const char *shim_results_facet_name(const shim_results_t *r, size_t k);
 size_t shim_results_facet_size(const shim_results_t *r, size_t k);
@@ -315,6 +347,10 @@ void shim_results_facet_value(const shim_results_t *r, size_t k, size_t j, const
 
 /* A better spelling of the query, or NULL. Borrowed until the results die. */
 const char *shim_results_suggestion(const shim_results_t *r);
+
+/* True when the query had a syntax error and, with shim_query_t.fallback,
+ * its plain words were searched instead (no operators, no field names). */
+bool shim_results_fell_back(const shim_results_t *r);
 
 void shim_results_free(shim_results_t *r);
 

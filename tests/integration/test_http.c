@@ -197,6 +197,19 @@ static void test_search_same_as_line_protocol(void) {
     expect_same("/search?q=desalination+zebra", "{\"op\":\"search\",\"q\":\"desalination zebra\"}");
     expect_same("/search?q=desalination+zebra&match=all",
                 "{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}");
+    expect_same("/search?q=water&exact_total=1",
+                "{\"op\":\"search\",\"q\":\"water\",\"exact_total\":true}");
+    expect_same("/search?facets=tag,source&facet_limit=2",
+                "{\"op\":\"search\",\"facets\":[\"tag\",\"source\"],\"facet_limit\":2}");
+    expect_same("/search?q=desalinaton", "{\"op\":\"search\",\"q\":\"desalinaton\"}");
+    expect_same("/search?q=title%3A(desalination+AND", /* query_fallback */
+                "{\"op\":\"search\",\"q\":\"title:(desalination AND\"}");
+    expect_same("/search?q=desalinaton&spelling=suggest",
+                "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"suggest\"}");
+    expect_same("/search?q=desalinaton&spelling=off",
+                "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"off\"}");
+    expect_same("/search?facets=timeline,year&timeline=day",
+                "{\"op\":\"search\",\"facets\":[\"timeline\",\"year\"],\"timeline\":\"day\"}");
     reply_t relaxed = get("/search?q=desalination+zebra");
     CHECK(json_is_true(json_object_get(relaxed.json, "relaxed")));
     CHECK_INT(json_integer_value(json_object_get(relaxed.json, "total")), 1);
@@ -231,6 +244,13 @@ static void test_bad_parameters(void) {
     expect_error("/search?q=a&q=b", 400, "bad_request", "'q' is given more than once");
     expect_error("/search?snippet=maybe", 400, "bad_request", "snippet");
     expect_error("/search?sort=oldest", 400, "bad_request", "sort");
+    expect_error("/search?exact_total=all", 400, "bad_request", "exact_total");
+    expect_error("/search?facets=timeline&timeline=week", 400, "bad_request", "timeline");
+    expect_error("/search?facets=tag&facet_limit=0", 400, "bad_request", "facet_limit");
+    expect_error("/search?q=x&spelling=yes", 400, "bad_request", "'spelling'");
+    expect_error("/search?facets=tag&facet_limit=ten", 400, "bad_request", "facet_limit");
+    expect_error("/search?facets=tag&facet_limit=101", 400, "over_limit",
+                 "facet_limit 101 is over max_facet_limit (100)");
     expect_error("/search?match=some", 400, "bad_request", "match");
     expect_error("/search?facets=colour", 400, "bad_request", "colour");
     expect_error("/search?from=yesterday", 400, "bad_request", "date");

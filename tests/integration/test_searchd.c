@@ -476,12 +476,13 @@ static void test_snippets_suggestions_match(void) {
     CHECK(json_object_get(r, "suggestion") == NULL); /* spelt right */
     json_decref(r);
 
-    r = sd_call(c, "SEARCH desalinaton");
+    /* Spelling "suggest" only suggests; "auto" (test_answers) corrects. */
+    r = sd_call(c, "{\"op\":\"search\",\"q\":\"desalinaton\",\"spelling\":\"suggest\"}");
     CHECK_OK(r);
     CHECK_INT(sd_int(r, "total"), 0);
     CHECK_STR(sd_str(r, "suggestion"), "desalination");
     json_decref(r);
-    r = sd_call(c, "{\"op\":\"search\",\"q\":\"reservior levels\"}");
+    r = sd_call(c, "{\"op\":\"search\",\"q\":\"reservior levels\",\"spelling\":\"suggest\"}");
     CHECK_STR(sd_str(r, "suggestion"), "reservoir levels");
     json_decref(r);
     r = sd_call(c, "{\"op\":\"search\",\"q\":\"desalinaton\",\"suggest\":false}");
@@ -1012,7 +1013,9 @@ static void test_fd_limit_raised(void) {
 }
 
 static void test_idle_timeout(void) {
-    static const char *const EXTRA[] = {"-o", "idle_timeout_ms=300", NULL};
+    /* Six times the pause between busy's requests: a loaded machine may
+     * hold this process back for a while without busy looking idle. */
+    static const char *const EXTRA[] = {"-o", "idle_timeout_ms=600", NULL};
     sd_daemon_t d;
     if (!start(&d, db, "idle", EXTRA)) return;
     sd_conn_t *idle = connect_to(&d), *silent = connect_to(&d), *busy = connect_to(&d);
@@ -1024,7 +1027,7 @@ static void test_idle_timeout(void) {
     double t0 = sd_now_ms(), closed_after = -1;
     /* busy keeps talking, every 100 ms, for longer than the timeout; idle
      * is closed meanwhile. */
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 14; i++) {
         if (closed_after >= 0)
             sd_sleep_ms(100);
         else if (sd_wait_closed(idle, 100))
@@ -1032,7 +1035,7 @@ static void test_idle_timeout(void) {
         CHECK_RAW(busy, "PING", "{\"ok\":true,\"pong\":true}");
     }
     printf("  idle connection closed after %.0f ms\n", closed_after);
-    CHECK(closed_after >= 250 && closed_after < 1000);
+    CHECK(closed_after >= 550 && closed_after < 1400);
     CHECK(sd_wait_closed(silent, 100)); /* never said a word */
     json_t *st = sd_call(busy, "STATS");
     CHECK_OK(st);
@@ -1589,6 +1592,24 @@ static void test_sigint(void) {
     sd_close(c);
 }
 
+/* A second SIGTERM while the daemon stops (timeout(1) sends one to the
+ * process and one to its group) changes nothing: it still exits 0. */
+static void test_second_sigterm(void) {
+    static const int GAP_MS[] = {0, 2, 5, 10, 20, 30, 50};
+    for (size_t i = 0; i < sizeof GAP_MS / sizeof GAP_MS[0]; i++) {
+        sd_daemon_t d;
+        char name[32];
+        snprintf(name, sizeof name, "sigterm2-%zu", i); /* a log of its own: start() waits for its line */
+        if (!start(&d, db, name, NULL)) return;
+        kill(d.pid, SIGTERM);
+        if (GAP_MS[i]) sd_sleep_ms(GAP_MS[i]);
+        kill(d.pid, SIGTERM);
+        int rc = sd_stop(&d, 0);
+        if (rc != 0) fprintf(stderr, "  second SIGTERM %d ms after the first: exit %d\n", GAP_MS[i], rc);
+        CHECK_INT(rc, 0);
+    }
+}
+
 /* ---- start-up -------------------------------------------------------------------- */
 
 /* Runs lede-searchd with the arguments (NULL-terminated), expecting it to
@@ -1734,7 +1755,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }
-    if (!sd_start(&main_d, searchd, db, in_tmp(good, "main.log"), NULL)) return 1;
+    /* These tests were written when match auto relaxed only a query that
+     * found nothing: relax_below=1 keeps that; test_answers checks the
+     * default (10). */
+    static const char *const MAIN_ARGS[] = {"-o", "relax_below=1", NULL};
+    if (!sd_start(&main_d, searchd, db, in_tmp(good, "main.log"), MAIN_ARGS)) return 1;
     RUN(test_ping_quit);
     RUN(test_inline_forms);
     RUN(test_json_forms);
@@ -1762,6 +1787,7 @@ int main(int argc, char **argv) {
     RUN(test_sigterm_in_flight);
     RUN(test_daemon_mode);
     RUN(test_sigint);
+    RUN(test_second_sigterm);
     RUN(test_startup_errors);
     RUN(test_config_file);
     RUN(test_help);

@@ -23,13 +23,43 @@ static void test_every_key_is_documented(void) {
     /* Setting a key in the file to a non-default value must change the
      * struct: a key missing from conf/searchd.conf would not be caught by
      * the comparison above, so each table key is checked by name here. */
-    static const char *const KEYS[] = {"listen", "db", "threads", "max_line_bytes",
-        "max_connections", "idle_timeout_ms", "request_timeout_ms", "query_timeout_ms",
-        "max_query_terms", "max_phrase_terms", "max_query_wildcards", "max_limit", "max_offset",
-        "default_limit", "max_output_bytes", "reload_interval_ms", "index_watch", "log_level", "log_file",
-        "query_log", "access_log", "slow_query_ms", "pid_file", "http_listen", "http_root",
-        "http_cors_origins", "http_allowed_hosts", "auth_token", "auth_token_file",
-        "auth_fail_delay_ms", "max_auth_failures", "tls_cert", "tls_key", "tls_min_version"};
+    static const char *const KEYS[] = {"listen",
+                                       "db",
+                                       "threads",
+                                       "max_line_bytes",
+                                       "max_connections",
+                                       "idle_timeout_ms",
+                                       "request_timeout_ms",
+                                       "query_timeout_ms",
+                                       "max_query_terms",
+                                       "max_phrase_terms",
+                                       "max_query_wildcards",
+                                       "max_limit",
+                                       "max_offset",
+                                       "default_limit",
+                                       "max_timeline_buckets",
+                                       "max_facet_limit",
+                                       "relax_below",
+                                       "max_output_bytes",
+                                       "reload_interval_ms",
+                                       "log_level",
+                                       "log_file",
+                                       "query_log",
+                                       "slow_query_ms",
+                                       "pid_file",
+                                       "http_listen",
+                                       "http_root",
+                                       "http_cors_origins",
+                                       "http_allowed_hosts",
+                                       "index_watch",
+                                       "access_log",
+                                       "auth_token",
+                                       "auth_token_file",
+                                       "auth_fail_delay_ms",
+                                       "max_auth_failures",
+                                       "tls_cert",
+                                       "tls_key",
+                                       "tls_min_version"};
     char path[4096];
     snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
     char *text = check_read_file(path, NULL);
@@ -56,14 +86,19 @@ static void expect_load_error(const char *body, const char *want) {
 
 static void test_errors_name_file_and_line(void) {
     expect_load_error("# ok\nthreads = 2\nnosuchkey = 1\n", "bad.conf:3: unknown key 'nosuchkey'");
-    expect_load_error("max_connections = lots\n", "bad.conf:1: max_connections takes a whole number from 1 to 100000");
-    expect_load_error("\n\nmax_limit = 0\n", "bad.conf:3: max_limit takes a whole number from 1 to 10000");
+    expect_load_error("max_connections = lots\n",
+                      "bad.conf:1: max_connections takes a whole number from 1 to 100000");
+    expect_load_error("\n\nmax_limit = 0\n",
+                      "bad.conf:3: max_limit takes a whole number from 1 to 10000");
     expect_load_error("listen = nowhere\n", "bad.conf:1: listen takes HOST:PORT");
     expect_load_error("listen = 1.2.3.4:99999\n", "bad.conf:1: listen: bad port");
-    expect_load_error("\nhttp_listen = 7879\n", "bad.conf:2: http_listen takes HOST:PORT, not '7879'");
+    expect_load_error("\nhttp_listen = 7879\n",
+                      "bad.conf:2: http_listen takes HOST:PORT, not '7879'");
     expect_load_error("query_log = maybe\n", "bad.conf:1: query_log takes yes or no, not 'maybe'");
-    expect_load_error("log_level = loud\n", "bad.conf:1: log_level takes error, warn, info or debug");
-    expect_load_error("tls_min_version = 1.1\n", "bad.conf:1: tls_min_version takes 1.2 or 1.3, not '1.1'");
+    expect_load_error("log_level = loud\n",
+                      "bad.conf:1: log_level takes error, warn, info or debug");
+    expect_load_error("tls_min_version = 1.1\n",
+                      "bad.conf:1: tls_min_version takes 1.2 or 1.3, not '1.1'");
     expect_load_error("just words\n", "bad.conf:1: expected 'key = value'");
     expect_load_error("threads =\n", "bad.conf:1: threads takes a whole number");
     char *huge = malloc(6000);
@@ -128,6 +163,15 @@ static void test_auth_token_keys(void) {
     CHECK(config_set(&c, "auth_token_file", "/nonexistent/token", err, sizeof err));
     CHECK(!config_finish(&c, err, sizeof err));
     CHECK_STR(err, "auth_token_file /nonexistent/token: No such file or directory");
+    char *huge = malloc(CONFIG_PATH_MAX + 10);
+    memset(huge, 'k', CONFIG_PATH_MAX + 8);
+    strcpy(huge + CONFIG_PATH_MAX + 8, "\n");
+    char *long_file = check_write_file(tmp, "long", huge);
+    config_defaults(&c);
+    CHECK(config_set(&c, "auth_token_file", long_file, err, sizeof err));
+    CHECK(!config_finish(&c, err, sizeof err));
+    CHECK(strstr(err, "the token is longer than 4094 bytes") != NULL);
+    free(huge), free(long_file);
     config_defaults(&c);
     CHECK(config_set(&c, "auth_token", "two words", err, sizeof err));
     CHECK(!config_finish(&c, err, sizeof err));

@@ -114,8 +114,36 @@ static void test_json_search(void) {
     CHECK(!r.search.snippet && !r.search.suggest);
     CHECK_INT(r.search.match, SHIM_MATCH_ANY);
     CHECK(!r.search.relax);
+    CHECK(!r.search.exact_total);
     CHECK_STR(json_string_value(r.id), "r1");
     proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"exact_total\":true}\n", &r, &e, &used), PROTO_OK);
+    CHECK(r.search.exact_total);
+    CHECK_INT(r.search.timeline, SHIM_TIMELINE_MONTH); /* the default */
+    CHECK_INT(r.search.facet_limit, 0);                /* 0: 10 values */
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"facet_limit\":50}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.search.facet_limit, 50);
+    CHECK_INT(r.search.spelling, SEARCH_SPELLING_AUTO); /* the default */
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"spelling\":\"suggest\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.search.spelling, SEARCH_SPELLING_SUGGEST);
+    proto_request_free(&r);
+    CHECK_INT(parse("{\"op\":\"search\",\"spelling\":\"off\"}\n", &r, &e, &used), PROTO_OK);
+    CHECK_INT(r.search.spelling, SEARCH_SPELLING_OFF);
+    proto_request_free(&r);
+    static const char *const TIMELINES[] = {"month", "year", "day"};
+    for (int i = 0; i < 3; i++) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "{\"op\":\"search\",\"facets\":[\"timeline\"],\"timeline\":\"%s\"}\n",
+                 TIMELINES[i]);
+        CHECK_INT(parse(line, &r, &e, &used), PROTO_OK);
+        CHECK_INT(r.search.timeline, i);
+        CHECK_INT(r.search.n_facets, 1);
+        CHECK_STR(r.search.facets[0], "timeline");
+        proto_request_free(&r);
+    }
 }
 
 /* "match": auto (the default) is all words, relaxed to any when nothing
@@ -178,9 +206,9 @@ static void test_json_errors(void) {
     expect_error("{\"op\":\"search\",\"limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'limit' must be a whole number");
     expect_error("{\"op\":\"search\",\"limit\":500}\n", PROTO_ERROR, PROTO_E_LIMIT,
-                 "limit 500 is over the maximum of 100");
+                 "limit 500 is over the maximum of 100 (max_limit)");
     expect_error("{\"op\":\"search\",\"offset\":5000}\n", PROTO_ERROR, PROTO_E_LIMIT,
-                 "offset 5000 is over the maximum of 1000");
+                 "offset 5000 is over the maximum of 1000 (max_offset)");
     expect_error("{\"op\":\"search\",\"sort\":\"old\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'sort'");
     expect_error("{\"op\":\"search\",\"facets\":[\"colour\"]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "unknown facet 'colour'");
@@ -190,6 +218,22 @@ static void test_json_errors(void) {
                  "filter 'tag' item 1 must be a string");
     expect_error("{\"op\":\"search\",\"filter\":{\"date\":{\"since\":\"x\"}}}\n", PROTO_ERROR,
                  PROTO_E_BAD_REQUEST, "unknown field 'date.since'");
+    expect_error("{\"op\":\"search\",\"exact_total\":\"yes\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'exact_total' must be true or false");
+    expect_error("{\"op\":\"similar\",\"doc\":\"x\",\"exact_total\":true}\n", PROTO_ERROR,
+                 PROTO_E_BAD_REQUEST, "unknown field 'exact_total' for op 'similar'");
+    expect_error("{\"op\":\"search\",\"timeline\":\"week\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'timeline' must be \"year\", \"month\" or \"day\"");
+    expect_error("{\"op\":\"search\",\"timeline\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'timeline' must be a string");
+    expect_error("{\"op\":\"search\",\"spelling\":false}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'spelling' must be a string");
+    expect_error("{\"op\":\"search\",\"spelling\":\"on\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'spelling' must be \"auto\", \"suggest\" or \"off\"");
+    expect_error("{\"op\":\"search\",\"facet_limit\":0}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'facet_limit' must be 1 or more");
+    expect_error("{\"op\":\"search\",\"facet_limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'facet_limit' must be a whole number");
     expect_error("{\"op\":\"get\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"doc\" id");
     expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"q\" prefix");
     expect_error("{\"op\":\"ping\",\"id\":[1]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,

@@ -487,6 +487,13 @@ static void test_syntax_errors_and_fallback(void) {
     q.match = SHIM_MATCH_ANY;
     q.sort = SHIM_SORT_DATE_ASC;
     expect_ids(g_db, &q, "a7,a3");
+    /* Without the operators and the field name: "title" is not a word
+     * every article must have. */
+    q.match = SHIM_MATCH_ALL;
+    expect_ids(g_db, &q, "a7,a3");
+    shim_results_t *r = run(g_db, &q, LEDE_OK);
+    if (r) CHECK(shim_results_fell_back(r));
+    shim_results_free(r);
     /* NEAR/n or ADJ/n after a boolean operator, where Xapian 1.4.22 leaks
      * what it parsed (the ASan build's leak check fails without the
      * shim's guard); it stays a syntax error, the fallback searches the
@@ -501,9 +508,85 @@ static void test_syntax_errors_and_fallback(void) {
     q.fallback = false;
     expect_ids(g_db, &q, "a3");
     q.fallback = true;
+    q.match = SHIM_MATCH_ALL;
     /* A correct query is unaffected by fallback. */
     q.text = "volcano OR storm";
-    q.match = SHIM_MATCH_ALL;
+    expect_ids(g_db, &q, "a7,a3,a4,a8");
+    r = run(g_db, &q, LEDE_OK);
+    if (r) CHECK(!shim_results_fell_back(r));
+    shim_results_free(r);
+}
+
+/* Writes the articles of the relaxed-matching test: k1 says "kestrel"
+ * often, k2 has "kestrel" and "osprey" once each in a longer text, and
+ * fillers; in shard `part` of 2 (ids alternate between the shards). */
+static void write_birds(const char *path, int part) {
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) return;
+    if (part == 0)
+        CHECK_INT(
+            put_plain(w, "k1", "Kestrel kestrel", "kestrel kestrel kestrel", "20240101000000"),
+            LEDE_OK);
+    else
+        CHECK_INT(put_plain(w, "k2", "Birds of the coast",
+                            "A kestrel and an osprey over the dunes, with gulls, terns, herons, "
+                            "egrets and plovers.",
+                            "20240102000000"),
+                  LEDE_OK);
+    for (int i = part; i < 20; i += 2) {
+        char id[16];
+        snprintf(id, sizeof id, "f%d", i);
+        CHECK_INT(put_plain(w, id, "Filler", "Nothing about birds here.", NULL), LEDE_OK);
+    }
+    close_writer(w);
+}
+
+/* SHIM_MATCH_RELAXED: any word, the articles with every word first; over
+ * two shards behind a stub, whose docids the matcher numbers its own way.
+ * Any-word ranking alone puts k1 first. */
+static void test_relaxed_order(void) {
+    char *dir = path_in(g_dir, "birds"), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+    CHECK(mkdir(dir, 0755) == 0);
+    write_birds(a, 0);
+    write_birds(b, 1);
+    free(check_write_file(dir, "XAPIANDB", "auto a\nauto b\n"));
+    shim_db_t *db = open_reader(dir);
+    if (db) {
+        shim_query_t q = {.text = "kestrel osprey", .match = SHIM_MATCH_ANY, .limit = 10};
+        expect_ids(db, &q, "k1,k2");
+        q.match = SHIM_MATCH_RELAXED;
+        expect_ids(db, &q, "k2,k1");
+        q.offset = 1;
+        expect_ids(db, &q, "k1"); /* pages follow the same order */
+        q.offset = 0;
+        q.sort = SHIM_SORT_DATE_ASC; /* an order asked for holds */
+        expect_ids(db, &q, "k1,k2");
+    }
+    shim_db_close(db);
+    free(dir), free(a), free(b);
+    /* Filters apply to both parts: no Reuters article has both words. */
+    const char *reuters[] = {"Reuters"};
+    shim_filter_t f = {"source", reuters, 1};
+    shim_query_t q = {.text = "coast volcano",
+                      .match = SHIM_MATCH_RELAXED,
+                      .limit = 10,
+                      .filters = &f,
+                      .n_filters = 1,
+                      .sort = SHIM_SORT_DATE_ASC};
+    expect_ids(g_db, &q, "a7,a4");
+}
+
+/* Capitals do not change what is found: every word is stemmed. */
+static void test_case_folding(void) {
+    shim_query_t q = {.text = "volcanoes", .limit = 10, .sort = SHIM_SORT_DATE_ASC};
+    expect_ids(g_db, &q, "a7,a3");
+    q.text = "Volcanoes";
+    expect_ids(g_db, &q, "a7,a3");
+    q.text = "VOLCANOES";
+    expect_ids(g_db, &q, "a7,a3");
+    q.text = "Volcanoes NOT Lava";
+    expect_ids(g_db, &q, "");
+    q.text = "Storm OR Volcano";
     expect_ids(g_db, &q, "a7,a3,a4,a8");
 }
 
@@ -707,10 +790,116 @@ static void test_facets(void) {
         shim_results_free(r);
     }
 
+    /* The timeline: every period with a match, oldest first, whatever the
+     * facet limit. */
+    const char *timeline[] = {"timeline"};
+    shim_query_t q6 = {.limit = 1, .facets = timeline, .n_facets = 1, .facet_limit = 2};
+    static const struct {
+        shim_timeline_t bucket;
+        const char *text, *want;
+    } TIMELINES[] = {
+        {SHIM_TIMELINE_YEAR, NULL, "2020=1,2021=2,2022=3,2023=2"},
+        {SHIM_TIMELINE_MONTH, NULL,
+         "2020-02=1,2021-04=1,2021-09=1,2022-03=1,2022-06=1,2022-11=1,2023-01=1,2023-03=1"},
+        {SHIM_TIMELINE_DAY, "storm", "2023-01-05=1,2023-03-01=1"},
+        {SHIM_TIMELINE_MONTH, "zebra", ""},
+    };
+    for (size_t i = 0; i < N_ITEMS(TIMELINES); i++) {
+        q6.timeline = TIMELINES[i].bucket;
+        q6.text = TIMELINES[i].text;
+        r = run(g_db, &q6, LEDE_OK);
+        if (!r) continue;
+        expect_facet(r, 0, "timeline", TIMELINES[i].want);
+        shim_results_free(r);
+    }
+
     const char *bad[] = {"source", "colour"};
     shim_query_t q5 = {.limit = 10, .facets = bad, .n_facets = 2};
     expect_status(&q5, LEDE_E_INVALID);
     CHECK(strstr(shim_db_errmsg(g_db), "colour") != NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Totals                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Articles of the totals test: "alpha" in every 2nd, "beta" in every 3rd,
+ * so that "alpha beta" matches every 6th: 200 of them. */
+#define COUNT_ARTICLES 1200
+
+static shim_db_t *build_counts(const char *path) {
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) return NULL;
+    for (int i = 0; i < COUNT_ARTICLES; i++) {
+        char id[16], body[64];
+        snprintf(id, sizeof id, "c%d", i);
+        snprintf(body, sizeof body, "filler %s %s", i % 2 ? "gamma" : "alpha",
+                 i % 3 ? "delta" : "beta");
+        CHECK_INT(put_plain(w, id, "Counting", body, NULL), LEDE_OK);
+    }
+    close_writer(w);
+    return open_reader(path);
+}
+
+/* A total is exact when Xapian's bounds meet: up to check_at_least
+ * matches, or with exact_total; past them it is an estimate between
+ * the bounds. */
+static void test_exact_total(void) {
+    char *path = path_in(g_dir, "counts");
+    shim_db_t *db = build_counts(path);
+    shim_query_t q = {.text = "alpha beta", .limit = 10, .check_at_least = 10};
+    shim_results_t *r = db ? run(db, &q, LEDE_OK) : NULL;
+    if (r) {
+        uint32_t lower = shim_results_total_lower(r), upper = shim_results_total_upper(r);
+        CHECK(lower < upper);
+        CHECK(lower <= shim_results_total(r) && shim_results_total(r) <= upper);
+        CHECK(lower <= 200 && 200 <= upper);
+        shim_results_free(r);
+    }
+    q.exact_total = true;
+    r = db ? run(db, &q, LEDE_OK) : NULL;
+    if (r) {
+        CHECK_INT(shim_results_total_lower(r), 200);
+        CHECK_INT(shim_results_total_upper(r), 200);
+        CHECK_INT(shim_results_total(r), 200);
+        CHECK_INT(shim_results_size(r), 10);
+        shim_results_free(r);
+    }
+    /* Fewer matches than check_at_least: exact without asking. */
+    q = (shim_query_t){.text = "alpha beta", .limit = 10, .check_at_least = 500};
+    r = db ? run(db, &q, LEDE_OK) : NULL;
+    if (r) {
+        CHECK_INT(shim_results_total_lower(r), 200);
+        CHECK_INT(shim_results_total_upper(r), 200);
+        shim_results_free(r);
+    }
+    /* The reply says which: total_min and total_max only when inexact. */
+    search_params_t p = {.q = "alpha beta", .limit = 10};
+    json_t *reply = json_object();
+    CHECK_INT(db ? search_execute(db, &p, reply) : LEDE_E_OPEN, LEDE_OK);
+    CHECK(json_is_false(json_object_get(reply, "total_exact")));
+    json_int_t lo = json_integer_value(json_object_get(reply, "total_min"));
+    json_int_t hi = json_integer_value(json_object_get(reply, "total_max"));
+    json_int_t total = json_integer_value(json_object_get(reply, "total"));
+    CHECK(lo > 0 && lo <= total && total <= hi && lo < hi);
+    json_object_clear(reply);
+    p.exact_total = true;
+    CHECK_INT(db ? search_execute(db, &p, reply) : LEDE_E_OPEN, LEDE_OK);
+    CHECK(json_is_true(json_object_get(reply, "total_exact")));
+    CHECK_INT(json_integer_value(json_object_get(reply, "total")), 200);
+    CHECK(!json_object_get(reply, "total_min") && !json_object_get(reply, "total_max"));
+    json_decref(reply);
+    /* Articles without a date are not in the timeline. */
+    const char *timeline[] = {"timeline", "year"};
+    shim_query_t t = {.text = "alpha", .limit = 1, .facets = timeline, .n_facets = 2};
+    r = db ? run(db, &t, LEDE_OK) : NULL;
+    if (r) {
+        expect_facet(r, 0, "timeline", "");
+        expect_facet(r, 1, "year", "");
+        shim_results_free(r);
+    }
+    shim_db_close(db);
+    free(path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -734,8 +923,24 @@ static void expect_suggestion(const char *text, const char *want) {
 static void test_spelling(void) {
     expect_suggestion("inflaton", "inflation");
     expect_suggestion("storm inflaton", "storm inflation");
-    expect_suggestion("volcanoe", "volcano");
+    /* "volcanoe" stems to volcano's stem, so it finds the volcano
+     * articles: a word with a form in the index is never corrected. */
+    expect_suggestion("volcanoe", NULL);
+    expect_text("volcanoe", "a7,a3");
     expect_suggestion("inflation", NULL); /* spelt right */
+    /* Capitals, plurals and tenses of indexed words are not corrected. */
+    expect_suggestion("Inflation", NULL);
+    expect_suggestion("INFLATION Volcanoes", NULL);
+    expect_suggestion("erupted volcanoes delaying flights", NULL);
+    /* The user's capitals, phrases, operators, field names, values and
+     * wildcards are kept; only the misspelt word changes. */
+    expect_suggestion("Inflaton", "Inflation");
+    expect_suggestion("INFLATON", "INFLATION");
+    expect_suggestion("\"erupting volcanoe\" AND inflaton", "\"erupting volcanoe\" AND inflation");
+    expect_suggestion("title:inflaton inflaton", "title:inflaton inflation");
+    expect_suggestion("source:Reuterz inflaton", "source:Reuterz inflation");
+    expect_suggestion("inflaton volc*", "inflation volc*");
+    expect_suggestion("infla* volc*", NULL);
     /* No suggestion unless asked for. */
     shim_query_t q = {.text = "inflaton", .limit = 10};
     shim_results_t *r = run(g_db, &q, LEDE_OK);
@@ -1263,12 +1468,15 @@ int main(void) {
     RUN(test_stemming);
     RUN(test_title_outranks_body);
     RUN(test_syntax_errors_and_fallback);
+    RUN(test_relaxed_order);
+    RUN(test_case_folding);
     RUN(test_empty_and_stopword_queries);
     RUN(test_filters);
     RUN(test_date_filters);
     RUN(test_sort);
     RUN(test_paging);
     RUN(test_facets);
+    RUN(test_exact_total);
     RUN(test_spelling);
     RUN(test_deadline);
     RUN(test_query_size);
