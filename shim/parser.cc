@@ -170,9 +170,11 @@ const unsigned FULL_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryPar
 
 // Xapian 1.4.22's QueryParser leaks 96 bytes (the window of the NEAR/n or
 // ADJ/n token) each time such a token right after AND, OR, NOT or XOR is a
-// syntax error ("x AND NEAR/5 y", found by fuzz_query): a client could
-// grow lede-searchd without bound. Such text is a syntax error anyway, so
-// it is treated as one without asking Xapian.
+// syntax error ("x AND NEAR/5 y", "OR(ADJ/2", found by fuzz_query): a
+// client could grow lede-searchd without bound. Such text is treated as a
+// syntax error without asking Xapian: whatever stands between the two but
+// a quote ("OR'ADJ/2" is a word), even "x AND ( NEAR/2 y", which Xapian
+// reads as words; the fallback reads it as words too.
 bool leaky_syntax_error(const char *text) {
     static const char *const OPS[] = {"AND", "OR", "NOT", "XOR"};
     for (const char *p = text; *p; p++) {
@@ -181,7 +183,7 @@ bool leaky_syntax_error(const char *text) {
         if (p > text && word_byte(static_cast<unsigned char>(p[-1]))) continue;
         const char *end = p;  // back over what separates it from the word before
         while (end > text && !word_byte(static_cast<unsigned char>(end[-1])) &&
-               !strchr("(\"+-", end[-1]))
+               !strchr("\"'", end[-1]))
             end--;
         const char *start = end;
         while (start > text && word_byte(static_cast<unsigned char>(start[-1]))) start--;

@@ -501,6 +501,8 @@ static void test_syntax_errors_and_fallback(void) {
     expect_bad_query("volcano AND NEAR/5 storm");
     expect_bad_query("volcano OR\x15" "ADJ/3 storm");
     expect_bad_query("NOT NEAR/2");
+    expect_bad_query("volcano OR(ADJ/2 storm");
+    expect_bad_query("volcano AND+NEAR/3 storm");
     q.text = "volcano XOR ADJ/5 storm";
     q.match = SHIM_MATCH_ANY;
     expect_ids(g_db, &q, "a7,a3,a4,a8");
