@@ -168,6 +168,33 @@ Xapian::Query prefer_exact(const Xapian::Query &parsed, const std::vector<std::s
 // words "and" or "not" in a pasted headline stay words.
 const unsigned FULL_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
 
+// Xapian 1.4.22's QueryParser leaks 96 bytes (the window of the NEAR/n or
+// ADJ/n token) each time such a token right after AND, OR, NOT or XOR is a
+// syntax error ("x AND NEAR/5 y", "OR(ADJ/2", found by fuzz_query): a
+// client could grow lede-searchd without bound. Such text is treated as a
+// syntax error without asking Xapian: whatever stands between the two but
+// a quote ("OR'ADJ/2" is a word), even "x AND ( NEAR/2 y", which Xapian
+// reads as words; the fallback reads it as words too.
+bool leaky_syntax_error(const char *text) {
+    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR"};
+    for (const char *p = text; *p; p++) {
+        size_t op = strncmp(p, "NEAR/", 5) == 0 ? 5 : strncmp(p, "ADJ/", 4) == 0 ? 4 : 0;
+        if (!op || !isdigit(static_cast<unsigned char>(p[op]))) continue;
+        if (p > text && word_byte(static_cast<unsigned char>(p[-1]))) continue;
+        const char *end = p;  // back over what separates it from the word before
+        while (end > text && !word_byte(static_cast<unsigned char>(end[-1])) &&
+               !strchr("\"'", end[-1]))
+            end--;
+        const char *start = end;
+        while (start > text && word_byte(static_cast<unsigned char>(start[-1]))) start--;
+        for (const char *w : OPS)
+            if (strlen(w) == static_cast<size_t>(end - start) &&
+                strncmp(start, w, end - start) == 0)
+                return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 void setup_parser(shim_db_t *h) {
@@ -202,6 +229,8 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     std::string text = fold_case(q->text, &exact);
     Xapian::Query parsed;
     try {
+        if (leaky_syntax_error(text.c_str()))
+            throw Xapian::QueryParserError("Syntax: NEAR/n or ADJ/n after a boolean operator");
         parsed = qp.parse_query(text, flags);
     } catch (const Xapian::QueryParserError &e) {
         if (!q->fallback || e.get_msg().rfind(BAD_DATE_RANGE, 0) == 0) throw;
