@@ -477,3 +477,15 @@ char *sd_http_get(unsigned port, const char *target, const char *extra, int *sta
     sd_close(c);
     return text;
 }
+
+const char *sd_path(char out[SD_PATH_BYTES], const char *dir, const char *name) {
+    snprintf(out, SD_PATH_BYTES, "%s/%s", dir, name);
+    return out;
+}
+
+bool sd_start_in(sd_daemon_t *d, const char *searchd, const char *db, const char *dir,
+                 const char *name, const char *const *extra) {
+    char file[256], log[SD_PATH_BYTES];
+    snprintf(file, sizeof file, "%s.log", name);
+    return sd_start(d, searchd, db, sd_path(log, dir, file), extra);
+}

@@ -28,6 +28,13 @@ typedef struct sd_daemon {
 bool sd_start(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,
               const char *const *extra);
 
+/* dir/name into out; returns out. */
+const char *sd_path(char out[SD_PATH_BYTES], const char *dir, const char *name);
+
+/* sd_start with its log at dir/NAME.log. */
+bool sd_start_in(sd_daemon_t *d, const char *searchd, const char *db, const char *dir,
+                 const char *name, const char *const *extra);
+
 /* sd_start with the daemon's RLIMIT_NOFILE set to soft and hard (soft 0:
  * inherited), to drive it to its file-descriptor limit. */
 bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const char *log_path,

@@ -21,14 +21,11 @@ static char db[SD_PATH_BYTES];
 static sd_daemon_t locked; /* auth_token = TOKEN, a short delay, 2 failures */
 
 static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
-    snprintf(out, SD_PATH_BYTES, "%s/%s", tmp, name);
-    return out;
+    return sd_path(out, tmp, name);
 }
 
 static bool start(sd_daemon_t *d, const char *name, const char *const *extra) {
-    char log[SD_PATH_BYTES], file[256];
-    snprintf(file, sizeof file, "%s.log", name);
-    bool ok = sd_start(d, searchd, db, in_tmp(log, file), extra);
+    bool ok = sd_start_in(d, searchd, db, tmp, name, extra);
     CHECK(ok);
     return ok;
 }

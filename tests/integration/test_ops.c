@@ -21,8 +21,7 @@ static char db[SD_PATH_BYTES], main_log[SD_PATH_BYTES], access_path[SD_PATH_BYTE
 static sd_daemon_t d;
 
 static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
-    snprintf(out, SD_PATH_BYTES, "%s/%s", tmp, name);
-    return out;
+    return sd_path(out, tmp, name);
 }
 
 static char *get(const char *target, const char *extra, int want_status) {

@@ -21,8 +21,7 @@ static char *tmp;
 static char live[SD_PATH_BYTES];
 
 static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
-    snprintf(out, SD_PATH_BYTES, "%s/%s", tmp, name);
-    return out;
+    return sd_path(out, tmp, name);
 }
 
 static int snapshot(const char *out_dir, char **err) {

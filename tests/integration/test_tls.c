@@ -23,8 +23,7 @@ static char other_cert[SD_PATH_BYTES], other_key[SD_PATH_BYTES];
 static sd_daemon_t secured; /* TLS and a token */
 
 static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
-    snprintf(out, SD_PATH_BYTES, "%s/%s", tmp, name);
-    return out;
+    return sd_path(out, tmp, name);
 }
 
 static char openssl[SD_PATH_BYTES], curl_bin[SD_PATH_BYTES], timeout_bin[SD_PATH_BYTES];
@@ -71,9 +70,7 @@ static bool make_cert(const char *cert_path, const char *key_path) {
 }
 
 static bool start(sd_daemon_t *d, const char *name, const char *const *extra) {
-    char log[SD_PATH_BYTES], file[256];
-    snprintf(file, sizeof file, "%s.log", name);
-    bool ok = sd_start(d, searchd, db, in_tmp(log, file), extra);
+    bool ok = sd_start_in(d, searchd, db, tmp, name, extra);
     CHECK(ok);
     return ok;
 }
