@@ -2,7 +2,15 @@
  *
  * Every fallible call returns a lede_status_t. LEDE_OK is zero so that
  * `if (st != LEDE_OK)` and `if (st)` both read naturally. The message that
- * explains a failure lives with the object that failed (see shim.h). */
+ * explains a failure goes to the caller's lede_err_t, written by the one
+ * formatter lede_errf():
+ *
+ *     lede_status_t config_load(config_t *c, const char *path, lede_err_t *err);
+ *     ...
+ *     if (!f) return lede_errf(err, LEDE_E_OPEN, "%s: %s", path, strerror(errno));
+ *
+ * A shim object keeps its own last message instead (shim_db_errmsg):
+ * Xapian handles outlive a call. */
 #ifndef LEDE_STATUS_H
 #define LEDE_STATUS_H
 
@@ -27,6 +35,23 @@ typedef enum lede_status {
     LEDE_E_TIMEOUT,      /* stopped at its deadline */
     LEDE_STATUS_COUNT
 } lede_status_t;
+
+/* Room for one message: a path or two and what went wrong. */
+#define LEDE_ERR_BYTES 1024
+
+typedef struct lede_err {
+    char msg[LEDE_ERR_BYTES];
+} lede_err_t;
+
+/* Writes the printf-style message to err (which may be NULL: the caller
+ * does not want it) and returns st, so a failure is one statement. */
+lede_status_t lede_errf(lede_err_t *err, lede_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Puts "prefix: " before the message err already holds (context added on
+ * the way up); returns st. */
+lede_status_t lede_err_context(lede_err_t *err, lede_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* A stable lower_snake_case name for the status ("bad_query"); never NULL. */
 const char *lede_status_to_string(lede_status_t status);

@@ -69,10 +69,44 @@ static void test_out_of_range(void) {
     CHECK_STR(lede_status_to_string(LEDE_STATUS_COUNT), lede_status_to_string((lede_status_t)-1));
 }
 
+/* lede_errf writes the message and hands back the status; NULL means
+ * the caller does not want the text. */
+static void test_errf(void) {
+    lede_err_t err = {{0}};
+    CHECK_INT(lede_errf(&err, LEDE_E_IO, "cannot write %s: %s", "x.db", "disk full"), LEDE_E_IO);
+    CHECK_STR(err.msg, "cannot write x.db: disk full");
+    CHECK_INT(lede_errf(NULL, LEDE_E_NOMEM, "out of memory"), LEDE_E_NOMEM);
+    /* Too long for the buffer: cut, still terminated. */
+    char big[LEDE_ERR_BYTES * 2];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    lede_errf(&err, LEDE_E_INVALID, "%s", big);
+    CHECK_INT(strlen(err.msg), LEDE_ERR_BYTES - 1);
+}
+
+/* Context goes in front of what the callee said; a message too long for
+ * the room left is cut at the end, never the prefix. */
+static void test_err_context(void) {
+    lede_err_t err;
+    lede_errf(&err, LEDE_E_IO, "disk full");
+    CHECK_INT(lede_err_context(&err, LEDE_E_IO, "line %d of %s", 7, "a.jsonl"), LEDE_E_IO);
+    CHECK_STR(err.msg, "line 7 of a.jsonl: disk full");
+    char big[LEDE_ERR_BYTES];
+    memset(big, 'b', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    lede_errf(&err, LEDE_E_IO, "%s", big);
+    lede_err_context(&err, LEDE_E_IO, "ctx");
+    CHECK(strncmp(err.msg, "ctx: bbb", 8) == 0);
+    CHECK_INT(strlen(err.msg), LEDE_ERR_BYTES - 1);
+    CHECK_INT(lede_err_context(NULL, LEDE_E_OPEN, "x"), LEDE_E_OPEN);
+}
+
 int main(void) {
     RUN(test_every_status_named);
     RUN(test_names_distinct);
     RUN(test_known_names);
     RUN(test_out_of_range);
+    RUN(test_errf);
+    RUN(test_err_context);
     return check_summary();
 }
