@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lede/fields.h"
 #include "lede/shim.h"
 
 #define DEFAULT_HOST "127.0.0.1"
@@ -251,11 +252,7 @@ static const opt_t OPTIONS[] = {
     {"version", false, FOR_ALL, NULL, NULL},
     {"limit", true, FOR_LIMITED, "limit", set_count},
     {"offset", true, FOR_PAGED, "offset", set_count},
-    {"source", true, FOR_SEARCH, "source", add_filter},
-    {"category", true, FOR_SEARCH, "category", add_filter},
-    {"tag", true, FOR_SEARCH, "tag", add_filter},
-    {"place", true, FOR_SEARCH, "place", add_filter},
-    {"author", true, FOR_SEARCH, "author", add_filter},
+    /* and --FIELD for each filterable field of lede/fields.h: filter_option */
     {"from", true, FOR_SEARCH, "from", set_date},
     {"to", true, FOR_SEARCH, "to", set_date},
     {"sort", true, FOR_SEARCH, NULL, set_sort},
@@ -282,11 +279,25 @@ static const struct {
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
+/* --source and the other filters, one per filterable field. */
+static const opt_t *filter_option(const char *name, size_t len) {
+    static opt_t opts[LEDE_FIELD_COUNT]; /* the CLI has one thread */
+    char field[32];
+    if (len >= sizeof field) return NULL;
+    memcpy(field, name, len);
+    field[len] = '\0';
+    int id = lede_field_find(field, LEDE_FIELD_FILTER);
+    if (id < 0) return NULL;
+    const char *canonical = lede_field(id)->name;
+    opts[id] = (opt_t){canonical, true, FOR_SEARCH, canonical, add_filter};
+    return &opts[id];
+}
+
 static const opt_t *find_option(const char *name, size_t len) {
     for (size_t i = 0; i < N_OPTIONS; i++)
         if (strlen(OPTIONS[i].name) == len && !strncmp(OPTIONS[i].name, name, len))
             return &OPTIONS[i];
-    return NULL;
+    return filter_option(name, len);
 }
 
 /* "lede search", "lede search and similar", "lede search, similar and suggest". */

@@ -5,13 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const FILTER_NAMES[SEARCH_F_COUNT] = {"source", "category", "tag", "place",
-                                                         "author"};
-
-const char *search_filter_name(int k) {
-    return k >= 0 && k < SEARCH_F_COUNT ? FILTER_NAMES[k] : NULL;
-}
-
 static bool word_byte(unsigned char ch) {
     return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
            (ch >= 'A' && ch <= 'Z');
@@ -342,11 +335,11 @@ static lede_status_t search_once(shim_db_t *db, const search_params_t *p, shim_q
 }
 
 lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *reply) {
-    shim_filter_t filters[SEARCH_F_COUNT];
+    shim_filter_t filters[LEDE_FIELD_COUNT];
     size_t n = 0;
-    for (int k = 0; k < SEARCH_F_COUNT; k++) {
+    for (int k = 0; k < LEDE_FIELD_COUNT; k++) {
         if (!p->filter_counts[k]) continue;
-        filters[n++] = (shim_filter_t){FILTER_NAMES[k], p->filter_values[k], p->filter_counts[k]};
+        filters[n++] = (shim_filter_t){lede_field(k)->name, p->filter_values[k], p->filter_counts[k]};
     }
     search_query_size_t size;
     search_query_size(p->q, &size);

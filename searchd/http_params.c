@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "lede/article.h"
+#include "lede/fields.h"
 
 typedef enum { P_STRING, P_UINT, P_BOOL, P_FILTER, P_DATE, P_LIST } param_kind_t;
 
@@ -41,11 +42,7 @@ static const param_t PARAMS[] = {
     {"snippet", P_BOOL, SEARCH},
     {"suggest", P_BOOL, SEARCH},
     {"exact_total", P_BOOL, SEARCH},
-    {"source", P_FILTER, SEARCH},
-    {"category", P_FILTER, SEARCH},
-    {"tag", P_FILTER, SEARCH},
-    {"place", P_FILTER, SEARCH},
-    {"author", P_FILTER, SEARCH},
+    /* and a P_FILTER for each filterable field of lede/fields.h */
     {"from", P_DATE, SEARCH},
     {"to", P_DATE, SEARCH},
 };
@@ -63,10 +60,16 @@ static json_t *fail(http_param_error_t *e, proto_error_code_t code, const char *
     return NULL;
 }
 
-static const param_t *find_param(const char *name) {
+/* The parameter called name into *out, and its index in PARAMS (-1 for
+ * a filter); false when there is none. */
+static bool find_param(const char *name, param_t *out, int *index) {
     for (size_t i = 0; i < sizeof PARAMS / sizeof PARAMS[0]; i++)
-        if (strcmp(PARAMS[i].name, name) == 0) return &PARAMS[i];
-    return NULL;
+        if (strcmp(PARAMS[i].name, name) == 0) return *out = PARAMS[i], *index = (int)i, true;
+    int field = lede_field_find(name, LEDE_FIELD_FILTER);
+    if (field < 0) return false;
+    *out = (param_t){lede_field(field)->name, P_FILTER, SEARCH};
+    *index = -1;
+    return true;
 }
 
 /* A whole number; anything past 9 digits is only ever over a limit, so it
@@ -180,18 +183,20 @@ static bool add_pair(json_t *req, proto_op_t op, const char *pair, size_t n, uns
     size_t name_len = eq ? (size_t)(eq - pair) : n;
     char *name = decode("name", pair, name_len, 1, e);
     if (!name) return false;
-    const param_t *p = find_param(name);
+    param_t param;
+    const param_t *p = &param;
+    int index = -1;
     bool ok = false;
     char shown[SHOWN_BYTES];
-    if (!p || !(p->ops & OP(op)))
+    if (!find_param(name, &param, &index) || !(p->ops & OP(op)))
         fail(e, PROTO_E_BAD_REQUEST, "unknown parameter '%s' for %s",
              utf8_excerpt(shown, sizeof shown, name), proto_op_name(op));
-    else if ((*seen & (1u << (p - PARAMS))) && p->kind != P_FILTER)
+    else if (index >= 0 && (*seen & (1u << index))) /* filters may repeat */
         fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' is given more than once", p->name);
     else {
         char *value = decode(p->name, eq ? eq + 1 : pair + n, eq ? n - name_len - 1 : 0, 1, e);
         ok = value && add_param(req, p, value, e);
-        *seen |= 1u << (p - PARAMS);
+        if (index >= 0) *seen |= 1u << index;
         free(value);
     }
     free(name);

@@ -205,10 +205,12 @@ void setup_parser(shim_db_t *h) {
     qp.set_stopper(&STOPPER);
     qp.add_prefix("title", P_TITLE);
     qp.add_prefix("author", P_AUTHOR);
-    static const char *const BOOLEAN_FIELDS[][2] = {
-        {"source", P_SOURCE}, {"category", P_CATEGORY}, {"tag", P_TAG}, {"place", P_PLACE}};
-    for (const auto &f : BOOLEAN_FIELDS)
-        qp.add_boolean_prefix(f[0], (new folded_field(f[1]))->release());
+    for (int id = 0; id < LEDE_FIELD_COUNT; id++) {
+        const char *name = lede_field(id)->name, *prefix = nullptr;
+        if (!(lede_field(id)->flags & LEDE_FIELD_PREFIX) || !field_lookup(name, &prefix, nullptr))
+            continue;
+        qp.add_boolean_prefix(name, (new folded_field(prefix))->release());
+    }
     qp.add_rangeprocessor((new date_range())->release());
     qp.set_max_expansion(DEFAULT_MAX_EXPANSION, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     h->qp = qp;

@@ -11,19 +11,20 @@ namespace shim {
 
 namespace {
 
-struct field_entry {
-    const char *name;
-    const char *prefix;
+struct field_storage {
+    const char *prefix; // the exact-value terms; nullptr: none
     Xapian::valueno slot;
 };
 
-// The filterable and facetable fields. "year" has a slot but no prefix:
-// years are filtered with a date range.
-const field_entry FIELDS[] = {
-    {"source", P_SOURCE, SLOT_SOURCE},       {"category", P_CATEGORY, SLOT_CATEGORY},
-    {"tag", P_TAG, SLOT_TAGS},               {"place", P_PLACE, SLOT_PLACES},
-    {"author", P_AUTHOR_EXACT, SLOT_AUTHORS}, {"year", nullptr, SLOT_YEAR},
+// Where each field of include/lede/fields.h lives in the index. "year"
+// has a slot but no terms: years are filtered with a date range.
+// In lede_field_id_t order (C++17 has no array designators).
+const field_storage STORAGE[] = {
+    {P_SOURCE, SLOT_SOURCE}, {P_CATEGORY, SLOT_CATEGORY},      {P_TAG, SLOT_TAGS},
+    {P_PLACE, SLOT_PLACES},  {P_AUTHOR_EXACT, SLOT_AUTHORS}, {nullptr, SLOT_YEAR},
 };
+static_assert(sizeof STORAGE / sizeof STORAGE[0] == LEDE_FIELD_COUNT && LEDE_FIELD_YEAR == 5,
+              "one storage entry per field of include/lede/fields.h, in its order");
 
 // FNV-1a, 64 bits: enough to tell apart the rare values too long for a term.
 uint64_t fnv1a(const std::string &s) {
@@ -55,14 +56,11 @@ void check_deadline(double deadline) {
 }
 
 bool field_lookup(const std::string &name, const char **prefix, Xapian::valueno *slot) {
-    for (const auto &f : FIELDS) {
-        if (name == f.name) {
-            if (prefix) *prefix = f.prefix;
-            if (slot) *slot = f.slot;
-            return true;
-        }
-    }
-    return false;
+    int id = lede_field_find(name.c_str(), 0);
+    if (id < 0) return false;
+    if (prefix) *prefix = STORAGE[id].prefix;
+    if (slot) *slot = STORAGE[id].slot;
+    return true;
 }
 
 std::string make_term(const char *prefix, const std::string &value, bool fold) {

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lede/search.h"
+#include "lede/query.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -80,7 +80,7 @@ typedef struct proto_request {
     uint32_t offset;
     json_t *root;           /* the parsed JSON form, owned */
     char *line;             /* the inline form, owned */
-    const char *values[SEARCH_F_COUNT][64];
+    const char *values[LEDE_FIELD_COUNT][64];
     const char *facets[8];
 } proto_request_t;
 

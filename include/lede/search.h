@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "lede/query.h"
 #include "lede/shim.h"
 
 #ifdef __cplusplus
@@ -30,54 +31,6 @@ extern "C" {
  * few milliseconds each: it dominated long queries (7,000 words: 6 s with,
  * 1.9 s without). A query of more words than this gets no suggestion. */
 #define SEARCH_SPELLING_MAX_WORDS 8
-
-/* match "auto" searches any word when all words find fewer than this,
- * and spelling "auto" then answers with a corrected query that finds
- * more: fewer than a page of results is too few. */
-#define SEARCH_RELAX_BELOW 10
-
-/* What a search does with a misspelt query. */
-typedef enum search_spelling {
-    SEARCH_SPELLING_AUTO = 0, /* suggest a spelling; answer with it when the
-                               * query finds too few (SEARCH_RELAX_BELOW) */
-    SEARCH_SPELLING_SUGGEST,  /* only suggest */
-    SEARCH_SPELLING_OFF,      /* neither */
-} search_spelling_t;
-
-/* The filterable fields, in the order of search_params_t.filters. */
-enum { SEARCH_F_SOURCE, SEARCH_F_CATEGORY, SEARCH_F_TAG, SEARCH_F_PLACE, SEARCH_F_AUTHOR,
-       SEARCH_F_COUNT };
-
-typedef struct search_params {
-    const char *q;
-    shim_match_t match;
-    bool relax;                 /* with SHIM_MATCH_ALL: when a query of several
-                                 * words finds fewer than relax_below, search
-                                 * again with SHIM_MATCH_RELAXED and say so
-                                 * ("relaxed") when that finds more */
-    const char **filter_values[SEARCH_F_COUNT]; /* each NULL or an array */
-    size_t filter_counts[SEARCH_F_COUNT];
-    const char *date_from;      /* YYYY-MM-DD (or YYYY, YYYY-MM) */
-    const char *date_to;
-    shim_sort_t sort;
-    uint32_t offset;
-    uint32_t limit;
-    const char **facets;
-    size_t n_facets;
-    shim_timeline_t timeline; /* the buckets of the "timeline" facet */
-    uint32_t facet_limit;     /* values per facet but the timeline; 0 = 10 */
-    bool snippet;
-    bool suggest; /* false: as spelling SEARCH_SPELLING_OFF */
-    search_spelling_t spelling;
-    uint32_t relax_below;       /* too few results, for match auto and
-                                 * spelling auto; 0 = SEARCH_RELAX_BELOW */
-    bool exact_total;           /* count every match (see shim_query_t) */
-    double deadline;            /* see shim_query_t; snippets stop there too */
-    shim_ranking_t ranking;     /* see shim_query_t */
-} search_params_t;
-
-/* The field name of filter k ("source", ...). */
-const char *search_filter_name(int k);
 
 /* How big a query is, as its text says, before anything parses it. */
 typedef struct search_query_size {

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lede/query.h"
 #include "lede/status.h"
 
 #ifdef __cplusplus
@@ -209,21 +210,6 @@ lede_status_t shim_db_get(shim_db_t *db, const char *id, char **data, size_t *le
 /* Searching                                                            */
 /* ------------------------------------------------------------------ */
 
-typedef enum shim_sort {
-    SHIM_SORT_RELEVANCE = 0,
-    SHIM_SORT_DATE_DESC,   /* newest first */
-    SHIM_SORT_DATE_ASC,    /* oldest first */
-} shim_sort_t;
-
-typedef enum shim_match {
-    SHIM_MATCH_ALL = 0,    /* every term must match (the default) */
-    SHIM_MATCH_ANY,        /* any term may match; more matches rank higher */
-    SHIM_MATCH_RELAXED,    /* any term may match; with SHIM_SORT_RELEVANCE,
-                            * the documents that match every term come
-                            * first (the first SHIM_RELAXED_FIRST_MAX of
-                            * them), then the others */
-} shim_match_t;
-
 /* How many documents matching every term SHIM_MATCH_RELAXED puts first. */
 #define SHIM_RELAXED_FIRST_MAX 1000
 
@@ -236,22 +222,6 @@ typedef struct shim_filter {
     const char *const *values;
     size_t n_values;
 } shim_filter_t;
-
-/* The buckets of the "timeline" facet: matches counted per period of
- * their date, keys "YYYY-MM", "YYYY" or "YYYY-MM-DD". */
-typedef enum shim_timeline {
-    SHIM_TIMELINE_MONTH = 0,
-    SHIM_TIMELINE_YEAR,
-    SHIM_TIMELINE_DAY,
-} shim_timeline_t;
-
-/* How hits are scored. */
-typedef enum shim_ranking {
-    SHIM_RANKING_DEFAULT = 0,  /* lede's ranking (docs/ranking.md) */
-    SHIM_RANKING_XAPIAN_BM25,  /* Xapian's BM25Weight with its own default
-                                * parameters, every query word kept (no
-                                * stopwords): a baseline for comparison */
-} shim_ranking_t;
 
 typedef struct shim_query {
     const char *text;            /* user syntax; NULL or "" matches everything */

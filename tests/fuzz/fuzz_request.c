@@ -29,7 +29,7 @@ static void check_request(const proto_request_t *r) {
     if (r->op == PROTO_OP_SUGGEST && (!r->prefix || !*r->prefix)) abort();
     if (p->n_facets > sizeof r->facets / sizeof r->facets[0]) abort();
     for (size_t i = 0; i < p->n_facets; i++) check_string(p->facets[i]);
-    for (int k = 0; k < SEARCH_F_COUNT; k++) {
+    for (int k = 0; k < LEDE_FIELD_COUNT; k++) {
         if (p->filter_counts[k] > sizeof r->values[k] / sizeof r->values[k][0]) abort();
         for (size_t i = 0; i < p->filter_counts[k]; i++) check_string(p->filter_values[k][i]);
     }

@@ -104,9 +104,9 @@ static void test_json_search(void) {
     CHECK_STR(r.search.q, "human rights");
     CHECK_INT(r.search.limit, 5);
     CHECK_INT(r.search.offset, 10);
-    CHECK_INT(r.search.filter_counts[SEARCH_F_SOURCE], 2);
-    CHECK_STR(r.search.filter_values[SEARCH_F_SOURCE][1], "UPI");
-    CHECK_STR(r.search.filter_values[SEARCH_F_CATEGORY][0], "Politics");
+    CHECK_INT(r.search.filter_counts[LEDE_FIELD_SOURCE], 2);
+    CHECK_STR(r.search.filter_values[LEDE_FIELD_SOURCE][1], "UPI");
+    CHECK_STR(r.search.filter_values[LEDE_FIELD_CATEGORY][0], "Politics");
     CHECK_STR(r.search.date_from, "2022-01-01");
     CHECK_STR(r.search.date_to, "2022-12-31");
     CHECK_INT(r.search.sort, SHIM_SORT_DATE_ASC);

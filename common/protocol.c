@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "lede/article.h"
+#include "lede/fields.h"
 #include "lede/protocol.h"
 
 static const char *const ERROR_NAMES[PROTO_E_COUNT] = {
@@ -63,7 +64,7 @@ void proto_request_free(proto_request_t *req) {
 void proto_request_move(proto_request_t *dst, proto_request_t *src) {
     *dst = *src;
     if (src->search.facets == src->facets) dst->search.facets = dst->facets;
-    for (int k = 0; k < SEARCH_F_COUNT; k++)
+    for (int k = 0; k < LEDE_FIELD_COUNT; k++)
         if (src->search.filter_values[k] == src->values[k]) dst->search.filter_values[k] = dst->values[k];
     memset(src, 0, sizeof *src);
 }
@@ -277,12 +278,9 @@ static bool f_match(proto_request_t *r, json_t *v, const proto_limits_t *l, prot
     return true;
 }
 
+/* The facets: the fields that can be counted, and the timeline. */
 static bool known_facet(const char *name) {
-    static const char *const NAMES[] = {"source", "category", "tag",     "place",
-                                        "author", "year",     "timeline"};
-    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
-        if (strcmp(name, NAMES[i]) == 0) return true;
-    return false;
+    return lede_field_find(name, LEDE_FIELD_FACET) >= 0 || strcmp(name, "timeline") == 0;
 }
 
 static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, proto_error_t *e) {
@@ -293,12 +291,11 @@ static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'facets' must be an array of at most %zu names", max), false;
     json_array_foreach(v, i, item) {
         const char *name = json_string_value(item);
-        char shown[SHOWN_BYTES];
+        char shown[SHOWN_BYTES], names[128];
         if (!name || !known_facet(name))
-            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown facet '%s'; facets: source, category, tag, place, author, year, "
-                        "timeline",
-                        name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)"),
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown facet '%s'; facets: %s, timeline",
+                        name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)",
+                        lede_field_list(LEDE_FIELD_FACET, names, sizeof names)),
                    false;
         r->facets[i] = name;
     }
@@ -343,7 +340,7 @@ static bool filter_date(proto_request_t *r, json_t *v, proto_error_t *e) {
 
 /* filter.source (and the others): a string or an array of strings. */
 static bool filter_values(proto_request_t *r, int k, json_t *v, proto_error_t *e) {
-    const char *name = search_filter_name(k);
+    const char *name = lede_field(k)->name;
     size_t max = sizeof r->values[k] / sizeof r->values[k][0], i;
     json_t *item;
     if (json_is_string(v)) {
@@ -374,13 +371,12 @@ static bool f_filter(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
             if (!filter_date(r, val, e)) return false;
             continue;
         }
-        int k = 0;
-        while (k < SEARCH_F_COUNT && strcmp(search_filter_name(k), key) != 0) k++;
-        char shown[SHOWN_BYTES];
-        if (k == SEARCH_F_COUNT)
-            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                        "unknown filter '%s'; filters: source, category, tag, place, author, date",
-                        utf8_excerpt(shown, sizeof shown, key)), false;
+        int k = lede_field_find(key, LEDE_FIELD_FILTER);
+        char shown[SHOWN_BYTES], names[128];
+        if (k < 0)
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown filter '%s'; filters: %s, date",
+                        utf8_excerpt(shown, sizeof shown, key),
+                        lede_field_list(LEDE_FIELD_FILTER, names, sizeof names)), false;
         if (!filter_values(r, k, val, e)) return false;
     }
     return true;
