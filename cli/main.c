@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../searchd/cmd.h"
-#include "../searchd/stats.h"
 #include "client.h"
 #include "lede/protocol.h"
+#include "lede/request.h"
 #include "options.h"
 #include "render.h"
 
@@ -24,18 +23,16 @@ static int fail(const char *what, const char *detail) {
 
 /* Runs the request line in this process, exactly as a worker would. */
 static char *call_local(const char *db_path, const char *line, char *err, size_t size) {
-    config_t cfg;
-    config_defaults(&cfg);
     proto_limits_t lim = {.max_line = 1u << 20,
                           .max_limit = 100000,
                           .max_offset = 10000000,
-                          .default_limit = (uint32_t)cfg.default_limit};
-    job_t job = {0};
+                          .default_limit = PROTO_DEFAULT_LIMIT};
+    proto_request_t req;
     proto_error_t perr;
     size_t used;
-    if (proto_parse(line, strlen(line), &lim, &job.req, &used, &perr) != PROTO_OK) {
+    if (proto_parse(line, strlen(line), &lim, &req, &used, &perr) != PROTO_OK) {
         size_t len;
-        char *reply = cmd_error_line(perr.id, perr.code, perr.message, &len);
+        char *reply = request_error_line(perr.id, perr.code, perr.message, &len);
         proto_error_free(&perr);
         return reply;
     }
@@ -47,16 +44,15 @@ static char *call_local(const char *db_path, const char *line, char *err, size_t
             "cannot open the index at %s: %s; build one with: lede-indexer --db %s ARTICLES.jsonl",
             db_path, msg ? msg : "out of memory", db_path);
         free(msg);
-        proto_request_free(&job.req);
+        proto_request_free(&req);
         return NULL;
     }
-    job.enqueued = stats_now(); /* not queued: the whole budget is left */
-    cmd_execute(db, &cfg, &job);
+    request_env_t env = {.limits = request_limits_default()};
+    request_reply_t reply;
+    request_execute(db, &env, &req, request_now(), &reply); /* not queued: the whole budget */
     shim_db_close(db);
-    char *reply = job.reply;
-    job.reply = NULL;
-    proto_request_free(&job.req);
-    return reply;
+    proto_request_free(&req);
+    return reply.line;
 }
 
 static long long offset_of(const cli_t *c) {

@@ -33,11 +33,38 @@ const char *proto_error_name(proto_error_code_t code) {
     return (unsigned)code < PROTO_E_COUNT ? ERROR_NAMES[code] : "internal";
 }
 
-static const char *const OP_NAMES[PROTO_OP_COUNT] = {"search", "get",  "similar", "suggest",
-                                                     "stats",  "ping", "quit",    "auth"};
+static const proto_command_t COMMANDS[PROTO_OP_COUNT] = {
+    /*                  name       usage               arg    open   index  closes */
+    [PROTO_OP_SEARCH] = {"search", "SEARCH <query>", true, false, true, false},
+    [PROTO_OP_GET] = {"get", "GET <doc-id>", true, false, true, false},
+    [PROTO_OP_SIMILAR] = {"similar", "SIMILAR <doc-id>", true, false, true, false},
+    [PROTO_OP_SUGGEST] = {"suggest", "SUGGEST <prefix>", true, false, true, false},
+    [PROTO_OP_STATS] = {"stats", "STATS", false, false, false, false},
+    [PROTO_OP_PING] = {"ping", "PING", false, true, false, false},
+    [PROTO_OP_QUIT] = {"quit", "QUIT", false, true, false, true},
+    [PROTO_OP_AUTH] = {"auth", "AUTH <token>", true, true, false, false},
+};
+
+const proto_command_t *proto_command(proto_op_t op) {
+    return (unsigned)op < PROTO_OP_COUNT ? &COMMANDS[op] : NULL;
+}
 
 const char *proto_op_name(proto_op_t op) {
-    return (unsigned)op < sizeof OP_NAMES / sizeof OP_NAMES[0] ? OP_NAMES[op] : "unknown";
+    return (unsigned)op < PROTO_OP_COUNT ? COMMANDS[op].name : "unknown";
+}
+
+/* The commands' names, upper-case (the inline verbs) or as they are (the
+ * JSON ops), joined by sep. */
+static const char *command_list(bool upper, const char *sep, char *out, size_t size) {
+    size_t n = 0;
+    out[0] = '\0';
+    for (int op = 0; op < PROTO_OP_COUNT; op++) {
+        int w = snprintf(out + n, size - n, "%s%s", op ? sep : "", COMMANDS[op].name);
+        if (w < 0 || (size_t)w >= size - n) break;
+        n += (size_t)w;
+    }
+    for (char *c = out; upper && *c; c++) *c = (char)toupper((unsigned char)*c);
+    return out;
 }
 
 static proto_result_t fail(proto_error_t *err, proto_result_t r, proto_error_code_t code,
@@ -85,24 +112,6 @@ static void request_init(proto_request_t *req, const proto_limits_t *lim) {
 
 /* ---- the inline form: VERB [ARGUMENT] ------------------------------------ */
 
-typedef struct {
-    const char *verb;
-    proto_op_t op;
-    bool needs_arg;
-    const char *usage;
-} inline_cmd_t;
-
-static const inline_cmd_t INLINE_CMDS[] = {
-    {"SEARCH", PROTO_OP_SEARCH, true, "SEARCH <query>"},
-    {"GET", PROTO_OP_GET, true, "GET <doc-id>"},
-    {"SIMILAR", PROTO_OP_SIMILAR, true, "SIMILAR <doc-id>"},
-    {"SUGGEST", PROTO_OP_SUGGEST, true, "SUGGEST <prefix>"},
-    {"STATS", PROTO_OP_STATS, false, "STATS"},
-    {"PING", PROTO_OP_PING, false, "PING"},
-    {"QUIT", PROTO_OP_QUIT, false, "QUIT"},
-    {"AUTH", PROTO_OP_AUTH, true, "AUTH <token>"},
-};
-
 static char *trim(char *s) {
     while (*s == ' ' || *s == '\t') s++;
     size_t n = strlen(s);
@@ -115,21 +124,20 @@ static proto_result_t parse_inline(char *line, proto_request_t *req, proto_error
     char *verb = trim(line), *arg = verb + strcspn(verb, " \t");
     if (*arg) *arg++ = '\0';
     arg = trim(arg);
-    for (size_t i = 0; i < sizeof INLINE_CMDS / sizeof INLINE_CMDS[0]; i++) {
-        const inline_cmd_t *c = &INLINE_CMDS[i];
-        if (strcasecmp(verb, c->verb) != 0) continue;
+    for (int op = 0; op < PROTO_OP_COUNT; op++) {
+        const proto_command_t *c = &COMMANDS[op];
+        if (strcasecmp(verb, c->name) != 0) continue;
         if (c->needs_arg != (*arg != '\0'))
             return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: %s", c->usage);
-        req->op = c->op;
-        if (c->op == PROTO_OP_AUTH) req->token = arg;
+        req->op = (proto_op_t)op;
+        if (op == PROTO_OP_AUTH) req->token = arg;
         else req->search.q = req->doc = req->prefix = arg;
         return PROTO_OK;
     }
-    char shown[SHOWN_BYTES];
+    char shown[SHOWN_BYTES], names[96];
     return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                "unknown command '%s'; commands: SEARCH GET SIMILAR SUGGEST STATS PING QUIT AUTH, "
-                "or a JSON object",
-                utf8_excerpt(shown, sizeof shown, verb));
+                "unknown command '%s'; commands: %s, or a JSON object",
+                utf8_excerpt(shown, sizeof shown, verb), command_list(true, " ", names, sizeof names));
 }
 
 /* ---- the JSON form ---------------------------------------------------------- */
@@ -408,8 +416,8 @@ static const field_t FIELDS[] = {
 };
 
 static bool find_op(const char *name, proto_op_t *op) {
-    for (size_t i = 0; i < sizeof OP_NAMES / sizeof OP_NAMES[0]; i++)
-        if (strcmp(OP_NAMES[i], name) == 0) return *op = (proto_op_t)i, true;
+    for (int i = 0; i < PROTO_OP_COUNT; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0) return *op = (proto_op_t)i, true;
     return false;
 }
 
@@ -443,14 +451,9 @@ static proto_result_t check_required(proto_request_t *req, proto_error_t *err) {
     return PROTO_OK;
 }
 
-static proto_result_t parse_json(const char *line, size_t len, const proto_limits_t *lim,
-                                 proto_request_t *req, proto_error_t *err) {
-    json_error_t je;
-    json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    char text[sizeof je.text]; /* jansson quotes the bad token, cut anywhere */
-    if (!root)
-        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column,
-                    utf8_excerpt(text, sizeof text, je.text));
+/* The JSON form once parsed; req owns root from here on. */
+static proto_result_t parse_object(json_t *root, const proto_limits_t *lim, proto_request_t *req,
+                                   proto_error_t *err) {
     req->root = root;
     if (!json_is_object(root)) return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "a request must be a JSON object");
     json_t *id = json_object_get(root, "id");
@@ -459,13 +462,23 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
     if (id && !json_is_null(id)) req->id = json_incref(id);
     const char *op = json_string_value(json_object_get(root, "op"));
     if (!op) return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "missing field 'op' (a string)");
-    char shown[SHOWN_BYTES];
+    char shown[SHOWN_BYTES], names[96];
     if (!find_op(op, &req->op))
-        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                    "unknown op '%s'; ops: search, get, similar, suggest, stats, ping, quit, auth",
-                    utf8_excerpt(shown, sizeof shown, op));
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown op '%s'; ops: %s",
+                    utf8_excerpt(shown, sizeof shown, op), command_list(false, ", ", names, sizeof names));
     proto_result_t r = apply_fields(root, req, lim, err);
     return r == PROTO_OK ? check_required(req, err) : r;
+}
+
+static proto_result_t parse_json(const char *line, size_t len, const proto_limits_t *lim,
+                                 proto_request_t *req, proto_error_t *err) {
+    json_error_t je;
+    json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    char text[sizeof je.text]; /* jansson quotes the bad token, cut anywhere */
+    if (!root)
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column,
+                    utf8_excerpt(text, sizeof text, je.text));
+    return parse_object(root, lim, req, err);
 }
 
 /* ---- lines ------------------------------------------------------------------- */
@@ -492,6 +505,14 @@ static proto_result_t parse_line(const char *line, size_t n, const proto_limits_
     return parse_inline(copy, req, err);
 }
 
+/* A refused request leaves nothing behind but its id, echoed in the error. */
+static proto_result_t finish(proto_result_t r, proto_request_t *req, proto_error_t *err) {
+    if (r == PROTO_OK) return r;
+    err->id = req->id ? json_incref(req->id) : NULL;
+    proto_request_free(req);
+    return r;
+}
+
 proto_result_t proto_parse(const char *buf, size_t len, const proto_limits_t *lim,
                            proto_request_t *req, size_t *consumed, proto_error_t *err) {
     size_t start = 0;
@@ -511,11 +532,13 @@ proto_result_t proto_parse(const char *buf, size_t len, const proto_limits_t *li
         start += avail + 1;
         if (blank(line, n)) continue;
         *consumed = start;
-        proto_result_t r = parse_line(line, n, lim, req, err);
-        if (r != PROTO_OK) {
-            err->id = req->id ? json_incref(req->id) : NULL; /* echoed in the error */
-            proto_request_free(req);
-        }
-        return r;
+        return finish(parse_line(line, n, lim, req, err), req, err);
     }
+}
+
+proto_result_t proto_parse_object(json_t *root, const proto_limits_t *lim, proto_request_t *req,
+                                  proto_error_t *err) {
+    request_init(req, lim);
+    memset(err, 0, sizeof *err);
+    return finish(parse_object(root, lim, req, err), req, err);
 }

@@ -21,6 +21,10 @@ typedef struct {
     const char *def;
 } key_t_;
 
+/* A default of request.h, as the table's text. */
+#define TEXT(x) #x
+#define DEFAULT(name) TEXT_OF(REQUEST_DEFAULT_##name)
+#define TEXT_OF(x) TEXT(x)
 #define UINT_KEY(k, m, lo, hi, d) {k, T_UINT, offsetof(config_t, m), lo, hi, d}
 
 static const key_t_ KEYS[] = {
@@ -31,17 +35,17 @@ static const key_t_ KEYS[] = {
     UINT_KEY("max_connections", max_connections, 1, 100000, "1024"),
     UINT_KEY("idle_timeout_ms", idle_timeout_ms, 0, 86400000, "300000"),
     UINT_KEY("request_timeout_ms", request_timeout_ms, 0, 3600000, "10000"),
-    UINT_KEY("query_timeout_ms", query_timeout_ms, 1, 600000, "2000"),
-    UINT_KEY("max_query_terms", max_query_terms, 1, 100000, "64"),
-    UINT_KEY("max_phrase_terms", max_phrase_terms, 2, 100000, "12"),
-    UINT_KEY("max_query_wildcards", max_query_wildcards, 0, 1000, "4"),
+    UINT_KEY("query_timeout_ms", request.timeout_ms, 1, 600000, DEFAULT(TIMEOUT_MS)),
+    UINT_KEY("max_query_terms", request.max_query_terms, 1, 100000, DEFAULT(MAX_QUERY_TERMS)),
+    UINT_KEY("max_phrase_terms", request.max_phrase_terms, 2, 100000, DEFAULT(MAX_PHRASE_TERMS)),
+    UINT_KEY("max_query_wildcards", request.max_query_wildcards, 0, 1000, DEFAULT(MAX_QUERY_WILDCARDS)),
     UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
     UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),
-    UINT_KEY("default_limit", default_limit, 1, 10000, "10"),
-    UINT_KEY("max_timeline_buckets", max_timeline_buckets, 1, 1000000, "1000"),
-    UINT_KEY("max_facet_limit", max_facet_limit, 1, 1000000, "100"),
+    UINT_KEY("default_limit", default_limit, 1, 10000, TEXT_OF(PROTO_DEFAULT_LIMIT)),
+    UINT_KEY("max_timeline_buckets", request.max_timeline_buckets, 1, 1000000, DEFAULT(MAX_TIMELINE_BUCKETS)),
+    UINT_KEY("max_facet_limit", request.max_facet_limit, 1, 1000000, DEFAULT(MAX_FACET_LIMIT)),
     /* At most SHIM_RELAXED_FIRST_MAX: the all-words hits that can rank first. */
-    UINT_KEY("relax_below", relax_below, 1, 1000, "10"),
+    UINT_KEY("relax_below", request.relax_below, 1, 1000, DEFAULT(RELAX_BELOW)),
     UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
     UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),
     {"index_watch", T_BOOL, offsetof(config_t, index_watch), 0, 0, "yes"},

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lede/request.h"
+
 #define CONFIG_PATH_MAX 4096
 
 typedef enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG } log_level_t;
@@ -20,16 +22,11 @@ typedef struct config {
     uint64_t max_connections;
     uint64_t idle_timeout_ms;      /* 0: never */
     uint64_t request_timeout_ms;   /* for a request to arrive whole; 0: never */
-    uint64_t query_timeout_ms;     /* time budget of one request */
-    uint64_t max_query_terms;      /* words in one query */
-    uint64_t max_phrase_terms;     /* words in one "phrase" of a query */
-    uint64_t max_query_wildcards;  /* word* in one query */
+    request_limits_t request;      /* query_timeout_ms, max_query_terms, ...:
+                                    * what one request may cost */
     uint64_t max_limit;
     uint64_t max_offset;
     uint64_t default_limit;
-    uint64_t max_timeline_buckets; /* periods in one timeline facet */
-    uint64_t max_facet_limit;      /* largest "facet_limit" */
-    uint64_t relax_below;          /* match auto: fewer all-words hits are too few */
     uint64_t max_output_bytes;     /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
     bool index_watch;              /* inotify notices commits at once (index_watch.h) */

@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "cmd.h"
 #include "log.h"
 #include "tls.h"
 
-static const char *const STATE_NAMES[] = {"reading", "draining", "paused", "closing", "lingering"};
+static const char *const STATE_NAMES[] = {"reading",   "draining", "paused",
+                                          "closing",   "lingering", "closed"};
 
 /* How long a closing connection waits for the client to close its side. */
 #define LINGER_MS 2000
@@ -52,15 +52,32 @@ static void conn_release(conn_t *c) {
     json_decref(c->failed_id);
 }
 
-static void conn_free(conn_t *c) {
+/* CLOSED: counted and unlinked now, freed by conn_reap() later; whatever
+ * called this may go on using c until it returns to the loop. */
+static void conn_close(conn_t *c) {
     worker_t *w = c->worker;
+    if (c->state == CONN_CLOSED) return;
+    conn_set_state(c, CONN_CLOSED);
+    bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
+    bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+    evtimer_del(c->auth_timer);
     if (c->prev) c->prev->next = c->next;
     else w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
-    conn_release(c);
-    stats_conn_closed(&c->srv->stats);
-    free(c);
+    c->prev = NULL, c->next = w->closed;
+    w->closed = c;
+    event_active(w->reap_ev, EV_READ, 0);
+    stats_conn_closed(&c->sh->stats);
     worker_conn_closed(w);
+}
+
+void conn_reap(worker_t *w) {
+    while (w->closed) {
+        conn_t *c = w->closed;
+        w->closed = c->next;
+        conn_release(c);
+        free(c);
+    }
 }
 
 static size_t output_len(conn_t *c) {
@@ -70,7 +87,7 @@ static size_t output_len(conn_t *c) {
 /* All replies are out: shut down our side, then wait for the client's
  * end of file (discarding what it sends) before freeing. */
 static void linger(conn_t *c) {
-    if (c->eof) return conn_free(c); /* the client has closed its side already */
+    if (c->eof) return conn_close(c); /* the client has closed its side already */
     tls_close_notify(c->bev);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
@@ -98,39 +115,19 @@ static void send_line(conn_t *c, char *line, size_t len) {
     if (evbuffer_add_reference(out, line, len, free_line, NULL) != 0) free(line); /* not taken */
 }
 
-/* PING, QUIT, STATS and AUTH need no query. */
-static void answer_inline(conn_t *c, proto_request_t *req) {
-    double start = stats_now();
-    json_t *reply = json_object();
-    json_object_set_new(reply, "ok", json_true());
-    if (req->id) json_object_set(reply, "id", req->id);
-    if (req->op == PROTO_OP_STATS) {
-        json_t *stats = server_stats_json(c->srv, worker_db(c->worker));
-        json_object_update(reply, stats); /* takes references to the members only */
-        json_decref(stats);
-    }
-    if (req->op == PROTO_OP_PING) json_object_set_new(reply, "pong", json_true());
-    if (req->op == PROTO_OP_QUIT) json_object_set_new(reply, "bye", json_true());
-    size_t len = 0;
-    char *line = cmd_reply_line(reply, &len);
-    send_line(c, line, len);
-    stats_request(&c->srv->stats, req->op, PROTO_E_NONE, (stats_now() - start) * 1000.0);
-    if (req->op == PROTO_OP_QUIT) close_when_flushed(c);
-}
-
 static void send_error(conn_t *c, json_t *id, proto_error_code_t code, const char *message) {
     size_t len = 0;
-    char *line = cmd_error_line(id, code, message, &len);
+    char *line = request_error_line(id, code, message, &len);
     send_line(c, line, len);
 }
 
 /* A wrong token: nothing more is read or answered until the delay has
  * passed (on_auth_delay), so that guessing is slow. */
 static void auth_failed(conn_t *c, proto_request_t *req) {
-    const config_t *cfg = c->srv->cfg;
+    const config_t *cfg = c->sh->cfg;
     c->auth_failures++;
-    stats_auth_failed(&c->srv->stats);
-    stats_request(&c->srv->stats, req->op, PROTO_E_AUTH_FAILED, 0);
+    stats_auth_failed(&c->sh->stats);
+    stats_request(&c->sh->stats, req->op, PROTO_E_AUTH_FAILED, 0);
     log_msg(LOG_WARN, "conn %llu %s: wrong auth token (%u of max_auth_failures %llu)",
             (unsigned long long)c->id, c->peer, c->auth_failures,
             (unsigned long long)cfg->max_auth_failures);
@@ -144,7 +141,7 @@ static void auth_failed(conn_t *c, proto_request_t *req) {
 static void on_auth_delay(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
     conn_t *c = arg;
-    uint64_t max = c->srv->cfg->max_auth_failures;
+    uint64_t max = c->sh->cfg->max_auth_failures;
     bool last = c->auth_failures >= max;
     char msg[160];
     snprintf(msg, sizeof msg, "wrong token (%u of max_auth_failures %llu)%s", c->auth_failures,
@@ -161,14 +158,13 @@ static void on_auth_delay(evutil_socket_t fd, short what, void *arg) {
  * request may carry it), none is needed, or the op needs none. Answers
  * the request when it may not. */
 static bool authorise(conn_t *c, proto_request_t *req) {
-    const config_t *cfg = c->srv->cfg;
+    const config_t *cfg = c->sh->cfg;
     if (req->token && auth_enabled(cfg)) {
         if (!auth_token_ok(cfg, req->token)) return auth_failed(c, req), false;
         c->authed = true;
     }
-    if (c->authed || req->op == PROTO_OP_PING || req->op == PROTO_OP_QUIT || req->op == PROTO_OP_AUTH)
-        return true;
-    stats_request(&c->srv->stats, req->op, PROTO_E_AUTH_REQUIRED, 0);
+    if (c->authed || proto_command(req->op)->open) return true;
+    stats_request(&c->sh->stats, req->op, PROTO_E_AUTH_REQUIRED, 0);
     send_error(c, req->id, PROTO_E_AUTH_REQUIRED,
                "this server needs a token first: AUTH <token>, or \"auth\" in the request");
     return false;
@@ -178,30 +174,25 @@ static bool authorise(conn_t *c, proto_request_t *req) {
  * the loop's poll returned. */
 static void answer(conn_t *c, proto_request_t *req, double arrival) {
     if (!authorise(c, req)) return proto_request_free(req);
-    if (req->op == PROTO_OP_PING || req->op == PROTO_OP_QUIT || req->op == PROTO_OP_STATS ||
-        req->op == PROTO_OP_AUTH) {
-        answer_inline(c, req);
-        proto_request_free(req);
-        return;
-    }
     job_t job = {.enqueued = arrival};
     proto_request_move(&job.req, req); /* the job owns the request now */
     worker_execute(c->worker, &job);
-    server_job_finished(c->srv, &job);
-    send_line(c, job.reply, job.reply_len); /* takes the reply */
-    job.reply = NULL;
+    stats_job_done(&c->sh->stats, c->sh->cfg, &job);
+    send_line(c, job.reply.line, job.reply.len); /* takes the reply */
+    job.reply.line = NULL;
+    if (proto_command(job.req.op)->closes) close_when_flushed(c);
     job_clear(&job);
 }
 
 /* Handles a request the parser refused; false when the connection must close. */
 static bool refuse(conn_t *c, proto_result_t r, proto_error_t *err, const char *line, size_t n) {
     char safe[132];
-    stats_request(&c->srv->stats, STATS_OP_INVALID, err->code, 0);
+    stats_request(&c->sh->stats, STATS_OP_INVALID, err->code, 0);
     log_msg(r == PROTO_FATAL ? LOG_WARN : LOG_DEBUG, "conn %llu %s: %s: %s (request: %s)",
             (unsigned long long)c->id, c->peer, proto_error_name(err->code), err->message,
             log_safe(line, n, safe));
     size_t len = 0;
-    char *reply = cmd_error_line(err->id, err->code, err->message, &len);
+    char *reply = request_error_line(err->id, err->code, err->message, &len);
     send_line(c, reply, len);
     proto_error_free(err);
     return r != PROTO_FATAL;
@@ -211,7 +202,7 @@ static bool refuse(conn_t *c, proto_result_t r, proto_error_t *err, const char *
  * from when it began (restarted when an earlier request was taken from
  * the same bytes), stopped when none is. */
 static void watch_partial(conn_t *c, bool took_request) {
-    uint64_t ms = c->srv->cfg->request_timeout_ms;
+    uint64_t ms = c->sh->cfg->request_timeout_ms;
     if (c->state != CONN_READING || !ms ||
         evbuffer_get_length(bufferevent_get_input(c->bev)) == 0) {
         evtimer_del(c->request_timer);
@@ -231,8 +222,8 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg) {
     struct evbuffer *in = bufferevent_get_input(c->bev);
     c->partial = false;
     if (c->state != CONN_READING) return;
-    uint64_t ms = c->srv->cfg->request_timeout_ms;
-    stats_request_timeout(&c->srv->stats);
+    uint64_t ms = c->sh->cfg->request_timeout_ms;
+    stats_request_timeout(&c->sh->stats);
     log_msg(LOG_WARN,
             "conn %llu %s: request_timeout_ms (%llu ms) passed with %zu bytes of a request",
             (unsigned long long)c->id, c->peer, (unsigned long long)ms, evbuffer_get_length(in));
@@ -241,7 +232,7 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg) {
              "the request did not arrive whole within request_timeout_ms (%llu ms); closing",
              (unsigned long long)ms);
     size_t len = 0;
-    char *reply = cmd_error_line(NULL, PROTO_E_TIMEOUT, msg, &len);
+    char *reply = request_error_line(NULL, PROTO_E_TIMEOUT, msg, &len);
     send_line(c, reply, len);
     evbuffer_drain(in, evbuffer_get_length(in));
     close_when_flushed(c);
@@ -252,13 +243,13 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg) {
  * the connection (a client that has closed its side). */
 static void conn_process(conn_t *c) {
     struct evbuffer *in = bufferevent_get_input(c->bev);
-    const proto_limits_t *lim = &c->srv->limits;
+    const proto_limits_t *lim = &c->sh->limits;
     double arrival = worker_poll_time(c->worker);
     size_t start_len = evbuffer_get_length(in);
     for (unsigned turn = 0; c->state == CONN_READING; turn++) {
-        if (output_len(c) > c->srv->cfg->max_output_bytes) {
-            bufferevent_setwatermark(c->bev, EV_WRITE, c->srv->cfg->max_output_bytes / 2, 0);
-            stats_output_stall(&c->srv->stats);
+        if (output_len(c) > c->sh->cfg->max_output_bytes) {
+            bufferevent_setwatermark(c->bev, EV_WRITE, c->sh->cfg->max_output_bytes / 2, 0);
+            stats_output_stall(&c->sh->stats);
             conn_set_state(c, CONN_DRAINING);
             return;
         }
@@ -314,7 +305,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
     (void)bev;
     conn_t *c = arg;
     if ((what & BEV_EVENT_TIMEOUT) && c->state != CONN_LINGERING) {
-        stats_idle_timeout(&c->srv->stats);
+        stats_idle_timeout(&c->sh->stats);
         log_msg(LOG_DEBUG, "conn %llu %s: idle timeout", (unsigned long long)c->id, c->peer);
     }
     if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))) return;
@@ -325,44 +316,11 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
         if (c->state == CONN_READING) conn_process(c);
         return;
     }
-    conn_free(c);
-}
-
-void conn_describe_peer(const struct sockaddr *addr, char *out, size_t size) {
-    char host[INET6_ADDRSTRLEN] = "?";
-    unsigned port = 0;
-    if (addr->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
-        evutil_inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-        port = ntohs(in->sin_port);
-    } else if (addr->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
-        evutil_inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-        port = ntohs(in6->sin6_port);
-    }
-    snprintf(out, size, "%s:%u", host, port);
-}
-
-/* Over max_connections: one error line, written directly, then close. */
-bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer) {
-    if (!s->stopping && stats_conns_current(&s->stats) < s->cfg->max_connections) return false;
-    stats_conn_rejected(&s->stats); /* first: a client that reads the refusal sees it counted */
-    size_t len;
-    char *line = cmd_error_line(NULL, PROTO_E_TOO_MANY_CONNECTIONS,
-                                "the server is at max_connections; try again later", &len);
-    /* Under TLS plain bytes would be garbage: the close says it all. */
-    if (line && !s->tls && send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-        /* Best effort: the client may already be gone. */
-    }
-    free(line);
-    evutil_closesocket(fd);
-    log_msg(LOG_WARN, "rejected %s: max_connections (%llu) reached", peer,
-            (unsigned long long)s->cfg->max_connections);
-    return true;
+    conn_close(c);
 }
 
 void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer) {
-    server_t *s = w->srv;
+    shared_t *s = w->sh;
     conn_t *c = calloc(1, sizeof *c);
     struct bufferevent *bev = c ? tls_bufferevent(s->tls, w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
     struct event *timer = bev ? evtimer_new(w->base, on_request_timeout, c) : NULL;
@@ -378,7 +336,7 @@ void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer)
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* replies are small */
-    *c = (conn_t){.srv = s,
+    *c = (conn_t){.sh = s,
                   .worker = w,
                   .bev = bev,
                   .request_timer = timer,
@@ -414,6 +372,7 @@ void conn_shutdown(conn_t *c) {
 }
 
 void conn_close_all(worker_t *w) {
+    conn_reap(w);
     while (w->conns) {
         conn_t *c = w->conns;
         w->conns = c->next;

@@ -14,6 +14,10 @@
  *             client still sends is discarded until it closes (or a
  *             short timeout), so that unread requests never turn our
  *             close into a reset that could destroy replies in transit
+ *   CLOSED    done: counted as closed and off the worker's list, its
+ *             events silenced; freed by conn_reap() on the loop's next
+ *             turn, never inside a call chain that may still use it (as
+ *             memcached's conn_closing and Redis's freeClientAsync)
  *
  * Every transition goes through conn_set_state(). */
 #ifndef LEDE_SEARCHD_CONN_H
@@ -22,13 +26,20 @@
 #include <event2/bufferevent.h>
 #include <event2/util.h>
 
-#include "server.h"
+#include "shared.h"
 #include "worker.h"
 
-typedef enum { CONN_READING, CONN_DRAINING, CONN_PAUSED, CONN_CLOSING, CONN_LINGERING } conn_state_t;
+typedef enum {
+    CONN_READING,
+    CONN_DRAINING,
+    CONN_PAUSED,
+    CONN_CLOSING,
+    CONN_LINGERING,
+    CONN_CLOSED
+} conn_state_t;
 
 typedef struct conn {
-    server_t *srv;
+    shared_t *sh;
     worker_t *worker;           /* the loop it lives on */
     struct bufferevent *bev;
     conn_state_t state;
@@ -45,18 +56,14 @@ typedef struct conn {
     struct conn *prev, *next;
 } conn_t;
 
-/* On the main loop: refuses a socket over max_connections or during a
- * stop, with an error line; true when it was refused (and closed). */
-bool conn_refuse(server_t *s, evutil_socket_t fd, const char *peer);
-
 /* On a worker: takes a socket accepted on the main loop. */
 void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer);
 
+/* On a worker: frees its CLOSED connections. */
+void conn_reap(worker_t *w);
+
 /* Frees every connection of a worker whose loop has ended. */
 void conn_close_all(worker_t *w);
-
-/* The "host:port" of a socket address. */
-void conn_describe_peer(const struct sockaddr *addr, char *out, size_t size);
 
 /* Server stop: answers the requests already received, then closes. */
 void conn_shutdown(conn_t *c);

@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include "auth.h"
-#include "cmd.h"
 #include "http_conn.h"
 #include "http_host.h"
 #include "http_params.h"
 #include "http_static.h"
+#include "listener.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -34,7 +34,9 @@ typedef struct held_reply {
 } held_reply_t;
 
 struct http_server {
-    server_t *srv;
+    shared_t *sh;
+    pool_t *pool;
+    shim_db_t *watch_db; /* the main loop's handle: /health, /stats, /metrics */
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
     http_conns_t *conns;
@@ -90,7 +92,7 @@ static const char *reason_of(int status) {
 }
 
 static void count_status(http_server_t *h, int status) {
-    stats_http_response(&h->srv->stats, status / 100);
+    stats_http_response(&h->sh->stats, status / 100);
 }
 
 /* Sends body (which may be NULL) with a status; every reply goes here. */
@@ -98,7 +100,7 @@ static void respond(http_server_t *h, struct evhttp_request *req, int status, co
                  struct evbuffer *body) {
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
     if (type) evhttp_add_header(out, "Content-Type", type);
-    if (h->srv->stopping) evhttp_add_header(out, "Connection", "close");
+    if (h->sh->stopping) evhttp_add_header(out, "Connection", "close");
     count_status(h, status);
     evhttp_send_reply(req, status, reason_of(status), body);
 }
@@ -114,8 +116,8 @@ static void send_text(http_server_t *h, struct evhttp_request *req, int status, 
 
 static void send_json(http_server_t *h, struct evhttp_request *req, int status, json_t *reply) {
     size_t len = 0;
-    char *line = cmd_reply_line(reply, &len);
-    if (!line) line = cmd_error_line(NULL, PROTO_E_INTERNAL, "out of memory", &len), status = 500;
+    char *line = request_reply_line(reply, &len);
+    if (!line) line = request_error_line(NULL, PROTO_E_INTERNAL, "out of memory", &len), status = 500;
     send_text(h, req, status, "application/json; charset=utf-8", line, len);
     free(line);
 }
@@ -128,7 +130,7 @@ static void send_error(http_server_t *h, struct evhttp_request *req, int status,
 
 static void send_proto_error(http_server_t *h, struct evhttp_request *req, proto_error_code_t code,
                              const char *message) {
-    stats_request(&h->srv->stats, STATS_OP_INVALID, code, 0);
+    stats_request(&h->sh->stats, STATS_OP_INVALID, code, 0);
     send_error(h, req, status_of(code), proto_error_name(code), message);
 }
 
@@ -146,7 +148,7 @@ static bool origin_allowed(const char *list, const char *origin, size_t n) {
 }
 
 static bool add_cors(http_server_t *h, struct evhttp_request *req) {
-    const char *list = h->srv->cfg->http_cors_origins;
+    const char *list = h->sh->cfg->http_cors_origins;
     const char *origin = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
     if (!*list || !origin) return false;
@@ -177,10 +179,10 @@ static void preflight(http_server_t *h, struct evhttp_request *req, bool allowed
 
 static void health(http_server_t *h, struct evhttp_request *req) {
     shim_stats_t st;
-    char why[512];
-    if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
-    if (!server_index_up(h->srv, h->srv->watch_db, &st, why, sizeof why))
-        return send_error(h, req, 503, "unavailable", why);
+    lede_err_t why;
+    if (h->sh->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
+    if (stats_index_check(h->sh->cfg, h->watch_db, &st, &why) != LEDE_OK)
+        return send_error(h, req, 503, "unavailable", why.msg);
     send_json(h, req, 200, json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
                                      (json_int_t)st.revision, "version", LEDE_VERSION));
 }
@@ -188,21 +190,24 @@ static void health(http_server_t *h, struct evhttp_request *req) {
 static void metrics(http_server_t *h, struct evhttp_request *req) {
     struct evbuffer *body = evbuffer_new();
     if (!body) return send_error(h, req, 500, "internal", "out of memory");
-    metrics_write(h->srv, body);
+    metrics_write(h->sh, h->watch_db, body);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
     respond(h, req, 200, "text/plain; version=0.0.4; charset=utf-8", body);
     evbuffer_free(body);
 }
 
 static void stats_page(http_server_t *h, struct evhttp_request *req) {
-    json_t *reply = json_pack("{sb}", "ok", 1), *stats = server_stats_json(h->srv, h->srv->watch_db);
-    json_object_update(reply, stats);
+    json_t *reply = json_pack("{sb}", "ok", 1), *stats = stats_report(&h->sh->stats, h->sh->cfg, h->watch_db);
+    if (!reply || !stats || json_object_update(reply, stats) != 0) {
+        json_decref(reply);
+        reply = NULL; /* send_json answers 500 */
+    }
     json_decref(stats);
     send_json(h, req, 200, reply);
 }
 
 static void static_file(http_server_t *h, struct evhttp_request *req, const char *path) {
-    int status = http_static_serve(req, h->srv->cfg, path);
+    int status = http_static_serve(req, h->sh->cfg, path);
     if (status == 404) return send_error(h, req, 404, "not_found", "no such page; the API is under /search, /doc/{id}, /similar/{id}, /suggest, /health, /metrics");
     if (status == 500) return send_error(h, req, 500, "internal", "cannot read the page's files");
     count_status(h, status);
@@ -212,27 +217,22 @@ static void static_file(http_server_t *h, struct evhttp_request *req, const char
 
 static void submit(http_server_t *h, struct evhttp_request *req, proto_op_t op, const char *query,
                    const char *doc) {
-    http_param_error_t pe;
-    json_t *jreq = http_params_request(op, query, doc, &pe);
-    if (!jreq) return send_proto_error(h, req, pe.code, pe.message);
-    size_t len = 0;
-    char *line = cmd_reply_line(jreq, &len); /* the request as one protocol line */
-    job_t *job = line ? calloc(1, sizeof *job) : NULL;
     proto_error_t err = {0};
-    size_t used;
+    json_t *jreq = http_params_request(op, query, doc, &err);
+    if (!jreq) return send_proto_error(h, req, err.code, err.message);
+    job_t *job = calloc(1, sizeof *job);
     if (!job) {
-        free(line);
+        json_decref(jreq);
         return send_proto_error(h, req, PROTO_E_INTERNAL, "out of memory");
     }
-    proto_result_t r = proto_parse(line, len, &h->srv->limits, &job->req, &used, &err);
-    free(line);
-    if (r != PROTO_OK) {
+    /* The same parser as the line protocol's JSON form, given the object. */
+    if (proto_parse_object(jreq, &h->sh->limits, &job->req, &err) != PROTO_OK) {
         free(job);
         send_proto_error(h, req, err.code, err.message);
         return proto_error_free(&err);
     }
     job->http = req;
-    pool_submit(h->srv->pool, job);
+    pool_submit(h->pool, job);
 }
 
 static void free_reply(const void *data, size_t len, void *extra) {
@@ -240,16 +240,16 @@ static void free_reply(const void *data, size_t len, void *extra) {
     free((void *)data);
 }
 
-void http_job_done(job_t *job, server_t *s) {
-    http_server_t *h = s->http;
-    server_job_finished(s, job);
+void http_job_done(job_t *job, void *arg) {
+    http_server_t *h = arg;
+    stats_job_done(&h->sh->stats, h->sh->cfg, job);
     struct evbuffer *body = evbuffer_new();
     if (body) {
         /* The body's bytes move into the connection: it frees them. */
-        evbuffer_add_reference(body, job->reply, job->reply_len, free_reply, NULL);
-        job->reply = NULL;
+        evbuffer_add_reference(body, job->reply.line, job->reply.len, free_reply, NULL);
+        job->reply.line = NULL;
         evhttp_add_header(evhttp_request_get_output_headers(job->http), "Cache-Control", "no-store");
-        respond(h, job->http, status_of(job->error), "application/json; charset=utf-8", body);
+        respond(h, job->http, status_of(job->reply.error), "application/json; charset=utf-8", body);
         evbuffer_free(body);
     } else {
         respond(h, job->http, 500, NULL, NULL);
@@ -287,7 +287,7 @@ static void on_held_reply(evutil_socket_t fd, short what, void *arg) {
  * request until it is answered, even when its client has gone). */
 static void hold_failure(http_server_t *h, struct evhttp_request *req) {
     held_reply_t *r = calloc(1, sizeof *r);
-    struct event *timer = r ? evtimer_new(h->srv->base, on_held_reply, r) : NULL;
+    struct event *timer = r ? evtimer_new(h->sh->base, on_held_reply, r) : NULL;
     if (!timer) {
         free(r);
         return send_unauthorised(h, req, PROTO_E_AUTH_FAILED);
@@ -295,19 +295,19 @@ static void hold_failure(http_server_t *h, struct evhttp_request *req) {
     *r = (held_reply_t){.h = h, .req = req, .timer = timer, .next = h->held};
     if (h->held) h->held->prev = r;
     h->held = r;
-    uint64_t ms = h->srv->cfg->auth_fail_delay_ms;
+    uint64_t ms = h->sh->cfg->auth_fail_delay_ms;
     struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
     evtimer_add(timer, &tv);
 }
 
 /* Whether the request has the token, or none is needed; answers it when not. */
 static bool authorised(http_server_t *h, struct evhttp_request *req) {
-    const config_t *c = h->srv->cfg;
+    const config_t *c = h->sh->cfg;
     if (!auth_enabled(c)) return true;
     const char *given = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
     if (auth_bearer_ok(c, given)) return true;
     if (!given) return send_unauthorised(h, req, PROTO_E_AUTH_REQUIRED), false;
-    stats_auth_failed(&h->srv->stats);
+    stats_auth_failed(&h->sh->stats);
     log_msg(LOG_WARN, "http: wrong auth token");
     hold_failure(h, req);
     return false;
@@ -337,14 +337,14 @@ static void route(http_server_t *h, struct evhttp_request *req, const char *path
 /* Whether the request's Host is one of ours (http_host.h); answers it
  * when not. */
 static bool host_allowed(http_server_t *h, struct evhttp_request *req) {
-    const config_t *c = h->srv->cfg;
+    const config_t *c = h->sh->cfg;
     const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
     if (http_host_allowed(c->http_host, c->http_allowed_hosts, host)) return true;
     char safe[132], msg[256];
     snprintf(msg, sizeof msg,
              "Host '%s' is not a name of this server; add it to http_allowed_hosts to allow it",
              log_safe(host, strlen(host), safe));
-    stats_host_refused(&h->srv->stats);
+    stats_host_refused(&h->sh->stats);
     send_error(h, req, 403, "host_not_allowed", msg);
     return false;
 }
@@ -380,7 +380,7 @@ static void on_request(struct evhttp_request *req, void *arg) {
     }
     if (!host_allowed(h, req)) return;
     bool cors = add_cors(h, req);
-    if (h->srv->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
+    if (h->sh->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (m == EVHTTP_REQ_OPTIONS) return preflight(h, req, cors);
     if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) return bad_method(h, req, m);
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
@@ -404,26 +404,27 @@ static void limit(http_server_t *h, const config_t *c) {
     evhttp_set_gencb(h->http, on_request, h);
 }
 
-bool http_start(server_t *s, char *err, size_t size) {
+lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, shim_db_t *watch_db,
+                         lede_err_t *err) {
     const config_t *c = s->cfg;
     http_server_t *h = calloc(1, sizeof *h);
-    if (!h || !(h->http = evhttp_new(s->base))) {
-        free(h);
-        return snprintf(err, size, "cannot start the HTTP server: out of memory"), false;
-    }
-    h->srv = s;
-    s->http = h;
+    *out = h; /* freed by http_free, whatever happens below */
+    if (!h || !(h->http = evhttp_new(s->base)))
+        return lede_errf(err, LEDE_E_NOMEM, "cannot start the HTTP server: out of memory");
+    h->sh = s, h->pool = pool, h->watch_db = watch_db;
+    pool_on_done(pool, http_job_done, h);
     if (!(h->conns = http_conns_new(s, h->http)))
-        return snprintf(err, size, "cannot start the HTTP server: out of memory"), false;
+        return lede_errf(err, LEDE_E_NOMEM, "cannot start the HTTP server: out of memory");
     limit(h, c);
     if (!(h->bound = evhttp_bind_socket_with_handle(h->http, c->http_host, c->http_port)))
-        return snprintf(err, size, "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
-                        c->http_host, c->http_port, strerror(errno)), false;
+        return lede_errf(err, LEDE_E_IO,
+                         "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
+                         c->http_host, c->http_port, strerror(errno));
     gate_add(&s->gate, evhttp_bound_socket_get_listener(h->bound));
     log_msg(LOG_INFO, "http listening on %s:%u%s, page from %s", c->http_host,
-            server_socket_port(evhttp_bound_socket_get_fd(h->bound)), s->tls ? " (TLS)" : "",
+            socket_port(evhttp_bound_socket_get_fd(h->bound)), s->tls ? " (TLS)" : "",
             http_static_root(c));
-    return true;
+    return LEDE_OK;
 }
 
 void http_stop(http_server_t *h) {

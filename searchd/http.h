@@ -5,14 +5,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "server.h"
+#include "lede/shim.h"
+#include "lede/status.h"
+#include "shared.h"
 #include "worker.h"
 
-/* Listens on http_host:http_port; false with err. Sets s->http. */
-bool http_start(server_t *s, char *err, size_t err_size);
+typedef struct http_server http_server_t;
 
-/* A worker finished an HTTP request's job; the job is freed. */
-void http_job_done(job_t *job, server_t *s);
+/* Listens on http_host:http_port; requests that read the index go to the
+ * pool's workers, /health, /metrics and /stats read watch_db (the main
+ * loop's handle). *out is set even on failure: http_free frees it. */
+lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, shim_db_t *watch_db,
+                         lede_err_t *err);
+
+/* A worker finished an HTTP request's job (a pool_done_fn, arg the
+ * http_server_t); the job is freed. */
+void http_job_done(job_t *job, void *arg);
 
 /* Stops accepting; open connections finish their requests. */
 void http_stop(http_server_t *h);

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 
 #include "access_log.h"
-#include "cmd.h"
 #include "http_errpage.h"
 #include "log.h"
 #include "tls.h"
@@ -32,7 +31,7 @@ struct http_conn {
 };
 
 struct http_conns {
-    server_t *srv;
+    shared_t *sh;
     struct event *adopt_ev;
     http_conn_t *pending; /* accepted; evhttp has not finished setting them up */
     http_conn_t *open;    /* most recently used first */
@@ -71,7 +70,7 @@ static void set_idle(http_conn_t *hc) {
 /* The request_timeout_ms clock: started by the first byte of a request,
  * stopped when the whole request has arrived. */
 static void start_deadline(http_conn_t *hc) {
-    uint64_t ms = hc->set->srv->cfg->request_timeout_ms;
+    uint64_t ms = hc->set->sh->cfg->request_timeout_ms;
     if (hc->timing || hc->busy || !ms || !hc->deadline) return;
     struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
     evtimer_add(hc->deadline, &tv);
@@ -94,12 +93,12 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     http_conn_t *hc = arg;
     http_conns_t *set = hc->set;
     unlink_from(&set->open, hc);
-    stats_conn_closed(&set->srv->stats);
+    stats_conn_closed(&set->sh->stats);
     set_idle(hc);
     if (hc->watch) evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->watch);
     if (hc->out_watch) evbuffer_remove_cb_entry(bufferevent_get_output(hc->bev), hc->out_watch);
     free_record(hc);
-    server_conn_closed(set->srv); /* a stop may be waiting; a descriptor is free */
+    set->sh->conn_closed(set->sh->conn_closed_arg); /* a stop may be waiting; a descriptor is free */
 }
 
 /* Closes the connections marked closing that are not busy. Made active
@@ -158,7 +157,7 @@ static void on_complete(struct evhttp_request *req, void *arg) {
     set_idle(hc);
     if (hc->closing) event_active(hc->set->closer_ev, EV_READ, 0);
     if (evbuffer_get_length(bufferevent_get_input(hc->bev)) > 0) start_deadline(hc); /* pipelined */
-    server_conn_closed(hc->set->srv); /* a stop may be waiting for this reply */
+    hc->set->sh->conn_closed(hc->set->sh->conn_closed_arg); /* a stop may be waiting for this reply */
 }
 
 /* Output while no request of lede's is being answered is evhttp's own
@@ -185,8 +184,8 @@ static void rewrite_errpages(evutil_socket_t fd, short what, void *arg) {
         int status = http_errpage_rewrite(out, &code);
         evbuffer_cb_set_flags(out, hc->out_watch, EVBUFFER_CB_ENABLED);
         if (!status) continue;
-        stats_request(&set->srv->stats, STATS_OP_INVALID, code, 0);
-        stats_http_response(&set->srv->stats, status / 100);
+        stats_request(&set->sh->stats, STATS_OP_INVALID, code, 0);
+        stats_http_response(&set->sh->stats, status / 100);
     }
 }
 
@@ -198,7 +197,7 @@ static void send_raw(http_conn_t *hc, const char *status, proto_error_code_t cod
                      const char *message) {
     if (tls_in_use(hc->bev)) return; /* plain bytes would be garbage: the close says it all */
     size_t len = 0;
-    char *body = cmd_error_line(NULL, code, message, &len);
+    char *body = request_error_line(NULL, code, message, &len);
     char head[256], junk[4096];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %s\r\nContent-Type: application/json; charset=utf-8\r\n"
@@ -223,7 +222,7 @@ static const char *peer_of(http_conn_t *hc, char out[80]) {
 
 /* A socket over max_connections: a 503, then close. */
 static void refuse(http_conns_t *set, http_conn_t *hc) {
-    server_t *s = set->srv;
+    shared_t *s = set->sh;
     char peer[80];
     stats_conn_rejected(&s->stats); /* first: a client that reads the 503 sees it counted */
     stats_http_response(&s->stats, 5);
@@ -239,7 +238,7 @@ static void refuse(http_conns_t *set, http_conn_t *hc) {
 static void on_deadline(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
     http_conn_t *hc = arg;
-    server_t *s = hc->set->srv;
+    shared_t *s = hc->set->sh;
     hc->timing = false;
     if (hc->busy || !hc->evcon) return;
     char msg[160], peer[80];
@@ -267,7 +266,7 @@ static void adopt(evutil_socket_t fd, short what, void *arg) {
         void *evcon = NULL;
         bufferevent_getcb(hc->bev, &readcb, NULL, NULL, &evcon);
         if (!readcb || !evcon) { /* evhttp failed and freed it already */
-            if (!hc->refused) stats_conn_closed(&set->srv->stats);
+            if (!hc->refused) stats_conn_closed(&set->sh->stats);
             bufferevent_decref(hc->bev);
             free_record(hc);
             continue;
@@ -286,7 +285,7 @@ static void adopt(evutil_socket_t fd, short what, void *arg) {
 /* evhttp wants a bufferevent for a socket it has just accepted. */
 static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
     http_conns_t *set = arg;
-    server_t *s = set->srv;
+    shared_t *s = set->sh;
     /* evhttp sets the socket later and closes it, unless the bufferevent
      * does (a TLS one must, to free its SSL with it). */
     struct bufferevent *bev = tls_bufferevent(s->tls, base, -1, s->tls ? BEV_OPT_CLOSE_ON_FREE : 0);
@@ -306,10 +305,10 @@ static struct bufferevent *on_accepted(struct event_base *base, void *arg) {
     return bev;
 }
 
-http_conns_t *http_conns_new(server_t *s, struct evhttp *http) {
+http_conns_t *http_conns_new(shared_t *s, struct evhttp *http) {
     http_conns_t *set = calloc(1, sizeof *set);
     if (!set) return NULL;
-    set->srv = s;
+    set->sh = s;
     set->adopt_ev = event_new(s->base, -1, 0, adopt, set);
     set->closer_ev = event_new(s->base, -1, 0, close_marked, set);
     set->errpage_ev = event_new(s->base, -1, 0, rewrite_errpages, set);
@@ -324,9 +323,9 @@ http_conns_t *http_conns_new(server_t *s, struct evhttp *http) {
 /* A connection without a record: made when evhttp could not be given a
  * bufferevent of ours (out of memory). */
 static http_conn_t *late_record(http_conns_t *set, struct evhttp_connection *evcon) {
-    stats_t *st = &set->srv->stats;
+    stats_t *st = &set->sh->stats;
     http_conn_t *hc = NULL;
-    if (stats_conns_current(st) >= set->srv->cfg->max_connections || !(hc = calloc(1, sizeof *hc)))
+    if (stats_conns_current(st) >= set->sh->cfg->max_connections || !(hc = calloc(1, sizeof *hc)))
         return NULL;
     hc->set = set, hc->evcon = evcon;
     push(&set->open, hc);
@@ -343,7 +342,7 @@ http_conn_t *http_conn_begin(http_conns_t *set, struct evhttp_request *req) {
         unlink_from(&set->open, hc);
         push(&set->open, hc);
     } else if (!(hc = late_record(set, evcon))) {
-        stats_conn_rejected(&set->srv->stats);
+        stats_conn_rejected(&set->sh->stats);
         return NULL;
     }
     stop_deadline(hc); /* it has arrived */

@@ -17,14 +17,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "server.h"
+#include "shared.h"
 
 typedef struct http_conn http_conn_t;
 typedef struct http_conns http_conns_t;
 
 /* Starts keeping records of the connections evhttp accepts; NULL when
  * out of memory. */
-http_conns_t *http_conns_new(server_t *s, struct evhttp *http);
+http_conns_t *http_conns_new(shared_t *s, struct evhttp *http);
 
 /* The record of the connection req came on, now busy; NULL when it has
  * none and cannot have one (over max_connections): the caller refuses

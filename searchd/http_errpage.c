@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cmd.h"
+#include "lede/request.h"
 
 /* Enough of the output to hold the status line and the headers. */
 #define ERRPAGE_HEAD_BYTES 1024
@@ -53,7 +53,7 @@ int http_errpage_rewrite(struct evbuffer *out, proto_error_code_t *code) {
     if (!is_error_page(head, &status, reason)) return 0;
     const errpage_t *page = page_of(status);
     size_t body_len = 0;
-    char *body = cmd_error_line(NULL, page->code, page->message, &body_len);
+    char *body = request_error_line(NULL, page->code, page->message, &body_len);
     if (!body) return 0;
     evbuffer_drain(out, len);
     evbuffer_add_printf(

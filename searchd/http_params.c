@@ -3,7 +3,7 @@
  * The API answers exactly what the line protocol answers, so the cheapest
  * way to keep the two identical is to turn each HTTP request into the JSON
  * request a client would have sent and give it to the same parser
- * (proto_parse) and executor. This file only checks what JSON cannot
+ * (proto_parse_object, no text in between) and executor. This file only checks what JSON cannot
  * carry: parameter names, repeats, numbers, booleans and encodings. */
 #include "http_params.h"
 
@@ -51,7 +51,7 @@ static const param_t PARAMS[] = {
  * bytes, cut on a character boundary: see utf8_excerpt). */
 #define SHOWN_BYTES 41
 
-static json_t *fail(http_param_error_t *e, proto_error_code_t code, const char *fmt, ...) {
+static json_t *fail(proto_error_t *e, proto_error_code_t code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
@@ -104,7 +104,7 @@ static json_t *child(json_t *parent, const char *key) {
 }
 
 /* Adds one parameter to req; NULL-free errors go to e. */
-static bool add_param(json_t *req, const param_t *p, const char *v, http_param_error_t *e) {
+static bool add_param(json_t *req, const param_t *p, const char *v, proto_error_t *e) {
     json_t *value = NULL;
     char shown[SHOWN_BYTES];
     switch (p->kind) {
@@ -149,7 +149,7 @@ static bool well_encoded(const char *s, size_t n, size_t *bad) {
  * space, as forms and URLSearchParams write it) or path segment. NULL
  * with e filled when a '%' is not followed by two hex digits, or the
  * text is not UTF-8 or holds a NUL byte. */
-static char *decode(const char *what, const char *s, size_t n, int plus, http_param_error_t *e) {
+static char *decode(const char *what, const char *s, size_t n, int plus, proto_error_t *e) {
     size_t at;
     if (!well_encoded(s, n, &at)) {
         char seen[4] = ""; /* the bad escape, printable bytes only */
@@ -178,7 +178,7 @@ static char *decode(const char *what, const char *s, size_t n, int plus, http_pa
 
 /* One "name=value" pair; seen has a bit per parameter given so far. */
 static bool add_pair(json_t *req, proto_op_t op, const char *pair, size_t n, unsigned *seen,
-                     http_param_error_t *e) {
+                     proto_error_t *e) {
     const char *eq = memchr(pair, '=', n);
     size_t name_len = eq ? (size_t)(eq - pair) : n;
     char *name = decode("name", pair, name_len, 1, e);
@@ -203,7 +203,7 @@ static bool add_pair(json_t *req, proto_op_t op, const char *pair, size_t n, uns
     return ok;
 }
 
-static bool add_params(json_t *req, proto_op_t op, const char *query, http_param_error_t *e) {
+static bool add_params(json_t *req, proto_op_t op, const char *query, proto_error_t *e) {
     unsigned seen = 0;
     for (const char *p = query; *p;) {
         size_t n = strcspn(p, "&");
@@ -213,7 +213,7 @@ static bool add_params(json_t *req, proto_op_t op, const char *query, http_param
     return true;
 }
 
-json_t *http_params_request(proto_op_t op, const char *query, const char *doc, http_param_error_t *e) {
+json_t *http_params_request(proto_op_t op, const char *query, const char *doc, proto_error_t *e) {
     e->code = PROTO_E_NONE;
     e->message[0] = '\0';
     json_t *req = json_pack("{ss}", "op", proto_op_name(op));

@@ -7,14 +7,10 @@
 
 #include "lede/protocol.h"
 
-typedef struct http_param_error {
-    proto_error_code_t code;
-    char message[256];
-} http_param_error_t;
-
 /* The request object for op, from the raw (still percent-encoded) query
  * string (may be NULL) and document id from the path (may be NULL). NULL
- * with e filled when a parameter is unknown, repeated or malformed. */
-json_t *http_params_request(proto_op_t op, const char *query, const char *doc, http_param_error_t *e);
+ * with e's code and message filled (never its id) when a parameter is
+ * unknown, repeated or malformed. */
+json_t *http_params_request(proto_op_t op, const char *query, const char *doc, proto_error_t *e);
 
 #endif

@@ -153,7 +153,9 @@ int main(int argc, char **argv) {
     if (!access_log_open(&o.cfg, err, sizeof err)) return log_close(), die(err);
     int ready = o.daemon ? daemonize() : -1;
     static server_t srv;
-    bool ok = server_start(&srv, &o.cfg, err, sizeof err) && write_pid_file(&o.cfg, err, sizeof err);
+    lede_err_t why;
+    bool ok = server_start(&srv, &o.cfg, &why) == LEDE_OK || (snprintf(err, sizeof err, "%s", why.msg), false);
+    ok = ok && write_pid_file(&o.cfg, err, sizeof err);
     if (!ok) {
         log_msg(LOG_ERROR, "%s", err);
         tell_parent(ready, err);

@@ -58,10 +58,9 @@ static void latency(struct evbuffer *out, const stats_t *st) {
                         (unsigned long long)st->latency_count);
 }
 
-static void index_facts(struct evbuffer *out, server_t *s) {
+static void index_facts(struct evbuffer *out, shared_t *s, shim_db_t *db) {
     shim_stats_t ix;
-    char why[512];
-    bool open = server_index_up(s, s->watch_db, &ix, why, sizeof why);
+    bool open = stats_index_check(s->cfg, db, &ix, NULL) == LEDE_OK;
     gauge(out, "lede_index_up", "1 when the index can be read.", open);
     if (!open) return;
     gauge(out, "lede_index_documents", "Documents in the index served.", ix.doccount);
@@ -113,7 +112,7 @@ static void build_info(struct evbuffer *out) {
                         LEDE_VERSION, shim_xapian_version(), PROTO_VERSION);
 }
 
-void metrics_write(server_t *s, struct evbuffer *out) {
+void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out) {
     stats_t snap, *st = &snap;
     stats_snapshot(&s->stats, &snap);
     requests(out, st);
@@ -145,6 +144,6 @@ void metrics_write(server_t *s, struct evbuffer *out) {
             st->auth_failures);
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
-    index_facts(out, s);
+    index_facts(out, s, db);
     process_facts(out, st);
 }

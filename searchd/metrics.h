@@ -4,9 +4,11 @@
 
 #include <event2/buffer.h>
 
-#include "server.h"
+#include "lede/shim.h"
+#include "shared.h"
 
-/* Appends the whole exposition to out. Main thread only. */
-void metrics_write(server_t *s, struct evbuffer *out);
+/* Appends the whole exposition to out, the index facts read through db
+ * (the main thread's handle). Main thread only. */
+void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out);
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
+
 #define BUCKETS_PER_DOUBLING 8
 
 double stats_now(void) {
@@ -204,5 +206,48 @@ json_t *stats_json(stats_t *live) {
     json_object_set_new(o, "timelines_too_long", json_integer((json_int_t)s->timelines_too_long));
     json_object_set_new(o, "facet_limits_refused",
                         json_integer((json_int_t)s->facet_limits_refused));
+    return o;
+}
+
+void stats_job_done(stats_t *s, const config_t *c, const job_t *job) {
+    const proto_command_t *cmd = proto_command(job->req.op);
+    bool slow = c->slow_query_ms && job->latency_ms >= (double)c->slow_query_ms;
+    stats_request(s, job->req.op, job->reply.error, job->latency_ms);
+    if (job->reply.refused == REQUEST_QUERY_TOO_LONG) stats_query_too_long(s);
+    if (job->reply.refused == REQUEST_TIMELINE_TOO_LONG) stats_timeline_too_long(s);
+    if (job->reply.refused == REQUEST_FACETS_TOO_WIDE) stats_facet_limit_refused(s);
+    if (!cmd || !cmd->on_index || !(c->query_log || slow)) return;
+    const proto_request_t *r = &job->req;
+    log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query", job->http ? "http " : "",
+            cmd->name, job->latency_ms, proto_error_name(job->reply.error),
+            r->search.q ? r->search.q : r->doc ? r->doc : "");
+}
+
+lede_status_t stats_index_check(const config_t *c, shim_db_t *db, shim_stats_t *st,
+                                lede_err_t *err) {
+    if (shim_db_check(db) == LEDE_OK && shim_db_stats(db, st) == LEDE_OK) return LEDE_OK;
+    return lede_errf(err, LEDE_E_OPEN, "the index at %.200s cannot be read: %.280s", c->db,
+                     shim_db_errmsg(db));
+}
+
+/* "index": where it is, whether it can be read, and its facts or why not. */
+static json_t *index_json(const config_t *c, shim_db_t *db) {
+    shim_stats_t st;
+    lede_err_t err;
+    if (stats_index_check(c, db, &st, &err) != LEDE_OK)
+        return json_pack("{s:s, s:b, s:s}", "path", c->db, "up", 0, "error", err.msg);
+    return json_pack("{s:s, s:b, s:I, s:I, s:s}", "path", c->db, "up", 1, "documents", (json_int_t)st.doccount,
+                     "revision", (json_int_t)st.revision, "language", st.language);
+}
+
+json_t *stats_report(stats_t *s, const config_t *c, shim_db_t *db) {
+    json_t *o = stats_json(s);
+    json_t *more = json_pack("{s:o?, s:i, s:s}", "index", index_json(c, db), "protocol", PROTO_VERSION,
+                             "version", LEDE_VERSION);
+    if (!o || !more || json_object_update(o, more) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(more);
     return o;
 }

@@ -8,7 +8,11 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "config.h"
+#include "job.h"
 #include "lede/protocol.h"
+#include "lede/shim.h"
+#include "lede/status.h"
 
 /* Latency histogram: 8 buckets per doubling from 1 µs, up to ~1100 s. */
 #define STATS_BUCKETS 240
@@ -80,8 +84,20 @@ uint64_t stats_count_le(const stats_t *s, double ms);
  * snapshot: it moves the ring to the current second). */
 double stats_qps(stats_t *snap);
 
-/* Counters as a JSON object (the caller adds the index fields); takes a
- * snapshot itself. */
+/* Counters as a JSON object; takes a snapshot itself. */
 json_t *stats_json(stats_t *s);
+
+/* A finished job (either protocol): counts it, and logs it when
+ * query_log is on or it was slow. */
+void stats_job_done(stats_t *s, const config_t *c, const job_t *job);
+
+/* Whether the index at c->db can be read through db (the calling thread's
+ * own handle): its facts in *st, or why not in err. */
+lede_status_t stats_index_check(const config_t *c, shim_db_t *db, shim_stats_t *st,
+                                lede_err_t *err);
+
+/* The whole STATS reply: the counters, the index facts read through db
+ * (the calling thread's own handle), the protocol and program versions. */
+json_t *stats_report(stats_t *s, const config_t *c, shim_db_t *db);
 
 #endif

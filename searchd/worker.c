@@ -9,11 +9,8 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "cmd.h"
 #include "conn.h"
 #include "log.h"
-#include "server.h"
-#include "stats.h"
 
 /* HTTP jobs run in one turn of the inbox; the rest wait for the next, so
  * that the line-protocol connections of the same loop get their turns. */
@@ -34,7 +31,7 @@ struct handoff {
 };
 
 struct pool {
-    server_t *srv;
+    shared_t *sh;
     worker_t *workers;
     unsigned n;                 /* workers allocated */
     unsigned started;           /* threads running */
@@ -49,18 +46,6 @@ struct pool {
     pool_done_fn done_fn;
     void *ctx;
 };
-
-void job_clear(job_t *job) {
-    proto_request_free(&job->req);
-    free(job->reply);
-    job->reply = NULL;
-}
-
-void job_free(job_t *job) {
-    if (!job) return;
-    job_clear(job);
-    free(job);
-}
 
 /* ---- on a worker ------------------------------------------------------ */
 
@@ -80,7 +65,7 @@ shim_db_t *worker_db(worker_t *w) {
 }
 
 void worker_execute(worker_t *w, job_t *job) {
-    cmd_execute(worker_db(w), w->srv->cfg, job);
+    request_execute(worker_db(w), &w->sh->env, &job->req, job->enqueued, &job->reply);
     job->latency_ms = (stats_now() - job->enqueued) * 1000.0;
 }
 
@@ -99,7 +84,7 @@ double worker_poll_time(worker_t *w) {
 void worker_conn_closed(worker_t *w) {
     atomic_fetch_sub(&w->pool->conns, 1);
     /* The main loop may be waiting for this: to stop, or to accept again. */
-    if (w->stopping || gate_paused(&w->srv->gate)) event_active(w->pool->closed_ev, EV_READ, 0);
+    if (w->stopping || gate_paused(&w->sh->gate)) event_active(w->pool->closed_ev, EV_READ, 0);
 }
 
 /* Returns an HTTP job to the main loop. */
@@ -157,6 +142,12 @@ static void on_inbox(evutil_socket_t fd, short what, void *arg) {
     if (more) event_active(w->inbox_ev, EV_READ, 0); /* after the others' turns */
 }
 
+/* Frees the connections closed since the last turn of the loop. */
+static void on_reap(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    conn_reap(arg);
+}
+
 static void *worker_main(void *arg) {
     worker_t *w = arg;
     event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
@@ -190,58 +181,63 @@ static void drain_done(evutil_socket_t fd, short what, void *arg) {
 static void on_conn_closed(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
     pool_t *p = arg;
-    server_conn_closed(p->srv);
+    p->sh->conn_closed(p->sh->conn_closed_arg);
 }
 
-static bool start_worker(pool_t *p, worker_t *w, char *err, size_t size) {
+static lede_status_t start_worker(pool_t *p, worker_t *w, lede_err_t *err) {
     char *msg = NULL;
-    w->pool = p, w->srv = p->srv;
+    w->pool = p, w->sh = p->sh;
     pthread_mutex_init(&w->lock, NULL);
-    const char *path = p->srv->cfg->db;
+    const char *path = p->sh->cfg->db;
     if (shim_db_open(path, &w->db, &msg) != LEDE_OK) {
-        snprintf(err, size, "cannot open the index at %s: %s", path, msg ? msg : "out of memory");
+        lede_errf(err, LEDE_E_OPEN, "cannot open the index at %s: %s", path, msg ? msg : "out of memory");
         free(msg);
-        return false;
+        return LEDE_E_OPEN;
     }
     struct event_config *cfg = event_config_new();
     if (cfg) event_config_set_max_dispatch_interval(cfg, NULL, CALLBACKS_PER_POLL, 0);
     w->base = cfg ? event_base_new_with_config(cfg) : NULL;
     if (cfg) event_config_free(cfg);
     w->inbox_ev = w->base ? event_new(w->base, -1, 0, on_inbox, w) : NULL;
-    if (!w->inbox_ev) return snprintf(err, size, "cannot start a worker's event loop"), false;
+    w->reap_ev = w->base ? event_new(w->base, -1, 0, on_reap, w) : NULL;
+    if (!w->inbox_ev || !w->reap_ev) return lede_errf(err, LEDE_E_NOMEM, "cannot start a worker's event loop");
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-        return snprintf(err, size, "cannot start worker threads"), false;
+        return lede_errf(err, LEDE_E_INTERNAL, "cannot start worker threads");
     p->started++;
-    return true;
+    return LEDE_OK;
 }
 
-bool pool_start(pool_t **out, server_t *srv, struct event_base *main_base, unsigned threads,
-                pool_done_fn done, void *ctx, char *err, size_t size) {
+lede_status_t pool_start(pool_t **out, shared_t *sh, unsigned threads, lede_err_t *err) {
     pool_t *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p || !(p->workers = calloc(threads, sizeof *p->workers))) {
         free(p);
-        return snprintf(err, size, "out of memory"), false;
+        return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     }
-    p->srv = srv, p->done_fn = done, p->ctx = ctx;
+    p->sh = sh;
     pthread_mutex_init(&p->done_lock, NULL);
     atomic_init(&p->epoch, 0);
     atomic_init(&p->conns, 0);
-    p->done_ev = event_new(main_base, -1, 0, drain_done, p);
-    p->closed_ev = event_new(main_base, -1, 0, on_conn_closed, p);
+    p->done_ev = event_new(sh->base, -1, 0, drain_done, p);
+    p->closed_ev = event_new(sh->base, -1, 0, on_conn_closed, p);
     if (!p->done_ev || !p->closed_ev) {
         pool_stop(p);
-        return snprintf(err, size, "out of memory"), false;
+        return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     }
     for (; p->n < threads; p->n++) {
-        if (!start_worker(p, &p->workers[p->n], err, size)) {
+        lede_status_t st = start_worker(p, &p->workers[p->n], err);
+        if (st != LEDE_OK) {
             p->n++; /* so that pool_stop frees what it made */
             pool_stop(p);
-            return false;
+            return st;
         }
     }
     *out = p;
-    return true;
+    return LEDE_OK;
+}
+
+void pool_on_done(pool_t *p, pool_done_fn done, void *ctx) {
+    p->done_fn = done, p->ctx = ctx;
 }
 
 static worker_t *next_worker(pool_t *p) {
@@ -315,6 +311,7 @@ static void free_worker(worker_t *w) {
         job_free(j);
     }
     if (w->inbox_ev) event_free(w->inbox_ev);
+    if (w->reap_ev) event_free(w->reap_ev);
     if (w->base) event_base_free(w->base);
     shim_db_close(w->db);
     pthread_mutex_destroy(&w->lock);

@@ -16,35 +16,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "lede/protocol.h"
+#include "job.h"
 #include "lede/shim.h"
+#include "shared.h"
 
 struct conn;
-struct server;
-struct evhttp_request;
-
-typedef struct job {
-    struct evhttp_request *http; /* the HTTP request waiting for the reply, or
-                                  * NULL for a line-protocol request */
-    proto_request_t req;        /* owned */
-    double enqueued;            /* monotonic seconds: when it arrived */
-    double latency_ms;          /* from arrival to finish */
-    proto_error_code_t error;   /* PROTO_E_NONE when it worked */
-    bool too_big;               /* refused for max_query_terms and the like */
-    bool long_timeline;         /* refused for max_timeline_buckets */
-    bool wide_facets;           /* refused for max_facet_limit */
-    char *reply;                /* the reply line with its \n; malloc'd */
-    size_t reply_len;
-    struct job *next;
-} job_t;
 
 typedef struct pool pool_t;
 typedef struct handoff handoff_t;
 
 typedef struct worker {
     pool_t *pool;
-    struct server *srv;
+    shared_t *sh;
     pthread_t thread;
     struct event_base *base;
     shim_db_t *db;
@@ -58,6 +41,8 @@ typedef struct worker {
     bool quit;                  /* pool_stop(): leave the loop */
     /* This thread's own. */
     struct conn *conns;         /* the open line-protocol connections */
+    struct conn *closed;        /* CLOSED, to be freed by reap_ev */
+    struct event *reap_ev;      /* made active when a connection closes */
     bool stopping;              /* answering what was read, then closing */
 } worker_t;
 
@@ -66,8 +51,10 @@ typedef void (*pool_done_fn)(job_t *job, void *ctx);
 
 /* Starts the workers, each opening the index; false with err when the
  * index cannot be opened. */
-bool pool_start(pool_t **out, struct server *srv, struct event_base *main_base, unsigned threads,
-                pool_done_fn done, void *ctx, char *err, size_t err_size);
+lede_status_t pool_start(pool_t **out, shared_t *sh, unsigned threads, lede_err_t *err);
+
+/* Who gets the finished jobs submitted (HTTP's): set before the first. */
+void pool_on_done(pool_t *p, pool_done_fn done, void *ctx);
 
 /* Hands an accepted line-protocol socket to a worker (round robin). */
 void pool_accept(pool_t *p, evutil_socket_t fd, uint64_t conn_id, const char *peer);
@@ -107,9 +94,5 @@ double worker_poll_time(worker_t *w);
 /* On a worker: its connection count changed; during a stop the main loop
  * checks whether everything is done. */
 void worker_conn_closed(worker_t *w);
-
-/* Frees a heap job and what it owns; job_clear for one on the stack. */
-void job_free(job_t *job);
-void job_clear(job_t *job);
 
 #endif

@@ -59,6 +59,26 @@ typedef enum proto_op {
 /* "search", ...; never NULL. */
 const char *proto_op_name(proto_op_t op);
 
+/* One command: the one table of them (protocol.c) is what the parser,
+ * the executor's handlers (request.h), lede-searchd's authorisation and
+ * its STATS counters are built from. */
+typedef struct proto_command {
+    const char *name;  /* "search": the JSON "op", and the inline verb in
+                        * any case (SEARCH) */
+    const char *usage; /* of the inline form: "SEARCH <query>" */
+    bool needs_arg;    /* the inline form takes an argument */
+    bool open;         /* answered without a token */
+    bool on_index;     /* reads the index: shed when it waited past its
+                        * budget, logged by query_log */
+    bool closes;       /* the connection closes after the reply */
+} proto_command_t;
+
+/* The command of op; NULL outside [0, PROTO_OP_COUNT). */
+const proto_command_t *proto_command(proto_op_t op);
+
+/* "limit" when a request gives none (lede-searchd's default_limit). */
+#define PROTO_DEFAULT_LIMIT 10
+
 typedef struct proto_limits {
     size_t max_line;        /* bytes in one request line, without the \n */
     uint32_t max_limit;     /* largest "limit" */
@@ -102,6 +122,12 @@ typedef struct proto_error {
  * (a \r before it is dropped); blank lines are skipped. */
 proto_result_t proto_parse(const char *buf, size_t len, const proto_limits_t *limits,
                            proto_request_t *req, size_t *consumed, proto_error_t *err);
+
+/* Parses a request already in JSON form (the HTTP API builds one from a
+ * query string): exactly as the JSON form of a line, without the bytes.
+ * Takes the reference to root. PROTO_OK or PROTO_ERROR. */
+proto_result_t proto_parse_object(json_t *root, const proto_limits_t *limits, proto_request_t *req,
+                                  proto_error_t *err);
 
 /* Moves a request to another place (a struct copy would leave its
  * internal pointers behind); src is left empty. */

@@ -37,7 +37,7 @@ typedef enum lede_status {
 } lede_status_t;
 
 /* Room for one message: a path or two and what went wrong. */
-#define LEDE_ERR_BYTES 1024
+#define LEDE_ERR_BYTES 2048
 
 typedef struct lede_err {
     char msg[LEDE_ERR_BYTES];

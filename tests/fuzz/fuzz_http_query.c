@@ -3,17 +3,17 @@
  * up to a newline are the raw query string, and what follows the newline
  * (if any) the document id of the path, as lede-searchd passes them.
  * Like the daemon, a request that converts is given to the protocol
- * parser. The conversion must only produce requests that are JSON the
- * parser can read; every error must carry a message a JSON reply can
- * hold (UTF-8). */
+ * parser as an object; it must also survive as a line (it is JSON the
+ * line parser reads the same way), and every error must carry a message
+ * a JSON reply can hold (UTF-8). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../searchd/cmd.h"
 #include "../../searchd/config.h"
 #include "../../searchd/http_params.h"
 #include "lede/article.h"
+#include "lede/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,12 +35,16 @@ static void parse_converted(json_t *jreq) {
                                   .default_limit = (uint32_t)c->default_limit};
         free(c);
     }
-    size_t len = 0, used;
-    char *line = cmd_reply_line(jreq, &len);
-    if (!line) return;
     proto_request_t req;
     proto_error_t err;
+    proto_result_t as_object = proto_parse_object(json_incref(jreq), &limits, &req, &err);
+    if (as_object == PROTO_OK) proto_request_free(&req);
+    else proto_error_free(&err);
+    size_t len = 0, used;
+    char *line = request_reply_line(jreq, &len);
+    if (!line) return;
     proto_result_t r = proto_parse(line, len, &limits, &req, &used, &err);
+    if (r != as_object) abort(); /* one parser: the same verdict both ways */
     if (r == PROTO_OK) {
         proto_request_free(&req);
     } else {
@@ -64,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     text[size - 1] = '\0';
     char *nl = strchr(text, '\n'), *doc = NULL;
     if (nl) *nl = '\0', doc = nl + 1;
-    http_param_error_t e;
+    proto_error_t e;
     json_t *jreq = http_params_request(OPS[data[0] & 3], text, doc, &e);
     if (jreq)
         parse_converted(jreq);

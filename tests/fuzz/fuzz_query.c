@@ -1,6 +1,6 @@
 /* Fuzz target for the query path: requests as a connection sends them
- * (searchd/proto.c), run the way a worker runs them (cmd_execute: the
- * search, get, similar and suggest handlers over common/search.c and the
+ * (common/protocol.c), run the way a worker runs them (request_execute:
+ * the search, get, similar and suggest handlers over common/search.c and the
  * shim's query parser and matcher) against a small real Xapian index,
  * built once per process in a temporary directory from a few invented
  * articles. Each request runs under the daemon's query time limit. Every
@@ -15,10 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../searchd/cmd.h"
-#include "../../searchd/config.h"
 #include "convert.h"
-#include "../../searchd/stats.h"
+#include "lede/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,7 +63,7 @@ static const char *const ARTICLES[] = {
 
 static char index_dir[256];
 static shim_db_t *db;
-static config_t cfg;
+static request_env_t env;
 static proto_limits_t limits;
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -106,12 +104,11 @@ static void setup(void) {
         add_article(w, ARTICLES[i], i);
     if (shim_writer_close(w, false, &err) != LEDE_OK || shim_db_open(path, &db, &err) != LEDE_OK)
         abort();
-    config_defaults(&cfg);
-    cfg.query_timeout_ms = FUZZ_QUERY_TIMEOUT_MS;
-    limits = (proto_limits_t){.max_line = cfg.max_line_bytes,
-                              .max_limit = (uint32_t)cfg.max_limit,
-                              .max_offset = (uint32_t)cfg.max_offset,
-                              .default_limit = (uint32_t)cfg.default_limit};
+    env.limits = request_limits_default();
+    env.limits.timeout_ms = FUZZ_QUERY_TIMEOUT_MS;
+    /* lede-searchd's defaults (searchd/config.c) */
+    limits = (proto_limits_t){.max_line = 65536, .max_limit = 100, .max_offset = 10000,
+                              .default_limit = PROTO_DEFAULT_LIMIT};
 }
 
 /* One line of JSON: {"ok":true,...} or {"ok":false,"error":{"code":..,"message":..}}. */
@@ -128,13 +125,11 @@ static void check_reply(const char *reply, size_t len) {
 }
 
 static void run(proto_request_t *req) {
-    job_t job = {0};
-    proto_request_move(&job.req, req);
-    job.enqueued = stats_now();
-    cmd_execute(db, &cfg, &job);
-    check_reply(job.reply, job.reply_len);
-    free(job.reply);
-    proto_request_free(&job.req);
+    request_reply_t reply;
+    request_execute(db, &env, req, request_now(), &reply);
+    check_reply(reply.line, reply.len);
+    free(reply.line);
+    proto_request_free(req);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -8,7 +8,7 @@
 
 /* Refused with a message a JSON reply can carry (UTF-8) that says why. */
 static void expect_refused(proto_op_t op, const char *query, const char *doc, const char *why) {
-    http_param_error_t e;
+    proto_error_t e;
     size_t bad;
     json_t *req = http_params_request(op, query, doc, &e);
     CHECK(req == NULL);
@@ -35,7 +35,7 @@ static void test_quoted_text_stays_utf8(void) {
 }
 
 static void test_accepted(void) {
-    http_param_error_t e;
+    proto_error_t e;
     json_t *req = http_params_request(PROTO_OP_SEARCH, "q=caf%C3%A9+au+lait&limit=5", NULL, &e);
     CHECK(req != NULL);
     CHECK_STR(json_string_value(json_object_get(req, "q")), "caf\xc3\xa9 au lait");
