@@ -76,11 +76,11 @@ char *check_read_file(const char *path, size_t *len);
 /* The directory of ../shared, or NULL (after printing why) when absent. */
 const char *check_shared_dir(void);
 
-#endif
-
 /* Runs argv[0] (a path) with argv, stdin from stdin_path (or /dev/null),
  * and returns its exit status (128+N when killed by signal N). Its output
  * is returned in *out and *err (malloc'd; may be passed as NULL). limit_fsize
  * > 0 sets RLIMIT_FSIZE in the child, to simulate a full disk. */
 int check_run(char *const argv[], const char *stdin_path, char **out, char **err,
               long limit_fsize);
+
+#endif
