@@ -413,7 +413,7 @@ static int run_with_timeout(char **out, char **err, const char *secs, ...) {
     while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    return check_run(argv, NULL, out, err, 0);
+    return check_run(argv, NULL, out, err);
 }
 
 /* Symbolic links in an input directory: loops are skipped with a message,

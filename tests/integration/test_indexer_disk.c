@@ -133,7 +133,7 @@ static void check_xapian(const char *db) {
         printf("note: no %s (apt-get install xapian-tools); not checked\n", argv[0]);
         return;
     }
-    int rc = check_run(argv, NULL, &out, NULL, 0);
+    int rc = check_run(argv, NULL, &out, NULL);
     if (rc != 0) fprintf(stderr, "  xapian-check %s:\n%s\n", gen, out);
     CHECK_INT(rc, 0);
     free(out);
