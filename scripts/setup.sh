@@ -14,6 +14,7 @@ PACKAGES=(
   netcat-openbsd procps                     # nc for the quick start; ps/kill for tests
   nodejs                                    # the Node client's tests (clients/; python3 and openssl above serve the rest)
   mandoc file                               # man page lint; cpack's DEB dependency scan (tests)
+  clang-format                              # the format check (scripts/check_format.sh)
 )
 
 missing=()

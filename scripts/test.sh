@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds lede and runs the whole test suite twice: a normal build, then one
-# with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included); then
-# the daemon's integration tests (lede-searchd, its HTTP API, the CLI
-# against it) a third time with ThreadSanitizer.
+# Checks the sources (clang-format, and that the duplicated code of the
+# production sources does not grow), then builds lede and runs the whole
+# test suite twice: a normal build, then one with AddressSanitizer +
+# UndefinedBehaviorSanitizer (leaks included); then the daemon's
+# integration tests (lede-searchd, its HTTP API, the CLI against it) a
+# third time with ThreadSanitizer. A failing step fails the run at the end;
+# the steps after it still run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,6 +22,10 @@ run_suite() {
   echo "== test ($dir)"
   (cd "$dir" && ctest --output-on-failure --timeout 600 -j "$(nproc)" ${tests:+-R "$tests"}) || status=1
 }
+echo "== format (scripts/check_format.sh)"
+scripts/check_format.sh || status=1
+echo "== duplicates (scripts/check_duplicates.py)"
+python3 scripts/check_duplicates.py || status=1
 run_suite build "" -DLEDE_SANITIZE=OFF
 run_suite build-asan "" -DLEDE_SANITIZE=ON
 BUILD_TARGETS="lede-searchd lede-indexer lede test_searchd test_http test_cli test_answers test_auth test_ops" \

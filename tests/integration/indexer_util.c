@@ -31,7 +31,8 @@ int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...)
     while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    return check_run(argv, stdin_path, out, err, fsize);
+    check_run_opts_t opts = {.stdin_path = stdin_path, .fsize_limit = fsize};
+    return check_run(argv, &opts, out, err);
 }
 
 shim_db_t *open_db(const char *dir) {

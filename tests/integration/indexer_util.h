@@ -19,10 +19,11 @@ const char *fx(const char *name);
 /* tmp/idx, in static storage. */
 char *db_path(const char *tmp);
 
-/* Runs lede-indexer with a NULL-terminated argument list, stdin from
- * stdin_path (or /dev/null), under a file-size limit of fsize bytes (0: no
- * limit); returns its exit status (128+N when killed by signal N) and its
- * output in *out and *err (malloc'd). */
+/* Runs lede-indexer with a NULL-terminated argument list through check_run
+ * (../unit/check.h), stdin from stdin_path (or /dev/null), under a
+ * file-size limit of fsize bytes (0: no limit); returns its exit status
+ * (128+N when killed by signal N) and its output in *out and *err
+ * (malloc'd). */
 int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...);
 
 #define INDEX(out, err, ...) run_indexer(out, err, 0, NULL, __VA_ARGS__, (char *)NULL)

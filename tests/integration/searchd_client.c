@@ -1,4 +1,5 @@
-/* The lede-searchd test client: child processes and protocol I/O. */
+/* The lede-searchd test client: the daemon as a child process, and
+ * protocol I/O. */
 #include "searchd_client.h"
 
 #include <arpa/inet.h>
@@ -12,14 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "../unit/check.h"
 
@@ -29,76 +24,8 @@
 #define STOP_TIMEOUT_MS 5000
 /* How long sd_call waits for a reply. */
 #define REPLY_TIMEOUT_MS 5000
-/* Children still running, killed at exit so that no test leaves one. */
-#define MAX_CHILDREN 64
 
-static pid_t children[MAX_CHILDREN];
-
-double sd_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-void sd_sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-/* ---- child processes ------------------------------------------------------ */
-
-static void kill_children(void) {
-    for (int i = 0; i < MAX_CHILDREN; i++) {
-        if (!children[i]) continue;
-        kill(children[i], SIGKILL);
-        waitpid(children[i], NULL, 0);
-        children[i] = 0;
-    }
-}
-
-static void remember_child(pid_t pid, bool add) {
-    static bool registered;
-    if (!registered) registered = atexit(kill_children) == 0;
-    for (int i = 0; i < MAX_CHILDREN; i++) {
-        if (add && children[i] == 0) return (void)(children[i] = pid);
-        if (!add && children[i] == pid) return (void)(children[i] = 0);
-    }
-}
-
-static void child_exec(char *const argv[], const char *out_path, const char *err_path, pid_t parent,
-                       unsigned soft, unsigned hard) {
-    struct rlimit lim = {soft, hard};
-    if (soft && setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(126);
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
-    if (getppid() != parent) _exit(126);
-#else
-    (void)parent;
-#endif
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : out;
-    if (in < 0 || out < 0 || err < 0) _exit(126);
-    dup2(in, 0), dup2(out, 1), dup2(err, 2);
-    execv(argv[0], argv);
-    _exit(127);
-}
-
-static pid_t spawn(char *const argv[], const char *out_path, const char *err_path, unsigned soft,
-                   unsigned hard) {
-    pid_t parent = getpid();
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) child_exec(argv, out_path, err_path, parent, soft, hard);
-    remember_child(pid, true);
-    return pid;
-}
-
-pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path) {
-    return spawn(argv, out_path, err_path, 0, 0);
-}
+/* ---- the daemon ------------------------------------------------------------ */
 
 double sd_cpu_seconds(pid_t pid) {
     char path[64], buf[1024];
@@ -115,51 +42,6 @@ double sd_cpu_seconds(pid_t pid) {
         return -1;
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
-
-static int status_of(int status) {
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-int sd_poll(pid_t pid) {
-    int status = 0;
-    pid_t r;
-    while ((r = waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR) {
-    }
-    if (r == 0) return SD_RUNNING;
-    remember_child(pid, false);
-    return r == pid ? status_of(status) : -1;
-}
-
-int sd_wait(pid_t pid, int timeout_ms) {
-    double end = sd_now_ms() + timeout_ms;
-    int rc;
-    while ((rc = sd_poll(pid)) == SD_RUNNING) {
-        if (sd_now_ms() > end) {
-            fprintf(stderr, "pid %ld still running after %d ms: killing it\n", (long)pid,
-                    timeout_ms);
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            remember_child(pid, false);
-            return -1;
-        }
-        sd_sleep_ms(5);
-    }
-    return rc;
-}
-
-int sd_run(char *const argv[], int timeout_ms, char **out, char **err) {
-    char *dir = check_tmpdir("sdrun"), out_path[SD_PATH_BYTES], err_path[SD_PATH_BYTES];
-    snprintf(out_path, sizeof out_path, "%s/out", dir);
-    snprintf(err_path, sizeof err_path, "%s/err", dir);
-    pid_t pid = sd_spawn(argv, out_path, err_path);
-    int rc = pid < 0 ? -1 : sd_wait(pid, timeout_ms);
-    if (out) *out = check_read_file(out_path, NULL);
-    if (err) *err = check_read_file(err_path, NULL);
-    check_rmtree(dir);
-    return rc;
-}
-
-/* ---- the daemon ------------------------------------------------------------ */
 
 /* The port of the log's "MARK127.0.0.1:PORT" line, or 0. */
 static unsigned logged_port(const char *log_path, const char *mark) {
@@ -193,14 +75,15 @@ bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const 
     argv[n] = NULL;
     memset(d, 0, sizeof *d);
     snprintf(d->log_path, sizeof d->log_path, "%s", log_path);
-    d->pid = spawn(argv, log_path, NULL, soft, hard);
+    check_run_opts_t opts = {.nofile_soft = soft, .nofile_hard = hard};
+    d->pid = check_spawn(argv, &opts, log_path, NULL);
     if (d->pid < 0) return d->pid = 0, false;
-    for (double end = sd_now_ms() + START_TIMEOUT_MS; sd_now_ms() < end; sd_sleep_ms(10)) {
+    for (double end = check_now_ms() + START_TIMEOUT_MS; check_now_ms() < end; check_sleep_ms(10)) {
         if ((d->port = logged_port(log_path, "info: listening on 127.0.0.1:")) != 0) {
             d->http_port = logged_port(log_path, "info: http listening on 127.0.0.1:");
             return true;
         }
-        if (sd_poll(d->pid) != SD_RUNNING) {
+        if (check_poll(d->pid) != CHECK_RUNNING) {
             d->pid = 0; /* it died while starting */
             break;
         }
@@ -214,7 +97,7 @@ bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const 
 int sd_stop(sd_daemon_t *d, int sig) {
     if (!d->pid) return -1;
     kill(d->pid, sig);
-    int rc = sd_wait(d->pid, STOP_TIMEOUT_MS);
+    int rc = check_wait(d->pid, STOP_TIMEOUT_MS);
     d->pid = 0;
     return rc;
 }
@@ -227,7 +110,7 @@ bool sd_log_has(const sd_daemon_t *d, const char *needle) {
 }
 
 bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms) {
-    for (double end = sd_now_ms() + timeout_ms; sd_now_ms() < end; sd_sleep_ms(10))
+    for (double end = check_now_ms() + timeout_ms; check_now_ms() < end; check_sleep_ms(10))
         if (sd_log_has(d, needle)) return true;
     return sd_log_has(d, needle);
 }
@@ -336,7 +219,7 @@ static void fill(sd_conn_t *c, int timeout_ms) {
 }
 
 char *sd_read_line(sd_conn_t *c, int timeout_ms) {
-    double end = sd_now_ms() + timeout_ms;
+    double end = check_now_ms() + timeout_ms;
     for (;;) {
         char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
         if (nl) {
@@ -349,16 +232,16 @@ char *sd_read_line(sd_conn_t *c, int timeout_ms) {
             c->len -= n + 1;
             return line;
         }
-        int left = (int)(end - sd_now_ms());
+        int left = (int)(end - check_now_ms());
         if (c->closed || left <= 0) return NULL;
         fill(c, left);
     }
 }
 
 bool sd_fill(sd_conn_t *c, size_t want, int timeout_ms) {
-    double end = sd_now_ms() + timeout_ms;
+    double end = check_now_ms() + timeout_ms;
     while (c->len < want && !c->closed) {
-        int left = (int)(end - sd_now_ms());
+        int left = (int)(end - check_now_ms());
         if (left <= 0) break;
         fill(c, left);
     }
@@ -366,9 +249,9 @@ bool sd_fill(sd_conn_t *c, size_t want, int timeout_ms) {
 }
 
 bool sd_wait_closed(sd_conn_t *c, int timeout_ms) {
-    double end = sd_now_ms() + timeout_ms;
+    double end = check_now_ms() + timeout_ms;
     while (!c->closed) {
-        int left = (int)(end - sd_now_ms());
+        int left = (int)(end - check_now_ms());
         if (left <= 0) break;
         fill(c, left);
     }

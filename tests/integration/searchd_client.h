@@ -1,7 +1,8 @@
 /* searchd_client: what the lede-searchd integration tests need to drive
- * the real daemon: starting and stopping it as a child process, running
- * other programs with a time limit, and speaking the line protocol over a
- * TCP socket on 127.0.0.1 as any client would. */
+ * the real daemon: starting and stopping it as a child process (through
+ * check_spawn, ../unit/check.h, which runs every other program too), and
+ * speaking the line protocol over a TCP socket on 127.0.0.1 as any client
+ * would. */
 #ifndef LEDE_TEST_SEARCHD_CLIENT_H
 #define LEDE_TEST_SEARCHD_CLIENT_H
 
@@ -57,25 +58,6 @@ bool sd_log_clean(const sd_daemon_t *d);
 
 /* The same for a program's output text (NULL counts as clean). */
 bool sd_text_clean(const char *text);
-
-/* Runs argv[0] with argv in the background, stdin from /dev/null, stdout
- * to out_path and stderr to err_path (NULL: to out_path too). Returns the
- * pid, or -1. The child is killed if this process dies first. */
-pid_t sd_spawn(char *const argv[], const char *out_path, const char *err_path);
-
-/* sd_poll's answer while the process runs. */
-#define SD_RUNNING (-2)
-
-/* The status of pid (as sd_wait's) if it has ended, else SD_RUNNING. */
-int sd_poll(pid_t pid);
-
-/* Waits up to timeout_ms for pid; its status as sd_stop's, -1 (after a
- * SIGKILL) on a timeout. */
-int sd_wait(pid_t pid, int timeout_ms);
-
-/* Runs a program to completion within timeout_ms: the status as sd_wait's,
- * its stdout and stderr in *out and *err (malloc'd; may be NULL). */
-int sd_run(char *const argv[], int timeout_ms, char **out, char **err);
 
 /* One client connection. */
 typedef struct sd_conn {
@@ -140,11 +122,6 @@ const char *sd_hit_ranks(json_t *reply);
 
 /* Whether a new connection to port is refused. */
 bool sd_port_refused(unsigned port);
-
-/* Milliseconds on the monotonic clock. */
-double sd_now_ms(void);
-
-void sd_sleep_ms(int ms);
 
 /* One HTTP/1.1 GET to 127.0.0.1:port with "Connection: close" (extra: more
  * header lines, each ending in \r\n, or NULL), read to the close within

@@ -45,7 +45,7 @@ static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
 static bool build_index(const char *dir, const char *jsonl) {
     char *argv[] = {(char *)indexer, "--db", (char *)dir, "--quiet", (char *)jsonl, NULL};
     char *err = NULL;
-    int rc = check_run(argv, NULL, NULL, &err, 0);
+    int rc = check_run(argv, NULL, NULL, &err);
     if (rc != 0) fprintf(stderr, "lede-indexer --db %s %s: exit %d: %s\n", dir, jsonl, rc, err);
     free(err);
     return rc == 0;

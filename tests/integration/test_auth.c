@@ -98,10 +98,10 @@ static void test_wrong_token(void) {
     sd_conn_t *c = sd_connect(locked.port);
     CHECK(c != NULL);
     if (!c) return;
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     CHECK(sd_send_str(c, "AUTH guess\nPING\n"));
     char *first = sd_read_line(c, WAIT_MS), *second = sd_read_line(c, WAIT_MS);
-    double waited = sd_now_ms() - t0;
+    double waited = check_now_ms() - t0;
     CHECK(first && strstr(first, "\"auth_failed\"") && strstr(first, "1 of max_auth_failures 2"));
     CHECK(second && strstr(second, "\"pong\""));
     if (waited < DELAY_MS * 0.9) fprintf(stderr, "  answered after %.0f ms\n", waited);
@@ -125,11 +125,11 @@ static void test_delay_blocks_only_its_connection(void) {
     CHECK(guesser && other);
     if (!guesser || !other) return;
     CHECK(sd_send_str(guesser, "AUTH guess\n"));
-    sd_sleep_ms(20);
-    double t0 = sd_now_ms();
+    check_sleep_ms(20);
+    double t0 = check_now_ms();
     json_t *r = sd_call(other, "PING");
     CHECK(r && json_is_true(json_object_get(r, "pong")));
-    CHECK(sd_now_ms() - t0 < DELAY_MS / 2);
+    CHECK(check_now_ms() - t0 < DELAY_MS / 2);
     json_decref(r);
     char *line = sd_read_line(guesser, WAIT_MS);
     CHECK(line && strstr(line, "auth_failed"));
@@ -170,9 +170,9 @@ static void test_http_needs_bearer(void) {
     r = http_get("/search?q=oil", "Authorization: bearer   " TOKEN "\r\n");
     CHECK_INT(r.status, 200);
     free(r.text);
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     r = http_get("/search?q=oil", "Authorization: Bearer " TOKEN "x\r\n");
-    CHECK(sd_now_ms() - t0 >= DELAY_MS * 0.9);
+    CHECK(check_now_ms() - t0 >= DELAY_MS * 0.9);
     CHECK_INT(r.status, 401);
     CHECK(r.text && strstr(r.text, "error=\"invalid_token\""));
     CHECK(r.text && strstr(r.text, "\"code\":\"auth_failed\""));
@@ -233,7 +233,7 @@ static void test_token_file_and_errors(void) {
     }
     char *out = NULL, *err = NULL;
     char *argv[] = {(char *)searchd, "--db", db, "-o", "auth_token_file=/nonexistent/token", NULL};
-    CHECK_INT(sd_run(argv, WAIT_MS, &out, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = WAIT_MS}, &out, &err), 1);
     CHECK(err && strstr(err, "auth_token_file /nonexistent/token: No such file or directory"));
     free(out), free(err), free(file);
 }
@@ -247,7 +247,7 @@ int main(int argc, char **argv) {
     tmp = check_tmpdir("auth");
     in_tmp(db, "idx");
     char *ix[] = {(char *)indexer, "--db", db, "--quiet", argv[3], NULL};
-    if (check_run(ix, NULL, NULL, NULL, 0) != 0) {
+    if (check_run(ix, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }

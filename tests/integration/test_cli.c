@@ -42,7 +42,7 @@ static int run_lede(char **out, char **err, ...) {
     while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    return check_run(argv, NULL, out, err, 0);
+    return check_run(argv, NULL, out, err);
 }
 
 #define LEDE(out, err, ...) run_lede(out, err, __VA_ARGS__, (char *)NULL)
@@ -373,7 +373,7 @@ static void test_version(void) {
                *names[] = {"lede", "lede-indexer", "lede-searchd"};
     for (int i = 0; i < 3; i++) {
         char *argv[] = {(char *)progs[i], "--version", NULL};
-        CHECK_INT(check_run(argv, NULL, &out, &err, 0), 0);
+        CHECK_INT(check_run(argv, NULL, &out, &err), 0);
         char name[32] = "";
         CHECK(out && sscanf(out, "%31s %63s", name, v[i]) == 2);
         CHECK_STR(name, names[i]);
@@ -711,7 +711,7 @@ static void test_stats_index_down(void) {
     char fixture[4300];
     snprintf(fixture, sizeof fixture, "%s/jsonl/good.jsonl", LEDE_FIXTURES);
     char *build[] = {(char *)indexer, "--db", copy, "--quiet", fixture, NULL};
-    CHECK_INT(check_run(build, NULL, NULL, NULL, 0), 0);
+    CHECK_INT(check_run(build, NULL, NULL, NULL), 0);
     sd_daemon_t d;
     bool started = sd_start(&d, searchd, copy, log, NULL);
     CHECK(started);
@@ -776,7 +776,7 @@ int main(int argc, char **argv) {
     snprintf(db, sizeof db, "%s/idx", tmp);
     snprintf(fixture, sizeof fixture, "%s/jsonl/good.jsonl", LEDE_FIXTURES);
     char *args[] = {(char *)indexer, "--db", db, "--quiet", fixture, NULL};
-    if (check_run(args, NULL, NULL, NULL, 0) != 0) {
+    if (check_run(args, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }
@@ -784,7 +784,7 @@ int main(int argc, char **argv) {
     snprintf(counts_db, sizeof counts_db, "%s/counts", tmp);
     snprintf(counts, sizeof counts, "%s/counts.jsonl", tmp);
     char *count_args[] = {(char *)indexer, "--db", counts_db, "--quiet", counts, NULL};
-    if (!write_counts(counts) || check_run(count_args, NULL, NULL, NULL, 0) != 0) {
+    if (!write_counts(counts) || check_run(count_args, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the counts index\n");
         return 1;
     }

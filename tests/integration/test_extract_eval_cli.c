@@ -98,7 +98,7 @@ static int run_tool(char **out, char **err, ...) {
     while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    return check_run(argv, NULL, out, err, 0);
+    return check_run(argv, NULL, out, err);
 }
 
 #define TOOL_RUN(out, err, ...) run_tool(out, err, __VA_ARGS__, (char *)NULL)

@@ -601,7 +601,7 @@ static void test_limits(void) {
     CHECK(sd_wait_closed(b, 3000));
     sd_close(b);
     sd_close(a);
-    for (double end = sd_now_ms() + 2000; sd_now_ms() < end; sd_sleep_ms(20)) {
+    for (double end = check_now_ms() + 2000; check_now_ms() < end; check_sleep_ms(20)) {
         http(d.http_port, "GET", "/health", NULL, &r);
         bool in = r.status == 200;
         reply_free(&r);
@@ -617,8 +617,8 @@ static void test_limits(void) {
 /* Polls STATS on c until connections.current is want; whether it got there. */
 static bool wait_current(sd_conn_t *c, long long want) {
     long long current = -1;
-    for (double end = sd_now_ms() + WAIT_MS; current != want && sd_now_ms() < end;
-         sd_sleep_ms(20)) {
+    for (double end = check_now_ms() + WAIT_MS; current != want && check_now_ms() < end;
+         check_sleep_ms(20)) {
         json_t *st = sd_call(c, "STATS");
         current = sd_int(st, "connections.current");
         json_decref(st);
@@ -688,12 +688,12 @@ static void test_request_timeout(void) {
     reply_free(&r);
     const char *head =
         "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: one byte at a time\r\n\r\n";
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     for (const char *p = head; slow && *p && !slow->closed; p++) {
         if (!sd_send(slow, p, 1)) break;
         sd_fill(slow, slow->len + 1, 100);
     }
-    double took = sd_now_ms() - t0;
+    double took = check_now_ms() - t0;
     printf("  trickled headers were cut after %.0f ms\n", took);
     CHECK(slow && read_reply(slow, &r, false));
     CHECK_STATUS(r, 408);
@@ -734,7 +734,7 @@ static void test_line_protocol_between_http_jobs(void) {
         CHECK(conns[k] && sd_send(conns[k], all, EACH * one));
     }
     free(all);
-    sd_sleep_ms(20);
+    check_sleep_ms(20);
     json_t *st = line ? sd_call(line, "STATS") : NULL;
     long long seen = sd_int(st, "requests.search");
     json_decref(st);
@@ -772,7 +772,7 @@ static void test_abandoned_and_stop(void) {
     reply_free(&r);
     sd_conn_t *c = sd_connect(d.http_port);
     for (int i = 0; c && i < 20; i++) send_request(c, "GET", "/search?q=water+OR+city", NULL);
-    sd_sleep_ms(20);
+    check_sleep_ms(20);
     CHECK_INT(sd_stop(&d, SIGTERM), 0);
     int whole = 0;
     while (c && read_reply(c, &r, false)) { /* every reply that came is complete */
@@ -797,7 +797,7 @@ static void test_http_off_and_port_taken(void) {
     snprintf(port, sizeof port, "http_listen=127.0.0.1:%u", main_d.http_port);
     char *argv[] = {(char *)searchd, "--db", db, "--listen", "127.0.0.1:0", "-o", port, NULL};
     char *out = NULL, *err = NULL;
-    CHECK_INT(sd_run(argv, 10000, &out, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = 10000}, &out, &err), 1);
     CHECK(err && strstr(err, "cannot listen for HTTP on 127.0.0.1:") && strstr(err, "http_listen"));
     if (!err || !strstr(err, "cannot listen for HTTP")) fprintf(stderr, "  got: %s\n", err);
     free(out);
@@ -835,7 +835,7 @@ int main(int argc, char **argv) {
     tmp = check_tmpdir("http");
     in_tmp(db, "idx");
     char *ix[] = {(char *)indexer, "--db", db, "--quiet", argv[3], NULL};
-    if (check_run(ix, NULL, NULL, NULL, 0) != 0) {
+    if (check_run(ix, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <jansson.h>
 #include <zlib.h>
@@ -413,7 +411,7 @@ static int run_with_timeout(char **out, char **err, const char *secs, ...) {
     while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    return check_run(argv, NULL, out, err, 0);
+    return check_run(argv, NULL, out, err);
 }
 
 /* Symbolic links in an input directory: loops are skipped with a message,
@@ -743,17 +741,11 @@ static void test_kill_during_rebuild(void) {
     snprintf(big, sizeof big, "%s/big.jsonl", tmp);
     write_corpus(big, 40000);
     for (int delay_ms = 50; delay_ms <= 800; delay_ms *= 4) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            int null = open("/dev/null", O_WRONLY);
-            dup2(null, 1), dup2(null, 2);
-            execl(indexer, indexer, "--db", db, "--rebuild", big, (char *)NULL);
-            _exit(127);
-        }
-        struct timespec ts = {0, delay_ms * 1000000L};
-        nanosleep(&ts, NULL);
+        char *argv[] = {(char *)indexer, "--db", db, "--rebuild", big, NULL};
+        pid_t pid = check_spawn(argv, NULL, "/dev/null", NULL);
+        check_sleep_ms(delay_ms);
         kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
+        check_wait(pid, 0);
         CHECK_INT(doccount(db), 6); /* the live index is as it was */
         search_ids(db, "desalination", ids, sizeof ids);
         CHECK_STR(ids, "g1");

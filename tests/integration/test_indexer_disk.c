@@ -16,8 +16,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../unit/check.h"
@@ -133,7 +131,7 @@ static void check_xapian(const char *db) {
         printf("note: no %s (apt-get install xapian-tools); not checked\n", argv[0]);
         return;
     }
-    int rc = check_run(argv, NULL, &out, NULL, 0);
+    int rc = check_run(argv, NULL, &out, NULL);
     if (rc != 0) fprintf(stderr, "  xapian-check %s:\n%s\n", gen, out);
     CHECK_INT(rc, 0);
     free(out);
@@ -319,29 +317,16 @@ static void test_bulk_update_everywhere(void) {
     unmount_tmpfs(mnt);
 }
 
-/* Milliseconds since some fixed point. */
-static long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Starts a direct update of big into db and kills it once it has grown the
  * live generation by 2 MB. */
 static void kill_direct_update(const char *db) {
     long before = live_bytes(db);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1), dup2(null, 2);
-        execl(indexer, indexer, "--db", db, "--update", "direct", big, (char *)NULL);
-        _exit(127);
-    }
-    long deadline = now_ms() + 60000;
-    while (live_bytes(db) < before + 2 * MB && now_ms() < deadline) usleep(2000);
+    char *argv[] = {(char *)indexer, "--db", (char *)db, "--update", "direct", big, NULL};
+    pid_t pid = check_spawn(argv, NULL, "/dev/null", NULL);
+    double deadline = check_now_ms() + 60000;
+    while (live_bytes(db) < before + 2 * MB && check_now_ms() < deadline) check_sleep_ms(2);
     kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    check_wait(pid, 0);
     CHECK(live_bytes(db) >= before + 2 * MB); /* it did grow */
 }
 

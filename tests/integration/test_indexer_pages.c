@@ -14,7 +14,7 @@ static const char *indexer;
 
 static int run(char **out, char **err, char *a0, char *a1, char *a2, char *a3, char *a4) {
     char *argv[] = {(char *)indexer, a0, a1, a2, a3, a4, NULL};
-    return check_run(argv, NULL, out, err, 0);
+    return check_run(argv, NULL, out, err);
 }
 
 static char *get_doc(const char *db, const char *id) {

@@ -106,7 +106,7 @@ static void test_metrics_parse(void) {
     if (checker) {
         char *argv[] = {"/usr/bin/python3", (char *)checker, file, (char *)version, NULL};
         char *out = NULL;
-        int rc = check_run(argv, NULL, &out, NULL, 0);
+        int rc = check_run(argv, NULL, &out, NULL);
         if (rc == 77)
             printf("  SKIP part: %s", out ? out : "");
         else {
@@ -134,7 +134,7 @@ static void test_version_everywhere(void) {
     sd_close(c);
     char *out = NULL;
     char *argv[] = {(char *)searchd, "--version", NULL};
-    CHECK_INT(sd_run(argv, WAIT_MS, &out, NULL), 0);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = WAIT_MS}, &out, NULL), 0);
     snprintf(want, sizeof want, "lede-searchd %s", version);
     CHECK(out && strstr(out, want));
     free(out);
@@ -144,7 +144,7 @@ static void test_access_log_unwritable(void) {
     char *out = NULL, *err = NULL;
     char *argv[] = {
         (char *)searchd, "--db", db, "-o", "access_log=/nonexistent/dir/access.log", NULL};
-    CHECK_INT(sd_run(argv, WAIT_MS, &out, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = WAIT_MS}, &out, &err), 1);
     CHECK(err && strstr(err, "access_log /nonexistent/dir/access.log: No such file or directory"));
     free(out), free(err);
 }
@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
     tmp = check_tmpdir("ops");
     in_tmp(db, "idx");
     char *ix[] = {(char *)indexer, "--db", db, "--quiet", argv[3], NULL};
-    if (check_run(ix, NULL, NULL, NULL, 0) != 0) {
+    if (check_run(ix, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }

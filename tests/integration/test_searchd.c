@@ -54,7 +54,7 @@ static int run_indexer(const char *dir, ...) {
     va_end(ap);
     argv[n] = NULL;
     char *err = NULL;
-    int rc = check_run(argv, NULL, NULL, &err, 0);
+    int rc = check_run(argv, NULL, NULL, &err);
     if (rc != 0) fprintf(stderr, "lede-indexer --db %s: exit %d: %s\n", dir, rc, err);
     free(err);
     return rc;
@@ -139,12 +139,12 @@ static void check_line_ids(sd_conn_t *c, const char *request, const char *want_i
 
 /* Polls a query until its total is want, for up to timeout_ms. */
 static bool wait_total(sd_conn_t *c, const char *q, long long want, int timeout_ms) {
-    for (double end = sd_now_ms() + timeout_ms;; sd_sleep_ms(20)) {
+    for (double end = check_now_ms() + timeout_ms;; check_sleep_ms(20)) {
         json_t *r = search(c, q);
         long long total = sd_int(r, "total");
         json_decref(r);
         if (total == want) return true;
-        if (sd_now_ms() > end) return false;
+        if (check_now_ms() > end) return false;
     }
 }
 
@@ -608,7 +608,7 @@ static void test_pipelining_fairness(void) {
         for (int i = 0; i < N; i++) memcpy(all + (size_t)i * one, REQ, one);
         CHECK(sd_send(busy, all, N * one));
         free(all);
-        sd_sleep_ms(5);
+        check_sleep_ms(5);
         json_t *st = sd_call(quick, "STATS");
         json_int_t seen = sd_int(st, "requests.search");
         json_decref(st);
@@ -828,12 +828,12 @@ static void test_slow_reader(const sd_daemon_t *d) {
     CHECK(sd_send(slow, all, len));
     free(all);
     CHECK(sd_wait_log(d, "-> draining", LINE_WAIT_MS));
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     CHECK_RAW(other, "PING", "{\"ok\":true,\"pong\":true}");
     json_t *r = sd_call(other, "SEARCH desalination");
     CHECK_STR(sd_hit_ids(r), "g1");
     json_decref(r);
-    CHECK(sd_now_ms() - t0 < 1000);
+    CHECK(check_now_ms() - t0 < 1000);
     int right = 0;
     for (int i = 1; i <= N; i++) {
         char *line = sd_read_line(slow, LINE_WAIT_MS);
@@ -891,7 +891,7 @@ static void test_max_connections(void) {
     if (b) CHECK_RAW(b, "PING", "{\"ok\":true,\"pong\":true}"); /* the others go on */
     sd_close(b);
     bool freed = false; /* once b's close is seen, a new client gets in */
-    for (double end = sd_now_ms() + 2000; a && !freed && sd_now_ms() < end; sd_sleep_ms(20)) {
+    for (double end = check_now_ms() + 2000; a && !freed && check_now_ms() < end; check_sleep_ms(20)) {
         st = sd_call(a, "STATS");
         freed = sd_int(st, "connections.current") == 1;
         json_decref(st);
@@ -949,7 +949,7 @@ static void test_fd_limit(void) {
     if (n < CLIENTS) return;
     CHECK(sd_wait_log(&d, "accepting paused", LINE_WAIT_MS));
     double cpu = sd_cpu_seconds(d.pid);
-    sd_sleep_ms(1000);
+    check_sleep_ms(1000);
     cpu = sd_cpu_seconds(d.pid) - cpu;
     printf("  at the limit: %.2f CPU seconds in 1 s\n", cpu);
     CHECK(cpu >= 0 && cpu < 0.25);
@@ -1024,14 +1024,14 @@ static void test_idle_timeout(void) {
         return stop(&d, SIGTERM);
     }
     CHECK_RAW(idle, "PING", "{\"ok\":true,\"pong\":true}");
-    double t0 = sd_now_ms(), closed_after = -1;
+    double t0 = check_now_ms(), closed_after = -1;
     /* busy keeps talking, every 100 ms, for longer than the timeout; idle
      * is closed meanwhile. */
     for (int i = 0; i < 14; i++) {
         if (closed_after >= 0)
-            sd_sleep_ms(100);
+            check_sleep_ms(100);
         else if (sd_wait_closed(idle, 100))
-            closed_after = sd_now_ms() - t0;
+            closed_after = check_now_ms() - t0;
         CHECK_RAW(busy, "PING", "{\"ok\":true,\"pong\":true}");
     }
     printf("  idle connection closed after %.0f ms\n", closed_after);
@@ -1049,12 +1049,12 @@ static void test_idle_timeout(void) {
 /* Sends text one byte every gap_ms until the server closes the
  * connection or the text ends; the milliseconds it took. */
 static double trickle(sd_conn_t *c, const char *text, int gap_ms) {
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     for (const char *p = text; *p && !c->closed; p++) {
         if (!sd_send(c, p, 1)) break;
         sd_fill(c, c->len + 1, gap_ms); /* waits gap_ms unless a reply comes */
     }
-    return sd_now_ms() - t0;
+    return check_now_ms() - t0;
 }
 
 /* A request that has not arrived whole within request_timeout_ms gets a
@@ -1069,7 +1069,7 @@ static void test_request_timeout(void) {
     if (!slow || !quiet || !pieces) return;
     for (int i = 0; i < 3; i++) { /* each request within the budget: never cut */
         CHECK(sd_send_str(pieces, "PI"));
-        sd_sleep_ms(300);
+        check_sleep_ms(300);
         CHECK_RAW(pieces, "NG", "{\"ok\":true,\"pong\":true}");
     }
     double took =
@@ -1166,12 +1166,12 @@ static void test_query_size(void) {
                        repeat("water city reservoir drought", 1750, false)};
     for (int i = 0; i < 2; i++) {
         char *line = search_line("search", attacks[i]);
-        double t0 = sd_now_ms();
+        double t0 = check_now_ms();
         CHECK(sd_send_line(c, line, strlen(line)));
         json_t *pong = sd_call(other, "PING");
         CHECK(json_is_true(json_object_get(pong, "pong")));
         char *reply = sd_read_line(c, LINE_WAIT_MS);
-        double took = sd_now_ms() - t0;
+        double took = check_now_ms() - t0;
         printf("  a %zu-byte attack query refused after %.0f ms\n", strlen(line), took);
         CHECK(reply && strstr(reply, "\"over_limit\""));
         CHECK(took < 1000);
@@ -1206,7 +1206,7 @@ static void test_timeout(void) {
                  i);
         CHECK(sd_send_line(conns[i], req, strlen(req)));
     }
-    sd_sleep_ms(50);
+    check_sleep_ms(50);
     kill(d.pid, SIGCONT);
     for (int i = 0; i < opened; i++) {
         char *line = sd_read_line(conns[i], LINE_WAIT_MS);
@@ -1327,9 +1327,9 @@ static int index_while_searching(sd_conn_t *c, char **args, int times, int *requ
     in_tmp(out, "indexer.out");
     int rc = 0;
     for (int t = 0; t < times && rc == 0; t++) {
-        pid_t pid = sd_spawn(args, out, NULL);
+        pid_t pid = check_spawn(args, NULL, out, NULL);
         if (pid < 0) return -1;
-        while ((rc = sd_poll(pid)) == SD_RUNNING) {
+        while ((rc = check_poll(pid)) == CHECK_RUNNING) {
             for (int i = 0; i < 3; i++) {
                 json_t *r = sd_call(c, LOOP[i]);
                 (*requests)++;
@@ -1374,9 +1374,9 @@ static void test_reload(void) {
 
     /* A direct update into the live generation. */
     CHECK_INT(INDEX(live, "--update", "direct", add), 0);
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     CHECK(wait_total(c, "okapi", 1, RELOAD_WAIT_MS));
-    printf("  direct update visible after %.0f ms\n", sd_now_ms() - t0);
+    printf("  direct update visible after %.0f ms\n", check_now_ms() - t0);
     check_ids(c, "okapi", "s1");
     json_t *s1 = sd_call(c, "STATS");
     CHECK_INT(sd_int(s1, "index.documents"), 7);
@@ -1386,11 +1386,11 @@ static void test_reload(void) {
     char *args[] = {(char *)indexer, "--db", live, "--quiet", "--rebuild", good, more, bulk, NULL};
     int requests = 0, failed = 0;
     CHECK_INT(index_while_searching(loop, args, 2, &requests, &failed), 0);
-    t0 = sd_now_ms();
+    t0 = check_now_ms();
     CHECK(wait_total(c, "quokka", 1, RELOAD_WAIT_MS));
-    printf("  rebuild visible after %.0f ms; %d requests during the rebuilds\n", sd_now_ms() - t0,
+    printf("  rebuild visible after %.0f ms; %d requests during the rebuilds\n", check_now_ms() - t0,
            requests);
-    for (double end = sd_now_ms() + 600; sd_now_ms() < end;) { /* across the reload too */
+    for (double end = check_now_ms() + 600; check_now_ms() < end;) { /* across the reload too */
         json_t *r = sd_call(loop, "SEARCH river bulletin");
         requests++;
         failed += !json_is_true(json_object_get(r, "ok"));
@@ -1414,13 +1414,13 @@ static void test_reload(void) {
 /* Milliseconds until q finds want articles, polling every 2 ms; -1 past
  * timeout_ms. */
 static double ms_until_total(sd_conn_t *c, const char *q, long long want, int timeout_ms) {
-    double t0 = sd_now_ms();
-    for (;; sd_sleep_ms(2)) {
+    double t0 = check_now_ms();
+    for (;; check_sleep_ms(2)) {
         json_t *r = search(c, q);
         long long total = sd_int(r, "total");
         json_decref(r);
-        if (total == want) return sd_now_ms() - t0;
-        if (sd_now_ms() - t0 > timeout_ms) return -1;
+        if (total == want) return check_now_ms() - t0;
+        if (check_now_ms() - t0 > timeout_ms) return -1;
     }
 }
 
@@ -1475,15 +1475,15 @@ static void test_sighup(void) {
     if (!c) return stop(&d, SIGTERM);
     check_ids(c, "quokka", "");
     CHECK_INT(INDEX(dir, "--rebuild", good, more), 0);
-    sd_sleep_ms(300);
+    check_sleep_ms(300);
     check_ids(c, "quokka", ""); /* still the old generation */
     json_t *s0 = sd_call(c, "STATS");
     CHECK_INT(sd_int(s0, "index.documents"), 6);
     CHECK_INT(sd_int(s0, "reloads"), 0);
-    double t0 = sd_now_ms();
+    double t0 = check_now_ms();
     kill(d.pid, SIGHUP);
     CHECK(wait_total(c, "quokka", 1, 1000));
-    printf("  visible %.0f ms after SIGHUP\n", sd_now_ms() - t0);
+    printf("  visible %.0f ms after SIGHUP\n", check_now_ms() - t0);
     check_ids(c, "quokka", "s2");
     json_t *s1 = sd_call(c, "STATS");
     CHECK_INT(sd_int(s1, "index.documents"), 7);
@@ -1554,7 +1554,7 @@ static void test_daemon_mode(void) {
     char *argv[] = {(char *)searchd, "--db", (char *)db, "--listen", "127.0.0.1:0", "--daemon",
                     "-o", opt_log, "-o", opt_pid, "-o", "http_listen=127.0.0.1:0", NULL};
     char *out = NULL, *err = NULL;
-    CHECK_INT(sd_run(argv, 5000, &out, &err), 0);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err), 0);
     free(out), free(err);
     char *pid_text = check_read_file(pid_path, NULL), *log_text = check_read_file(log, NULL);
     long pid = pid_text ? atol(pid_text) : 0;
@@ -1566,17 +1566,17 @@ static void test_daemon_mode(void) {
     sd_close(c);
     if (pid > 1) kill((pid_t)pid, SIGTERM);
     bool gone = false;
-    for (int i = 0; i < 100 && !gone; i++, sd_sleep_ms(50)) gone = kill((pid_t)pid, 0) != 0;
+    for (int i = 0; i < 100 && !gone; i++, check_sleep_ms(50)) gone = kill((pid_t)pid, 0) != 0;
     CHECK(gone);
     CHECK(access(pid_path, F_OK) != 0); /* removed at exit */
     free(pid_text), free(log_text);
     /* Refusals reach the terminal and the exit status, not just the log. */
     char *no_log[] = {(char *)searchd, "--db", (char *)db, "--daemon", NULL};
-    CHECK_INT(sd_run(no_log, 5000, &out, &err), 1);
+    CHECK_INT(check_run(no_log, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err), 1);
     CHECK(err && strstr(err, "--daemon needs log_file"));
     free(out), free(err);
     char *bad_db[] = {(char *)searchd, "--db", "/nonexistent/index", "--daemon", "-o", opt_log, NULL};
-    CHECK_INT(sd_run(bad_db, 5000, &out, &err), 1);
+    CHECK_INT(check_run(bad_db, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err), 1);
     CHECK(err && strstr(err, "cannot open the index at /nonexistent/index"));
     free(out), free(err);
 }
@@ -1604,7 +1604,7 @@ static void test_second_sigterm(void) {
         snprintf(name, sizeof name, "sigterm2-%zu", i); /* a log of its own: start() waits for its line */
         if (!start(&d, db, name, NULL)) return;
         kill(d.pid, SIGTERM);
-        if (GAP_MS[i]) sd_sleep_ms(GAP_MS[i]);
+        if (GAP_MS[i]) check_sleep_ms(GAP_MS[i]);
         kill(d.pid, SIGTERM);
         int rc = sd_stop(&d, 0);
         if (rc != 0) fprintf(stderr, "  second SIGTERM %d ms after the first: exit %d\n", GAP_MS[i], rc);
@@ -1626,7 +1626,7 @@ static int run_searchd(char **out, char **err, ...) {
     while ((a = va_arg(ap, char *)) != NULL && n < 31) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    return sd_run(argv, 5000, out, err);
+    return check_run(argv, &(check_run_opts_t){.timeout_ms = 5000}, out, err);
 }
 
 #define SEARCHD(out, err, ...) run_searchd(out, err, __VA_ARGS__, (char *)NULL)
@@ -1638,7 +1638,7 @@ static void expect_refusal(const char *want, char **args) {
     argv[n++] = (char *)searchd;
     while (*args && n < 15) argv[n++] = *args++;
     argv[n] = NULL;
-    int rc = sd_run(argv, 5000, &out, &err);
+    int rc = check_run(argv, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err);
     CHECK_INT(rc, 1);
     CHECK(err && strstr(err, want));
     CHECK(sd_text_clean(err));

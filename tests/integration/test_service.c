@@ -85,7 +85,7 @@ static void check_notify(const char *name, const char *log_name) {
         CHECK(ping_ok(d.port));
         kill(d.pid, SIGTERM);
         CHECK_STR(notify_recv(fd), "STOPPING=1");
-        CHECK_INT(sd_wait(d.pid, WAIT_MS), 0);
+        CHECK_INT(check_wait(d.pid, WAIT_MS), 0);
         d.pid = 0;
         CHECK(!sd_log_has(&d, "NOTIFY_SOCKET"));
         CHECK(sd_log_clean(&d));
@@ -211,7 +211,7 @@ static void test_no_page_refuses_to_start(void) {
     char *argv[] = {exe, "--db", db, "--listen", "127.0.0.1:0", "-o", "http_listen=127.0.0.1:0",
                     NULL};
     char *out = NULL, *err = NULL;
-    CHECK_INT(sd_run(argv, 10000, &out, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = 10000}, &out, &err), 1);
     char beside[SD_PATH_BYTES + 32];
     snprintf(beside, sizeof beside, "%s/share/lede/web", prefix);
     CHECK(err && strstr(err, "lede-searchd: no search page to serve: no index.html in "));
@@ -240,7 +240,7 @@ static void test_http_root_without_page(void) {
     snprintf(opt, sizeof opt, "http_root=%s", root);
     char *argv[] = {(char *)searchd, "--db", db, "--listen", "127.0.0.1:0", "-o", opt, NULL};
     char *err = NULL;
-    CHECK_INT(sd_run(argv, 10000, NULL, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = 10000}, NULL, &err), 1);
     char want[SD_PATH_BYTES + 64];
     snprintf(want, sizeof want, "lede-searchd: http_root %s has no index.html", root);
     CHECK(err && strstr(err, want));
@@ -278,7 +278,7 @@ int main(int argc, char **argv) {
     searchd = argv[1], web_dir = argv[4], install_web_dir = argv[5];
     tmp = check_tmpdir("service");
     char *ix[] = {argv[2], "--db", (char *)in_tmp(db, "idx"), "--quiet", argv[3], NULL};
-    if (check_run(ix, NULL, NULL, NULL, 0) != 0) {
+    if (check_run(ix, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }

@@ -26,7 +26,7 @@ static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
 
 static int snapshot(const char *out_dir, char **err) {
     char *argv[] = {(char *)indexer, "--db", live, "--snapshot", (char *)out_dir, NULL};
-    return check_run(argv, NULL, NULL, err, 0);
+    return check_run(argv, NULL, NULL, err);
 }
 
 static long long documents(const sd_daemon_t *d) {
@@ -62,7 +62,7 @@ static pid_t start_writer(void) {
              dir, indexer, live);
     char *argv[] = {"/bin/sh", "-c", script, NULL};
     char out[SD_PATH_BYTES];
-    return sd_spawn(argv, in_tmp(out, "writer.log"), NULL);
+    return check_spawn(argv, NULL, in_tmp(out, "writer.log"), NULL);
 }
 
 /* The hits of a search on a daemon, as "id:score" pairs. */
@@ -94,12 +94,12 @@ static void test_snapshot_while_serving_and_writing(void) {
     if (!up) return;
     pid_t writer = start_writer();
     CHECK(writer > 0);
-    sd_sleep_ms(300); /* into its runs */
+    check_sleep_ms(300); /* into its runs */
     char *err = NULL;
     CHECK_INT(snapshot(in_tmp(snap1, "snap1"), &err), 0);
     if (err && *err) fprintf(stderr, "%s", err);
     free(err), err = NULL;
-    CHECK_INT(sd_wait(writer, 60000), 0);
+    CHECK_INT(check_wait(writer, 60000), 0);
     sd_daemon_t restored;
     if (sd_start(&restored, searchd, snap1, in_tmp(log, "snap1.log"), NULL)) {
         long long n = documents(&restored);
@@ -129,7 +129,7 @@ static void test_snapshot_while_serving_and_writing(void) {
     CHECK(sd_log_clean(&served));
     /* A snapshot is a lede index of its own: it takes updates. */
     char *argv[] = {(char *)indexer, "--db", snap2, "--quiet", (char *)fixture, NULL};
-    CHECK_INT(check_run(argv, NULL, NULL, NULL, 0), 0);
+    CHECK_INT(check_run(argv, NULL, NULL, NULL), 0);
 }
 
 static void test_errors(void) {
@@ -142,7 +142,7 @@ static void test_errors(void) {
     free(err), err = NULL;
     in_tmp(missing, "no-index");
     char *argv[] = {(char *)indexer, "--db", missing, "--snapshot", busy, NULL};
-    CHECK_INT(check_run(argv, NULL, NULL, &err, 0), 2);
+    CHECK_INT(check_run(argv, NULL, NULL, &err), 2);
     CHECK(err && strstr(err, "no-index: cannot open the index"));
     free(err), err = NULL;
     char empty[SD_PATH_BYTES];
@@ -150,7 +150,7 @@ static void test_errors(void) {
     mkdir(empty, 0755); /* an empty directory is fine */
     CHECK_INT(snapshot(empty, NULL), 0);
     char *mixed[] = {(char *)indexer, "--db", live, "--snapshot", busy, (char *)fixture, NULL};
-    CHECK_INT(check_run(mixed, NULL, NULL, &err, 0), 2);
+    CHECK_INT(check_run(mixed, NULL, NULL, &err), 2);
     CHECK(err && strstr(err, "--snapshot OUT copies --db DIR; it takes no INPUT"));
     free(err);
 }
@@ -164,7 +164,7 @@ int main(int argc, char **argv) {
     tmp = check_tmpdir("snapshot");
     in_tmp(live, "live");
     char *ix[] = {(char *)indexer, "--db", live, "--quiet", (char *)fixture, NULL};
-    if (check_run(ix, NULL, NULL, NULL, 0) != 0) {
+    if (check_run(ix, NULL, NULL, NULL) != 0) {
         fprintf(stderr, "could not build the test index\n");
         return 1;
     }

@@ -63,7 +63,7 @@ static bool make_cert(const char *cert_path, const char *key_path) {
                     (char *)cert_path,
                     NULL};
     char *err = NULL;
-    int rc = check_run(argv, NULL, NULL, &err, 0);
+    int rc = check_run(argv, NULL, NULL, &err);
     if (rc != 0) fprintf(stderr, "openssl req: exit %d: %s\n", rc, err ? err : "");
     free(err);
     return rc == 0;
@@ -96,7 +96,8 @@ static int s_client(unsigned port, const char *ca, const char *input, const char
     argv[n++] = "-verify_return_error", argv[n++] = "-quiet";
     if (more) argv[n++] = (char *)more;
     argv[n] = NULL;
-    return check_run(argv, in_path, out, NULL, 0);
+    check_run_opts_t opts = {.stdin_path = in_path};
+    return check_run(argv, &opts, out, NULL);
 }
 
 /* curl to the HTTP port: its exit status and the body in *out. */
@@ -108,7 +109,7 @@ static int curl(const char *url, const char *ca, const char *header, char **out)
     if (header) argv[n++] = "-H", argv[n++] = (char *)header;
     argv[n++] = (char *)url;
     argv[n] = NULL;
-    return check_run(argv, NULL, out, NULL, 0);
+    return check_run(argv, NULL, out, NULL);
 }
 
 static void test_line_protocol_over_tls(void) {
@@ -192,7 +193,7 @@ static void refused(const char *want, const char *cert_path, const char *key_pat
     char *argv[] = {(char *)searchd, "--db", db,      "--listen", "127.0.0.1:0", "-o",
                     cert_opt,        "-o",   key_opt, NULL};
     char *out = NULL, *err = NULL;
-    CHECK_INT(sd_run(argv, WAIT_MS, &out, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = WAIT_MS}, &out, &err), 1);
     if (!err || !strstr(err, want)) fprintf(stderr, "  stderr: %s\n  want: %s\n", err, want);
     CHECK(err && strstr(err, want));
     free(out), free(err);
@@ -208,7 +209,7 @@ static void test_startup_errors(void) {
     refused(want, key, key); /* a key where the certificate should be */
     char *argv[] = {(char *)searchd, "--db", db, "-o", "tls_cert=/x.pem", NULL};
     char *out = NULL, *err = NULL;
-    CHECK_INT(sd_run(argv, WAIT_MS, &out, &err), 1);
+    CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = WAIT_MS}, &out, &err), 1);
     CHECK(err && strstr(err, "TLS needs both tls_cert and tls_key"));
     free(out), free(err);
 }
@@ -228,7 +229,7 @@ int main(int argc, char **argv) {
     tmp = check_tmpdir("tls");
     in_tmp(db, "idx");
     char *ix[] = {(char *)indexer, "--db", db, "--quiet", argv[3], NULL};
-    if (check_run(ix, NULL, NULL, NULL, 0) != 0 ||
+    if (check_run(ix, NULL, NULL, NULL) != 0 ||
         !make_cert(in_tmp(cert, "cert.pem"), in_tmp(key, "key.pem")) ||
         !make_cert(in_tmp(other_cert, "other.pem"), in_tmp(other_key, "other-key.pem"))) {
         fprintf(stderr, "could not build the test index or certificates\n");
