@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lede/json_build.h"
+
 static bool word_byte(unsigned char ch) {
     return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
            (ch >= 'A' && ch <= 'Z');
@@ -45,11 +47,6 @@ static char *without_markers(const char *text) {
     return out;
 }
 
-/* Sets key to a string, ignoring absent values; sticky failure. */
-static void set_str(json_t *obj, const char *key, const char *value, bool *failed) {
-    if (*failed || !value) return;
-    if (json_object_set_new(obj, key, json_string(value)) != 0) *failed = true;
-}
 
 /* "author" in a hit is one string: several authors are joined. */
 static char *joined_authors(json_t *doc) {
@@ -137,18 +134,18 @@ static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, bool lead, do
     shim_results_hit(r, i, &h);
     json_t *doc = json_loadb(h.data, h.data_len, 0, NULL);
     json_t *hit = json_object();
-    bool failed = !doc || !hit;
-    set_str(hit, "id", json_string_value(json_object_get(doc, "id")), &failed);
-    if (!failed)
-        failed = json_object_set_new(hit, "rank", json_integer(h.rank)) != 0 ||
-                 json_object_set_new(hit, "score", json_real(h.score)) != 0;
+    json_build_t b = {!doc || !hit};
+    jb_str(&b, hit, "id", json_string_value(json_object_get(doc, "id")));
+    jb_set(&b, hit, "rank", json_integer(h.rank));
+    jb_set(&b, hit, "score", json_real(h.score));
     for (size_t k = 0; k < sizeof STORED / sizeof STORED[0]; k++)
-        set_str(hit, STORED[k], json_string_value(json_object_get(doc, STORED[k])), &failed);
-    if (!failed && json_is_true(json_object_get(doc, "title_from_body")))
-        failed = json_object_set_new(hit, "title_from_body", json_true()) != 0;
-    char *authors = failed ? NULL : joined_authors(doc);
-    if (authors && *authors) set_str(hit, "author", authors, &failed);
+        jb_str(&b, hit, STORED[k], json_string_value(json_object_get(doc, STORED[k])));
+    if (json_is_true(json_object_get(doc, "title_from_body")))
+        jb_set(&b, hit, "title_from_body", json_true());
+    char *authors = b.failed ? NULL : joined_authors(doc);
+    if (authors && *authors) jb_str(&b, hit, "author", authors);
     free(authors);
+    bool failed = b.failed;
     /* A snippet is a Xapian call of its own, and long texts take a while. */
     if (!failed && snippet && (*st = check_deadline(deadline)) != LEDE_OK) failed = true;
     if (!failed && snippet && (*st = add_snippet(r, doc, lead, hit)) != LEDE_OK) failed = true;
@@ -161,7 +158,7 @@ static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, bool lead, do
     return hit;
 }
 
-static json_t *make_facets(shim_results_t *r) {
+static void add_facets(shim_results_t *r, json_build_t *b, json_t *reply) {
     json_t *facets = json_object();
     for (size_t k = 0; facets && k < shim_results_facet_count(r); k++) {
         json_t *values = json_object();
@@ -169,23 +166,23 @@ static json_t *make_facets(shim_results_t *r) {
             const char *value;
             uint32_t count;
             shim_results_facet_value(r, k, j, &value, &count);
-            json_object_set_new(values, value, json_integer(count));
+            jb_set(b, values, value, json_integer(count));
         }
-        json_object_set_new(facets, shim_results_facet_name(r, k), values);
+        jb_set(b, facets, shim_results_facet_name(r, k), values);
     }
-    return facets;
+    jb_set(b, reply, "facets", facets);
 }
 
 /* "total" and "total_exact": Xapian's bounds are equal when the total is
  * exact; when they are not, they go to the reply with the estimate. */
-static void add_total(shim_results_t *r, json_t *reply) {
+static void add_total(shim_results_t *r, json_build_t *b, json_t *reply) {
     uint32_t lower = shim_results_total_lower(r), upper = shim_results_total_upper(r);
     bool exact = lower == upper;
-    json_object_set_new(reply, "total", json_integer(exact ? lower : shim_results_total(r)));
-    json_object_set_new(reply, "total_exact", json_boolean(exact));
+    jb_set(b, reply, "total", json_integer(exact ? lower : shim_results_total(r)));
+    jb_set(b, reply, "total_exact", json_boolean(exact));
     if (exact) return;
-    json_object_set_new(reply, "total_min", json_integer(lower));
-    json_object_set_new(reply, "total_max", json_integer(upper));
+    jb_set(b, reply, "total_min", json_integer(lower));
+    jb_set(b, reply, "total_max", json_integer(upper));
 }
 
 /* The totals and "hits"; snippets are the articles' leads when lead is
@@ -193,15 +190,15 @@ static void add_total(shim_results_t *r, json_t *reply) {
 static lede_status_t add_hits(shim_results_t *r, bool snippet, bool lead, double deadline,
                               json_t *reply) {
     lede_status_t st = LEDE_OK;
+    json_build_t b = {false};
     json_t *hits = json_array();
-    if (!hits) return LEDE_E_NOMEM;
-    add_total(r, reply);
-    for (size_t i = 0; i < shim_results_size(r) && st == LEDE_OK; i++) {
+    add_total(r, &b, reply);
+    for (size_t i = 0; hits && i < shim_results_size(r) && st == LEDE_OK; i++) {
         json_t *hit = make_hit(r, i, snippet, lead, deadline, &st);
-        if (hit) json_array_append_new(hits, hit);
+        if (hit) jb_append(&b, hits, hit);
     }
-    json_object_set_new(reply, "hits", hits);
-    return st;
+    jb_set(&b, reply, "hits", hits);
+    return st != LEDE_OK ? st : jb_status(&b);
 }
 
 /* A query of nothing but spaces matches every article: a browse view. */
@@ -219,16 +216,15 @@ typedef struct spelling {
 static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, const spelling_t *sp,
                                 json_t *reply) {
     lede_status_t st = add_hits(r, p->snippet, browsing(p->q), p->deadline, reply);
-    if (st == LEDE_OK && p->n_facets) json_object_set_new(reply, "facets", make_facets(r));
-    if (st == LEDE_OK && shim_results_fell_back(r))
-        json_object_set_new(reply, "query_fallback", json_true());
-    if (st != LEDE_OK || !sp->text) return st;
-    if (sp->used)
-        json_object_set_new(reply, "corrected",
-                            json_pack("{ssss}", "q", sp->text, "from", p->q ? p->q : ""));
-    else
-        json_object_set_new(reply, "suggestion", json_string(sp->text));
-    return st;
+    if (st != LEDE_OK) return st;
+    json_build_t b = {false};
+    if (p->n_facets) add_facets(r, &b, reply);
+    if (shim_results_fell_back(r)) jb_set(&b, reply, "query_fallback", json_true());
+    if (sp->text && sp->used)
+        jb_set(&b, reply, "corrected", json_pack("{ssss}", "q", sp->text, "from", p->q ? p->q : ""));
+    else if (sp->text)
+        jb_str(&b, reply, "suggestion", sp->text);
+    return jb_status(&b);
 }
 
 /* Fewer results than this are too few: a reader wants a page. */
@@ -328,7 +324,8 @@ static lede_status_t search_once(shim_db_t *db, const search_params_t *p, shim_q
     if (sp.used) q.text = sp.text;
     if (st == LEDE_OK) st = relax(db, p, q, &r, &relaxed);
     if (st == LEDE_OK) st = fill_reply(r, p, &sp, reply);
-    if (st == LEDE_OK && relaxed) json_object_set_new(reply, "relaxed", json_true());
+    if (st == LEDE_OK && relaxed && json_object_set_new(reply, "relaxed", json_true()) != 0)
+        st = LEDE_E_NOMEM;
     shim_results_free(r);
     free(sp.text);
     return st;

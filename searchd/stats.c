@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lede/json_build.h"
 #include "log.h"
 
 #define BUCKETS_PER_DOUBLING 8
@@ -171,42 +172,49 @@ double stats_qps(stats_t *s) {
 json_t *stats_json(stats_t *live) {
     stats_t snap, *s = &snap;
     stats_snapshot(live, &snap);
+    json_build_t b = {false};
     json_t *o = json_object(), *req = json_object(), *err = json_object(), *lat = json_object();
     uint64_t total = 0, failed = 0;
     for (int i = 0; i <= STATS_OP_INVALID; i++) {
         const char *name = i == STATS_OP_INVALID ? "invalid" : proto_op_name((proto_op_t)i);
-        json_object_set_new(req, name, json_integer((json_int_t)s->requests[i]));
+        jb_set(&b, req, name, json_integer((json_int_t)s->requests[i]));
         total += s->requests[i];
     }
     for (int e = 1; e < PROTO_E_COUNT; e++) {
-        json_object_set_new(err, proto_error_name((proto_error_code_t)e), json_integer((json_int_t)s->errors[e]));
+        jb_set(&b, err, proto_error_name((proto_error_code_t)e), json_integer((json_int_t)s->errors[e]));
         failed += s->errors[e];
     }
-    json_object_set_new(lat, "p50", json_real(stats_percentile(s, 0.50)));
-    json_object_set_new(lat, "p95", json_real(stats_percentile(s, 0.95)));
-    json_object_set_new(lat, "p99", json_real(stats_percentile(s, 0.99)));
+    jb_set(&b, lat, "p50", json_real(stats_percentile(s, 0.50)));
+    jb_set(&b, lat, "p95", json_real(stats_percentile(s, 0.95)));
+    jb_set(&b, lat, "p99", json_real(stats_percentile(s, 0.99)));
     json_t *conns =
         json_pack("{sI,sI,sI,sI,sI,sI,sI}", "current", (json_int_t)s->conns_current, "total",
                   (json_int_t)s->conns_total, "rejected", (json_int_t)s->conns_rejected,
                   "idle_timeouts", (json_int_t)s->idle_timeouts, "request_timeouts",
                   (json_int_t)s->request_timeouts, "output_stalls", (json_int_t)s->output_stalls,
                   "accept_pauses", (json_int_t)s->accept_pauses);
-    json_object_set_new(o, "uptime_s", json_real(stats_now() - s->started));
-    json_object_set_new(o, "connections", conns);
-    json_object_set_new(o, "requests_total", json_integer((json_int_t)total));
-    json_object_set_new(o, "requests", req);
-    json_object_set_new(o, "errors_total", json_integer((json_int_t)failed));
-    json_object_set_new(o, "errors", err);
-    json_object_set_new(o, "qps", json_real(stats_qps(s)));
-    json_object_set_new(o, "latency_ms", lat);
-    json_object_set_new(o, "reloads", json_integer((json_int_t)s->reloads));
-    json_object_set_new(o, "hosts_refused", json_integer((json_int_t)s->hosts_refused));
-    json_object_set_new(o, "auth_failures", json_integer((json_int_t)s->auth_failures));
-    json_object_set_new(o, "queries_too_long", json_integer((json_int_t)s->queries_too_long));
-    json_object_set_new(o, "timelines_too_long", json_integer((json_int_t)s->timelines_too_long));
-    json_object_set_new(o, "facet_limits_refused",
-                        json_integer((json_int_t)s->facet_limits_refused));
-    return o;
+    jb_set(&b, o, "uptime_s", json_real(stats_now() - s->started));
+    jb_set(&b, o, "connections", conns);
+    jb_set(&b, o, "requests_total", json_integer((json_int_t)total));
+    jb_set(&b, o, "requests", req);
+    jb_set(&b, o, "errors_total", json_integer((json_int_t)failed));
+    jb_set(&b, o, "errors", err);
+    jb_set(&b, o, "qps", json_real(stats_qps(s)));
+    jb_set(&b, o, "latency_ms", lat);
+    const struct {
+        const char *key;
+        uint64_t value;
+    } COUNTS[] = {{"reloads", s->reloads},
+                  {"hosts_refused", s->hosts_refused},
+                  {"auth_failures", s->auth_failures},
+                  {"queries_too_long", s->queries_too_long},
+                  {"timelines_too_long", s->timelines_too_long},
+                  {"facet_limits_refused", s->facet_limits_refused}};
+    for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++)
+        jb_set(&b, o, COUNTS[i].key, json_integer((json_int_t)COUNTS[i].value));
+    if (!b.failed) return o;
+    json_decref(o);
+    return NULL;
 }
 
 void stats_job_done(stats_t *s, const config_t *c, const job_t *job) {
