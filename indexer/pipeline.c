@@ -23,18 +23,19 @@ typedef struct batch {
     size_t bytes;
 } batch_t;
 
-typedef struct worker {
+/* A worker thread: takes batches off the queue and writes its own shards. */
+typedef struct pipeline_worker {
     struct pipeline *p;
     unsigned index;
     pthread_t thread;
     shim_writer_t *shard;
     unsigned shards_made;
     uint32_t in_shard;
-} worker_t;
+} pipeline_worker_t;
 
 struct pipeline {
     pipeline_opts_t o;
-    worker_t *workers;
+    pipeline_worker_t *workers;
     unsigned started;
     pthread_mutex_t lock;
     pthread_cond_t not_empty, not_full;
@@ -77,11 +78,11 @@ static bool add_shard_path(struct pipeline *p, const char *path) {
     return ok;
 }
 
-static void shard_path(const worker_t *w, unsigned k, char *out, size_t size) {
+static void shard_path(const pipeline_worker_t *w, unsigned k, char *out, size_t size) {
     snprintf(out, size, "%s/shard-%02u-%05u", w->p->o.build_dir, w->index, k);
 }
 
-static bool open_shard(worker_t *w) {
+static bool open_shard(pipeline_worker_t *w) {
     char path[4096], *msg = NULL;
     shard_path(w, w->shards_made, path, sizeof path);
     shim_writer_opts_t o = {.path = path,
@@ -97,7 +98,7 @@ static bool open_shard(worker_t *w) {
     return true;
 }
 
-static bool close_shard(worker_t *w) {
+static bool close_shard(pipeline_worker_t *w) {
     char path[4096], *msg = NULL;
     if (!w->shard) return true;
     shard_path(w, w->shards_made++, path, sizeof path);
@@ -114,7 +115,7 @@ static bool close_shard(worker_t *w) {
 
 /* ---- one record ------------------------------------------------------- */
 
-static bool write_article(worker_t *w, const lede_article_t *a, const record_t *rec) {
+static bool write_article(pipeline_worker_t *w, const lede_article_t *a, const record_t *rec) {
     shim_doc_t doc;
     char *data;
     if (!w->shard && !open_shard(w)) return false;
@@ -133,7 +134,7 @@ static bool write_article(worker_t *w, const lede_article_t *a, const record_t *
     return true;
 }
 
-static void process_record(worker_t *w, const record_t *rec) {
+static void process_record(pipeline_worker_t *w, const record_t *rec) {
     lede_article_t *arts;
     size_t n;
     char why[ARTICLE_WHY_BYTES];
@@ -192,7 +193,7 @@ static lede_status_t queue_push(struct pipeline *p, batch_t *b) {
 }
 
 static void *worker_main(void *arg) {
-    worker_t *w = arg;
+    pipeline_worker_t *w = arg;
     batch_t *b;
     while ((b = queue_pop(w->p)) != NULL) {
         for (size_t i = 0; i < b->n && !w->p->failed; i++) process_record(w, &b->recs[i]);
@@ -224,7 +225,7 @@ lede_status_t pipeline_start(const pipeline_opts_t *opts, pipeline_t **out) {
         return LEDE_E_NOMEM;
     }
     for (unsigned i = 0; i < p->o.threads; i++) {
-        p->workers[i] = (worker_t){.p = p, .index = i};
+        p->workers[i] = (pipeline_worker_t){.p = p, .index = i};
         if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0) break;
         p->started++;
     }

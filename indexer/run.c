@@ -38,7 +38,8 @@ typedef struct counts {
     uint64_t rejected;
 } counts_t;
 
-typedef struct job {
+/* One run of lede-indexer, from its options to its exit status. */
+typedef struct index_run {
     const indexer_opts_t *o;
     index_dir_t dir;
     input_t in;
@@ -49,12 +50,12 @@ typedef struct job {
     char build_tmp[INDEX_PATH_MAX + 32]; /* a bulk run's build area, while it exists */
     char build_gen[INDEX_PATH_MAX + 32]; /* the generation it builds, until published */
     char err[ERR_BYTES];
-} job_t;
+} index_run_t;
 
 /* The run under way, for on_fatal(). */
-static job_t *running;
+static index_run_t *running;
 
-static int fail(job_t *j, const char *fmt, ...) {
+static int fail(index_run_t *j, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     progress_clear(&j->progress);
@@ -70,7 +71,7 @@ static int fail(job_t *j, const char *fmt, ...) {
  * it was; what a direct update wrote into it is given back by the next
  * run (see reclaim_live). */
 static void on_fatal(const char *why) {
-    job_t *j = running;
+    index_run_t *j = running;
     if (j) progress_clear(&j->progress);
     fprintf(stderr, "lede-indexer: %s (Xapian stopped the run)", why);
     if (j && j->build_tmp[0]) index_dir_rmtree(j->build_tmp);
@@ -83,7 +84,7 @@ static void on_fatal(const char *why) {
 
 /* Fails the run with j->err (or, when a failure deep in the reader came
  * without one, what st says), adding that the index is as it was. */
-static int unchanged(job_t *j, lede_status_t st) {
+static int unchanged(index_run_t *j, lede_status_t st) {
     if (j->err[0] == '\0')
         snprintf(j->err, ERR_BYTES, "%s",
                  st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
@@ -98,7 +99,7 @@ static uint64_t dir_bytes(const char *path) {
     return tmp.total_bytes;
 }
 
-static bool use_direct(const job_t *j) {
+static bool use_direct(const index_run_t *j) {
     if (j->o->rebuild || j->dir.live_gen == 0) return false;
     if (j->o->mode != UPDATE_AUTO) return j->o->mode == UPDATE_DIRECT;
     if (!j->in.size_known) return false;
@@ -109,9 +110,9 @@ static bool use_direct(const job_t *j) {
 
 /* ---- reporting ---------------------------------------------------------- */
 
-/* ctx is a bulk_ctx_t or a direct_ctx_t; both begin with the job. */
+/* ctx is a bulk_ctx_t or a direct_ctx_t; both begin with the run. */
 static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
-    job_t *j = *(job_t **)ctx;
+    index_run_t *j = *(index_run_t **)ctx;
     char why[160];
     snprintf(why, sizeof why, "record of %zu bytes is over the limit of %zu (--max-doc-bytes)", len,
              j->o->max_doc_bytes);
@@ -121,18 +122,18 @@ static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
 /* A file in a directory that could not be opened counts as a rejected
  * record: something the user gave was not indexed. */
 static void unreadable(void *ctx, const char *path, const char *why) {
-    job_t *j = *(job_t **)ctx;
+    index_run_t *j = *(index_run_t **)ctx;
     rejects_report(j->rejects, path, 0, why, NULL, 0);
 }
 
 static void skipped(void *ctx, const char *path, const char *why) {
-    job_t *j = *(job_t **)ctx;
+    index_run_t *j = *(index_run_t **)ctx;
     if (j->o->quiet) return;
     progress_clear(&j->progress);
     fprintf(stderr, "lede-indexer: %s: skipped: %s\n", path, why);
 }
 
-static void summary(job_t *j) {
+static void summary(index_run_t *j) {
     double secs = progress_now() - j->progress.start;
     progress_clear(&j->progress);
     if (j->o->quiet) return;
@@ -146,7 +147,7 @@ static void summary(job_t *j) {
     putchar('\n');
 }
 
-static int exit_status(job_t *j) {
+static int exit_status(index_run_t *j) {
     char err[ERR_BYTES];
     j->counts.rejected = rejects_count(j->rejects);
     lede_status_t st = rejects_close(j->rejects, err, sizeof err);
@@ -159,7 +160,7 @@ static int exit_status(job_t *j) {
 /* ---- bulk: parallel shards, merged into a new generation ----------------- */
 
 typedef struct {
-    job_t *j; /* first: see oversize() */
+    index_run_t *j; /* first: see oversize() */
     pipeline_t *p;
     bool refused; /* the pipeline refused a record: its error is the cause */
 } bulk_ctx_t;
@@ -177,7 +178,7 @@ static void free_shards(char **shards, size_t n) {
     free(shards);
 }
 
-static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char ***shards, size_t *n) {
+static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen, char ***shards, size_t *n) {
     /* Spelling data is built once from the merged vocabulary (see merge). */
     pipeline_opts_t po = {.threads = j->o->threads, .build_dir = tmp, .language = j->o->language,
                           .spelling = false, .shard_docs = j->o->shard_docs,
@@ -198,7 +199,7 @@ static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char 
 }
 
 /* Documents in the live generation; -1 when it cannot be read. */
-static long live_doccount(const job_t *j) {
+static long live_doccount(const index_run_t *j) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     shim_db_t *db = NULL;
     shim_stats_t stats = {0};
@@ -212,7 +213,7 @@ static long live_doccount(const job_t *j) {
 /* A --rebuild whose input gave no documents would swap an empty index in
  * for the live one, which is more likely a wrong path or a failed export
  * than what was meant: it takes --allow-empty. */
-static lede_status_t refuse_emptying(job_t *j) {
+static lede_status_t refuse_emptying(index_run_t *j) {
     if (!j->o->rebuild || j->o->allow_empty || j->counts.written > 0 || j->dir.live_gen == 0)
         return LEDE_OK;
     long live = live_doccount(j);
@@ -227,7 +228,7 @@ static lede_status_t refuse_emptying(job_t *j) {
 }
 
 /* An index with no documents, when every record was rejected. */
-static lede_status_t make_empty(job_t *j, const char *path) {
+static lede_status_t make_empty(index_run_t *j, const char *path) {
     shim_writer_t *w;
     char *msg = NULL;
     shim_writer_opts_t wo = {.path = path, .flags = SHIM_WRITER_FRESH, .language = j->o->language};
@@ -238,7 +239,7 @@ static lede_status_t make_empty(job_t *j, const char *path) {
     return st;
 }
 
-static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, const char *dst) {
+static lede_status_t merge(index_run_t *j, const char *tmp, char **shards, size_t n, const char *dst) {
     char live[INDEX_PATH_MAX + 32];
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
@@ -252,7 +253,7 @@ static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, c
     return st;
 }
 
-static int run_bulk(job_t *j) {
+static int run_bulk(index_run_t *j) {
     char *tmp = j->build_tmp, *gen_path = j->build_gen;
     unsigned gen = j->dir.live_gen + 1;
     char **shards = NULL;
@@ -277,7 +278,7 @@ static int run_bulk(job_t *j) {
 /* ---- direct: upserts into the live generation, in one transaction --------- */
 
 typedef struct {
-    job_t *j; /* first: see oversize() */
+    index_run_t *j; /* first: see oversize() */
     shim_writer_t *w;
     uint64_t stamp_base;
 } direct_ctx_t;
@@ -311,7 +312,7 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
     return st;
 }
 
-static lede_status_t open_live(job_t *j, shim_writer_t **w) {
+static lede_status_t open_live(index_run_t *j, shim_writer_t **w) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
     shim_writer_opts_t wo = {.path = path, .language = j->o->language, .spelling = j->o->spelling};
@@ -323,7 +324,7 @@ static lede_status_t open_live(job_t *j, shim_writer_t **w) {
 
 /* Commits the live writer's transaction when st is OK, discards it
  * otherwise; false (with j->err set) when anything failed. */
-static bool close_live(job_t *j, shim_writer_t *w, lede_status_t st) {
+static bool close_live(index_run_t *j, shim_writer_t *w, lede_status_t st) {
     char *msg = NULL;
     lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
     if (st == LEDE_OK && closed != LEDE_OK)
@@ -332,7 +333,7 @@ static bool close_live(job_t *j, shim_writer_t *w, lede_status_t st) {
     return st == LEDE_OK && closed == LEDE_OK;
 }
 
-static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
+static int finish_direct(index_run_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
     uint32_t after = shim_writer_doccount(w);
     if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
     if (!close_live(j, w, st)) return unchanged(j, st);
@@ -341,7 +342,7 @@ static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t 
     return exit_status(j);
 }
 
-static int run_direct(job_t *j) {
+static int run_direct(index_run_t *j) {
     shim_writer_t *w;
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
     uint32_t before = shim_writer_doccount(w);
@@ -355,7 +356,7 @@ static int run_direct(job_t *j) {
 
 /* ---- delete ------------------------------------------------------------------ */
 
-static int run_delete(job_t *j) {
+static int run_delete(index_run_t *j) {
     shim_writer_t *w;
     if (j->dir.live_gen == 0) return fail(j, "no index at %s to delete from", j->dir.path);
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
@@ -378,7 +379,7 @@ static int run_delete(job_t *j) {
 
 /* The site furniture of this run: what the live index learnt (unless the
  * run rebuilds it) and this run's pages. */
-static lede_status_t learn(job_t *j) {
+static lede_status_t learn(index_run_t *j) {
     char live[INDEX_PATH_MAX + 32];
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
@@ -391,7 +392,7 @@ static lede_status_t learn(job_t *j) {
  * wrote; that space is given back before anything else needs room. A
  * failure here is not fatal: a --rebuild, say, does not need the old
  * generation at all. */
-static void reclaim_live(job_t *j) {
+static void reclaim_live(index_run_t *j) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     if (j->dir.live_gen == 0) return;
     index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
@@ -408,7 +409,7 @@ static bool show_progress(const indexer_opts_t *o) {
 }
 
 int indexer_run(const indexer_opts_t *o) {
-    job_t j = {.o = o};
+    index_run_t j = {.o = o};
     int status;
     /* A file-size limit should fail a write, which is reported, not kill us. */
     signal(SIGXFSZ, SIG_IGN);
