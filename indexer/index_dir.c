@@ -202,6 +202,30 @@ lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, char *err, size_t 
     return LEDE_OK;
 }
 
+/* Sums the regular files below path, as stat() sees them through links;
+ * names starting with a dot are left out, as the input reader leaves them. */
+static uint64_t tree_bytes(const char *path) {
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    struct stat st;
+    uint64_t sum = 0;
+    char child[INDEX_PATH_MAX + 300];
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || fstatat(dirfd(dir), e->d_name, &st, 0) != 0) continue;
+        if (S_ISREG(st.st_mode)) sum += (uint64_t)st.st_size;
+        bool fits = snprintf(child, sizeof child, "%s/%s", path, e->d_name) < (int)sizeof child;
+        if (S_ISDIR(st.st_mode) && fits) sum += tree_bytes(child);
+    }
+    if (dir) closedir(dir);
+    return sum;
+}
+
+uint64_t index_dir_gen_bytes(const index_dir_t *d, unsigned gen) {
+    char path[INDEX_PATH_MAX + 32];
+    index_dir_gen_path(d, gen, path, sizeof path);
+    return tree_bytes(path);
+}
+
 void index_dir_close(index_dir_t *d) {
     if (d->lock_fd >= 0) close(d->lock_fd);
     d->lock_fd = -1;

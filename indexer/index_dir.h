@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lede/status.h"
 
@@ -38,6 +39,10 @@ void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size);
 /* Makes generation gen live: syncs it, switches the stub atomically and
  * removes generations older than the previous one. */
 lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, char *err, size_t err_size);
+
+/* Bytes on disk of generation gen: the sizes of its files summed (0 when
+ * it cannot be read). */
+uint64_t index_dir_gen_bytes(const index_dir_t *d, unsigned gen);
 
 /* Removes a directory tree; best effort. */
 void index_dir_rmtree(const char *path);

@@ -91,21 +91,11 @@ static int unchanged(index_run_t *j, lede_status_t st) {
     return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
 }
 
-static uint64_t dir_bytes(const char *path) {
-    input_t tmp;
-    char err[64];
-    char *paths[] = {(char *)path};
-    if (input_prepare(&tmp, paths, 1, 0, err, sizeof err) != LEDE_OK) return 0;
-    return tmp.total_bytes;
-}
-
 static bool use_direct(const index_run_t *j) {
     if (j->o->rebuild || j->dir.live_gen == 0) return false;
     if (j->o->mode != UPDATE_AUTO) return j->o->mode == UPDATE_DIRECT;
     if (!j->in.size_known) return false;
-    char live[INDEX_PATH_MAX + 32];
-    index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
-    return j->in.total_bytes * DIRECT_INPUT_FRACTION < dir_bytes(live);
+    return j->in.total_bytes * DIRECT_INPUT_FRACTION < index_dir_gen_bytes(&j->dir, j->dir.live_gen);
 }
 
 /* ---- reporting ---------------------------------------------------------- */
