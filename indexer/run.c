@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "convert.h"
 #include "furniture.h"
 #include "index_dir.h"
+#include "ingest.h"
 #include "lede/shim.h"
 #include "merge.h"
 #include "pipeline.h"
@@ -179,12 +179,12 @@ static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen,
     bulk_ctx_t ctx = {j, p, false};
     input_sink_t sink = {bulk_record, oversize, unreadable, skipped, &ctx, false};
     lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
-    char perr[ERR_BYTES] = "";
+    lede_err_t perr;
     /* The shards are handed over even when reading failed: the caller
      * frees them. */
-    lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
+    lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, &perr);
     /* Reading stops when a worker fails; the worker's error says why. */
-    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) snprintf(j->err, ERR_BYTES, "%s", perr);
+    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) snprintf(j->err, ERR_BYTES, "%s", perr.msg);
     return scan != LEDE_OK ? scan : st;
 }
 
@@ -270,32 +270,23 @@ static int run_bulk(index_run_t *j) {
 typedef struct {
     index_run_t *j; /* first: see oversize() */
     shim_writer_t *w;
-    uint64_t stamp_base;
+    ingest_t ingest; /* writes through upsert_live() */
 } direct_ctx_t;
+
+static lede_status_t upsert_live(void *ctx, const record_t *rec, const shim_doc_t *doc,
+                                 lede_err_t *err) {
+    direct_ctx_t *d = ctx;
+    lede_status_t st = shim_writer_upsert(d->w, doc);
+    if (st != LEDE_OK) return lede_errf(err, st, "%s: %s", rec->file, shim_writer_errmsg(d->w));
+    d->j->counts.written++;
+    return LEDE_OK;
+}
 
 static lede_status_t direct_record(void *ctx, record_t *rec) {
     direct_ctx_t *d = ctx;
-    lede_article_t *arts;
-    size_t n;
-    char why[ARTICLE_WHY_BYTES];
-    extract_opts_t eo = {.learned = d->j->learned};
-    lede_status_t st = convert_record(rec, &eo, d->j->o->keep_text, &arts, &n, why);
-    if (st == LEDE_E_INVALID) {
-        bool raw = rec->kind == RECORD_JSON;
-        rejects_report(d->j->rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL, raw ? rec->len : 0);
-        st = LEDE_OK;
-        n = 0;
-    }
-    for (size_t i = 0; i < n && st == LEDE_OK; i++) {
-        shim_doc_t doc;
-        char *data;
-        st = convert_document(&arts[i], d->stamp_base + rec->seq, &doc, &data);
-        if (st == LEDE_OK && (st = shim_writer_upsert(d->w, &doc)) != LEDE_OK)
-            snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
-        free(data);
-        d->j->counts.written += st == LEDE_OK;
-    }
-    convert_free(arts, n); /* also when a write failed half-way through a page's articles */
+    lede_err_t err;
+    lede_status_t st = ingest_record(&d->ingest, rec, &err);
+    if (st != LEDE_OK) snprintf(d->j->err, ERR_BYTES, "%s", err.msg);
     free(rec->bytes);
     free(rec->base_id);
     progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
@@ -336,7 +327,9 @@ static int run_direct(index_run_t *j) {
     shim_writer_t *w;
     if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
     uint32_t before = shim_writer_doccount(w);
-    direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
+    direct_ctx_t ctx = {j, w, {.learned = j->learned, .keep_text = j->o->keep_text,
+                               .stamp_base = (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT,
+                               .rejects = j->rejects, .write = upsert_live, .ctx = &ctx}};
     input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx, false};
     lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
     if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
