@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +18,6 @@
 #include "pipeline.h"
 #include "progress.h"
 #include "rejects.h"
-
-#define ERR_BYTES 8192
 
 /* auto picks a direct update when the input is under 1/N of the index. */
 #define DIRECT_INPUT_FRACTION 20
@@ -49,20 +46,16 @@ typedef struct index_run {
     ex_learned_t *learned;  /* site furniture for this run's pages */
     char build_tmp[INDEX_PATH_MAX + 32]; /* a bulk run's build area, while it exists */
     char build_gen[INDEX_PATH_MAX + 32]; /* the generation it builds, until published */
-    char err[ERR_BYTES];
+    lede_err_t err;                      /* why the run failed */
 } index_run_t;
 
 /* The run under way, for on_fatal(). */
 static index_run_t *running;
 
-static int fail(index_run_t *j, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+/* Ends the run with the message in j->err: EXIT_FAILED. */
+static int stop(index_run_t *j) {
     progress_clear(&j->progress);
-    fprintf(stderr, "lede-indexer: ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
+    fprintf(stderr, "lede-indexer: %s\n", j->err.msg);
     return EXIT_FAILED;
 }
 
@@ -85,10 +78,11 @@ static void on_fatal(const char *why) {
 /* Fails the run with j->err (or, when a failure deep in the reader came
  * without one, what st says), adding that the index is as it was. */
 static int unchanged(index_run_t *j, lede_status_t st) {
-    if (j->err[0] == '\0')
-        snprintf(j->err, ERR_BYTES, "%s",
-                 st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
-    return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+    lede_err_t why = j->err;
+    if (why.msg[0] == '\0')
+        lede_errf(&why, st, "%s", st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
+    lede_errf(&j->err, st, "%s; the index at %s is unchanged", why.msg, j->dir.path);
+    return stop(j);
 }
 
 static bool use_direct(const index_run_t *j) {
@@ -138,12 +132,11 @@ static void summary(index_run_t *j) {
 }
 
 static int exit_status(index_run_t *j) {
-    char err[ERR_BYTES];
     j->counts.rejected = rejects_count(j->rejects);
-    lede_status_t st = rejects_close(j->rejects, err, sizeof err);
+    lede_status_t st = rejects_close(j->rejects, j->err.msg, sizeof j->err.msg);
     j->rejects = NULL;
     summary(j);
-    if (st != LEDE_OK) return fail(j, "%s", err);
+    if (st != LEDE_OK) return stop(j);
     return j->counts.rejected ? EXIT_REJECTS : EXIT_INDEXED;
 }
 
@@ -175,16 +168,18 @@ static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen,
                           .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects,
                           .learned = j->learned, .keep_text = j->o->keep_text};
     pipeline_t *p;
-    if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
+    if (pipeline_start(&po, &p) != LEDE_OK)
+        return lede_errf(&j->err, LEDE_E_NOMEM, "cannot start threads");
     bulk_ctx_t ctx = {j, p, false};
     input_sink_t sink = {bulk_record, oversize, unreadable, skipped, &ctx, false};
-    lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
+    lede_status_t scan =
+        input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err.msg, sizeof j->err.msg);
     lede_err_t perr;
     /* The shards are handed over even when reading failed: the caller
      * frees them. */
     lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, &perr);
     /* Reading stops when a worker fails; the worker's error says why. */
-    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) snprintf(j->err, ERR_BYTES, "%s", perr.msg);
+    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) j->err = perr;
     return scan != LEDE_OK ? scan : st;
 }
 
@@ -210,11 +205,10 @@ static lede_status_t refuse_emptying(index_run_t *j) {
     if (live == 0) return LEDE_OK;
     char docs[32] = "";
     if (live > 0) snprintf(docs, sizeof docs, " %ld", live);
-    snprintf(j->err, ERR_BYTES,
-             "--rebuild: the input gave no documents; it would replace the%s documents of the "
-             "index with none (give --allow-empty to do that)",
-             docs);
-    return LEDE_E_INVALID;
+    return lede_errf(&j->err, LEDE_E_INVALID,
+                     "--rebuild: the input gave no documents; it would replace the%s documents "
+                     "of the index with none (give --allow-empty to do that)",
+                     docs);
 }
 
 /* An index with no documents, when every record was rejected. */
@@ -224,7 +218,7 @@ static lede_status_t make_empty(index_run_t *j, const char *path) {
     shim_writer_opts_t wo = {.path = path, .flags = SHIM_WRITER_FRESH, .language = j->o->language};
     lede_status_t st = shim_writer_open(&wo, &w, &msg);
     if (st == LEDE_OK) st = shim_writer_close(w, false, &msg);
-    if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s: %s", path, msg ? msg : "out of memory");
+    if (st != LEDE_OK) lede_errf(&j->err, st, "%s: %s", path, msg ? msg : "out of memory");
     free(msg);
     return st;
 }
@@ -237,7 +231,7 @@ static lede_status_t merge(index_run_t *j, const char *tmp, char **shards, size_
     merge_job_t m = {.tmp = tmp, .live = with_live ? live : NULL, .shards = shards, .n_shards = n,
                      .spelling = j->o->spelling, .progress = &j->progress};
     uint64_t removed = 0;
-    lede_status_t st = merge_run(&m, dst, &removed, j->err, ERR_BYTES);
+    lede_status_t st = merge_run(&m, dst, &removed, j->err.msg, sizeof j->err.msg);
     j->counts.replaced = removed;
     j->counts.added = j->counts.written - removed;
     return st;
@@ -250,16 +244,19 @@ static int run_bulk(index_run_t *j) {
     size_t n = 0;
     index_dir_tmp_path(&j->dir, tmp, sizeof j->build_tmp);
     index_dir_gen_path(&j->dir, gen, gen_path, sizeof j->build_gen);
-    if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
+    if (mkdir(tmp, 0755) != 0) {
+        lede_errf(&j->err, LEDE_E_IO, "cannot create %s: %s", tmp, strerror(errno));
+        return stop(j);
+    }
     lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
     if (st == LEDE_OK) st = refuse_emptying(j);
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
     tmp[0] = '\0';
-    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
-    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err, ERR_BYTES);
-    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err.msg, sizeof j->err.msg);
+    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err.msg, sizeof j->err.msg);
+    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err.msg, sizeof j->err.msg);
     if (st != LEDE_OK) index_dir_rmtree(gen_path);
     gen_path[0] = '\0';
     return st == LEDE_OK ? exit_status(j) : unchanged(j, st);
@@ -286,7 +283,7 @@ static lede_status_t direct_record(void *ctx, record_t *rec) {
     direct_ctx_t *d = ctx;
     lede_err_t err;
     lede_status_t st = ingest_record(&d->ingest, rec, &err);
-    if (st != LEDE_OK) snprintf(d->j->err, ERR_BYTES, "%s", err.msg);
+    if (st != LEDE_OK) d->j->err = err;
     free(rec->bytes);
     free(rec->base_id);
     progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
@@ -298,7 +295,7 @@ static lede_status_t open_live(index_run_t *j, shim_writer_t **w) {
     index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
     shim_writer_opts_t wo = {.path = path, .language = j->o->language, .spelling = j->o->spelling};
     lede_status_t st = shim_writer_open(&wo, w, &msg);
-    if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s: %s", path, msg ? msg : "out of memory");
+    if (st != LEDE_OK) lede_errf(&j->err, st, "%s: %s", path, msg ? msg : "out of memory");
     free(msg);
     return st;
 }
@@ -309,14 +306,14 @@ static bool close_live(index_run_t *j, shim_writer_t *w, lede_status_t st) {
     char *msg = NULL;
     lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
     if (st == LEDE_OK && closed != LEDE_OK)
-        snprintf(j->err, ERR_BYTES, "committing: %s", msg ? msg : "out of memory");
+        lede_errf(&j->err, closed, "committing: %s", msg ? msg : "out of memory");
     free(msg);
     return st == LEDE_OK && closed == LEDE_OK;
 }
 
 static int finish_direct(index_run_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
     uint32_t after = shim_writer_doccount(w);
-    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err.msg, sizeof j->err.msg);
     if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced = j->counts.written - j->counts.added;
@@ -325,15 +322,16 @@ static int finish_direct(index_run_t *j, shim_writer_t *w, lede_status_t st, uin
 
 static int run_direct(index_run_t *j) {
     shim_writer_t *w;
-    if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
+    if (open_live(j, &w) != LEDE_OK) return stop(j);
     uint32_t before = shim_writer_doccount(w);
     direct_ctx_t ctx = {j, w, {.learned = j->learned, .keep_text = j->o->keep_text,
                                .stamp_base = (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT,
                                .rejects = j->rejects, .write = upsert_live, .ctx = &ctx}};
     input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx, false};
-    lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
+    lede_status_t st =
+        input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err.msg, sizeof j->err.msg);
     if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
-        snprintf(j->err, ERR_BYTES, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
+        lede_errf(&j->err, st, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
     return finish_direct(j, w, st, before);
 }
 
@@ -341,13 +339,17 @@ static int run_direct(index_run_t *j) {
 
 static int run_delete(index_run_t *j) {
     shim_writer_t *w;
-    if (j->dir.live_gen == 0) return fail(j, "no index at %s to delete from", j->dir.path);
-    if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
+    if (j->dir.live_gen == 0) {
+        lede_errf(&j->err, LEDE_E_OPEN, "no index at %s to delete from", j->dir.path);
+        return stop(j);
+    }
+    if (open_live(j, &w) != LEDE_OK) return stop(j);
     lede_status_t st = LEDE_OK;
     for (size_t i = 0; i < j->o->n_args && st == LEDE_OK; i++) {
         bool found = false;
         st = shim_writer_delete(w, j->o->args[i], &found);
-        if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "deleting %s: %s", j->o->args[i], shim_writer_errmsg(w));
+        if (st != LEDE_OK)
+            lede_errf(&j->err, st, "deleting %s: %s", j->o->args[i], shim_writer_errmsg(w));
         if (st == LEDE_OK && !found) {
             j->counts.missing++;
             if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
@@ -367,7 +369,7 @@ static lede_status_t learn(index_run_t *j) {
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
     return furniture_learn(with_live ? live : NULL, j->o->args, j->o->n_args, j->o->max_doc_bytes,
-                           &j->learned, j->err, ERR_BYTES);
+                           &j->learned, j->err.msg, sizeof j->err.msg);
 }
 
 /* A direct update or delete that died (kill -9, or Xapian aborting on a
@@ -398,23 +400,23 @@ int indexer_run(const indexer_opts_t *o) {
     signal(SIGXFSZ, SIG_IGN);
     shim_set_fatal_handler(on_fatal);
     progress_init(&j.progress, show_progress(o));
-    if (!o->delete_ids &&
-        input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err, ERR_BYTES) != LEDE_OK)
-        return fail(&j, "%s", j.err);
-    if (rejects_open(o->rejects, &j.rejects, j.err, ERR_BYTES) != LEDE_OK)
-        return fail(&j, "%s", j.err);
-    if (index_dir_open(&j.dir, o->db, j.err, ERR_BYTES) != LEDE_OK) {
-        rejects_close(j.rejects, j.err, ERR_BYTES);
-        return fail(&j, "%s", j.err);
+    if (!o->delete_ids && input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err.msg,
+                                        sizeof j.err.msg) != LEDE_OK)
+        return stop(&j);
+    if (rejects_open(o->rejects, &j.rejects, j.err.msg, sizeof j.err.msg) != LEDE_OK)
+        return stop(&j);
+    if (index_dir_open(&j.dir, o->db, j.err.msg, sizeof j.err.msg) != LEDE_OK) {
+        rejects_close(j.rejects, j.err.msg, sizeof j.err.msg);
+        return stop(&j);
     }
     running = &j;
     reclaim_live(&j);
     if (o->delete_ids) status = run_delete(&j);
-    else if (learn(&j) != LEDE_OK) status = fail(&j, "%s", j.err);
+    else if (learn(&j) != LEDE_OK) status = stop(&j);
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
     ex_learned_free(j.learned);
     running = NULL;
-    if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
+    if (j.rejects) rejects_close(j.rejects, j.err.msg, sizeof j.err.msg);
     index_dir_close(&j.dir);
     input_free(&j.in);
     return status;
