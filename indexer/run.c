@@ -256,7 +256,7 @@ static int run_bulk(index_run_t *j) {
     tmp[0] = '\0';
     if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err.msg, sizeof j->err.msg);
     if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err.msg, sizeof j->err.msg);
-    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err.msg, sizeof j->err.msg);
+    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, &j->err);
     if (st != LEDE_OK) index_dir_rmtree(gen_path);
     gen_path[0] = '\0';
     return st == LEDE_OK ? exit_status(j) : unchanged(j, st);
@@ -405,7 +405,7 @@ int indexer_run(const indexer_opts_t *o) {
         return stop(&j);
     if (rejects_open(o->rejects, &j.rejects, j.err.msg, sizeof j.err.msg) != LEDE_OK)
         return stop(&j);
-    if (index_dir_open(&j.dir, o->db, j.err.msg, sizeof j.err.msg) != LEDE_OK) {
+    if (index_dir_open(&j.dir, o->db, &j.err) != LEDE_OK) {
         rejects_close(j.rejects, j.err.msg, sizeof j.err.msg);
         return stop(&j);
     }
