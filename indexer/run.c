@@ -172,8 +172,7 @@ static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen,
         return lede_errf(&j->err, LEDE_E_NOMEM, "cannot start threads");
     bulk_ctx_t ctx = {j, p, false};
     input_sink_t sink = {bulk_record, oversize, unreadable, skipped, &ctx, false};
-    lede_status_t scan =
-        input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err.msg, sizeof j->err.msg);
+    lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, &j->err);
     lede_err_t perr;
     /* The shards are handed over even when reading failed: the caller
      * frees them. */
@@ -255,7 +254,7 @@ static int run_bulk(index_run_t *j) {
     index_dir_rmtree(tmp);
     tmp[0] = '\0';
     if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err.msg, sizeof j->err.msg);
-    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err.msg, sizeof j->err.msg);
+    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, &j->err);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, &j->err);
     if (st != LEDE_OK) index_dir_rmtree(gen_path);
     gen_path[0] = '\0';
@@ -328,8 +327,7 @@ static int run_direct(index_run_t *j) {
                                .stamp_base = (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT,
                                .rejects = j->rejects, .write = upsert_live, .ctx = &ctx}};
     input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx, false};
-    lede_status_t st =
-        input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err.msg, sizeof j->err.msg);
+    lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, &j->err);
     if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
         lede_errf(&j->err, st, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
     return finish_direct(j, w, st, before);
@@ -369,7 +367,7 @@ static lede_status_t learn(index_run_t *j) {
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
     return furniture_learn(with_live ? live : NULL, j->o->args, j->o->n_args, j->o->max_doc_bytes,
-                           &j->learned, j->err.msg, sizeof j->err.msg);
+                           &j->learned, &j->err);
 }
 
 /* A direct update or delete that died (kill -9, or Xapian aborting on a
@@ -400,8 +398,8 @@ int indexer_run(const indexer_opts_t *o) {
     signal(SIGXFSZ, SIG_IGN);
     shim_set_fatal_handler(on_fatal);
     progress_init(&j.progress, show_progress(o));
-    if (!o->delete_ids && input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err.msg,
-                                        sizeof j.err.msg) != LEDE_OK)
+    if (!o->delete_ids &&
+        input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, &j.err) != LEDE_OK)
         return stop(&j);
     if (rejects_open(o->rejects, &j.rejects, j.err.msg, sizeof j.err.msg) != LEDE_OK)
         return stop(&j);

@@ -70,14 +70,15 @@ static void on_skipped(void *ctx, const char *path, const char *why) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = memfile_write(data, size);
     if (!path) return 0;
-    char *paths[] = {(char *)path}, err[512];
+    char *paths[] = {(char *)path};
+    lede_err_t err;
     input_sink_t sink = {.record = on_record,
                          .oversize = on_oversize,
                          .unreadable = on_unreadable,
                          .skipped = on_skipped};
     input_t in;
-    if (input_prepare(&in, paths, 1, FUZZ_MAX_RECORD_BYTES, err, sizeof err) == LEDE_OK)
-        input_scan(&in, paths, 1, &sink, err, sizeof err);
+    if (input_prepare(&in, paths, 1, FUZZ_MAX_RECORD_BYTES, &err) == LEDE_OK)
+        input_scan(&in, paths, 1, &sink, &err);
     input_free(&in);
     return 0;
 }
