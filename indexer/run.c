@@ -133,7 +133,7 @@ static void summary(index_run_t *j) {
 
 static int exit_status(index_run_t *j) {
     j->counts.rejected = rejects_count(j->rejects);
-    lede_status_t st = rejects_close(j->rejects, j->err.msg, sizeof j->err.msg);
+    lede_status_t st = rejects_close(j->rejects, &j->err);
     j->rejects = NULL;
     summary(j);
     if (st != LEDE_OK) return stop(j);
@@ -230,7 +230,7 @@ static lede_status_t merge(index_run_t *j, const char *tmp, char **shards, size_
     merge_job_t m = {.tmp = tmp, .live = with_live ? live : NULL, .shards = shards, .n_shards = n,
                      .spelling = j->o->spelling, .progress = &j->progress};
     uint64_t removed = 0;
-    lede_status_t st = merge_run(&m, dst, &removed, j->err.msg, sizeof j->err.msg);
+    lede_status_t st = merge_run(&m, dst, &removed, &j->err);
     j->counts.replaced = removed;
     j->counts.added = j->counts.written - removed;
     return st;
@@ -253,7 +253,7 @@ static int run_bulk(index_run_t *j) {
     free_shards(shards, n);
     index_dir_rmtree(tmp);
     tmp[0] = '\0';
-    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err.msg, sizeof j->err.msg);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, &j->err);
     if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, &j->err);
     if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, &j->err);
     if (st != LEDE_OK) index_dir_rmtree(gen_path);
@@ -312,7 +312,7 @@ static bool close_live(index_run_t *j, shim_writer_t *w, lede_status_t st) {
 
 static int finish_direct(index_run_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
     uint32_t after = shim_writer_doccount(w);
-    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err.msg, sizeof j->err.msg);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, &j->err);
     if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced = j->counts.written - j->counts.added;
@@ -401,10 +401,9 @@ int indexer_run(const indexer_opts_t *o) {
     if (!o->delete_ids &&
         input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, &j.err) != LEDE_OK)
         return stop(&j);
-    if (rejects_open(o->rejects, &j.rejects, j.err.msg, sizeof j.err.msg) != LEDE_OK)
-        return stop(&j);
+    if (rejects_open(o->rejects, &j.rejects, &j.err) != LEDE_OK) return stop(&j);
     if (index_dir_open(&j.dir, o->db, &j.err) != LEDE_OK) {
-        rejects_close(j.rejects, j.err.msg, sizeof j.err.msg);
+        rejects_close(j.rejects, &j.err);
         return stop(&j);
     }
     running = &j;
@@ -414,7 +413,7 @@ int indexer_run(const indexer_opts_t *o) {
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
     ex_learned_free(j.learned);
     running = NULL;
-    if (j.rejects) rejects_close(j.rejects, j.err.msg, sizeof j.err.msg);
+    if (j.rejects) rejects_close(j.rejects, &j.err);
     index_dir_close(&j.dir);
     input_free(&j.in);
     return status;
