@@ -192,22 +192,24 @@ static bool print_json(const explained_t *e) {
 
 static int explain_file(const indexer_opts_t *o, const ex_learned_t *learned, const char *path) {
     record_t rec;
-    char why[ARTICLE_WHY_BYTES] = "";
+    lede_err_t why = {""};
     lede_err_t err;
     if (input_read_page(path, o->max_doc_bytes, &rec, &err) != LEDE_OK) {
         fprintf(stderr, "lede-indexer: %s\n", err.msg);
         return EXIT_FAILED;
     }
     ex_trace_t *trace = ex_trace_new();
-    explained_t e = {.file = path, .format = rec.kind == RECORD_HTML ? "HTML" : "text",
-                     .why = why, .trace = trace};
+    explained_t e = {.file = path,
+                     .format = rec.kind == RECORD_HTML ? "HTML" : "text",
+                     .why = why.msg,
+                     .trace = trace};
     extract_opts_t eo = {.learned = learned, .trace = trace};
     if (!trace)
         e.st = LEDE_E_NOMEM;
     else if (rec.kind == RECORD_HTML)
-        e.st = extract_html(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, why);
+        e.st = extract_html(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, &why);
     else
-        e.st = extract_text(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, why);
+        e.st = extract_text(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, &why);
     int status = e.st == LEDE_OK ? EXIT_INDEXED : EXIT_REJECTS;
     if (e.st == LEDE_E_NOMEM || ex_trace_failed(trace)) {
         fprintf(stderr, "lede-indexer: %s: out of memory\n", path);

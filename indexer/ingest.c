@@ -26,11 +26,11 @@ static lede_status_t write_article(const ingest_t *g, const record_t *rec,
 lede_status_t ingest_record(const ingest_t *g, const record_t *rec, lede_err_t *err) {
     lede_article_t *arts;
     size_t n;
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
     extract_opts_t eo = {.learned = g->learned};
-    lede_status_t st = convert_record(rec, &eo, g->keep_text, &arts, &n, why);
+    lede_status_t st = convert_record(rec, &eo, g->keep_text, &arts, &n, &why);
     if (st == LEDE_E_INVALID) {
-        reject(g, rec, why);
+        reject(g, rec, why.msg);
         return LEDE_OK;
     }
     if (st != LEDE_OK)

@@ -34,10 +34,10 @@ static void check_json(const char *text) {
 
 static lede_status_t on_record(void *ctx, record_t *rec) {
     (void)ctx;
-    char why[ARTICLE_WHY_BYTES] = "";
+    lede_err_t why = {""};
     lede_article_t *arts;
     size_t n;
-    if (convert_record(rec, NULL, false, &arts, &n, why) == LEDE_OK) {
+    if (convert_record(rec, NULL, false, &arts, &n, &why) == LEDE_OK) {
         for (size_t i = 0; i < n; i++) {
             shim_doc_t doc;
             char *stored;
@@ -48,7 +48,7 @@ static lede_status_t on_record(void *ctx, record_t *rec) {
         }
         convert_free(arts, n);
     } else {
-        check_reason(why);
+        check_reason(why.msg);
     }
     free(rec->bytes);
     free(rec->base_id);
