@@ -112,14 +112,14 @@ static bool convert_record(const char *path, uint64_t line_no, const char *line,
     while (blank < len && (line[blank] == ' ' || line[blank] == '\t' || line[blank] == '\r'))
         blank++;
     if (blank == len) return true;
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
     lede_article_t a;
-    lede_status_t st = article_from_json(line, len, &a, why);
+    lede_status_t st = article_from_json(line, len, &a, &why);
     if (st == LEDE_E_NOMEM) return false;
     if (st != LEDE_OK) {
         if (c->rejected++ < REJECTS_SHOWN)
             fprintf(stderr, TOOL ": %s:%llu: rejected: %s\n", path, (unsigned long long)line_no,
-                    why);
+                    why.msg);
         return true;
     }
     write_row(out, ++c->written, &a);

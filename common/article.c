@@ -1,5 +1,4 @@
 /* The article model: JSON in, validation, JSON out (the stored payload). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,14 +44,6 @@ void article_free(lede_article_t *a) {
     article_init(a);
 }
 
-static lede_status_t fail(char *why, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, ARTICLE_WHY_BYTES, fmt, ap);
-    va_end(ap);
-    return LEDE_E_INVALID;
-}
-
 static bool blank(const char *s) {
     if (!s) return true;
     for (; *s; s++)
@@ -91,54 +82,64 @@ static const field_t *find_field(const char *name) {
     return NULL;
 }
 
-static lede_status_t set_string(char **dst, const char *name, json_t *v, char *why) {
-    if (!json_is_string(v)) return fail(why, "field '%s' must be a string", name);
+static lede_status_t set_string(char **dst, const char *name, json_t *v, lede_err_t *err) {
+    if (!json_is_string(v))
+        return lede_errf(err, LEDE_E_INVALID, "field '%s' must be a string", name);
     free(*dst);
     *dst = strdup(json_string_value(v));
     return *dst ? LEDE_OK : LEDE_E_NOMEM;
 }
 
 /* An id may be a string or an integer; it is always stored as a string. */
-static lede_status_t set_id(char **dst, json_t *v, char *why) {
+static lede_status_t set_id(char **dst, json_t *v, lede_err_t *err) {
     if (json_is_integer(v)) {
         char buf[32];
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         *dst = strdup(buf);
         return *dst ? LEDE_OK : LEDE_E_NOMEM;
     }
-    if (!json_is_string(v)) return fail(why, "field 'id' must be a string or an integer");
-    return set_string(dst, "id", v, why);
+    if (!json_is_string(v))
+        return lede_errf(err, LEDE_E_INVALID, "field 'id' must be a string or an integer");
+    return set_string(dst, "id", v, err);
 }
 
 /* A list field takes one string or an array of strings; empty items go. */
-static lede_status_t set_list(lede_strv_t *dst, const char *name, json_t *v, char *why) {
+static lede_status_t set_list(lede_strv_t *dst, const char *name, json_t *v, lede_err_t *err) {
     if (json_is_string(v)) return blank(json_string_value(v)) ? LEDE_OK
                                                                 : strv_push(dst, json_string_value(v));
-    if (!json_is_array(v)) return fail(why, "field '%s' must be a string or an array of strings", name);
+    if (!json_is_array(v))
+        return lede_errf(err, LEDE_E_INVALID, "field '%s' must be a string or an array of strings",
+                         name);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         if (!json_is_string(item))
-            return fail(why, "field '%s' item %zu must be a string", name, i + 1);
+            return lede_errf(err, LEDE_E_INVALID, "field '%s' item %zu must be a string", name,
+                             i + 1);
         if (blank(json_string_value(item))) continue;
         if (strv_push(dst, json_string_value(item)) != LEDE_OK) return LEDE_E_NOMEM;
     }
     return LEDE_OK;
 }
 
-static lede_status_t set_bool(bool *dst, const char *name, json_t *v, char *why) {
-    if (!json_is_boolean(v)) return fail(why, "field '%s' must be true or false", name);
+static lede_status_t set_bool(bool *dst, const char *name, json_t *v, lede_err_t *err) {
+    if (!json_is_boolean(v))
+        return lede_errf(err, LEDE_E_INVALID, "field '%s' must be true or false", name);
     *dst = json_is_true(v);
     return LEDE_OK;
 }
 
-static lede_status_t set_field(lede_article_t *a, const field_t *f, json_t *v, char *why) {
+static lede_status_t set_field(lede_article_t *a, const field_t *f, json_t *v, lede_err_t *err) {
     void *member = (char *)a + f->offset;
     switch (f->kind) {
-    case F_ID: return set_id(member, v, why);
-    case F_STRING: return set_string(member, f->name, v, why);
-    case F_LIST: return set_list(member, f->name, v, why);
-    case F_BOOL: return set_bool(member, f->name, v, why);
+    case F_ID:
+        return set_id(member, v, err);
+    case F_STRING:
+        return set_string(member, f->name, v, err);
+    case F_LIST:
+        return set_list(member, f->name, v, err);
+    case F_BOOL:
+        return set_bool(member, f->name, v, err);
     }
     return LEDE_E_INTERNAL;
 }
@@ -148,60 +149,62 @@ static lede_status_t keep_extra(lede_article_t *a, const char *key, json_t *v) {
     return json_object_set(a->extra, key, v) == 0 ? LEDE_OK : LEDE_E_NOMEM;
 }
 
-static lede_status_t fill_from_object(lede_article_t *a, json_t *obj, char *why) {
+static lede_status_t fill_from_object(lede_article_t *a, json_t *obj, lede_err_t *err) {
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
         const field_t *f = find_field(key);
         lede_status_t st;
         if (json_is_null(v)) continue; /* null means absent */
-        st = f ? set_field(a, f, v, why) : keep_extra(a, key, v);
+        st = f ? set_field(a, f, v, err) : keep_extra(a, key, v);
         if (st != LEDE_OK) return st;
     }
     return LEDE_OK;
 }
 
 /* jansson's messages are precise but long; keep them, with the column. */
-static lede_status_t json_error(const json_error_t *e, char *why) {
+static lede_status_t json_error(const json_error_t *e, lede_err_t *err) {
     if (strstr(e->text, "decode byte") || strstr(e->text, "UTF-8"))
-        return fail(why, "invalid UTF-8 at byte %d", e->position);
+        return lede_errf(err, LEDE_E_INVALID, "invalid UTF-8 at byte %d", e->position);
     if (strstr(e->text, "\\u0000"))
-        return fail(why, "NUL character (\\u0000) in a string at column %d", e->column);
+        return lede_errf(err, LEDE_E_INVALID, "NUL character (\\u0000) in a string at column %d",
+                         e->column);
     char text[sizeof e->text]; /* jansson quotes the bad token: control bytes, cut anywhere */
-    return fail(why, "malformed JSON at column %d: %s", e->column,
-                utf8_excerpt(text, sizeof text, e->text));
+    return lede_errf(err, LEDE_E_INVALID, "malformed JSON at column %d: %s", e->column,
+                     utf8_excerpt(text, sizeof text, e->text));
 }
 
-lede_status_t article_from_json(const char *line, size_t len, lede_article_t *a, char *why) {
-    json_error_t err;
+lede_status_t article_from_json(const char *line, size_t len, lede_article_t *a, lede_err_t *err) {
+    json_error_t jerr;
     article_init(a);
-    json_t *obj = json_loadb(line, len, 0, &err);
-    if (!obj) return json_error(&err, why);
-    lede_status_t st = json_is_object(obj) ? fill_from_object(a, obj, why)
-                                           : fail(why, "a record must be a JSON object");
+    json_t *obj = json_loadb(line, len, 0, &jerr);
+    if (!obj) return json_error(&jerr, err);
+    lede_status_t st = json_is_object(obj)
+                           ? fill_from_object(a, obj, err)
+                           : lede_errf(err, LEDE_E_INVALID, "a record must be a JSON object");
     json_decref(obj);
-    if (st == LEDE_OK) st = article_validate(a, why);
+    if (st == LEDE_OK) st = article_validate(a, err);
     if (st != LEDE_OK) article_free(a);
-    if (st == LEDE_E_NOMEM) fail(why, "out of memory");
+    if (st == LEDE_E_NOMEM) lede_errf(err, LEDE_E_INVALID, "out of memory");
     return st;
 }
 
 /* ---- validation ------------------------------------------------------- */
 
-static lede_status_t check_utf8(const char *name, const char *s, char *why) {
+static lede_status_t check_utf8(const char *name, const char *s, lede_err_t *err) {
     size_t bad;
     if (s && !utf8_valid(s, strlen(s), &bad))
-        return fail(why, "field '%s': invalid UTF-8 at byte %zu", name, bad);
+        return lede_errf(err, LEDE_E_INVALID, "field '%s': invalid UTF-8 at byte %zu", name, bad);
     return LEDE_OK;
 }
 
-static lede_status_t check_list_utf8(const char *name, const lede_strv_t *v, char *why) {
+static lede_status_t check_list_utf8(const char *name, const lede_strv_t *v, lede_err_t *err) {
     for (size_t i = 0; i < v->n; i++)
-        if (check_utf8(name, v->v[i], why) != LEDE_OK) return LEDE_E_INVALID;
+        if (check_utf8(name, v->v[i], err) != LEDE_OK) return LEDE_E_INVALID;
     return LEDE_OK;
 }
 
-static lede_status_t check_all_utf8(const lede_article_t *a, char *why) {
+static lede_status_t check_all_utf8(const lede_article_t *a, lede_err_t *err) {
     const struct {
         const char *name;
         const char *value;
@@ -209,14 +212,14 @@ static lede_status_t check_all_utf8(const lede_article_t *a, char *why) {
                 {"source", a->source},   {"category", a->category},
                 {"url", a->url},         {"language", a->language}, {"date", a->date}};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        if (check_utf8(strs[i].name, strs[i].value, why) != LEDE_OK) return LEDE_E_INVALID;
-    if (check_list_utf8("author", &a->authors, why) || check_list_utf8("tags", &a->tags, why) ||
-        check_list_utf8("places", &a->places, why))
+        if (check_utf8(strs[i].name, strs[i].value, err) != LEDE_OK) return LEDE_E_INVALID;
+    if (check_list_utf8("author", &a->authors, err) || check_list_utf8("tags", &a->tags, err) ||
+        check_list_utf8("places", &a->places, err))
         return LEDE_E_INVALID;
     return LEDE_OK;
 }
 
-static lede_status_t normalise_date(lede_article_t *a, char *why) {
+static lede_status_t normalise_date(lede_article_t *a, lede_err_t *err) {
     char norm[32];
     a->date_key[0] = '\0';
     if (blank(a->date)) {
@@ -226,20 +229,23 @@ static lede_status_t normalise_date(lede_article_t *a, char *why) {
     }
     char shown[41];
     if (!date_parse_iso(a->date, norm, a->date_key))
-        return fail(why, "field 'date': cannot parse '%s' as an ISO 8601 date",
-                    utf8_excerpt(shown, sizeof shown, a->date));
+        return lede_errf(err, LEDE_E_INVALID, "field 'date': cannot parse '%s' as an ISO 8601 date",
+                         utf8_excerpt(shown, sizeof shown, a->date));
     free(a->date);
     a->date = strdup(norm);
     return a->date ? LEDE_OK : LEDE_E_NOMEM;
 }
 
-lede_status_t article_validate(lede_article_t *a, char *why) {
-    if (blank(a->id)) return fail(why, a->id ? "field 'id' is empty" : "missing field 'id'");
+lede_status_t article_validate(lede_article_t *a, lede_err_t *err) {
+    if (blank(a->id))
+        return lede_errf(err, LEDE_E_INVALID, a->id ? "field 'id' is empty" : "missing field 'id'");
     if (strlen(a->id) > ARTICLE_MAX_ID_BYTES)
-        return fail(why, "field 'id' is longer than %d bytes", ARTICLE_MAX_ID_BYTES);
-    if (blank(a->title) && blank(a->body)) return fail(why, "no 'title' and no 'body'");
-    if (check_all_utf8(a, why) != LEDE_OK) return LEDE_E_INVALID;
-    return normalise_date(a, why);
+        return lede_errf(err, LEDE_E_INVALID, "field 'id' is longer than %d bytes",
+                         ARTICLE_MAX_ID_BYTES);
+    if (blank(a->title) && blank(a->body))
+        return lede_errf(err, LEDE_E_INVALID, "no 'title' and no 'body'");
+    if (check_all_utf8(a, err) != LEDE_OK) return LEDE_E_INVALID;
+    return normalise_date(a, err);
 }
 
 /* ---- JSON out --------------------------------------------------------- */

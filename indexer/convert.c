@@ -7,21 +7,20 @@
 
 #include "tidy.h"
 
-
 lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts, bool keep_text,
-                             lede_article_t **out, size_t *n, char *why) {
+                             lede_article_t **out, size_t *n, lede_err_t *err) {
     *out = NULL;
     *n = 0;
     if (rec->kind == RECORD_TEXT)
-        return extract_text(rec->bytes, rec->len, rec->base_id, opts, out, n, why);
+        return extract_text(rec->bytes, rec->len, rec->base_id, opts, out, n, err);
     if (rec->kind == RECORD_HTML)
-        return extract_html(rec->bytes, rec->len, rec->base_id, opts, out, n, why);
+        return extract_html(rec->bytes, rec->len, rec->base_id, opts, out, n, err);
     lede_article_t *a = malloc(sizeof *a);
     if (!a) return LEDE_E_NOMEM;
-    lede_status_t st = article_from_json(rec->bytes, rec->len, a, why);
+    lede_status_t st = article_from_json(rec->bytes, rec->len, a, err);
     if (st == LEDE_OK && !keep_text && (st = tidy_article(a)) != LEDE_OK) {
         article_free(a);
-        snprintf(why, ARTICLE_WHY_BYTES, "out of memory");
+        lede_errf(err, LEDE_E_NOMEM, "out of memory");
     }
     if (st != LEDE_OK) {
         free(a);

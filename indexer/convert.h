@@ -10,10 +10,10 @@
 /* Parses a record into one article (a JSON line) or several (a page with
  * further stories); opts go to the page extractors and may be NULL. A
  * JSON line's article is tidied (tidy.h) unless keep_text is set.
- * *out is malloc'd; free with convert_free(). On LEDE_E_INVALID,
- * why[ARTICLE_WHY_BYTES] says what was wrong. */
+ * *out is malloc'd; free with convert_free(). On LEDE_E_INVALID, err
+ * says what was wrong. */
 lede_status_t convert_record(const record_t *rec, const extract_opts_t *opts, bool keep_text,
-                             lede_article_t **out, size_t *n, char *why);
+                             lede_article_t **out, size_t *n, lede_err_t *err);
 
 void convert_free(lede_article_t *arts, size_t n);
 

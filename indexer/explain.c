@@ -14,7 +14,6 @@
 #include "input.h"
 #include "run.h"
 
-#define ERR_BYTES 1024
 /* Columns of the text form: field names, and the value before its origin. */
 #define FIELD_WIDTH 9
 #define VALUE_WIDTH 48
@@ -193,21 +192,24 @@ static bool print_json(const explained_t *e) {
 
 static int explain_file(const indexer_opts_t *o, const ex_learned_t *learned, const char *path) {
     record_t rec;
-    char err[ERR_BYTES], why[ARTICLE_WHY_BYTES] = "";
-    if (input_read_page(path, o->max_doc_bytes, &rec, err, sizeof err) != LEDE_OK) {
-        fprintf(stderr, "lede-indexer: %s\n", err);
+    lede_err_t why = {""};
+    lede_err_t err;
+    if (input_read_page(path, o->max_doc_bytes, &rec, &err) != LEDE_OK) {
+        fprintf(stderr, "lede-indexer: %s\n", err.msg);
         return EXIT_FAILED;
     }
     ex_trace_t *trace = ex_trace_new();
-    explained_t e = {.file = path, .format = rec.kind == RECORD_HTML ? "HTML" : "text",
-                     .why = why, .trace = trace};
+    explained_t e = {.file = path,
+                     .format = rec.kind == RECORD_HTML ? "HTML" : "text",
+                     .why = why.msg,
+                     .trace = trace};
     extract_opts_t eo = {.learned = learned, .trace = trace};
     if (!trace)
         e.st = LEDE_E_NOMEM;
     else if (rec.kind == RECORD_HTML)
-        e.st = extract_html(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, why);
+        e.st = extract_html(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, &why);
     else
-        e.st = extract_text(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, why);
+        e.st = extract_text(rec.bytes, rec.len, rec.base_id, &eo, &e.arts, &e.n, &why);
     int status = e.st == LEDE_OK ? EXIT_INDEXED : EXIT_REJECTS;
     if (e.st == LEDE_E_NOMEM || ex_trace_failed(trace)) {
         fprintf(stderr, "lede-indexer: %s: out of memory\n", path);
@@ -266,9 +268,9 @@ static int list_learned(const indexer_opts_t *o, const ex_learned_t *l) {
 int explain_run(const indexer_opts_t *o) {
     int worst = EXIT_INDEXED;
     ex_learned_t *learned = NULL;
-    char err[ERR_BYTES];
-    if (o->db && furniture_read(o->db, &learned, err, sizeof err) != LEDE_OK) {
-        fprintf(stderr, "lede-indexer: %s\n", err);
+    lede_err_t err;
+    if (o->db && furniture_read(o->db, &learned, &err) != LEDE_OK) {
+        fprintf(stderr, "lede-indexer: %s\n", err.msg);
         return EXIT_FAILED;
     }
     if (o->n_args == 0) worst = list_learned(o, learned);

@@ -1,7 +1,6 @@
 /* extract_text(): the steps of extract_parts.h put together: units, the
  * detectors, the layout, the fields of each story; then the trace of every
  * unit for --explain and the hand-over of the articles to the caller. */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +12,22 @@
 /* Room for "#" and a decimal item number after the base id. */
 #define ITEM_SUFFIX_BYTES 24
 
-static lede_status_t fail(char *why, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, ARTICLE_WHY_BYTES, fmt, ap);
-    va_end(ap);
-    return LEDE_E_INVALID;
-}
-
-static lede_status_t check_input(const char *text, size_t len, const char *base_id, char *why) {
+static lede_status_t check_input(const char *text, size_t len, const char *base_id,
+                                 lede_err_t *err) {
     size_t bad;
     const char *nul;
-    if (!base_id || !*base_id) return fail(why, "no id for the page");
-    if (!text || len == 0) return fail(why, "empty page");
-    if (!utf8_valid(text, len, &bad)) return fail(why, "invalid UTF-8 at byte %zu", bad);
+    if (!base_id || !*base_id) return lede_errf(err, LEDE_E_INVALID, "no id for the page");
+    if (!text || len == 0) return lede_errf(err, LEDE_E_INVALID, "empty page");
+    if (!utf8_valid(text, len, &bad))
+        return lede_errf(err, LEDE_E_INVALID, "invalid UTF-8 at byte %zu", bad);
     if ((nul = memchr(text, '\0', len)) != NULL)
-        return fail(why, "NUL byte at byte %zu: not a text page", (size_t)(nul - text));
+        return lede_errf(err, LEDE_E_INVALID, "NUL byte at byte %zu: not a text page",
+                         (size_t)(nul - text));
     return LEDE_OK;
 }
 
 /* Why a page has no article, in the words of the unit kinds it holds. */
-static lede_status_t no_article(const ex_page_t *page, char *why) {
+static lede_status_t no_article(const ex_page_t *page, lede_err_t *err) {
     size_t text = 0, other = 0;
     for (size_t i = 0; i < page->n; i++) {
         const ex_unit_t *u = &page->u[i];
@@ -41,11 +35,13 @@ static lede_status_t no_article(const ex_page_t *page, char *why) {
         if (u->role == EX_ROLE_FURNITURE && u->kind != EX_K_TEXT) other++;
         else text++;
     }
-    if (page->n == 0) return fail(why, "%s (the page is blank)", EXTRACT_NO_ARTICLE);
+    if (page->n == 0)
+        return lede_errf(err, LEDE_E_INVALID, "%s (the page is blank)", EXTRACT_NO_ARTICLE);
     if (text == 0)
-        return fail(why, "%s (only separators and site furniture)", EXTRACT_NO_ARTICLE);
-    return fail(why, "%s (no paragraph of text among %zu lines)", EXTRACT_NO_ARTICLE,
-                text + other);
+        return lede_errf(err, LEDE_E_INVALID, "%s (only separators and site furniture)",
+                         EXTRACT_NO_ARTICLE);
+    return lede_errf(err, LEDE_E_INVALID, "%s (no paragraph of text among %zu lines)",
+                     EXTRACT_NO_ARTICLE, text + other);
 }
 
 static void trace_units(const ex_page_t *page, ex_trace_t *t) {
@@ -82,15 +78,15 @@ static lede_status_t made_title(lede_article_t *a, ex_trace_t *t, size_t k) {
  * false): losing it must not lose the main article. */
 static lede_status_t make_article(const ex_page_t *page, const ex_layout_t *l, size_t k,
                                   const char *base_id, const lede_article_t *main_a,
-                                  lede_article_t *a, ex_trace_t *t, bool *keep, char *why) {
-    char item_why[ARTICLE_WHY_BYTES];
+                                  lede_article_t *a, ex_trace_t *t, bool *keep, lede_err_t *err) {
+    lede_err_t item_err; /* why a later story is dropped: not reported */
     article_init(a);
     *keep = false;
     lede_status_t st = ex_fields(page, l, k, a, t);
     if (st == LEDE_OK) st = made_title(a, t, k);
     if (st != LEDE_OK) return st;
     if (!a->body && k > 0) return LEDE_OK;
-    if (!a->body) return fail(why, EXTRACT_NO_ARTICLE);
+    if (!a->body) return lede_errf(err, LEDE_E_INVALID, EXTRACT_NO_ARTICLE);
     size_t id_bytes = strlen(base_id) + ITEM_SUFFIX_BYTES;
     if (!(a->id = malloc(id_bytes))) return LEDE_E_NOMEM;
     if (k == 0)
@@ -99,21 +95,21 @@ static lede_status_t make_article(const ex_page_t *page, const ex_layout_t *l, s
         snprintf(a->id, id_bytes, "%s#%zu", base_id, k + 1);
     if (k > 0 && !a->source && main_a->source && !(a->source = strdup(main_a->source)))
         return LEDE_E_NOMEM;
-    st = article_validate(a, k == 0 ? why : item_why);
+    st = article_validate(a, k == 0 ? err : &item_err);
     *keep = st == LEDE_OK;
     return k > 0 && st == LEDE_E_INVALID ? LEDE_OK : st;
 }
 
-static lede_status_t make_articles(const ex_page_t *page, const ex_layout_t *l,
-                                   const char *base_id, ex_trace_t *t, lede_article_t **out,
-                                   size_t *n, char *why) {
+static lede_status_t make_articles(const ex_page_t *page, const ex_layout_t *l, const char *base_id,
+                                   ex_trace_t *t, lede_article_t **out, size_t *n,
+                                   lede_err_t *err) {
     lede_article_t *arts = calloc(l->n, sizeof *arts);
     if (!arts) return LEDE_E_NOMEM;
     lede_status_t st = LEDE_OK;
     size_t kept = 0;
     for (size_t k = 0; k < l->n && st == LEDE_OK; k++) {
         bool keep;
-        st = make_article(page, l, k, base_id, &arts[0], &arts[kept], t, &keep, why);
+        st = make_article(page, l, k, base_id, &arts[0], &arts[kept], t, &keep, err);
         if (keep)
             kept++;
         else if (k > 0)
@@ -131,25 +127,25 @@ static lede_status_t make_articles(const ex_page_t *page, const ex_layout_t *l,
 
 lede_status_t extract_text(const char *text, size_t len, const char *base_id,
                            const extract_opts_t *opts, lede_article_t **out, size_t *n,
-                           char *why) {
+                           lede_err_t *err) {
     ex_trace_t *t = opts ? opts->trace : NULL;
     ex_page_t page;
     ex_layout_t layout = {0};
     *out = NULL;
     *n = 0;
-    lede_status_t st = check_input(text, len, base_id, why);
+    lede_status_t st = check_input(text, len, base_id, err);
     if (st != LEDE_OK) return st;
     st = ex_page_split(text, len, t != NULL, &page);
     if (st == LEDE_OK) {
         ex_classify(&page, opts ? opts->learned : NULL);
         st = ex_layout(&page, &layout);
     }
-    if (st == LEDE_OK && layout.n == 0) st = no_article(&page, why);
-    if (st == LEDE_OK) st = make_articles(&page, &layout, base_id, t, out, n, why);
+    if (st == LEDE_OK && layout.n == 0) st = no_article(&page, err);
+    if (st == LEDE_OK) st = make_articles(&page, &layout, base_id, t, out, n, err);
     trace_units(&page, t);
     ex_layout_free(&layout);
     ex_page_free(&page);
-    if (st == LEDE_E_NOMEM) snprintf(why, ARTICLE_WHY_BYTES, "out of memory");
+    if (st == LEDE_E_NOMEM) lede_errf(err, LEDE_E_NOMEM, "out of memory");
     return st;
 }
 

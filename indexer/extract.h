@@ -55,18 +55,18 @@ typedef struct extract_opts {
  *
  * On LEDE_E_INVALID (an empty page, invalid UTF-8 in a text page, a NUL
  * byte, a page without an article, an id that article_validate() refuses)
- * and on LEDE_E_NOMEM, *out is NULL, *n is 0, and why[ARTICLE_WHY_BYTES]
- * says what went wrong. */
+ * and on LEDE_E_NOMEM, *out is NULL, *n is 0, and err says what went
+ * wrong. */
 lede_status_t extract_text(const char *text, size_t len, const char *base_id,
                            const extract_opts_t *opts, lede_article_t **out, size_t *n,
-                           char *why);
+                           lede_err_t *err);
 
 /* The same for an HTML page. Its bytes may be in any charset the page
  * declares (a byte order mark, <meta charset>, the http-equiv
  * Content-Type); they are converted to UTF-8 first. */
 lede_status_t extract_html(const char *html, size_t len, const char *base_id,
                            const extract_opts_t *opts, lede_article_t **out, size_t *n,
-                           char *why);
+                           lede_err_t *err);
 
 /* The text of an article body with its paragraphs rebuilt the way pages'
  * are read: hard-wrapped lines (wire copy wrapped at a fixed width) and

@@ -5,7 +5,6 @@
  * date lines) is gathered too, every field chosen from the claims, and
  * the first paragraph read for a dateline (place, wire agency). */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +38,6 @@ typedef struct {
     lede_article_t a;
     ex_trace_t *t;
 } work_t;
-
-static lede_status_t fail(char *why, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, ARTICLE_WHY_BYTES, fmt, ap);
-    va_end(ap);
-    return LEDE_E_INVALID;
-}
 
 /* ---- pages without an article ------------------------------------------------ */
 
@@ -215,12 +206,12 @@ static lede_status_t bio_authors(work_t *w) {
 
 /* ---- the steps ------------------------------------------------------------------ */
 
-static lede_status_t read_page(const char *html, size_t len, work_t *w, char *why) {
-    lede_status_t st = html_to_utf8(html, len, &w->page, why);
+static lede_status_t read_page(const char *html, size_t len, work_t *w, lede_err_t *err) {
+    lede_status_t st = html_to_utf8(html, len, &w->page, err);
     if (st != LEDE_OK) return st;
     ex_trace_note(w->t, "HTML page of %zu bytes, read as %s (%s)%s", len, w->page.charset,
                   w->page.from, w->page.replaced ? "; invalid bytes replaced" : "");
-    return html_parse(w->page.s, w->page.len, &w->doc, why);
+    return html_parse(w->page.s, w->page.len, &w->doc, err);
 }
 
 static void trace_claims(work_t *w) {
@@ -233,7 +224,7 @@ static void trace_claims(work_t *w) {
     }
 }
 
-static lede_status_t find_article(work_t *w, char *why) {
+static lede_status_t find_article(work_t *w, lede_err_t *err) {
     size_t articles = 0;
     html_meta_read(w->doc, &w->claims, &articles);
     html_markup_items(w->doc, &w->claims);
@@ -247,14 +238,14 @@ static lede_status_t find_article(work_t *w, char *why) {
     if (none) {
         ex_trace_note(w->t, "no article: %s", none);
         trace_claims(w);
-        return fail(why, EXTRACT_NO_ARTICLE);
+        return lede_errf(err, LEDE_E_INVALID, EXTRACT_NO_ARTICLE);
     }
     html_markup_near(w->doc, w->body.first, w->title, &w->claims);
     trace_claims(w);
     return w->claims.failed ? LEDE_E_NOMEM : LEDE_OK;
 }
 
-static lede_status_t make_article(work_t *w, const char *base_id, char *why) {
+static lede_status_t make_article(work_t *w, const char *base_id, lede_err_t *err) {
     lede_article_t *a = &w->a;
     a->body = w->body.body, w->body.body = NULL;
     if (!(a->id = strdup(base_id))) return LEDE_E_NOMEM;
@@ -269,20 +260,21 @@ static lede_status_t make_article(work_t *w, const char *base_id, char *why) {
     lede_status_t st = html_fields_fill(&w->claims, a, w->t);
     if (st == LEDE_OK && a->authors.n == 0 && w->body.bio) st = bio_authors(w);
     if (st == LEDE_OK) st = read_dateline(w);
-    return st == LEDE_OK ? article_validate(a, why) : st;
+    return st == LEDE_OK ? article_validate(a, err) : st;
 }
 
 lede_status_t extract_html(const char *html, size_t len, const char *base_id,
-                           const extract_opts_t *opts, lede_article_t **out, size_t *n, char *why) {
+                           const extract_opts_t *opts, lede_article_t **out, size_t *n,
+                           lede_err_t *err) {
     work_t w = {.t = opts ? opts->trace : NULL};
     *out = NULL;
     *n = 0;
     article_init(&w.a);
-    if (!base_id || !*base_id) return fail(why, "no id for the page");
-    if (!html || len == 0) return fail(why, "empty page");
-    lede_status_t st = read_page(html, len, &w, why);
-    if (st == LEDE_OK) st = find_article(&w, why);
-    if (st == LEDE_OK) st = make_article(&w, base_id, why);
+    if (!base_id || !*base_id) return lede_errf(err, LEDE_E_INVALID, "no id for the page");
+    if (!html || len == 0) return lede_errf(err, LEDE_E_INVALID, "empty page");
+    lede_status_t st = read_page(html, len, &w, err);
+    if (st == LEDE_OK) st = find_article(&w, err);
+    if (st == LEDE_OK) st = make_article(&w, base_id, err);
     if (st == LEDE_OK && !(*out = malloc(sizeof **out))) st = LEDE_E_NOMEM;
     if (st == LEDE_OK) {
         **out = w.a, *n = 1;
@@ -295,6 +287,6 @@ lede_status_t extract_html(const char *html, size_t len, const char *base_id,
     html_claims_free(&w.claims);
     if (w.doc) xmlFreeDoc(w.doc);
     free(w.page.s);
-    if (st == LEDE_E_NOMEM) snprintf(why, ARTICLE_WHY_BYTES, "out of memory");
+    if (st == LEDE_E_NOMEM) lede_errf(err, LEDE_E_NOMEM, "out of memory");
     return st;
 }

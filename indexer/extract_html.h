@@ -58,10 +58,10 @@ typedef struct {
 /* Converts a page to UTF-8. Its charset comes from a byte order mark,
  * else a declaration near the top (<meta charset>, the http-equiv
  * Content-Type, an XML declaration), else UTF-8 when the bytes are valid
- * UTF-8 and windows-1252 when they are not. LEDE_E_INVALID with why set
+ * UTF-8 and windows-1252 when they are not. LEDE_E_INVALID with err set
  * for a charset iconv does not know and for binary data (NUL bytes);
  * LEDE_E_NOMEM. On failure out->s is NULL. */
-lede_status_t html_to_utf8(const char *bytes, size_t len, html_utf8_t *out, char *why);
+lede_status_t html_to_utf8(const char *bytes, size_t len, html_utf8_t *out, lede_err_t *err);
 
 /* The charset label at the start of s ("utf-8", "Windows-1251") mapped to
  * a name iconv knows, following the WHATWG Encoding standard's aliases
@@ -84,10 +84,10 @@ const char *html_charset_name(const char *label, char name[HTML_CHARSET_BYTES]);
 #define HTML_MAX_TAGS 200000
 
 /* Parses utf8[0..len) (from html_to_utf8) into a tree. LEDE_E_INVALID with
- * why set for too many tags, a tag with too many attributes, a document
+ * err set for too many tags, a tag with too many attributes, a document
  * nested too deep or one the parser gives up on; LEDE_E_NOMEM. Free with
  * xmlFreeDoc(). */
-lede_status_t html_parse(const char *utf8, size_t len, xmlDoc **doc, char *why);
+lede_status_t html_parse(const char *utf8, size_t len, xmlDoc **doc, lede_err_t *err);
 
 /* The node after n in document order without leaving top's subtree
  * (NULL at its end); with skip, n's own children are passed over. */

@@ -51,9 +51,8 @@ static lede_status_t read_counts(shim_db_t *db, ex_learned_t *l) {
     return st;
 }
 
-lede_status_t furniture_learn(const char *live, char *const *paths, size_t n,
-                              size_t max_page_bytes, ex_learned_t **out, char *err,
-                              size_t err_size) {
+lede_status_t furniture_learn(const char *live, char *const *paths, size_t n, size_t max_page_bytes,
+                              ex_learned_t **out, lede_err_t *err) {
     counting_t c = {ex_learned_new(), NULL, LEDE_OK};
     char *msg = NULL;
     input_t in;
@@ -61,12 +60,12 @@ lede_status_t furniture_learn(const char *live, char *const *paths, size_t n,
     if (!c.l) return LEDE_E_NOMEM;
     lede_status_t st = live ? shim_db_open(live, &c.live, &msg) : LEDE_OK;
     if (st == LEDE_OK && c.live) st = read_counts(c.live, c.l);
-    if (st != LEDE_OK) snprintf(err, err_size, "%s: %s", live, msg ? msg : "cannot read");
+    if (st != LEDE_OK) lede_errf(err, st, "%s: %s", live, msg ? msg : "cannot read");
     free(msg);
-    if (st == LEDE_OK) st = input_prepare(&in, paths, n, max_page_bytes, err, err_size);
+    if (st == LEDE_OK) st = input_prepare(&in, paths, n, max_page_bytes, err);
     if (st == LEDE_OK) {
         input_sink_t sink = {count_record, skip_oversize, skip_unreadable, skip_skipped, &c, true};
-        st = input_scan(&in, paths, n, &sink, err, err_size);
+        st = input_scan(&in, paths, n, &sink, err);
         if (st == LEDE_OK) st = c.st;
         input_free(&in);
     }
@@ -79,7 +78,7 @@ lede_status_t furniture_learn(const char *live, char *const *paths, size_t n,
     return LEDE_OK;
 }
 
-lede_status_t furniture_read(const char *db_path, ex_learned_t **out, char *err, size_t err_size) {
+lede_status_t furniture_read(const char *db_path, ex_learned_t **out, lede_err_t *err) {
     shim_db_t *db;
     char *msg = NULL;
     *out = ex_learned_new();
@@ -90,7 +89,7 @@ lede_status_t furniture_read(const char *db_path, ex_learned_t **out, char *err,
         shim_db_close(db);
     }
     if (st != LEDE_OK) {
-        snprintf(err, err_size, "%s: %s", db_path, msg ? msg : "cannot read its metadata");
+        lede_errf(err, st, "%s: %s", db_path, msg ? msg : "cannot read its metadata");
         ex_learned_free(*out);
         *out = NULL;
     }
@@ -106,8 +105,7 @@ lede_status_t furniture_store(shim_writer_t *w, const ex_learned_t *l) {
     return st;
 }
 
-lede_status_t furniture_store_at(const char *path, const ex_learned_t *l, char *err,
-                                 size_t err_size) {
+lede_status_t furniture_store_at(const char *path, const ex_learned_t *l, lede_err_t *err) {
     shim_writer_t *w;
     char *msg = NULL;
     shim_writer_opts_t wo = {.path = path};
@@ -118,8 +116,8 @@ lede_status_t furniture_store_at(const char *path, const ex_learned_t *l, char *
         if (st == LEDE_OK) st = closed;
     }
     if (st != LEDE_OK)
-        snprintf(err, err_size, "%s: storing the learnt site furniture: %s", path,
-                 msg ? msg : "out of memory");
+        lede_errf(err, st, "%s: storing the learnt site furniture: %s", path,
+                  msg ? msg : "out of memory");
     free(msg);
     return st;
 }

@@ -28,19 +28,17 @@
  * NULL; max_page_bytes skips pages over the size limit. *out is a new table
  * (the caller frees it with ex_learned_free) even when no page was read.
  * On failure err says why. */
-lede_status_t furniture_learn(const char *live, char *const *paths, size_t n,
-                              size_t max_page_bytes, ex_learned_t **out, char *err,
-                              size_t err_size);
+lede_status_t furniture_learn(const char *live, char *const *paths, size_t n, size_t max_page_bytes,
+                              ex_learned_t **out, lede_err_t *err);
 
 /* Reads the counts stored in an index (for --explain --db): *out is a new
  * table, empty when the index holds none. */
-lede_status_t furniture_read(const char *db_path, ex_learned_t **out, char *err, size_t err_size);
+lede_status_t furniture_read(const char *db_path, ex_learned_t **out, lede_err_t *err);
 
 /* Stores l in the database a writer is building (before its commit). */
 lede_status_t furniture_store(shim_writer_t *w, const ex_learned_t *l);
 
 /* Stores l in the database at path (a generation just merged). */
-lede_status_t furniture_store_at(const char *path, const ex_learned_t *l, char *err,
-                                 size_t err_size);
+lede_status_t furniture_store_at(const char *path, const ex_learned_t *l, lede_err_t *err);
 
 #endif

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,14 +90,6 @@ static const alias_t ALIASES[] = {
     {"x-mac-cyrillic", "MAC-CYRILLIC"},
     {"x-mac-roman", "MACINTOSH"},
 };
-
-static lede_status_t fail(char *why, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, ARTICLE_WHY_BYTES, fmt, ap);
-    va_end(ap);
-    return LEDE_E_INVALID;
-}
 
 static bool label_byte(char c) {
     return isalnum((unsigned char)c) || strchr("._:-+()", c) != NULL;
@@ -261,9 +252,11 @@ static bool out_grow(html_utf8_t *out, size_t *cap, size_t more) {
 
 /* Converts with iconv; bytes invalid in the charset become U+FFFD. */
 static lede_status_t convert(const char *in, size_t len, const char *name, html_utf8_t *out,
-                             char *why) {
+                             lede_err_t *err) {
     iconv_t cd = iconv_open("UTF-8", name);
-    if (cd == (iconv_t)-1) return fail(why, "unknown charset \"%s\" (%s)", out->charset, out->from);
+    if (cd == (iconv_t)-1)
+        return lede_errf(err, LEDE_E_INVALID, "unknown charset \"%s\" (%s)", out->charset,
+                         out->from);
     size_t cap = len + len / 2 + 64;
     out->s = malloc(cap);
     out->len = 0;
@@ -312,7 +305,7 @@ static lede_status_t repair_utf8(const char *in, size_t len, html_utf8_t *out, b
     return LEDE_OK;
 }
 
-static lede_status_t from_bom(const char *bytes, size_t len, html_utf8_t *out, char *why,
+static lede_status_t from_bom(const char *bytes, size_t len, html_utf8_t *out, lede_err_t *err,
                               bool *found) {
     static const struct {
         const char *bom, *name;
@@ -325,14 +318,15 @@ static lede_status_t from_bom(const char *bytes, size_t len, html_utf8_t *out, c
         snprintf(out->charset, sizeof out->charset, "%s", BOMS[i].name);
         out->from = "byte order mark";
         if (i == 0) return repair_utf8(bytes + k, len - k, out, false);
-        return convert(bytes + k, len - k, BOMS[i].name, out, why);
+        return convert(bytes + k, len - k, BOMS[i].name, out, err);
     }
     return LEDE_OK;
 }
 
-static lede_status_t no_nul(const char *s, size_t len, char *why, const char *what) {
+static lede_status_t no_nul(const char *s, size_t len, lede_err_t *err, const char *what) {
     const char *nul = memchr(s, '\0', len);
-    if (nul) return fail(why, "%s: NUL byte at byte %zu", what, (size_t)(nul - s));
+    if (nul)
+        return lede_errf(err, LEDE_E_INVALID, "%s: NUL byte at byte %zu", what, (size_t)(nul - s));
     return LEDE_OK;
 }
 
@@ -342,7 +336,8 @@ static bool ascii(const char *s, size_t n) {
     return true;
 }
 
-static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t *out, char *why) {
+static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t *out,
+                                      lede_err_t *err) {
     char label[HTML_CHARSET_BYTES], name_buf[HTML_CHARSET_BYTES];
     const char *from = declared(bytes, len, label);
     if (!from) {
@@ -352,14 +347,15 @@ static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t
         if (utf8_valid(bytes, len, &bad)) return repair_utf8(bytes, len, out, true);
         snprintf(out->charset, sizeof out->charset, "windows-1252");
         out->from = "no declaration; not valid UTF-8, so read as windows-1252";
-        return convert(bytes, len, "WINDOWS-1252", out, why);
+        return convert(bytes, len, "WINDOWS-1252", out, err);
     }
     /* The label is the page's text: quoted in the reason and the trace,
      * it must stay UTF-8 and obey no terminal. */
     utf8_excerpt(out->charset, sizeof out->charset, label);
     out->from = from;
     const char *name = html_charset_name(label, name_buf);
-    if (!name) return fail(why, "unknown charset \"%s\" (%s)", out->charset, from);
+    if (!name)
+        return lede_errf(err, LEDE_E_INVALID, "unknown charset \"%s\" (%s)", out->charset, from);
     if (strcmp(name, "UTF-8") == 0) return repair_utf8(bytes, len, out, false);
     /* Scrapers often save a page as UTF-8 and leave its declaration: text
      * in another charset is almost never valid UTF-8 by chance. */
@@ -369,18 +365,18 @@ static lede_status_t from_declaration(const char *bytes, size_t len, html_utf8_t
         out->from = "the bytes are valid UTF-8, whatever the page declares";
         return repair_utf8(bytes, len, out, true);
     }
-    return convert(bytes, len, name, out, why);
+    return convert(bytes, len, name, out, err);
 }
 
-lede_status_t html_to_utf8(const char *bytes, size_t len, html_utf8_t *out, char *why) {
+lede_status_t html_to_utf8(const char *bytes, size_t len, html_utf8_t *out, lede_err_t *err) {
     *out = (html_utf8_t){0};
     bool bom;
-    lede_status_t st = from_bom(bytes, len, out, why, &bom);
+    lede_status_t st = from_bom(bytes, len, out, err, &bom);
     if (st == LEDE_OK && !bom) {
-        st = no_nul(bytes, len, why, "binary data, not an HTML page");
-        if (st == LEDE_OK) st = from_declaration(bytes, len, out, why);
+        st = no_nul(bytes, len, err, "binary data, not an HTML page");
+        if (st == LEDE_OK) st = from_declaration(bytes, len, out, err);
     }
-    if (st == LEDE_OK) st = no_nul(out->s, out->len, why, "NUL character in the page");
+    if (st == LEDE_OK) st = no_nul(out->s, out->len, err, "NUL character in the page");
     if (st != LEDE_OK) {
         free(out->s);
         out->s = NULL;

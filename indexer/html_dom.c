@@ -14,7 +14,6 @@
 #include <libxml/parserInternals.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +26,6 @@
  * it cannot read fully is refused with the reason. */
 #define PARSE_OPTIONS                                                                              \
     (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET)
-
-static lede_status_t fail(char *why, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, ARTICLE_WHY_BYTES, fmt, ap);
-    va_end(ap);
-    return LEDE_E_INVALID;
-}
 
 /* libxml2 must be initialised once, before threads use it. */
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -143,13 +134,14 @@ static size_t count_tags(const char *s, size_t n) {
     return tags;
 }
 
-static lede_status_t check_attrs(const char *s, size_t n, char *why) {
+static lede_status_t check_attrs(const char *s, size_t n, lede_err_t *err) {
     size_t where = 0, strict = most_attrs(s, n, true, &where), loose_at = 0;
     size_t loose = most_attrs(s, n, false, &loose_at);
     if (loose > strict) strict = loose, where = loose_at;
     if (strict > HTML_MAX_ATTRS)
-        return fail(why, "a tag with %zu attributes at line %u (at most %d are read)", strict,
-                    line_of(s, where), HTML_MAX_ATTRS);
+        return lede_errf(err, LEDE_E_INVALID,
+                         "a tag with %zu attributes at line %u (at most %d are read)", strict,
+                         line_of(s, where), HTML_MAX_ATTRS);
     return LEDE_OK;
 }
 
@@ -174,37 +166,40 @@ static size_t tree_depth(const xmlDoc *doc) {
     return most;
 }
 
-lede_status_t html_parse(const char *utf8, size_t len, xmlDoc **doc, char *why) {
+lede_status_t html_parse(const char *utf8, size_t len, xmlDoc **doc, lede_err_t *err) {
     *doc = NULL;
     pthread_once(&init_once, init_libxml);
     xmlSetGenericErrorFunc(NULL, silent); /* per thread in libxml2 */
-    if (len > INT_MAX) return fail(why, "page of %zu bytes is too large to parse", len);
+    if (len > INT_MAX)
+        return lede_errf(err, LEDE_E_INVALID, "page of %zu bytes is too large to parse", len);
     if (count_tags(utf8, len) > HTML_MAX_TAGS)
-        return fail(why, "more than %d tags (at most %d are read)", HTML_MAX_TAGS, HTML_MAX_TAGS);
-    lede_status_t st = check_attrs(utf8, len, why);
+        return lede_errf(err, LEDE_E_INVALID, "more than %d tags (at most %d are read)",
+                         HTML_MAX_TAGS, HTML_MAX_TAGS);
+    lede_status_t st = check_attrs(utf8, len, err);
     if (st != LEDE_OK) return st;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt) return LEDE_E_NOMEM;
     *doc = htmlCtxtReadMemory(ctxt, utf8, (int)len, NULL, "UTF-8", PARSE_OPTIONS);
-    const xmlError *err = xmlCtxtGetLastError(ctxt);
-    bool fatal = err && err->level == XML_ERR_FATAL;
-    int line = err ? err->line : 0, code = err ? err->code : 0;
+    const xmlError *xerr = xmlCtxtGetLastError(ctxt);
+    bool fatal = xerr && xerr->level == XML_ERR_FATAL;
+    int line = xerr ? xerr->line : 0, code = xerr ? xerr->code : 0;
     char msg[120] = "";
-    if (fatal && err->message) snprintf(msg, sizeof msg, "%s", err->message);
+    if (fatal && xerr->message) snprintf(msg, sizeof msg, "%s", xerr->message);
     htmlFreeParserCtxt(ctxt);
     if (!*doc) {
         if (code == XML_ERR_NO_MEMORY) return LEDE_E_NOMEM;
-        return fail(why, "no HTML document in the page");
+        return lede_errf(err, LEDE_E_INVALID, "no HTML document in the page");
     }
     if (tree_depth(*doc) >= HTML_MAX_DEPTH || (fatal && strstr(msg, "depth"))) {
         xmlFreeDoc(*doc), *doc = NULL;
-        return fail(why, "HTML nested deeper than %d elements (line %d)", HTML_MAX_DEPTH, line);
+        return lede_errf(err, LEDE_E_INVALID, "HTML nested deeper than %d elements (line %d)",
+                         HTML_MAX_DEPTH, line);
     }
     if (fatal) {
         xmlFreeDoc(*doc), *doc = NULL;
         if (code == XML_ERR_NO_MEMORY) return LEDE_E_NOMEM;
         msg[strcspn(msg, "\n")] = '\0';
-        return fail(why, "the HTML parser stopped at line %d: %s", line, msg);
+        return lede_errf(err, LEDE_E_INVALID, "the HTML parser stopped at line %d: %s", line, msg);
     }
     return LEDE_OK;
 }

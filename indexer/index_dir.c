@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +15,6 @@
 
 #define STUB_NAME "XAPIANDB"
 #define GEN_FORMAT "gen-%06u"
-
-static lede_status_t fail(lede_status_t st, char *err, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-    return st;
-}
 
 static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *f) {
     (void)st, (void)flag, (void)f;
@@ -43,58 +34,61 @@ void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size) {
 }
 
 /* Reads the generation named by DIR/XAPIANDB; 0 when there is no stub. */
-static lede_status_t read_live_gen(index_dir_t *d, char *err, size_t size) {
+static lede_status_t read_live_gen(index_dir_t *d, lede_err_t *err) {
     char stub[INDEX_PATH_MAX + 16], line[128];
     unsigned gen;
     snprintf(stub, sizeof stub, "%s/" STUB_NAME, d->path);
     FILE *f = fopen(stub, "r");
     d->live_gen = 0;
-    if (!f) return errno == ENOENT ? LEDE_OK
-                                   : fail(LEDE_E_IO, err, size, "%s: %s", stub, strerror(errno));
+    if (!f)
+        return errno == ENOENT ? LEDE_OK
+                               : lede_errf(err, LEDE_E_IO, "%s: %s", stub, strerror(errno));
     bool ok = fgets(line, sizeof line, f) && sscanf(line, "auto " GEN_FORMAT, &gen) == 1;
     fclose(f);
     if (!ok)
-        return fail(LEDE_E_CORRUPT, err, size,
-                    "%s: not a lede stub (expected 'auto gen-NNNNNN')", stub);
+        return lede_errf(err, LEDE_E_CORRUPT, "%s: not a lede stub (expected 'auto gen-NNNNNN')",
+                         stub);
     d->live_gen = gen;
     return LEDE_OK;
 }
 
 /* A directory holding a plain Xapian database, or anything else that is
  * not ours, must not be written into. */
-static lede_status_t check_foreign(const index_dir_t *d, char *err, size_t size) {
+static lede_status_t check_foreign(const index_dir_t *d, lede_err_t *err) {
     char probe[INDEX_PATH_MAX + 16];
     snprintf(probe, sizeof probe, "%s/iamglass", d->path);
     if (access(probe, F_OK) == 0)
-        return fail(LEDE_E_INVALID, err, size,
-                    "%s is a plain Xapian database, not a lede index; give lede-indexer a new "
-                    "directory", d->path);
+        return lede_errf(err, LEDE_E_INVALID,
+                         "%s is a plain Xapian database, not a lede index; give lede-indexer a new "
+                         "directory",
+                         d->path);
     return LEDE_OK;
 }
 
 /* mkdir -p: the parents of a new index are created too. */
-static lede_status_t make_dir(const char *path, char *err, size_t size) {
+static lede_status_t make_dir(const char *path, lede_err_t *err) {
     struct stat st;
     char parent[INDEX_PATH_MAX];
     snprintf(parent, sizeof parent, "%s", path);
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = '\0';
-        if (stat(parent, &st) != 0 && errno == ENOENT && make_dir(parent, err, size) != LEDE_OK)
+        if (stat(parent, &st) != 0 && errno == ENOENT && make_dir(parent, err) != LEDE_OK)
             return LEDE_E_IO;
     }
     if (mkdir(path, 0755) == 0) return LEDE_OK;
     if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return LEDE_OK;
-    if (errno == EEXIST) return fail(LEDE_E_INVALID, err, size, "%s exists and is not a directory", path);
-    return fail(LEDE_E_IO, err, size, "cannot create index directory %s: %s", path, strerror(errno));
+    if (errno == EEXIST)
+        return lede_errf(err, LEDE_E_INVALID, "%s exists and is not a directory", path);
+    return lede_errf(err, LEDE_E_IO, "cannot create index directory %s: %s", path, strerror(errno));
 }
 
-static lede_status_t take_lock(index_dir_t *d, char *err, size_t size) {
+static lede_status_t take_lock(index_dir_t *d, lede_err_t *err) {
     char lock[INDEX_PATH_MAX + 16];
     snprintf(lock, sizeof lock, "%s/lock", d->path);
     d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (d->lock_fd < 0)
-        return fail(LEDE_E_IO, err, size, "cannot write to %s: %s", d->path, strerror(errno));
+        return lede_errf(err, LEDE_E_IO, "cannot write to %s: %s", d->path, strerror(errno));
     if (flock(d->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = "";
         ssize_t n = pread(d->lock_fd, pid, sizeof pid - 1, 0);
@@ -102,8 +96,8 @@ static lede_status_t take_lock(index_dir_t *d, char *err, size_t size) {
         pid[strcspn(pid, "\n")] = '\0';
         close(d->lock_fd);
         d->lock_fd = -1;
-        return fail(LEDE_E_LOCKED, err, size, "%s is locked by another lede-indexer%s%s", d->path,
-                    *pid ? " (pid " : "", *pid ? strcat(pid, ")") : "");
+        return lede_errf(err, LEDE_E_LOCKED, "%s is locked by another lede-indexer%s%s", d->path,
+                         *pid ? " (pid " : "", *pid ? strcat(pid, ")") : "");
     }
     char pid[32];
     int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
@@ -132,16 +126,16 @@ static void clear_leftovers(const index_dir_t *d) {
     closedir(dir);
 }
 
-lede_status_t index_dir_open(index_dir_t *d, const char *path, char *err, size_t size) {
+lede_status_t index_dir_open(index_dir_t *d, const char *path, lede_err_t *err) {
     memset(d, 0, sizeof *d);
     d->lock_fd = -1;
     if (strlen(path) >= INDEX_PATH_MAX - 64)
-        return fail(LEDE_E_INVALID, err, size, "index path is too long");
+        return lede_errf(err, LEDE_E_INVALID, "index path is too long");
     snprintf(d->path, sizeof d->path, "%s", path);
-    lede_status_t st = make_dir(d->path, err, size);
-    if (st == LEDE_OK) st = take_lock(d, err, size);
-    if (st == LEDE_OK) st = check_foreign(d, err, size);
-    if (st == LEDE_OK) st = read_live_gen(d, err, size);
+    lede_status_t st = make_dir(d->path, err);
+    if (st == LEDE_OK) st = take_lock(d, err);
+    if (st == LEDE_OK) st = check_foreign(d, err);
+    if (st == LEDE_OK) st = read_live_gen(d, err);
     if (st != LEDE_OK) {
         index_dir_close(d);
         return st;
@@ -159,18 +153,18 @@ static int sync_entry(const char *p, const struct stat *st, int flag, struct FTW
     return rc;
 }
 
-static lede_status_t sync_tree(const char *path, char *err, size_t size) {
+static lede_status_t sync_tree(const char *path, lede_err_t *err) {
     if (nftw(path, sync_entry, 16, FTW_PHYS) != 0)
-        return fail(LEDE_E_IO, err, size, "cannot sync %s: %s", path, strerror(errno));
+        return lede_errf(err, LEDE_E_IO, "cannot sync %s: %s", path, strerror(errno));
     return LEDE_OK;
 }
 
-static lede_status_t write_stub(const index_dir_t *d, unsigned gen, char *err, size_t size) {
+static lede_status_t write_stub(const index_dir_t *d, unsigned gen, lede_err_t *err) {
     char tmp[INDEX_PATH_MAX + 32], stub[INDEX_PATH_MAX + 32];
     snprintf(tmp, sizeof tmp, "%s/" STUB_NAME ".tmp", d->path);
     snprintf(stub, sizeof stub, "%s/" STUB_NAME, d->path);
     FILE *f = fopen(tmp, "w");
-    if (!f) return fail(LEDE_E_IO, err, size, "%s: %s", tmp, strerror(errno));
+    if (!f) return lede_errf(err, LEDE_E_IO, "%s: %s", tmp, strerror(errno));
     bool ok = fprintf(f, "auto " GEN_FORMAT "\n", gen) > 0;
     ok = fflush(f) == 0 && ok;
     ok = fsync(fileno(f)) == 0 && ok;
@@ -178,28 +172,52 @@ static lede_status_t write_stub(const index_dir_t *d, unsigned gen, char *err, s
     if (!ok || rename(tmp, stub) != 0) {
         int e = errno;
         unlink(tmp);
-        return fail(LEDE_E_IO, err, size, "cannot switch %s: %s", stub, strerror(e));
+        return lede_errf(err, LEDE_E_IO, "cannot switch %s: %s", stub, strerror(e));
     }
     /* The rename itself is durable once the directory is synced. */
     int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0) {
         int e = errno;
         if (fd >= 0) close(fd);
-        return fail(LEDE_E_IO, err, size, "cannot sync %s: %s", d->path, strerror(e));
+        return lede_errf(err, LEDE_E_IO, "cannot sync %s: %s", d->path, strerror(e));
     }
     close(fd);
     return LEDE_OK;
 }
 
-lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, char *err, size_t size) {
+lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, lede_err_t *err) {
     char path[INDEX_PATH_MAX + 32];
     index_dir_gen_path(d, gen, path, sizeof path);
-    lede_status_t st = sync_tree(path, err, size);
-    if (st == LEDE_OK) st = write_stub(d, gen, err, size);
+    lede_status_t st = sync_tree(path, err);
+    if (st == LEDE_OK) st = write_stub(d, gen, err);
     if (st != LEDE_OK) return st;
     d->live_gen = gen;
     clear_leftovers(d);
     return LEDE_OK;
+}
+
+/* Sums the regular files below path, as stat() sees them through links;
+ * names starting with a dot are left out, as the input reader leaves them. */
+static uint64_t tree_bytes(const char *path) {
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    struct stat st;
+    uint64_t sum = 0;
+    char child[INDEX_PATH_MAX + 300];
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || fstatat(dirfd(dir), e->d_name, &st, 0) != 0) continue;
+        if (S_ISREG(st.st_mode)) sum += (uint64_t)st.st_size;
+        bool fits = snprintf(child, sizeof child, "%s/%s", path, e->d_name) < (int)sizeof child;
+        if (S_ISDIR(st.st_mode) && fits) sum += tree_bytes(child);
+    }
+    if (dir) closedir(dir);
+    return sum;
+}
+
+uint64_t index_dir_gen_bytes(const index_dir_t *d, unsigned gen) {
+    char path[INDEX_PATH_MAX + 32];
+    index_dir_gen_path(d, gen, path, sizeof path);
+    return tree_bytes(path);
 }
 
 void index_dir_close(index_dir_t *d) {

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lede/status.h"
 
@@ -28,8 +29,8 @@ typedef struct index_dir {
 
 /* Opens (creating if missing) and locks DIR, and clears what an earlier
  * crash left behind. On failure returns a status with a message in
- * err[256]; LEDE_E_LOCKED when another indexer holds DIR. */
-lede_status_t index_dir_open(index_dir_t *d, const char *path, char *err, size_t err_size);
+ * err; LEDE_E_LOCKED when another indexer holds DIR. */
+lede_status_t index_dir_open(index_dir_t *d, const char *path, lede_err_t *err);
 
 /* Path of generation gen, or of the build area of this process. */
 void index_dir_gen_path(const index_dir_t *d, unsigned gen, char *out, size_t size);
@@ -37,7 +38,11 @@ void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size);
 
 /* Makes generation gen live: syncs it, switches the stub atomically and
  * removes generations older than the previous one. */
-lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, char *err, size_t err_size);
+lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, lede_err_t *err);
+
+/* Bytes on disk of generation gen: the sizes of its files summed (0 when
+ * it cannot be read). */
+uint64_t index_dir_gen_bytes(const index_dir_t *d, unsigned gen);
 
 /* Removes a directory tree; best effort. */
 void index_dir_rmtree(const char *path);

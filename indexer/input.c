@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +18,6 @@
 #define READ_CHUNK_BYTES (256 * 1024)
 /* Longest path walked; a longer one is skipped with a notice. */
 #define PATH_BYTES 4096
-
-static lede_status_t fail(lede_status_t st, char *err, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-    return st;
-}
 
 static bool ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
@@ -75,7 +66,7 @@ static uint64_t tree_bytes(const char *path, seen_t *seen) {
 }
 
 lede_status_t input_prepare(input_t *in, char *const *paths, size_t n, size_t max_record_bytes,
-                            char *err, size_t size) {
+                            lede_err_t *err) {
     memset(in, 0, sizeof *in);
     in->max_record_bytes = max_record_bytes;
     in->size_known = true;
@@ -85,7 +76,7 @@ lede_status_t input_prepare(input_t *in, char *const *paths, size_t n, size_t ma
             continue;
         }
         if (access(paths[i], R_OK) != 0)
-            return fail(LEDE_E_OPEN, err, size, "%s: %s", paths[i], strerror(errno));
+            return lede_errf(err, LEDE_E_OPEN, "%s: %s", paths[i], strerror(errno));
         seen_t *seen = seen_new();
         in->total_bytes += seen ? tree_bytes(paths[i], seen) : 0;
         seen_free(seen);
@@ -194,17 +185,17 @@ static const char *zlib_why(const char *msg, const char *path) {
     return end ? end + 3 : msg;
 }
 
-static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink, char *err,
-                                 size_t size);
+static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink,
+                                 lede_err_t *err);
 
 static lede_status_t scan_jsonl(input_t *in, const char *path, bool in_dir,
-                                const input_sink_t *sink, char *err, size_t size) {
+                                const input_sink_t *sink, lede_err_t *err) {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *file = intern(in, is_stdin ? "<stdin>" : path);
-    if (!file) return fail(LEDE_E_NOMEM, err, size, "out of memory");
+    if (!file) return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     errno = 0;
     gzFile gz = is_stdin ? gzdopen(dup(STDIN_FILENO), "rb") : gzopen(path, "rb");
-    if (!gz) return cannot_open(path, in_dir, sink, err, size);
+    if (!gz) return cannot_open(path, in_dir, sink, err);
     gzbuffer(gz, READ_CHUNK_BYTES);
     line_state_t ls = {.in = in, .sink = sink, .file = file};
     char *chunk = malloc(READ_CHUNK_BYTES);
@@ -219,9 +210,9 @@ static lede_status_t scan_jsonl(input_t *in, const char *path, bool in_dir,
     int zerr = Z_OK;
     const char *zmsg = gzerror(gz, &zerr);
     if (st == LEDE_OK && zerr != Z_OK && zerr != Z_STREAM_END)
-        st = fail(LEDE_E_IO, err, size, "%s: read error after line %llu: %s", file,
-                  (unsigned long long)ls.line,
-                  zerr == Z_ERRNO ? strerror(errno) : zlib_why(zmsg, path));
+        st = lede_errf(err, LEDE_E_IO, "%s: read error after line %llu: %s", file,
+                       (unsigned long long)ls.line,
+                       zerr == Z_ERRNO ? strerror(errno) : zlib_why(zmsg, path));
     if (st == LEDE_OK && (ls.len > 0 || ls.skipping)) st = emit_line(&ls); /* no final newline */
     gzclose(gz);
     free(chunk);
@@ -343,8 +334,7 @@ static bool looks_like_html(const char *s, size_t n) {
 
 static const char *base_name(const char *path);
 
-lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char *err,
-                              size_t size) {
+lede_status_t input_read_page(const char *path, size_t max, record_t *rec, lede_err_t *err) {
     size_t stem;
     memset(rec, 0, sizeof *rec);
     rec->file = path;
@@ -354,11 +344,11 @@ lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char 
     errno = 0;
     lede_status_t st = read_page(path, max, rec, &over, zmsg);
     if (st == LEDE_E_OPEN)
-        return fail(LEDE_E_OPEN, err, size, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+        return lede_errf(err, LEDE_E_OPEN, "%s: %s", path, strerror(errno ? errno : ENOMEM));
     if (st == LEDE_OK && over)
-        st = fail(LEDE_E_INVALID, err, size, "%s: page over the limit of %zu bytes", path, max);
+        st = lede_errf(err, LEDE_E_INVALID, "%s: page over the limit of %zu bytes", path, max);
     if (st == LEDE_OK && zmsg[0])
-        st = fail(LEDE_E_IO, err, size, "%s: cannot read the page: %s", path, zmsg);
+        st = lede_errf(err, LEDE_E_IO, "%s: cannot read the page: %s", path, zmsg);
     if (st == LEDE_OK && !(rec->base_id = page_base_id(base_name(path)))) st = LEDE_E_NOMEM;
     if (st == LEDE_OK && !named)
         rec->kind = looks_like_html(rec->bytes, rec->len) ? RECORD_HTML : RECORD_TEXT;
@@ -370,14 +360,14 @@ lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char 
     return st;
 }
 
-static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink, char *err,
-                                 size_t size);
+static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink,
+                                 lede_err_t *err);
 
-static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
-                               record_kind_t kind, const struct stat *st, bool in_dir,
-                               const input_sink_t *sink, char *err, size_t size) {
+static lede_status_t scan_page(input_t *in, const char *path, const char *rel, record_kind_t kind,
+                               const struct stat *st, bool in_dir, const input_sink_t *sink,
+                               lede_err_t *err) {
     const char *file = intern(in, path);
-    if (!file) return fail(LEDE_E_NOMEM, err, size, "out of memory");
+    if (!file) return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     record_t rec = {kind, file, 0, 0, NULL, 0, page_base_id(rel)};
     bool over = false;
     char zmsg[ZMSG_BYTES] = "";
@@ -386,7 +376,7 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
                                   : LEDE_E_NOMEM;
     if (s == LEDE_E_OPEN) {
         free(rec.base_id);
-        return cannot_open(path, in_dir, sink, err, size);
+        return cannot_open(path, in_dir, sink, err);
     }
     in->files++;
     in->read_bytes += (uint64_t)st->st_size;
@@ -400,7 +390,7 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel,
     if (s != LEDE_OK || over || zmsg[0]) {
         free(rec.bytes);
         free(rec.base_id);
-        return s == LEDE_E_NOMEM ? fail(s, err, size, "out of memory") : s;
+        return s == LEDE_E_NOMEM ? lede_errf(err, s, "out of memory") : s;
     }
     rec.seq = next_seq(in);
     in->text_bytes += rec.len;
@@ -421,10 +411,10 @@ typedef struct dir_frame {
 /* A named input that cannot be opened stops the run; a file met in a
  * directory (unreadable, or gone since it was listed) is reported and
  * skipped, and the rest is read. */
-static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink, char *err,
-                                 size_t size) {
+static lede_status_t cannot_open(const char *path, bool in_dir, const input_sink_t *sink,
+                                 lede_err_t *err) {
     const char *why = strerror(errno ? errno : ENOMEM);
-    if (!in_dir) return fail(LEDE_E_OPEN, err, size, "%s: %s", path, why);
+    if (!in_dir) return lede_errf(err, LEDE_E_OPEN, "%s: %s", path, why);
     char msg[256];
     snprintf(msg, sizeof msg, "cannot read: %s", why);
     sink->unreadable(sink->ctx, path, msg);
@@ -469,14 +459,14 @@ static bool is_input_name(const char *name) {
 
 static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
                                 const struct stat *st, const dir_frame_t *up,
-                                const input_sink_t *sink, char *err, size_t size);
+                                const input_sink_t *sink, lede_err_t *err);
 
 static lede_status_t list_dir(const char *path, const dir_frame_t *here, entry_t **out, size_t *n,
-                              const input_sink_t *sink, char *err, size_t size) {
+                              const input_sink_t *sink, lede_err_t *err) {
     DIR *d = opendir(path);
     *out = NULL;
     *n = 0;
-    if (!d) return cannot_open(path, here->up != NULL, sink, err, size);
+    if (!d) return cannot_open(path, here->up != NULL, sink, err);
     struct dirent *e;
     struct stat ls;
     lede_status_t st = LEDE_OK;
@@ -485,7 +475,7 @@ static lede_status_t list_dir(const char *path, const dir_frame_t *here, entry_t
         entry_t *grown = realloc(*out, (*n + 1) * sizeof *grown);
         if (grown) *out = grown;
         if (!grown || !(grown[*n].name = strdup(e->d_name))) {
-            st = fail(LEDE_E_NOMEM, err, size, "out of memory");
+            st = lede_errf(err, LEDE_E_NOMEM, "out of memory");
             break;
         }
         /* fstatat: no path to build, whatever its length. */
@@ -498,14 +488,13 @@ static lede_status_t list_dir(const char *path, const dir_frame_t *here, entry_t
 }
 
 static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
-                              const dir_frame_t *here, const input_sink_t *sink, char *err,
-                              size_t size) {
+                              const dir_frame_t *here, const input_sink_t *sink, lede_err_t *err) {
     entry_t *ents;
     size_t n;
-    lede_status_t st = list_dir(path, here, &ents, &n, sink, err, size);
+    lede_status_t st = list_dir(path, here, &ents, &n, sink, err);
     /* Not on the stack: a walk is as deep as the tree. */
     char *child = malloc(2 * PATH_BYTES), *child_rel = child + PATH_BYTES;
-    if (!child && st == LEDE_OK) st = fail(LEDE_E_NOMEM, err, size, "out of memory");
+    if (!child && st == LEDE_OK) st = lede_errf(err, LEDE_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n && st == LEDE_OK; i++) {
         const char *name = ents[i].name;
         struct stat s;
@@ -516,11 +505,11 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
         }
         if (stat(child, &s) != 0) {
             /* Gone since it was listed, or a link to nothing. */
-            if (is_input_name(name)) st = cannot_open(child, true, sink, err, size);
+            if (is_input_name(name)) st = cannot_open(child, true, sink, err);
             continue;
         }
         if (S_ISDIR(s.st_mode) || is_input_name(name))
-            st = scan_entry(in, child, child_rel, &s, here, sink, err, size);
+            st = scan_entry(in, child, child_rel, &s, here, sink, err);
     }
     for (size_t i = 0; i < n; i++) free(ents[i].name);
     free(ents);
@@ -537,14 +526,14 @@ static const char *base_name(const char *path) {
  * path given on the command line). */
 static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
                                 const struct stat *st, const dir_frame_t *up,
-                                const input_sink_t *sink, char *err, size_t size) {
+                                const input_sink_t *sink, lede_err_t *err) {
     const char *first;
     if (seen_add(in->seen, st->st_dev, st->st_ino, path, &first) != LEDE_OK)
-        return fail(LEDE_E_NOMEM, err, size, "out of memory");
+        return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     if (first) return skip_seen(path, st, first, up, sink);
     if (S_ISDIR(st->st_mode)) {
         dir_frame_t here = {st->st_dev, st->st_ino, path, up};
-        return scan_dir(in, path, rel, &here, sink, err, size);
+        return scan_dir(in, path, rel, &here, sink, err);
     }
     /* A FIFO or a device found in a directory could block or never end;
      * one named on the command line was meant. */
@@ -555,25 +544,24 @@ static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
     record_kind_t kind;
     size_t stem;
     if (input_page_name(path, &kind, &stem))
-        return scan_page(in, path, rel, kind, st, up != NULL, sink, err, size);
+        return scan_page(in, path, rel, kind, st, up != NULL, sink, err);
     if (sink->pages_only) return LEDE_OK;
-    return scan_jsonl(in, path, up != NULL, sink, err, size);
+    return scan_jsonl(in, path, up != NULL, sink, err);
 }
 
 lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,
-                         char *err, size_t size) {
-    if (!in->seen && !(in->seen = seen_new()))
-        return fail(LEDE_E_NOMEM, err, size, "out of memory");
+                         lede_err_t *err) {
+    if (!in->seen && !(in->seen = seen_new())) return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     lede_status_t st = LEDE_OK;
     for (size_t i = 0; i < n && st == LEDE_OK; i++) {
         struct stat s;
         if (strcmp(paths[i], "-") == 0) {
-            if (!sink->pages_only) st = scan_jsonl(in, paths[i], false, sink, err, size);
+            if (!sink->pages_only) st = scan_jsonl(in, paths[i], false, sink, err);
         } else if (stat(paths[i], &s) != 0) {
-            st = fail(LEDE_E_OPEN, err, size, "%s: %s", paths[i], strerror(errno));
+            st = lede_errf(err, LEDE_E_OPEN, "%s: %s", paths[i], strerror(errno));
         } else {
             const char *rel = S_ISDIR(s.st_mode) ? "" : base_name(paths[i]);
-            st = scan_entry(in, paths[i], rel, &s, NULL, sink, err, size);
+            st = scan_entry(in, paths[i], rel, &s, NULL, sink, err);
         }
     }
     return st;

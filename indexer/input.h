@@ -62,11 +62,11 @@ typedef struct input {
 /* Checks that every input exists and is readable, and sums their sizes.
  * Reports the first problem in err. */
 lede_status_t input_prepare(input_t *in, char *const *paths, size_t n, size_t max_record_bytes,
-                            char *err, size_t err_size);
+                            lede_err_t *err);
 
 /* Reads every input, handing records to the sink. */
 lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,
-                         char *err, size_t err_size);
+                         lede_err_t *err);
 
 void input_free(input_t *in);
 
@@ -80,7 +80,6 @@ bool input_page_name(const char *name, record_kind_t *kind, size_t *stem);
  * bytes and its base id (the file name without extensions); rec->file is
  * path itself. The caller frees rec->bytes and rec->base_id. Fails with a
  * message in err for a missing or unreadable file or one over max bytes. */
-lede_status_t input_read_page(const char *path, size_t max, record_t *rec, char *err,
-                              size_t size);
+lede_status_t input_read_page(const char *path, size_t max, record_t *rec, lede_err_t *err);
 
 #endif

@@ -115,8 +115,7 @@ static lede_status_t sources(const merge_job_t *m, const char ***srcs, size_t *n
     return shim_build_spelling(*spell, (const char *const *)m->shards, m->n_shards, NULL, msg);
 }
 
-lede_status_t merge_run(const merge_job_t *m, const char *dst, uint64_t *removed, char *err,
-                        size_t err_size) {
+lede_status_t merge_run(const merge_job_t *m, const char *dst, uint64_t *removed, lede_err_t *err) {
     const char **srcs;
     char *spell, *msg = NULL;
     size_t n;
@@ -125,7 +124,7 @@ lede_status_t merge_run(const merge_job_t *m, const char *dst, uint64_t *removed
     if (st == LEDE_OK) st = compact_all(m, srcs, n, dst, &msg);
     if (st == LEDE_OK) st = shim_dedupe(dst, removed, &msg);
     if (st != LEDE_OK)
-        snprintf(err, err_size, "merging into %s: %s", dst, msg ? msg : lede_status_to_string(st));
+        lede_errf(err, st, "merging into %s: %s", dst, msg ? msg : lede_status_to_string(st));
     if (spell) index_dir_rmtree(spell);
     free(spell);
     free(msg);

@@ -30,7 +30,6 @@ typedef struct merge_job {
 /* Builds the database dst (which must not exist) from the live generation
  * and the shards; there must be at least one of them. *removed counts the
  * duplicate documents deleted. On failure err says why. */
-lede_status_t merge_run(const merge_job_t *m, const char *dst, uint64_t *removed, char *err,
-                        size_t err_size);
+lede_status_t merge_run(const merge_job_t *m, const char *dst, uint64_t *removed, lede_err_t *err);
 
 #endif

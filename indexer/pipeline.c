@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert.h"
+#include "ingest.h"
 #include "lede/shim.h"
 
 /* A batch amortises the queue's locking over many small records. */
@@ -23,18 +23,20 @@ typedef struct batch {
     size_t bytes;
 } batch_t;
 
-typedef struct worker {
+/* A worker thread: takes batches off the queue and writes its own shards. */
+typedef struct pipeline_worker {
     struct pipeline *p;
     unsigned index;
     pthread_t thread;
+    ingest_t ingest; /* writes through add_to_shard() */
     shim_writer_t *shard;
     unsigned shards_made;
     uint32_t in_shard;
-} worker_t;
+} pipeline_worker_t;
 
 struct pipeline {
     pipeline_opts_t o;
-    worker_t *workers;
+    pipeline_worker_t *workers;
     unsigned started;
     pthread_mutex_t lock;
     pthread_cond_t not_empty, not_full;
@@ -42,7 +44,7 @@ struct pipeline {
     size_t cap, head, len;
     bool closing;
     atomic_bool failed; /* read by workers without the lock */
-    char err[8192];
+    lede_err_t err;
     batch_t *filling;
     char **shards;
     size_t n_shards;
@@ -52,11 +54,11 @@ struct pipeline {
 /* ---- failure ---------------------------------------------------------- */
 
 /* Records the first fatal error and wakes everyone so the run stops. */
-static void pipeline_fail(struct pipeline *p, const char *fmt, const char *a, const char *b) {
+static void pipeline_fail(struct pipeline *p, const lede_err_t *err) {
     pthread_mutex_lock(&p->lock);
     if (!p->failed) {
         p->failed = true;
-        snprintf(p->err, sizeof p->err, fmt, a, b);
+        p->err = *err;
     }
     pthread_cond_broadcast(&p->not_full);
     pthread_cond_broadcast(&p->not_empty);
@@ -77,80 +79,50 @@ static bool add_shard_path(struct pipeline *p, const char *path) {
     return ok;
 }
 
-static void shard_path(const worker_t *w, unsigned k, char *out, size_t size) {
+static void shard_path(const pipeline_worker_t *w, unsigned k, char *out, size_t size) {
     snprintf(out, size, "%s/shard-%02u-%05u", w->p->o.build_dir, w->index, k);
 }
 
-static bool open_shard(worker_t *w) {
+static lede_status_t open_shard(pipeline_worker_t *w, lede_err_t *err) {
     char path[4096], *msg = NULL;
     shard_path(w, w->shards_made, path, sizeof path);
     shim_writer_opts_t o = {.path = path,
                             .flags = SHIM_WRITER_FRESH,
                             .language = w->p->o.language,
                             .spelling = w->p->o.spelling};
-    if (shim_writer_open(&o, &w->shard, &msg) != LEDE_OK) {
-        pipeline_fail(w->p, "cannot create shard %s: %s", path, msg ? msg : "out of memory");
-        free(msg);
-        return false;
-    }
+    lede_status_t st = shim_writer_open(&o, &w->shard, &msg);
+    if (st != LEDE_OK)
+        lede_errf(err, st, "cannot create shard %s: %s", path, msg ? msg : "out of memory");
+    free(msg);
     w->in_shard = 0;
-    return true;
+    return st;
 }
 
-static bool close_shard(worker_t *w) {
+static lede_status_t close_shard(pipeline_worker_t *w, lede_err_t *err) {
     char path[4096], *msg = NULL;
-    if (!w->shard) return true;
+    if (!w->shard) return LEDE_OK;
     shard_path(w, w->shards_made++, path, sizeof path);
     lede_status_t st = shim_writer_close(w->shard, false, &msg);
     w->shard = NULL;
-    if (st != LEDE_OK) {
-        pipeline_fail(w->p, "cannot write shard %s: %s", path, msg ? msg : "out of memory");
-        free(msg);
-        return false;
-    }
-    if (!add_shard_path(w->p, path)) pipeline_fail(w->p, "%s%s", "out of memory", "");
-    return true;
+    if (st != LEDE_OK)
+        lede_errf(err, st, "cannot write shard %s: %s", path, msg ? msg : "out of memory");
+    free(msg);
+    if (st == LEDE_OK && !add_shard_path(w->p, path))
+        st = lede_errf(err, LEDE_E_NOMEM, "out of memory");
+    return st;
 }
 
-/* ---- one record ------------------------------------------------------- */
-
-static bool write_article(worker_t *w, const lede_article_t *a, const record_t *rec) {
-    shim_doc_t doc;
-    char *data;
-    if (!w->shard && !open_shard(w)) return false;
-    if (convert_document(a, w->p->o.stamp_base + rec->seq, &doc, &data) != LEDE_OK) {
-        pipeline_fail(w->p, "%s%s", "out of memory", "");
-        return false;
-    }
-    lede_status_t st = shim_writer_add(w->shard, &doc);
-    free(data);
-    if (st != LEDE_OK) {
-        pipeline_fail(w->p, "%s: %s", rec->file, shim_writer_errmsg(w->shard));
-        return false;
-    }
+/* The worker's writer for ingest_record(): its shard, begun when needed and
+ * closed after shard_docs documents. */
+static lede_status_t add_to_shard(void *ctx, const record_t *rec, const shim_doc_t *doc,
+                                  lede_err_t *err) {
+    pipeline_worker_t *w = ctx;
+    lede_status_t st = w->shard ? LEDE_OK : open_shard(w, err);
+    if (st != LEDE_OK) return st;
+    if ((st = shim_writer_add(w->shard, doc)) != LEDE_OK)
+        return lede_errf(err, st, "%s: %s", rec->file, shim_writer_errmsg(w->shard));
     atomic_fetch_add(&w->p->docs, 1);
-    if (++w->in_shard >= w->p->o.shard_docs) return close_shard(w);
-    return true;
-}
-
-static void process_record(worker_t *w, const record_t *rec) {
-    lede_article_t *arts;
-    size_t n;
-    char why[ARTICLE_WHY_BYTES];
-    extract_opts_t eo = {.learned = w->p->o.learned};
-    lede_status_t st = convert_record(rec, &eo, w->p->o.keep_text, &arts, &n, why);
-    if (st == LEDE_E_NOMEM) {
-        pipeline_fail(w->p, "%s%s", "out of memory", "");
-        return;
-    }
-    if (st != LEDE_OK) {
-        bool raw = rec->kind == RECORD_JSON;
-        rejects_report(w->p->o.rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL,
-                       raw ? rec->len : 0);
-        return;
-    }
-    for (size_t i = 0; i < n && write_article(w, &arts[i], rec); i++) {}
-    convert_free(arts, n);
+    return ++w->in_shard >= w->p->o.shard_docs ? close_shard(w, err) : LEDE_OK;
 }
 
 /* ---- the queue -------------------------------------------------------- */
@@ -192,18 +164,26 @@ static lede_status_t queue_push(struct pipeline *p, batch_t *b) {
 }
 
 static void *worker_main(void *arg) {
-    worker_t *w = arg;
+    pipeline_worker_t *w = arg;
     batch_t *b;
+    lede_err_t err;
     while ((b = queue_pop(w->p)) != NULL) {
-        for (size_t i = 0; i < b->n && !w->p->failed; i++) process_record(w, &b->recs[i]);
+        for (size_t i = 0; i < b->n && !w->p->failed; i++)
+            if (ingest_record(&w->ingest, &b->recs[i], &err) != LEDE_OK) pipeline_fail(w->p, &err);
         batch_free(b);
     }
-    if (!w->p->failed) close_shard(w);
-    else shim_writer_close(w->shard, true, NULL), w->shard = NULL;
+    if (!w->p->failed && close_shard(w, &err) != LEDE_OK) pipeline_fail(w->p, &err);
+    if (w->p->failed) shim_writer_close(w->shard, true, NULL), w->shard = NULL;
     return NULL;
 }
 
 /* ---- life cycle ------------------------------------------------------- */
+
+static ingest_t worker_ingest(const struct pipeline *p, pipeline_worker_t *w) {
+    return (ingest_t){.learned = p->o.learned, .keep_text = p->o.keep_text,
+                      .stamp_base = p->o.stamp_base, .rejects = p->o.rejects,
+                      .write = add_to_shard, .ctx = w};
+}
 
 lede_status_t pipeline_start(const pipeline_opts_t *opts, pipeline_t **out) {
     struct pipeline *p = calloc(1, sizeof *p);
@@ -220,16 +200,17 @@ lede_status_t pipeline_start(const pipeline_opts_t *opts, pipeline_t **out) {
     atomic_init(&p->docs, 0);
     atomic_init(&p->failed, false);
     if (!p->queue || !p->workers) {
-        pipeline_finish(p, NULL, NULL, NULL, NULL, 0);
+        pipeline_finish(p, NULL, NULL, NULL, NULL);
         return LEDE_E_NOMEM;
     }
     for (unsigned i = 0; i < p->o.threads; i++) {
-        p->workers[i] = (worker_t){.p = p, .index = i};
+        p->workers[i] = (pipeline_worker_t){.p = p, .index = i};
+        p->workers[i].ingest = worker_ingest(p, &p->workers[i]);
         if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0) break;
         p->started++;
     }
     if (p->started == 0) {
-        pipeline_finish(p, NULL, NULL, NULL, NULL, 0);
+        pipeline_finish(p, NULL, NULL, NULL, NULL);
         return LEDE_E_INTERNAL;
     }
     *out = p;
@@ -276,8 +257,8 @@ static void release(struct pipeline *p) {
     free(p);
 }
 
-lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t *docs, char *err,
-                              size_t size) {
+lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t *docs,
+                              lede_err_t *err) {
     if (p->filling && p->filling->n > 0) {
         batch_t *b = p->filling;
         p->filling = NULL;
@@ -290,7 +271,7 @@ lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t
     for (unsigned i = 0; i < p->started; i++) pthread_join(p->workers[i].thread, NULL);
     lede_status_t st = p->failed ? LEDE_E_IO : LEDE_OK;
     if (docs) *docs = atomic_load(&p->docs);
-    if (st != LEDE_OK && err) snprintf(err, size, "%s", p->err);
+    if (st != LEDE_OK && err) *err = p->err;
     if (st == LEDE_OK && shards) {
         *shards = p->shards;
         *n = p->n_shards;

@@ -41,8 +41,8 @@ uint64_t pipeline_docs(const pipeline_t *p);
 
 /* Waits for the workers and hands over the shard paths (*shards and each
  * string malloc'd; caller frees) and the number of documents written. On
- * failure err says why. Frees p. */
-lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t *docs, char *err,
-                              size_t err_size);
+ * failure err (which may be NULL) says why. Frees p. */
+lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t *docs,
+                              lede_err_t *err);
 
 #endif

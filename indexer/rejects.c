@@ -18,14 +18,14 @@ struct rejects {
     uint64_t count;
 };
 
-lede_status_t rejects_open(const char *keep_path, rejects_t **out, char *err, size_t size) {
+lede_status_t rejects_open(const char *keep_path, rejects_t **out, lede_err_t *err) {
     rejects_t *r = calloc(1, sizeof *r);
     *out = NULL;
-    if (!r) return snprintf(err, size, "out of memory"), LEDE_E_NOMEM;
+    if (!r) return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     pthread_mutex_init(&r->lock, NULL);
     r->keep_path = keep_path;
     if (keep_path && !(r->keep = fopen(keep_path, "w"))) {
-        snprintf(err, size, "--rejects %s: %s", keep_path, strerror(errno));
+        lede_errf(err, LEDE_E_IO, "--rejects %s: %s", keep_path, strerror(errno));
         pthread_mutex_destroy(&r->lock);
         free(r);
         return LEDE_E_IO;
@@ -56,25 +56,24 @@ uint64_t rejects_count(const rejects_t *r) {
     return r->count;
 }
 
-static lede_status_t keep_status(const rejects_t *r, char *err, size_t size) {
+static lede_status_t keep_status(const rejects_t *r, lede_err_t *err) {
     if (!r->keep_errno) return LEDE_OK;
-    snprintf(err, size, "--rejects %s: could not write every rejected line: %s", r->keep_path,
-             strerror(r->keep_errno));
-    return LEDE_E_IO;
+    return lede_errf(err, LEDE_E_IO, "--rejects %s: could not write every rejected line: %s",
+                     r->keep_path, strerror(r->keep_errno));
 }
 
-lede_status_t rejects_flush(rejects_t *r, char *err, size_t size) {
+lede_status_t rejects_flush(rejects_t *r, lede_err_t *err) {
     pthread_mutex_lock(&r->lock);
     if (r->keep && fflush(r->keep) != 0 && !r->keep_errno) r->keep_errno = errno ? errno : EIO;
-    lede_status_t st = keep_status(r, err, size);
+    lede_status_t st = keep_status(r, err);
     pthread_mutex_unlock(&r->lock);
     return st;
 }
 
-lede_status_t rejects_close(rejects_t *r, char *err, size_t size) {
+lede_status_t rejects_close(rejects_t *r, lede_err_t *err) {
     if (!r) return LEDE_OK;
     if (r->keep && fclose(r->keep) != 0 && !r->keep_errno) r->keep_errno = errno ? errno : EIO;
-    lede_status_t st = keep_status(r, err, size);
+    lede_status_t st = keep_status(r, err);
     pthread_mutex_destroy(&r->lock);
     free(r);
     return st;

@@ -4,23 +4,20 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "convert.h"
 #include "furniture.h"
 #include "index_dir.h"
+#include "ingest.h"
 #include "lede/shim.h"
 #include "merge.h"
 #include "pipeline.h"
 #include "progress.h"
 #include "rejects.h"
-
-#define ERR_BYTES 8192
 
 /* auto picks a direct update when the input is under 1/N of the index. */
 #define DIRECT_INPUT_FRACTION 20
@@ -38,7 +35,8 @@ typedef struct counts {
     uint64_t rejected;
 } counts_t;
 
-typedef struct job {
+/* One run of lede-indexer, from its options to its exit status. */
+typedef struct index_run {
     const indexer_opts_t *o;
     index_dir_t dir;
     input_t in;
@@ -48,20 +46,16 @@ typedef struct job {
     ex_learned_t *learned;  /* site furniture for this run's pages */
     char build_tmp[INDEX_PATH_MAX + 32]; /* a bulk run's build area, while it exists */
     char build_gen[INDEX_PATH_MAX + 32]; /* the generation it builds, until published */
-    char err[ERR_BYTES];
-} job_t;
+    lede_err_t err;                      /* why the run failed */
+} index_run_t;
 
 /* The run under way, for on_fatal(). */
-static job_t *running;
+static index_run_t *running;
 
-static int fail(job_t *j, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+/* Ends the run with the message in j->err: EXIT_FAILED. */
+static int stop(index_run_t *j) {
     progress_clear(&j->progress);
-    fprintf(stderr, "lede-indexer: ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
+    fprintf(stderr, "lede-indexer: %s\n", j->err.msg);
     return EXIT_FAILED;
 }
 
@@ -70,7 +64,7 @@ static int fail(job_t *j, const char *fmt, ...) {
  * it was; what a direct update wrote into it is given back by the next
  * run (see reclaim_live). */
 static void on_fatal(const char *why) {
-    job_t *j = running;
+    index_run_t *j = running;
     if (j) progress_clear(&j->progress);
     fprintf(stderr, "lede-indexer: %s (Xapian stopped the run)", why);
     if (j && j->build_tmp[0]) index_dir_rmtree(j->build_tmp);
@@ -83,35 +77,26 @@ static void on_fatal(const char *why) {
 
 /* Fails the run with j->err (or, when a failure deep in the reader came
  * without one, what st says), adding that the index is as it was. */
-static int unchanged(job_t *j, lede_status_t st) {
-    if (j->err[0] == '\0')
-        snprintf(j->err, ERR_BYTES, "%s",
-                 st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
-    return fail(j, "%s; the index at %s is unchanged", j->err, j->dir.path);
+static int unchanged(index_run_t *j, lede_status_t st) {
+    lede_err_t why = j->err;
+    if (why.msg[0] == '\0')
+        lede_errf(&why, st, "%s", st == LEDE_E_NOMEM ? "out of memory" : lede_status_to_string(st));
+    lede_errf(&j->err, st, "%s; the index at %s is unchanged", why.msg, j->dir.path);
+    return stop(j);
 }
 
-static uint64_t dir_bytes(const char *path) {
-    input_t tmp;
-    char err[64];
-    char *paths[] = {(char *)path};
-    if (input_prepare(&tmp, paths, 1, 0, err, sizeof err) != LEDE_OK) return 0;
-    return tmp.total_bytes;
-}
-
-static bool use_direct(const job_t *j) {
+static bool use_direct(const index_run_t *j) {
     if (j->o->rebuild || j->dir.live_gen == 0) return false;
     if (j->o->mode != UPDATE_AUTO) return j->o->mode == UPDATE_DIRECT;
     if (!j->in.size_known) return false;
-    char live[INDEX_PATH_MAX + 32];
-    index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
-    return j->in.total_bytes * DIRECT_INPUT_FRACTION < dir_bytes(live);
+    return j->in.total_bytes * DIRECT_INPUT_FRACTION < index_dir_gen_bytes(&j->dir, j->dir.live_gen);
 }
 
 /* ---- reporting ---------------------------------------------------------- */
 
-/* ctx is a bulk_ctx_t or a direct_ctx_t; both begin with the job. */
+/* ctx is a bulk_ctx_t or a direct_ctx_t; both begin with the run. */
 static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
-    job_t *j = *(job_t **)ctx;
+    index_run_t *j = *(index_run_t **)ctx;
     char why[160];
     snprintf(why, sizeof why, "record of %zu bytes is over the limit of %zu (--max-doc-bytes)", len,
              j->o->max_doc_bytes);
@@ -121,18 +106,18 @@ static void oversize(void *ctx, const char *file, uint64_t line, size_t len) {
 /* A file in a directory that could not be opened counts as a rejected
  * record: something the user gave was not indexed. */
 static void unreadable(void *ctx, const char *path, const char *why) {
-    job_t *j = *(job_t **)ctx;
+    index_run_t *j = *(index_run_t **)ctx;
     rejects_report(j->rejects, path, 0, why, NULL, 0);
 }
 
 static void skipped(void *ctx, const char *path, const char *why) {
-    job_t *j = *(job_t **)ctx;
+    index_run_t *j = *(index_run_t **)ctx;
     if (j->o->quiet) return;
     progress_clear(&j->progress);
     fprintf(stderr, "lede-indexer: %s: skipped: %s\n", path, why);
 }
 
-static void summary(job_t *j) {
+static void summary(index_run_t *j) {
     double secs = progress_now() - j->progress.start;
     progress_clear(&j->progress);
     if (j->o->quiet) return;
@@ -146,20 +131,19 @@ static void summary(job_t *j) {
     putchar('\n');
 }
 
-static int exit_status(job_t *j) {
-    char err[ERR_BYTES];
+static int exit_status(index_run_t *j) {
     j->counts.rejected = rejects_count(j->rejects);
-    lede_status_t st = rejects_close(j->rejects, err, sizeof err);
+    lede_status_t st = rejects_close(j->rejects, &j->err);
     j->rejects = NULL;
     summary(j);
-    if (st != LEDE_OK) return fail(j, "%s", err);
+    if (st != LEDE_OK) return stop(j);
     return j->counts.rejected ? EXIT_REJECTS : EXIT_INDEXED;
 }
 
 /* ---- bulk: parallel shards, merged into a new generation ----------------- */
 
 typedef struct {
-    job_t *j; /* first: see oversize() */
+    index_run_t *j; /* first: see oversize() */
     pipeline_t *p;
     bool refused; /* the pipeline refused a record: its error is the cause */
 } bulk_ctx_t;
@@ -177,28 +161,29 @@ static void free_shards(char **shards, size_t n) {
     free(shards);
 }
 
-static lede_status_t build_shards(job_t *j, const char *tmp, unsigned gen, char ***shards, size_t *n) {
+static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen, char ***shards, size_t *n) {
     /* Spelling data is built once from the merged vocabulary (see merge). */
     pipeline_opts_t po = {.threads = j->o->threads, .build_dir = tmp, .language = j->o->language,
                           .spelling = false, .shard_docs = j->o->shard_docs,
                           .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects,
                           .learned = j->learned, .keep_text = j->o->keep_text};
     pipeline_t *p;
-    if (pipeline_start(&po, &p) != LEDE_OK) return snprintf(j->err, ERR_BYTES, "cannot start threads"), LEDE_E_NOMEM;
+    if (pipeline_start(&po, &p) != LEDE_OK)
+        return lede_errf(&j->err, LEDE_E_NOMEM, "cannot start threads");
     bulk_ctx_t ctx = {j, p, false};
     input_sink_t sink = {bulk_record, oversize, unreadable, skipped, &ctx, false};
-    lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
-    char perr[ERR_BYTES] = "";
+    lede_status_t scan = input_scan(&j->in, j->o->args, j->o->n_args, &sink, &j->err);
+    lede_err_t perr;
     /* The shards are handed over even when reading failed: the caller
      * frees them. */
-    lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, perr, sizeof perr);
+    lede_status_t st = pipeline_finish(p, shards, n, &j->counts.written, &perr);
     /* Reading stops when a worker fails; the worker's error says why. */
-    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) snprintf(j->err, ERR_BYTES, "%s", perr);
+    if (st != LEDE_OK && (scan == LEDE_OK || ctx.refused)) j->err = perr;
     return scan != LEDE_OK ? scan : st;
 }
 
 /* Documents in the live generation; -1 when it cannot be read. */
-static long live_doccount(const job_t *j) {
+static long live_doccount(const index_run_t *j) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     shim_db_t *db = NULL;
     shim_stats_t stats = {0};
@@ -212,33 +197,32 @@ static long live_doccount(const job_t *j) {
 /* A --rebuild whose input gave no documents would swap an empty index in
  * for the live one, which is more likely a wrong path or a failed export
  * than what was meant: it takes --allow-empty. */
-static lede_status_t refuse_emptying(job_t *j) {
+static lede_status_t refuse_emptying(index_run_t *j) {
     if (!j->o->rebuild || j->o->allow_empty || j->counts.written > 0 || j->dir.live_gen == 0)
         return LEDE_OK;
     long live = live_doccount(j);
     if (live == 0) return LEDE_OK;
     char docs[32] = "";
     if (live > 0) snprintf(docs, sizeof docs, " %ld", live);
-    snprintf(j->err, ERR_BYTES,
-             "--rebuild: the input gave no documents; it would replace the%s documents of the "
-             "index with none (give --allow-empty to do that)",
-             docs);
-    return LEDE_E_INVALID;
+    return lede_errf(&j->err, LEDE_E_INVALID,
+                     "--rebuild: the input gave no documents; it would replace the%s documents "
+                     "of the index with none (give --allow-empty to do that)",
+                     docs);
 }
 
 /* An index with no documents, when every record was rejected. */
-static lede_status_t make_empty(job_t *j, const char *path) {
+static lede_status_t make_empty(index_run_t *j, const char *path) {
     shim_writer_t *w;
     char *msg = NULL;
     shim_writer_opts_t wo = {.path = path, .flags = SHIM_WRITER_FRESH, .language = j->o->language};
     lede_status_t st = shim_writer_open(&wo, &w, &msg);
     if (st == LEDE_OK) st = shim_writer_close(w, false, &msg);
-    if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s: %s", path, msg ? msg : "out of memory");
+    if (st != LEDE_OK) lede_errf(&j->err, st, "%s: %s", path, msg ? msg : "out of memory");
     free(msg);
     return st;
 }
 
-static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, const char *dst) {
+static lede_status_t merge(index_run_t *j, const char *tmp, char **shards, size_t n, const char *dst) {
     char live[INDEX_PATH_MAX + 32];
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
@@ -246,29 +230,32 @@ static lede_status_t merge(job_t *j, const char *tmp, char **shards, size_t n, c
     merge_job_t m = {.tmp = tmp, .live = with_live ? live : NULL, .shards = shards, .n_shards = n,
                      .spelling = j->o->spelling, .progress = &j->progress};
     uint64_t removed = 0;
-    lede_status_t st = merge_run(&m, dst, &removed, j->err, ERR_BYTES);
+    lede_status_t st = merge_run(&m, dst, &removed, &j->err);
     j->counts.replaced = removed;
     j->counts.added = j->counts.written - removed;
     return st;
 }
 
-static int run_bulk(job_t *j) {
+static int run_bulk(index_run_t *j) {
     char *tmp = j->build_tmp, *gen_path = j->build_gen;
     unsigned gen = j->dir.live_gen + 1;
     char **shards = NULL;
     size_t n = 0;
     index_dir_tmp_path(&j->dir, tmp, sizeof j->build_tmp);
     index_dir_gen_path(&j->dir, gen, gen_path, sizeof j->build_gen);
-    if (mkdir(tmp, 0755) != 0) return fail(j, "cannot create %s: %s", tmp, strerror(errno));
+    if (mkdir(tmp, 0755) != 0) {
+        lede_errf(&j->err, LEDE_E_IO, "cannot create %s: %s", tmp, strerror(errno));
+        return stop(j);
+    }
     lede_status_t st = build_shards(j, tmp, gen, &shards, &n);
     if (st == LEDE_OK) st = refuse_emptying(j);
     if (st == LEDE_OK) st = merge(j, tmp, shards, n, gen_path);
     free_shards(shards, n);
     index_dir_rmtree(tmp);
     tmp[0] = '\0';
-    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
-    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, j->err, ERR_BYTES);
-    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, j->err, ERR_BYTES);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, &j->err);
+    if (st == LEDE_OK) st = furniture_store_at(gen_path, j->learned, &j->err);
+    if (st == LEDE_OK) st = index_dir_publish(&j->dir, gen, &j->err);
     if (st != LEDE_OK) index_dir_rmtree(gen_path);
     gen_path[0] = '\0';
     return st == LEDE_OK ? exit_status(j) : unchanged(j, st);
@@ -277,93 +264,90 @@ static int run_bulk(job_t *j) {
 /* ---- direct: upserts into the live generation, in one transaction --------- */
 
 typedef struct {
-    job_t *j; /* first: see oversize() */
+    index_run_t *j; /* first: see oversize() */
     shim_writer_t *w;
-    uint64_t stamp_base;
+    ingest_t ingest; /* writes through upsert_live() */
 } direct_ctx_t;
+
+static lede_status_t upsert_live(void *ctx, const record_t *rec, const shim_doc_t *doc,
+                                 lede_err_t *err) {
+    direct_ctx_t *d = ctx;
+    lede_status_t st = shim_writer_upsert(d->w, doc);
+    if (st != LEDE_OK) return lede_errf(err, st, "%s: %s", rec->file, shim_writer_errmsg(d->w));
+    d->j->counts.written++;
+    return LEDE_OK;
+}
 
 static lede_status_t direct_record(void *ctx, record_t *rec) {
     direct_ctx_t *d = ctx;
-    lede_article_t *arts;
-    size_t n;
-    char why[ARTICLE_WHY_BYTES];
-    extract_opts_t eo = {.learned = d->j->learned};
-    lede_status_t st = convert_record(rec, &eo, d->j->o->keep_text, &arts, &n, why);
-    if (st == LEDE_E_INVALID) {
-        bool raw = rec->kind == RECORD_JSON;
-        rejects_report(d->j->rejects, rec->file, rec->line, why, raw ? rec->bytes : NULL, raw ? rec->len : 0);
-        st = LEDE_OK;
-        n = 0;
-    }
-    for (size_t i = 0; i < n && st == LEDE_OK; i++) {
-        shim_doc_t doc;
-        char *data;
-        st = convert_document(&arts[i], d->stamp_base + rec->seq, &doc, &data);
-        if (st == LEDE_OK && (st = shim_writer_upsert(d->w, &doc)) != LEDE_OK)
-            snprintf(d->j->err, ERR_BYTES, "%s: %s", rec->file, shim_writer_errmsg(d->w));
-        free(data);
-        d->j->counts.written += st == LEDE_OK;
-    }
-    convert_free(arts, n); /* also when a write failed half-way through a page's articles */
+    lede_err_t err;
+    lede_status_t st = ingest_record(&d->ingest, rec, &err);
+    if (st != LEDE_OK) d->j->err = err;
     free(rec->bytes);
     free(rec->base_id);
     progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
     return st;
 }
 
-static lede_status_t open_live(job_t *j, shim_writer_t **w) {
+static lede_status_t open_live(index_run_t *j, shim_writer_t **w) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
     shim_writer_opts_t wo = {.path = path, .language = j->o->language, .spelling = j->o->spelling};
     lede_status_t st = shim_writer_open(&wo, w, &msg);
-    if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "%s: %s", path, msg ? msg : "out of memory");
+    if (st != LEDE_OK) lede_errf(&j->err, st, "%s: %s", path, msg ? msg : "out of memory");
     free(msg);
     return st;
 }
 
 /* Commits the live writer's transaction when st is OK, discards it
  * otherwise; false (with j->err set) when anything failed. */
-static bool close_live(job_t *j, shim_writer_t *w, lede_status_t st) {
+static bool close_live(index_run_t *j, shim_writer_t *w, lede_status_t st) {
     char *msg = NULL;
     lede_status_t closed = shim_writer_close(w, st != LEDE_OK, &msg);
     if (st == LEDE_OK && closed != LEDE_OK)
-        snprintf(j->err, ERR_BYTES, "committing: %s", msg ? msg : "out of memory");
+        lede_errf(&j->err, closed, "committing: %s", msg ? msg : "out of memory");
     free(msg);
     return st == LEDE_OK && closed == LEDE_OK;
 }
 
-static int finish_direct(job_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
+static int finish_direct(index_run_t *j, shim_writer_t *w, lede_status_t st, uint32_t before) {
     uint32_t after = shim_writer_doccount(w);
-    if (st == LEDE_OK) st = rejects_flush(j->rejects, j->err, ERR_BYTES);
+    if (st == LEDE_OK) st = rejects_flush(j->rejects, &j->err);
     if (!close_live(j, w, st)) return unchanged(j, st);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced = j->counts.written - j->counts.added;
     return exit_status(j);
 }
 
-static int run_direct(job_t *j) {
+static int run_direct(index_run_t *j) {
     shim_writer_t *w;
-    if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
+    if (open_live(j, &w) != LEDE_OK) return stop(j);
     uint32_t before = shim_writer_doccount(w);
-    direct_ctx_t ctx = {j, w, (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT};
+    direct_ctx_t ctx = {j, w, {.learned = j->learned, .keep_text = j->o->keep_text,
+                               .stamp_base = (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT,
+                               .rejects = j->rejects, .write = upsert_live, .ctx = &ctx}};
     input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx, false};
-    lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, j->err, ERR_BYTES);
+    lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, &j->err);
     if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
-        snprintf(j->err, ERR_BYTES, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
+        lede_errf(&j->err, st, "storing the learnt site furniture: %s", shim_writer_errmsg(w));
     return finish_direct(j, w, st, before);
 }
 
 /* ---- delete ------------------------------------------------------------------ */
 
-static int run_delete(job_t *j) {
+static int run_delete(index_run_t *j) {
     shim_writer_t *w;
-    if (j->dir.live_gen == 0) return fail(j, "no index at %s to delete from", j->dir.path);
-    if (open_live(j, &w) != LEDE_OK) return fail(j, "%s", j->err);
+    if (j->dir.live_gen == 0) {
+        lede_errf(&j->err, LEDE_E_OPEN, "no index at %s to delete from", j->dir.path);
+        return stop(j);
+    }
+    if (open_live(j, &w) != LEDE_OK) return stop(j);
     lede_status_t st = LEDE_OK;
     for (size_t i = 0; i < j->o->n_args && st == LEDE_OK; i++) {
         bool found = false;
         st = shim_writer_delete(w, j->o->args[i], &found);
-        if (st != LEDE_OK) snprintf(j->err, ERR_BYTES, "deleting %s: %s", j->o->args[i], shim_writer_errmsg(w));
+        if (st != LEDE_OK)
+            lede_errf(&j->err, st, "deleting %s: %s", j->o->args[i], shim_writer_errmsg(w));
         if (st == LEDE_OK && !found) {
             j->counts.missing++;
             if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
@@ -378,12 +362,12 @@ static int run_delete(job_t *j) {
 
 /* The site furniture of this run: what the live index learnt (unless the
  * run rebuilds it) and this run's pages. */
-static lede_status_t learn(job_t *j) {
+static lede_status_t learn(index_run_t *j) {
     char live[INDEX_PATH_MAX + 32];
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
     return furniture_learn(with_live ? live : NULL, j->o->args, j->o->n_args, j->o->max_doc_bytes,
-                           &j->learned, j->err, ERR_BYTES);
+                           &j->learned, &j->err);
 }
 
 /* A direct update or delete that died (kill -9, or Xapian aborting on a
@@ -391,7 +375,7 @@ static lede_status_t learn(job_t *j) {
  * wrote; that space is given back before anything else needs room. A
  * failure here is not fatal: a --rebuild, say, does not need the old
  * generation at all. */
-static void reclaim_live(job_t *j) {
+static void reclaim_live(index_run_t *j) {
     char path[INDEX_PATH_MAX + 32], *msg = NULL;
     if (j->dir.live_gen == 0) return;
     index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
@@ -408,29 +392,28 @@ static bool show_progress(const indexer_opts_t *o) {
 }
 
 int indexer_run(const indexer_opts_t *o) {
-    job_t j = {.o = o};
+    index_run_t j = {.o = o};
     int status;
     /* A file-size limit should fail a write, which is reported, not kill us. */
     signal(SIGXFSZ, SIG_IGN);
     shim_set_fatal_handler(on_fatal);
     progress_init(&j.progress, show_progress(o));
     if (!o->delete_ids &&
-        input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, j.err, ERR_BYTES) != LEDE_OK)
-        return fail(&j, "%s", j.err);
-    if (rejects_open(o->rejects, &j.rejects, j.err, ERR_BYTES) != LEDE_OK)
-        return fail(&j, "%s", j.err);
-    if (index_dir_open(&j.dir, o->db, j.err, ERR_BYTES) != LEDE_OK) {
-        rejects_close(j.rejects, j.err, ERR_BYTES);
-        return fail(&j, "%s", j.err);
+        input_prepare(&j.in, o->args, o->n_args, o->max_doc_bytes, &j.err) != LEDE_OK)
+        return stop(&j);
+    if (rejects_open(o->rejects, &j.rejects, &j.err) != LEDE_OK) return stop(&j);
+    if (index_dir_open(&j.dir, o->db, &j.err) != LEDE_OK) {
+        rejects_close(j.rejects, &j.err);
+        return stop(&j);
     }
     running = &j;
     reclaim_live(&j);
     if (o->delete_ids) status = run_delete(&j);
-    else if (learn(&j) != LEDE_OK) status = fail(&j, "%s", j.err);
+    else if (learn(&j) != LEDE_OK) status = stop(&j);
     else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
     ex_learned_free(j.learned);
     running = NULL;
-    if (j.rejects) rejects_close(j.rejects, j.err, ERR_BYTES);
+    if (j.rejects) rejects_close(j.rejects, &j.err);
     index_dir_close(&j.dir);
     input_free(&j.in);
     return status;

@@ -86,7 +86,9 @@ bool evalset_run(const char *name, const evalset_opts_t *o, evalset_t *out, char
     char *truth = ev_sprintf("%s/truth-%s.jsonl", o->dev, out->name);
     char *pages_dir = ev_sprintf("%s/%s", o->dev, out->name);
     char *tmp = NULL;
-    bool ok = truth_load(truth, &out->truth, err, size);
+    lede_err_t terr;
+    bool ok = truth_load(truth, &out->truth, &terr) == LEDE_OK;
+    if (!ok) snprintf(err, size, "%s", terr.msg); /* the rest of the bench keeps its buffer */
     if (ok) warn_absent_pages(out, pages_dir);
     if (ok && !(tmp = indexrun_tmpdir(err, size))) ok = false;
     shim_db_t *db = ok ? index_pages(out, o, pages_dir, tmp, err, size, &ok) : NULL;

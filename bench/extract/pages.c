@@ -31,9 +31,10 @@ static char *slurp(const char *path, size_t *len);
 /* Whether the page at path yields an article, as lede-indexer would see it. */
 static bool page_ok(const char *path) {
     size_t len, n;
-    char why[ARTICLE_WHY_BYTES], *text = slurp(path, &len);
+    char *text = slurp(path, &len);
+    lede_err_t why;
     lede_article_t *arts;
-    bool ok = text && extract_text(text, len, "page", NULL, &arts, &n, why) == LEDE_OK;
+    bool ok = text && extract_text(text, len, "page", NULL, &arts, &n, &why) == LEDE_OK;
     if (ok) {
         for (size_t i = 0; i < n; i++) article_free(&arts[i]);
         free(arts);
@@ -133,7 +134,8 @@ static int time_pages(const char *dir) {
         return 1;
     }
     while ((e = readdir(d)) != NULL) {
-        char path[4096], why[ARTICLE_WHY_BYTES];
+        char path[4096];
+        lede_err_t why;
         size_t len, n;
         if (!strstr(e->d_name, ".txt")) continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -141,7 +143,7 @@ static int time_pages(const char *dir) {
         if (!text) continue;
         lede_article_t *arts;
         clock_t t0 = clock();
-        lede_status_t st = extract_text(text, len, e->d_name, NULL, &arts, &n, why);
+        lede_status_t st = extract_text(text, len, e->d_name, NULL, &arts, &n, &why);
         cpu += (double)(clock() - t0) / CLOCKS_PER_SEC;
         if (st == LEDE_OK) {
             for (size_t i = 0; i < n; i++) article_free(&arts[i]);

@@ -2,39 +2,30 @@
 #include "truth.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dates.h"
 
-/* Where a record is being read, and the first problem found in it. */
+/* Where a record is being read, and the first problem found in it: the
+ * getters below do nothing once st is set (a sticky error). */
 typedef struct reader {
     const json_t *obj;
-    char *err;
-    size_t size;
-    bool failed;
+    lede_status_t st;
+    lede_err_t err;
 } reader_t;
-
-static void fail(reader_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(reader_t *r, const char *fmt, ...) {
-    if (r->failed) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->err, r->size, fmt, ap);
-    va_end(ap);
-    r->failed = true;
-}
 
 /* A string field; NULL when it is absent or null and may be. */
 static char *get_string(reader_t *r, const char *name, bool required, bool nullable) {
     json_t *v = json_object_get(r->obj, name);
+    if (r->st) return NULL;
     if (json_is_string(v)) return ev_xstrdup(json_string_value(v));
     if (!v && !required) return NULL;
     if (json_is_null(v) && nullable) return NULL;
-    fail(r, v ? "field '%s' must be a string%s" : "missing field '%s'%s", name,
-         v && nullable ? " or null" : "");
+    r->st = lede_errf(&r->err, LEDE_E_INVALID,
+                      v ? "field '%s' must be a string%s" : "missing field '%s'%s", name,
+                      v && nullable ? " or null" : "");
     return NULL;
 }
 
@@ -54,34 +45,47 @@ static bool read_strings(const json_t *arr, ev_strv_t *out) {
 /* An array of strings; absent means empty unless required. */
 static void get_strings(reader_t *r, const char *name, bool required, ev_strv_t *out) {
     json_t *v = json_object_get(r->obj, name);
-    if (!v && !required) return;
-    if (!v) return fail(r, "missing field '%s'", name);
-    if (!read_strings(v, out)) fail(r, "field '%s' must be an array of strings", name);
+    if (r->st || (!v && !required)) return;
+    if (!v)
+        r->st = lede_errf(&r->err, LEDE_E_INVALID, "missing field '%s'", name);
+    else if (!read_strings(v, out))
+        r->st = lede_errf(&r->err, LEDE_E_INVALID, "field '%s' must be an array of strings", name);
 }
 
 /* An array of arrays of strings (the alternatives of a set). */
 static void get_string_sets(reader_t *r, const char *name, ev_strvv_t *out) {
     size_t i;
     json_t *item, *v = json_object_get(r->obj, name);
-    if (!v) return;
-    if (!json_is_array(v)) return fail(r, "field '%s' must be an array of arrays", name);
+    if (r->st || !v) return;
+    if (!json_is_array(v)) {
+        r->st = lede_errf(&r->err, LEDE_E_INVALID, "field '%s' must be an array of arrays", name);
+        return;
+    }
     json_array_foreach(v, i, item) {
-        if (!read_strings(item, ev_strvv_add(out)))
-            return fail(r, "field '%s' item %zu must be an array of strings", name, i + 1);
+        if (!read_strings(item, ev_strvv_add(out))) {
+            r->st = lede_errf(&r->err, LEDE_E_INVALID,
+                              "field '%s' item %zu must be an array of strings", name, i + 1);
+            return;
+        }
     }
 }
 
 static bool get_bool(reader_t *r, const char *name, bool required) {
     json_t *v = json_object_get(r->obj, name);
+    if (r->st) return false;
     if (json_is_boolean(v)) return json_is_true(v);
-    if (v || required) fail(r, v ? "field '%s' must be true or false" : "missing field '%s'", name);
+    if (v || required)
+        r->st = lede_errf(&r->err, LEDE_E_INVALID,
+                          v ? "field '%s' must be true or false" : "missing field '%s'", name);
     return false;
 }
 
 static long get_count(reader_t *r, const char *name) {
     json_t *v = json_object_get(r->obj, name);
+    if (r->st) return 0;
     if (json_is_integer(v) && json_integer_value(v) >= 0) return (long)json_integer_value(v);
-    if (v) fail(r, "field '%s' must be a whole number >= 0", name);
+    if (v)
+        r->st = lede_errf(&r->err, LEDE_E_INVALID, "field '%s' must be a whole number >= 0", name);
     return 0;
 }
 
@@ -107,8 +111,10 @@ char *truth_id_of(const char *file) {
 static void check_dates(reader_t *r, const truth_page_t *p) {
     dates_when_t w;
     int east;
-    if (!dates_parse(p->date, &w)) fail(r, "field 'date': cannot read '%s'", p->date);
-    if (p->tz && !dates_parse_tz(p->tz, &east)) fail(r, "field 'tz': cannot read '%s'", p->tz);
+    if (!dates_parse(p->date, &w))
+        r->st = lede_errf(&r->err, LEDE_E_INVALID, "field 'date': cannot read '%s'", p->date);
+    else if (p->tz && !dates_parse_tz(p->tz, &east))
+        r->st = lede_errf(&r->err, LEDE_E_INVALID, "field 'tz': cannot read '%s'", p->tz);
 }
 
 static void read_fields(reader_t *r, truth_page_t *p) {
@@ -140,52 +146,55 @@ static void read_fields(reader_t *r, truth_page_t *p) {
     get_strings(r, "sidebar", true, &p->sidebar);
     p->sidebar_items = get_count(r, "sidebar_items");
     get_strings(r, "unjudged", false, &p->unjudged);
-    if (!r->failed) check_dates(r, p);
+    if (!r->st) check_dates(r, p);
 }
 
 /* Reads one line into p (already zeroed). */
-static bool read_page(const char *line, truth_page_t *p, char *err, size_t size) {
+static lede_status_t read_page(const char *line, truth_page_t *p, lede_err_t *err) {
     json_error_t je;
     json_t *obj = json_loads(line, 0, &je);
-    reader_t r = {obj, err, size, false};
+    reader_t r = {obj, LEDE_OK, {""}};
     if (!obj)
-        fail(&r, "malformed JSON at column %d: %s", je.column, je.text);
+        r.st = lede_errf(&r.err, LEDE_E_INVALID, "malformed JSON at column %d: %s", je.column,
+                         je.text);
     else if (!json_is_object(obj))
-        fail(&r, "a record must be a JSON object");
-    if (!r.failed && (p->file = get_string(&r, "file", true, false)) != NULL) {
+        r.st = lede_errf(&r.err, LEDE_E_INVALID, "a record must be a JSON object");
+    if (!r.st && (p->file = get_string(&r, "file", true, false)) != NULL) {
         p->id = truth_id_of(p->file);
-        if (!*p->id) fail(&r, "field 'file': no page name in '%s'", p->file);
+        if (!*p->id)
+            r.st = lede_errf(&r.err, LEDE_E_INVALID, "field 'file': no page name in '%s'", p->file);
         read_fields(&r, p);
     }
     json_decref(obj);
-    return !r.failed;
+    if (r.st) *err = r.err;
+    return r.st;
 }
 
 static bool blank(const char *s) {
     return s[strspn(s, " \t\r\n")] == '\0';
 }
 
-bool truth_load(const char *path, truth_set_t *set, char *err, size_t size) {
-    char reason[512], *line = NULL;
+lede_status_t truth_load(const char *path, truth_set_t *set, lede_err_t *err) {
+    char *line = NULL;
     size_t cap = 0;
     unsigned lineno = 0;
-    bool ok = true;
+    lede_status_t st = LEDE_OK;
     *set = (truth_set_t){0};
     FILE *f = fopen(path, "r");
-    if (!f) return snprintf(err, size, "%s: cannot open", path), false;
-    while (ok && getline(&line, &cap, f) != -1) {
+    if (!f) return lede_errf(err, LEDE_E_OPEN, "%s: cannot open", path);
+    while (!st && getline(&line, &cap, f) != -1) {
         lineno++;
         if (blank(line)) continue;
         set->v = ev_xrealloc(set->v, (set->n + 1) * sizeof *set->v);
         truth_page_t *p = memset(&set->v[set->n++], 0, sizeof *set->v);
         p->line = lineno;
-        if (!(ok = read_page(line, p, reason, sizeof reason)))
-            snprintf(err, size, "%s:%u: %s", path, lineno, reason);
+        if ((st = read_page(line, p, err)) != LEDE_OK)
+            lede_err_context(err, st, "%s:%u", path, lineno);
     }
     free(line);
     fclose(f);
-    if (ok && set->n == 0) ok = false, snprintf(err, size, "%s: no pages", path);
-    return ok;
+    if (!st && set->n == 0) st = lede_errf(err, LEDE_E_INVALID, "%s: no pages", path);
+    return st;
 }
 
 static void page_free(truth_page_t *p) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lede/status.h"
 #include "util.h"
 
 typedef struct truth_page {
@@ -43,10 +44,10 @@ typedef struct truth_set {
     size_t n;
 } truth_set_t;
 
-/* Reads the JSON Lines file at path. On failure returns false with
+/* Reads the JSON Lines file at path. On failure returns a status with
  * "path:line: reason" in err (e.g. "field 'author' must be an array of
  * strings"); either way the caller frees set with truth_free(). */
-bool truth_load(const char *path, truth_set_t *set, char *err, size_t size);
+lede_status_t truth_load(const char *path, truth_set_t *set, lede_err_t *err);
 void truth_free(truth_set_t *set);
 
 /* True when the truth marks `field` as not judged on this page. */

@@ -75,9 +75,9 @@ static bool write_flat(const lede_article_t *a, FILE *out) {
 static bool convert_line(state_t *s, const char *path, unsigned long lineno, const char *line,
                          size_t len) {
     lede_article_t a;
-    char why[ARTICLE_WHY_BYTES];
-    if (article_from_json(line, len, &a, why) != LEDE_OK) {
-        fprintf(stderr, "%s:%lu: %s\n", path, lineno, why);
+    lede_err_t why;
+    if (article_from_json(line, len, &a, &why) != LEDE_OK) {
+        fprintf(stderr, "%s:%lu: %s\n", path, lineno, why.msg);
         s->rejected++;
         return true;
     }

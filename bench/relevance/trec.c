@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,14 +16,6 @@
 #define RECALL_DEPTH 100
 /* Relevant means a judgment of at least this (trec_eval -l default). */
 #define RELEVANCE_LEVEL 1.0
-
-static bool fail(char *err, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-    return false;
-}
 
 /* Splits line in place at blanks into up to max fields; returns how many
  * there were (max + 1 when there are more). */
@@ -75,58 +66,62 @@ static bool append(trec_file_t *f, const char *qid, const char *docno, double va
 }
 
 /* Parses one non-blank line of a run (is_run) or qrels file into f. */
-static bool parse_line(char *line, bool is_run, trec_file_t *f, unsigned lineno, char *err,
-                       size_t size) {
+static lede_status_t parse_line(char *line, bool is_run, trec_file_t *f, unsigned lineno,
+                                lede_err_t *err) {
     char *fld[RUN_FIELDS];
     double value;
     size_t n = split_fields(line, fld, RUN_FIELDS);
     if (is_run) {
         if (n != RUN_FIELDS)
-            return fail(err, size, "%s:%u: expected 6 fields (qid Q0 docno rank score tag)",
-                        f->name, lineno);
+            return lede_errf(err, LEDE_E_INVALID,
+                             "%s:%u: expected 6 fields (qid Q0 docno rank score tag)", f->name,
+                             lineno);
         if (!parse_score(fld[4], &value))
-            return fail(err, size, "%s:%u: bad score '%.40s'", f->name, lineno, fld[4]);
+            return lede_errf(err, LEDE_E_INVALID, "%s:%u: bad score '%.40s'", f->name, lineno,
+                             fld[4]);
     } else {
         if (n != 3 && n != QRELS_FIELDS_MAX)
-            return fail(err, size, "%s:%u: expected 3 or 4 fields (qid [iter] docno rel)", f->name,
-                        lineno);
+            return lede_errf(err, LEDE_E_INVALID,
+                             "%s:%u: expected 3 or 4 fields (qid [iter] docno rel)", f->name,
+                             lineno);
         if (n == QRELS_FIELDS_MAX) fld[1] = fld[2], fld[2] = fld[3];
         if (!parse_judgment(fld[2], &value))
-            return fail(err, size, "%s:%u: bad judgment '%.40s' (an integer)", f->name, lineno,
-                        fld[2]);
+            return lede_errf(err, LEDE_E_INVALID, "%s:%u: bad judgment '%.40s' (an integer)",
+                             f->name, lineno, fld[2]);
     }
     if (!append(f, fld[0], fld[is_run ? 2 : 1], value, lineno))
-        return fail(err, size, "%s:%u: out of memory", f->name, lineno);
-    return true;
+        return lede_errf(err, LEDE_E_NOMEM, "%s:%u: out of memory", f->name, lineno);
+    return LEDE_OK;
 }
 
 static bool blank(const char *s) {
     return s[strspn(s, " \t\r\n")] == '\0';
 }
 
-static bool read_file(FILE *in, const char *name, bool is_run, trec_file_t *out, char *err,
-                      size_t size) {
+static lede_status_t read_file(FILE *in, const char *name, bool is_run, trec_file_t *out,
+                               lede_err_t *err) {
     memset(out, 0, sizeof *out);
-    if (!(out->name = strdup(name ? name : "-"))) return fail(err, size, "out of memory");
+    if (!(out->name = strdup(name ? name : "-")))
+        return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     char *line = NULL;
     size_t cap = 0;
     unsigned lineno = 0;
-    bool ok = true;
-    while (ok && getline(&line, &cap, in) != -1) {
+    lede_status_t st = LEDE_OK;
+    while (!st && getline(&line, &cap, in) != -1) {
         lineno++;
-        if (!blank(line)) ok = parse_line(line, is_run, out, lineno, err, size);
+        if (!blank(line)) st = parse_line(line, is_run, out, lineno, err);
     }
-    if (ok && ferror(in)) ok = fail(err, size, "%s: read error", out->name);
+    if (!st && ferror(in)) st = lede_errf(err, LEDE_E_IO, "%s: read error", out->name);
     free(line);
-    return ok;
+    return st;
 }
 
-bool trec_read_run(FILE *f, const char *name, trec_file_t *out, char *err, size_t size) {
-    return read_file(f, name, true, out, err, size);
+lede_status_t trec_read_run(FILE *f, const char *name, trec_file_t *out, lede_err_t *err) {
+    return read_file(f, name, true, out, err);
 }
 
-bool trec_read_qrels(FILE *f, const char *name, trec_file_t *out, char *err, size_t size) {
-    return read_file(f, name, false, out, err, size);
+lede_status_t trec_read_qrels(FILE *f, const char *name, trec_file_t *out, lede_err_t *err) {
+    return read_file(f, name, false, out, err);
 }
 
 void trec_file_free(trec_file_t *f) {
@@ -217,24 +212,26 @@ static span_t next_span(const trec_file_t *f, size_t start) {
 }
 
 /* Reports the first docno that occurs twice in a span sorted by docno. */
-static bool check_unique(const trec_file_t *f, span_t s, char *err, size_t size) {
+static lede_status_t check_unique(const trec_file_t *f, span_t s, lede_err_t *err) {
     for (size_t i = s.start + 1; i < s.end; i++)
         if (strcmp(f->v[i].docno, f->v[i - 1].docno) == 0) {
             unsigned line = f->v[i].line > f->v[i - 1].line ? f->v[i].line : f->v[i - 1].line;
-            return fail(err, size, "%s:%u: document '%.80s' appears twice for query '%.40s'",
-                        f->name, line, f->v[i].docno, f->v[i].qid);
+            return lede_errf(err, LEDE_E_INVALID,
+                             "%s:%u: document '%.80s' appears twice for query '%.40s'", f->name,
+                             line, f->v[i].docno, f->v[i].qid);
         }
-    return true;
+    return LEDE_OK;
 }
 
-static bool check_all_unique(trec_file_t *f, char *err, size_t size) {
+static lede_status_t check_all_unique(trec_file_t *f, lede_err_t *err) {
     qsort(f->v, f->n, sizeof *f->v, by_qid_docno);
     for (size_t i = 0; i < f->n;) {
         span_t s = next_span(f, i);
-        if (!check_unique(f, s, err, size)) return false;
+        lede_status_t st = check_unique(f, s, err);
+        if (st) return st;
         i = s.end;
     }
-    return true;
+    return LEDE_OK;
 }
 
 /* The judgment of docno in a qrels span sorted by docno; -1 if none. */
@@ -300,18 +297,21 @@ static bool merge_queries(const trec_file_t *qrels, const trec_file_t *run, bool
     return true;
 }
 
-bool trec_evaluate(trec_file_t *qrels, trec_file_t *run, bool complete, trec_results_t *out,
-                   char *err, size_t size) {
+lede_status_t trec_evaluate(trec_file_t *qrels, trec_file_t *run, bool complete,
+                            trec_results_t *out, lede_err_t *err) {
     memset(out, 0, sizeof *out);
-    if (!check_all_unique(qrels, err, size) || !check_all_unique(run, err, size)) return false;
+    lede_status_t st = check_all_unique(qrels, err);
+    if (st || (st = check_all_unique(run, err))) return st;
     qsort(run->v, run->n, sizeof *run->v, by_qid_rank);
     if (!(out->queries = calloc(qrels->n + 1, sizeof *out->queries)))
-        return fail(err, size, "out of memory");
-    if (!merge_queries(qrels, run, complete, out)) return fail(err, size, "out of memory");
+        return lede_errf(err, LEDE_E_NOMEM, "out of memory");
+    if (!merge_queries(qrels, run, complete, out))
+        return lede_errf(err, LEDE_E_NOMEM, "out of memory");
     if (!out->n)
-        return fail(err, size, "no query of %s has judgments in %s", run->name, qrels->name);
+        return lede_errf(err, LEDE_E_INVALID, "no query of %s has judgments in %s", run->name,
+                         qrels->name);
     average(out);
-    return true;
+    return LEDE_OK;
 }
 
 void trec_results_free(trec_results_t *r) {

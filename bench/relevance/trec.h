@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lede/status.h"
+
 /* One line of a run (value = score) or qrels file (value = judgment). */
 typedef struct trec_entry {
     char *qid;
@@ -53,10 +55,10 @@ typedef struct trec_file {
 } trec_file_t;
 
 /* Reads a run or qrels file from f; `name` is used in messages. On
- * failure returns false with "name:line: reason" in err. Either way the
+ * failure returns a status with "name:line: reason" in err. Either way the
  * caller frees out with trec_file_free(). */
-bool trec_read_run(FILE *f, const char *name, trec_file_t *out, char *err, size_t size);
-bool trec_read_qrels(FILE *f, const char *name, trec_file_t *out, char *err, size_t size);
+lede_status_t trec_read_run(FILE *f, const char *name, trec_file_t *out, lede_err_t *err);
+lede_status_t trec_read_qrels(FILE *f, const char *name, trec_file_t *out, lede_err_t *err);
 
 void trec_file_free(trec_file_t *f);
 
@@ -76,12 +78,12 @@ typedef struct trec_results {
     trec_measures_t mean; /* num_* are totals, the rest means */
 } trec_results_t;
 
-/* Evaluates run against qrels (both are sorted in place). false with a
+/* Evaluates run against qrels (both are sorted in place). Fails with a
  * message in err on a duplicate document in one query, or when no query
  * is both in the run and the qrels. The results borrow qids from run and
  * qrels; the caller frees them with trec_results_free(). */
-bool trec_evaluate(trec_file_t *qrels, trec_file_t *run, bool complete, trec_results_t *out,
-                   char *err, size_t size);
+lede_status_t trec_evaluate(trec_file_t *qrels, trec_file_t *run, bool complete,
+                            trec_results_t *out, lede_err_t *err);
 
 void trec_results_free(trec_results_t *r);
 

@@ -8,7 +8,6 @@
 #include "trec.h"
 
 #define TOOL "lede-treceval"
-#define ERR_BYTES 512
 
 static const char USAGE[] =
     "Usage: " TOOL " [options] QRELS RUN\n"
@@ -64,17 +63,16 @@ static int parse_options(int argc, char **argv, options_t *o) {
     return 0;
 }
 
-static bool load(const char *path, bool is_run, trec_file_t *out, char *err, size_t size) {
+static lede_status_t load(const char *path, bool is_run, trec_file_t *out, lede_err_t *err) {
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(err, size, "%s: cannot open: %m", path);
         *out = (trec_file_t){0};
-        return false;
+        return lede_errf(err, LEDE_E_OPEN, "%s: cannot open: %m", path);
     }
-    bool ok =
-        is_run ? trec_read_run(f, path, out, err, size) : trec_read_qrels(f, path, out, err, size);
+    lede_status_t st =
+        is_run ? trec_read_run(f, path, out, err) : trec_read_qrels(f, path, out, err);
     fclose(f);
-    return ok;
+    return st;
 }
 
 static void print_text(const char *qid, const trec_measures_t *m, size_t num_q) {
@@ -115,20 +113,21 @@ int main(int argc, char **argv) {
     options_t o;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc == 1 ? 0 : 2;
-    char err[ERR_BYTES];
+    lede_err_t err;
     trec_file_t qrels = {0}, run = {0};
     trec_results_t res = {0};
-    bool ok = load(o.qrels, false, &qrels, err, sizeof err) &&
-              load(o.run, true, &run, err, sizeof err) &&
-              trec_evaluate(&qrels, &run, o.complete, &res, err, sizeof err);
+    bool ok = load(o.qrels, false, &qrels, &err) == LEDE_OK &&
+              load(o.run, true, &run, &err) == LEDE_OK &&
+              trec_evaluate(&qrels, &run, o.complete, &res, &err) == LEDE_OK;
     if (ok && o.json) {
-        if (!print_json(&res, o.per_query)) ok = false, snprintf(err, sizeof err, "out of memory");
+        if (!print_json(&res, o.per_query))
+            ok = false, lede_errf(&err, LEDE_E_NOMEM, "out of memory");
     } else if (ok) {
         for (size_t i = 0; o.per_query && i < res.n; i++)
             print_text(res.queries[i].qid, &res.queries[i].m, 0);
         print_text("all", &res.mean, res.n);
     }
-    if (!ok) fprintf(stderr, TOOL ": %s\n", err);
+    if (!ok) fprintf(stderr, TOOL ": %s\n", err.msg);
     trec_results_free(&res);
     trec_file_free(&run);
     trec_file_free(&qrels);

@@ -20,9 +20,6 @@ extern "C" {
  * that two distinct ids can never collide. */
 #define ARTICLE_MAX_ID_BYTES 512
 
-/* Room for a reason given back by validation ("date: cannot parse ..."). */
-#define ARTICLE_WHY_BYTES 256
-
 typedef struct lede_strv {
     char **v;
     size_t n;
@@ -56,14 +53,14 @@ lede_status_t strv_push(lede_strv_t *v, const char *s);
 void strv_free(lede_strv_t *v);
 
 /* Parses one JSON Lines record into a (freshly initialised) article and
- * validates it. On failure returns LEDE_E_INVALID with a reason in
- * why[ARTICLE_WHY_BYTES] and leaves *a freed. */
-lede_status_t article_from_json(const char *line, size_t len, lede_article_t *a, char *why);
+ * validates it. On failure returns LEDE_E_INVALID with a reason in err
+ * and leaves *a freed. */
+lede_status_t article_from_json(const char *line, size_t len, lede_article_t *a, lede_err_t *err);
 
 /* Checks what every article must satisfy, whatever its origin: an id, a
  * title or a body, valid UTF-8 in every field, and a parseable date (which
  * it normalises into a->date and a->date_key). */
-lede_status_t article_validate(lede_article_t *a, char *why);
+lede_status_t article_validate(lede_article_t *a, lede_err_t *err);
 
 /* The stored payload: one compact JSON object with every field that is
  * present ("author" as an array, unknown fields under "extra"). Caller

@@ -23,13 +23,13 @@ static void check_utf8(const char *s) {
 }
 
 static void extract_once(const uint8_t *data, size_t size, const extract_opts_t *opts) {
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
     lede_article_t *arts = NULL;
     size_t n = 0;
-    why[0] = '\0';
-    if (extract_text((const char *)data, size, "fuzz", opts, &arts, &n, why) != LEDE_OK) {
-        if (!why[0] || arts || n) abort();
-        check_utf8(why);
+    why.msg[0] = '\0';
+    if (extract_text((const char *)data, size, "fuzz", opts, &arts, &n, &why) != LEDE_OK) {
+        if (!why.msg[0] || arts || n) abort();
+        check_utf8(why.msg);
         return;
     }
     for (size_t i = 0; i < n; i++) {

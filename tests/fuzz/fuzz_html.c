@@ -30,14 +30,14 @@ static void check_reason(const char *why) {
 }
 
 static void extract_once(const uint8_t *data, size_t size, ex_trace_t *trace) {
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
     extract_opts_t opts = {.trace = trace};
     lede_article_t *arts = NULL;
     size_t n = 0;
-    why[0] = '\0';
-    if (extract_html((const char *)data, size, "fuzz", &opts, &arts, &n, why) != LEDE_OK) {
-        if (!why[0] || arts || n) abort();
-        check_reason(why);
+    why.msg[0] = '\0';
+    if (extract_html((const char *)data, size, "fuzz", &opts, &arts, &n, &why) != LEDE_OK) {
+        if (!why.msg[0] || arts || n) abort();
+        check_reason(why.msg);
         return;
     }
     for (size_t i = 0; i < n; i++) {

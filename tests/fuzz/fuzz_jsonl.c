@@ -34,10 +34,10 @@ static void check_json(const char *text) {
 
 static lede_status_t on_record(void *ctx, record_t *rec) {
     (void)ctx;
-    char why[ARTICLE_WHY_BYTES] = "";
+    lede_err_t why = {""};
     lede_article_t *arts;
     size_t n;
-    if (convert_record(rec, NULL, false, &arts, &n, why) == LEDE_OK) {
+    if (convert_record(rec, NULL, false, &arts, &n, &why) == LEDE_OK) {
         for (size_t i = 0; i < n; i++) {
             shim_doc_t doc;
             char *stored;
@@ -48,7 +48,7 @@ static lede_status_t on_record(void *ctx, record_t *rec) {
         }
         convert_free(arts, n);
     } else {
-        check_reason(why);
+        check_reason(why.msg);
     }
     free(rec->bytes);
     free(rec->base_id);
@@ -70,14 +70,15 @@ static void on_skipped(void *ctx, const char *path, const char *why) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = memfile_write(data, size);
     if (!path) return 0;
-    char *paths[] = {(char *)path}, err[512];
+    char *paths[] = {(char *)path};
+    lede_err_t err;
     input_sink_t sink = {.record = on_record,
                          .oversize = on_oversize,
                          .unreadable = on_unreadable,
                          .skipped = on_skipped};
     input_t in;
-    if (input_prepare(&in, paths, 1, FUZZ_MAX_RECORD_BYTES, err, sizeof err) == LEDE_OK)
-        input_scan(&in, paths, 1, &sink, err, sizeof err);
+    if (input_prepare(&in, paths, 1, FUZZ_MAX_RECORD_BYTES, &err) == LEDE_OK)
+        input_scan(&in, paths, 1, &sink, &err);
     input_free(&in);
     return 0;
 }

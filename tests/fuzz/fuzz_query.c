@@ -76,11 +76,12 @@ static void remove_index(void) {
 }
 
 static void add_article(shim_writer_t *w, const char *json, uint64_t stamp) {
-    char why[ARTICLE_WHY_BYTES], *data;
+    char *data;
+    lede_err_t why;
     lede_article_t a;
     shim_doc_t doc;
-    if (article_from_json(json, strlen(json), &a, why) != LEDE_OK) {
-        fprintf(stderr, "fuzz_query: bad invented article: %s\n", why);
+    if (article_from_json(json, strlen(json), &a, &why) != LEDE_OK) {
+        fprintf(stderr, "fuzz_query: bad invented article: %s\n", why.msg);
         abort();
     }
     if (convert_document(&a, stamp, &doc, &data) != LEDE_OK || shim_writer_add(w, &doc) != LEDE_OK)

@@ -4,18 +4,18 @@
 #include "check.h"
 #include "lede/article.h"
 
-static lede_status_t parse(const char *json, lede_article_t *a, char *why) {
+static lede_status_t parse(const char *json, lede_article_t *a, lede_err_t *why) {
     return article_from_json(json, strlen(json), a, why);
 }
 
 static void test_full_record(void) {
     lede_article_t a;
-    char why[ARTICLE_WHY_BYTES] = "";
+    lede_err_t why = {""};
     const char *json = "{\"id\":\"r1\",\"title\":\"Cocoa\",\"body\":\"Showers.\","
                        "\"author\":\"Jane Doe\",\"source\":\"Reuters\",\"date\":\"1987-02-26T15:01:01.79\","
                        "\"category\":\"cocoa\",\"tags\":[\"cocoa\",\"\"],\"places\":[\"usa\"],"
                        "\"url\":\"http://x\",\"lewis_split\":\"TRAIN\",\"n\":3}";
-    CHECK_INT(parse(json, &a, why), LEDE_OK);
+    CHECK_INT(parse(json, &a, &why), LEDE_OK);
     CHECK_STR(a.id, "r1");
     CHECK_INT(a.authors.n, 1);
     CHECK_STR(a.authors.v[0], "Jane Doe");
@@ -34,8 +34,8 @@ static void test_full_record(void) {
 
 static void test_integer_id_and_author_list(void) {
     lede_article_t a;
-    char why[ARTICLE_WHY_BYTES];
-    CHECK_INT(parse("{\"id\":42,\"body\":\"x\",\"author\":[\"A\",\"B\"]}", &a, why), LEDE_OK);
+    lede_err_t why;
+    CHECK_INT(parse("{\"id\":42,\"body\":\"x\",\"author\":[\"A\",\"B\"]}", &a, &why), LEDE_OK);
     CHECK_STR(a.id, "42");
     CHECK_INT(a.authors.n, 2);
     article_free(&a);
@@ -43,10 +43,10 @@ static void test_integer_id_and_author_list(void) {
 
 static void expect_reject(const char *json, const char *reason) {
     lede_article_t a;
-    char why[ARTICLE_WHY_BYTES] = "";
-    CHECK_INT(parse(json, &a, why), LEDE_E_INVALID);
-    if (!strstr(why, reason)) fprintf(stderr, "  reason was: %s (want %s)\n", why, reason);
-    CHECK(strstr(why, reason) != NULL);
+    lede_err_t why = {""};
+    CHECK_INT(parse(json, &a, &why), LEDE_E_INVALID);
+    if (!strstr(why.msg, reason)) fprintf(stderr, "  reason was: %s (want %s)\n", why.msg, reason);
+    CHECK(strstr(why.msg, reason) != NULL);
     CHECK(a.id == NULL && a.extra == NULL);
 }
 

@@ -11,14 +11,14 @@ typedef struct {
     lede_status_t st;
     lede_article_t *v;
     size_t n;
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
 } result_t;
 
 static result_t run_len(const char *text, size_t len, const char *id) {
     result_t r = {0};
     r.v = (lede_article_t *)&r; /* must be reset to NULL on failure */
     r.n = 99;
-    r.st = extract_text(text, len, id, NULL, &r.v, &r.n, r.why);
+    r.st = extract_text(text, len, id, NULL, &r.v, &r.n, &r.why);
     if (r.st != LEDE_OK) {
         CHECK(r.v == NULL);
         CHECK_INT(r.n, 0);
@@ -46,7 +46,7 @@ static result_t run_fixture(const char *name) {
     char *text = read_fixture(name, &len);
     result_t r = run_len(text, len, "p");
     free(text);
-    if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", name, r.why);
+    if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", name, r.why.msg);
     return r;
 }
 
@@ -280,8 +280,9 @@ static void test_crlf_same_as_lf(void) {
 static void expect_invalid(const char *text, size_t len, const char *id, const char *reason) {
     result_t r = run_len(text, len, id);
     CHECK_INT(r.st, LEDE_E_INVALID);
-    if (!strstr(r.why, reason)) fprintf(stderr, "  reason was: %s (want %s)\n", r.why, reason);
-    CHECK(strstr(r.why, reason) != NULL);
+    if (!strstr(r.why.msg, reason))
+        fprintf(stderr, "  reason was: %s (want %s)\n", r.why.msg, reason);
+    CHECK(strstr(r.why.msg, reason) != NULL);
 }
 
 static void test_errors(void) {

@@ -13,7 +13,7 @@ typedef struct {
     lede_status_t st;
     lede_article_t *v;
     size_t n;
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
 } result_t;
 
 static result_t run_len(const char *html, size_t len, const char *id, ex_trace_t *trace) {
@@ -21,7 +21,7 @@ static result_t run_len(const char *html, size_t len, const char *id, ex_trace_t
     extract_opts_t opts = {.trace = trace};
     r.v = (lede_article_t *)&r; /* must be reset to NULL on failure */
     r.n = 99;
-    r.st = extract_html(html, len, id, &opts, &r.v, &r.n, r.why);
+    r.st = extract_html(html, len, id, &opts, &r.v, &r.n, &r.why);
     if (r.st != LEDE_OK) {
         CHECK(r.v == NULL);
         CHECK_INT(r.n, 0);
@@ -44,7 +44,7 @@ static result_t run_fixture_traced(const char *name, ex_trace_t *trace) {
     }
     result_t r = run_len(html, len, "p", trace);
     free(html);
-    if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", name, r.why);
+    if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", name, r.why.msg);
     return r;
 }
 
@@ -265,7 +265,7 @@ static void test_dateline_and_edges(void) {
 static void check_no_article(const char *fixture) {
     result_t r = run_fixture(fixture);
     CHECK_INT(r.st, LEDE_E_INVALID);
-    CHECK_STR(r.why, EXTRACT_NO_ARTICLE);
+    CHECK_STR(r.why.msg, EXTRACT_NO_ARTICLE);
     result_free(&r);
 }
 
@@ -285,15 +285,15 @@ static void test_nothing_left(void) {
     result_t r = run("<html><head><title>Menu</title></head><body><nav><a href=/>Home</a> "
                      "<a href=/news>News</a></nav><footer>Contact us</footer></body></html>");
     CHECK_INT(r.st, LEDE_E_INVALID);
-    CHECK_STR(r.why, EXTRACT_NO_ARTICLE);
+    CHECK_STR(r.why.msg, EXTRACT_NO_ARTICLE);
     result_free(&r);
 }
 
 /* ---- hostile and broken input ------------------------------------------------- */
 
 static bool why_has(const result_t *r, const char *needle) {
-    bool has = strstr(r->why, needle) != NULL;
-    if (!has) fprintf(stderr, "why: %s\n", r->why);
+    bool has = strstr(r->why.msg, needle) != NULL;
+    if (!has) fprintf(stderr, "why: %s\n", r->why.msg);
     return has;
 }
 
@@ -358,7 +358,7 @@ static void test_bad_input(void) {
     result_free(&r);
     r = run("<<<>>> <? <!-- ]]> &&&; <a <b <c");
     CHECK_INT(r.st, LEDE_E_INVALID);
-    CHECK_STR(r.why, EXTRACT_NO_ARTICLE);
+    CHECK_STR(r.why.msg, EXTRACT_NO_ARTICLE);
     result_free(&r);
 }
 
@@ -369,14 +369,14 @@ static void test_charset_label_quoted(void) {
     result_t r = run("<html><head><meta charset=\"\xEB\xE8\x1B[2J\"></head>"
                      "<body><p>text</p></body></html>");
     CHECK_INT(r.st, LEDE_E_INVALID);
-    CHECK_STR(r.why, "unknown charset \"???[2J\" (<meta charset>)");
+    CHECK_STR(r.why.msg, "unknown charset \"???[2J\" (<meta charset>)");
     result_free(&r);
     /* Cut to 47 bytes inside the 'é' that ends it. */
     r = run("<html><head><meta charset=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\">"
             "</head><body><p>text</p></body></html>");
     CHECK_INT(r.st, LEDE_E_INVALID);
-    CHECK_STR(r.why, "unknown charset \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?\" "
-                     "(<meta charset>)");
+    CHECK_STR(r.why.msg, "unknown charset \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?\" "
+                         "(<meta charset>)");
     result_free(&r);
     /* Read as UTF-8 (the label's name ends at the ESC), traced without it. */
     static const char page[] = "<html><head><meta charset=\"utf-8\x1B[2J\"></head><body>"
@@ -409,8 +409,9 @@ static void test_describe_quotes(void) {
         "<html><body><div id=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\">a</div>"
         "<p class=\"a\x1B[2Jb\">b</p><span itemprop=\"\xC3\xA9\x07\">c</span></body></html>";
     xmlDoc *doc;
-    char why[ARTICLE_WHY_BYTES], where[96];
-    CHECK_INT(html_parse(page, strlen(page), &doc, why), LEDE_OK);
+    char where[96];
+    lede_err_t why;
+    CHECK_INT(html_parse(page, strlen(page), &doc, &why), LEDE_OK);
     xmlNode *root = xmlDocGetRootElement(doc);
     html_describe(find_element(root, "div"), where, sizeof where);
     CHECK_STR(where, "<div id=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\">");

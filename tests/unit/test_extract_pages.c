@@ -15,13 +15,13 @@ typedef struct {
     lede_status_t st;
     lede_article_t *v;
     size_t n;
-    char why[ARTICLE_WHY_BYTES];
+    lede_err_t why;
 } result_t;
 
 static result_t run_text(const char *text, size_t len, const extract_opts_t *opts) {
     result_t r = {0};
-    r.st = extract_text(text, len, "p", opts, &r.v, &r.n, r.why);
-    if (r.st != LEDE_OK) fprintf(stderr, "  extract_text: %s\n", r.why);
+    r.st = extract_text(text, len, "p", opts, &r.v, &r.n, &r.why);
+    if (r.st != LEDE_OK) fprintf(stderr, "  extract_text: %s\n", r.why.msg);
     return r;
 }
 

@@ -217,11 +217,11 @@ typedef struct fixture {
 /* Scores one page: the truth from one JSON line, the documents from
  * stored-article JSON (NULL-terminated). */
 static void score(fixture_t *f, const char *truth_line, const char *const *docs) {
-    char err[ERR_BYTES];
+    lede_err_t err;
     f->dir = check_tmpdir("scorer");
     char *path = check_write_file(f->dir, "truth.jsonl", truth_line);
-    bool ok = truth_load(path, &f->truth, err, sizeof err);
-    if (!ok) fprintf(stderr, "truth: %s\n", err);
+    bool ok = truth_load(path, &f->truth, &err) == LEDE_OK;
+    if (!ok) fprintf(stderr, "truth: %s\n", err.msg);
     CHECK(ok);
     free(path);
     f->docs = (doc_page_t){0};
@@ -394,31 +394,31 @@ static void test_items_and_unjudged(void) {
 }
 
 static void test_truth_errors(void) {
-    char err[ERR_BYTES];
+    lede_err_t err;
     char *dir = check_tmpdir("truth");
     char *path = check_write_file(dir, "t.jsonl",
                                   "\n{" TRUTH_BASE "\"title\":null,\"author\":"
                                   "\"Jane\"}\n");
     truth_set_t t;
-    CHECK(!truth_load(path, &t, err, sizeof err));
-    CHECK(strstr(err, "t.jsonl:2: field 'author' must be an array of strings") != NULL);
+    CHECK(truth_load(path, &t, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "t.jsonl:2: field 'author' must be an array of strings") != NULL);
     truth_free(&t);
     free(path);
     path = check_write_file(dir, "d.jsonl",
                             "{" TRUTH_BASE "\"title\":null,\"author\":[],\"date\":\"Jan 5\","
                             "\"source\":\"AP\",\"category\":null,\"furniture\":[],"
                             "\"meta_lines\":[],\"sidebar\":[]}\n");
-    CHECK(!truth_load(path, &t, err, sizeof err));
-    CHECK(strstr(err, "d.jsonl:1: field 'date': cannot read 'Jan 5'") != NULL);
+    CHECK(truth_load(path, &t, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "d.jsonl:1: field 'date': cannot read 'Jan 5'") != NULL);
     truth_free(&t);
     free(path);
     path = check_write_file(dir, "j.jsonl", "{\"file\": \n");
-    CHECK(!truth_load(path, &t, err, sizeof err));
-    CHECK(strstr(err, "j.jsonl:1: malformed JSON") != NULL);
+    CHECK(truth_load(path, &t, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "j.jsonl:1: malformed JSON") != NULL);
     truth_free(&t);
     free(path);
-    CHECK(!truth_load("/nonexistent/truth.jsonl", &t, err, sizeof err));
-    CHECK(strstr(err, "cannot open") != NULL);
+    CHECK(truth_load("/nonexistent/truth.jsonl", &t, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "cannot open") != NULL);
     truth_free(&t);
     check_rmtree(dir);
     char *id;

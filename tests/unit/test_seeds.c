@@ -57,14 +57,15 @@ typedef struct {
 } result_t;
 
 static result_t run_seed(const char *file) {
-    char path[4096], why[ARTICLE_WHY_BYTES] = "";
+    char path[4096];
+    lede_err_t why = {""};
     size_t len = 0;
     result_t r = {0};
     snprintf(path, sizeof path, "%s/%s", seeds_dir, file);
     char *text = check_read_file(path, &len);
     CHECK(text != NULL);
-    r.st = text ? extract_text(text, len, file, NULL, &r.v, &r.n, why) : LEDE_E_IO;
-    if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", file, why);
+    r.st = text ? extract_text(text, len, file, NULL, &r.v, &r.n, &why) : LEDE_E_IO;
+    if (r.st != LEDE_OK) fprintf(stderr, "%s: %s\n", file, why.msg);
     free(text);
     return r;
 }

@@ -8,9 +8,9 @@
 /* The article of one JSON line, tidied. */
 static lede_article_t tidied(const char *json) {
     lede_article_t a;
-    char why[ARTICLE_WHY_BYTES];
-    if (article_from_json(json, strlen(json), &a, why) != LEDE_OK) {
-        fprintf(stderr, "bad fixture %s: %s\n", json, why);
+    lede_err_t why;
+    if (article_from_json(json, strlen(json), &a, &why) != LEDE_OK) {
+        fprintf(stderr, "bad fixture %s: %s\n", json, why.msg);
         abort();
     }
     CHECK_INT(tidy_article(&a), LEDE_OK);
@@ -96,15 +96,15 @@ static void test_title_flag_stored(void) {
     CHECK(json && strstr(json, "\"title_from_body\":true"));
     CHECK(summary && strstr(summary, "\"title_from_body\":true"));
     lede_article_t back;
-    char why[ARTICLE_WHY_BYTES];
-    CHECK_INT(article_from_json(json, strlen(json), &back, why), LEDE_OK);
+    lede_err_t why;
+    CHECK_INT(article_from_json(json, strlen(json), &back, &why), LEDE_OK);
     CHECK(back.title_from_body);
     article_free(&back);
     CHECK_INT(article_from_json("{\"id\":\"1\",\"body\":\"x\",\"title_from_body\":1}",
                                 strlen("{\"id\":\"1\",\"body\":\"x\",\"title_from_body\":1}"),
-                                &back, why),
+                                &back, &why),
               LEDE_E_INVALID);
-    CHECK_STR(why, "field 'title_from_body' must be true or false");
+    CHECK_STR(why.msg, "field 'title_from_body' must be true or false");
     free(json);
     free(summary);
     article_free(&a);

@@ -8,7 +8,6 @@
 #include "check.h"
 #include "trec.h"
 
-#define ERR_BYTES 256
 /* The hand-computed figures below are exact to this. */
 #define EPSILON 1e-9
 
@@ -76,11 +75,11 @@ static char *run_text(void) {
     return text;
 }
 
-static bool load_both(trec_file_t *qrels, trec_file_t *run, char *err) {
+static bool load_both(trec_file_t *qrels, trec_file_t *run, lede_err_t *err) {
     char *text = run_text();
     FILE *q = text_file(QRELS), *r = text_file(text);
-    bool ok = trec_read_qrels(q, "qrels", qrels, err, ERR_BYTES) &&
-              trec_read_run(r, "run", run, err, ERR_BYTES);
+    bool ok = trec_read_qrels(q, "qrels", qrels, err) == LEDE_OK &&
+              trec_read_run(r, "run", run, err) == LEDE_OK;
     fclose(q), fclose(r), free(text);
     return ok;
 }
@@ -88,10 +87,10 @@ static bool load_both(trec_file_t *qrels, trec_file_t *run, char *err) {
 static void test_measures(void) {
     trec_file_t qrels = {0}, run = {0};
     trec_results_t res = {0};
-    char err[ERR_BYTES] = "";
-    CHECK(load_both(&qrels, &run, err));
-    CHECK(trec_evaluate(&qrels, &run, false, &res, err, sizeof err));
-    if (*err) fprintf(stderr, "  %s\n", err);
+    lede_err_t err = {""};
+    CHECK(load_both(&qrels, &run, &err));
+    CHECK(trec_evaluate(&qrels, &run, false, &res, &err) == LEDE_OK);
+    if (*err.msg) fprintf(stderr, "  %s\n", err.msg);
     CHECK_INT(res.n, 3);
     if (res.n == 3) {
         const trec_measures_t *q1 = &res.queries[0].m, *q2 = &res.queries[1].m;
@@ -124,9 +123,9 @@ static void test_measures(void) {
 static void test_complete(void) {
     trec_file_t qrels = {0}, run = {0};
     trec_results_t res = {0};
-    char err[ERR_BYTES] = "";
-    CHECK(load_both(&qrels, &run, err));
-    CHECK(trec_evaluate(&qrels, &run, true, &res, err, sizeof err));
+    lede_err_t err = {""};
+    CHECK(load_both(&qrels, &run, &err));
+    CHECK(trec_evaluate(&qrels, &run, true, &res, &err) == LEDE_OK);
     CHECK_INT(res.n, 4);
     CHECK_NEAR(res.mean.map, (Q1_MAP + Q2_MAP) / 4);
     CHECK_NEAR(res.mean.ndcg_cut_10, (Q1_NDCG + Q2_NDCG) / 4);
@@ -150,13 +149,13 @@ static void test_perfect(void) {
 /* Reads text as a run (is_run) or qrels and expects an error message. */
 static void expect_error(bool is_run, const char *text, const char *want) {
     trec_file_t f = {0};
-    char err[ERR_BYTES] = "";
+    lede_err_t err = {""};
     FILE *in = text_file(text);
-    bool ok = is_run ? trec_read_run(in, "bad.txt", &f, err, sizeof err)
-                     : trec_read_qrels(in, "bad.txt", &f, err, sizeof err);
+    bool ok = (is_run ? trec_read_run(in, "bad.txt", &f, &err)
+                      : trec_read_qrels(in, "bad.txt", &f, &err)) == LEDE_OK;
     fclose(in);
     CHECK(!ok);
-    CHECK_STR(err, want);
+    CHECK_STR(err.msg, want);
     trec_file_free(&f);
 }
 
@@ -172,14 +171,14 @@ static void test_bad_input(void) {
 static void test_duplicates(void) {
     trec_file_t qrels = {0}, run = {0};
     trec_results_t res = {0};
-    char err[ERR_BYTES] = "";
+    lede_err_t err = {""};
     FILE *q = text_file("q1 d1 1\n"), *r = text_file("q1 Q0 d1 1 2 t\nq2 Q0 d1 1 2 t\n"
                                                      "q1 Q0 d2 2 1 t\nq1 Q0 d1 3 0 t\n");
-    CHECK(trec_read_qrels(q, "qrels", &qrels, err, sizeof err));
-    CHECK(trec_read_run(r, "run", &run, err, sizeof err));
+    CHECK(trec_read_qrels(q, "qrels", &qrels, &err) == LEDE_OK);
+    CHECK(trec_read_run(r, "run", &run, &err) == LEDE_OK);
     fclose(q), fclose(r);
-    CHECK(!trec_evaluate(&qrels, &run, false, &res, err, sizeof err));
-    CHECK_STR(err, "run:4: document 'd1' appears twice for query 'q1'");
+    CHECK(trec_evaluate(&qrels, &run, false, &res, &err) != LEDE_OK);
+    CHECK_STR(err.msg, "run:4: document 'd1' appears twice for query 'q1'");
     trec_results_free(&res);
     trec_file_free(&run);
     trec_file_free(&qrels);
