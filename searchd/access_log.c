@@ -13,17 +13,17 @@ static FILE *access_out;
 static char access_path[CONFIG_PATH_MAX];
 static pthread_mutex_t access_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static FILE *open_append(const char *path, char *err, size_t size) {
+static FILE *open_append(const char *path, lede_err_t *err) {
     FILE *f = fopen(path, "a");
-    if (!f) return snprintf(err, size, "access_log %s: %s", path, strerror(errno)), NULL;
+    if (!f) return lede_errf(err, LEDE_E_OPEN, "access_log %s: %s", path, strerror(errno)), NULL;
     setvbuf(f, NULL, _IOLBF, 0);
     return f;
 }
 
-bool access_log_open(const config_t *c, char *err, size_t size) {
-    if (!c->access_log[0]) return true;
+lede_status_t access_log_open(const config_t *c, lede_err_t *err) {
+    if (!c->access_log[0]) return LEDE_OK;
     snprintf(access_path, sizeof access_path, "%s", c->access_log);
-    return (access_out = open_append(access_path, err, size)) != NULL;
+    return (access_out = open_append(access_path, err)) ? LEDE_OK : LEDE_E_OPEN;
 }
 
 bool access_log_enabled(void) {
@@ -55,16 +55,16 @@ void access_log_write(const access_entry_t *e) {
     free(text);
 }
 
-bool access_log_reopen(char *err, size_t size) {
-    if (!access_out) return true;
-    FILE *f = open_append(access_path, err, size);
-    if (!f) return false;
+lede_status_t access_log_reopen(lede_err_t *err) {
+    if (!access_out) return LEDE_OK;
+    FILE *f = open_append(access_path, err);
+    if (!f) return LEDE_E_OPEN;
     pthread_mutex_lock(&access_lock);
     FILE *old = access_out;
     access_out = f;
     pthread_mutex_unlock(&access_lock);
     fclose(old);
-    return true;
+    return LEDE_OK;
 }
 
 void access_log_close(void) {

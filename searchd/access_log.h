@@ -22,7 +22,7 @@ typedef struct access_entry {
 } access_entry_t;
 
 /* Opens the file when access_log is set; false with a reason in err. */
-bool access_log_open(const config_t *c, char *err, size_t err_size);
+lede_status_t access_log_open(const config_t *c, lede_err_t *err);
 
 bool access_log_enabled(void);
 
@@ -30,7 +30,7 @@ void access_log_write(const access_entry_t *e);
 
 /* Opens the file again by name; on failure keeps writing to the old one
  * and says why in err. */
-bool access_log_reopen(char *err, size_t err_size);
+lede_status_t access_log_reopen(lede_err_t *err);
 
 void access_log_close(void);
 

@@ -68,12 +68,7 @@ static const key_t_ KEYS[] = {
     {"tls_min_version", T_TLS_VERSION, offsetof(config_t, tls_min_version), 0, 0, "1.2"},
 };
 
-static bool fail(char *err, size_t size, const char *fmt, const char *a, const char *b) {
-    snprintf(err, size, fmt, a, b);
-    return false;
-}
-
-static bool set_uint(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+static lede_status_t set_uint(const key_t_ *k, void *dst, const char *v, lede_err_t *err) {
     char *end;
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
@@ -81,88 +76,87 @@ static bool set_uint(const key_t_ *k, void *dst, const char *v, char *err, size_
         char range[64];
         snprintf(range, sizeof range, "%llu to %llu", (unsigned long long)k->min,
                  (unsigned long long)k->max);
-        return fail(err, size, "%s takes a whole number from %s", k->key, range);
+        return lede_errf(err, LEDE_E_INVALID, "%s takes a whole number from %s", k->key, range);
     }
     *(uint64_t *)dst = n;
-    return true;
+    return LEDE_OK;
 }
 
-static bool set_bool(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+static lede_status_t set_bool(const key_t_ *k, void *dst, const char *v, lede_err_t *err) {
     if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
-        return *(bool *)dst = true, true;
+        return *(bool *)dst = true, LEDE_OK;
     if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
-        return *(bool *)dst = false, true;
-    return fail(err, size, "%s takes yes or no, not '%s'", k->key, v);
+        return *(bool *)dst = false, LEDE_OK;
+    return lede_errf(err, LEDE_E_INVALID, "%s takes yes or no, not '%s'", k->key, v);
 }
 
-static bool set_level(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
+static lede_status_t set_level(const key_t_ *k, void *dst, const char *v, lede_err_t *err) {
     static const char *const NAMES[] = {"error", "warn", "info", "debug"};
     for (int i = 0; i < 4; i++)
-        if (!strcasecmp(v, NAMES[i])) return *(log_level_t *)dst = (log_level_t)i, true;
-    return fail(err, size, "%s takes error, warn, info or debug, not '%s'", k->key, v);
+        if (!strcasecmp(v, NAMES[i])) return *(log_level_t *)dst = (log_level_t)i, LEDE_OK;
+    return lede_errf(err, LEDE_E_INVALID, "%s takes error, warn, info or debug, not '%s'", k->key, v);
 }
 
-static bool set_tls_version(const key_t_ *k, void *dst, const char *v, char *err, size_t size) {
-    if (strcmp(v, "1.2") == 0) return *(uint64_t *)dst = 12, true;
-    if (strcmp(v, "1.3") == 0) return *(uint64_t *)dst = 13, true;
-    return fail(err, size, "%s takes 1.2 or 1.3, not '%s'", k->key, v);
+static lede_status_t set_tls_version(const key_t_ *k, void *dst, const char *v, lede_err_t *err) {
+    if (strcmp(v, "1.2") == 0) return *(uint64_t *)dst = 12, LEDE_OK;
+    if (strcmp(v, "1.3") == 0) return *(uint64_t *)dst = 13, LEDE_OK;
+    return lede_errf(err, LEDE_E_INVALID, "%s takes 1.2 or 1.3, not '%s'", k->key, v);
 }
 
 /* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4), into
  * host[256] and *port. */
-static bool parse_listen(const char *key, const char *v, char *host, uint16_t *port, char *err,
-                         size_t size) {
+static lede_status_t parse_listen(const char *key, const char *v, char *host, uint16_t *port,
+                                  lede_err_t *err) {
     const char *colon = strrchr(v, ':');
     char *end;
-    if (!colon) return fail(err, size, "%s takes HOST:PORT, not '%s'", key, v);
+    if (!colon) return lede_errf(err, LEDE_E_INVALID, "%s takes HOST:PORT, not '%s'", key, v);
     errno = 0;
     unsigned long n_port = strtoul(colon + 1, &end, 10);
     if (errno || *end || !colon[1] || n_port > 65535)
-        return fail(err, size, "%s: bad port in '%s'", key, v);
+        return lede_errf(err, LEDE_E_INVALID, "%s: bad port in '%s'", key, v);
     size_t n = (size_t)(colon - v);
     if (n >= 2 && v[0] == '[' && v[n - 1] == ']') v++, n -= 2;
-    if (n >= 256) return fail(err, size, "%s: host too long in '%s'", key, v);
+    if (n >= 256) return lede_errf(err, LEDE_E_INVALID, "%s: host too long in '%s'", key, v);
     memcpy(host, v, n);
     host[n] = '\0';
     if (n == 0) strcpy(host, "0.0.0.0");
     *port = (uint16_t)n_port;
-    return true;
+    return LEDE_OK;
 }
 
 /* http_listen also takes "off". */
-static bool set_http_listen(config_t *c, const char *v, char *err, size_t size) {
+static lede_status_t set_http_listen(config_t *c, const char *v, lede_err_t *err) {
     c->http_enabled = strcasecmp(v, "off") != 0;
-    if (!c->http_enabled) return true;
-    return parse_listen("http_listen", v, c->http_host, &c->http_port, err, size);
+    if (!c->http_enabled) return LEDE_OK;
+    return parse_listen("http_listen", v, c->http_host, &c->http_port, err);
 }
 
-static bool apply(config_t *c, const key_t_ *k, const char *v, char *err, size_t size) {
+static lede_status_t apply(config_t *c, const key_t_ *k, const char *v, lede_err_t *err) {
     void *dst = (char *)c + k->offset;
     switch (k->type) {
-    case T_UINT: return set_uint(k, dst, v, err, size);
-    case T_BOOL: return set_bool(k, dst, v, err, size);
-    case T_LEVEL: return set_level(k, dst, v, err, size);
-    case T_TLS_VERSION: return set_tls_version(k, dst, v, err, size);
-    case T_LISTEN: return parse_listen(k->key, v, c->listen_host, &c->listen_port, err, size);
-    case T_HTTP_LISTEN: return set_http_listen(c, v, err, size);
+    case T_UINT: return set_uint(k, dst, v, err);
+    case T_BOOL: return set_bool(k, dst, v, err);
+    case T_LEVEL: return set_level(k, dst, v, err);
+    case T_TLS_VERSION: return set_tls_version(k, dst, v, err);
+    case T_LISTEN: return parse_listen(k->key, v, c->listen_host, &c->listen_port, err);
+    case T_HTTP_LISTEN: return set_http_listen(c, v, err);
     case T_PATH:
-        if (strlen(v) >= CONFIG_PATH_MAX) return fail(err, size, "%s: path too long%s", k->key, "");
+        if (strlen(v) >= CONFIG_PATH_MAX) return lede_errf(err, LEDE_E_INVALID, "%s: path too long", k->key);
         strcpy(dst, v);
-        return true;
+        return LEDE_OK;
     }
-    return false;
+    return LEDE_E_INTERNAL;
 }
 
-bool config_set(config_t *c, const char *key, const char *value, char *err, size_t size) {
+lede_status_t config_set(config_t *c, const char *key, const char *value, lede_err_t *err) {
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
-        if (strcmp(KEYS[i].key, key) == 0) return apply(c, &KEYS[i], value, err, size);
-    return fail(err, size, "unknown key '%s'%s", key, "");
+        if (strcmp(KEYS[i].key, key) == 0) return apply(c, &KEYS[i], value, err);
+    return lede_errf(err, LEDE_E_INVALID, "unknown key '%s'", key);
 }
 
 void config_defaults(config_t *c) {
-    char err[256];
     memset(c, 0, sizeof *c);
-    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) apply(c, &KEYS[i], KEYS[i].def, err, sizeof err);
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) apply(c, &KEYS[i], KEYS[i].def, NULL);
 }
 
 static char *strip(char *s) {
@@ -173,61 +167,58 @@ static char *strip(char *s) {
 }
 
 /* Parses one line: blank, a comment, or "key = value". */
-static bool load_line(config_t *c, char *line, char *why, size_t size) {
+static lede_status_t load_line(config_t *c, char *line, lede_err_t *err) {
     char *hash = strchr(line, '#');
     if (hash) *hash = '\0';
     char *text = strip(line);
-    if (!*text) return true;
+    if (!*text) return LEDE_OK;
     char *eq = strchr(text, '=');
-    if (!eq) return fail(why, size, "expected 'key = value', got '%.60s'%s", text, "");
+    if (!eq) return lede_errf(err, LEDE_E_INVALID, "expected 'key = value', got '%.60s'", text);
     *eq = '\0';
     /* An empty value is allowed: it clears a path ("log_file ="); the
      * other types refuse it with their own message. */
-    return config_set(c, strip(text), strip(eq + 1), why, size);
+    return config_set(c, strip(text), strip(eq + 1), err);
 }
 
 /* auth_token_file: the token is its first line. */
-static bool read_token_file(config_t *c, char *err, size_t size) {
+static lede_status_t read_token_file(config_t *c, lede_err_t *err) {
     FILE *f = fopen(c->auth_token_file, "r");
-    if (!f) return snprintf(err, size, "auth_token_file %s: %s", c->auth_token_file, strerror(errno)), false;
+    if (!f) return lede_errf(err, LEDE_E_OPEN, "auth_token_file %s: %s", c->auth_token_file, strerror(errno));
     char *line = fgets(c->auth_token, sizeof c->auth_token, f);
     bool cut = line && !strchr(line, '\n') && fgetc(f) != EOF; /* a first line longer than the buffer */
     fclose(f);
     if (cut)
-        return snprintf(err, size, "auth_token_file %s: the token is longer than %zu bytes",
-                        c->auth_token_file, sizeof c->auth_token - 2), false;
+        return lede_errf(err, LEDE_E_INVALID, "auth_token_file %s: the token is longer than %zu bytes",
+                         c->auth_token_file, sizeof c->auth_token - 2);
     size_t n = line ? strcspn(line, "\r\n") : 0;
     c->auth_token[n] = '\0';
-    if (n == 0) return snprintf(err, size, "auth_token_file %s: the first line is empty", c->auth_token_file), false;
-    return true;
+    if (n == 0) return lede_errf(err, LEDE_E_INVALID, "auth_token_file %s: the first line is empty", c->auth_token_file);
+    return LEDE_OK;
 }
 
-bool config_finish(config_t *c, char *err, size_t size) {
+lede_status_t config_finish(config_t *c, lede_err_t *err) {
     if (c->auth_token[0] && c->auth_token_file[0])
-        return snprintf(err, size, "set auth_token or auth_token_file, not both"), false;
-    if (c->auth_token_file[0] && !read_token_file(c, err, size)) return false;
+        return lede_errf(err, LEDE_E_INVALID, "set auth_token or auth_token_file, not both");
+    if (c->auth_token_file[0] && read_token_file(c, err) != LEDE_OK) return LEDE_E_INVALID;
     if (!c->tls_cert[0] != !c->tls_key[0])
-        return snprintf(err, size, "TLS needs both tls_cert and tls_key"), false;
+        return lede_errf(err, LEDE_E_INVALID, "TLS needs both tls_cert and tls_key");
     for (const char *p = c->auth_token; *p; p++)
         if ((unsigned char)*p <= ' ')
-            return snprintf(err, size, "the auth token may not contain spaces or control characters"), false;
-    return true;
+            return lede_errf(err, LEDE_E_INVALID, "the auth token may not contain spaces or control characters");
+    return LEDE_OK;
 }
 
-bool config_load(config_t *c, const char *path, char *err, size_t size) {
+lede_status_t config_load(config_t *c, const char *path, lede_err_t *err) {
     FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, size, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    char line[CONFIG_LINE_MAX], why[512];
-    bool ok = true;
-    for (unsigned n = 1; ok && fgets(line, sizeof line, f); n++) {
+    if (!f) return lede_errf(err, LEDE_E_OPEN, "%s: %s", path, strerror(errno));
+    char line[CONFIG_LINE_MAX];
+    lede_status_t st = LEDE_OK;
+    for (unsigned n = 1; st == LEDE_OK && fgets(line, sizeof line, f); n++) {
         bool whole = strchr(line, '\n') || feof(f);
-        ok = whole && load_line(c, line, why, sizeof why);
-        if (!whole) snprintf(why, sizeof why, "line longer than %d bytes", CONFIG_LINE_MAX - 2);
-        if (!ok) snprintf(err, size, "%s:%u: %s", path, n, why);
+        st = whole ? load_line(c, line, err)
+                   : lede_errf(err, LEDE_E_INVALID, "line longer than %d bytes", CONFIG_LINE_MAX - 2);
+        if (st != LEDE_OK) lede_err_context(err, st, "%s:%u", path, n);
     }
     fclose(f);
-    return ok;
+    return st;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "lede/request.h"
+#include "lede/status.h"
 
 #define CONFIG_PATH_MAX 4096
 
@@ -56,14 +57,14 @@ typedef struct config {
 void config_defaults(config_t *c);
 
 /* Reads a "key = value" file ('#' starts a comment). On an unknown key or
- * a bad value returns false with "FILE:LINE: reason" in err. */
-bool config_load(config_t *c, const char *path, char *err, size_t err_size);
+ * a bad value, "FILE:LINE: reason" in err. */
+lede_status_t config_load(config_t *c, const char *path, lede_err_t *err);
 
 /* Once every key is set: reads auth_token_file and checks the keys that
- * go together; false with a reason in err. */
-bool config_finish(config_t *c, char *err, size_t err_size);
+ * go together. */
+lede_status_t config_finish(config_t *c, lede_err_t *err);
 
-/* Sets one key (a command-line override); false with a reason in err. */
-bool config_set(config_t *c, const char *key, const char *value, char *err, size_t err_size);
+/* Sets one key (a command-line override). */
+lede_status_t config_set(config_t *c, const char *key, const char *value, lede_err_t *err);
 
 #endif

@@ -103,15 +103,14 @@ static bool find_page(config_t *c, const char *const *dirs, size_t n, char *trie
     return false;
 }
 
-bool http_static_resolve(config_t *c, char *err, size_t size) {
-    if (!c->http_enabled) return true;
+lede_status_t http_static_resolve(config_t *c, lede_err_t *err) {
+    if (!c->http_enabled) return LEDE_OK;
     if (c->http_root[0]) {
-        if (has_page(c->http_root)) return true;
-        return snprintf(err, size,
-                        "http_root %s has no index.html (set http_root to the search page's "
-                        "directory, or http_listen = off)",
-                        c->http_root),
-               false;
+        if (has_page(c->http_root)) return LEDE_OK;
+        return lede_errf(err, LEDE_E_OPEN,
+                         "http_root %s has no index.html (set http_root to the search page's "
+                         "directory, or http_listen = off)",
+                         c->http_root);
     }
     char exe[PATH_MAX], beside[PATH_MAX + sizeof WEB_FROM_PREFIX];
     const char *dirs[2];
@@ -124,12 +123,11 @@ bool http_static_resolve(config_t *c, char *err, size_t size) {
         dirs[n++] = LEDE_WEB_INSTALL_DIR;
     }
     char tried[2 * PATH_MAX + 8];
-    if (find_page(c, dirs, n, tried, sizeof tried)) return true;
-    return snprintf(err, size,
-                    "no search page to serve: no index.html in %s (set http_root to the search "
-                    "page's directory, or http_listen = off)",
-                    tried),
-           false;
+    if (find_page(c, dirs, n, tried, sizeof tried)) return LEDE_OK;
+    return lede_errf(err, LEDE_E_OPEN,
+                     "no search page to serve: no index.html in %s (set http_root to the search "
+                     "page's directory, or http_listen = off)",
+                     tried);
 }
 
 static const char *mime_of(const char *name) {

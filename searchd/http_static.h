@@ -14,7 +14,7 @@
  * executable (its ../share/lede/web, wherever the package put it), else
  * at the install path compiled in. Nothing to do with http_listen = off.
  * False with err naming every directory tried. */
-bool http_static_resolve(config_t *c, char *err, size_t err_size);
+lede_status_t http_static_resolve(config_t *c, lede_err_t *err);
 
 /* The directory served: http_root (set by http_static_resolve), else the
  * source tree's web/. */

@@ -67,9 +67,9 @@ static void on_events(evutil_socket_t fd, short what, void *arg) {
 }
 
 index_watch_t *index_watch_new(struct event_base *base, const char *db, void (*changed)(void *),
-                               void *arg, char *err, size_t size) {
+                               void *arg, lede_err_t *err) {
     index_watch_t *w = calloc(1, sizeof *w);
-    if (!w) return snprintf(err, size, "out of memory"), NULL;
+    if (!w) return lede_errf(err, LEDE_E_NOMEM, "out of memory"), NULL;
     *w = (index_watch_t){.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC),
                          .gen_wd = -1,
                          .changed = changed,
@@ -77,14 +77,14 @@ index_watch_t *index_watch_new(struct event_base *base, const char *db, void (*c
     snprintf(w->db, sizeof w->db, "%s", db);
     if (w->fd >= 0) w->dir_wd = inotify_add_watch(w->fd, db, IN_MOVED_TO | IN_ONLYDIR);
     if (w->fd < 0 || w->dir_wd < 0) {
-        snprintf(err, size, "inotify on %s: %s", db, strerror(errno));
+        lede_errf(err, LEDE_E_IO, "inotify on %s: %s", db, strerror(errno));
         index_watch_free(w);
         return NULL;
     }
     watch_generation(w);
     if (!(w->ev = event_new(base, w->fd, EV_READ | EV_PERSIST, on_events, w)) ||
         event_add(w->ev, NULL) != 0) {
-        snprintf(err, size, "out of memory");
+        lede_errf(err, LEDE_E_NOMEM, "out of memory");
         index_watch_free(w);
         return NULL;
     }

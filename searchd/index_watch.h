@@ -15,13 +15,15 @@
 
 #include <event2/event.h>
 
+#include "lede/status.h"
+
 typedef struct index_watch index_watch_t;
 
 /* Watches db; changed(arg) runs on base's loop after a commit or a switch
  * (it may also run when nothing changed: check). NULL, with a reason in
  * err, when inotify cannot be used; the caller then relies on polling. */
 index_watch_t *index_watch_new(struct event_base *base, const char *db, void (*changed)(void *),
-                               void *arg, char *err, size_t err_size);
+                               void *arg, lede_err_t *err);
 
 void index_watch_free(index_watch_t *w);
 

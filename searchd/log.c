@@ -14,33 +14,30 @@ static char log_path[CONFIG_PATH_MAX]; /* "" when logging to stderr */
 static log_level_t log_level = LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-bool log_open(const config_t *c, char *err, size_t size) {
+lede_status_t log_open(const config_t *c, lede_err_t *err) {
     log_level = c->log_level;
     log_out = stderr;
     if (c->log_file[0] && strcmp(c->log_file, "-") != 0) {
         FILE *f = fopen(c->log_file, "a");
-        if (!f) {
-            snprintf(err, size, "log_file %s: %s", c->log_file, strerror(errno));
-            return false;
-        }
+        if (!f) return lede_errf(err, LEDE_E_OPEN, "log_file %s: %s", c->log_file, strerror(errno));
         setvbuf(f, NULL, _IOLBF, 0);
         log_out = f;
         snprintf(log_path, sizeof log_path, "%s", c->log_file);
     }
-    return true;
+    return LEDE_OK;
 }
 
-bool log_reopen(char *err, size_t size) {
-    if (!log_path[0]) return true;
+lede_status_t log_reopen(lede_err_t *err) {
+    if (!log_path[0]) return LEDE_OK;
     FILE *f = fopen(log_path, "a");
-    if (!f) return snprintf(err, size, "log_file %s: %s", log_path, strerror(errno)), false;
+    if (!f) return lede_errf(err, LEDE_E_OPEN, "log_file %s: %s", log_path, strerror(errno));
     setvbuf(f, NULL, _IOLBF, 0);
     pthread_mutex_lock(&log_lock);
     FILE *old = log_out;
     log_out = f;
     pthread_mutex_unlock(&log_lock);
     if (old && old != stderr) fclose(old);
-    return true;
+    return LEDE_OK;
 }
 
 void log_close(void) {

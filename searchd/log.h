@@ -8,13 +8,13 @@
 #include "config.h"
 
 /* Opens the log destination; false with a reason in err. */
-bool log_open(const config_t *c, char *err, size_t err_size);
+lede_status_t log_open(const config_t *c, lede_err_t *err);
 void log_close(void);
 
 /* Opens log_file again by name (logrotate moved it: SIGUSR1); on failure
  * keeps writing to the old file and says why in err. Lines are never
  * lost: writers wait for the swap. */
-bool log_reopen(char *err, size_t err_size);
+lede_status_t log_reopen(lede_err_t *err);
 
 void log_msg(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -48,12 +48,12 @@ static int die(const char *msg) {
     return 1;
 }
 
-static bool set_pair(config_t *c, const char *pair, char *err, size_t size) {
+static lede_status_t set_pair(config_t *c, const char *pair, lede_err_t *err) {
     const char *eq = strchr(pair, '=');
-    if (!eq) return snprintf(err, size, "-o takes KEY=VALUE, not '%s'", pair), false;
+    if (!eq) return lede_errf(err, LEDE_E_INVALID, "-o takes KEY=VALUE, not '%s'", pair);
     char key[128];
     snprintf(key, sizeof key, "%.*s", (int)(eq - pair), pair);
-    return config_set(c, key, eq + 1, err, size);
+    return config_set(c, key, eq + 1, err);
 }
 
 enum { O_DB = 256, O_LISTEN, O_THREADS, O_DAEMON, O_VERSION };
@@ -68,49 +68,49 @@ static const struct option OPTIONS[] = {
 
 /* The config file is read first, whatever the order on the command line,
  * so that command-line settings override it. */
-static bool load_config_file(int argc, char **argv, config_t *c, char *err, size_t size) {
+static lede_status_t load_config_file(int argc, char **argv, config_t *c, lede_err_t *err) {
     for (int i = 1; i < argc - 1; i++)
         if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0)
-            return config_load(c, argv[i + 1], err, size);
+            return config_load(c, argv[i + 1], err);
     for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], "--config=", 9) == 0) return config_load(c, argv[i] + 9, err, size);
-    return true;
+        if (strncmp(argv[i], "--config=", 9) == 0) return config_load(c, argv[i] + 9, err);
+    return LEDE_OK;
 }
 
 /* 0: go on; 1: printed help or version; -1: error (printed). */
 static int parse_options(int argc, char **argv, opts_t *o) {
-    char err[ERR_BYTES];
+    lede_err_t err;
     config_defaults(&o->cfg);
-    if (!load_config_file(argc, argv, &o->cfg, err, sizeof err)) return die(err), -1;
+    if (load_config_file(argc, argv, &o->cfg, &err) != LEDE_OK) return die(err.msg), -1;
     int opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":c:o:h", OPTIONS, NULL)) != -1) {
-        bool ok = true;
+        lede_status_t st = LEDE_OK;
         switch (opt) {
         case 'c': break;
-        case O_DB: ok = config_set(&o->cfg, "db", optarg, err, sizeof err); break;
-        case O_LISTEN: ok = config_set(&o->cfg, "listen", optarg, err, sizeof err); break;
-        case O_THREADS: ok = config_set(&o->cfg, "threads", optarg, err, sizeof err); break;
-        case 'o': ok = set_pair(&o->cfg, optarg, err, sizeof err); break;
+        case O_DB: st = config_set(&o->cfg, "db", optarg, &err); break;
+        case O_LISTEN: st = config_set(&o->cfg, "listen", optarg, &err); break;
+        case O_THREADS: st = config_set(&o->cfg, "threads", optarg, &err); break;
+        case 'o': st = set_pair(&o->cfg, optarg, &err); break;
         case O_DAEMON: o->daemon = true; break;
         case 'h': fputs(USAGE, stdout); return 1;
         case O_VERSION: printf("lede-searchd %s (Xapian %s)\n", LEDE_VERSION, shim_xapian_version()); return 1;
-        case ':': snprintf(err, sizeof err, "option '%s' needs a value", argv[optind - 1]), ok = false; break;
-        default: snprintf(err, sizeof err, "unknown option '%s' (see --help)", argv[optind - 1]), ok = false;
+        case ':': st = lede_errf(&err, LEDE_E_INVALID, "option '%s' needs a value", argv[optind - 1]); break;
+        default: st = lede_errf(&err, LEDE_E_INVALID, "unknown option '%s' (see --help)", argv[optind - 1]);
         }
-        if (!ok) return die(err), -1;
+        if (st != LEDE_OK) return die(err.msg), -1;
     }
     if (optind < argc) return die("unexpected argument (see --help)"), -1;
-    if (!config_finish(&o->cfg, err, sizeof err)) return die(err), -1;
+    if (config_finish(&o->cfg, &err) != LEDE_OK) return die(err.msg), -1;
     return 0;
 }
 
-static bool write_pid_file(const config_t *c, char *err, size_t size) {
-    if (!c->pid_file[0]) return true;
+static lede_status_t write_pid_file(const config_t *c, lede_err_t *err) {
+    if (!c->pid_file[0]) return LEDE_OK;
     FILE *f = fopen(c->pid_file, "w");
     if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
-        return snprintf(err, size, "pid_file %s: %s", c->pid_file, strerror(errno)), false;
-    return true;
+        return lede_errf(err, LEDE_E_IO, "pid_file %s: %s", c->pid_file, strerror(errno));
+    return LEDE_OK;
 }
 
 /* --daemon: the parent waits on a pipe until the child has started (or
@@ -144,25 +144,24 @@ static void tell_parent(int fd, const char *msg) {
 
 int main(int argc, char **argv) {
     static opts_t o;
-    char err[ERR_BYTES];
+    lede_err_t err;
     int rc = parse_options(argc, argv, &o);
     if (rc != 0) return rc > 0 ? 0 : 1;
-    if (!http_static_resolve(&o.cfg, err, sizeof err)) return die(err);
+    if (http_static_resolve(&o.cfg, &err) != LEDE_OK) return die(err.msg);
     if (o.daemon && !o.cfg.log_file[0]) return die("--daemon needs log_file (-o log_file=PATH)");
-    if (!log_open(&o.cfg, err, sizeof err)) return die(err);
-    if (!access_log_open(&o.cfg, err, sizeof err)) return log_close(), die(err);
+    if (log_open(&o.cfg, &err) != LEDE_OK) return die(err.msg);
+    if (access_log_open(&o.cfg, &err) != LEDE_OK) return log_close(), die(err.msg);
     int ready = o.daemon ? daemonize() : -1;
     static server_t srv;
-    lede_err_t why;
-    bool ok = server_start(&srv, &o.cfg, &why) == LEDE_OK || (snprintf(err, sizeof err, "%s", why.msg), false);
-    ok = ok && write_pid_file(&o.cfg, err, sizeof err);
-    if (!ok) {
-        log_msg(LOG_ERROR, "%s", err);
-        tell_parent(ready, err);
+    lede_status_t st = server_start(&srv, &o.cfg, &err);
+    if (st == LEDE_OK) st = write_pid_file(&o.cfg, &err);
+    if (st != LEDE_OK) {
+        log_msg(LOG_ERROR, "%s", err.msg);
+        tell_parent(ready, err.msg);
         server_free(&srv);
         access_log_close();
         log_close();
-        if (!o.daemon && o.cfg.log_file[0]) die(err); /* the log is not the terminal */
+        if (!o.daemon && o.cfg.log_file[0]) die(err.msg); /* the log is not the terminal */
         return 1;
     }
     tell_parent(ready, "ok");

@@ -66,12 +66,12 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg) {
 /* SIGUSR1: logrotate has moved the logs away; write to new files. */
 static void on_sigusr1(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what, (void)arg;
-    char err[CONFIG_PATH_MAX + 128];
+    lede_err_t err;
     bool ok = true;
-    if (!log_reopen(err, sizeof err))
-        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
-    if (!access_log_reopen(err, sizeof err))
-        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err);
+    if (log_reopen(&err) != LEDE_OK)
+        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err.msg);
+    if (access_log_reopen(&err) != LEDE_OK)
+        ok = false, log_msg(LOG_ERROR, "SIGUSR1: %s; still writing to the old file", err.msg);
     if (ok) log_msg(LOG_INFO, "SIGUSR1: log files reopened");
 }
 
@@ -177,10 +177,10 @@ static lede_status_t listen_all(server_t *s, lede_err_t *err) {
     if (st == LEDE_OK && c->http_enabled) st = http_start(&s->http, &s->sh, s->pool, s->watch_db, err);
     if (st != LEDE_OK) return st;
     if (!add_events(s)) return lede_errf(err, LEDE_E_INTERNAL, "cannot set up signals and timers");
-    char why[CONFIG_PATH_MAX + 64];
+    lede_err_t why;
     if (c->index_watch &&
-        !(s->index_watch = index_watch_new(s->sh.base, c->db, on_index_changed, s, why, sizeof why)))
-        log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only", why);
+        !(s->index_watch = index_watch_new(s->sh.base, c->db, on_index_changed, s, &why)))
+        log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only", why.msg);
     return LEDE_OK;
 }
 
@@ -195,8 +195,7 @@ lede_status_t server_start(server_t *s, const config_t *c, lede_err_t *err) {
     unsigned threads = worker_count(c);
     if (st == LEDE_OK) fit_fd_limit(c, threads);
     if (st == LEDE_OK) st = pool_start(&s->pool, &s->sh, threads, err);
-    if (st == LEDE_OK && tls_enabled(c) && !(s->sh.tls = tls_ctx_new(c, err->msg, sizeof err->msg)))
-        st = LEDE_E_INVALID;
+    if (st == LEDE_OK && tls_enabled(c)) st = tls_ctx_new(c, &s->sh.tls, err);
     if (st == LEDE_OK) st = listen_all(s, err);
     if (st != LEDE_OK) return st;
     shim_stats_t ix = {0};

@@ -21,39 +21,39 @@ static const char *ssl_reason(const char *fallback) {
     return why ? why : fallback;
 }
 
-static tls_ctx_t *fail(SSL_CTX *ctx, char *err, size_t size, const char *key, const char *path,
-                       const char *what) {
-    snprintf(err, size, "%s %s: %s: %s", key, path, what, ssl_reason("unknown error"));
+/* Frees ctx and says which file OpenSSL refused and why. */
+static lede_status_t refused(SSL_CTX *ctx, lede_err_t *err, const char *key, const char *path,
+                             const char *what) {
     SSL_CTX_free(ctx);
-    return NULL;
+    return lede_errf(err, LEDE_E_INVALID, "%s %s: %s: %s", key, path, what, ssl_reason("unknown error"));
 }
 
 /* A missing or unreadable file is named plainly, before OpenSSL's words. */
-static bool readable(const char *key, const char *path, char *err, size_t size) {
-    if (access(path, R_OK) == 0) return true;
-    snprintf(err, size, "%s %s: %s", key, path, strerror(errno));
-    return false;
+static lede_status_t readable(const char *key, const char *path, lede_err_t *err) {
+    if (access(path, R_OK) == 0) return LEDE_OK;
+    return lede_errf(err, LEDE_E_OPEN, "%s %s: %s", key, path, strerror(errno));
 }
 
-tls_ctx_t *tls_ctx_new(const config_t *c, char *err, size_t size) {
-    if (!readable("tls_cert", c->tls_cert, err, size) ||
-        !readable("tls_key", c->tls_key, err, size))
-        return NULL;
+lede_status_t tls_ctx_new(const config_t *c, tls_ctx_t **out, lede_err_t *err) {
+    *out = NULL;
+    lede_status_t st = readable("tls_cert", c->tls_cert, err);
+    if (st == LEDE_OK) st = readable("tls_key", c->tls_key, err);
+    if (st != LEDE_OK) return st;
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    if (!ctx)
-        return snprintf(err, size, "cannot set up TLS: %s", ssl_reason("out of memory")), NULL;
+    if (!ctx) return lede_errf(err, LEDE_E_NOMEM, "cannot set up TLS: %s", ssl_reason("out of memory"));
     int min = c->tls_min_version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
     SSL_CTX_set_min_proto_version(ctx, min);
     /* No compression (CRIME), no renegotiation started by a client. */
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
     if (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1)
-        return fail(ctx, err, size, "tls_cert", c->tls_cert, "cannot use the certificate");
+        return refused(ctx, err, "tls_cert", c->tls_cert, "cannot use the certificate");
     if (SSL_CTX_use_PrivateKey_file(ctx, c->tls_key, SSL_FILETYPE_PEM) != 1)
-        return fail(ctx, err, size, "tls_key", c->tls_key, "cannot use the key");
+        return refused(ctx, err, "tls_key", c->tls_key, "cannot use the key");
     if (SSL_CTX_check_private_key(ctx) != 1)
-        return fail(ctx, err, size, "tls_key", c->tls_key, "does not match tls_cert");
-    return ctx;
+        return refused(ctx, err, "tls_key", c->tls_key, "does not match tls_cert");
+    *out = ctx;
+    return LEDE_OK;
 }
 
 void tls_ctx_free(tls_ctx_t *ctx) {

@@ -19,9 +19,9 @@ typedef struct ssl_ctx_st tls_ctx_t; /* OpenSSL's SSL_CTX */
 /* Whether the configuration asks for TLS. */
 bool tls_enabled(const config_t *c);
 
-/* Loads the certificate chain and key and checks that they match: NULL
- * with a reason naming the file in err when they cannot be used. */
-tls_ctx_t *tls_ctx_new(const config_t *c, char *err, size_t err_size);
+/* Loads the certificate chain and key and checks that they match, into
+ * *out; a reason naming the file in err when they cannot be used. */
+lede_status_t tls_ctx_new(const config_t *c, tls_ctx_t **out, lede_err_t *err);
 void tls_ctx_free(tls_ctx_t *ctx);
 
 /* A bufferevent for an accepted socket (fd may be -1: evhttp sets it

@@ -24,10 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = memfile_write(data, size);
     if (!path) return 0;
     config_t *c = malloc(sizeof *c); /* big (paths): not on the stack */
-    char err[1024] = "";
+    lede_err_t err = {""};
     if (!c) return 0;
     config_defaults(c);
-    if (!config_load(c, path, err, sizeof err)) check_error(path, err);
+    if (config_load(c, path, &err) != LEDE_OK) check_error(path, err.msg);
     free(c);
     return 0;
 }

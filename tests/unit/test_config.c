@@ -7,12 +7,13 @@
 
 static void test_shipped_file_matches_defaults(void) {
     config_t defaults, loaded;
-    char err[512] = "", path[4096];
+    lede_err_t err = {""};
+    char path[4096];
     config_defaults(&defaults);
     config_defaults(&loaded);
     snprintf(path, sizeof path, "%s/conf/searchd.conf", LEDE_SOURCE_DIR);
-    CHECK(config_load(&loaded, path, err, sizeof err));
-    CHECK_STR(err, "");
+    CHECK(config_load(&loaded, path, &err) == LEDE_OK);
+    CHECK_STR(err.msg, "");
     CHECK(memcmp(&defaults, &loaded, sizeof defaults) == 0);
     CHECK_STR(defaults.listen_host, "127.0.0.1");
     CHECK_INT(defaults.listen_port, 7878);
@@ -73,13 +74,14 @@ static void test_every_key_is_documented(void) {
 }
 
 static void expect_load_error(const char *body, const char *want) {
-    char *tmp = check_tmpdir("conf"), err[512] = "";
+    char *tmp = check_tmpdir("conf");
+    lede_err_t err = {""};
     char *path = check_write_file(tmp, "bad.conf", body);
     config_t c;
     config_defaults(&c);
-    CHECK(!config_load(&c, path, err, sizeof err));
-    if (!strstr(err, want)) fprintf(stderr, "  got: %s\n  want: %s\n", err, want);
-    CHECK(strstr(err, want) != NULL);
+    CHECK(config_load(&c, path, &err) != LEDE_OK);
+    if (!strstr(err.msg, want)) fprintf(stderr, "  got: %s\n  want: %s\n", err.msg, want);
+    CHECK(strstr(err.msg, want) != NULL);
     free(path);
     check_rmtree(tmp);
 }
@@ -108,78 +110,79 @@ static void test_errors_name_file_and_line(void) {
     expect_load_error(huge, "bad.conf:1: line longer than 4350 bytes");
     free(huge);
     config_t c;
-    char err[512];
-    CHECK(!config_load(&c, "/nonexistent/searchd.conf", err, sizeof err));
-    CHECK(strstr(err, "/nonexistent/searchd.conf: No such file or directory") != NULL);
+    lede_err_t err;
+    CHECK(config_load(&c, "/nonexistent/searchd.conf", &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "/nonexistent/searchd.conf: No such file or directory") != NULL);
 }
 
 static void test_overrides(void) {
     config_t c;
-    char err[512];
+    lede_err_t err;
     config_defaults(&c);
-    CHECK(config_set(&c, "listen", "[::1]:9000", err, sizeof err));
+    CHECK(config_set(&c, "listen", "[::1]:9000", &err) == LEDE_OK);
     CHECK_STR(c.listen_host, "::1");
     CHECK_INT(c.listen_port, 9000);
     CHECK(c.http_enabled);
-    CHECK(config_set(&c, "http_listen", "off", err, sizeof err));
+    CHECK(config_set(&c, "http_listen", "off", &err) == LEDE_OK);
     CHECK(!c.http_enabled);
-    CHECK(config_set(&c, "http_listen", "[::1]:0", err, sizeof err));
+    CHECK(config_set(&c, "http_listen", "[::1]:0", &err) == LEDE_OK);
     CHECK(c.http_enabled);
     CHECK_STR(c.http_host, "::1");
     CHECK_INT(c.http_port, 0);
-    CHECK(config_set(&c, "listen", ":7000", err, sizeof err));
+    CHECK(config_set(&c, "listen", ":7000", &err) == LEDE_OK);
     CHECK_STR(c.listen_host, "0.0.0.0");
-    CHECK(config_set(&c, "query_log", "yes", err, sizeof err));
+    CHECK(config_set(&c, "query_log", "yes", &err) == LEDE_OK);
     CHECK(c.query_log);
-    CHECK(config_set(&c, "log_level", "DEBUG", err, sizeof err));
+    CHECK(config_set(&c, "log_level", "DEBUG", &err) == LEDE_OK);
     CHECK_INT(c.log_level, LOG_DEBUG);
-    CHECK(config_set(&c, "log_file", "", err, sizeof err));
+    CHECK(config_set(&c, "log_file", "", &err) == LEDE_OK);
     CHECK_STR(c.log_file, "");
-    CHECK(!config_set(&c, "threads", "-1", err, sizeof err));
+    CHECK(config_set(&c, "threads", "-1", &err) != LEDE_OK);
 }
 
 /* config_finish: the token from a file, and the keys that go together. */
 static void test_auth_token_keys(void) {
-    char *tmp = check_tmpdir("auth"), err[512] = "";
+    char *tmp = check_tmpdir("auth");
+    lede_err_t err = {""};
     char *good = check_write_file(tmp, "token", "s3cret-token\nsecond line\n");
     char *empty = check_write_file(tmp, "empty", "\n");
     config_t c;
     config_defaults(&c);
-    CHECK(config_finish(&c, err, sizeof err));
+    CHECK(config_finish(&c, &err) == LEDE_OK);
     CHECK_STR(c.auth_token, "");
-    CHECK(config_set(&c, "auth_token_file", good, err, sizeof err));
-    CHECK(config_finish(&c, err, sizeof err));
+    CHECK(config_set(&c, "auth_token_file", good, &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) == LEDE_OK);
     CHECK_STR(c.auth_token, "s3cret-token");
     config_defaults(&c);
-    CHECK(config_set(&c, "auth_token", "x", err, sizeof err));
-    CHECK(config_set(&c, "auth_token_file", good, err, sizeof err));
-    CHECK(!config_finish(&c, err, sizeof err));
-    CHECK_STR(err, "set auth_token or auth_token_file, not both");
+    CHECK(config_set(&c, "auth_token", "x", &err) == LEDE_OK);
+    CHECK(config_set(&c, "auth_token_file", good, &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) != LEDE_OK);
+    CHECK_STR(err.msg, "set auth_token or auth_token_file, not both");
     config_defaults(&c);
-    CHECK(config_set(&c, "auth_token_file", empty, err, sizeof err));
-    CHECK(!config_finish(&c, err, sizeof err));
-    CHECK(strstr(err, "auth_token_file ") && strstr(err, "empty: the first line is empty"));
+    CHECK(config_set(&c, "auth_token_file", empty, &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "auth_token_file ") && strstr(err.msg, "empty: the first line is empty"));
     config_defaults(&c);
-    CHECK(config_set(&c, "auth_token_file", "/nonexistent/token", err, sizeof err));
-    CHECK(!config_finish(&c, err, sizeof err));
-    CHECK_STR(err, "auth_token_file /nonexistent/token: No such file or directory");
+    CHECK(config_set(&c, "auth_token_file", "/nonexistent/token", &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) != LEDE_OK);
+    CHECK_STR(err.msg, "auth_token_file /nonexistent/token: No such file or directory");
     char *huge = malloc(CONFIG_PATH_MAX + 10);
     memset(huge, 'k', CONFIG_PATH_MAX + 8);
     strcpy(huge + CONFIG_PATH_MAX + 8, "\n");
     char *long_file = check_write_file(tmp, "long", huge);
     config_defaults(&c);
-    CHECK(config_set(&c, "auth_token_file", long_file, err, sizeof err));
-    CHECK(!config_finish(&c, err, sizeof err));
-    CHECK(strstr(err, "the token is longer than 4094 bytes") != NULL);
+    CHECK(config_set(&c, "auth_token_file", long_file, &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "the token is longer than 4094 bytes") != NULL);
     free(huge), free(long_file);
     config_defaults(&c);
-    CHECK(config_set(&c, "auth_token", "two words", err, sizeof err));
-    CHECK(!config_finish(&c, err, sizeof err));
-    CHECK(strstr(err, "may not contain spaces") != NULL);
+    CHECK(config_set(&c, "auth_token", "two words", &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) != LEDE_OK);
+    CHECK(strstr(err.msg, "may not contain spaces") != NULL);
     config_defaults(&c);
-    CHECK(config_set(&c, "tls_cert", "/etc/ssl/x.pem", err, sizeof err));
-    CHECK(!config_finish(&c, err, sizeof err));
-    CHECK_STR(err, "TLS needs both tls_cert and tls_key");
+    CHECK(config_set(&c, "tls_cert", "/etc/ssl/x.pem", &err) == LEDE_OK);
+    CHECK(config_finish(&c, &err) != LEDE_OK);
+    CHECK_STR(err.msg, "TLS needs both tls_cert and tls_key");
     free(good), free(empty);
     check_rmtree(tmp);
 }
