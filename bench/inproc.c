@@ -85,16 +85,7 @@ typedef struct run {
     atomic_uint errors_shown;
 } run_t;
 
-enum {
-    O_DB = 256,
-    O_THREADS,
-    O_DURATION,
-    O_WARMUP,
-    O_QUERIES,
-    O_MODE,
-    O_AS_IS,
-    O_JSON
-};
+enum { O_DB = 256, O_THREADS, O_DURATION, O_WARMUP, O_QUERIES, O_MODE, O_AS_IS, O_JSON };
 
 static const struct option OPTIONS[] = {
     {"db", required_argument, NULL, O_DB},
@@ -111,8 +102,7 @@ static const struct option OPTIONS[] = {
 
 /* 0: go on; 1: help printed; 2: usage error (printed). */
 static int parse_options(int argc, char **argv, options_t *o) {
-    *o = (options_t){
-        .threads = 1, .duration = 10, .warmup = 2};
+    *o = (options_t){.threads = 1, .duration = 10, .warmup = 2};
     int opt, which = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":h", OPTIONS, &which)) != -1) {
@@ -148,7 +138,8 @@ static int parse_options(int argc, char **argv, options_t *o) {
         if (!ok) return bench_bad_value(TOOL, OPTIONS[which].name, optarg);
     }
     if (optind < argc) return bench_usage_error(TOOL, "unexpected argument ", argv[optind]);
-    if (!o->db || !o->queries) return bench_usage_error(TOOL, "--db DIR and --queries FILE are required", NULL);
+    if (!o->db || !o->queries)
+        return bench_usage_error(TOOL, "--db DIR and --queries FILE are required", NULL);
     return 0;
 }
 
@@ -178,8 +169,7 @@ static void parse_one(const char *line, parsed_t *out) {
 
 static parsed_t *parse_all(const run_t *r) {
     parsed_t *reqs = calloc(r->queries->n, sizeof *reqs);
-    for (size_t i = 0; reqs && i < r->queries->n; i++)
-        parse_one(r->queries->lines[i], &reqs[i]);
+    for (size_t i = 0; reqs && i < r->queries->n; i++) parse_one(r->queries->lines[i], &reqs[i]);
     return reqs;
 }
 

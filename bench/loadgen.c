@@ -115,8 +115,8 @@ typedef struct conn {
     char *buf; /* bytes received and not yet consumed */
     size_t len, cap;
     bench_samples_t samples;
-    double finished; /* when its last request completed */
-    bool broken;     /* an I/O error or timeout ended its run */
+    double finished;     /* when its last request completed */
+    bool broken;         /* an I/O error or timeout ended its run */
     unsigned reconnects; /* --reconnect: failures it recovered from */
 } conn_t;
 

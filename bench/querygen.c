@@ -325,7 +325,8 @@ static int parse_options(int argc, char **argv, options_t *o) {
             break;
         case 's':
             o->seed = strtoull(optarg, &end, 10);
-            if (*end || !*optarg || *optarg == '-') return bench_usage_error(TOOL, "bad --seed ", optarg);
+            if (*end || !*optarg || *optarg == '-')
+                return bench_usage_error(TOOL, "bad --seed ", optarg);
             break;
         case 'o':
             o->out_path = optarg;

@@ -32,8 +32,10 @@ static int connect_to(const char *host, const char *port, char *err, size_t size
     }
     freeaddrinfo(ai);
     if (fd < 0)
-        snprintf(err, size, "cannot connect to %s:%s: %s; is lede-searchd running? start it with: "
-                 "lede-searchd --db INDEX-DIR", host, port, strerror(e));
+        snprintf(err, size,
+                 "cannot connect to %s:%s: %s; is lede-searchd running? start it with: "
+                 "lede-searchd --db INDEX-DIR",
+                 host, port, strerror(e));
     return fd;
 }
 
@@ -53,7 +55,8 @@ static char *read_line(int fd, int timeout_ms, char *err, size_t size) {
     while (buf) {
         struct pollfd pfd = {fd, POLLIN, 0};
         int ready = poll(&pfd, 1, timeout_ms);
-        if (ready == 0) return free(buf), snprintf(err, size, "no reply within %d ms", timeout_ms), NULL;
+        if (ready == 0)
+            return free(buf), snprintf(err, size, "no reply within %d ms", timeout_ms), NULL;
         ssize_t r = ready < 0 ? -1 : recv(fd, buf + len, cap - len - 1, 0);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return free(buf), snprintf(err, size, "the server closed the connection"), NULL;

@@ -61,17 +61,24 @@ typedef struct {
     size_t offset; /* of the char *, lede_strv_t or bool member */
 } field_t;
 
-#define STR_FIELD(n, m) {n, F_STRING, offsetof(lede_article_t, m)}
-#define LIST_FIELD(n, m) {n, F_LIST, offsetof(lede_article_t, m)}
+#define STR_FIELD(n, m)                                                                            \
+    { n, F_STRING, offsetof(lede_article_t, m) }
+#define LIST_FIELD(n, m)                                                                           \
+    { n, F_LIST, offsetof(lede_article_t, m) }
 
 /* The fields lede knows; "authors" is accepted as a synonym of "author". */
 static const field_t FIELDS[] = {
     {"id", F_ID, offsetof(lede_article_t, id)},
-    STR_FIELD("title", title),       STR_FIELD("body", body),
-    STR_FIELD("source", source),     STR_FIELD("category", category),
-    STR_FIELD("url", url),           STR_FIELD("language", language),
-    STR_FIELD("date", date),         LIST_FIELD("author", authors),
-    LIST_FIELD("authors", authors),  LIST_FIELD("tags", tags),
+    STR_FIELD("title", title),
+    STR_FIELD("body", body),
+    STR_FIELD("source", source),
+    STR_FIELD("category", category),
+    STR_FIELD("url", url),
+    STR_FIELD("language", language),
+    STR_FIELD("date", date),
+    LIST_FIELD("author", authors),
+    LIST_FIELD("authors", authors),
+    LIST_FIELD("tags", tags),
     LIST_FIELD("places", places),
     {"title_from_body", F_BOOL, offsetof(lede_article_t, title_from_body)},
 };
@@ -105,8 +112,8 @@ static lede_status_t set_id(char **dst, json_t *v, lede_err_t *err) {
 
 /* A list field takes one string or an array of strings; empty items go. */
 static lede_status_t set_list(lede_strv_t *dst, const char *name, json_t *v, lede_err_t *err) {
-    if (json_is_string(v)) return blank(json_string_value(v)) ? LEDE_OK
-                                                                : strv_push(dst, json_string_value(v));
+    if (json_is_string(v))
+        return blank(json_string_value(v)) ? LEDE_OK : strv_push(dst, json_string_value(v));
     if (!json_is_array(v))
         return lede_errf(err, LEDE_E_INVALID, "field '%s' must be a string or an array of strings",
                          name);
@@ -208,9 +215,14 @@ static lede_status_t check_all_utf8(const lede_article_t *a, lede_err_t *err) {
     const struct {
         const char *name;
         const char *value;
-    } strs[] = {{"id", a->id},           {"title", a->title}, {"body", a->body},
-                {"source", a->source},   {"category", a->category},
-                {"url", a->url},         {"language", a->language}, {"date", a->date}};
+    } strs[] = {{"id", a->id},
+                {"title", a->title},
+                {"body", a->body},
+                {"source", a->source},
+                {"category", a->category},
+                {"url", a->url},
+                {"language", a->language},
+                {"date", a->date}};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         if (check_utf8(strs[i].name, strs[i].value, err) != LEDE_OK) return LEDE_E_INVALID;
     if (check_list_utf8("author", &a->authors, err) || check_list_utf8("tags", &a->tags, err) ||
@@ -276,7 +288,8 @@ static char *to_json(const lede_article_t *a, bool whole, size_t *len) {
     if (!b.obj) return NULL;
     put_string(&b, "id", a->id);
     put_string(&b, "title", a->title);
-    if (a->title_from_body && !b.failed && json_object_set_new(b.obj, "title_from_body", json_true()) != 0)
+    if (a->title_from_body && !b.failed &&
+        json_object_set_new(b.obj, "title_from_body", json_true()) != 0)
         b.failed = true;
     put_list(&b, "author", &a->authors);
     put_string(&b, "source", a->source);
@@ -291,7 +304,8 @@ static char *to_json(const lede_article_t *a, bool whole, size_t *len) {
         put_string(&b, "language", a->language);
         put_string(&b, "body", a->body);
     }
-    if (whole && !b.failed && a->extra && json_object_set(b.obj, "extra", a->extra) != 0) b.failed = true;
+    if (whole && !b.failed && a->extra && json_object_set(b.obj, "extra", a->extra) != 0)
+        b.failed = true;
     char *out = b.failed ? NULL : json_dumps(b.obj, JSON_COMPACT);
     json_decref(b.obj);
     if (out && len) *len = strlen(out);

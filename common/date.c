@@ -74,7 +74,8 @@ static bool parse_time(const char *p, when_t *w) {
         p++;
         if (!digits(&p, 2, &w->sec)) return false;
         if (*p == '.' || *p == ',') /* fractions of a second are dropped */
-            for (p++; isdigit((unsigned char)*p); p++) {}
+            for (p++; isdigit((unsigned char)*p); p++) {
+            }
     }
     if (w->hour > 23 || w->min > 59 || w->sec > 60) return false;
     w->has_time = true;

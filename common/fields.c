@@ -12,12 +12,9 @@
  * bylines (free text), and the filter matches the whole name. Years are
  * filtered with a date range. */
 static const lede_field_t FIELDS[LEDE_FIELD_COUNT] = {
-    [LEDE_FIELD_SOURCE] = {"source", F | C | P},
-    [LEDE_FIELD_CATEGORY] = {"category", F | C | P},
-    [LEDE_FIELD_TAG] = {"tag", F | C | P},
-    [LEDE_FIELD_PLACE] = {"place", F | C | P},
-    [LEDE_FIELD_AUTHOR] = {"author", F | C},
-    [LEDE_FIELD_YEAR] = {"year", C},
+    [LEDE_FIELD_SOURCE] = {"source", F | C | P}, [LEDE_FIELD_CATEGORY] = {"category", F | C | P},
+    [LEDE_FIELD_TAG] = {"tag", F | C | P},       [LEDE_FIELD_PLACE] = {"place", F | C | P},
+    [LEDE_FIELD_AUTHOR] = {"author", F | C},     [LEDE_FIELD_YEAR] = {"year", C},
 };
 
 const lede_field_t *lede_field(int id) {

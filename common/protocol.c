@@ -92,7 +92,8 @@ void proto_request_move(proto_request_t *dst, proto_request_t *src) {
     *dst = *src;
     if (src->search.facets == src->facets) dst->search.facets = dst->facets;
     for (int k = 0; k < LEDE_FIELD_COUNT; k++)
-        if (src->search.filter_values[k] == src->values[k]) dst->search.filter_values[k] = dst->values[k];
+        if (src->search.filter_values[k] == src->values[k])
+            dst->search.filter_values[k] = dst->values[k];
     memset(src, 0, sizeof *src);
 }
 
@@ -130,14 +131,17 @@ static proto_result_t parse_inline(char *line, proto_request_t *req, proto_error
         if (c->needs_arg != (*arg != '\0'))
             return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: %s", c->usage);
         req->op = (proto_op_t)op;
-        if (op == PROTO_OP_AUTH) req->token = arg;
-        else req->search.q = req->doc = req->prefix = arg;
+        if (op == PROTO_OP_AUTH)
+            req->token = arg;
+        else
+            req->search.q = req->doc = req->prefix = arg;
         return PROTO_OK;
     }
     char shown[SHOWN_BYTES], names[96];
     return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
                 "unknown command '%s'; commands: %s, or a JSON object",
-                utf8_excerpt(shown, sizeof shown, verb), command_list(true, " ", names, sizeof names));
+                utf8_excerpt(shown, sizeof shown, verb),
+                command_list(true, " ", names, sizeof names));
 }
 
 /* ---- the JSON form ---------------------------------------------------------- */
@@ -155,7 +159,8 @@ static bool want_string(json_t *v, const char *name, const char **out, proto_err
     return true;
 }
 
-static bool want_count(json_t *v, const char *name, uint32_t max, uint32_t *out, proto_error_t *err) {
+static bool want_count(json_t *v, const char *name, uint32_t max, uint32_t *out,
+                       proto_error_t *err) {
     if (!json_is_integer(v) || json_integer_value(v) < 0) {
         fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field '%s' must be a whole number >= 0", name);
         return false;
@@ -207,7 +212,8 @@ static bool want_bool(json_t *v, const char *name, bool *out, proto_error_t *e) 
 /* The token of op "auth", or the "auth" field any request may carry. */
 static bool set_token(proto_request_t *r, json_t *v, const char *name, proto_error_t *e) {
     if (r->token) /* both in one request */
-        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "give the token once, in \"%s\"", name), false;
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "give the token once, in \"%s\"", name),
+               false;
     return want_string(v, name, &r->token, e);
 }
 
@@ -267,11 +273,16 @@ static bool f_sort(proto_request_t *r, json_t *v, const proto_limits_t *l, proto
     (void)l;
     const char *s;
     if (!want_string(v, "sort", &s, e)) return false;
-    if (strcmp(s, "relevance") == 0) r->search.sort = SHIM_SORT_RELEVANCE;
-    else if (strcmp(s, "date") == 0) r->search.sort = SHIM_SORT_DATE_DESC;
-    else if (strcmp(s, "-date") == 0) r->search.sort = SHIM_SORT_DATE_ASC;
-    else return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                     "field 'sort' must be \"relevance\", \"date\" or \"-date\""), false;
+    if (strcmp(s, "relevance") == 0)
+        r->search.sort = SHIM_SORT_RELEVANCE;
+    else if (strcmp(s, "date") == 0)
+        r->search.sort = SHIM_SORT_DATE_DESC;
+    else if (strcmp(s, "-date") == 0)
+        r->search.sort = SHIM_SORT_DATE_ASC;
+    else
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                    "field 'sort' must be \"relevance\", \"date\" or \"-date\""),
+               false;
     return true;
 }
 
@@ -280,9 +291,14 @@ static bool f_match(proto_request_t *r, json_t *v, const proto_limits_t *l, prot
     const char *s;
     if (!want_string(v, "match", &s, e)) return false;
     r->search.relax = strcmp(s, "auto") == 0;
-    if (strcmp(s, "all") == 0 || r->search.relax) r->search.match = SHIM_MATCH_ALL;
-    else if (strcmp(s, "any") == 0) r->search.match = SHIM_MATCH_ANY;
-    else return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'match' must be \"auto\", \"all\" or \"any\""), false;
+    if (strcmp(s, "all") == 0 || r->search.relax)
+        r->search.match = SHIM_MATCH_ALL;
+    else if (strcmp(s, "any") == 0)
+        r->search.match = SHIM_MATCH_ANY;
+    else
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                    "field 'match' must be \"auto\", \"all\" or \"any\""),
+               false;
     return true;
 }
 
@@ -296,12 +312,15 @@ static bool f_facets(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
     size_t i, max = sizeof r->facets / sizeof r->facets[0];
     json_t *item;
     if (!json_is_array(v) || json_array_size(v) > max)
-        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'facets' must be an array of at most %zu names", max), false;
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                    "field 'facets' must be an array of at most %zu names", max),
+               false;
     json_array_foreach(v, i, item) {
         const char *name = json_string_value(item);
         char shown[SHOWN_BYTES], names[128];
         if (!name || !known_facet(name))
-            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown facet '%s'; facets: %s, timeline",
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                        "unknown facet '%s'; facets: %s, timeline",
                         name ? utf8_excerpt(shown, sizeof shown, name) : "(not a string)",
                         lede_field_list(LEDE_FIELD_FACET, names, sizeof names)),
                    false;
@@ -331,16 +350,22 @@ static bool filter_date(proto_request_t *r, json_t *v, proto_error_t *e) {
     const char *key;
     json_t *d;
     if (!json_is_object(v))
-        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "filter 'date' must be an object with \"from\" and/or \"to\""), false;
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                    "filter 'date' must be an object with \"from\" and/or \"to\""),
+               false;
     json_object_foreach(v, key, d) {
         const char **slot = strcmp(key, "from") == 0 ? &r->search.date_from
-                          : strcmp(key, "to") == 0   ? &r->search.date_to : NULL;
+                            : strcmp(key, "to") == 0 ? &r->search.date_to
+                                                     : NULL;
         char shown[SHOWN_BYTES];
         if (!slot)
             return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown field 'date.%s' in filter",
-                        utf8_excerpt(shown, sizeof shown, key)), false;
+                        utf8_excerpt(shown, sizeof shown, key)),
+                   false;
         if (!json_is_string(d))
-            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "filter 'date.%s' must be a string like \"2022-01-31\"", key), false;
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                        "filter 'date.%s' must be a string like \"2022-01-31\"", key),
+                   false;
         *slot = json_string_value(d);
     }
     return true;
@@ -357,13 +382,16 @@ static bool filter_values(proto_request_t *r, int k, json_t *v, proto_error_t *e
     } else if (json_is_array(v) && json_array_size(v) <= max) {
         json_array_foreach(v, i, item) {
             if (!json_is_string(item))
-                return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "filter '%s' item %zu must be a string", name, i + 1), false;
+                return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                            "filter '%s' item %zu must be a string", name, i + 1),
+                       false;
             r->values[k][i] = json_string_value(item);
         }
         r->search.filter_counts[k] = json_array_size(v);
     } else {
         return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                    "filter '%s' must be a string or an array of at most %zu strings", name, max), false;
+                    "filter '%s' must be a string or an array of at most %zu strings", name, max),
+               false;
     }
     r->search.filter_values[k] = r->values[k];
     return true;
@@ -373,7 +401,8 @@ static bool f_filter(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
     (void)l;
     const char *key;
     json_t *val;
-    if (!json_is_object(v)) return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'filter' must be an object"), false;
+    if (!json_is_object(v))
+        return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'filter' must be an object"), false;
     json_object_foreach(v, key, val) {
         if (strcmp(key, "date") == 0) {
             if (!filter_date(r, val, e)) return false;
@@ -382,9 +411,11 @@ static bool f_filter(proto_request_t *r, json_t *v, const proto_limits_t *l, pro
         int k = lede_field_find(key, LEDE_FIELD_FILTER);
         char shown[SHOWN_BYTES], names[128];
         if (k < 0)
-            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown filter '%s'; filters: %s, date",
+            return fail(e, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                        "unknown filter '%s'; filters: %s, date",
                         utf8_excerpt(shown, sizeof shown, key),
-                        lede_field_list(LEDE_FIELD_FILTER, names, sizeof names)), false;
+                        lede_field_list(LEDE_FIELD_FILTER, names, sizeof names)),
+                   false;
         if (!filter_values(r, k, val, e)) return false;
     }
     return true;
@@ -443,7 +474,8 @@ static proto_result_t apply_fields(json_t *root, proto_request_t *req, const pro
 static proto_result_t check_required(proto_request_t *req, proto_error_t *err) {
     bool doc = req->op == PROTO_OP_GET || req->op == PROTO_OP_SIMILAR;
     if (doc && (!req->doc || !*req->doc))
-        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op '%s' needs a \"doc\" id", proto_op_name(req->op));
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op '%s' needs a \"doc\" id",
+                    proto_op_name(req->op));
     if (req->op == PROTO_OP_SUGGEST && (!req->prefix || !*req->prefix))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'suggest' needs a \"q\" prefix");
     if (req->op == PROTO_OP_AUTH && !req->token)
@@ -455,17 +487,20 @@ static proto_result_t check_required(proto_request_t *req, proto_error_t *err) {
 static proto_result_t parse_object(json_t *root, const proto_limits_t *lim, proto_request_t *req,
                                    proto_error_t *err) {
     req->root = root;
-    if (!json_is_object(root)) return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "a request must be a JSON object");
+    if (!json_is_object(root))
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "a request must be a JSON object");
     json_t *id = json_object_get(root, "id");
     if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id))
-        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'id' must be a string or an integer");
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                    "field 'id' must be a string or an integer");
     if (id && !json_is_null(id)) req->id = json_incref(id);
     const char *op = json_string_value(json_object_get(root, "op"));
     if (!op) return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "missing field 'op' (a string)");
     char shown[SHOWN_BYTES], names[96];
     if (!find_op(op, &req->op))
         return fail(err, PROTO_ERROR, PROTO_E_BAD_REQUEST, "unknown op '%s'; ops: %s",
-                    utf8_excerpt(shown, sizeof shown, op), command_list(false, ", ", names, sizeof names));
+                    utf8_excerpt(shown, sizeof shown, op),
+                    command_list(false, ", ", names, sizeof names));
     proto_result_t r = apply_fields(root, req, lim, err);
     return r == PROTO_OK ? check_required(req, err) : r;
 }
@@ -476,8 +511,8 @@ static proto_result_t parse_json(const char *line, size_t len, const proto_limit
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     char text[sizeof je.text]; /* jansson quotes the bad token, cut anywhere */
     if (!root)
-        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s", je.column,
-                    utf8_excerpt(text, sizeof text, je.text));
+        return fail(err, PROTO_ERROR, PROTO_E_BAD_JSON, "malformed JSON at column %d: %s",
+                    je.column, utf8_excerpt(text, sizeof text, je.text));
     return parse_object(root, lim, req, err);
 }
 
@@ -492,9 +527,11 @@ static bool blank(const char *s, size_t n) {
 static proto_result_t parse_line(const char *line, size_t n, const proto_limits_t *lim,
                                  proto_request_t *req, proto_error_t *err) {
     size_t bad;
-    if (memchr(line, '\0', n)) return fail(err, PROTO_ERROR, PROTO_E_NUL_BYTE, "the request contains a NUL byte");
+    if (memchr(line, '\0', n))
+        return fail(err, PROTO_ERROR, PROTO_E_NUL_BYTE, "the request contains a NUL byte");
     if (!utf8_valid(line, n, &bad))
-        return fail(err, PROTO_ERROR, PROTO_E_INVALID_UTF8, "the request is not UTF-8 (byte %zu)", bad);
+        return fail(err, PROTO_ERROR, PROTO_E_INVALID_UTF8, "the request is not UTF-8 (byte %zu)",
+                    bad);
     size_t lead = 0;
     while (lead < n && (line[lead] == ' ' || line[lead] == '\t')) lead++;
     if (line[lead] == '{' || line[lead] == '[') return parse_json(line, n, lim, req, err);

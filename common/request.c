@@ -45,11 +45,13 @@ char *request_error_line(json_t *id, proto_error_code_t code, const char *messag
     json_t *reply = json_pack("{sb}", "ok", 0);
     if (reply && id) json_object_set(reply, "id", id);
     if (reply)
-        json_object_set_new(reply, "error", json_pack("{ssss}", "code", proto_error_name(code),
-                                                      "message", message));
+        json_object_set_new(
+            reply, "error",
+            json_pack("{ssss}", "code", proto_error_name(code), "message", message));
     char *line = request_reply_line(reply, len);
     if (!line) { /* out of memory: a fixed reply still tells the client */
-        static const char OOM[] = "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
+        static const char OOM[] =
+            "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
         line = strdup(OOM);
         *len = line ? sizeof OOM - 1 : 0;
     }
@@ -59,16 +61,22 @@ char *request_error_line(json_t *id, proto_error_code_t code, const char *messag
 /* The protocol error for a failed shim call. */
 static proto_error_code_t error_of(lede_status_t st) {
     switch (st) {
-    case LEDE_E_BAD_QUERY: return PROTO_E_BAD_QUERY;
-    case LEDE_E_INVALID: return PROTO_E_BAD_REQUEST;
-    case LEDE_E_NOT_FOUND: return PROTO_E_NOT_FOUND;
+    case LEDE_E_BAD_QUERY:
+        return PROTO_E_BAD_QUERY;
+    case LEDE_E_INVALID:
+        return PROTO_E_BAD_REQUEST;
+    case LEDE_E_NOT_FOUND:
+        return PROTO_E_NOT_FOUND;
     case LEDE_E_OPEN:
     case LEDE_E_CORRUPT:
     case LEDE_E_IO:
     case LEDE_E_MODIFIED:
-    case LEDE_E_NETWORK: return PROTO_E_UNAVAILABLE;
-    case LEDE_E_TIMEOUT: return PROTO_E_TIMEOUT;
-    default: return PROTO_E_INTERNAL;
+    case LEDE_E_NETWORK:
+        return PROTO_E_UNAVAILABLE;
+    case LEDE_E_TIMEOUT:
+        return PROTO_E_TIMEOUT;
+    default:
+        return PROTO_E_INTERNAL;
     }
 }
 
@@ -132,14 +140,15 @@ static lede_status_t run_auth(shim_db_t *db, const request_env_t *env, proto_req
 
 /* One per command of protocol.c's table. */
 static const handler_fn HANDLERS[PROTO_OP_COUNT] = {
-    [PROTO_OP_SEARCH] = run_search, [PROTO_OP_GET] = run_get,     [PROTO_OP_SIMILAR] = run_similar,
-    [PROTO_OP_SUGGEST] = run_suggest, [PROTO_OP_STATS] = run_stats, [PROTO_OP_PING] = run_ping,
+    [PROTO_OP_SEARCH] = run_search,   [PROTO_OP_GET] = run_get,
+    [PROTO_OP_SIMILAR] = run_similar, [PROTO_OP_SUGGEST] = run_suggest,
+    [PROTO_OP_STATS] = run_stats,     [PROTO_OP_PING] = run_ping,
     [PROTO_OP_QUIT] = run_quit,       [PROTO_OP_AUTH] = run_auth,
 };
 
 /* An error reply in out. */
-static void refuse(request_reply_t *out, json_t *id, proto_error_code_t code,
-                   request_refusal_t why, const char *msg) {
+static void refuse(request_reply_t *out, json_t *id, proto_error_code_t code, request_refusal_t why,
+                   const char *msg) {
     out->error = code;
     out->refused = why;
     out->line = request_error_line(id, code, msg, &out->len);
@@ -215,8 +224,8 @@ static bool expired(const request_limits_t *lim, double arrived) {
 }
 
 /* The message of a failed handler. */
-static const char *failure(shim_db_t *db, const request_limits_t *lim, lede_status_t st,
-                           char *buf, size_t size) {
+static const char *failure(shim_db_t *db, const request_limits_t *lim, lede_status_t st, char *buf,
+                           size_t size) {
     if (st == LEDE_E_NOMEM) return "out of memory";
     if (st != LEDE_E_TIMEOUT) return db ? shim_db_errmsg(db) : lede_status_to_string(st);
     snprintf(buf, size, "the search ran past query_timeout_ms (%llu ms) and was stopped",
@@ -246,9 +255,12 @@ void request_execute(shim_db_t *db, const request_env_t *env, proto_request_t *r
     if (st == LEDE_OK && cmd->on_index)
         json_object_set_new(reply, "took_ms", json_real((request_now() - start) * 1000.0));
     if (st == LEDE_OK && (out->line = request_reply_line(reply, &out->len))) return;
-    if (st != LEDE_OK) json_decref(reply);
-    else st = LEDE_E_NOMEM; /* request_reply_line took reply */
+    if (st != LEDE_OK)
+        json_decref(reply);
+    else
+        st = LEDE_E_NOMEM; /* request_reply_line took reply */
     char buf[128];
     out->error = error_of(st);
-    out->line = request_error_line(r->id, out->error, failure(db, lim, st, buf, sizeof buf), &out->len);
+    out->line =
+        request_error_line(r->id, out->error, failure(db, lim, st, buf, sizeof buf), &out->len);
 }

@@ -47,7 +47,6 @@ static char *without_markers(const char *text) {
     return out;
 }
 
-
 /* "author" in a hit is one string: several authors are joined. */
 static char *joined_authors(json_t *doc) {
     json_t *arr = json_object_get(doc, "author");
@@ -221,7 +220,8 @@ static lede_status_t fill_reply(shim_results_t *r, const search_params_t *p, con
     if (p->n_facets) add_facets(r, &b, reply);
     if (shim_results_fell_back(r)) jb_set(&b, reply, "query_fallback", json_true());
     if (sp->text && sp->used)
-        jb_set(&b, reply, "corrected", json_pack("{ssss}", "q", sp->text, "from", p->q ? p->q : ""));
+        jb_set(&b, reply, "corrected",
+               json_pack("{ssss}", "q", sp->text, "from", p->q ? p->q : ""));
     else if (sp->text)
         jb_str(&b, reply, "suggestion", sp->text);
     return jb_status(&b);
@@ -336,7 +336,8 @@ lede_status_t search_execute(shim_db_t *db, const search_params_t *p, json_t *re
     size_t n = 0;
     for (int k = 0; k < LEDE_FIELD_COUNT; k++) {
         if (!p->filter_counts[k]) continue;
-        filters[n++] = (shim_filter_t){lede_field(k)->name, p->filter_values[k], p->filter_counts[k]};
+        filters[n++] =
+            (shim_filter_t){lede_field(k)->name, p->filter_values[k], p->filter_counts[k]};
     }
     search_query_size_t size;
     search_query_size(p->q, &size);
@@ -383,8 +384,8 @@ lede_status_t search_similar(shim_db_t *db, const char *doc, uint32_t offset, ui
 
 /* Titles of the best matches of the prefix, the last word still partial. */
 static lede_status_t add_titles(shim_db_t *db, const char *prefix, uint32_t limit, json_t *reply) {
-    shim_query_t q = {.text = prefix, .fallback = true, .partial = true, .limit = limit,
-                      .summary_only = true};
+    shim_query_t q = {
+        .text = prefix, .fallback = true, .partial = true, .limit = limit, .summary_only = true};
     shim_results_t *r;
     lede_status_t st = shim_search(db, &q, &r);
     if (st != LEDE_OK) return st;
@@ -395,7 +396,8 @@ static lede_status_t add_titles(shim_db_t *db, const char *prefix, uint32_t limi
         json_t *doc = json_loadb(h.data, h.data_len, 0, NULL);
         json_t *title = json_object_get(doc, "title");
         if (json_is_string(title) && *json_string_value(title))
-            json_array_append_new(titles, json_pack("{sOsO}", "id", json_object_get(doc, "id"), "title", title));
+            json_array_append_new(
+                titles, json_pack("{sOsO}", "id", json_object_get(doc, "id"), "title", title));
         json_decref(doc);
     }
     shim_results_free(r);

@@ -19,11 +19,11 @@ static bool seq_ok(const unsigned char *p, size_t len) {
     for (size_t i = 1; i < len; i++)
         if ((p[i] & 0xC0) != 0x80) return false;
     if (len == 3) {
-        if (p[0] == 0xE0 && p[1] < 0xA0) return false; /* overlong */
+        if (p[0] == 0xE0 && p[1] < 0xA0) return false;  /* overlong */
         if (p[0] == 0xED && p[1] >= 0xA0) return false; /* surrogate */
     }
     if (len == 4) {
-        if (p[0] == 0xF0 && p[1] < 0x90) return false; /* overlong */
+        if (p[0] == 0xF0 && p[1] < 0x90) return false;  /* overlong */
         if (p[0] == 0xF4 && p[1] >= 0x90) return false; /* > U+10FFFF */
     }
     return true;
@@ -51,8 +51,10 @@ char *utf8_excerpt(char *out, size_t size, const char *s) {
         bool ok = len > 0 && strnlen((const char *)p, len) == len && seq_ok(p, len);
         if (!ok || *p < 0x20 || *p == 0x7F) len = 1;
         if (o + len >= size) break;
-        if (ok && *p >= 0x20 && *p != 0x7F) memcpy(out + o, p, len);
-        else out[o] = '?';
+        if (ok && *p >= 0x20 && *p != 0x7F)
+            memcpy(out + o, p, len);
+        else
+            out[o] = '?';
         o += len, p += len;
     }
     out[o] = '\0';

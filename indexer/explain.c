@@ -163,9 +163,9 @@ static json_t *blocks_json(const ex_trace_t *t) {
     json_t *v = json_array();
     for (size_t i = 0; v && i < ex_trace_n_blocks(t); i++) {
         const ex_trace_block_t *b = ex_trace_get_block(t, i);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "where", b->where, "role",
-                              ex_role_name(b->role), "reason", b->reason, "text", b->text, "cut",
-                              b->cut);
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:s, s:b}", "where", b->where, "role", ex_role_name(b->role),
+                      "reason", b->reason, "text", b->text, "cut", b->cut);
         if (o && (b->role == EX_ROLE_BODY || b->role == EX_ROLE_TITLE))
             json_object_set_new(o, "article", json_integer((json_int_t)b->article + 1));
         json_array_append_new(v, o);
@@ -177,9 +177,9 @@ static bool print_json(const explained_t *e) {
     json_t *notes = json_array();
     for (size_t i = 0; notes && i < ex_trace_n_notes(e->trace); i++)
         json_array_append_new(notes, json_string(ex_trace_get_note(e->trace, i)));
-    json_t *root = json_pack("{s:s, s:s, s:o, s:o, s:o}", "file", e->file, "format", e->format,
-                             "notes", notes, "articles", articles_json(e), "blocks",
-                             blocks_json(e->trace));
+    json_t *root =
+        json_pack("{s:s, s:s, s:o, s:o, s:o}", "file", e->file, "format", e->format, "notes", notes,
+                  "articles", articles_json(e), "blocks", blocks_json(e->trace));
     if (root && e->st != LEDE_OK) json_object_set_new(root, "error", json_string(e->why));
     char *line = root ? json_dumps(root, JSON_COMPACT) : NULL;
     if (line) puts(line);
@@ -249,8 +249,8 @@ static bool list_line(void *ctx, const char *line, unsigned pages) {
 static int list_learned(const indexer_opts_t *o, const ex_learned_t *l) {
     listing_t ls = {o->json ? json_array() : NULL, 0};
     if (!o->json)
-        printf("%s: site furniture learnt from %lu pages (lines seen on %d pages or more)\n",
-               o->db, ex_learned_pages(l), EX_LEARN_MIN_PAGES);
+        printf("%s: site furniture learnt from %lu pages (lines seen on %d pages or more)\n", o->db,
+               ex_learned_pages(l), EX_LEARN_MIN_PAGES);
     ex_learned_each(l, list_line, &ls);
     if (o->json) {
         json_t *root = json_pack("{s:s, s:I, s:o}", "db", o->db, "pages",

@@ -32,8 +32,10 @@ static lede_status_t no_article(const ex_page_t *page, lede_err_t *err) {
     for (size_t i = 0; i < page->n; i++) {
         const ex_unit_t *u = &page->u[i];
         if (u->role == EX_ROLE_SKIPPED) continue;
-        if (u->role == EX_ROLE_FURNITURE && u->kind != EX_K_TEXT) other++;
-        else text++;
+        if (u->role == EX_ROLE_FURNITURE && u->kind != EX_K_TEXT)
+            other++;
+        else
+            text++;
     }
     if (page->n == 0)
         return lede_errf(err, LEDE_E_INVALID, "%s (the page is blank)", EXTRACT_NO_ARTICLE);
@@ -66,7 +68,8 @@ static lede_status_t made_title(lede_article_t *a, ex_trace_t *t, size_t k) {
     ex_dateline_t d;
     if (a->title || !a->body) return LEDE_OK;
     const char *from = a->body;
-    if (ex_dateline(from, strcspn(from, "\n"), &d) && d.len > 0) from += d.len; /* after "CITY (AP) -" */
+    if (ex_dateline(from, strcspn(from, "\n"), &d) && d.len > 0)
+        from += d.len; /* after "CITY (AP) -" */
     if (!(a->title = ex_title_from_text(from))) return LEDE_E_NOMEM;
     a->title_from_body = true;
     ex_trace_field(t, k, "title", a->title, "made from the first sentence: no headline");
@@ -161,8 +164,7 @@ char *extract_reflow(const char *text, size_t len) {
          * break apart, as they came. */
         const ex_unit_t *u = &page.u[i];
         if (p > out) *p++ = '\n';
-        if (p > out + 1 && (u->gap_before || (u->indented && !u->set_apart)))
-            *p++ = '\n';
+        if (p > out + 1 && (u->gap_before || (u->indented && !u->set_apart))) *p++ = '\n';
         memcpy(p, page.u[i].s, page.u[i].len);
         p += page.u[i].len;
     }

@@ -35,24 +35,23 @@
 #define CAPTION_BLOCK_MAX_UNITS 3
 
 /* Lines that end a photo caption's credit or introduce one. */
-static const char *const CREDIT_INTROS[] = {"Photo by ",      "Photos by ",   "Photograph by ",
-                                            "Image by ",      "Picture by ",  "Photograph: ",
-                                            "Photo: ",        "Picture: ",    "Image: ",
-                                            "Photo credit: ", "File photo: ", "PHOTO : ",
-                                            "PHOTO: ",        "Credit: "};
+static const char *const CREDIT_INTROS[] = {
+    "Photo by ",    "Photos by ", "Photograph by ", "Image by ", "Picture by ",
+    "Photograph: ", "Photo: ",    "Picture: ",      "Image: ",   "Photo credit: ",
+    "File photo: ", "PHOTO : ",   "PHOTO: ",        "Credit: "};
 
 /* Labels that name a caption on the next line. */
 static const char *const CAPTION_LABELS[] = {"Media caption", "Image caption", "Caption",
                                              "Video caption", "Photo caption"};
 
 /* Labels whose value is the page's section, place or tags. */
-static const char *const SECTION_LABELS[] = {"Theme:", "Section:", "Category:", "Rubric:",
-                                             "Topic:", "Region:",  "Country:",  "Tags:",
-                                             "Topics:", "Filed under:"};
+static const char *const SECTION_LABELS[] = {
+    "Theme:",  "Section:", "Category:", "Rubric:", "Topic:",
+    "Region:", "Country:", "Tags:",     "Topics:", "Filed under:"};
 
 /* Labels that stand alone, with the value on the next line. */
-static const char *const LONE_LABELS[] = {"Posted On:", "Published:", "Updated:", "Posted:",
-                                          "Date:",      "Published on:", "Last updated:"};
+static const char *const LONE_LABELS[] = {
+    "Posted On:", "Published:", "Updated:", "Posted:", "Date:", "Published on:", "Last updated:"};
 
 /* A label alone ("Posted On:", "Published"), its value on the next line
  * or lost. */
@@ -67,9 +66,9 @@ static bool lone_label(const char *s) {
 }
 
 /* The words after which the rest of a line is a wire credit. */
-static const char *const CREDITLINE_INTROS[] = {"(Reporting by", "(Reporting By", "(Writing by",
-                                                "(Additional reporting by", "(Compiled by",
-                                                "(Editing by", "Reporting by ", "(By "};
+static const char *const CREDITLINE_INTROS[] = {
+    "(Reporting by", "(Reporting By", "(Writing by",   "(Additional reporting by",
+    "(Compiled by",  "(Editing by",   "Reporting by ", "(By "};
 
 /* ---- one unit at a time --------------------------------------------------- */
 
@@ -166,7 +165,8 @@ static bool credit_alone(const ex_unit_t *u) {
     if (person_and_agency(u->s)) return true;
     if (strncmp(u->s, "\xC2\xA9", 2) == 0) return true; /* © */
     if (ex_prefix_ci(u->s, "PHOTO :") || ex_prefix_ci(u->s, "Photo:") ||
-        ex_prefix_ci(u->s, "Photo credit")) return true;
+        ex_prefix_ci(u->s, "Photo credit"))
+        return true;
     if (u->shape.words > CREDIT_MAX_WORDS || ex_shape_prose(&u->shape)) return false;
     if (last_word(u->s, u->len, &w, &n) && ex_word_photo(w, n)) return true;
     const char *in;
@@ -248,9 +248,9 @@ static bool abbreviation_end(const char *s) {
 /* Buttons whose labels ran together: "LINKEDINCOMMENTMORE",
  * "ShareTweetEmail". */
 static bool glued_site_words(const ex_unit_t *u) {
-    static const char *const PARTS[] = {"share", "tweet", "email", "comment", "linkedin",
-                                        "facebook", "twitter", "print", "more", "whatsapp",
-                                        "pinterest", "reddit", "save", "copy", "link"};
+    static const char *const PARTS[] = {"share",     "tweet",   "email", "comment", "linkedin",
+                                        "facebook",  "twitter", "print", "more",    "whatsapp",
+                                        "pinterest", "reddit",  "save",  "copy",    "link"};
     if (u->shape.words > 3 || u->len < 8 || u->len > 60) return false;
     char low[64];
     for (size_t i = 0; i <= u->len; i++) low[i] = (char)tolower((unsigned char)u->s[i]);
@@ -302,7 +302,6 @@ static bool photo_ending(const ex_unit_t *u) {
     }
     return false;
 }
-
 
 /* ---- the detectors of a line, in the order they are tried -------------------- */
 
@@ -608,12 +607,11 @@ static void mark_caption_blocks(ex_page_t *page) {
 /* Markers of a list of other stories: the headlines after them, up to the
  * next line that is not one, are links. */
 static void mark_after_markers(ex_page_t *page) {
-    static const char *const MARKERS[] = {"also read", "read also", "you may also like",
-                                          "related", "related news", "related articles",
-                                          "related stories", "more stories", "see also",
-                                          "read more", "recommended", "more from",
-                                          "latest news", "top stories", "most read",
-                                          "popular news", "important news", "news line"};
+    static const char *const MARKERS[] = {
+        "also read",        "read also",       "you may also like", "related",     "related news",
+        "related articles", "related stories", "more stories",      "see also",    "read more",
+        "recommended",      "more from",       "latest news",       "top stories", "most read",
+        "popular news",     "important news",  "news line"};
     for (size_t i = 0; i < page->n; i++) {
         const ex_unit_t *u = &page->u[i];
         if (u->role != EX_ROLE_FURNITURE) continue;

@@ -24,12 +24,17 @@
 static const char *const MONTHS[][12] = {
     {"January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"},
-    {"Yanvar", "Fevral", "Mart", "Aprel", "May", "\xC4\xB0yun", "\xC4\xB0yul", "Avqust",
-     "Sentyabr", "Oktyabr", "Noyabr", "Dekabr"}, /* Azerbaijani */
-    {"Ocak", "\xC5\x9E" "ubat", "Mart", "Nisan", "May\xC4\xB1s", "Haziran", "Temmuz",
-     "A\xC4\x9Fustos", "Eyl\xC3\xBCl", "Ekim", "Kas\xC4\xB1m", "Aral\xC4\xB1k"}, /* Turkish */
+    {"Yanvar", "Fevral", "Mart", "Aprel", "May", "\xC4\xB0yun", "\xC4\xB0yul", "Avqust", "Sentyabr",
+     "Oktyabr", "Noyabr", "Dekabr"}, /* Azerbaijani */
+    {"Ocak",
+     "\xC5\x9E"
+     "ubat",
+     "Mart", "Nisan", "May\xC4\xB1s", "Haziran", "Temmuz", "A\xC4\x9Fustos", "Eyl\xC3\xBCl", "Ekim",
+     "Kas\xC4\xB1m", "Aral\xC4\xB1k"}, /* Turkish */
     {"janvier", "f\xC3\xA9vrier", "mars", "avril", "mai", "juin", "juillet", "ao\xC3\xBBt",
-     "septembre", "octobre", "novembre", "d\xC3\xA9" "cembre"}, /* French */
+     "septembre", "octobre", "novembre",
+     "d\xC3\xA9"
+     "cembre"}, /* French */
     {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
      "octubre", "noviembre", "diciembre"}, /* Spanish */
     {"Januar", "Februar", "M\xC3\xA4rz", "April", "Mai", "Juni", "Juli", "August", "September",
@@ -39,9 +44,9 @@ static const char *const WEEKDAYS[7] = {"Monday", "Tuesday",  "Wednesday", "Thur
                                         "Friday", "Saturday", "Sunday"};
 
 /* Words that may introduce a date line: "Published: 23 December 2022". */
-static const char *const LABELS[] = {"Last updated", "Last Updated", "First Published",
-                                     "Published on", "Published", "Updated on", "Updated",
-                                     "Posted on",    "Posted",       "Date",      "Created"};
+static const char *const LABELS[] = {
+    "Last updated", "Last Updated", "First Published", "Published on", "Published", "Updated on",
+    "Updated",      "Posted on",    "Posted",          "Date",         "Created"};
 
 typedef struct {
     const char *name;
@@ -50,12 +55,11 @@ typedef struct {
 
 /* Zones with one offset all year. */
 static const zone_t ZONES[] = {
-    {"GMT", 0},     {"UTC", 0},      {"Z", 0},        {"AKST", -540}, {"AKDT", -480},
-    {"EST", -300},  {"EDT", -240},   {"CST", -360},   {"CDT", -300},  {"MST", -420},
-    {"MDT", -360},  {"PST", -480},   {"PDT", -420},   {"HST", -600},  {"CET", 60},
-    {"CEST", 120},  {"EET", 120},    {"EEST", 180},   {"MSK", 180},   {"IST", 330},
-    {"AZT", 240},   {"JST", 540},    {"KST", 540},    {"AEST", 600},  {"AEDT", 660},
-    {"BST", 60},    {"WET", 0},      {"SGT", 480},    {"HKT", 480},
+    {"GMT", 0},    {"UTC", 0},    {"Z", 0},      {"AKST", -540}, {"AKDT", -480}, {"EST", -300},
+    {"EDT", -240}, {"CST", -360}, {"CDT", -300}, {"MST", -420},  {"MDT", -360},  {"PST", -480},
+    {"PDT", -420}, {"HST", -600}, {"CET", 60},   {"CEST", 120},  {"EET", 120},   {"EEST", 180},
+    {"MSK", 180},  {"IST", 330},  {"AZT", 240},  {"JST", 540},   {"KST", 540},   {"AEST", 600},
+    {"AEDT", 660}, {"BST", 60},   {"WET", 0},    {"SGT", 480},   {"HKT", 480},
 };
 
 /* Zones that do not say whether summer time applies: the clock is kept. */
@@ -393,8 +397,8 @@ static bool format_iso(const ymd_t *t, char iso[EX_DATE_BYTES]) {
     if (t->year == 0)
         snprintf(iso, EX_DATE_BYTES, "--%02d-%02d", t->month, t->day);
     else if (t->has_time && t->has_zone)
-        snprintf(iso, EX_DATE_BYTES, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", t->year,
-                 t->month, t->day, t->hour, t->min, t->sec, t->zone_minutes < 0 ? '-' : '+',
+        snprintf(iso, EX_DATE_BYTES, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", t->year, t->month,
+                 t->day, t->hour, t->min, t->sec, t->zone_minutes < 0 ? '-' : '+',
                  abs(t->zone_minutes) / 60, abs(t->zone_minutes) % 60);
     else if (t->has_time)
         snprintf(iso, EX_DATE_BYTES, "%04d-%02d-%02dT%02d:%02d:%02d", t->year, t->month, t->day,

@@ -97,10 +97,14 @@ static void set_place(ex_dateline_t *d, const char *s, size_t n) {
 static bool dash_at(const char *p, size_t *len) {
     const char *q = p;
     while (*q == ' ') q++;
-    if (strncmp(q, "--", 2) == 0) q += 2;
-    else if (strncmp(q, "\xE2\x80\x94", 3) == 0 || strncmp(q, "\xE2\x80\x93", 3) == 0) q += 3;
-    else if (*q == '-' || *q == ':') q += 1;
-    else return false;
+    if (strncmp(q, "--", 2) == 0)
+        q += 2;
+    else if (strncmp(q, "\xE2\x80\x94", 3) == 0 || strncmp(q, "\xE2\x80\x93", 3) == 0)
+        q += 3;
+    else if (*q == '-' || *q == ':')
+        q += 1;
+    else
+        return false;
     if (*q != ' ' && !isupper((unsigned char)*q) && *q != '"' && (unsigned char)*q < 0x80)
         return false;
     while (*q == ' ') q++;
@@ -224,7 +228,8 @@ static bool place_dash_agency(const char *para, size_t n, ex_dateline_t *d) {
         const char *a = para + i + dash;
         const char *canon = ex_agency_at(a, &alen);
         if (!canon) {
-            while (alen < AGENCY_WORD_MAX_BYTES && (isupper((unsigned char)a[alen]) || a[alen] == '.'))
+            while (alen < AGENCY_WORD_MAX_BYTES &&
+                   (isupper((unsigned char)a[alen]) || a[alen] == '.'))
                 alen++;
             while (alen > 0 && a[alen - 1] == '.') alen--;
             if (alen < 2) return false;
@@ -360,7 +365,8 @@ static bool agency_reporter(const char *s, ex_dateline_t *d, char who[EX_SOURCE_
     while (*r == ',' || *r == ' ') r++;
     size_t rn = (size_t)(s + n - 1 - r);
     while (rn > 0 && r[rn - 1] == ' ') rn--;
-    if (rn > 0 && ex_meta_name_words(r, rn) >= 1) snprintf(who, EX_SOURCE_BYTES, "%.*s", (int)rn, r);
+    if (rn > 0 && ex_meta_name_words(r, rn) >= 1)
+        snprintf(who, EX_SOURCE_BYTES, "%.*s", (int)rn, r);
     return place_and_date(s, (size_t)(open - s), true, d);
 }
 
@@ -400,4 +406,3 @@ bool ex_dateline_line(const char *line, ex_dateline_t *d, char who[EX_SOURCE_BYT
     memset(d, 0, sizeof *d);
     return false;
 }
-

@@ -28,8 +28,8 @@ typedef struct {
     bool tail_name_seen; /* the closing block's first name was taken */
 } fill_t;
 
-static lede_status_t set_str(fill_t *f, char **field, const char *name, const char *value,
-                             size_t n, const char *origin, unsigned line) {
+static lede_status_t set_str(fill_t *f, char **field, const char *name, const char *value, size_t n,
+                             const char *origin, unsigned line) {
     if (*field || n == 0) return LEDE_OK;
     if (!(*field = strndup(value, n))) return LEDE_E_NOMEM;
     if (line)
@@ -49,8 +49,8 @@ static lede_status_t set_date(fill_t *f, const char *iso, const char *origin, un
     return set_str(f, d, "date", iso, strlen(iso), origin, line);
 }
 
-static lede_status_t push(fill_t *f, lede_strv_t *v, const char *name, const char *value,
-                          size_t n, const char *origin, unsigned line) {
+static lede_status_t push(fill_t *f, lede_strv_t *v, const char *name, const char *value, size_t n,
+                          const char *origin, unsigned line) {
     while (n > 0 && strchr(" ,;:", value[n - 1])) n--;
     char *s = strndup(value, n);
     if (!s) return LEDE_E_NOMEM;
@@ -72,7 +72,8 @@ static const char *agency_of_domain(const char *s, size_t n) {
 /* An agency anywhere in a short line: "Xinhua, December 01, 2017". */
 static const char *agency_in(const char *s) {
     for (const char *p = s; *p; p++) {
-        if (p > s && ex_word_byte(p[-1]) && !(islower((unsigned char)p[-1]) && isupper((unsigned char)*p)) &&
+        if (p > s && ex_word_byte(p[-1]) &&
+            !(islower((unsigned char)p[-1]) && isupper((unsigned char)*p)) &&
             !isdigit((unsigned char)p[-1]))
             continue;
         size_t len = 0;
@@ -142,7 +143,8 @@ static lede_status_t breadcrumb(fill_t *f, const ex_unit_t *u) {
             if (n > 0 && !generic) best = p, best_n = n;
             p = next ? next + seplen : NULL;
         }
-        if (best) return set_str(f, &f->a->category, "category", best, best_n, "breadcrumb", u->first);
+        if (best)
+            return set_str(f, &f->a->category, "category", best, best_n, "breadcrumb", u->first);
     }
     return LEDE_OK;
 }
@@ -175,7 +177,9 @@ static lede_status_t section(fill_t *f, const ex_unit_t *u) {
     if (strchr(s, ':')) return labelled(f, u);
     if (strstr(s, " / ") || strstr(s, "|") || strstr(s, " \xC2\xBB ") || strstr(s, " > "))
         return breadcrumb(f, u);
-    if (canon) return set_str(f, &f->a->category, "category", canon, strlen(canon), "section name", u->first);
+    if (canon)
+        return set_str(f, &f->a->category, "category", canon, strlen(canon), "section name",
+                       u->first);
     return set_str(f, &f->a->category, "category", s, strlen(s), "section name", u->first);
 }
 
@@ -262,13 +266,15 @@ static lede_status_t apply_unit(fill_t *f, const ex_unit_t *u, bool after_body, 
                            u->first);
         if (!f->tail_name_seen && ex_meta_person(s) && f->a->authors.n == 0) {
             f->tail_name_seen = true;
-            return push(f, &f->a->authors, "author", s, strlen(s), "name closing the story", u->first);
+            return push(f, &f->a->authors, "author", s, strlen(s), "name closing the story",
+                        u->first);
         }
         f->tail_name_seen = true;
         return push(f, &f->a->places, "place", s, strlen(s), "place closing the story", u->first);
     default:
         if (last && u->role == EX_ROLE_FURNITURE && signature(u) && f->a->authors.n == 0)
-            return push(f, &f->a->authors, "author", s, strlen(s), "signature closing the page", u->first);
+            return push(f, &f->a->authors, "author", s, strlen(s), "signature closing the page",
+                        u->first);
         return LEDE_OK;
     }
 }
@@ -378,8 +384,8 @@ static lede_status_t from_text(fill_t *f) {
     return st;
 }
 
-lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
-                        lede_article_t *a, ex_trace_t *t) {
+lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k, lede_article_t *a,
+                        ex_trace_t *t) {
     fill_t f = {page, a, t, k, false};
     const ex_story_t *s = &l->v[k];
     size_t lo, hi;
@@ -394,7 +400,8 @@ lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
         }
     /* The closing block: the real lines right under the text. */
     size_t closing_end = last_body, seen = 0, last_text = NONE;
-    for (size_t i = last_body == NONE ? page->n : last_body + 1; i < page->n && seen < CLOSING_LINES; i++) {
+    for (size_t i = last_body == NONE ? page->n : last_body + 1;
+         i < page->n && seen < CLOSING_LINES; i++) {
         const ex_unit_t *u = &page->u[i];
         if (u->role == EX_ROLE_SKIPPED) continue;
         if (u->role == EX_ROLE_FURNITURE && u->kind != EX_K_TEXT) break;

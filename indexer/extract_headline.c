@@ -36,7 +36,6 @@
 /* Headlines longer than this are more often standfirsts. */
 #define HEADLINE_LONG_WORDS 15
 
-
 /* Another unit begins with u's text followed by a site suffix or more
  * text: the page's <title> line ("Headline | Site"), or a headline glued
  * to its standfirst. */
@@ -79,7 +78,11 @@ static double followed_by(const ex_page_t *page, size_t i, size_t body) {
     if (next == body) return 1;
     if (!ex_unit_meta(n)) return 0;
     switch (n->kind) {
-    case EX_K_BYLINE: case EX_K_DATE: case EX_K_DATELINE: case EX_K_LABEL: case EX_K_AGENCY:
+    case EX_K_BYLINE:
+    case EX_K_DATE:
+    case EX_K_DATELINE:
+    case EX_K_LABEL:
+    case EX_K_AGENCY:
         return 2;
     case EX_K_SECTION:
         return 0.5;
@@ -99,7 +102,8 @@ typedef struct {
 
 static void split_words(const char *s, size_t max_bytes, words_t *out) {
     out->count = 0;
-    for (const char *p = s, *end = s + strnlen(s, max_bytes); p < end && out->count < RUN_MAX_WORDS;) {
+    for (const char *p = s, *end = s + strnlen(s, max_bytes);
+         p < end && out->count < RUN_MAX_WORDS;) {
         size_t w = ex_word_len(p);
         if (w == 0) {
             p++;
@@ -118,8 +122,7 @@ static unsigned common_run(const words_t *a, const words_t *b) {
     for (size_t i = 0; i < a->count; i++)
         for (size_t j = 0; j < b->count; j++) {
             unsigned run = 0;
-            while (i + run < a->count && j + run < b->count &&
-                   a->n[i + run] == b->n[j + run] &&
+            while (i + run < a->count && j + run < b->count && a->n[i + run] == b->n[j + run] &&
                    strncasecmp(a->w[i + run], b->w[j + run], a->n[i + run]) == 0)
                 run++;
             if (run > best) best = run;
@@ -127,8 +130,8 @@ static unsigned common_run(const words_t *a, const words_t *b) {
     return best;
 }
 
-static double headline_score(const ex_page_t *page, size_t i, size_t body, int first,
-                             bool closest, const words_t *lede) {
+static double headline_score(const ex_page_t *page, size_t i, size_t body, int first, bool closest,
+                             const words_t *lede) {
     const ex_unit_t *u = &page->u[i];
     double score = 1.0;
     words_t mine;
@@ -173,7 +176,8 @@ size_t ex_headline_choose(ex_page_t *page, size_t body) {
     words_t lede = {.count = 0};
     if (body < page->n) split_words(page->u[body].s, RESTATE_SCAN_BYTES, &lede);
     for (size_t i = 0; i < body; i++)
-        if ((!page->u[i].decided || page->u[i].kind == EX_K_DATE) && headline_candidate(&page->u[i]))
+        if ((!page->u[i].decided || page->u[i].kind == EX_K_DATE) &&
+            headline_candidate(&page->u[i]))
             last_candidate = i;
     for (size_t i = 0; i < body; i++) {
         ex_unit_t *u = &page->u[i];
@@ -212,13 +216,10 @@ void ex_headline_mark(ex_page_t *page, size_t t, size_t article) {
     u->article = article;
     for (size_t j = u->next_copy; j != NONE; j = page->u[j].next_copy) {
         page->u[j].decided = false;
-        ex_unit_set(page, &page->u[j], EX_K_REPEAT, EX_ROLE_FURNITURE, true,
-                    "the headline again");
+        ex_unit_set(page, &page->u[j], EX_K_REPEAT, EX_ROLE_FURNITURE, true, "the headline again");
     }
     for (size_t j = u->prev_copy; j != NONE; j = page->u[j].prev_copy) {
         page->u[j].decided = false;
-        ex_unit_set(page, &page->u[j], EX_K_REPEAT, EX_ROLE_FURNITURE, true,
-                    "the headline again");
+        ex_unit_set(page, &page->u[j], EX_K_REPEAT, EX_ROLE_FURNITURE, true, "the headline again");
     }
 }
-

@@ -64,10 +64,14 @@ static long weight(const ex_unit_t *u) {
     const ex_shape_t *sh = &u->shape;
     if (u->decided) {
         switch (u->role) {
-        case EX_ROLE_FURNITURE: return -LOSS_FURNITURE;
-        case EX_ROLE_CAPTION: return -LOSS_CAPTION;
-        case EX_ROLE_META: return -LOSS_META;
-        default: return -LOSS_SKIPPED;
+        case EX_ROLE_FURNITURE:
+            return -LOSS_FURNITURE;
+        case EX_ROLE_CAPTION:
+            return -LOSS_CAPTION;
+        case EX_ROLE_META:
+            return -LOSS_META;
+        default:
+            return -LOSS_SKIPPED;
         }
     }
     if (u->kind == EX_K_NAME || u->kind == EX_K_AGENCY) return -LOSS_META;
@@ -136,7 +140,8 @@ static bool body_like(const ex_page_t *page, const ex_unit_t *u) {
 }
 
 bool ex_unit_meta(const ex_unit_t *u) {
-    return u->role == EX_ROLE_META && (u->decided || u->kind == EX_K_NAME || u->kind == EX_K_AGENCY);
+    return u->role == EX_ROLE_META &&
+           (u->decided || u->kind == EX_K_NAME || u->kind == EX_K_AGENCY);
 }
 
 /* The next unit after i that is neither furniture, caption nor skipped. */
@@ -199,9 +204,12 @@ static size_t closing_block(const ex_page_t *page, size_t first, size_t last, si
         bool sep = false, meta = false;
         for (; j <= last && !body_like(page, &page->u[j]); j++) {
             const ex_unit_t *u = &page->u[j];
-            if (u->kind == EX_K_SEPARATOR) sep = true;
-            else if (ex_unit_meta(u)) meta = true;
-            else if (!u->decided || u->role != EX_ROLE_FURNITURE) break;
+            if (u->kind == EX_K_SEPARATOR)
+                sep = true;
+            else if (ex_unit_meta(u))
+                meta = true;
+            else if (!u->decided || u->role != EX_ROLE_FURNITURE)
+                break;
         }
         if (sep && meta && j <= last && body_like(page, &page->u[j])) {
             *after = j;
@@ -293,10 +301,10 @@ static size_t echoed_by(const ex_page_t *page, size_t i, size_t last) {
 /* Verbs of speech, which ledes use in the present tense too ("South Korea
  * says ..."); other verbs in the present tense after a subject are how
  * captions describe a picture ("Adnan Hajizade speaks to reporters"). */
-static const char *const SPEECH_VERBS[] = {"says", "tells", "warns", "urges", "claims", "calls",
-                                           "asks", "reports", "insists", "denies", "confirms",
-                                           "announces", "plans", "wants", "expects", "is", "has",
-                                           "was", "does", "vows", "seeks", "hopes"};
+static const char *const SPEECH_VERBS[] = {
+    "says",    "tells",  "warns",    "urges",     "claims", "calls", "asks",    "reports",
+    "insists", "denies", "confirms", "announces", "plans",  "wants", "expects", "is",
+    "has",     "was",    "does",     "vows",      "seeks",  "hopes"};
 
 static bool speech_verb(const char *w, size_t n) {
     for (size_t i = 0; i < sizeof SPEECH_VERBS / sizeof SPEECH_VERBS[0]; i++)
@@ -355,8 +363,8 @@ static bool starts_with_other(const ex_page_t *page, size_t i) {
  * description ("CLOSE" / description / "LINKEDINCOMMENTMORE"). */
 static bool between_furniture(const ex_page_t *page, size_t i) {
     bool before = i > 0 && page->u[i - 1].decided && page->u[i - 1].role == EX_ROLE_FURNITURE;
-    bool after = i + 1 < page->n && page->u[i + 1].decided &&
-                 page->u[i + 1].role == EX_ROLE_FURNITURE;
+    bool after =
+        i + 1 < page->n && page->u[i + 1].decided && page->u[i + 1].role == EX_ROLE_FURNITURE;
     return before && after;
 }
 

@@ -18,7 +18,7 @@
 #define FIRST_SLOTS 1024
 
 typedef struct {
-    char *key;      /* loose form; NULL for an empty slot */
+    char *key; /* loose form; NULL for an empty slot */
     uint64_t hash;
     unsigned pages;
     unsigned long last_page; /* the page that counted it last: once per page */
@@ -159,7 +159,8 @@ unsigned long ex_learned_pages(const ex_learned_t *l) {
 
 size_t ex_learned_size(const ex_learned_t *l) {
     size_t n = 0;
-    for (size_t i = 0; i < l->cap; i++) n += l->slots[i].key && l->slots[i].pages >= EX_LEARN_MIN_PAGES;
+    for (size_t i = 0; i < l->cap; i++)
+        n += l->slots[i].key && l->slots[i].pages >= EX_LEARN_MIN_PAGES;
     return n;
 }
 
@@ -184,8 +185,8 @@ char *ex_learned_dump(const ex_learned_t *l, size_t max) {
     for (size_t i = 0; i < n && i < max; i++)
         json_array_append_new(lines, json_pack("[s,i]", v[i]->key, (json_int_t)v[i]->pages));
     free(v);
-    json_t *root = json_pack("{s:i, s:I, s:o}", "version", 1, "pages", (json_int_t)l->pages,
-                             "lines", lines);
+    json_t *root =
+        json_pack("{s:i, s:I, s:o}", "version", 1, "pages", (json_int_t)l->pages, "lines", lines);
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     return text;
@@ -204,7 +205,8 @@ void ex_learned_load(ex_learned_t *l, const char *dump) {
     json_array_foreach(lines, i, item) {
         const char *key = json_string_value(json_array_get(item, 0));
         json_int_t count = json_integer_value(json_array_get(item, 1));
-        if (key && count > 0 && strlen(key) <= LEARN_MAX_BYTES && add(l, key, (unsigned)count, 0) != LEDE_OK)
+        if (key && count > 0 && strlen(key) <= LEARN_MAX_BYTES &&
+            add(l, key, (unsigned)count, 0) != LEDE_OK)
             break;
     }
     json_decref(root);

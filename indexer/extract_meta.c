@@ -37,8 +37,8 @@ static const char *const ROLE_WORDS[] = {"Staff",  "Writer",      "Reporter",  "
                                          "Senior", "Special",     "Political", "Diplomatic"};
 
 /* Separators between the names of a byline and its agency. */
-static const char *const BYLINE_SEPS[] = {", ", " and ", " & ", " | ", " - ", "; ", " \xE2\x80\x94 ",
-                                          " \xE2\x80\x93 "};
+static const char *const BYLINE_SEPS[] = {", ", " and ",          " & ",           " | ", " - ",
+                                          "; ", " \xE2\x80\x94 ", " \xE2\x80\x93 "};
 
 /* A byline line is short. */
 #define BYLINE_MAX_BYTES 160
@@ -140,7 +140,8 @@ static bool plain_name_words(const char *s, size_t n) {
         while (j < n && s[j] != ' ') j++;
         unsigned flags = ex_word_flags(s + i, j - i);
         /* Two capitals are a name's syllable as often as a word ("AN BAIJIE"). */
-        bool short_caps = j - i <= 2 && isupper((unsigned char)s[i]) && isupper((unsigned char)s[j - 1]);
+        bool short_caps =
+            j - i <= 2 && isupper((unsigned char)s[i]) && isupper((unsigned char)s[j - 1]);
         if (!short_caps &&
             (flags & (EX_VOCAB_STOP | EX_VOCAB_SITE | EX_VOCAB_IMPERATIVE | EX_VOCAB_SECTION)))
             return false;
@@ -180,18 +181,18 @@ static size_t sep_at(const char *s) {
 /* Words of a publication's name, which a byline may name after its
  * writers ("By Jane Doe | China Daily"): never a person. */
 static const char *const ORG_WORDS[] = {
-    "Daily",   "News",     "Times",    "Post",     "Herald",  "Press",     "Agency",  "Journal",
-    "Gazette", "Tribune",  "Telegraph", "Standard", "Mail",   "Express",   "Observer", "Review",
-    "Magazine", "Radio",   "TV",       "Television", "Network", "Online", "Today",   "Weekly",
-    "Monitor", "Chronicle", "Guardian", "Independent", "Service", "Staff", "Desk",   "Bureau",
-    "Media",   "Group",    "Company",  "Wire",     "Reports",  "Newsroom",
+    "Daily",    "News",    "Times",    "Post",      "Herald",    "Press",      "Agency",
+    "Journal",  "Gazette", "Tribune",  "Telegraph", "Standard",  "Mail",       "Express",
+    "Observer", "Review",  "Magazine", "Radio",     "TV",        "Television", "Network",
+    "Online",   "Today",   "Weekly",   "Monitor",   "Chronicle", "Guardian",   "Independent",
+    "Service",  "Staff",   "Desk",     "Bureau",    "Media",     "Group",      "Company",
+    "Wire",     "Reports", "Newsroom",
 };
 
 /* Openings of a byline line, before the names. */
-static const char *const BYLINE_INTROS[] = {"By ",        "BY ",         "by ",       "By: ",
-                                            "Posted By ", "Posted by ",  "Written by ",
-                                            "Words by ",  "Story by ",   "Reported by ",
-                                            "-By ",       "- By ",       "Text by ",  "Author: "};
+static const char *const BYLINE_INTROS[] = {
+    "By ",       "BY ",       "by ",          "By: ", "Posted By ", "Posted by ", "Written by ",
+    "Words by ", "Story by ", "Reported by ", "-By ", "- By ",      "Text by ",   "Author: "};
 
 static bool org_name(const char *p, size_t n) {
     for (size_t i = 0; i < n;) {
@@ -210,7 +211,8 @@ static bool byline_part(const char *p, size_t n, byline_t *b) {
     while (n > 0 && (p[n - 1] == ':' || p[n - 1] == ' ' || p[n - 1] == ',')) n--;
     size_t alen;
     const char *agency = ex_agency(p, n);
-    if (!agency && (agency = ex_agency_at(p, &alen)) && !is_role(p + alen + 1, n > alen ? n - alen - 1 : 0))
+    if (!agency && (agency = ex_agency_at(p, &alen)) &&
+        !is_role(p + alen + 1, n > alen ? n - alen - 1 : 0))
         agency = NULL;
     if (agency) {
         b->agency = agency;
@@ -252,7 +254,6 @@ static bool parse_byline(const char *line, byline_t *b) {
     }
     return b->n_names > 0 || b->agency;
 }
-
 
 bool ex_meta_is_byline(const char *line) {
     byline_t b;

@@ -32,11 +32,11 @@ typedef struct {
     char *s;
     size_t len;
     size_t raw_len; /* before trimming and prefix removal: for the wrap width */
-    unsigned words;  /* ex_shape_light(): all that joining needs */
+    unsigned words; /* ex_shape_light(): all that joining needs */
     bool end_mark;
-    bool indented;   /* began with white space: a paragraph's first line */
-    bool set_apart;  /* a quoted line ("> ...") or a row of columns: a body
-                      * being reflowed keeps it a line of its own */
+    bool indented;  /* began with white space: a paragraph's first line */
+    bool set_apart; /* a quoted line ("> ...") or a row of columns: a body
+                     * being reflowed keeps it a line of its own */
 } line_t;
 
 /* Bytes of the white space character at s (ASCII blanks, U+00A0 no-break
@@ -134,10 +134,10 @@ static unsigned wrap_width(const line_t *lines, size_t n, size_t min_lines) {
 /* A line that ends with an abbreviation ("U.S.", "Gen.", "Jan."), not a
  * sentence. */
 static bool ends_abbreviation(const char *s, size_t n) {
-    static const char *const SHORT[] = {"Mr", "Mrs", "Ms", "Dr", "Gen", "Gov", "Sen", "Rep",
-                                        "St", "Jr", "Sr", "No", "Jan", "Feb", "Mar", "Apr",
-                                        "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Co", "Inc",
-                                        "Corp", "Ltd", "Lt", "Col", "Capt", "Prof", "vs"};
+    static const char *const SHORT[] = {"Mr",   "Mrs", "Ms",   "Dr",  "Gen",  "Gov",  "Sen", "Rep",
+                                        "St",   "Jr",  "Sr",   "No",  "Jan",  "Feb",  "Mar", "Apr",
+                                        "Aug",  "Sep", "Sept", "Oct", "Nov",  "Dec",  "Co",  "Inc",
+                                        "Corp", "Ltd", "Lt",   "Col", "Capt", "Prof", "vs"};
     if (n < 2 || s[n - 1] != '.') return false;
     size_t w = n - 1;
     while (w > 0 && s[w - 1] != ' ') w--;
@@ -218,8 +218,8 @@ static bool continues(const ex_page_t *page, const line_t *a, const line_t *b) {
     return join && !meta_line(b->s);
 }
 
-static void add_unit(ex_page_t *page, char *s, size_t len, const line_t *first_line,
-                     unsigned first, unsigned last, unsigned gap) {
+static void add_unit(ex_page_t *page, char *s, size_t len, const line_t *first_line, unsigned first,
+                     unsigned last, unsigned gap) {
     ex_unit_t *u = &page->u[page->n++];
     memset(u, 0, sizeof *u);
     u->s = s;

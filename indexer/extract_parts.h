@@ -40,22 +40,22 @@
 /* ---- shapes (extract_shape.c) ---------------------------------------- */
 
 typedef struct {
-    unsigned words;      /* runs of letters and digits (a CJK character is one) */
-    unsigned letters;    /* words with a letter in them */
-    unsigned stopwords;  /* function words of the page's language (English) */
-    unsigned capital;    /* words that start with a capital letter */
-    unsigned lower;      /* words that start with a small letter */
-    unsigned site_talk;  /* words about the site: subscribe, share, click, video... */
-    unsigned sentences;  /* sentence ends inside or at the end */
-    unsigned digits;     /* numbers: words that start with a digit */
-    bool end_mark;       /* ends with . ! ? : or … (perhaps before a quote or bracket) */
-    char last_mark;      /* that mark ('.' also for …), or 0 */
-    bool ends_weak;      /* ends with a function word ("of", "the", "on") */
-    bool starts_upper;   /* first letter is a capital (or a digit or quote) */
+    unsigned words;     /* runs of letters and digits (a CJK character is one) */
+    unsigned letters;   /* words with a letter in them */
+    unsigned stopwords; /* function words of the page's language (English) */
+    unsigned capital;   /* words that start with a capital letter */
+    unsigned lower;     /* words that start with a small letter */
+    unsigned site_talk; /* words about the site: subscribe, share, click, video... */
+    unsigned sentences; /* sentence ends inside or at the end */
+    unsigned digits;    /* numbers: words that start with a digit */
+    bool end_mark;      /* ends with . ! ? : or … (perhaps before a quote or bracket) */
+    char last_mark;     /* that mark ('.' also for …), or 0 */
+    bool ends_weak;     /* ends with a function word ("of", "the", "on") */
+    bool starts_upper;  /* first letter is a capital (or a digit or quote) */
     bool starts_lower;
-    bool all_caps;       /* no small letter, at least two capitals */
-    bool second_person;  /* "you", "your" */
-    bool imperative;     /* opens with a verb a site uses: Read, Follow, Click, ... */
+    bool all_caps;      /* no small letter, at least two capitals */
+    bool second_person; /* "you", "your" */
+    bool imperative;    /* opens with a verb a site uses: Read, Follow, Click, ... */
 } ex_shape_t;
 
 void ex_shape(const char *s, size_t n, ex_shape_t *out);
@@ -146,40 +146,40 @@ typedef enum {
 #define EX_WHY_BYTES 112
 
 typedef struct {
-    char *s;           /* NUL-terminated; in the page's memory */
+    char *s; /* NUL-terminated; in the page's memory */
     size_t len;
-    unsigned first;    /* first and last line of the page it came from (from 1) */
+    unsigned first; /* first and last line of the page it came from (from 1) */
     unsigned last;
-    bool gap_before;   /* a blank line, or the top of the page, comes before it */
-    unsigned gap_lines;/* how many blank lines come before it */
+    bool gap_before;    /* a blank line, or the top of the page, comes before it */
+    unsigned gap_lines; /* how many blank lines come before it */
     bool gap_after;
-    bool indented;     /* its first line began with white space */
-    bool set_apart;    /* reflow: a quoted line or a table row, kept whole */
+    bool indented;  /* its first line began with white space */
+    bool set_apart; /* reflow: a quoted line or a table row, kept whole */
     ex_shape_t shape;
     ex_kind_t kind;
     ex_role_t role;
-    bool decided;      /* the role is final */
-    size_t article;    /* for body and title: which article */
-    size_t prev_copy;  /* the nearest earlier and later unit with the same */
-    size_t next_copy;  /* text (ex_unit_same), or SIZE_MAX */
+    bool decided;     /* the role is final */
+    size_t article;   /* for body and title: which article */
+    size_t prev_copy; /* the nearest earlier and later unit with the same */
+    size_t next_copy; /* text (ex_unit_same), or SIZE_MAX */
     char why[EX_WHY_BYTES];
 } ex_unit_t;
 
 typedef struct {
-    char *copy;          /* the text, cut into NUL-terminated lines */
-    char *joined;        /* room for units made of several lines */
+    char *copy;   /* the text, cut into NUL-terminated lines */
+    char *joined; /* room for units made of several lines */
     ex_unit_t *u;
     size_t n;
     unsigned n_lines;
-    unsigned wrap;       /* the width the text was wrapped at; 0 if it was not */
-    bool wrap_sure;      /* enough lines show that width to trust it exactly */
-    bool blank_lines;    /* blank lines part the page; without them, lines
-                          * that touch say nothing about belonging together */
-    char prefix_date[32];/* the date of a crawler's " date YYYY-MM-DD " prefix, or "" */
-    bool tracing;        /* reasons are written only when someone reads them */
-    bool reflow;         /* a body, not a page: join every broken sentence */
-    bool indents;        /* reflow: an indent starts each paragraph */
-    bool table;          /* no prose: the story is lines of figures or a list */
+    unsigned wrap;        /* the width the text was wrapped at; 0 if it was not */
+    bool wrap_sure;       /* enough lines show that width to trust it exactly */
+    bool blank_lines;     /* blank lines part the page; without them, lines
+                           * that touch say nothing about belonging together */
+    char prefix_date[32]; /* the date of a crawler's " date YYYY-MM-DD " prefix, or "" */
+    bool tracing;         /* reasons are written only when someone reads them */
+    bool reflow;          /* a body, not a page: join every broken sentence */
+    bool indents;         /* reflow: an indent starts each paragraph */
+    bool table;           /* no prose: the story is lines of figures or a list */
 } ex_page_t;
 
 /* Cuts text[0..len) into units: trimmed lines (spaces, tabs, no-break and
@@ -298,11 +298,11 @@ const char *ex_agency_at(const char *s, size_t *len);
 
 /* What a dateline at the start of para gave. */
 typedef struct {
-    size_t len;                  /* bytes of the dateline, its dash or colon included */
+    size_t len; /* bytes of the dateline, its dash or colon included */
     char source[EX_SOURCE_BYTES];
     char place[EX_SOURCE_BYTES * 2];
     char date[EX_DATE_BYTES];
-    const char *how;             /* which family: "wire dateline", ...; static */
+    const char *how; /* which family: "wire dateline", ...; static */
 } ex_dateline_t;
 
 /* Reads a dateline at the start of para, in any of the families news sites
@@ -336,8 +336,8 @@ char *ex_title_from_text(const char *text);
 /* A story found on the page: its headline unit (or none), and its body's
  * first and last unit. Story 0 is the main article. */
 typedef struct {
-    size_t title;        /* unit index, or SIZE_MAX when there is no headline */
-    size_t first, last;  /* body units, inclusive; first > last when empty */
+    size_t title;       /* unit index, or SIZE_MAX when there is no headline */
+    size_t first, last; /* body units, inclusive; first > last when empty */
 } ex_story_t;
 
 typedef struct {
@@ -373,8 +373,8 @@ void ex_headline_mark(ex_page_t *page, size_t t, size_t article);
 
 /* Fills article number k (story s of the layout) from the page: title,
  * body, and the fields its metadata lines, dateline and text give. */
-lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k,
-                        lede_article_t *a, ex_trace_t *t);
+lede_status_t ex_fields(const ex_page_t *page, const ex_layout_t *l, size_t k, lede_article_t *a,
+                        ex_trace_t *t);
 
 /* ---- learnt furniture (extract_learn.c) -------------------------------- */
 

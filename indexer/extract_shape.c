@@ -21,8 +21,8 @@ static size_t char_len(const unsigned char *s) {
 
 /* A CJK ideograph or kana: each counts as a word of its own. */
 static bool cjk_at(const unsigned char *s) {
-    if (s[0] == 0xE3 && s[1] >= 0x81 && s[1] <= 0x83) return true;  /* kana */
-    return (s[0] >= 0xE4 && s[0] <= 0xE9);                           /* U+4000-U+9FFF */
+    if (s[0] == 0xE3 && s[1] >= 0x81 && s[1] <= 0x83) return true; /* kana */
+    return (s[0] >= 0xE4 && s[0] <= 0xE9);                         /* U+4000-U+9FFF */
 }
 
 /* Small and capital letters outside ASCII: Latin-1, Latin Extended, Greek
@@ -31,18 +31,18 @@ static bool cjk_at(const unsigned char *s) {
 static int case_of(const unsigned char *s) {
     if (isupper(s[0])) return 1;
     if (islower(s[0])) return -1;
-    if (s[0] == 0xC3) return s[1] < 0x9F ? 1 : -1;                   /* À..Þ, ß..ÿ */
-    if (s[0] >= 0xC4 && s[0] <= 0xC5) return (s[1] & 1) ? -1 : 1;    /* Latin Extended-A */
-    if (s[0] == 0xD0) return s[1] < 0xB0 ? 1 : -1;                   /* Ѐ..Я, а..п */
-    if (s[0] == 0xD1) return -1;                                     /* р..я, ѐ..џ */
-    if (s[0] == 0xC6 && s[1] == 0x8F) return 1;                      /* Ə */
-    if (s[0] == 0xC9 && s[1] == 0x99) return -1;                     /* ə */
+    if (s[0] == 0xC3) return s[1] < 0x9F ? 1 : -1;                /* À..Þ, ß..ÿ */
+    if (s[0] >= 0xC4 && s[0] <= 0xC5) return (s[1] & 1) ? -1 : 1; /* Latin Extended-A */
+    if (s[0] == 0xD0) return s[1] < 0xB0 ? 1 : -1;                /* Ѐ..Я, а..п */
+    if (s[0] == 0xD1) return -1;                                  /* р..я, ѐ..џ */
+    if (s[0] == 0xC6 && s[1] == 0x8F) return 1;                   /* Ə */
+    if (s[0] == 0xC9 && s[1] == 0x99) return -1;                  /* ə */
     return 0;
 }
 
 static bool quote_or_bracket(const char *s, size_t *k) {
-    static const char *const CLOSERS[] = {"\"", "'", ")", "]", "\xE2\x80\x9D", "\xE2\x80\x99",
-                                          "\xC2\xBB"};
+    static const char *const CLOSERS[] = {"\"",           "'",       ")", "]", "\xE2\x80\x9D",
+                                          "\xE2\x80\x99", "\xC2\xBB"};
     for (size_t i = 0; i < sizeof CLOSERS / sizeof CLOSERS[0]; i++) {
         size_t n = strlen(CLOSERS[i]);
         if (*k >= n && memcmp(s + *k - n, CLOSERS[i], n) == 0) {
@@ -163,7 +163,8 @@ void ex_shape(const char *s, size_t n, ex_shape_t *sh) {
     sh->last_mark = ends_sentence(s, n);
     sh->end_mark = sh->last_mark != 0;
     sh->sentences = count_sentences(s, n) + sh->end_mark;
-    sh->ends_weak = last && !sh->end_mark && last + last_n == s + n && ex_word_weak_end(last, last_n);
+    sh->ends_weak =
+        last && !sh->end_mark && last + last_n == s + n && ex_word_weak_end(last, last_n);
 }
 
 void ex_shape_light(const char *s, size_t n, unsigned *words, bool *end_mark) {

@@ -17,40 +17,73 @@ typedef struct {
 
 /* News agencies (wire services), with the spellings pages use. */
 static const agency_t AGENCIES[] = {
-    {"Reuters", "Reuters"},          {"Thomson Reuters", "Reuters"},
+    {"Reuters", "Reuters"},
+    {"Thomson Reuters", "Reuters"},
     {"Reuter", "Reuters"}, /* the old sign-off */
-    {"AP", "AP"},                    {"Associated Press", "AP"},
-    {"The Associated Press", "AP"},  {"AFP", "AFP"},
-    {"Agence France-Presse", "AFP"}, {"Agence France Presse", "AFP"},
-    {"UPI", "UPI"},                  {"United Press International", "UPI"},
-    {"VOA", "VOA"},                  {"Voice of America", "VOA"},
-    {"the Voice of America", "VOA"}, {"TURAN", "TURAN"},
-    {"BBC", "BBC"},                  {"CNN", "CNN"},
-    {"Bloomberg", "Bloomberg"},      {"Xinhua", "Xinhua"},
-    {"Xinhua News Agency", "Xinhua"}, {"TASS", "TASS"},
-    {"Interfax", "Interfax"},        {"dpa", "dpa"},
-    {"Deutsche Presse-Agentur", "dpa"}, {"ANSA", "ANSA"},
-    {"EFE", "EFE"},                  {"Kyodo", "Kyodo"},
-    {"Yonhap", "Yonhap"},            {"Anadolu Agency", "Anadolu"},
-    {"Anadolu", "Anadolu"},          {"RFE/RL", "RFE/RL"},
-    {"Radio Free Europe/Radio Liberty", "RFE/RL"}, {"APA", "APA"},
-    {"Al Jazeera", "Al Jazeera"},    {"IANS", "IANS"},
-    {"Indo-Asian News Service", "IANS"}, {"IRNA", "IRNA"},
-    {"AZERTAC", "AZERTAC"},          {"AzerTAc", "AZERTAC"},
-    {"Trend", "Trend"},              {"Trend News Agency", "Trend"},
-    {"Report.az", "Report.az"},      {"News.Az", "News.Az"},
-    {"Mehr News Agency", "Mehr News Agency"}, {"Mehr", "Mehr News Agency"},
-    {"PTI", "PTI"},                  {"ANI", "ANI"},
-    {"Press Trust of India", "PTI"}, {"PA", "PA"},
-    {"Press Association", "PA"},     {"RIA Novosti", "RIA Novosti"},
-    {"Sputnik", "Sputnik"},          {"KCNA", "KCNA"},
-    {"Bernama", "Bernama"},          {"Antara", "Antara"},
-    {"WAM", "WAM"},                  {"QNA", "QNA"},
-    {"KUNA", "KUNA"},                {"MENA", "MENA"},
-    {"Ukrinform", "Ukrinform"},      {"ISNA", "ISNA"},
-    {"Fars", "Fars"},                {"Tasnim", "Tasnim"},
-    {"Kazinform", "Kazinform"},      {"Belga", "Belga"},
-    {"Lusa", "Lusa"},                {"Europa Press", "Europa Press"},
+    {"AP", "AP"},
+    {"Associated Press", "AP"},
+    {"The Associated Press", "AP"},
+    {"AFP", "AFP"},
+    {"Agence France-Presse", "AFP"},
+    {"Agence France Presse", "AFP"},
+    {"UPI", "UPI"},
+    {"United Press International", "UPI"},
+    {"VOA", "VOA"},
+    {"Voice of America", "VOA"},
+    {"the Voice of America", "VOA"},
+    {"TURAN", "TURAN"},
+    {"BBC", "BBC"},
+    {"CNN", "CNN"},
+    {"Bloomberg", "Bloomberg"},
+    {"Xinhua", "Xinhua"},
+    {"Xinhua News Agency", "Xinhua"},
+    {"TASS", "TASS"},
+    {"Interfax", "Interfax"},
+    {"dpa", "dpa"},
+    {"Deutsche Presse-Agentur", "dpa"},
+    {"ANSA", "ANSA"},
+    {"EFE", "EFE"},
+    {"Kyodo", "Kyodo"},
+    {"Yonhap", "Yonhap"},
+    {"Anadolu Agency", "Anadolu"},
+    {"Anadolu", "Anadolu"},
+    {"RFE/RL", "RFE/RL"},
+    {"Radio Free Europe/Radio Liberty", "RFE/RL"},
+    {"APA", "APA"},
+    {"Al Jazeera", "Al Jazeera"},
+    {"IANS", "IANS"},
+    {"Indo-Asian News Service", "IANS"},
+    {"IRNA", "IRNA"},
+    {"AZERTAC", "AZERTAC"},
+    {"AzerTAc", "AZERTAC"},
+    {"Trend", "Trend"},
+    {"Trend News Agency", "Trend"},
+    {"Report.az", "Report.az"},
+    {"News.Az", "News.Az"},
+    {"Mehr News Agency", "Mehr News Agency"},
+    {"Mehr", "Mehr News Agency"},
+    {"PTI", "PTI"},
+    {"ANI", "ANI"},
+    {"Press Trust of India", "PTI"},
+    {"PA", "PA"},
+    {"Press Association", "PA"},
+    {"RIA Novosti", "RIA Novosti"},
+    {"Sputnik", "Sputnik"},
+    {"KCNA", "KCNA"},
+    {"Bernama", "Bernama"},
+    {"Antara", "Antara"},
+    {"WAM", "WAM"},
+    {"QNA", "QNA"},
+    {"KUNA", "KUNA"},
+    {"MENA", "MENA"},
+    {"Ukrinform", "Ukrinform"},
+    {"ISNA", "ISNA"},
+    {"Fars", "Fars"},
+    {"Tasnim", "Tasnim"},
+    {"Kazinform", "Kazinform"},
+    {"Belga", "Belga"},
+    {"Lusa", "Lusa"},
+    {"Europa Press", "Europa Press"},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,9 +96,9 @@ static const agency_t AGENCIES[] = {
 /* Verbs after which a publication is the one being spoken to. */
 static const char *const TOLD[] = {"told ",        "briefed ",  "interview with ",
                                    "speaking to ", "spoke to ", "spoke with "};
-static const char *const REPORTERS[] = {"correspondent", "correspondents", "reporter", "reporting",
-                                        "reporters",     "bureau",         "journalist",
-                                        "journalists",   "photographer",   "photographers"};
+static const char *const REPORTERS[] = {
+    "correspondent", "correspondents", "reporter",    "reporting",    "reporters",
+    "bureau",        "journalist",     "journalists", "photographer", "photographers"};
 
 const char *ex_agency(const char *s, size_t n) {
     while (n > 0 && s[0] == ' ') s++, n--;
@@ -114,10 +147,14 @@ static bool correspondent(const char *text, char out[EX_SOURCE_BYTES]) {
             while (isupper((unsigned char)p[len])) len++;
         if (!canon && (len < 3 || len > AGENCY_WORD_MAX_BYTES)) continue;
         const char *q = p + len;
-        if (strncmp(q, "'s ", 3) == 0) q += 3;
-        else if (strncmp(q, "\xE2\x80\x99s ", 5) == 0) q += 5;
-        else if (*q == ' ') q += 1;
-        else continue;
+        if (strncmp(q, "'s ", 3) == 0)
+            q += 3;
+        else if (strncmp(q, "\xE2\x80\x99s ", 5) == 0)
+            q += 5;
+        else if (*q == ' ')
+            q += 1;
+        else
+            continue;
         if (!reporter_follows(q) || (!canon && q == p + len + 1)) continue;
         if (canon)
             snprintf(out, EX_SOURCE_BYTES, "%s", canon);

@@ -18,9 +18,8 @@ struct ex_trace {
 };
 
 static const char *const ROLE_NAMES[EX_ROLE_COUNT] = {
-    [EX_ROLE_BODY] = "body",           [EX_ROLE_TITLE] = "title",
-    [EX_ROLE_META] = "meta",           [EX_ROLE_FURNITURE] = "furniture",
-    [EX_ROLE_CAPTION] = "caption",     [EX_ROLE_SIDEBAR] = "sidebar",
+    [EX_ROLE_BODY] = "body",           [EX_ROLE_TITLE] = "title",     [EX_ROLE_META] = "meta",
+    [EX_ROLE_FURNITURE] = "furniture", [EX_ROLE_CAPTION] = "caption", [EX_ROLE_SIDEBAR] = "sidebar",
     [EX_ROLE_SKIPPED] = "skipped",
 };
 
@@ -101,15 +100,15 @@ static size_t cut_utf8(const char *s, size_t n, size_t max) {
     return n;
 }
 
-void ex_trace_block(ex_trace_t *t, const char *where, const char *text, size_t len,
-                    ex_role_t role, size_t article, const char *reason_fmt, ...) {
-    if (!t || !grow(t, (void **)&t->blocks, t->n_blocks, &t->cap_blocks, sizeof *t->blocks))
-        return;
+void ex_trace_block(ex_trace_t *t, const char *where, const char *text, size_t len, ex_role_t role,
+                    size_t article, const char *reason_fmt, ...) {
+    if (!t || !grow(t, (void **)&t->blocks, t->n_blocks, &t->cap_blocks, sizeof *t->blocks)) return;
     size_t keep = cut_utf8(text, len, EX_TRACE_TEXT_BYTES);
     va_list ap;
     va_start(ap, reason_fmt);
-    ex_trace_block_t b = {copy(t, where, strlen(where)), copy(t, text, keep), keep < len, role,
-                          article, format(t, reason_fmt, ap)};
+    ex_trace_block_t b = {
+        copy(t, where, strlen(where)), copy(t, text, keep), keep < len, role, article,
+        format(t, reason_fmt, ap)};
     va_end(ap);
     if (t->failed) {
         free((char *)b.where), free((char *)b.text), free((char *)b.reason);

@@ -42,8 +42,8 @@ void ex_trace_free(ex_trace_t *t);
  * kept), its role, the article it went to (0 for the main one; ignored
  * for roles that belong to no article) and the reason. */
 #define EX_TRACE_TEXT_BYTES 160
-void ex_trace_block(ex_trace_t *t, const char *where, const char *text, size_t len,
-                    ex_role_t role, size_t article, const char *reason_fmt, ...)
+void ex_trace_block(ex_trace_t *t, const char *where, const char *text, size_t len, ex_role_t role,
+                    size_t article, const char *reason_fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
 /* Records a field of article number `article` (0 = the main one): its

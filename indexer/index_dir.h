@@ -24,7 +24,7 @@
 typedef struct index_dir {
     char path[INDEX_PATH_MAX];
     int lock_fd;
-    unsigned live_gen;      /* 0 when there is no live generation yet */
+    unsigned live_gen; /* 0 when there is no live generation yet */
 } index_dir_t;
 
 /* Opens (creating if missing) and locks DIR, and clears what an earlier

@@ -12,8 +12,8 @@ static void reject(const ingest_t *g, const record_t *rec, const char *why) {
                    raw ? rec->len : 0);
 }
 
-static lede_status_t write_article(const ingest_t *g, const record_t *rec,
-                                   const lede_article_t *a, lede_err_t *err) {
+static lede_status_t write_article(const ingest_t *g, const record_t *rec, const lede_article_t *a,
+                                   lede_err_t *err) {
     shim_doc_t doc;
     char *data;
     if (convert_document(a, g->stamp_base + rec->seq, &doc, &data) != LEDE_OK)

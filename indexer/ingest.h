@@ -28,7 +28,7 @@ typedef struct ingest {
     uint64_t stamp_base;         /* added to each record's seq */
     rejects_t *rejects;          /* where invalid records are reported */
     ingest_write_fn write;
-    void *ctx;                   /* the writer's */
+    void *ctx; /* the writer's */
 } ingest_t;
 
 /* Writes the documents of rec, or reports it as rejected. Fails, with the

@@ -99,10 +99,10 @@ typedef struct {
     input_t *in;
     const input_sink_t *sink;
     const char *file;
-    char *buf;          /* the line being assembled */
+    char *buf; /* the line being assembled */
     size_t len, cap;
     uint64_t line;
-    bool skipping;      /* the line is over the limit: drop to its end */
+    bool skipping; /* the line is over the limit: drop to its end */
     size_t skipped;
 } line_state_t;
 
@@ -229,8 +229,8 @@ typedef struct {
 } page_ext_t;
 
 static const page_ext_t PAGE_EXTS[] = {
-    {".txt", RECORD_TEXT},     {".txt.gz", RECORD_TEXT},  {".html", RECORD_HTML},
-    {".html.gz", RECORD_HTML}, {".htm", RECORD_HTML},     {".htm.gz", RECORD_HTML},
+    {".txt", RECORD_TEXT},     {".txt.gz", RECORD_TEXT}, {".html", RECORD_HTML},
+    {".html.gz", RECORD_HTML}, {".htm", RECORD_HTML},    {".htm.gz", RECORD_HTML},
 };
 
 bool input_page_name(const char *name, record_kind_t *kind, size_t *stem) {
@@ -372,8 +372,8 @@ static lede_status_t scan_page(input_t *in, const char *path, const char *rel, r
     bool over = false;
     char zmsg[ZMSG_BYTES] = "";
     errno = 0;
-    lede_status_t s = rec.base_id ? read_page(path, in->max_record_bytes, &rec, &over, zmsg)
-                                  : LEDE_E_NOMEM;
+    lede_status_t s =
+        rec.base_id ? read_page(path, in->max_record_bytes, &rec, &over, zmsg) : LEDE_E_NOMEM;
     if (s == LEDE_E_OPEN) {
         free(rec.base_id);
         return cannot_open(path, in_dir, sink, err);

@@ -21,12 +21,12 @@ typedef enum { RECORD_JSON, RECORD_TEXT, RECORD_HTML } record_kind_t;
 
 typedef struct record {
     record_kind_t kind;
-    const char *file;   /* borrowed: valid until input_free() */
-    uint64_t line;      /* 1-based line of a JSON record; 0 for a page */
-    uint64_t seq;       /* position in the whole input, from 1 */
-    char *bytes;        /* owned by the record: free() */
+    const char *file; /* borrowed: valid until input_free() */
+    uint64_t line;    /* 1-based line of a JSON record; 0 for a page */
+    uint64_t seq;     /* position in the whole input, from 1 */
+    char *bytes;      /* owned by the record: free() */
     size_t len;
-    char *base_id;      /* pages: the id the path gives; owned; else NULL */
+    char *base_id; /* pages: the id the path gives; owned; else NULL */
 } record_t;
 
 typedef struct input_sink {
@@ -43,18 +43,18 @@ typedef struct input_sink {
      * directory already read, not a regular file. */
     void (*skipped)(void *ctx, const char *path, const char *why);
     void *ctx;
-    bool pages_only;    /* skip JSON Lines inputs (a pass over the pages alone) */
+    bool pages_only; /* skip JSON Lines inputs (a pass over the pages alone) */
 } input_sink_t;
 
 typedef struct input {
-    char **names;               /* interned file names */
+    char **names; /* interned file names */
     size_t n_names;
-    uint64_t total_bytes;       /* on-disk size of all inputs; 0 if unknown */
-    bool size_known;            /* false when reading standard input */
-    uint64_t read_bytes;        /* on-disk bytes consumed so far (progress) */
-    uint64_t text_bytes;        /* uncompressed bytes read so far */
+    uint64_t total_bytes; /* on-disk size of all inputs; 0 if unknown */
+    bool size_known;      /* false when reading standard input */
+    uint64_t read_bytes;  /* on-disk bytes consumed so far (progress) */
+    uint64_t text_bytes;  /* uncompressed bytes read so far */
     uint64_t files;
-    uint64_t records;           /* records handed out (the last seq) */
+    uint64_t records; /* records handed out (the last seq) */
     size_t max_record_bytes;
     struct seen *seen; /* files and directories read (input_scan) */
 } input_t;

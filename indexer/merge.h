@@ -19,11 +19,11 @@
 #include "progress.h"
 
 typedef struct merge_job {
-    const char *tmp;            /* scratch directory; it must exist */
-    const char *live;           /* live generation to merge first, or NULL */
-    char *const *shards;        /* the new shards, in order */
+    const char *tmp;     /* scratch directory; it must exist */
+    const char *live;    /* live generation to merge first, or NULL */
+    char *const *shards; /* the new shards, in order */
     size_t n_shards;
-    bool spelling;              /* build spelling data from the new shards */
+    bool spelling; /* build spelling data from the new shards */
     progress_t *progress;
 } merge_job_t;
 

@@ -66,9 +66,26 @@ static const char USAGE[] =
     "around it are indexed. Exit status: 0 when everything was indexed, 1 when\n"
     "some records were rejected, 2 on an error (the index is then unchanged).\n";
 
-enum { OPT_DB = 256, OPT_REBUILD, OPT_DELETE, OPT_THREADS, OPT_LANGUAGE, OPT_NO_SPELLING,
-       OPT_MAX_DOC, OPT_REJECTS, OPT_UPDATE, OPT_SHARD_DOCS, OPT_PROGRESS, OPT_NO_PROGRESS,
-       OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_ALLOW_EMPTY, OPT_KEEP_TEXT, OPT_SNAPSHOT };
+enum {
+    OPT_DB = 256,
+    OPT_REBUILD,
+    OPT_DELETE,
+    OPT_THREADS,
+    OPT_LANGUAGE,
+    OPT_NO_SPELLING,
+    OPT_MAX_DOC,
+    OPT_REJECTS,
+    OPT_UPDATE,
+    OPT_SHARD_DOCS,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_VERSION,
+    OPT_EXPLAIN,
+    OPT_JSON,
+    OPT_ALLOW_EMPTY,
+    OPT_KEEP_TEXT,
+    OPT_SNAPSHOT
+};
 
 static const struct option LONG_OPTS[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -124,45 +141,79 @@ static void set_defaults(indexer_opts_t *o) {
 }
 
 static int parse_mode(const char *s, update_mode_t *mode) {
-    if (strcmp(s, "auto") == 0) *mode = UPDATE_AUTO;
-    else if (strcmp(s, "bulk") == 0) *mode = UPDATE_BULK;
-    else if (strcmp(s, "direct") == 0) *mode = UPDATE_DIRECT;
-    else return usage_error("--update must be auto, bulk or direct, not '%s'", s);
+    if (strcmp(s, "auto") == 0)
+        *mode = UPDATE_AUTO;
+    else if (strcmp(s, "bulk") == 0)
+        *mode = UPDATE_BULK;
+    else if (strcmp(s, "direct") == 0)
+        *mode = UPDATE_DIRECT;
+    else
+        return usage_error("--update must be auto, bulk or direct, not '%s'", s);
     return 0;
 }
 
 static int apply(int c, const char *arg, indexer_opts_t *o) {
     unsigned long long v;
     switch (c) {
-    case OPT_DB: o->db = arg; return 0;
-    case OPT_REBUILD: o->rebuild = true; return 0;
-    case OPT_ALLOW_EMPTY: o->allow_empty = true; return 0;
-    case OPT_DELETE: o->delete_ids = true; return 0;
+    case OPT_DB:
+        o->db = arg;
+        return 0;
+    case OPT_REBUILD:
+        o->rebuild = true;
+        return 0;
+    case OPT_ALLOW_EMPTY:
+        o->allow_empty = true;
+        return 0;
+    case OPT_DELETE:
+        o->delete_ids = true;
+        return 0;
     case OPT_THREADS:
-        if (!parse_count(arg, 1, 256, &v)) return usage_error("--threads takes 1 to 256, not '%s'", arg);
+        if (!parse_count(arg, 1, 256, &v))
+            return usage_error("--threads takes 1 to 256, not '%s'", arg);
         o->threads = (unsigned)v;
         return 0;
-    case OPT_LANGUAGE: o->language = arg; return 0;
-    case OPT_NO_SPELLING: o->spelling = false; return 0;
-    case OPT_KEEP_TEXT: o->keep_text = true; return 0;
+    case OPT_LANGUAGE:
+        o->language = arg;
+        return 0;
+    case OPT_NO_SPELLING:
+        o->spelling = false;
+        return 0;
+    case OPT_KEEP_TEXT:
+        o->keep_text = true;
+        return 0;
     case OPT_MAX_DOC:
         if (!parse_count(arg, 64, 1ull << 31, &v))
             return usage_error("--max-doc-bytes takes 64 to 2147483648, not '%s'", arg);
         o->max_doc_bytes = (size_t)v;
         return 0;
-    case OPT_REJECTS: o->rejects = arg; return 0;
-    case OPT_UPDATE: return parse_mode(arg, &o->mode);
+    case OPT_REJECTS:
+        o->rejects = arg;
+        return 0;
+    case OPT_UPDATE:
+        return parse_mode(arg, &o->mode);
     case OPT_SHARD_DOCS:
         if (!parse_count(arg, 1, 10000000, &v))
             return usage_error("--shard-docs takes 1 to 10000000, not '%s'", arg);
         o->shard_docs = (uint32_t)v;
         return 0;
-    case OPT_PROGRESS: o->progress = 1; return 0;
-    case OPT_NO_PROGRESS: o->progress = 0; return 0;
-    case 'q': o->quiet = true; return 0;
-    case OPT_EXPLAIN: o->explain = true; return 0;
-    case OPT_JSON: o->json = true; return 0;
-    case OPT_SNAPSHOT: o->snapshot = arg; return 0;
+    case OPT_PROGRESS:
+        o->progress = 1;
+        return 0;
+    case OPT_NO_PROGRESS:
+        o->progress = 0;
+        return 0;
+    case 'q':
+        o->quiet = true;
+        return 0;
+    case OPT_EXPLAIN:
+        o->explain = true;
+        return 0;
+    case OPT_JSON:
+        o->json = true;
+        return 0;
+    case OPT_SNAPSHOT:
+        o->snapshot = arg;
+        return 0;
     }
     return usage_error("%s", "unknown option");
 }
@@ -171,19 +222,22 @@ static int check_combination(const indexer_opts_t *o) {
     if (o->json && !o->explain) return usage_error("%s", "--json goes with --explain");
     if (o->explain) {
         if (o->delete_ids || o->rebuild)
-            return usage_error("%s", "--explain shows pages; it does not mix with --delete or --rebuild");
+            return usage_error("%s",
+                               "--explain shows pages; it does not mix with --delete or --rebuild");
         if (o->n_args || o->db) return 0;
         return usage_error("%s", "--explain needs a PAGE, or --db DIR to list what DIR learnt");
     }
     if (!o->db) return usage_error("%s", "--db DIR is required");
     if (o->snapshot) {
         if (o->n_args || o->delete_ids || o->rebuild)
-            return usage_error("%s", "--snapshot OUT copies --db DIR; it takes no INPUT, --delete or --rebuild");
+            return usage_error(
+                "%s", "--snapshot OUT copies --db DIR; it takes no INPUT, --delete or --rebuild");
         return 0;
     }
     if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");
     if (o->n_args == 0)
-        return usage_error("%s", o->delete_ids ? "--delete needs at least one ID" : "no INPUT given");
+        return usage_error("%s",
+                           o->delete_ids ? "--delete needs at least one ID" : "no INPUT given");
     if (o->allow_empty && !o->rebuild)
         return usage_error("%s", "--allow-empty only applies to --rebuild");
     if (o->rebuild && o->mode == UPDATE_DIRECT)

@@ -11,21 +11,21 @@ typedef enum { UPDATE_AUTO, UPDATE_BULK, UPDATE_DIRECT } update_mode_t;
 typedef struct indexer_opts {
     const char *db;
     bool rebuild;
-    bool allow_empty;       /* --rebuild may leave an empty index */
-    bool delete_ids;        /* the arguments are ids to delete */
+    bool allow_empty; /* --rebuild may leave an empty index */
+    bool delete_ids;  /* the arguments are ids to delete */
     unsigned threads;
-    const char *language;   /* NULL: english, or what the index has */
+    const char *language; /* NULL: english, or what the index has */
     bool spelling;
-    bool keep_text;         /* JSON records stored as given, not tidied */
+    bool keep_text; /* JSON records stored as given, not tidied */
     size_t max_doc_bytes;
     const char *rejects;
     uint32_t shard_docs;
-    int progress;           /* -1: when stderr is a terminal */
+    int progress; /* -1: when stderr is a terminal */
     bool quiet;
     update_mode_t mode;
-    bool explain;           /* the arguments are pages to explain, not index */
-    bool json;              /* --explain prints JSON */
-    const char *snapshot;   /* --snapshot OUT: copy --db there, index nothing */
+    bool explain;         /* the arguments are pages to explain, not index */
+    bool json;            /* --explain prints JSON */
+    const char *snapshot; /* --snapshot OUT: copy --db there, index nothing */
     char **args;
     size_t n_args;
 } indexer_opts_t;

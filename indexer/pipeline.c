@@ -73,8 +73,10 @@ static bool add_shard_path(struct pipeline *p, const char *path) {
     char *copy = strdup(path);
     bool ok = grown && copy;
     if (grown) p->shards = grown;
-    if (ok) p->shards[p->n_shards++] = copy;
-    else free(copy);
+    if (ok)
+        p->shards[p->n_shards++] = copy;
+    else
+        free(copy);
     pthread_mutex_unlock(&p->lock);
     return ok;
 }
@@ -180,9 +182,12 @@ static void *worker_main(void *arg) {
 /* ---- life cycle ------------------------------------------------------- */
 
 static ingest_t worker_ingest(const struct pipeline *p, pipeline_worker_t *w) {
-    return (ingest_t){.learned = p->o.learned, .keep_text = p->o.keep_text,
-                      .stamp_base = p->o.stamp_base, .rejects = p->o.rejects,
-                      .write = add_to_shard, .ctx = w};
+    return (ingest_t){.learned = p->o.learned,
+                      .keep_text = p->o.keep_text,
+                      .stamp_base = p->o.stamp_base,
+                      .rejects = p->o.rejects,
+                      .write = add_to_shard,
+                      .ctx = w};
 }
 
 lede_status_t pipeline_start(const pipeline_opts_t *opts, pipeline_t **out) {

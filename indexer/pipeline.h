@@ -18,14 +18,14 @@
 
 typedef struct pipeline_opts {
     unsigned threads;
-    const char *build_dir;   /* shards are created below it */
+    const char *build_dir; /* shards are created below it */
     const char *language;
     bool spelling;
     uint32_t shard_docs;
-    uint64_t stamp_base;     /* added to each record's seq */
+    uint64_t stamp_base; /* added to each record's seq */
     rejects_t *rejects;
     const ex_learned_t *learned; /* site furniture for the page extractors; or NULL */
-    bool keep_text;          /* JSON records stored as given (--keep-text) */
+    bool keep_text;              /* JSON records stored as given (--keep-text) */
 } pipeline_opts_t;
 
 typedef struct pipeline pipeline_t;

@@ -8,8 +8,8 @@
 #include "input.h"
 
 typedef struct progress {
-    bool enabled;        /* draw the progress line on stderr */
-    double start;        /* monotonic seconds */
+    bool enabled; /* draw the progress line on stderr */
+    double start; /* monotonic seconds */
     double last_draw;
     bool drawn;
 } progress_t;

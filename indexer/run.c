@@ -27,11 +27,11 @@
 #define STAMP_GEN_SHIFT 32
 
 typedef struct counts {
-    uint64_t written;   /* documents written */
+    uint64_t written; /* documents written */
     uint64_t added;
     uint64_t replaced;
     uint64_t deleted;
-    uint64_t missing;   /* ids to delete that were not there */
+    uint64_t missing; /* ids to delete that were not there */
     uint64_t rejected;
 } counts_t;
 
@@ -43,7 +43,7 @@ typedef struct index_run {
     rejects_t *rejects;
     progress_t progress;
     counts_t counts;
-    ex_learned_t *learned;  /* site furniture for this run's pages */
+    ex_learned_t *learned;               /* site furniture for this run's pages */
     char build_tmp[INDEX_PATH_MAX + 32]; /* a bulk run's build area, while it exists */
     char build_gen[INDEX_PATH_MAX + 32]; /* the generation it builds, until published */
     lede_err_t err;                      /* why the run failed */
@@ -89,7 +89,8 @@ static bool use_direct(const index_run_t *j) {
     if (j->o->rebuild || j->dir.live_gen == 0) return false;
     if (j->o->mode != UPDATE_AUTO) return j->o->mode == UPDATE_DIRECT;
     if (!j->in.size_known) return false;
-    return j->in.total_bytes * DIRECT_INPUT_FRACTION < index_dir_gen_bytes(&j->dir, j->dir.live_gen);
+    return j->in.total_bytes * DIRECT_INPUT_FRACTION <
+           index_dir_gen_bytes(&j->dir, j->dir.live_gen);
 }
 
 /* ---- reporting ---------------------------------------------------------- */
@@ -127,7 +128,8 @@ static void summary(index_run_t *j) {
     if (j->counts.written && secs > 0)
         printf(" (%.0f docs/s, %.2f MB/s)", (double)j->counts.written / secs,
                (double)j->in.text_bytes / secs / 1e6);
-    if (j->counts.missing) printf("; %llu ids to delete were not found", (unsigned long long)j->counts.missing);
+    if (j->counts.missing)
+        printf("; %llu ids to delete were not found", (unsigned long long)j->counts.missing);
     putchar('\n');
 }
 
@@ -161,12 +163,18 @@ static void free_shards(char **shards, size_t n) {
     free(shards);
 }
 
-static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen, char ***shards, size_t *n) {
+static lede_status_t build_shards(index_run_t *j, const char *tmp, unsigned gen, char ***shards,
+                                  size_t *n) {
     /* Spelling data is built once from the merged vocabulary (see merge). */
-    pipeline_opts_t po = {.threads = j->o->threads, .build_dir = tmp, .language = j->o->language,
-                          .spelling = false, .shard_docs = j->o->shard_docs,
-                          .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT, .rejects = j->rejects,
-                          .learned = j->learned, .keep_text = j->o->keep_text};
+    pipeline_opts_t po = {.threads = j->o->threads,
+                          .build_dir = tmp,
+                          .language = j->o->language,
+                          .spelling = false,
+                          .shard_docs = j->o->shard_docs,
+                          .stamp_base = (uint64_t)gen << STAMP_GEN_SHIFT,
+                          .rejects = j->rejects,
+                          .learned = j->learned,
+                          .keep_text = j->o->keep_text};
     pipeline_t *p;
     if (pipeline_start(&po, &p) != LEDE_OK)
         return lede_errf(&j->err, LEDE_E_NOMEM, "cannot start threads");
@@ -222,13 +230,18 @@ static lede_status_t make_empty(index_run_t *j, const char *path) {
     return st;
 }
 
-static lede_status_t merge(index_run_t *j, const char *tmp, char **shards, size_t n, const char *dst) {
+static lede_status_t merge(index_run_t *j, const char *tmp, char **shards, size_t n,
+                           const char *dst) {
     char live[INDEX_PATH_MAX + 32];
     bool with_live = !j->o->rebuild && j->dir.live_gen;
     if (with_live) index_dir_gen_path(&j->dir, j->dir.live_gen, live, sizeof live);
     if (!with_live && n == 0) return make_empty(j, dst);
-    merge_job_t m = {.tmp = tmp, .live = with_live ? live : NULL, .shards = shards, .n_shards = n,
-                     .spelling = j->o->spelling, .progress = &j->progress};
+    merge_job_t m = {.tmp = tmp,
+                     .live = with_live ? live : NULL,
+                     .shards = shards,
+                     .n_shards = n,
+                     .spelling = j->o->spelling,
+                     .progress = &j->progress};
     uint64_t removed = 0;
     lede_status_t st = merge_run(&m, dst, &removed, &j->err);
     j->counts.replaced = removed;
@@ -323,9 +336,14 @@ static int run_direct(index_run_t *j) {
     shim_writer_t *w;
     if (open_live(j, &w) != LEDE_OK) return stop(j);
     uint32_t before = shim_writer_doccount(w);
-    direct_ctx_t ctx = {j, w, {.learned = j->learned, .keep_text = j->o->keep_text,
-                               .stamp_base = (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT,
-                               .rejects = j->rejects, .write = upsert_live, .ctx = &ctx}};
+    direct_ctx_t ctx = {j,
+                        w,
+                        {.learned = j->learned,
+                         .keep_text = j->o->keep_text,
+                         .stamp_base = (uint64_t)j->dir.live_gen << STAMP_GEN_SHIFT,
+                         .rejects = j->rejects,
+                         .write = upsert_live,
+                         .ctx = &ctx}};
     input_sink_t sink = {direct_record, oversize, unreadable, skipped, &ctx, false};
     lede_status_t st = input_scan(&j->in, j->o->args, j->o->n_args, &sink, &j->err);
     if (st == LEDE_OK && (st = furniture_store(w, j->learned)) != LEDE_OK)
@@ -350,7 +368,8 @@ static int run_delete(index_run_t *j) {
             lede_errf(&j->err, st, "deleting %s: %s", j->o->args[i], shim_writer_errmsg(w));
         if (st == LEDE_OK && !found) {
             j->counts.missing++;
-            if (!j->o->quiet) fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
+            if (!j->o->quiet)
+                fprintf(stderr, "lede-indexer: no document with id '%s'\n", j->o->args[i]);
         }
     }
     if (!close_live(j, w, st)) return unchanged(j, st);
@@ -408,9 +427,12 @@ int indexer_run(const indexer_opts_t *o) {
     }
     running = &j;
     reclaim_live(&j);
-    if (o->delete_ids) status = run_delete(&j);
-    else if (learn(&j) != LEDE_OK) status = stop(&j);
-    else status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
+    if (o->delete_ids)
+        status = run_delete(&j);
+    else if (learn(&j) != LEDE_OK)
+        status = stop(&j);
+    else
+        status = use_direct(&j) ? run_direct(&j) : run_bulk(&j);
     ex_learned_free(j.learned);
     running = NULL;
     if (j.rejects) rejects_close(j.rejects, &j.err);

@@ -25,7 +25,8 @@ typedef struct {
 #define TEXT(x) #x
 #define DEFAULT(name) TEXT_OF(REQUEST_DEFAULT_##name)
 #define TEXT_OF(x) TEXT(x)
-#define UINT_KEY(k, m, lo, hi, d) {k, T_UINT, offsetof(config_t, m), lo, hi, d}
+#define UINT_KEY(k, m, lo, hi, d)                                                                  \
+    { k, T_UINT, offsetof(config_t, m), lo, hi, d }
 
 static const key_t_ KEYS[] = {
     {"listen", T_LISTEN, 0, 0, 0, "127.0.0.1:7878"},
@@ -38,11 +39,13 @@ static const key_t_ KEYS[] = {
     UINT_KEY("query_timeout_ms", request.timeout_ms, 1, 600000, DEFAULT(TIMEOUT_MS)),
     UINT_KEY("max_query_terms", request.max_query_terms, 1, 100000, DEFAULT(MAX_QUERY_TERMS)),
     UINT_KEY("max_phrase_terms", request.max_phrase_terms, 2, 100000, DEFAULT(MAX_PHRASE_TERMS)),
-    UINT_KEY("max_query_wildcards", request.max_query_wildcards, 0, 1000, DEFAULT(MAX_QUERY_WILDCARDS)),
+    UINT_KEY("max_query_wildcards", request.max_query_wildcards, 0, 1000,
+             DEFAULT(MAX_QUERY_WILDCARDS)),
     UINT_KEY("max_limit", max_limit, 1, 10000, "100"),
     UINT_KEY("max_offset", max_offset, 0, 10000000, "10000"),
     UINT_KEY("default_limit", default_limit, 1, 10000, TEXT_OF(PROTO_DEFAULT_LIMIT)),
-    UINT_KEY("max_timeline_buckets", request.max_timeline_buckets, 1, 1000000, DEFAULT(MAX_TIMELINE_BUCKETS)),
+    UINT_KEY("max_timeline_buckets", request.max_timeline_buckets, 1, 1000000,
+             DEFAULT(MAX_TIMELINE_BUCKETS)),
     UINT_KEY("max_facet_limit", request.max_facet_limit, 1, 1000000, DEFAULT(MAX_FACET_LIMIT)),
     /* At most SHIM_RELAXED_FIRST_MAX: the all-words hits that can rank first. */
     UINT_KEY("relax_below", request.relax_below, 1, 1000, DEFAULT(RELAX_BELOW)),
@@ -94,7 +97,8 @@ static lede_status_t set_level(const key_t_ *k, void *dst, const char *v, lede_e
     static const char *const NAMES[] = {"error", "warn", "info", "debug"};
     for (int i = 0; i < 4; i++)
         if (!strcasecmp(v, NAMES[i])) return *(log_level_t *)dst = (log_level_t)i, LEDE_OK;
-    return lede_errf(err, LEDE_E_INVALID, "%s takes error, warn, info or debug, not '%s'", k->key, v);
+    return lede_errf(err, LEDE_E_INVALID, "%s takes error, warn, info or debug, not '%s'", k->key,
+                     v);
 }
 
 static lede_status_t set_tls_version(const key_t_ *k, void *dst, const char *v, lede_err_t *err) {
@@ -134,14 +138,21 @@ static lede_status_t set_http_listen(config_t *c, const char *v, lede_err_t *err
 static lede_status_t apply(config_t *c, const key_t_ *k, const char *v, lede_err_t *err) {
     void *dst = (char *)c + k->offset;
     switch (k->type) {
-    case T_UINT: return set_uint(k, dst, v, err);
-    case T_BOOL: return set_bool(k, dst, v, err);
-    case T_LEVEL: return set_level(k, dst, v, err);
-    case T_TLS_VERSION: return set_tls_version(k, dst, v, err);
-    case T_LISTEN: return parse_listen(k->key, v, c->listen_host, &c->listen_port, err);
-    case T_HTTP_LISTEN: return set_http_listen(c, v, err);
+    case T_UINT:
+        return set_uint(k, dst, v, err);
+    case T_BOOL:
+        return set_bool(k, dst, v, err);
+    case T_LEVEL:
+        return set_level(k, dst, v, err);
+    case T_TLS_VERSION:
+        return set_tls_version(k, dst, v, err);
+    case T_LISTEN:
+        return parse_listen(k->key, v, c->listen_host, &c->listen_port, err);
+    case T_HTTP_LISTEN:
+        return set_http_listen(c, v, err);
     case T_PATH:
-        if (strlen(v) >= CONFIG_PATH_MAX) return lede_errf(err, LEDE_E_INVALID, "%s: path too long", k->key);
+        if (strlen(v) >= CONFIG_PATH_MAX)
+            return lede_errf(err, LEDE_E_INVALID, "%s: path too long", k->key);
         strcpy(dst, v);
         return LEDE_OK;
     }
@@ -162,7 +173,8 @@ void config_defaults(config_t *c) {
 static char *strip(char *s) {
     while (*s == ' ' || *s == '\t') s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
     return s;
 }
 
@@ -183,16 +195,22 @@ static lede_status_t load_line(config_t *c, char *line, lede_err_t *err) {
 /* auth_token_file: the token is its first line. */
 static lede_status_t read_token_file(config_t *c, lede_err_t *err) {
     FILE *f = fopen(c->auth_token_file, "r");
-    if (!f) return lede_errf(err, LEDE_E_OPEN, "auth_token_file %s: %s", c->auth_token_file, strerror(errno));
+    if (!f)
+        return lede_errf(err, LEDE_E_OPEN, "auth_token_file %s: %s", c->auth_token_file,
+                         strerror(errno));
     char *line = fgets(c->auth_token, sizeof c->auth_token, f);
-    bool cut = line && !strchr(line, '\n') && fgetc(f) != EOF; /* a first line longer than the buffer */
+    bool cut =
+        line && !strchr(line, '\n') && fgetc(f) != EOF; /* a first line longer than the buffer */
     fclose(f);
     if (cut)
-        return lede_errf(err, LEDE_E_INVALID, "auth_token_file %s: the token is longer than %zu bytes",
+        return lede_errf(err, LEDE_E_INVALID,
+                         "auth_token_file %s: the token is longer than %zu bytes",
                          c->auth_token_file, sizeof c->auth_token - 2);
     size_t n = line ? strcspn(line, "\r\n") : 0;
     c->auth_token[n] = '\0';
-    if (n == 0) return lede_errf(err, LEDE_E_INVALID, "auth_token_file %s: the first line is empty", c->auth_token_file);
+    if (n == 0)
+        return lede_errf(err, LEDE_E_INVALID, "auth_token_file %s: the first line is empty",
+                         c->auth_token_file);
     return LEDE_OK;
 }
 
@@ -204,7 +222,8 @@ lede_status_t config_finish(config_t *c, lede_err_t *err) {
         return lede_errf(err, LEDE_E_INVALID, "TLS needs both tls_cert and tls_key");
     for (const char *p = c->auth_token; *p; p++)
         if ((unsigned char)*p <= ' ')
-            return lede_errf(err, LEDE_E_INVALID, "the auth token may not contain spaces or control characters");
+            return lede_errf(err, LEDE_E_INVALID,
+                             "the auth token may not contain spaces or control characters");
     return LEDE_OK;
 }
 
@@ -215,8 +234,9 @@ lede_status_t config_load(config_t *c, const char *path, lede_err_t *err) {
     lede_status_t st = LEDE_OK;
     for (unsigned n = 1; st == LEDE_OK && fgets(line, sizeof line, f); n++) {
         bool whole = strchr(line, '\n') || feof(f);
-        st = whole ? load_line(c, line, err)
-                   : lede_errf(err, LEDE_E_INVALID, "line longer than %d bytes", CONFIG_LINE_MAX - 2);
+        st = whole
+                 ? load_line(c, line, err)
+                 : lede_errf(err, LEDE_E_INVALID, "line longer than %d bytes", CONFIG_LINE_MAX - 2);
         if (st != LEDE_OK) lede_err_context(err, st, "%s:%u", path, n);
     }
     fclose(f);

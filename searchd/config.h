@@ -18,39 +18,39 @@ typedef struct config {
     char listen_host[256];
     uint16_t listen_port;
     char db[CONFIG_PATH_MAX];
-    uint64_t threads;              /* 0: one per core */
+    uint64_t threads; /* 0: one per core */
     uint64_t max_line_bytes;
     uint64_t max_connections;
-    uint64_t idle_timeout_ms;      /* 0: never */
-    uint64_t request_timeout_ms;   /* for a request to arrive whole; 0: never */
-    request_limits_t request;      /* query_timeout_ms, max_query_terms, ...:
-                                    * what one request may cost */
+    uint64_t idle_timeout_ms;    /* 0: never */
+    uint64_t request_timeout_ms; /* for a request to arrive whole; 0: never */
+    request_limits_t request;    /* query_timeout_ms, max_query_terms, ...:
+                                  * what one request may cost */
     uint64_t max_limit;
     uint64_t max_offset;
     uint64_t default_limit;
-    uint64_t max_output_bytes;     /* replies queued for one slow reader */
+    uint64_t max_output_bytes; /* replies queued for one slow reader */
     uint64_t reload_interval_ms;
-    bool index_watch;              /* inotify notices commits at once (index_watch.h) */
+    bool index_watch; /* inotify notices commits at once (index_watch.h) */
     log_level_t log_level;
     char log_file[CONFIG_PATH_MAX]; /* "" or "-": stderr */
     bool query_log;
     char access_log[CONFIG_PATH_MAX]; /* "": none; else a JSON line per HTTP request */
-    uint64_t slow_query_ms;        /* 0: no slow-query log */
+    uint64_t slow_query_ms;           /* 0: no slow-query log */
     char pid_file[CONFIG_PATH_MAX];
-    bool http_enabled;             /* http_listen is not "off" */
+    bool http_enabled; /* http_listen is not "off" */
     char http_host[256];
     uint16_t http_port;
-    char http_root[CONFIG_PATH_MAX]; /* "": found at start-up (http_static.h) */
-    char http_cors_origins[CONFIG_PATH_MAX]; /* "*", or origins separated by commas */
+    char http_root[CONFIG_PATH_MAX];          /* "": found at start-up (http_static.h) */
+    char http_cors_origins[CONFIG_PATH_MAX];  /* "*", or origins separated by commas */
     char http_allowed_hosts[CONFIG_PATH_MAX]; /* Host names answered besides the listen
                                                * address's own (http_host.h) */
-    char auth_token[CONFIG_PATH_MAX];      /* "": no authentication (auth.h) */
-    char auth_token_file[CONFIG_PATH_MAX]; /* where auth_token is read from */
-    uint64_t auth_fail_delay_ms;   /* a wrong token is answered this much later */
-    uint64_t max_auth_failures;    /* wrong tokens before a connection is closed */
+    char auth_token[CONFIG_PATH_MAX];         /* "": no authentication (auth.h) */
+    char auth_token_file[CONFIG_PATH_MAX];    /* where auth_token is read from */
+    uint64_t auth_fail_delay_ms;              /* a wrong token is answered this much later */
+    uint64_t max_auth_failures;               /* wrong tokens before a connection is closed */
     char tls_cert[CONFIG_PATH_MAX]; /* PEM chain; with tls_key, both listeners speak TLS (tls.h) */
     char tls_key[CONFIG_PATH_MAX];
-    uint64_t tls_min_version;      /* 12 (TLS 1.2) or 13 */
+    uint64_t tls_min_version; /* 12 (TLS 1.2) or 13 */
 } config_t;
 
 /* Fills every key with its default. */

@@ -15,8 +15,8 @@
 #include "log.h"
 #include "tls.h"
 
-static const char *const STATE_NAMES[] = {"reading",   "draining", "paused",
-                                          "closing",   "lingering", "closed"};
+static const char *const STATE_NAMES[] = {"reading", "draining",  "paused",
+                                          "closing", "lingering", "closed"};
 
 /* How long a closing connection waits for the client to close its side. */
 #define LINGER_MS 2000
@@ -40,8 +40,10 @@ static void conn_set_state(conn_t *c, conn_state_t to) {
      * reads only to discard. */
     bool open = !c->worker->stopping && !c->eof;
     bool reading = (to == CONN_READING && open) || to == CONN_LINGERING;
-    if (reading) bufferevent_enable(c->bev, EV_READ);
-    else bufferevent_disable(c->bev, EV_READ);
+    if (reading)
+        bufferevent_enable(c->bev, EV_READ);
+    else
+        bufferevent_disable(c->bev, EV_READ);
 }
 
 /* What a connection holds besides itself. */
@@ -61,8 +63,10 @@ static void conn_close(conn_t *c) {
     bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
     bufferevent_disable(c->bev, EV_READ | EV_WRITE);
     evtimer_del(c->auth_timer);
-    if (c->prev) c->prev->next = c->next;
-    else w->conns = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     c->prev = NULL, c->next = w->closed;
     w->closed = c;
@@ -90,7 +94,8 @@ static void linger(conn_t *c) {
     if (c->eof) return conn_close(c); /* the client has closed its side already */
     tls_close_notify(c->bev);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
-    evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+    evbuffer_drain(bufferevent_get_input(c->bev),
+                   evbuffer_get_length(bufferevent_get_input(c->bev)));
     struct timeval tv = {LINGER_MS / 1000, (LINGER_MS % 1000) * 1000};
     bufferevent_set_timeouts(c->bev, &tv, NULL);
     conn_set_state(c, CONN_LINGERING);
@@ -254,7 +259,8 @@ static void conn_process(conn_t *c) {
             return;
         }
         if (turn == REQUESTS_PER_TURN) {
-            bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+            bufferevent_trigger(c->bev, EV_READ,
+                                BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
             return;
         }
         size_t len = evbuffer_get_length(in);
@@ -270,8 +276,10 @@ static void conn_process(conn_t *c) {
         proto_error_t err;
         size_t used = 0;
         proto_result_t r = proto_parse(buf, take, lim, &req, &used, &err);
-        if (r == PROTO_OK) answer(c, &req, arrival);
-        else if (r != PROTO_NEED_MORE && !refuse(c, r, &err, buf, take)) return close_when_flushed(c);
+        if (r == PROTO_OK)
+            answer(c, &req, arrival);
+        else if (r != PROTO_NEED_MORE && !refuse(c, r, &err, buf, take))
+            return close_when_flushed(c);
         evbuffer_drain(in, used);
         /* NEED_MORE after skipping blank lines: the rest may hold requests. */
         if (r == PROTO_NEED_MORE && used == 0) {
@@ -322,7 +330,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
 void conn_accept(worker_t *w, evutil_socket_t fd, uint64_t id, const char *peer) {
     shared_t *s = w->sh;
     conn_t *c = calloc(1, sizeof *c);
-    struct bufferevent *bev = c ? tls_bufferevent(s->tls, w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
+    struct bufferevent *bev =
+        c ? tls_bufferevent(s->tls, w->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
     struct event *timer = bev ? evtimer_new(w->base, on_request_timeout, c) : NULL;
     struct event *auth_timer = timer ? evtimer_new(w->base, on_auth_delay, c) : NULL;
     if (!auth_timer) {

@@ -40,11 +40,11 @@ typedef enum {
 
 typedef struct conn {
     shared_t *sh;
-    worker_t *worker;           /* the loop it lives on */
+    worker_t *worker; /* the loop it lives on */
     struct bufferevent *bev;
     conn_state_t state;
-    bool eof;                   /* the peer sent end of file: no more requests,
-                                 * but it still reads the replies */
+    bool eof;                    /* the peer sent end of file: no more requests,
+                                  * but it still reads the replies */
     struct event *request_timer; /* request_timeout_ms for the request begun */
     bool partial;                /* part of a request is buffered: the timer runs */
     bool authed;                 /* gave the token, or none is needed */

@@ -54,40 +54,58 @@ typedef struct {
 enum { PAGE_HEALTH = 100, PAGE_METRICS, PAGE_STATS };
 
 static const route_t ROUTES[] = {
-    {"/search", R_EXACT, PROTO_OP_SEARCH},   {"/suggest", R_EXACT, PROTO_OP_SUGGEST},
-    {"/doc/", R_PREFIX, PROTO_OP_GET},       {"/similar/", R_PREFIX, PROTO_OP_SIMILAR},
-    {"/health", R_EXACT, PAGE_HEALTH},       {"/metrics", R_EXACT, PAGE_METRICS},
+    {"/search", R_EXACT, PROTO_OP_SEARCH}, {"/suggest", R_EXACT, PROTO_OP_SUGGEST},
+    {"/doc/", R_PREFIX, PROTO_OP_GET},     {"/similar/", R_PREFIX, PROTO_OP_SIMILAR},
+    {"/health", R_EXACT, PAGE_HEALTH},     {"/metrics", R_EXACT, PAGE_METRICS},
     {"/stats", R_EXACT, PAGE_STATS},
 };
 
 static int status_of(proto_error_code_t code) {
     switch (code) {
-    case PROTO_E_NONE: return 200;
-    case PROTO_E_NOT_FOUND: return 404;
-    case PROTO_E_LINE_TOO_LONG: return 413;
+    case PROTO_E_NONE:
+        return 200;
+    case PROTO_E_NOT_FOUND:
+        return 404;
+    case PROTO_E_LINE_TOO_LONG:
+        return 413;
     case PROTO_E_UNAVAILABLE:
     case PROTO_E_TOO_MANY_CONNECTIONS:
-    case PROTO_E_TIMEOUT: return 503;
-    case PROTO_E_INTERNAL: return 500;
+    case PROTO_E_TIMEOUT:
+        return 503;
+    case PROTO_E_INTERNAL:
+        return 500;
     case PROTO_E_AUTH_REQUIRED:
-    case PROTO_E_AUTH_FAILED: return 401;
-    default: return 400;
+    case PROTO_E_AUTH_FAILED:
+        return 401;
+    default:
+        return 400;
     }
 }
 
 static const char *reason_of(int status) {
     switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Payload Too Large";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Payload Too Large";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Internal Server Error";
     }
 }
 
@@ -97,7 +115,7 @@ static void count_status(http_server_t *h, int status) {
 
 /* Sends body (which may be NULL) with a status; every reply goes here. */
 static void respond(http_server_t *h, struct evhttp_request *req, int status, const char *type,
-                 struct evbuffer *body) {
+                    struct evbuffer *body) {
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
     if (type) evhttp_add_header(out, "Content-Type", type);
     if (h->sh->stopping) evhttp_add_header(out, "Connection", "close");
@@ -117,7 +135,8 @@ static void send_text(http_server_t *h, struct evhttp_request *req, int status, 
 static void send_json(http_server_t *h, struct evhttp_request *req, int status, json_t *reply) {
     size_t len = 0;
     char *line = request_reply_line(reply, &len);
-    if (!line) line = request_error_line(NULL, PROTO_E_INTERNAL, "out of memory", &len), status = 500;
+    if (!line)
+        line = request_error_line(NULL, PROTO_E_INTERNAL, "out of memory", &len), status = 500;
     send_text(h, req, status, "application/json; charset=utf-8", line, len);
     free(line);
 }
@@ -183,8 +202,9 @@ static void health(http_server_t *h, struct evhttp_request *req) {
     if (h->sh->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (stats_index_check(h->sh->cfg, h->watch_db, &st, &why) != LEDE_OK)
         return send_error(h, req, 503, "unavailable", why.msg);
-    send_json(h, req, 200, json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
-                                     (json_int_t)st.revision, "version", LEDE_VERSION));
+    send_json(h, req, 200,
+              json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
+                        (json_int_t)st.revision, "version", LEDE_VERSION));
 }
 
 static void metrics(http_server_t *h, struct evhttp_request *req) {
@@ -197,7 +217,8 @@ static void metrics(http_server_t *h, struct evhttp_request *req) {
 }
 
 static void stats_page(http_server_t *h, struct evhttp_request *req) {
-    json_t *reply = json_pack("{sb}", "ok", 1), *stats = stats_report(&h->sh->stats, h->sh->cfg, h->watch_db);
+    json_t *reply = json_pack("{sb}", "ok", 1),
+           *stats = stats_report(&h->sh->stats, h->sh->cfg, h->watch_db);
     if (!reply || !stats || json_object_update(reply, stats) != 0) {
         json_decref(reply);
         reply = NULL; /* send_json answers 500 */
@@ -208,7 +229,10 @@ static void stats_page(http_server_t *h, struct evhttp_request *req) {
 
 static void static_file(http_server_t *h, struct evhttp_request *req, const char *path) {
     int status = http_static_serve(req, h->sh->cfg, path);
-    if (status == 404) return send_error(h, req, 404, "not_found", "no such page; the API is under /search, /doc/{id}, /similar/{id}, /suggest, /health, /metrics");
+    if (status == 404)
+        return send_error(h, req, 404, "not_found",
+                          "no such page; the API is under /search, /doc/{id}, /similar/{id}, "
+                          "/suggest, /health, /metrics");
     if (status == 500) return send_error(h, req, 500, "internal", "cannot read the page's files");
     count_status(h, status);
 }
@@ -248,7 +272,8 @@ void http_job_done(job_t *job, void *arg) {
         /* The body's bytes move into the connection: it frees them. */
         evbuffer_add_reference(body, job->reply.line, job->reply.len, free_reply, NULL);
         job->reply.line = NULL;
-        evhttp_add_header(evhttp_request_get_output_headers(job->http), "Cache-Control", "no-store");
+        evhttp_add_header(evhttp_request_get_output_headers(job->http), "Cache-Control",
+                          "no-store");
         respond(h, job->http, status_of(job->reply.error), "application/json; charset=utf-8", body);
         evbuffer_free(body);
     } else {
@@ -259,18 +284,22 @@ void http_job_done(job_t *job, void *arg) {
 
 /* ---- authentication (auth.h) ---- */
 
-static void send_unauthorised(http_server_t *h, struct evhttp_request *req, proto_error_code_t code) {
+static void send_unauthorised(http_server_t *h, struct evhttp_request *req,
+                              proto_error_code_t code) {
     bool wrong = code == PROTO_E_AUTH_FAILED;
     evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
-                      wrong ? "Bearer realm=\"lede\", error=\"invalid_token\"" : "Bearer realm=\"lede\"");
+                      wrong ? "Bearer realm=\"lede\", error=\"invalid_token\""
+                            : "Bearer realm=\"lede\"");
     send_proto_error(h, req, code,
                      wrong ? "wrong token in the Authorization header"
                            : "this server needs a token: send \"Authorization: Bearer <token>\"");
 }
 
 static void held_unlink(held_reply_t *r) {
-    if (r->prev) r->prev->next = r->next;
-    else r->h->held = r->next;
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        r->h->held = r->next;
     if (r->next) r->next->prev = r->prev;
     event_free(r->timer);
     free(r);
@@ -315,19 +344,26 @@ static bool authorised(http_server_t *h, struct evhttp_request *req) {
 
 /* ---- routing ---- */
 
-static void route(http_server_t *h, struct evhttp_request *req, const char *path, const char *query) {
+static void route(http_server_t *h, struct evhttp_request *req, const char *path,
+                  const char *query) {
     for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
         const route_t *r = &ROUTES[i];
         size_t n = strlen(r->path);
-        if (r->match == R_EXACT ? strcmp(path, r->path) != 0 : strncmp(path, r->path, n) != 0) continue;
+        if (r->match == R_EXACT ? strcmp(path, r->path) != 0 : strncmp(path, r->path, n) != 0)
+            continue;
         if (r->op != PAGE_HEALTH && !authorised(h, req)) return;
         switch (r->op) {
-        case PAGE_HEALTH: return health(h, req);
-        case PAGE_METRICS: return metrics(h, req);
-        case PAGE_STATS: return stats_page(h, req);
+        case PAGE_HEALTH:
+            return health(h, req);
+        case PAGE_METRICS:
+            return metrics(h, req);
+        case PAGE_STATS:
+            return stats_page(h, req);
         default:
             if (r->match == R_PREFIX && (!path[n] || strchr(path + n, '/')))
-                return send_error(h, req, 404, "not_found", "the path needs one document id: /doc/{id}, /similar/{id} (escape '/' in an id as %2F)");
+                return send_error(h, req, 404, "not_found",
+                                  "the path needs one document id: /doc/{id}, /similar/{id} "
+                                  "(escape '/' in an id as %2F)");
             return submit(h, req, (proto_op_t)r->op, query, r->match == R_PREFIX ? path + n : NULL);
         }
     }
@@ -398,7 +434,8 @@ static void limit(http_server_t *h, const config_t *c) {
     evhttp_set_max_headers_size(h->http, (ev_ssize_t)c->max_line_bytes);
     evhttp_set_max_body_size(h->http, (ev_ssize_t)c->max_line_bytes);
     if (c->idle_timeout_ms) {
-        struct timeval tv = {(time_t)(c->idle_timeout_ms / 1000), (suseconds_t)(c->idle_timeout_ms % 1000) * 1000};
+        struct timeval tv = {(time_t)(c->idle_timeout_ms / 1000),
+                             (suseconds_t)(c->idle_timeout_ms % 1000) * 1000};
         evhttp_set_timeout_tv(h->http, &tv);
     }
     evhttp_set_gencb(h->http, on_request, h);
@@ -417,9 +454,10 @@ lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, shim_db
         return lede_errf(err, LEDE_E_NOMEM, "cannot start the HTTP server: out of memory");
     limit(h, c);
     if (!(h->bound = evhttp_bind_socket_with_handle(h->http, c->http_host, c->http_port)))
-        return lede_errf(err, LEDE_E_IO,
-                         "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
-                         c->http_host, c->http_port, strerror(errno));
+        return lede_errf(
+            err, LEDE_E_IO,
+            "cannot listen for HTTP on %s:%u: %s (set http_listen, or http_listen = off)",
+            c->http_host, c->http_port, strerror(errno));
     gate_add(&s->gate, evhttp_bound_socket_get_listener(h->bound));
     log_msg(LOG_INFO, "http listening on %s:%u%s, page from %s", c->http_host,
             socket_port(evhttp_bound_socket_get_fd(h->bound)), s->tls ? " (TLS)" : "",

@@ -16,16 +16,16 @@
 
 struct http_conn {
     http_conns_t *set;
-    struct bufferevent *bev;         /* made here for evhttp; referenced until adopted */
-    struct evhttp_connection *evcon; /* NULL until adopted */
-    struct event *deadline;          /* request_timeout_ms for the request begun */
-    struct evbuffer_cb_entry *watch; /* on the input: a request begins */
+    struct bufferevent *bev;             /* made here for evhttp; referenced until adopted */
+    struct evhttp_connection *evcon;     /* NULL until adopted */
+    struct event *deadline;              /* request_timeout_ms for the request begun */
+    struct evbuffer_cb_entry *watch;     /* on the input: a request begins */
     struct evbuffer_cb_entry *out_watch; /* on the output: evhttp answers itself */
     bool busy;
-    bool timing;  /* part of a request has arrived: the deadline runs */
-    bool refused; /* over max_connections at accept: never counted as open */
-    bool closing; /* to be closed once its reply is written */
-    bool errpage; /* evhttp wrote a reply of its own, to rewrite as JSON */
+    bool timing;    /* part of a request has arrived: the deadline runs */
+    bool refused;   /* over max_connections at accept: never counted as open */
+    bool closing;   /* to be closed once its reply is written */
+    bool errpage;   /* evhttp wrote a reply of its own, to rewrite as JSON */
     double started; /* when the request being answered arrived whole */
     http_conn_t *prev, *next;
 };
@@ -98,7 +98,8 @@ static void on_close(struct evhttp_connection *evcon, void *arg) {
     if (hc->watch) evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->watch);
     if (hc->out_watch) evbuffer_remove_cb_entry(bufferevent_get_output(hc->bev), hc->out_watch);
     free_record(hc);
-    set->sh->conn_closed(set->sh->conn_closed_arg); /* a stop may be waiting; a descriptor is free */
+    set->sh->conn_closed(
+        set->sh->conn_closed_arg); /* a stop may be waiting; a descriptor is free */
 }
 
 /* Closes the connections marked closing that are not busy. Made active
@@ -121,23 +122,34 @@ static const char *peer_of(http_conn_t *hc, char out[80]);
 
 static const char *method_name(enum evhttp_cmd_type m) {
     switch (m) {
-    case EVHTTP_REQ_GET: return "GET";
-    case EVHTTP_REQ_HEAD: return "HEAD";
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-    case EVHTTP_REQ_TRACE: return "TRACE";
-    case EVHTTP_REQ_CONNECT: return "CONNECT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
-    default: return "OTHER";
+    case EVHTTP_REQ_GET:
+        return "GET";
+    case EVHTTP_REQ_HEAD:
+        return "HEAD";
+    case EVHTTP_REQ_POST:
+        return "POST";
+    case EVHTTP_REQ_PUT:
+        return "PUT";
+    case EVHTTP_REQ_DELETE:
+        return "DELETE";
+    case EVHTTP_REQ_OPTIONS:
+        return "OPTIONS";
+    case EVHTTP_REQ_TRACE:
+        return "TRACE";
+    case EVHTTP_REQ_CONNECT:
+        return "CONNECT";
+    case EVHTTP_REQ_PATCH:
+        return "PATCH";
+    default:
+        return "OTHER";
     }
 }
 
 /* One access_log line for a reply sent. */
 static void log_access(http_conn_t *hc, struct evhttp_request *req) {
     char peer[80];
-    const char *length = evhttp_find_header(evhttp_request_get_output_headers(req), "Content-Length");
+    const char *length =
+        evhttp_find_header(evhttp_request_get_output_headers(req), "Content-Length");
     access_entry_t e = {
         .peer = peer_of(hc, peer),
         .method = method_name(evhttp_request_get_command(req)),
@@ -157,7 +169,8 @@ static void on_complete(struct evhttp_request *req, void *arg) {
     set_idle(hc);
     if (hc->closing) event_active(hc->set->closer_ev, EV_READ, 0);
     if (evbuffer_get_length(bufferevent_get_input(hc->bev)) > 0) start_deadline(hc); /* pipelined */
-    hc->set->sh->conn_closed(hc->set->sh->conn_closed_arg); /* a stop may be waiting for this reply */
+    hc->set->sh->conn_closed(
+        hc->set->sh->conn_closed_arg); /* a stop may be waiting for this reply */
 }
 
 /* Output while no request of lede's is being answered is evhttp's own

@@ -108,26 +108,36 @@ static bool add_param(json_t *req, const param_t *p, const char *v, proto_error_
     json_t *value = NULL;
     char shown[SHOWN_BYTES];
     switch (p->kind) {
-    case P_STRING: value = json_string(v); break;
+    case P_STRING:
+        value = json_string(v);
+        break;
     case P_UINT:
         if (!(value = uint_value(v)))
-            return fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' must be a whole number >= 0, not '%s'",
-                        p->name, utf8_excerpt(shown, sizeof shown, v)), false;
+            return fail(e, PROTO_E_BAD_REQUEST,
+                        "parameter '%s' must be a whole number >= 0, not '%s'", p->name,
+                        utf8_excerpt(shown, sizeof shown, v)),
+                   false;
         break;
     case P_BOOL:
         if (!(value = bool_value(v)))
-            return fail(e, PROTO_E_BAD_REQUEST, "parameter '%s' must be 1 or 0 (true or false), not '%s'",
-                        p->name, utf8_excerpt(shown, sizeof shown, v)), false;
+            return fail(e, PROTO_E_BAD_REQUEST,
+                        "parameter '%s' must be 1 or 0 (true or false), not '%s'", p->name,
+                        utf8_excerpt(shown, sizeof shown, v)),
+                   false;
         break;
-    case P_LIST: value = list_value(v); break;
+    case P_LIST:
+        value = list_value(v);
+        break;
     case P_FILTER: {
         json_t *filter = child(req, "filter"), *list = json_object_get(filter, p->name);
         if (!list) json_object_set_new(filter, p->name, list = json_array());
         return json_array_append_new(list, json_string(v)) == 0 ||
                (fail(e, PROTO_E_INTERNAL, "out of memory"), false);
     }
-    case P_DATE: return json_object_set_new(child(child(req, "filter"), "date"), p->name, json_string(v)) == 0 ||
-                        (fail(e, PROTO_E_INTERNAL, "out of memory"), false);
+    case P_DATE:
+        return json_object_set_new(child(child(req, "filter"), "date"), p->name, json_string(v)) ==
+                   0 ||
+               (fail(e, PROTO_E_INTERNAL, "out of memory"), false);
     }
     if (!value) return fail(e, PROTO_E_INTERNAL, "out of memory"), false;
     return json_object_set_new(req, p->name, value) == 0;
@@ -228,7 +238,8 @@ json_t *http_params_request(proto_op_t op, const char *query, const char *doc, p
         free(id);
     }
     bool ok = !query || add_params(req, op, query, e);
-    if (ok && op == PROTO_OP_SUGGEST && !json_object_get(req, "q")) json_object_set_new(req, "q", json_string(""));
+    if (ok && op == PROTO_OP_SUGGEST && !json_object_get(req, "q"))
+        json_object_set_new(req, "q", json_string(""));
     if (!ok) json_decref(req);
     return ok ? req : NULL;
 }

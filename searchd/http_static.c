@@ -37,18 +37,24 @@ typedef struct {
 } mime_t;
 
 static const mime_t MIME[] = {
-    {".html", "text/html; charset=utf-8"},      {".css", "text/css; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},  {".json", "application/json; charset=utf-8"},
-    {".svg", "image/svg+xml"},                  {".png", "image/png"},
-    {".ico", "image/x-icon"},                   {".txt", "text/plain; charset=utf-8"},
-    {".woff2", "font/woff2"},                   {".webmanifest", "application/manifest+json"},
+    {".html", "text/html; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".woff2", "font/woff2"},
+    {".webmanifest", "application/manifest+json"},
 };
 
 /* The page's own defence against injected markup: only its own scripts
  * and styles run, nothing is framed or posted elsewhere. */
-static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                          "frame-ancestors 'none'";
+static const char CSP[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 const char *http_static_root(const config_t *c) {
     return c->http_root[0] ? c->http_root : LEDE_WEB_DIR;
@@ -149,7 +155,8 @@ static bool plain_name(const char *name) {
  * file is rewritten. */
 static void make_etag(const struct stat *st, char *out, size_t size) {
     snprintf(out, size, "\"%llx-%llx\"", (unsigned long long)st->st_size,
-             (unsigned long long)st->st_mtim.tv_sec * 1000000000ull + (unsigned long long)st->st_mtim.tv_nsec);
+             (unsigned long long)st->st_mtim.tv_sec * 1000000000ull +
+                 (unsigned long long)st->st_mtim.tv_nsec);
 }
 
 static void add_headers(struct evkeyvalq *h, const char *type, const char *etag) {

@@ -70,17 +70,22 @@ static lede_status_t bind_to(listener_t *l, lede_err_t *err) {
     const config_t *c = l->sh->cfg;
     char port[8];
     snprintf(port, sizeof port, "%u", c->listen_port);
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *ai = NULL;
     int rc = getaddrinfo(c->listen_host, port, &hints, &ai);
-    if (rc != 0) return lede_errf(err, LEDE_E_INVALID, "listen %s:%s: %s", c->listen_host, port, gai_strerror(rc));
-    l->ev = evconnlistener_new_bind(l->sh->base, on_accept, l,
-                                    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-                                    -1, ai->ai_addr, (int)ai->ai_addrlen);
+    if (rc != 0)
+        return lede_errf(err, LEDE_E_INVALID, "listen %s:%s: %s", c->listen_host, port,
+                         gai_strerror(rc));
+    l->ev =
+        evconnlistener_new_bind(l->sh->base, on_accept, l,
+                                LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+                                -1, ai->ai_addr, (int)ai->ai_addrlen);
     int e = errno;
     freeaddrinfo(ai);
     if (!l->ev)
-        return lede_errf(err, LEDE_E_IO, "cannot listen on %s:%s: %s", c->listen_host, port, strerror(e));
+        return lede_errf(err, LEDE_E_IO, "cannot listen on %s:%s: %s", c->listen_host, port,
+                         strerror(e));
     gate_add(&l->sh->gate, l->ev);
     return LEDE_OK;
 }

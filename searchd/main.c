@@ -59,10 +59,14 @@ static lede_status_t set_pair(config_t *c, const char *pair, lede_err_t *err) {
 enum { O_DB = 256, O_LISTEN, O_THREADS, O_DAEMON, O_VERSION };
 
 static const struct option OPTIONS[] = {
-    {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, O_DB},
-    {"listen", required_argument, NULL, O_LISTEN}, {"threads", required_argument, NULL, O_THREADS},
-    {"set", required_argument, NULL, 'o'},     {"daemon", no_argument, NULL, O_DAEMON},
-    {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, O_VERSION},
+    {"config", required_argument, NULL, 'c'},
+    {"db", required_argument, NULL, O_DB},
+    {"listen", required_argument, NULL, O_LISTEN},
+    {"threads", required_argument, NULL, O_THREADS},
+    {"set", required_argument, NULL, 'o'},
+    {"daemon", no_argument, NULL, O_DAEMON},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, O_VERSION},
     {NULL, 0, NULL, 0},
 };
 
@@ -87,16 +91,35 @@ static int parse_options(int argc, char **argv, opts_t *o) {
     while ((opt = getopt_long(argc, argv, ":c:o:h", OPTIONS, NULL)) != -1) {
         lede_status_t st = LEDE_OK;
         switch (opt) {
-        case 'c': break;
-        case O_DB: st = config_set(&o->cfg, "db", optarg, &err); break;
-        case O_LISTEN: st = config_set(&o->cfg, "listen", optarg, &err); break;
-        case O_THREADS: st = config_set(&o->cfg, "threads", optarg, &err); break;
-        case 'o': st = set_pair(&o->cfg, optarg, &err); break;
-        case O_DAEMON: o->daemon = true; break;
-        case 'h': fputs(USAGE, stdout); return 1;
-        case O_VERSION: printf("lede-searchd %s (Xapian %s)\n", LEDE_VERSION, shim_xapian_version()); return 1;
-        case ':': st = lede_errf(&err, LEDE_E_INVALID, "option '%s' needs a value", argv[optind - 1]); break;
-        default: st = lede_errf(&err, LEDE_E_INVALID, "unknown option '%s' (see --help)", argv[optind - 1]);
+        case 'c':
+            break;
+        case O_DB:
+            st = config_set(&o->cfg, "db", optarg, &err);
+            break;
+        case O_LISTEN:
+            st = config_set(&o->cfg, "listen", optarg, &err);
+            break;
+        case O_THREADS:
+            st = config_set(&o->cfg, "threads", optarg, &err);
+            break;
+        case 'o':
+            st = set_pair(&o->cfg, optarg, &err);
+            break;
+        case O_DAEMON:
+            o->daemon = true;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return 1;
+        case O_VERSION:
+            printf("lede-searchd %s (Xapian %s)\n", LEDE_VERSION, shim_xapian_version());
+            return 1;
+        case ':':
+            st = lede_errf(&err, LEDE_E_INVALID, "option '%s' needs a value", argv[optind - 1]);
+            break;
+        default:
+            st = lede_errf(&err, LEDE_E_INVALID, "unknown option '%s' (see --help)",
+                           argv[optind - 1]);
         }
         if (st != LEDE_OK) return die(err.msg), -1;
     }

@@ -38,7 +38,8 @@ static void requests(struct evbuffer *out, const stats_t *st) {
     family(out, "lede_errors_total", "counter", "Error replies, by error code.");
     for (int e = 1; e < PROTO_E_COUNT; e++)
         evbuffer_add_printf(out, "lede_errors_total{code=\"%s\"} %llu\n",
-                            proto_error_name((proto_error_code_t)e), (unsigned long long)st->errors[e]);
+                            proto_error_name((proto_error_code_t)e),
+                            (unsigned long long)st->errors[e]);
     family(out, "lede_http_responses_total", "counter", "HTTP replies, by status class.");
     for (int c = 2; c <= 5; c++)
         evbuffer_add_printf(out, "lede_http_responses_total{class=\"%dxx\"} %llu\n", c,
@@ -49,11 +50,13 @@ static void latency(struct evbuffer *out, const stats_t *st) {
     family(out, "lede_request_duration_seconds", "histogram",
            "Time from a request's arrival at a worker queue to its reply.");
     for (size_t i = 0; i < sizeof LE_SECONDS / sizeof LE_SECONDS[0]; i++)
-        evbuffer_add_printf(out, "lede_request_duration_seconds_bucket{le=\"%g\"} %llu\n", LE_SECONDS[i],
+        evbuffer_add_printf(out, "lede_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                            LE_SECONDS[i],
                             (unsigned long long)stats_count_le(st, LE_SECONDS[i] * 1000.0));
     evbuffer_add_printf(out, "lede_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
                         (unsigned long long)st->latency_count);
-    evbuffer_add_printf(out, "lede_request_duration_seconds_sum %.9f\n", st->latency_sum_ms / 1000.0);
+    evbuffer_add_printf(out, "lede_request_duration_seconds_sum %.9f\n",
+                        st->latency_sum_ms / 1000.0);
     evbuffer_add_printf(out, "lede_request_duration_seconds_count %llu\n",
                         (unsigned long long)st->latency_count);
 }
@@ -96,7 +99,8 @@ static void process_facts(struct evbuffer *out, const stats_t *st) {
                         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
                             (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
     long rss = resident_bytes(), fds = open_fds();
-    if (rss >= 0) gauge(out, "process_resident_memory_bytes", "Resident memory, in bytes.", (double)rss);
+    if (rss >= 0)
+        gauge(out, "process_resident_memory_bytes", "Resident memory, in bytes.", (double)rss);
     if (fds >= 0) gauge(out, "process_open_fds", "Open file descriptors.", (double)fds);
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
@@ -123,10 +127,12 @@ void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out) {
     counter(out, "lede_connections_total", "Connections accepted.", st->conns_total);
     counter(out, "lede_connections_rejected_total", "Connections refused over max_connections.",
             st->conns_rejected);
-    counter(out, "lede_idle_timeouts_total", "Connections closed after idle_timeout_ms.", st->idle_timeouts);
+    counter(out, "lede_idle_timeouts_total", "Connections closed after idle_timeout_ms.",
+            st->idle_timeouts);
     counter(out, "lede_request_timeouts_total", "Connections closed after request_timeout_ms.",
             st->request_timeouts);
-    counter(out, "lede_output_stalls_total", "Times reading paused for max_output_bytes.", st->output_stalls);
+    counter(out, "lede_output_stalls_total", "Times reading paused for max_output_bytes.",
+            st->output_stalls);
     counter(out, "lede_accept_pauses_total", "Times accepting paused at the file-descriptor limit.",
             st->accept_pauses);
     counter(out, "lede_reloads_total", "Times a changed index was reopened.", st->reloads);
@@ -142,7 +148,8 @@ void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out) {
             st->hosts_refused);
     counter(out, "lede_auth_failures_total", "Wrong auth tokens given (line protocol and HTTP).",
             st->auth_failures);
-    gauge(out, "lede_queries_per_second", "Requests per second over the last minute.", stats_qps(st));
+    gauge(out, "lede_queries_per_second", "Requests per second over the last minute.",
+          stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
     index_facts(out, s, db);
     process_facts(out, st);

@@ -33,8 +33,8 @@ static void check_reload(server_t *s, bool forced) {
     shim_stats_t st;
     if (changed) stats_reloaded(&s->sh.stats);
     if (shim_db_stats(s->watch_db, &st) == LEDE_OK)
-        log_msg(LOG_INFO, "index %s: %u documents, revision %llu", changed ? "reloaded" : "reopened",
-                st.doccount, (unsigned long long)st.revision);
+        log_msg(LOG_INFO, "index %s: %u documents, revision %llu",
+                changed ? "reloaded" : "reopened", st.doccount, (unsigned long long)st.revision);
 }
 
 static void on_reload_timer(evutil_socket_t fd, short what, void *arg) {
@@ -58,8 +58,10 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg) {
     (void)what;
     server_t *s = arg;
     if (s->sh.stopping) return;
-    log_msg(LOG_INFO, "%s: finishing what %zu connections have sent and %zu HTTP requests, then stopping",
-            sig == SIGTERM ? "SIGTERM" : "SIGINT", pool_connections(s->pool), pool_pending(s->pool));
+    log_msg(LOG_INFO,
+            "%s: finishing what %zu connections have sent and %zu HTTP requests, then stopping",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT", pool_connections(s->pool),
+            pool_pending(s->pool));
     server_stop(s);
 }
 
@@ -152,7 +154,8 @@ static void share(server_t *s, const config_t *c) {
     stats_init(&sh->stats);
     /* A page without a "limit" is bounded by max_limit too. */
     uint64_t default_limit = c->default_limit < c->max_limit ? c->default_limit : c->max_limit;
-    sh->limits = (proto_limits_t){.max_line = c->max_line_bytes, .max_limit = (uint32_t)c->max_limit,
+    sh->limits = (proto_limits_t){.max_line = c->max_line_bytes,
+                                  .max_limit = (uint32_t)c->max_limit,
                                   .max_offset = (uint32_t)c->max_offset,
                                   .default_limit = (uint32_t)default_limit};
     sh->env = (request_env_t){.limits = c->request, .stats = report, .stats_arg = sh};
@@ -164,8 +167,9 @@ static lede_status_t open_index(server_t *s, lede_err_t *err) {
     const char *db = s->sh.cfg->db;
     char *msg = NULL;
     if (shim_db_open(db, &s->watch_db, &msg) == LEDE_OK) return LEDE_OK;
-    lede_errf(err, LEDE_E_OPEN, "cannot open the index at %s: %s (build one with lede-indexer --db %s ...)",
-              db, msg ? msg : "out of memory", db);
+    lede_errf(err, LEDE_E_OPEN,
+              "cannot open the index at %s: %s (build one with lede-indexer --db %s ...)", db,
+              msg ? msg : "out of memory", db);
     free(msg);
     return LEDE_E_OPEN;
 }
@@ -174,13 +178,15 @@ static lede_status_t open_index(server_t *s, lede_err_t *err) {
 static lede_status_t listen_all(server_t *s, lede_err_t *err) {
     const config_t *c = s->sh.cfg;
     lede_status_t st = listener_open(&s->listener, &s->sh, s->pool, err);
-    if (st == LEDE_OK && c->http_enabled) st = http_start(&s->http, &s->sh, s->pool, s->watch_db, err);
+    if (st == LEDE_OK && c->http_enabled)
+        st = http_start(&s->http, &s->sh, s->pool, s->watch_db, err);
     if (st != LEDE_OK) return st;
     if (!add_events(s)) return lede_errf(err, LEDE_E_INTERNAL, "cannot set up signals and timers");
     lede_err_t why;
     if (c->index_watch &&
         !(s->index_watch = index_watch_new(s->sh.base, c->db, on_index_changed, s, &why)))
-        log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only", why.msg);
+        log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only",
+                why.msg);
     return LEDE_OK;
 }
 

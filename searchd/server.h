@@ -18,10 +18,10 @@
 #include "worker.h"
 
 typedef struct server {
-    shared_t sh;                /* what the parts below read (shared.h) */
+    shared_t sh; /* what the parts below read (shared.h) */
     listener_t *listener;
     pool_t *pool;
-    shim_db_t *watch_db;        /* the main thread's handle: reload checks, HTTP's stats */
+    shim_db_t *watch_db; /* the main thread's handle: reload checks, HTTP's stats */
     struct event *reload_timer, *sighup, *sigterm, *sigint, *sigusr1;
     index_watch_t *index_watch; /* commits seen at once; NULL: polling only */
     http_server_t *http;        /* NULL with http_listen = off */

@@ -20,12 +20,12 @@
 typedef struct shared {
     const config_t *cfg;
     proto_limits_t limits;
-    request_env_t env;           /* its STATS are stats_report() */
-    stats_t stats;               /* its own lock: any thread */
-    gate_t gate;                 /* main loop, but gate_paused() */
-    tls_ctx_t *tls;              /* NULL: plain TCP */
-    struct event_base *base;     /* the main loop */
-    bool stopping;               /* main loop's; workers keep their own */
+    request_env_t env;       /* its STATS are stats_report() */
+    stats_t stats;           /* its own lock: any thread */
+    gate_t gate;             /* main loop, but gate_paused() */
+    tls_ctx_t *tls;          /* NULL: plain TCP */
+    struct event_base *base; /* the main loop */
+    bool stopping;           /* main loop's; workers keep their own */
     /* On the main loop: a connection or reply ended; a stop may be done,
      * and paused listeners can take a connection again. */
     void (*conn_closed)(void *arg);

@@ -181,7 +181,8 @@ json_t *stats_json(stats_t *live) {
         total += s->requests[i];
     }
     for (int e = 1; e < PROTO_E_COUNT; e++) {
-        jb_set(&b, err, proto_error_name((proto_error_code_t)e), json_integer((json_int_t)s->errors[e]));
+        jb_set(&b, err, proto_error_name((proto_error_code_t)e),
+               json_integer((json_int_t)s->errors[e]));
         failed += s->errors[e];
     }
     jb_set(&b, lat, "p50", json_real(stats_percentile(s, 0.50)));
@@ -226,9 +227,12 @@ void stats_job_done(stats_t *s, const config_t *c, const job_t *job) {
     if (job->reply.refused == REQUEST_FACETS_TOO_WIDE) stats_facet_limit_refused(s);
     if (!cmd || !cmd->on_index || !(c->query_log || slow)) return;
     const proto_request_t *r = &job->req;
-    log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query", job->http ? "http " : "",
-            cmd->name, job->latency_ms, proto_error_name(job->reply.error),
-            r->search.q ? r->search.q : r->doc ? r->doc : "");
+    log_msg(LOG_INFO, "%s %s%s %.2f ms %s q=%.120s", slow ? "slow" : "query",
+            job->http ? "http " : "", cmd->name, job->latency_ms,
+            proto_error_name(job->reply.error),
+            r->search.q ? r->search.q
+            : r->doc    ? r->doc
+                        : "");
 }
 
 lede_status_t stats_index_check(const config_t *c, shim_db_t *db, shim_stats_t *st,
@@ -244,14 +248,15 @@ static json_t *index_json(const config_t *c, shim_db_t *db) {
     lede_err_t err;
     if (stats_index_check(c, db, &st, &err) != LEDE_OK)
         return json_pack("{s:s, s:b, s:s}", "path", c->db, "up", 0, "error", err.msg);
-    return json_pack("{s:s, s:b, s:I, s:I, s:s}", "path", c->db, "up", 1, "documents", (json_int_t)st.doccount,
-                     "revision", (json_int_t)st.revision, "language", st.language);
+    return json_pack("{s:s, s:b, s:I, s:I, s:s}", "path", c->db, "up", 1, "documents",
+                     (json_int_t)st.doccount, "revision", (json_int_t)st.revision, "language",
+                     st.language);
 }
 
 json_t *stats_report(stats_t *s, const config_t *c, shim_db_t *db) {
     json_t *o = stats_json(s);
-    json_t *more = json_pack("{s:o?, s:i, s:s}", "index", index_json(c, db), "protocol", PROTO_VERSION,
-                             "version", LEDE_VERSION);
+    json_t *more = json_pack("{s:o?, s:i, s:s}", "index", index_json(c, db), "protocol",
+                             PROTO_VERSION, "version", LEDE_VERSION);
     if (!o || !more || json_object_update(o, more) != 0) {
         json_decref(o);
         o = NULL;

@@ -22,21 +22,21 @@
 #define STATS_WINDOW_S 60 /* queries per second over this many seconds */
 
 typedef struct stats {
-    pthread_mutex_t lock;            /* guards the rest; not valid in a snapshot */
-    double started;                 /* monotonic seconds */
+    pthread_mutex_t lock; /* guards the rest; not valid in a snapshot */
+    double started;       /* monotonic seconds */
     uint64_t conns_current, conns_total, conns_rejected;
     uint64_t requests[STATS_OPS + 1];
     uint64_t errors[PROTO_E_COUNT];
     uint64_t reloads;
-    uint64_t hosts_refused;          /* HTTP requests for a Host not allowed */
-    uint64_t auth_failures;          /* wrong tokens, line protocol and HTTP */
-    uint64_t queries_too_long;       /* refused for max_query_terms and the like */
-    uint64_t timelines_too_long;     /* refused for max_timeline_buckets */
-    uint64_t facet_limits_refused;   /* refused for max_facet_limit */
-    uint64_t idle_timeouts;          /* connections closed for idle_timeout_ms */
-    uint64_t output_stalls;          /* reading paused for max_output_bytes */
-    uint64_t accept_pauses;          /* episodes at the file-descriptor limit */
-    uint64_t request_timeouts;       /* closed for request_timeout_ms */
+    uint64_t hosts_refused;        /* HTTP requests for a Host not allowed */
+    uint64_t auth_failures;        /* wrong tokens, line protocol and HTTP */
+    uint64_t queries_too_long;     /* refused for max_query_terms and the like */
+    uint64_t timelines_too_long;   /* refused for max_timeline_buckets */
+    uint64_t facet_limits_refused; /* refused for max_facet_limit */
+    uint64_t idle_timeouts;        /* connections closed for idle_timeout_ms */
+    uint64_t output_stalls;        /* reading paused for max_output_bytes */
+    uint64_t accept_pauses;        /* episodes at the file-descriptor limit */
+    uint64_t request_timeouts;     /* closed for request_timeout_ms */
     uint64_t latency[STATS_BUCKETS];
     uint64_t latency_count;
     double latency_sum_ms;

@@ -25,7 +25,8 @@ static const char *ssl_reason(const char *fallback) {
 static lede_status_t refused(SSL_CTX *ctx, lede_err_t *err, const char *key, const char *path,
                              const char *what) {
     SSL_CTX_free(ctx);
-    return lede_errf(err, LEDE_E_INVALID, "%s %s: %s: %s", key, path, what, ssl_reason("unknown error"));
+    return lede_errf(err, LEDE_E_INVALID, "%s %s: %s: %s", key, path, what,
+                     ssl_reason("unknown error"));
 }
 
 /* A missing or unreadable file is named plainly, before OpenSSL's words. */
@@ -40,7 +41,8 @@ lede_status_t tls_ctx_new(const config_t *c, tls_ctx_t **out, lede_err_t *err) {
     if (st == LEDE_OK) st = readable("tls_key", c->tls_key, err);
     if (st != LEDE_OK) return st;
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    if (!ctx) return lede_errf(err, LEDE_E_NOMEM, "cannot set up TLS: %s", ssl_reason("out of memory"));
+    if (!ctx)
+        return lede_errf(err, LEDE_E_NOMEM, "cannot set up TLS: %s", ssl_reason("out of memory"));
     int min = c->tls_min_version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
     SSL_CTX_set_min_proto_version(ctx, min);
     /* No compression (CRIME), no renegotiation started by a client. */

@@ -33,12 +33,12 @@ struct handoff {
 struct pool {
     shared_t *sh;
     worker_t *workers;
-    unsigned n;                 /* workers allocated */
-    unsigned started;           /* threads running */
-    unsigned next;              /* round robin for sockets and jobs */
-    atomic_uint epoch;          /* bumped by pool_reload() */
-    atomic_size_t conns;        /* line-protocol connections on all workers */
-    size_t pending;             /* jobs out; main loop only */
+    unsigned n;          /* workers allocated */
+    unsigned started;    /* threads running */
+    unsigned next;       /* round robin for sockets and jobs */
+    atomic_uint epoch;   /* bumped by pool_reload() */
+    atomic_size_t conns; /* line-protocol connections on all workers */
+    size_t pending;      /* jobs out; main loop only */
     /* Finished HTTP jobs, for the main loop. */
     pthread_mutex_t done_lock;
     job_t *done;
@@ -75,9 +75,11 @@ double worker_poll_time(worker_t *w) {
      * now has waited on this loop. */
     struct timeval polled, now;
     double mono = stats_now();
-    if (event_base_gettimeofday_cached(w->base, &polled) != 0 || evutil_gettimeofday(&now, NULL) != 0)
+    if (event_base_gettimeofday_cached(w->base, &polled) != 0 ||
+        evutil_gettimeofday(&now, NULL) != 0)
         return mono;
-    double age = (double)(now.tv_sec - polled.tv_sec) + (double)(now.tv_usec - polled.tv_usec) / 1e6;
+    double age =
+        (double)(now.tv_sec - polled.tv_sec) + (double)(now.tv_usec - polled.tv_usec) / 1e6;
     return age > 0 ? mono - age : mono;
 }
 
@@ -190,7 +192,8 @@ static lede_status_t start_worker(pool_t *p, worker_t *w, lede_err_t *err) {
     pthread_mutex_init(&w->lock, NULL);
     const char *path = p->sh->cfg->db;
     if (shim_db_open(path, &w->db, &msg) != LEDE_OK) {
-        lede_errf(err, LEDE_E_OPEN, "cannot open the index at %s: %s", path, msg ? msg : "out of memory");
+        lede_errf(err, LEDE_E_OPEN, "cannot open the index at %s: %s", path,
+                  msg ? msg : "out of memory");
         free(msg);
         return LEDE_E_OPEN;
     }
@@ -200,7 +203,8 @@ static lede_status_t start_worker(pool_t *p, worker_t *w, lede_err_t *err) {
     if (cfg) event_config_free(cfg);
     w->inbox_ev = w->base ? event_new(w->base, -1, 0, on_inbox, w) : NULL;
     w->reap_ev = w->base ? event_new(w->base, -1, 0, on_reap, w) : NULL;
-    if (!w->inbox_ev || !w->reap_ev) return lede_errf(err, LEDE_E_NOMEM, "cannot start a worker's event loop");
+    if (!w->inbox_ev || !w->reap_ev)
+        return lede_errf(err, LEDE_E_NOMEM, "cannot start a worker's event loop");
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
         return lede_errf(err, LEDE_E_INTERNAL, "cannot start worker threads");
     p->started++;
@@ -267,8 +271,10 @@ void pool_submit(pool_t *p, job_t *job) {
     p->pending++;
     worker_t *w = next_worker(p);
     pthread_mutex_lock(&w->lock);
-    if (w->jobs_tail) w->jobs_tail->next = job;
-    else w->jobs = job;
+    if (w->jobs_tail)
+        w->jobs_tail->next = job;
+    else
+        w->jobs = job;
     w->jobs_tail = job;
     pthread_mutex_unlock(&w->lock);
     event_active(w->inbox_ev, EV_READ, 0);

@@ -31,19 +31,19 @@ typedef struct worker {
     pthread_t thread;
     struct event_base *base;
     shim_db_t *db;
-    unsigned epoch;             /* the index epoch db was opened at */
-    struct event *inbox_ev;     /* made active by other threads */
+    unsigned epoch;         /* the index epoch db was opened at */
+    struct event *inbox_ev; /* made active by other threads */
     /* The inbox, under lock. */
     pthread_mutex_t lock;
     job_t *jobs, *jobs_tail;
     handoff_t *sockets;
-    bool stop_asked;            /* pool_shutdown() */
-    bool quit;                  /* pool_stop(): leave the loop */
+    bool stop_asked; /* pool_shutdown() */
+    bool quit;       /* pool_stop(): leave the loop */
     /* This thread's own. */
-    struct conn *conns;         /* the open line-protocol connections */
-    struct conn *closed;        /* CLOSED, to be freed by reap_ev */
-    struct event *reap_ev;      /* made active when a connection closes */
-    bool stopping;              /* answering what was read, then closing */
+    struct conn *conns;    /* the open line-protocol connections */
+    struct conn *closed;   /* CLOSED, to be freed by reap_ev */
+    struct event *reap_ev; /* made active when a connection closes */
+    bool stopping;         /* answering what was read, then closing */
 } worker_t;
 
 /* Called on the main loop's thread for each finished job; it owns job. */

@@ -22,7 +22,8 @@ std::vector<std::string> complete(const Xapian::Database &db, const std::string 
                                   size_t limit) {
     size_t cut = text.find_last_of(" \t\n");
     std::string head = cut == std::string::npos ? "" : text.substr(0, cut + 1);
-    std::string word = Xapian::Unicode::tolower(cut == std::string::npos ? text : text.substr(cut + 1));
+    std::string word =
+        Xapian::Unicode::tolower(cut == std::string::npos ? text : text.substr(cut + 1));
     std::vector<std::pair<Xapian::doccount, std::string>> found;
     if (word.empty() || !is_plain_term(word)) return {};
     size_t scanned = 0;
@@ -34,11 +35,12 @@ std::vector<std::string> complete(const Xapian::Database &db, const std::string 
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     std::vector<std::string> out;
-    for (size_t i = 0; i < found.size() && out.size() < limit; i++) out.push_back(head + found[i].second);
+    for (size_t i = 0; i < found.size() && out.size() < limit; i++)
+        out.push_back(head + found[i].second);
     return out;
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_complete(shim_db_t *h, const char *prefix, size_t limit, char ***out,
                                      size_t *n) {

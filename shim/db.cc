@@ -52,7 +52,7 @@ bool stub_switched(const shim_db_t *h) {
     return !same_file(st, h->stub_stat);
 }
 
-}  // namespace
+} // namespace
 
 void shim::reopen_handle(shim_db_t *h) {
     if (stub_switched(h))
@@ -121,7 +121,7 @@ std::string stub_target(const std::string &path) {
     return name.empty() ? "" : name[0] == '/' ? name : path + "/" + name;
 }
 
-}  // namespace
+} // namespace
 
 // Looks at the files a fresh open would need, without opening the
 // database: an open costs several descriptors, which a daemon answering
@@ -165,7 +165,7 @@ uint64_t revision_or_zero(const Xapian::Database &db) {
     try {
         return db.get_revision();
     } catch (const Xapian::InvalidOperationError &) {
-        return 0;  // several shards have no single revision
+        return 0; // several shards have no single revision
     }
 }
 
@@ -185,7 +185,7 @@ void fill_stats(shim_db_t *h, shim_stats_t *s) {
     copy_field(s->language, sizeof s->language, lang.empty() ? "english" : lang);
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_db_stats(shim_db_t *h, shim_stats_t *out) {
     return shim::guarded_read(h, [&] {
@@ -218,7 +218,7 @@ lede_status_t get_document(shim_db_t *h, const char *id, char **data, size_t *le
     return LEDE_OK;
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_db_get(shim_db_t *h, const char *id, char **data, size_t *len) {
     *data = nullptr;

@@ -66,7 +66,7 @@ std::string stamp_bytes(uint64_t stamp) {
     return s;
 }
 
-}  // namespace
+} // namespace
 
 Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d) {
     if (!present(d->id)) throw Xapian::InvalidArgumentError("document has no id");
@@ -96,4 +96,4 @@ std::string id_term(const char *id) {
     return make_term(P_ID, id, false);
 }
 
-}  // namespace shim
+} // namespace shim

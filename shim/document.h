@@ -13,6 +13,6 @@ Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d);
 // The unique term of a document id.
 std::string id_term(const char *id);
 
-}  // namespace shim
+} // namespace shim
 
 #endif

@@ -17,10 +17,10 @@
 namespace shim {
 
 // Term prefixes (Omega's conventions where one exists).
-constexpr const char *P_ID = "Q";        // unique id: the upsert key
-constexpr const char *P_TITLE = "S";     // title words (free text)
-constexpr const char *P_AUTHOR = "A";    // author words (free text)
-constexpr const char *P_SOURCE = "XS";   // exact, lowercased
+constexpr const char *P_ID = "Q";      // unique id: the upsert key
+constexpr const char *P_TITLE = "S";   // title words (free text)
+constexpr const char *P_AUTHOR = "A";  // author words (free text)
+constexpr const char *P_SOURCE = "XS"; // exact, lowercased
 constexpr const char *P_CATEGORY = "XC";
 constexpr const char *P_TAG = "K";
 constexpr const char *P_PLACE = "XP";
@@ -28,16 +28,16 @@ constexpr const char *P_AUTHOR_EXACT = "XA";
 
 // Value slots.
 enum slot : Xapian::valueno {
-    SLOT_DAY = 0,       // "YYYYMMDD": date ranges
-    SLOT_DATE = 1,      // "YYYYMMDDhhmmss": date sort
-    SLOT_YEAR = 2,      // "YYYY": year facet
-    SLOT_SOURCE = 3,    // display strings for facets
+    SLOT_DAY = 0,    // "YYYYMMDD": date ranges
+    SLOT_DATE = 1,   // "YYYYMMDDhhmmss": date sort
+    SLOT_YEAR = 2,   // "YYYY": year facet
+    SLOT_SOURCE = 3, // display strings for facets
     SLOT_CATEGORY = 4,
-    SLOT_TAGS = 5,      // lists, items separated by LIST_SEP
+    SLOT_TAGS = 5, // lists, items separated by LIST_SEP
     SLOT_PLACES = 6,
     SLOT_AUTHORS = 7,
-    SLOT_STAMP = 8,     // 8 bytes big-endian: which duplicate wins a merge
-    SLOT_SUMMARY = 9,   // the hit's fields as JSON, read instead of the data
+    SLOT_STAMP = 8,   // 8 bytes big-endian: which duplicate wins a merge
+    SLOT_SUMMARY = 9, // the hit's fields as JSON, read instead of the data
 };
 
 constexpr char LIST_SEP = '\x1f';
@@ -84,7 +84,7 @@ lede_status_t report(char **errmsg, lede_status_t st, const std::string &msg) no
 // Parses a stemmer name; throws InvalidArgumentError for an unknown one.
 Xapian::Stem make_stemmer(const char *language);
 
-}  // namespace shim
+} // namespace shim
 
 namespace shim {
 
@@ -92,10 +92,9 @@ namespace shim {
 // read, reopens h and runs it once more. Every read entry point goes
 // through here, so none of them hands LEDE_E_MODIFIED to its caller unless
 // the retry fails too.
-template <typename Fn>
-lede_status_t guarded_read(shim_db *h, Fn fn) noexcept;
+template <typename Fn> lede_status_t guarded_read(shim_db *h, Fn fn) noexcept;
 
-}  // namespace shim
+} // namespace shim
 
 namespace shim {
 
@@ -148,10 +147,9 @@ struct shim_db {
 
 namespace shim {
 
-void reopen_handle(shim_db_t *h);  // db.cc: reopen(), following stub switches
+void reopen_handle(shim_db_t *h); // db.cc: reopen(), following stub switches
 
-template <typename Fn>
-lede_status_t guarded_read(shim_db *h, Fn fn) noexcept {
+template <typename Fn> lede_status_t guarded_read(shim_db *h, Fn fn) noexcept {
     for (int attempt = 0;; attempt++) {
         try {
             return fn();
@@ -168,6 +166,6 @@ lede_status_t guarded_read(shim_db *h, Fn fn) noexcept {
     }
 }
 
-}  // namespace shim
+} // namespace shim
 
 #endif

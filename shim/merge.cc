@@ -98,7 +98,7 @@ uint64_t build_spelling(const char *path, const char *const *srcs, size_t n) {
     return added;
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_build_spelling(const char *path, const char *const *srcs, size_t n,
                                            uint64_t *words, char **errmsg) {

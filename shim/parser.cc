@@ -27,7 +27,9 @@ class folded_field : public Xapian::FieldProcessor {
 
 class stopper : public Xapian::Stopper {
   public:
-    bool operator()(const std::string &term) const override { return is_stopword(term); }
+    bool operator()(const std::string &term) const override {
+        return is_stopword(term);
+    }
 };
 
 // Shared by every parser; it has no state.
@@ -60,7 +62,7 @@ std::string parse_day(const std::string &s, bool upper) {
     if (!m.empty() && (m < "01" || m > "12")) return "";
     if (!d.empty() && (d < "01" || d > "31")) return "";
     if (m.empty()) m = upper ? "12" : "01";
-    if (d.empty()) d = upper ? "31" : "01";  // "31" bounds every month
+    if (d.empty()) d = upper ? "31" : "01"; // "31" bounds every month
     return y + m + d;
 }
 
@@ -181,7 +183,7 @@ bool leaky_syntax_error(const char *text) {
         size_t op = strncmp(p, "NEAR/", 5) == 0 ? 5 : strncmp(p, "ADJ/", 4) == 0 ? 4 : 0;
         if (!op || !isdigit(static_cast<unsigned char>(p[op]))) continue;
         if (p > text && word_byte(static_cast<unsigned char>(p[-1]))) continue;
-        const char *end = p;  // back over what separates it from the word before
+        const char *end = p; // back over what separates it from the word before
         while (end > text && !word_byte(static_cast<unsigned char>(end[-1])) &&
                !strchr("\"'", end[-1]))
             end--;
@@ -195,7 +197,7 @@ bool leaky_syntax_error(const char *text) {
     return false;
 }
 
-}  // namespace
+} // namespace
 
 void setup_parser(shim_db_t *h) {
     Xapian::QueryParser qp;
@@ -272,4 +274,4 @@ Xapian::Query build_filter(const shim_query_t *q) {
     return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
-}  // namespace shim
+} // namespace shim

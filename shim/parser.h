@@ -26,6 +26,6 @@ Xapian::Query build_filter(const shim_query_t *q);
 // True for common words of the index's language that carry no topic.
 bool is_stopword(const std::string &word);
 
-}  // namespace shim
+} // namespace shim
 
 #endif

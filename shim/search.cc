@@ -34,8 +34,12 @@ class list_spy : public Xapian::MatchSpy {
             start = end + 1;
         }
     }
-    std::string name() const override { return "lede.list_spy"; }
-    const std::map<std::string, uint32_t> &counts() const { return counts_; }
+    std::string name() const override {
+        return "lede.list_spy";
+    }
+    const std::map<std::string, uint32_t> &counts() const {
+        return counts_;
+    }
 };
 
 // Stops a match at a deadline: Xapian cannot be told to, but it calls its
@@ -87,7 +91,7 @@ struct facet_request {
     bool timeline = false; // counts of SLOT_DAY, summed per period
 };
 
-}  // namespace
+} // namespace
 
 struct shim_results {
     shim_db *h; // borrowed: where a snippet's failure is explained
@@ -208,8 +212,8 @@ Xapian::doccount check_count(const Xapian::Database &db, const shim_query_t *q) 
 
 // lede's BM25 parameters (docs/ranking.md): Robertson's values for the TREC
 // news collections, also Lucene's defaults. Xapian's own are k1 = 1, b = 0.5.
-constexpr double BM25_K1 = 1.2;  // how fast repeated words stop adding weight
-constexpr double BM25_B = 0.75;  // how much long documents are discounted
+constexpr double BM25_K1 = 1.2; // how fast repeated words stop adding weight
+constexpr double BM25_B = 0.75; // how much long documents are discounted
 // Xapian's defaults for the rest: no extra document-length term, a word
 // repeated in the query counts more but not linearly, and lengths under half
 // the average count as half the average.
@@ -280,8 +284,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
 }
 
 // Runs fn(results) with fresh results each attempt (see guarded_read).
-template <typename Fn>
-lede_status_t with_results(shim_db_t *h, shim_results_t **out, Fn fn) {
+template <typename Fn> lede_status_t with_results(shim_db_t *h, shim_results_t **out, Fn fn) {
     *out = nullptr;
     return shim::guarded_read(h, [&] {
         std::unique_ptr<shim_results> r(new shim_results(h));
@@ -298,7 +301,8 @@ class topic_terms : public Xapian::ExpandDecider {
     bool operator()(const std::string &term) const override {
         unsigned char c = static_cast<unsigned char>(term[0]);
         if (term.size() < 3 || (c < 0x80 && !islower(c))) return false;
-        if (std::all_of(term.begin(), term.end(), [](char ch) { return isdigit((unsigned char)ch); }))
+        if (std::all_of(term.begin(), term.end(),
+                        [](char ch) { return isdigit((unsigned char)ch); }))
             return false;
         return !shim::is_stopword(term);
     }
@@ -307,8 +311,7 @@ class topic_terms : public Xapian::ExpandDecider {
 // Terms of the seed document that best describe it.
 constexpr Xapian::termcount SIMILAR_TERMS = 25;
 
-void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
-                 shim_results *r) {
+void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit, shim_results *r) {
     std::string idterm = shim::id_term(id);
     Xapian::PostingIterator p = h->db.postlist_begin(idterm);
     if (p == h->db.postlist_end(idterm))
@@ -323,7 +326,7 @@ void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit,
     fetch_hits(r, false);
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_search(shim_db_t *h, const shim_query_t *q, shim_results_t **out) {
     return with_results(h, out, [&](shim_results *r) { run_search(h, q, r); });
@@ -387,7 +390,7 @@ std::string unescape_html(const std::string &s) {
     return out;
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
                                             const char *hi_start, const char *hi_end, char **out) {

@@ -20,7 +20,7 @@ struct field_storage {
 // has a slot but no terms: years are filtered with a date range.
 // In lede_field_id_t order (C++17 has no array designators).
 const field_storage STORAGE[] = {
-    {P_SOURCE, SLOT_SOURCE}, {P_CATEGORY, SLOT_CATEGORY},      {P_TAG, SLOT_TAGS},
+    {P_SOURCE, SLOT_SOURCE}, {P_CATEGORY, SLOT_CATEGORY},    {P_TAG, SLOT_TAGS},
     {P_PLACE, SLOT_PLACES},  {P_AUTHOR_EXACT, SLOT_AUTHORS}, {nullptr, SLOT_YEAR},
 };
 static_assert(sizeof STORAGE / sizeof STORAGE[0] == LEDE_FIELD_COUNT && LEDE_FIELD_YEAR == 5,
@@ -43,7 +43,7 @@ size_t utf8_cut(const std::string &s, size_t n) {
     return n;
 }
 
-}  // namespace
+} // namespace
 
 double now_s() noexcept {
     struct timespec ts;
@@ -138,7 +138,7 @@ Xapian::Stem make_stemmer(const char *language) {
     return Xapian::Stem(language && *language ? language : "english");
 }
 
-}  // namespace shim
+} // namespace shim
 
 SHIM_API const char *shim_xapian_version(void) {
     return Xapian::version_string();

@@ -15,7 +15,8 @@ int xapian_flags(unsigned flags) {
     int f = (flags & SHIM_WRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
     // A fresh build directory is private until it is complete, so it can
     // skip fsync and update blocks in place.
-    if (flags & SHIM_WRITER_FRESH) f = Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS;
+    if (flags & SHIM_WRITER_FRESH)
+        f = Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS;
     return f | Xapian::DB_BACKEND_GLASS;
 }
 
@@ -62,8 +63,8 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
         w->db.set_metadata(shim::META_LANGUAGE, want);
         lang = want;
     } else if (o->language && lang != o->language) {
-        throw Xapian::InvalidArgumentError("index was built with language '" + lang +
-                                           "', not '" + o->language + "'");
+        throw Xapian::InvalidArgumentError("index was built with language '" + lang + "', not '" +
+                                           o->language + "'");
     }
     w->tg.set_stemmer(shim::make_stemmer(lang.c_str()));
     w->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
@@ -105,7 +106,7 @@ void close_without_commit(shim_writer_t *w) {
     w->db.close();
 }
 
-}  // namespace
+} // namespace
 
 SHIM_API lede_status_t shim_writer_open(const shim_writer_opts_t *opts, shim_writer_t **out,
                                         char **errmsg) {

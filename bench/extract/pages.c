@@ -101,7 +101,8 @@ static int write_pages(const char *corpus, const char *dir, unsigned long max) {
     free(line);
     if (fclose(same) != 0) fprintf(stderr, "lede-pages: cannot write %s\n", twin);
     printf("%lu articles read; the pages that yield an article are in %s, "
-           "the same articles as JSON Lines in %s\n", n, dir, twin);
+           "the same articles as JSON Lines in %s\n",
+           n, dir, twin);
     return 0;
 }
 

@@ -135,7 +135,8 @@ static int parse_options(int argc, char **argv, options_t *o) {
     int opt, which = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":ho:", OPTIONS, &which)) != -1) {
-        if (opt == 'h' || opt == ':' || opt == '?') return bench_getopt_other(TOOL, opt, argv, USAGE);
+        if (opt == 'h' || opt == ':' || opt == '?')
+            return bench_getopt_other(TOOL, opt, argv, USAGE);
         if (!apply_option(opt, optarg, o)) {
             fprintf(stderr, TOOL ": bad value '%s' for %s (see --help)\n", optarg,
                     argv[optind - 1]);
@@ -143,7 +144,8 @@ static int parse_options(int argc, char **argv, options_t *o) {
         }
     }
     if (optind < argc) return bench_usage_error(TOOL, "unexpected argument ", argv[optind]);
-    if (!o->db || !o->queries) return bench_usage_error(TOOL, "--db DIR and --queries FILE are required", NULL);
+    if (!o->db || !o->queries)
+        return bench_usage_error(TOOL, "--db DIR and --queries FILE are required", NULL);
     if (!o->tag) o->tag = RANKING_NAMES[o->ranking];
     return 0;
 }
@@ -181,8 +183,12 @@ static bool run_query(const char *qid, const char *text, FILE *out, void *ctx) {
     const options_t *o = t->opt;
     char *cased = o->title_case ? strdup(text) : NULL;
     if (cased) title_case(cased), text = cased;
-    search_params_t p = {.q = text, .match = o->match, .relax = o->relax,
-                         .relax_below = o->relax_below, .limit = o->depth, .ranking = o->ranking};
+    search_params_t p = {.q = text,
+                         .match = o->match,
+                         .relax = o->relax,
+                         .relax_below = o->relax_below,
+                         .limit = o->depth,
+                         .ranking = o->ranking};
     json_t *reply = json_object();
     lede_status_t st = reply ? search_execute(t->db, &p, reply) : LEDE_E_NOMEM;
     bool ok = st == LEDE_OK && write_hits(out, qid, reply, o->tag);

@@ -97,10 +97,12 @@ static int take_option(int opt, const char *arg, options_t *o) {
             return bench_usage_error(SYNTH_TOOL, "bad --first ", arg);
         return 0;
     case OPT_SEED:
-        if (!parse_number(arg, 0, UINT64_MAX, &o->gen.seed)) return bench_usage_error(SYNTH_TOOL, "bad --seed ", arg);
+        if (!parse_number(arg, 0, UINT64_MAX, &o->gen.seed))
+            return bench_usage_error(SYNTH_TOOL, "bad --seed ", arg);
         return 0;
     case OPT_YEARS:
-        if (!parse_number(arg, 1, MAX_YEARS, &v)) return bench_usage_error(SYNTH_TOOL, "bad --years ", arg);
+        if (!parse_number(arg, 1, MAX_YEARS, &v))
+            return bench_usage_error(SYNTH_TOOL, "bad --years ", arg);
         o->gen.years = (unsigned)v;
         return 0;
     case OPT_PREFIX:
@@ -138,7 +140,8 @@ static int parse_options(int argc, char **argv, options_t *o) {
     int opt, rc;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":n:o:zqh", OPTIONS, NULL)) != -1) {
-        if (opt == 'h' || opt == ':' || opt == '?') return bench_getopt_other(SYNTH_TOOL, opt, argv, USAGE);
+        if (opt == 'h' || opt == ':' || opt == '?')
+            return bench_getopt_other(SYNTH_TOOL, opt, argv, USAGE);
         if ((rc = take_option(opt, optarg, o)) != 0) return rc;
     }
     if (!o->gen.count) return bench_usage_error(SYNTH_TOOL, "--count is required", NULL);

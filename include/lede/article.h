@@ -26,12 +26,12 @@ typedef struct lede_strv {
 } lede_strv_t;
 
 typedef struct lede_article {
-    char *id;          /* required, unique: the upsert key */
-    char *title;       /* at least one of title and body is required */
+    char *id;             /* required, unique: the upsert key */
+    char *title;          /* at least one of title and body is required */
     bool title_from_body; /* the title was made from the body's first
                            * sentence: the article came without one */
     char *body;
-    char *source;      /* agency or publication: "Reuters", "TURAN" */
+    char *source; /* agency or publication: "Reuters", "TURAN" */
     char *category;
     char *url;
     char *language;    /* ISO 639-1 as given, e.g. "en"; stored, not used yet */
@@ -42,7 +42,7 @@ typedef struct lede_article {
     lede_strv_t authors;
     lede_strv_t tags;
     lede_strv_t places;
-    json_t *extra;     /* unknown JSON fields, stored but not indexed; or NULL */
+    json_t *extra; /* unknown JSON fields, stored but not indexed; or NULL */
 } lede_article_t;
 
 void article_init(lede_article_t *a);

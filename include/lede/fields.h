@@ -25,10 +25,10 @@ typedef enum lede_field_id {
 } lede_field_id_t;
 
 enum {
-    LEDE_FIELD_FILTER = 1 << 0,   /* "filter": {"source": [...]}, ?source=, --source */
-    LEDE_FIELD_FACET = 1 << 1,    /* "facets": ["source"] */
-    LEDE_FIELD_PREFIX = 1 << 2,   /* "source:Reuters" in a query matches the value
-                                   * exactly (a boolean prefix) */
+    LEDE_FIELD_FILTER = 1 << 0, /* "filter": {"source": [...]}, ?source=, --source */
+    LEDE_FIELD_FACET = 1 << 1,  /* "facets": ["source"] */
+    LEDE_FIELD_PREFIX = 1 << 2, /* "source:Reuters" in a query matches the value
+                                 * exactly (a boolean prefix) */
 };
 
 typedef struct lede_field {

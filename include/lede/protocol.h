@@ -23,21 +23,21 @@ extern "C" {
 /* Stable error codes of {"ok":false,"error":{"code":...}} replies. */
 typedef enum proto_error_code {
     PROTO_E_NONE = 0,
-    PROTO_E_BAD_JSON,         /* the line is not valid JSON */
-    PROTO_E_BAD_REQUEST,      /* unknown op or field, wrong type, bad value */
-    PROTO_E_BAD_QUERY,        /* the query string cannot be parsed */
-    PROTO_E_INVALID_UTF8,     /* the line is not UTF-8 */
-    PROTO_E_NUL_BYTE,         /* the line contains a NUL byte */
-    PROTO_E_LINE_TOO_LONG,    /* over max_line bytes: the connection closes */
-    PROTO_E_LIMIT,            /* limit or offset over the configured maximum */
-    PROTO_E_NOT_FOUND,        /* no document with that id */
+    PROTO_E_BAD_JSON,      /* the line is not valid JSON */
+    PROTO_E_BAD_REQUEST,   /* unknown op or field, wrong type, bad value */
+    PROTO_E_BAD_QUERY,     /* the query string cannot be parsed */
+    PROTO_E_INVALID_UTF8,  /* the line is not UTF-8 */
+    PROTO_E_NUL_BYTE,      /* the line contains a NUL byte */
+    PROTO_E_LINE_TOO_LONG, /* over max_line bytes: the connection closes */
+    PROTO_E_LIMIT,         /* limit or offset over the configured maximum */
+    PROTO_E_NOT_FOUND,     /* no document with that id */
     PROTO_E_TOO_MANY_CONNECTIONS,
-    PROTO_E_TIMEOUT,          /* the query ran past its time budget */
-    PROTO_E_UNAVAILABLE,      /* the index cannot be opened or read */
+    PROTO_E_TIMEOUT,     /* the query ran past its time budget */
+    PROTO_E_UNAVAILABLE, /* the index cannot be opened or read */
     PROTO_E_INTERNAL,
-    PROTO_E_AUTH_REQUIRED,    /* the server has a token and the connection has not
-                               * given it */
-    PROTO_E_AUTH_FAILED,      /* a wrong token */
+    PROTO_E_AUTH_REQUIRED, /* the server has a token and the connection has not
+                            * given it */
+    PROTO_E_AUTH_FAILED,   /* a wrong token */
     PROTO_E_COUNT
 } proto_error_code_t;
 
@@ -98,24 +98,24 @@ typedef struct proto_request {
                              * JSON request may carry; NULL if none */
     uint32_t limit;         /* SIMILAR and SUGGEST use limit too */
     uint32_t offset;
-    json_t *root;           /* the parsed JSON form, owned */
-    char *line;             /* the inline form, owned */
+    json_t *root; /* the parsed JSON form, owned */
+    char *line;   /* the inline form, owned */
     const char *values[LEDE_FIELD_COUNT][64];
     const char *facets[8];
 } proto_request_t;
 
 typedef enum proto_result {
-    PROTO_OK,         /* *req holds a request; *consumed bytes were used */
-    PROTO_NEED_MORE,  /* no complete line yet */
-    PROTO_ERROR,      /* a bad request: reply with the error, go on after
-                       * *consumed bytes */
-    PROTO_FATAL,      /* reply with the error, then close the connection */
+    PROTO_OK,        /* *req holds a request; *consumed bytes were used */
+    PROTO_NEED_MORE, /* no complete line yet */
+    PROTO_ERROR,     /* a bad request: reply with the error, go on after
+                      * *consumed bytes */
+    PROTO_FATAL,     /* reply with the error, then close the connection */
 } proto_result_t;
 
 typedef struct proto_error {
     proto_error_code_t code;
     char message[256];
-    json_t *id;       /* the request id when it could be read; owned */
+    json_t *id; /* the request id when it could be read; owned */
 } proto_error_t;
 
 /* Parses the first request line of buf[0..len). A line ends with \n

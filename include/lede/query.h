@@ -18,17 +18,17 @@ extern "C" {
 
 typedef enum shim_sort {
     SHIM_SORT_RELEVANCE = 0,
-    SHIM_SORT_DATE_DESC,   /* newest first */
-    SHIM_SORT_DATE_ASC,    /* oldest first */
+    SHIM_SORT_DATE_DESC, /* newest first */
+    SHIM_SORT_DATE_ASC,  /* oldest first */
 } shim_sort_t;
 
 typedef enum shim_match {
-    SHIM_MATCH_ALL = 0,    /* every term must match (the default) */
-    SHIM_MATCH_ANY,        /* any term may match; more matches rank higher */
-    SHIM_MATCH_RELAXED,    /* any term may match; with SHIM_SORT_RELEVANCE,
-                            * the documents that match every term come
-                            * first (the first SHIM_RELAXED_FIRST_MAX of
-                            * them), then the others */
+    SHIM_MATCH_ALL = 0, /* every term must match (the default) */
+    SHIM_MATCH_ANY,     /* any term may match; more matches rank higher */
+    SHIM_MATCH_RELAXED, /* any term may match; with SHIM_SORT_RELEVANCE,
+                         * the documents that match every term come
+                         * first (the first SHIM_RELAXED_FIRST_MAX of
+                         * them), then the others */
 } shim_match_t;
 
 /* The buckets of the "timeline" facet: matches counted per period of
@@ -41,10 +41,10 @@ typedef enum shim_timeline {
 
 /* How hits are scored. */
 typedef enum shim_ranking {
-    SHIM_RANKING_DEFAULT = 0,  /* lede's ranking (docs/ranking.md) */
-    SHIM_RANKING_XAPIAN_BM25,  /* Xapian's BM25Weight with its own default
-                                * parameters, every query word kept (no
-                                * stopwords): a baseline for comparison */
+    SHIM_RANKING_DEFAULT = 0, /* lede's ranking (docs/ranking.md) */
+    SHIM_RANKING_XAPIAN_BM25, /* Xapian's BM25Weight with its own default
+                               * parameters, every query word kept (no
+                               * stopwords): a baseline for comparison */
 } shim_ranking_t;
 
 /* What a search does with a misspelt query. */
@@ -63,15 +63,15 @@ typedef enum search_spelling {
 typedef struct search_params {
     const char *q;
     shim_match_t match;
-    bool relax;                 /* with SHIM_MATCH_ALL: when a query of several
-                                 * words finds fewer than relax_below, search
-                                 * again with SHIM_MATCH_RELAXED and say so
-                                 * ("relaxed") when that finds more */
+    bool relax;                                   /* with SHIM_MATCH_ALL: when a query of several
+                                                   * words finds fewer than relax_below, search
+                                                   * again with SHIM_MATCH_RELAXED and say so
+                                                   * ("relaxed") when that finds more */
     const char **filter_values[LEDE_FIELD_COUNT]; /* by field id: each NULL or
-                                                 * an array (LEDE_FIELD_FILTER
-                                                 * fields only) */
+                                                   * an array (LEDE_FIELD_FILTER
+                                                   * fields only) */
     size_t filter_counts[LEDE_FIELD_COUNT];
-    const char *date_from;      /* YYYY-MM-DD (or YYYY, YYYY-MM) */
+    const char *date_from; /* YYYY-MM-DD (or YYYY, YYYY-MM) */
     const char *date_to;
     shim_sort_t sort;
     uint32_t offset;
@@ -83,11 +83,11 @@ typedef struct search_params {
     bool snippet;
     bool suggest; /* false: as spelling SEARCH_SPELLING_OFF */
     search_spelling_t spelling;
-    uint32_t relax_below;       /* too few results, for match auto and
-                                 * spelling auto; 0 = SEARCH_RELAX_BELOW */
-    bool exact_total;           /* count every match (see shim_query_t) */
-    double deadline;            /* see shim_query_t; snippets stop there too */
-    shim_ranking_t ranking;     /* see shim_query_t */
+    uint32_t relax_below;   /* too few results, for match auto and
+                             * spelling auto; 0 = SEARCH_RELAX_BELOW */
+    bool exact_total;       /* count every match (see shim_query_t) */
+    double deadline;        /* see shim_query_t; snippets stop there too */
+    shim_ranking_t ranking; /* see shim_query_t */
 } search_params_t;
 
 #ifdef __cplusplus

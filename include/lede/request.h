@@ -56,15 +56,15 @@ typedef struct request_env {
 /* Which limit refused a request before or after it ran. */
 typedef enum request_refusal {
     REQUEST_NOT_REFUSED = 0,
-    REQUEST_QUERY_TOO_LONG,  /* max_query_terms and the like */
-    REQUEST_FACETS_TOO_WIDE, /* max_facet_limit */
+    REQUEST_QUERY_TOO_LONG,    /* max_query_terms and the like */
+    REQUEST_FACETS_TOO_WIDE,   /* max_facet_limit */
     REQUEST_TIMELINE_TOO_LONG, /* max_timeline_buckets */
 } request_refusal_t;
 
 typedef struct request_reply {
-    proto_error_code_t error;  /* PROTO_E_NONE when it worked */
+    proto_error_code_t error; /* PROTO_E_NONE when it worked */
     request_refusal_t refused;
-    char *line;                /* the reply with its \n; malloc'd, the caller's */
+    char *line; /* the reply with its \n; malloc'd, the caller's */
     size_t len;
 } request_reply_t;
 

@@ -45,7 +45,7 @@ void shim_set_fatal_handler(void (*fn)(const char *why));
  * NUL-terminated; NULL or "" means absent. Nothing is retained after the
  * call that receives it returns. */
 typedef struct shim_doc {
-    const char *id;                 /* required: the upsert key */
+    const char *id; /* required: the upsert key */
     const char *title;
     const char *body;
     const char *const *authors;
@@ -56,13 +56,13 @@ typedef struct shim_doc {
     size_t n_tags;
     const char *const *places;
     size_t n_places;
-    const char *date_key;           /* "YYYYMMDDhhmmss" in UTC, or NULL */
-    const char *data;               /* the stored payload returned by hits */
+    const char *date_key; /* "YYYYMMDDhhmmss" in UTC, or NULL */
+    const char *data;     /* the stored payload returned by hits */
     size_t data_len;
-    const char *summary;            /* a short form of data, returned instead
-                                     * when a query asks for summary_only; or NULL */
+    const char *summary; /* a short form of data, returned instead
+                          * when a query asks for summary_only; or NULL */
     size_t summary_len;
-    uint64_t stamp;                 /* larger wins when ids collide on merge */
+    uint64_t stamp; /* larger wins when ids collide on merge */
 } shim_doc_t;
 
 /* ------------------------------------------------------------------ */
@@ -72,28 +72,27 @@ typedef struct shim_doc {
 typedef struct shim_writer shim_writer_t;
 
 enum {
-    SHIM_WRITER_CREATE = 1 << 0,  /* create the database if it is missing */
-    SHIM_WRITER_FRESH = 1 << 1,   /* must not exist yet; no fsync, in-place
-                                   * block writes: for build directories that
-                                   * nobody reads until they are complete */
+    SHIM_WRITER_CREATE = 1 << 0, /* create the database if it is missing */
+    SHIM_WRITER_FRESH = 1 << 1,  /* must not exist yet; no fsync, in-place
+                                  * block writes: for build directories that
+                                  * nobody reads until they are complete */
 };
 
 typedef struct shim_writer_opts {
     const char *path;
-    unsigned flags;               /* SHIM_WRITER_* */
-    const char *language;         /* stemmer name, e.g. "english"; NULL = english */
-    bool spelling;                /* record words for "did you mean" */
-    unsigned flush_threshold;     /* documents buffered per flush; 0 = leave
-                                   * as is. Xapian reads it from the process
-                                   * environment (XAPIAN_FLUSH_THRESHOLD), so
-                                   * it stays set for later writers and must
-                                   * not be set while other threads run. */
+    unsigned flags;           /* SHIM_WRITER_* */
+    const char *language;     /* stemmer name, e.g. "english"; NULL = english */
+    bool spelling;            /* record words for "did you mean" */
+    unsigned flush_threshold; /* documents buffered per flush; 0 = leave
+                               * as is. Xapian reads it from the process
+                               * environment (XAPIAN_FLUSH_THRESHOLD), so
+                               * it stays set for later writers and must
+                               * not be set while other threads run. */
 } shim_writer_opts_t;
 
 /* Opens a writable database. On success *out owns the lock until
  * shim_writer_close(). LEDE_E_LOCKED when another writer holds it. */
-lede_status_t shim_writer_open(const shim_writer_opts_t *opts, shim_writer_t **out,
-                               char **errmsg);
+lede_status_t shim_writer_open(const shim_writer_opts_t *opts, shim_writer_t **out, char **errmsg);
 
 /* Adds a document without looking for an existing one with the same id:
  * for fresh builds, where duplicates are resolved by shim_dedupe(). */
@@ -190,10 +189,10 @@ typedef struct shim_stats {
     uint32_t doccount;
     uint32_t lastdocid;
     double avg_length;
-    uint64_t revision;      /* 0 when the index has several shards */
-    char date_min[15];      /* "YYYYMMDDhhmmss" or "" */
+    uint64_t revision; /* 0 when the index has several shards */
+    char date_min[15]; /* "YYYYMMDDhhmmss" or "" */
     char date_max[15];
-    char language[32];      /* the stemmer the index was built with */
+    char language[32]; /* the stemmer the index was built with */
     bool has_positions;
 } shim_stats_t;
 
@@ -224,40 +223,40 @@ typedef struct shim_filter {
 } shim_filter_t;
 
 typedef struct shim_query {
-    const char *text;            /* user syntax; NULL or "" matches everything */
+    const char *text; /* user syntax; NULL or "" matches everything */
     shim_match_t match;
-    bool fallback;               /* on a syntax error, search the words plainly
-                                  * instead of failing with LEDE_E_BAD_QUERY */
+    bool fallback; /* on a syntax error, search the words plainly
+                    * instead of failing with LEDE_E_BAD_QUERY */
     const shim_filter_t *filters;
     size_t n_filters;
-    const char *date_from;       /* inclusive "YYYYMMDD", or NULL */
-    const char *date_to;         /* inclusive "YYYYMMDD", or NULL */
+    const char *date_from; /* inclusive "YYYYMMDD", or NULL */
+    const char *date_to;   /* inclusive "YYYYMMDD", or NULL */
     shim_sort_t sort;
     uint32_t offset;
     uint32_t limit;
     const char *const *facets; /* source, category, tag, place, author, year,
                                 * timeline */
     size_t n_facets;
-    uint32_t facet_limit;        /* values per facet (not the timeline's); 0 = 10 */
-    shim_timeline_t timeline;    /* the timeline facet's buckets */
-    uint32_t check_at_least;     /* examine at least this many matches, so
-                                  * that totals up to it are exact; with
-                                  * facets, every match is examined */
-    bool exact_total;            /* examine every match, so that the total is
-                                  * exact; a count that cannot finish before
-                                  * the deadline ends the search with
-                                  * LEDE_E_TIMEOUT */
-    bool suggest;                /* compute a spelling suggestion */
-    bool partial;                /* the last word is a prefix still being
-                                  * typed (search-as-you-type) */
-    uint32_t max_expansion;      /* terms a wildcard may expand to; 0 = 100 */
-    double deadline;             /* CLOCK_MONOTONIC seconds: past it, the search
-                                  * stops between its steps, and in the match
-                                  * every 16 matching documents, with
-                                  * LEDE_E_TIMEOUT; 0 = none */
+    uint32_t facet_limit;     /* values per facet (not the timeline's); 0 = 10 */
+    shim_timeline_t timeline; /* the timeline facet's buckets */
+    uint32_t check_at_least;  /* examine at least this many matches, so
+                               * that totals up to it are exact; with
+                               * facets, every match is examined */
+    bool exact_total;         /* examine every match, so that the total is
+                               * exact; a count that cannot finish before
+                               * the deadline ends the search with
+                               * LEDE_E_TIMEOUT */
+    bool suggest;             /* compute a spelling suggestion */
+    bool partial;             /* the last word is a prefix still being
+                               * typed (search-as-you-type) */
+    uint32_t max_expansion;   /* terms a wildcard may expand to; 0 = 100 */
+    double deadline;          /* CLOCK_MONOTONIC seconds: past it, the search
+                               * stops between its steps, and in the match
+                               * every 16 matching documents, with
+                               * LEDE_E_TIMEOUT; 0 = none */
     shim_ranking_t ranking;
-    bool summary_only;           /* hits carry the document's summary (its
-                                  * data when it has none): cheaper to read */
+    bool summary_only; /* hits carry the document's summary (its
+                        * data when it has none): cheaper to read */
 } shim_query_t;
 
 typedef struct shim_results shim_results_t;
@@ -275,10 +274,10 @@ lede_status_t shim_similar(shim_db_t *db, const char *id, uint32_t offset, uint3
 
 typedef struct shim_hit {
     uint32_t docid;
-    uint32_t rank;          /* 1-based, counting from the first result */
+    uint32_t rank; /* 1-based, counting from the first result */
     double score;
     int percent;
-    const char *data;       /* stored payload; borrowed until the results die */
+    const char *data; /* stored payload; borrowed until the results die */
     size_t data_len;
 } shim_hit_t;
 

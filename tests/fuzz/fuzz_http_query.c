@@ -38,8 +38,10 @@ static void parse_converted(json_t *jreq) {
     proto_request_t req;
     proto_error_t err;
     proto_result_t as_object = proto_parse_object(json_incref(jreq), &limits, &req, &err);
-    if (as_object == PROTO_OK) proto_request_free(&req);
-    else proto_error_free(&err);
+    if (as_object == PROTO_OK)
+        proto_request_free(&req);
+    else
+        proto_error_free(&err);
     size_t len = 0, used;
     char *line = request_reply_line(jreq, &len);
     if (!line) return;

@@ -108,7 +108,9 @@ static void setup(void) {
     env.limits = request_limits_default();
     env.limits.timeout_ms = FUZZ_QUERY_TIMEOUT_MS;
     /* lede-searchd's defaults (searchd/config.c) */
-    limits = (proto_limits_t){.max_line = 65536, .max_limit = 100, .max_offset = 10000,
+    limits = (proto_limits_t){.max_line = 65536,
+                              .max_limit = 100,
+                              .max_offset = 10000,
                               .default_limit = PROTO_DEFAULT_LIMIT};
 }
 

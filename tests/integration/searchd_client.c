@@ -117,8 +117,8 @@ bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms) {
 
 /* The first sanitizer report marker in text, or NULL. */
 static const char *sanitizer_report(const char *text) {
-    static const char *const REPORTS[] = {"ERROR: AddressSanitizer", "runtime error:",
-                                          "LeakSanitizer", "WARNING: ThreadSanitizer"};
+    static const char *const REPORTS[] = {
+        "ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer", "WARNING: ThreadSanitizer"};
     for (size_t i = 0; text && i < sizeof REPORTS / sizeof REPORTS[0]; i++)
         if (strstr(text, REPORTS[i])) return REPORTS[i];
     return NULL;

@@ -335,7 +335,7 @@ static void test_spelling_leaves_correct_words(void) {
     expect_as_typed("SEARCH reservoirs", 1);
     expect_as_typed("SEARCH Reservoirs", 1);
     expect_as_typed("SEARCH RESERVOIR LEVELS", 2); /* relaxed: g2 has both, g6 levels */
-    expect_as_typed("SEARCH voted buses", 2); /* relaxed: none has both */
+    expect_as_typed("SEARCH voted buses", 2);      /* relaxed: none has both */
     expect_as_typed("SEARCH desalinated", 1);
     /* Nonsense near no word of the index: nothing to say. */
     expect_as_typed("{\"op\":\"search\",\"q\":\"qqzxvv wwyyjj\"}", 0);

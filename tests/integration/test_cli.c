@@ -68,14 +68,15 @@ static void test_search_text(void) {
     CHECK(out && strstr(out, "[g1]"));
     CHECK(out && strstr(out, "1 result ("));
     CHECK(out && !strstr(out, "\033[")); /* no colour when not a terminal */
-    CHECK(out && !strstr(out, "\x02"));   /* markers never reach a person */
+    CHECK(out && !strstr(out, "\x02"));  /* markers never reach a person */
     free(out), free(err);
 }
 
 static void test_search_json(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--facets", "source,year",
-                   "--sort", "date", "water"), 0);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--facets", "source,year", "--sort",
+                   "date", "water"),
+              0);
     json_t *reply = out ? json_loads(out, 0, NULL) : NULL;
     CHECK(reply != NULL);
     CHECK_INT(json_integer_value(json_object_get(reply, "total")), 3);
@@ -92,12 +93,14 @@ static void test_search_json(void) {
 
 static void test_filters_and_paging(void) {
     char *out, *err;
-    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--source", "harbor wire",
-                   "--from", "2024", "city"), 0);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--source", "harbor wire", "--from",
+                   "2024", "city"),
+              0);
     CHECK(out && strstr(out, "\"total\":1,") && strstr(out, "\"id\":\"g4\""));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--limit", "1", "--offset", "1",
-                   "--any", "water drought"), 0);
+    CHECK_INT(LEDE(&out, &err, "search", WHERE, "--json", "--limit", "1", "--offset", "1", "--any",
+                   "water drought"),
+              0);
     CHECK(out && strstr(out, "\"rank\":2"));
     free(out), free(err);
     /* The total is exact, whatever the page size. */
@@ -167,7 +170,9 @@ static void test_errors(void) {
     char *out, *err;
     /* No daemon on that port: say what to do. */
     CHECK_INT(LEDE(&out, &err, "search", "--port", "1", "water"), 2);
-    CHECK(err && strstr(err, "cannot connect to 127.0.0.1:1: Connection refused; is lede-searchd running?"));
+    CHECK(
+        err &&
+        strstr(err, "cannot connect to 127.0.0.1:1: Connection refused; is lede-searchd running?"));
     free(out), free(err);
     CHECK_INT(LEDE(&out, &err, "stats", "--db", db), 2);
     CHECK(err && strstr(err, "'stats' asks a running lede-searchd"));
@@ -491,7 +496,8 @@ static void test_stats_readable(void) {
 /* The --json reply of one command, without its took_ms. */
 static json_t *json_of(const char *opt, const char *val, const char *cmd, const char *arg) {
     char *out = NULL, *err = NULL;
-    LEDE(&out, &err, cmd, (char *)opt, (char *)val, "--json", "--facets", "source,year", (char *)arg);
+    LEDE(&out, &err, cmd, (char *)opt, (char *)val, "--json", "--facets", "source,year",
+         (char *)arg);
     if (strcmp(cmd, "search") != 0) { /* --facets is for search only: again without */
         free(out), free(err);
         LEDE(&out, &err, cmd, (char *)opt, (char *)val, "--json", (char *)arg);
@@ -504,15 +510,17 @@ static json_t *json_of(const char *opt, const char *val, const char *cmd, const 
 
 /* The daemon and the index answer alike. */
 static void test_same_both_ways(void) {
-    static const char *const CALLS[][2] = {{"search", "water"}, {"search", "\"desalination plant\""},
-                                           {"search", "resevoir"}, {"search", "desalination zebra"},
-                                           {"get", "g4"}, {"similar", "g1"},
-                                           {"suggest", "wat"}};
+    static const char *const CALLS[][2] = {
+        {"search", "water"},    {"search", "\"desalination plant\""},
+        {"search", "resevoir"}, {"search", "desalination zebra"},
+        {"get", "g4"},          {"similar", "g1"},
+        {"suggest", "wat"}};
     for (size_t i = 0; i < sizeof CALLS / sizeof CALLS[0]; i++) {
         json_t *direct = json_of("--db", db, CALLS[i][0], CALLS[i][1]);
         json_t *remote = json_of("--port", port_text, CALLS[i][0], CALLS[i][1]);
         CHECK(direct && remote && json_equal(direct, remote));
-        if (!direct || !json_equal(direct, remote)) fprintf(stderr, "  differs: %s %s\n", CALLS[i][0], CALLS[i][1]);
+        if (!direct || !json_equal(direct, remote))
+            fprintf(stderr, "  differs: %s %s\n", CALLS[i][0], CALLS[i][1]);
         json_decref(direct), json_decref(remote);
     }
 }
@@ -535,7 +543,9 @@ static void test_daemon_commands(void) {
     CHECK_INT(LEDE(&out, &err, "search", "--port", port_text, "--limit", "5000", "water"), 2);
     CHECK(err && strstr(err, "lede: over_limit: limit 5000 is over the maximum of 100"));
     free(out), free(err);
-    CHECK_INT(LEDE(&out, &err, "search", "--host", "no-such-host.invalid", "--port", port_text, "water"), 2);
+    CHECK_INT(
+        LEDE(&out, &err, "search", "--host", "no-such-host.invalid", "--port", port_text, "water"),
+        2);
     CHECK(err && strstr(err, "no-such-host.invalid"));
     free(out), free(err);
 }
@@ -820,7 +830,9 @@ int main(int argc, char **argv) {
             CHECK(sd_log_clean(&counts_d));
         }
     }
-    if (check_failures == 0) check_rmtree(tmp);
-    else printf("files kept in %s\n", tmp);
+    if (check_failures == 0)
+        check_rmtree(tmp);
+    else
+        printf("files kept in %s\n", tmp);
     return check_summary();
 }

@@ -25,11 +25,11 @@ static sd_daemon_t main_d; /* default settings, plus a page root and CORS */
 /* ---- a small HTTP client ---------------------------------------------------- */
 
 typedef struct reply {
-    int status;       /* 0: no complete reply */
-    char *head;       /* status line and headers */
-    char *body;       /* NUL-terminated */
+    int status; /* 0: no complete reply */
+    char *head; /* status line and headers */
+    char *body; /* NUL-terminated */
     size_t body_len;
-    json_t *json;     /* the body parsed, when it is JSON */
+    json_t *json; /* the body parsed, when it is JSON */
 } reply_t;
 
 static void reply_free(reply_t *r) {
@@ -43,7 +43,8 @@ static void reply_free(reply_t *r) {
 static const char *header(const reply_t *r, const char *name) {
     static char value[512];
     size_t n = strlen(name);
-    for (const char *p = r->head ? strstr(r->head, "\r\n") : NULL; p && p[2]; p = strstr(p + 2, "\r\n")) {
+    for (const char *p = r->head ? strstr(r->head, "\r\n") : NULL; p && p[2];
+         p = strstr(p + 2, "\r\n")) {
         const char *line = p + 2;
         if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
             const char *v = line + n + 1 + strspn(line + n + 1, " ");
@@ -108,7 +109,8 @@ static bool send_request(sd_conn_t *c, const char *method, const char *target, c
 }
 
 /* One request on a new connection; the reply in r (status 0 when none). */
-static void http(unsigned port, const char *method, const char *target, const char *extra, reply_t *r) {
+static void http(unsigned port, const char *method, const char *target, const char *extra,
+                 reply_t *r) {
     sd_conn_t *c = sd_connect(port);
     memset(r, 0, sizeof *r);
     if (c && send_request(c, method, target, extra)) read_reply(c, r, strcmp(method, "HEAD") == 0);
@@ -124,7 +126,7 @@ static reply_t get(const char *target) {
 #define CHECK_STATUS(r, want)                                                                      \
     do {                                                                                           \
         CHECK_INT((r).status, want);                                                               \
-        if ((r).status != (want)) fprintf(stderr, "  body: %.300s\n", (r).body ? (r).body : "");  \
+        if ((r).status != (want)) fprintf(stderr, "  body: %.300s\n", (r).body ? (r).body : "");   \
     } while (0)
 
 /* GET target must fail with status, error code and a message naming what. */
@@ -136,7 +138,8 @@ static void expect_error(const char *target, int status, const char *code, const
     CHECK_STR(sd_str(r.json, "error.code"), code);
     const char *msg = sd_str(r.json, "error.message");
     CHECK(msg && strstr(msg, names));
-    if (!msg || !strstr(msg, names)) fprintf(stderr, "  %s: message %s lacks '%s'\n", target, msg, names);
+    if (!msg || !strstr(msg, names))
+        fprintf(stderr, "  %s: message %s lacks '%s'\n", target, msg, names);
     reply_free(&r);
 }
 
@@ -183,17 +186,23 @@ static void expect_same(const char *target, const char *request) {
 
 static void test_search_same_as_line_protocol(void) {
     expect_same("/search?q=water", "{\"op\":\"search\",\"q\":\"water\"}");
-    expect_same("/search?q=city+water&match=any&limit=3&offset=1",
-                "{\"op\":\"search\",\"q\":\"city water\",\"match\":\"any\",\"limit\":3,\"offset\":1}");
+    expect_same(
+        "/search?q=city+water&match=any&limit=3&offset=1",
+        "{\"op\":\"search\",\"q\":\"city water\",\"match\":\"any\",\"limit\":3,\"offset\":1}");
     expect_same("/search?q=%22desalination%20plant%22&snippet=0&suggest=false",
-                "{\"op\":\"search\",\"q\":\"\\\"desalination plant\\\"\",\"snippet\":false,\"suggest\":false}");
-    expect_same("/search?source=Harbor+Wire&source=Valley%20Times&sort=date&facets=source,year,category",
-                "{\"op\":\"search\",\"filter\":{\"source\":[\"Harbor Wire\",\"Valley Times\"]},\"sort\":\"date\","
-                "\"facets\":[\"source\",\"year\",\"category\"]}");
+                "{\"op\":\"search\",\"q\":\"\\\"desalination "
+                "plant\\\"\",\"snippet\":false,\"suggest\":false}");
+    expect_same(
+        "/search?source=Harbor+Wire&source=Valley%20Times&sort=date&facets=source,year,category",
+        "{\"op\":\"search\",\"filter\":{\"source\":[\"Harbor Wire\",\"Valley "
+        "Times\"]},\"sort\":\"date\","
+        "\"facets\":[\"source\",\"year\",\"category\"]}");
     expect_same("/search?from=2023&to=2023-12-31&sort=-date&tag=drought",
-                "{\"op\":\"search\",\"filter\":{\"date\":{\"from\":\"2023\",\"to\":\"2023-12-31\"},\"tag\":\"drought\"},"
+                "{\"op\":\"search\",\"filter\":{\"date\":{\"from\":\"2023\",\"to\":\"2023-12-31\"},"
+                "\"tag\":\"drought\"},"
                 "\"sort\":\"-date\"}");
-    expect_same("/search?q=resevoir", "{\"op\":\"search\",\"q\":\"resevoir\"}"); /* with a suggestion */
+    expect_same("/search?q=resevoir",
+                "{\"op\":\"search\",\"q\":\"resevoir\"}"); /* with a suggestion */
     expect_same("/search?q=desalination+zebra", "{\"op\":\"search\",\"q\":\"desalination zebra\"}");
     expect_same("/search?q=desalination+zebra&match=all",
                 "{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}");
@@ -456,19 +465,28 @@ static void test_health_metrics_stats(void) {
     reply_free(&r);
     reply_t after = get("/stats");
     CHECK_INT(sd_int(after.json, "requests.search") - sd_int(before.json, "requests.search"), 1);
-    CHECK_INT(sd_int(after.json, "errors.bad_request") - sd_int(before.json, "errors.bad_request"), 1);
+    CHECK_INT(sd_int(after.json, "errors.bad_request") - sd_int(before.json, "errors.bad_request"),
+              1);
     reply_free(&before);
     reply_free(&after);
     r = get("/metrics");
     CHECK_STATUS(r, 200);
     CHECK_STR(header(&r, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-    static const char *const WANT[] = {
-        "# TYPE lede_requests_total counter\n", "lede_requests_total{op=\"search\"} ",
-        "lede_errors_total{code=\"bad_request\"} ", "# TYPE lede_request_duration_seconds histogram\n",
-        "lede_request_duration_seconds_bucket{le=\"0.001\"} ", "lede_request_duration_seconds_bucket{le=\"+Inf\"} ",
-        "lede_request_duration_seconds_sum ", "lede_request_duration_seconds_count ", "lede_index_documents 6\n",
-        "lede_index_up 1\n", "lede_connections_open ", "lede_connections_total ", "lede_reloads_total 0\n",
-        "lede_http_responses_total{class=\"4xx\"} ", "lede_accept_pauses_total 0\n"};
+    static const char *const WANT[] = {"# TYPE lede_requests_total counter\n",
+                                       "lede_requests_total{op=\"search\"} ",
+                                       "lede_errors_total{code=\"bad_request\"} ",
+                                       "# TYPE lede_request_duration_seconds histogram\n",
+                                       "lede_request_duration_seconds_bucket{le=\"0.001\"} ",
+                                       "lede_request_duration_seconds_bucket{le=\"+Inf\"} ",
+                                       "lede_request_duration_seconds_sum ",
+                                       "lede_request_duration_seconds_count ",
+                                       "lede_index_documents 6\n",
+                                       "lede_index_up 1\n",
+                                       "lede_connections_open ",
+                                       "lede_connections_total ",
+                                       "lede_reloads_total 0\n",
+                                       "lede_http_responses_total{class=\"4xx\"} ",
+                                       "lede_accept_pauses_total 0\n"};
     for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++) {
         CHECK(r.body && strstr(r.body, WANT[i]));
         if (!r.body || !strstr(r.body, WANT[i])) fprintf(stderr, "  /metrics lacks %s\n", WANT[i]);
@@ -491,7 +509,8 @@ static void test_static_files(void) {
     CHECK(csp && strstr(csp, "script-src 'self'"));
     CHECK_STR(header(&r, "X-Content-Type-Options"), "nosniff");
     char etag[128];
-    snprintf(etag, sizeof etag, "If-None-Match: %s\r\n", header(&r, "ETag") ? header(&r, "ETag") : "none");
+    snprintf(etag, sizeof etag, "If-None-Match: %s\r\n",
+             header(&r, "ETag") ? header(&r, "ETag") : "none");
     reply_free(&r);
     http(main_d.http_port, "GET", "/", etag, &r);
     CHECK_STATUS(r, 304);
@@ -503,7 +522,7 @@ static void test_static_files(void) {
     reply_free(&r);
     /* Nothing outside the root, nothing hidden, no unknown types. */
     static const char *const REFUSED[] = {"/../secret.txt", "/%2e%2e/secret.txt", "/.hidden.txt",
-                                          "/sub/inner.txt", "/notes.bin", "/missing.css"};
+                                          "/sub/inner.txt", "/notes.bin",         "/missing.css"};
     for (size_t i = 0; i < sizeof REFUSED / sizeof REFUSED[0]; i++) {
         r = get(REFUSED[i]);
         CHECK_STATUS(r, 404);
@@ -526,7 +545,8 @@ static void test_cors(void) {
     reply_free(&r);
     http(main_d.http_port, "OPTIONS", "/search",
          "Origin: https://other.example\r\nAccess-Control-Request-Method: GET\r\n"
-         "Access-Control-Request-Headers: X-Request-Id\r\n", &r);
+         "Access-Control-Request-Headers: X-Request-Id\r\n",
+         &r);
     CHECK_STATUS(r, 204);
     CHECK_STR(header(&r, "Access-Control-Allow-Origin"), "https://other.example");
     CHECK_STR(header(&r, "Access-Control-Allow-Methods"), "GET, HEAD, OPTIONS");
@@ -548,7 +568,8 @@ static void test_keep_alive_and_pipelining(void) {
     reply_t r;
     CHECK(read_reply(c, &r, false) && sd_int(r.json, "total") == 3);
     reply_free(&r);
-    CHECK(read_reply(c, &r, false) && strcmp(sd_str(r.json, "doc.id") ? sd_str(r.json, "doc.id") : "", "g5") == 0);
+    CHECK(read_reply(c, &r, false) &&
+          strcmp(sd_str(r.json, "doc.id") ? sd_str(r.json, "doc.id") : "", "g5") == 0);
     reply_free(&r);
     CHECK(read_reply(c, &r, false) && sd_int(r.json, "documents") == 6);
     reply_free(&r);
@@ -556,8 +577,9 @@ static void test_keep_alive_and_pipelining(void) {
 }
 
 static void test_limits(void) {
-    static const char *const EXTRA[] = {"-o", "max_connections=2", "-o", "max_line_bytes=512", "-o",
-                                        "idle_timeout_ms=300", "-o", "max_limit=5", NULL};
+    static const char *const EXTRA[] = {"-o", "max_connections=2",   "-o", "max_line_bytes=512",
+                                        "-o", "idle_timeout_ms=300", "-o", "max_limit=5",
+                                        NULL};
     sd_daemon_t d;
     if (!start(&d, "limits", EXTRA)) return;
     reply_t r;
@@ -763,7 +785,8 @@ static void test_abandoned_and_stop(void) {
     if (!start(&d, "abandon", NULL)) return;
     for (int i = 0; i < 40; i++) {
         sd_conn_t *c = sd_connect(d.http_port);
-        if (c) send_request(c, "GET", i % 2 ? "/search?q=water&facets=source" : "/similar/g1", NULL);
+        if (c)
+            send_request(c, "GET", i % 2 ? "/search?q=water&facets=source" : "/similar/g1", NULL);
         sd_close(c); /* without reading */
     }
     reply_t r;
@@ -843,7 +866,8 @@ int main(int argc, char **argv) {
     make_root(root);
     snprintf(root_opt, sizeof root_opt, "http_root=%s", root);
     const char *const extra[] = {"-o", root_opt, "-o",
-                                 "http_cors_origins=https://news.example, https://other.example", NULL};
+                                 "http_cors_origins=https://news.example, https://other.example",
+                                 NULL};
     if (!start(&main_d, "main", extra)) return 1;
     RUN(test_search_same_as_line_protocol);
     RUN(test_doc_similar_suggest);

@@ -69,12 +69,18 @@ static void test_tidy_records(void) {
     CHECK(doc && strstr(doc, "\"title\":\"HARWICK SEEKS FASTER GROWTH\",\"title_from_body\":true"));
     CHECK(doc && strstr(doc, "\"author\":[\"Lena Harwick\"]"));
     CHECK(doc && strstr(doc, "\"source\":\"Reuters\""));
-    CHECK(doc && strstr(doc, "Harwick Plc said it would grow faster this year after a ten pct rise in "
-                             "1986 pre-tax profits, helped by its cable business.\\n\\nThe company"));
+    CHECK(doc &&
+          strstr(doc, "Harwick Plc said it would grow faster this year after a ten pct rise in "
+                      "1986 pre-tax profits, helped by its cable business.\\n\\nThe company"));
     free(doc);
     doc = get_doc(db, "w2");
-    CHECK(doc && strstr(doc, "\"title\":\"Arden council passes budget\",\"author\":[\"Tom Ardent\"]"));
-    CHECK(doc && strstr(doc, "voted for the budget of the coming year after three months of talks.\\n\\nThe vote"));
+    CHECK(doc &&
+          strstr(doc, "\"title\":\"Arden council passes budget\",\"author\":[\"Tom Ardent\"]"));
+    CHECK(
+        doc &&
+        strstr(
+            doc,
+            "voted for the budget of the coming year after three months of talks.\\n\\nThe vote"));
     free(doc);
     search_ids(db, "title:harwick", ids, sizeof ids);
     CHECK_STR(ids, ""); /* a made headline is shown, not searched as one */
@@ -102,10 +108,13 @@ static void test_rejects(void) {
     CHECK_INT(INDEX(&out, &err, "--db", db, "--rejects", keep, badpath), 1);
     CHECK(out && strstr(out, "added 3, replaced 0, deleted 0, rejected 7"));
     const char *want[] = {
-        ":2: malformed JSON",       ":3: missing field 'id'",
-        ":4: field 'id' is empty",  ":5: no 'title' and no 'body'",
+        ":2: malformed JSON",
+        ":3: missing field 'id'",
+        ":4: field 'id' is empty",
+        ":5: no 'title' and no 'body'",
         ":6: field 'date': cannot parse 'last Tuesday'",
-        ":7: field 'body' must be a string", ":10: invalid UTF-8",
+        ":7: field 'body' must be a string",
+        ":10: invalid UTF-8",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char line[4400];
@@ -149,8 +158,11 @@ static void test_rejects(void) {
 static void test_oversize_record(void) {
     char *tmp = check_tmpdir("big"), *out, *err;
     char *db = db_path(tmp);
-    CHECK_INT(INDEX(&out, &err, "--db", db, "--max-doc-bytes", "350", (char *)fx("jsonl/good.jsonl")), 1);
-    CHECK(err && strstr(err, "good.jsonl:1: record of 443 bytes is over the limit of 350 (--max-doc-bytes)"));
+    CHECK_INT(
+        INDEX(&out, &err, "--db", db, "--max-doc-bytes", "350", (char *)fx("jsonl/good.jsonl")), 1);
+    CHECK(err &&
+          strstr(err,
+                 "good.jsonl:1: record of 443 bytes is over the limit of 350 (--max-doc-bytes)"));
     CHECK(err && strstr(err, "good.jsonl:3: record of 352 bytes is over the limit of 350"));
     CHECK(out && strstr(out, "added 4, replaced 0, deleted 0, rejected 2"));
     CHECK_INT(doccount(db), 4); /* the records around them are indexed */
@@ -465,8 +477,8 @@ static void test_unreadable_entries(void) {
     CHECK(symlink("nowhere.txt", p) == 0);
     snprintf(p, sizeof p, "%s/c-pipe.jsonl", dir);
     CHECK(mkfifo(p, 0644) == 0);
-    char *secret = check_write_file(dir, "d-secret.txt",
-                                    "A title for the page\n\nThe text of the page is a sentence.\n");
+    char *secret = check_write_file(
+        dir, "d-secret.txt", "A title for the page\n\nThe text of the page is a sentence.\n");
     bool root = geteuid() == 0;
     if (!root) CHECK(chmod(secret, 0) == 0);
     int rc = run_with_timeout(&out, &err, "60", "--db", db, dir, NULL);
@@ -751,7 +763,8 @@ static void test_kill_during_rebuild(void) {
         CHECK_STR(ids, "g1");
     }
     /* The next run clears what the killed ones left. */
-    CHECK_INT(INDEX(&out, &err, "--db", db, "--update", "direct", (char *)fx("jsonl/update.jsonl")), 0);
+    CHECK_INT(INDEX(&out, &err, "--db", db, "--update", "direct", (char *)fx("jsonl/update.jsonl")),
+              0);
     char probe[4300];
     snprintf(probe, sizeof probe, "%s/gen-000002", db);
     struct stat st;

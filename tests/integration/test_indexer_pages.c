@@ -33,8 +33,7 @@ static char *get_doc(const char *db, const char *id) {
 
 /* A page of the invented site "Quayside Herald", whose chrome no general
  * rule knows: it is learnt from the pages of one run. */
-static char *site_page(const char *dir, const char *name, const char *headline,
-                       const char *text) {
+static char *site_page(const char *dir, const char *name, const char *headline, const char *text) {
     char page[2048];
     snprintf(page, sizeof page,
              "Quayside Herald\nHarbour Edition\n\n%s\n\n%s\n\nTide tables and ship times\n",

@@ -440,10 +440,11 @@ static void test_relaxed_match(sd_conn_t *c) {
     } STRICT[] = {
         {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"all\"}", ""},
         {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"match\":\"any\"}", "g1"},
-        {"{\"op\":\"search\",\"q\":\"zebra\"}", ""},   /* one word: nothing to relax */
+        {"{\"op\":\"search\",\"q\":\"zebra\"}", ""},              /* one word: nothing to relax */
         {"{\"op\":\"search\",\"q\":\"water drought\"}", "g6,g1"}, /* found: not relaxed */
-        {"{\"op\":\"search\",\"q\":\"zebra okapi\"}", ""}, /* nothing either way */
-        {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"filter\":{\"category\":\"Sports\"}}", ""},
+        {"{\"op\":\"search\",\"q\":\"zebra okapi\"}", ""},        /* nothing either way */
+        {"{\"op\":\"search\",\"q\":\"desalination zebra\",\"filter\":{\"category\":\"Sports\"}}",
+         ""},
     };
     for (size_t i = 0; i < sizeof STRICT / sizeof *STRICT; i++) {
         json_t *r = sd_call(c, STRICT[i].request);
@@ -596,7 +597,8 @@ static void test_pipelining(void) {
 static void test_pipelining_fairness(void) {
     enum { N = 400 };
     static const char *const EXTRA[] = {"-o", "threads=1", NULL};
-    static const char REQ[] = "{\"op\":\"search\",\"q\":\"the\",\"facets\":[\"source\",\"category\",\"year\"]}\n";
+    static const char REQ[] =
+        "{\"op\":\"search\",\"q\":\"the\",\"facets\":[\"source\",\"category\",\"year\"]}\n";
     sd_daemon_t d;
     if (!start(&d, db, "fairness", EXTRA)) return;
     sd_conn_t *busy = connect_to(&d), *quick = connect_to(&d);
@@ -891,7 +893,8 @@ static void test_max_connections(void) {
     if (b) CHECK_RAW(b, "PING", "{\"ok\":true,\"pong\":true}"); /* the others go on */
     sd_close(b);
     bool freed = false; /* once b's close is seen, a new client gets in */
-    for (double end = check_now_ms() + 2000; a && !freed && check_now_ms() < end; check_sleep_ms(20)) {
+    for (double end = check_now_ms() + 2000; a && !freed && check_now_ms() < end;
+         check_sleep_ms(20)) {
         st = sd_call(a, "STATS");
         freed = sd_int(st, "connections.current") == 1;
         json_decref(st);
@@ -1237,11 +1240,10 @@ static void test_timeout(void) {
 static void test_stats(void) {
     static const char *const OPS[] = {"search", "get",  "similar", "suggest", "stats",
                                       "ping",   "quit", "auth",    "invalid"};
-    static const char *const CODES[] = {"bad_json",     "bad_request", "bad_query",
-                                        "invalid_utf8", "nul_byte",    "line_too_long",
-                                        "over_limit",   "not_found",   "too_many_connections",
-                                        "timeout",      "unavailable", "internal",
-                                        "auth_required", "auth_failed"};
+    static const char *const CODES[] = {
+        "bad_json",      "bad_request", "bad_query",     "invalid_utf8",         "nul_byte",
+        "line_too_long", "over_limit",  "not_found",     "too_many_connections", "timeout",
+        "unavailable",   "internal",    "auth_required", "auth_failed"};
     sd_conn_t *c = connect_to(&main_d);
     if (!c) return;
     json_t *s = sd_call(c, "STATS");
@@ -1388,8 +1390,8 @@ static void test_reload(void) {
     CHECK_INT(index_while_searching(loop, args, 2, &requests, &failed), 0);
     t0 = check_now_ms();
     CHECK(wait_total(c, "quokka", 1, RELOAD_WAIT_MS));
-    printf("  rebuild visible after %.0f ms; %d requests during the rebuilds\n", check_now_ms() - t0,
-           requests);
+    printf("  rebuild visible after %.0f ms; %d requests during the rebuilds\n",
+           check_now_ms() - t0, requests);
     for (double end = check_now_ms() + 600; check_now_ms() < end;) { /* across the reload too */
         json_t *r = sd_call(loop, "SEARCH river bulletin");
         requests++;
@@ -1445,12 +1447,12 @@ static void test_commit_seen_at_once(void) {
     double direct = ms_until_total(c, "okapi", 1, 3000);
     CHECK_INT(INDEX(live, "--update", "bulk", more), 0); /* a new generation */
     double bulk = ms_until_total(c, "quokka", 1, 3000);
-    char *extra = check_write_file(tmp, "wombat.jsonl",
-                                   "{\"id\":\"wb1\",\"title\":\"Wombat\",\"body\":\"A wombat.\"}\n");
+    char *extra = check_write_file(
+        tmp, "wombat.jsonl", "{\"id\":\"wb1\",\"title\":\"Wombat\",\"body\":\"A wombat.\"}\n");
     CHECK_INT(INDEX(live, "--update", "direct", extra), 0); /* into the new generation */
     double again = ms_until_total(c, "wombat", 1, 3000);
-    printf("  served after %.0f ms (direct), %.0f ms (new generation), %.0f ms (direct into it)\n", direct,
-           bulk, again);
+    printf("  served after %.0f ms (direct), %.0f ms (new generation), %.0f ms (direct into it)\n",
+           direct, bulk, again);
     CHECK(direct >= 0 && direct < 1000);
     CHECK(bulk >= 0 && bulk < 1000);
     CHECK(again >= 0 && again < 1000);
@@ -1551,8 +1553,19 @@ static void test_daemon_mode(void) {
     in_tmp(pid_path, "daemon.pid");
     snprintf(opt_log, sizeof opt_log, "log_file=%s", log);
     snprintf(opt_pid, sizeof opt_pid, "pid_file=%s", pid_path);
-    char *argv[] = {(char *)searchd, "--db", (char *)db, "--listen", "127.0.0.1:0", "--daemon",
-                    "-o", opt_log, "-o", opt_pid, "-o", "http_listen=127.0.0.1:0", NULL};
+    char *argv[] = {(char *)searchd,
+                    "--db",
+                    (char *)db,
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--daemon",
+                    "-o",
+                    opt_log,
+                    "-o",
+                    opt_pid,
+                    "-o",
+                    "http_listen=127.0.0.1:0",
+                    NULL};
     char *out = NULL, *err = NULL;
     CHECK_INT(check_run(argv, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err), 0);
     free(out), free(err);
@@ -1575,7 +1588,8 @@ static void test_daemon_mode(void) {
     CHECK_INT(check_run(no_log, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err), 1);
     CHECK(err && strstr(err, "--daemon needs log_file"));
     free(out), free(err);
-    char *bad_db[] = {(char *)searchd, "--db", "/nonexistent/index", "--daemon", "-o", opt_log, NULL};
+    char *bad_db[] = {(char *)searchd, "--db", "/nonexistent/index", "--daemon", "-o",
+                      opt_log,         NULL};
     CHECK_INT(check_run(bad_db, &(check_run_opts_t){.timeout_ms = 5000}, &out, &err), 1);
     CHECK(err && strstr(err, "cannot open the index at /nonexistent/index"));
     free(out), free(err);
@@ -1601,13 +1615,15 @@ static void test_second_sigterm(void) {
     for (size_t i = 0; i < sizeof GAP_MS / sizeof GAP_MS[0]; i++) {
         sd_daemon_t d;
         char name[32];
-        snprintf(name, sizeof name, "sigterm2-%zu", i); /* a log of its own: start() waits for its line */
+        snprintf(name, sizeof name, "sigterm2-%zu",
+                 i); /* a log of its own: start() waits for its line */
         if (!start(&d, db, name, NULL)) return;
         kill(d.pid, SIGTERM);
         if (GAP_MS[i]) check_sleep_ms(GAP_MS[i]);
         kill(d.pid, SIGTERM);
         int rc = sd_stop(&d, 0);
-        if (rc != 0) fprintf(stderr, "  second SIGTERM %d ms after the first: exit %d\n", GAP_MS[i], rc);
+        if (rc != 0)
+            fprintf(stderr, "  second SIGTERM %d ms after the first: exit %d\n", GAP_MS[i], rc);
         CHECK_INT(rc, 0);
     }
 }

@@ -12,48 +12,48 @@
 extern int check_failures;
 extern int check_passes;
 
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        if (cond) {                                                                         \
-            check_passes++;                                                                 \
-        } else {                                                                            \
-            check_failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);        \
-        }                                                                                   \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            check_passes++;                                                                        \
+        } else {                                                                                   \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_STR(got, want)                                                                \
-    do {                                                                                    \
-        const char *g_ = (got), *w_ = (want);                                               \
-        if (g_ && w_ && strcmp(g_, w_) == 0) {                                              \
-            check_passes++;                                                                 \
-        } else {                                                                            \
-            check_failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK_STR failed: %s\n  got:  %s\n  want: %s\n",       \
-                    __FILE__, __LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");      \
-        }                                                                                   \
+#define CHECK_STR(got, want)                                                                       \
+    do {                                                                                           \
+        const char *g_ = (got), *w_ = (want);                                                      \
+        if (g_ && w_ && strcmp(g_, w_) == 0) {                                                     \
+            check_passes++;                                                                        \
+        } else {                                                                                   \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: CHECK_STR failed: %s\n  got:  %s\n  want: %s\n", __FILE__,     \
+                    __LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");                       \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_INT(got, want)                                                                \
-    do {                                                                                    \
-        long long g_ = (long long)(got), w_ = (long long)(want);                            \
-        if (g_ == w_) {                                                                     \
-            check_passes++;                                                                 \
-        } else {                                                                            \
-            check_failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK_INT failed: %s\n  got:  %lld\n  want: %lld\n",   \
-                    __FILE__, __LINE__, #got, g_, w_);                                      \
-        }                                                                                   \
+#define CHECK_INT(got, want)                                                                       \
+    do {                                                                                           \
+        long long g_ = (long long)(got), w_ = (long long)(want);                                   \
+        if (g_ == w_) {                                                                            \
+            check_passes++;                                                                        \
+        } else {                                                                                   \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: CHECK_INT failed: %s\n  got:  %lld\n  want: %lld\n", __FILE__, \
+                    __LINE__, #got, g_, w_);                                                       \
+        }                                                                                          \
     } while (0)
 
 /* Runs a test function, printing its name; with CHECK_ONLY=WORD in the
  * environment, only the functions whose name contains WORD. */
-#define RUN(fn)                                                                             \
-    do {                                                                                    \
-        int before_ = check_failures;                                                       \
-        if (!check_selected(#fn)) break;                                                    \
-        fn();                                                                               \
-        printf("%s %s\n", check_failures == before_ ? "ok  " : "FAIL", #fn);                \
+#define RUN(fn)                                                                                    \
+    do {                                                                                           \
+        int before_ = check_failures;                                                              \
+        if (!check_selected(#fn)) break;                                                           \
+        fn();                                                                                      \
+        printf("%s %s\n", check_failures == before_ ? "ok  " : "FAIL", #fn);                       \
     } while (0)
 
 /* Whether RUN runs the test function called name (see RUN). */

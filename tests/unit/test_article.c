@@ -11,10 +11,11 @@ static lede_status_t parse(const char *json, lede_article_t *a, lede_err_t *why)
 static void test_full_record(void) {
     lede_article_t a;
     lede_err_t why = {""};
-    const char *json = "{\"id\":\"r1\",\"title\":\"Cocoa\",\"body\":\"Showers.\","
-                       "\"author\":\"Jane Doe\",\"source\":\"Reuters\",\"date\":\"1987-02-26T15:01:01.79\","
-                       "\"category\":\"cocoa\",\"tags\":[\"cocoa\",\"\"],\"places\":[\"usa\"],"
-                       "\"url\":\"http://x\",\"lewis_split\":\"TRAIN\",\"n\":3}";
+    const char *json =
+        "{\"id\":\"r1\",\"title\":\"Cocoa\",\"body\":\"Showers.\","
+        "\"author\":\"Jane Doe\",\"source\":\"Reuters\",\"date\":\"1987-02-26T15:01:01.79\","
+        "\"category\":\"cocoa\",\"tags\":[\"cocoa\",\"\"],\"places\":[\"usa\"],"
+        "\"url\":\"http://x\",\"lewis_split\":\"TRAIN\",\"n\":3}";
     CHECK_INT(parse(json, &a, &why), LEDE_OK);
     CHECK_STR(a.id, "r1");
     CHECK_INT(a.authors.n, 1);
@@ -102,7 +103,10 @@ static void test_dates(void) {
 
 static void test_utf8(void) {
     size_t bad = 99;
-    { const char *s = "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x93\xb0"; CHECK(utf8_valid(s, strlen(s), NULL)); }
+    {
+        const char *s = "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x93\xb0";
+        CHECK(utf8_valid(s, strlen(s), NULL));
+    }
     CHECK(!utf8_valid("ab\xc0\xaf", 4, &bad));
     CHECK_INT(bad, 2);
     CHECK(!utf8_valid("\xed\xa0\x80", 3, &bad)); /* a surrogate */
@@ -120,7 +124,9 @@ static void test_utf8_excerpt(void) {
     CHECK_STR(utf8_excerpt(out, 8, "abcde\xc3\xa9"), "abcde\xc3\xa9");
     /* Control characters (an escape sequence) and bytes that are not UTF-8. */
     CHECK_STR(utf8_excerpt(out, sizeof out, "\x1b[2J\x7f"), "?[2J?");
-    CHECK_STR(utf8_excerpt(out, sizeof out, "a\xff\xc3x\xe2\x82"), "a?" "?x?" "?");
+    CHECK_STR(utf8_excerpt(out, sizeof out, "a\xff\xc3x\xe2\x82"), "a?"
+                                                                   "?x?"
+                                                                   "?");
     CHECK_STR(utf8_excerpt(out, 1, "anything"), "");
 }
 

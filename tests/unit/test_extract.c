@@ -331,7 +331,8 @@ static void test_title_and_text(void) {
 
 /* A byte order mark is not part of the title. */
 static void test_bom(void) {
-    result_t r = run("\xEF\xBB\xBF" "A headline\nThe text of the story.");
+    result_t r = run("\xEF\xBB\xBF"
+                     "A headline\nThe text of the story.");
     CHECK_INT(r.st, LEDE_OK);
     if (r.n == 1) CHECK_STR(r.v[0].title, "A headline");
     result_free(&r);

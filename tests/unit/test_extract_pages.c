@@ -100,7 +100,8 @@ static void test_title_after_caption(void) {
     result_t r = run_class("caption-title");
     check_one(&r);
     if (r.n == 1) {
-        CHECK_STR(r.v[0].title, "New ferry line links the two southern islands \xE2\x80\x93 M.Castell");
+        CHECK_STR(r.v[0].title,
+                  "New ferry line links the two southern islands \xE2\x80\x93 M.Castell");
         CHECK_STR(r.v[0].source, "KESTREL");
         CHECK_STR(r.v[0].date, "2022-04-12");
         check_place(&r.v[0], "Valmora");
@@ -277,7 +278,7 @@ static void test_captions_codes_and_lists(void) {
         const lede_article_t *a = &r.v[0];
         CHECK(starts_with(a->body, "The city museum reopened on Saturday"));
         CHECK(ends_with(a->body, "Entry will be free until the end of the month."));
-        const char *out[] = {"file photo", "via AP", "558812", "You may also like",
+        const char *out[] = {"file photo",       "via AP",    "558812",         "You may also like",
                              "Harbour festival", "tram line", "Library extends"};
         for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
             if (in_article(a, out[i])) fprintf(stderr, "  in the article: %s\n", out[i]);
@@ -397,9 +398,10 @@ static void test_learned_furniture(void) {
     CHECK(learnt(l, "Harbour News Online", &seen));
     CHECK_INT(seen, 3);
     CHECK(learnt(l, "  harbour   news online ", &seen)); /* compared loosely */
-    CHECK(!learnt(l, "The strike went on for a week, the union and the port authority "
-                             "said on Friday after talks.",
-                          &seen));
+    CHECK(!learnt(l,
+                  "The strike went on for a week, the union and the port authority "
+                  "said on Friday after talks.",
+                  &seen));
     CHECK(!learnt(l, "Ships wait outside the port.", &seen));
     CHECK_INT(ex_learned_size(l), 1);
     char *dump = ex_learned_dump(l, 100);
@@ -460,7 +462,8 @@ static void test_reflow_keeps_lines(void) {
                         " Jun    12411  12419   12409\n"
                         " Sep      ---    ---   12407\n";
     r = extract_reflow(table, strlen(table));
-    CHECK_STR(r, "Rates at the close were:\nJun    12411  12419   12409\nSep      ---    ---   12407");
+    CHECK_STR(r,
+              "Rates at the close were:\nJun    12411  12419   12409\nSep      ---    ---   12407");
     free(r);
     const char *lines = "The council met on Monday and voted for the new budget of the town.\n"
                         "Background\n"

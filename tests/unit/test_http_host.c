@@ -12,13 +12,26 @@ static void expect(const char *listen, const char *allowed, const char *header, 
 }
 
 static void test_loopback(void) {
-    static const char *const GOOD[] = {"localhost", "LOCALHOST", "localhost:7879", "127.0.0.1",
-                                       "127.0.0.1:80", "[::1]", "[::1]:7879"};
-    static const char *const BAD[] = {"evil.example", "evil.example:7879", "127.0.0.1.evil.example",
-                                      "localhost.", "", ":7879", "[::1", "[::1]x", "localhost:",
-                                      "localhost:80x", "localhost:123456", "a b", "u@localhost",
-                                      "127.0.0.2", "[::2]", "localhost/x"};
-    for (size_t i = 0; i < sizeof GOOD / sizeof GOOD[0]; i++) expect("127.0.0.1", "", GOOD[i], true);
+    static const char *const GOOD[] = {"localhost",    "LOCALHOST", "localhost:7879", "127.0.0.1",
+                                       "127.0.0.1:80", "[::1]",     "[::1]:7879"};
+    static const char *const BAD[] = {"evil.example",
+                                      "evil.example:7879",
+                                      "127.0.0.1.evil.example",
+                                      "localhost.",
+                                      "",
+                                      ":7879",
+                                      "[::1",
+                                      "[::1]x",
+                                      "localhost:",
+                                      "localhost:80x",
+                                      "localhost:123456",
+                                      "a b",
+                                      "u@localhost",
+                                      "127.0.0.2",
+                                      "[::2]",
+                                      "localhost/x"};
+    for (size_t i = 0; i < sizeof GOOD / sizeof GOOD[0]; i++)
+        expect("127.0.0.1", "", GOOD[i], true);
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) expect("127.0.0.1", "", BAD[i], false);
     expect("127.0.0.1", "", NULL, true); /* no Host: HTTP/1.0 */
     expect("127.0.0.2", "", "127.0.0.2:9", true);

@@ -5,8 +5,8 @@
 #include "lede/article.h"
 #include "lede/protocol.h"
 
-static const proto_limits_t LIMITS = {.max_line = 400, .max_limit = 100, .max_offset = 1000,
-                                      .default_limit = 10};
+static const proto_limits_t LIMITS = {
+    .max_line = 400, .max_limit = 100, .max_offset = 1000, .default_limit = 10};
 
 /* Parses text; returns the result and fills req/err/consumed. */
 static proto_result_t parse(const char *text, proto_request_t *req, proto_error_t *err,
@@ -30,7 +30,8 @@ static void test_inline_commands(void) {
     CHECK_STR(r.doc, "doc-1");
     proto_request_free(&r);
     const char *ops[] = {"similar x\n", "Suggest hum\n", "STATS\n", "ping\n", "QUIT\n"};
-    proto_op_t want[] = {PROTO_OP_SIMILAR, PROTO_OP_SUGGEST, PROTO_OP_STATS, PROTO_OP_PING, PROTO_OP_QUIT};
+    proto_op_t want[] = {PROTO_OP_SIMILAR, PROTO_OP_SUGGEST, PROTO_OP_STATS, PROTO_OP_PING,
+                         PROTO_OP_QUIT};
     for (size_t i = 0; i < 5; i++) {
         CHECK_INT(parse(ops[i], &r, &e, &used), PROTO_OK);
         CHECK_INT(r.op, want[i]);
@@ -77,7 +78,8 @@ static void test_auth(void) {
     CHECK_STR(r.token, "t2");
     proto_request_free(&r);
     expect_error("AUTH\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "usage: AUTH <token>");
-    expect_error("{\"op\":\"auth\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "op 'auth' needs a \"token\"");
+    expect_error("{\"op\":\"auth\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "op 'auth' needs a \"token\"");
     expect_error("{\"op\":\"auth\",\"token\":1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'token' must be a string");
     expect_error("{\"op\":\"ping\",\"token\":\"t\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
@@ -169,8 +171,8 @@ static void test_match_modes(void) {
         CHECK_INT(r.search.relax, CASES[i].relax);
         proto_request_free(&r);
     }
-    expect_error("{\"op\":\"search\",\"q\":\"a b\",\"match\":\"most\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
-                 "field 'match' must be \"auto\", \"all\" or \"any\"");
+    expect_error("{\"op\":\"search\",\"q\":\"a b\",\"match\":\"most\"}\n", PROTO_ERROR,
+                 PROTO_E_BAD_REQUEST, "field 'match' must be \"auto\", \"all\" or \"any\"");
 }
 
 static void test_json_other_ops(void) {
@@ -209,7 +211,8 @@ static void test_json_errors(void) {
                  "limit 500 is over the maximum of 100 (max_limit)");
     expect_error("{\"op\":\"search\",\"offset\":5000}\n", PROTO_ERROR, PROTO_E_LIMIT,
                  "offset 5000 is over the maximum of 1000 (max_offset)");
-    expect_error("{\"op\":\"search\",\"sort\":\"old\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "field 'sort'");
+    expect_error("{\"op\":\"search\",\"sort\":\"old\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "field 'sort'");
     expect_error("{\"op\":\"search\",\"facets\":[\"colour\"]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "unknown facet 'colour'");
     expect_error("{\"op\":\"search\",\"filter\":{\"lang\":\"en\"}}\n", PROTO_ERROR,
@@ -235,7 +238,8 @@ static void test_json_errors(void) {
     expect_error("{\"op\":\"search\",\"facet_limit\":-1}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'facet_limit' must be a whole number");
     expect_error("{\"op\":\"get\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"doc\" id");
-    expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST, "needs a \"q\" prefix");
+    expect_error("{\"op\":\"suggest\"}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
+                 "needs a \"q\" prefix");
     expect_error("{\"op\":\"ping\",\"id\":[1]}\n", PROTO_ERROR, PROTO_E_BAD_REQUEST,
                  "field 'id' must be a string or an integer");
     expect_error("{\"op\":\"ping\",\"op\":\"quit\"}\n", PROTO_ERROR, PROTO_E_BAD_JSON, "duplicate");
@@ -246,7 +250,8 @@ static void test_error_echoes_id(void) {
     proto_request_t r;
     proto_error_t e;
     size_t used;
-    CHECK_INT(parse("{\"op\":\"search\",\"id\":\"r9\",\"limit\":\"x\"}\n", &r, &e, &used), PROTO_ERROR);
+    CHECK_INT(parse("{\"op\":\"search\",\"id\":\"r9\",\"limit\":\"x\"}\n", &r, &e, &used),
+              PROTO_ERROR);
     CHECK_STR(json_string_value(e.id), "r9");
     proto_error_free(&e);
 }
@@ -294,7 +299,8 @@ static void test_quoted_text_stays_utf8(void) {
         "{\"op\":\"search\",\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\xc3\xa9\":1}\n",
         "{\"op\":\"search\",\"facets\":[\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\"]}\n",
         "{\"op\":\"search\",\"filter\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\":1}}\n",
-        "{\"op\":\"search\",\"filter\":{\"date\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\xc3\xa9\":1}}}\n",
+        "{\"op\":\"search\",\"filter\":{\"date\":{\"^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
+        "\xc3\xa9\":1}}}\n",
     };
     /* jansson's message quotes the token it stopped in: here '"\u' and
      * the first byte of the e-acute. Found by fuzz_request. */

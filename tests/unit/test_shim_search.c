@@ -330,23 +330,30 @@ static void test_get(void) {
 static void test_summary_only(void) {
     char *dir = path_in(g_dir, "summary");
     shim_writer_t *w = open_writer(dir, false);
-    shim_doc_t with = {.id = "s1", .title = "Ferry strike", .data = "WHOLE-1", .data_len = 7,
-                       .summary = "SUM-1", .summary_len = 5, .stamp = 1};
-    shim_doc_t without = {.id = "s2", .title = "Ferry strike ends", .data = "WHOLE-2", .data_len = 7,
-                          .stamp = 1};
+    shim_doc_t with = {.id = "s1",
+                       .title = "Ferry strike",
+                       .data = "WHOLE-1",
+                       .data_len = 7,
+                       .summary = "SUM-1",
+                       .summary_len = 5,
+                       .stamp = 1};
+    shim_doc_t without = {
+        .id = "s2", .title = "Ferry strike ends", .data = "WHOLE-2", .data_len = 7, .stamp = 1};
     CHECK_INT(shim_writer_add(w, &with), LEDE_OK);
     CHECK_INT(shim_writer_add(w, &without), LEDE_OK);
     commit(w);
     close_writer(w);
     shim_db_t *db = open_reader(dir);
     for (int summary = 0; db && summary <= 1; summary++) {
-        shim_query_t q = {.text = "ferry", .limit = 10, .sort = SHIM_SORT_DATE_ASC, .summary_only = summary};
+        shim_query_t q = {
+            .text = "ferry", .limit = 10, .sort = SHIM_SORT_DATE_ASC, .summary_only = summary};
         shim_results_t *r = run(db, &q, LEDE_OK);
         char got[64] = "";
         for (size_t i = 0; r && i < shim_results_size(r); i++) {
             shim_hit_t h;
             shim_results_hit(r, i, &h);
-            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", i ? "," : "", (int)h.data_len, h.data);
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", i ? "," : "",
+                     (int)h.data_len, h.data);
         }
         /* Equal dates: relevance orders them, the shorter title first. */
         CHECK_STR(got, summary ? "SUM-1,WHOLE-2" : "WHOLE-1,WHOLE-2");
@@ -499,7 +506,8 @@ static void test_syntax_errors_and_fallback(void) {
      * shim's guard); it stays a syntax error, the fallback searches the
      * words, and NEAR/n between words is untouched. */
     expect_bad_query("volcano AND NEAR/5 storm");
-    expect_bad_query("volcano OR\x15" "ADJ/3 storm");
+    expect_bad_query("volcano OR\x15"
+                     "ADJ/3 storm");
     expect_bad_query("NOT NEAR/2");
     expect_bad_query("volcano OR(ADJ/2 storm");
     expect_bad_query("volcano AND+NEAR/3 storm");
