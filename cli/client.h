@@ -4,10 +4,12 @@
 
 #include <stddef.h>
 
+#include "lede/status.h"
+
 /* Connects to host:port, sends line (with its \n) and reads one reply
- * line. Returns the malloc'd reply without its \n, or NULL with a message
- * for a person in err. */
-char *client_call(const char *host, const char *port, const char *line, int timeout_ms, char *err,
-                  size_t err_size);
+ * line into *reply (malloc'd, without its \n); a message for a person in
+ * err when it cannot. */
+lede_status_t client_call(const char *host, const char *port, const char *line, int timeout_ms,
+                          char **reply, lede_err_t *err);
 
 #endif

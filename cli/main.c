@@ -22,7 +22,8 @@ static int fail(const char *what, const char *detail) {
 }
 
 /* Runs the request line in this process, exactly as a worker would. */
-static char *call_local(const char *db_path, const char *line, char *err, size_t size) {
+static lede_status_t call_local(const char *db_path, const char *line, char **out,
+                                lede_err_t *err) {
     proto_limits_t lim = {.max_line = 1u << 20,
                           .max_limit = 100000,
                           .max_offset = 10000000,
@@ -32,27 +33,28 @@ static char *call_local(const char *db_path, const char *line, char *err, size_t
     size_t used;
     if (proto_parse(line, strlen(line), &lim, &req, &used, &perr) != PROTO_OK) {
         size_t len;
-        char *reply = request_error_line(perr.id, perr.code, perr.message, &len);
+        *out = request_error_line(perr.id, perr.code, perr.message, &len);
         proto_error_free(&perr);
-        return reply;
+        return *out ? LEDE_OK : lede_errf(err, LEDE_E_NOMEM, "out of memory");
     }
     shim_db_t *db = NULL;
     char *msg = NULL;
     if (shim_db_open(db_path, &db, &msg) != LEDE_OK) {
-        snprintf(
-            err, size,
+        lede_errf(
+            err, LEDE_E_OPEN,
             "cannot open the index at %s: %s; build one with: lede-indexer --db %s ARTICLES.jsonl",
             db_path, msg ? msg : "out of memory", db_path);
         free(msg);
         proto_request_free(&req);
-        return NULL;
+        return LEDE_E_OPEN;
     }
     request_env_t env = {.limits = request_limits_default()};
     request_reply_t reply;
     request_execute(db, &env, &req, request_now(), &reply); /* not queued: the whole budget */
     shim_db_close(db);
     proto_request_free(&req);
-    return reply.line;
+    *out = reply.line;
+    return reply.line ? LEDE_OK : lede_errf(err, LEDE_E_NOMEM, "out of memory");
 }
 
 static long long offset_of(const cli_t *c) {
@@ -142,11 +144,13 @@ static int run(const cli_t *c) {
     char *framed = line ? realloc(line, n + 2) : NULL;
     if (!framed) return free(line), fail("out of memory", NULL);
     framed[n] = '\n', framed[n + 1] = '\0';
-    char err[1024] = "";
-    char *reply = c->db ? call_local(c->db, framed, err, sizeof err)
-                        : client_call(c->host, c->port, framed, REPLY_TIMEOUT_MS, err, sizeof err);
+    lede_err_t err = {""};
+    char *reply = NULL;
+    lede_status_t st = c->db
+                           ? call_local(c->db, framed, &reply, &err)
+                           : client_call(c->host, c->port, framed, REPLY_TIMEOUT_MS, &reply, &err);
     free(framed);
-    if (!reply) return fail(err, NULL);
+    if (st != LEDE_OK) return fail(err.msg, NULL);
     size_t len = strlen(reply);
     if (len && reply[len - 1] == '\n') reply[len - 1] = '\0';
     int rc = report(c, reply);

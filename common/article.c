@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lede/article.h"
+#include "lede/json_build.h"
 
 void article_init(lede_article_t *a) {
     memset(a, 0, sizeof *a);
@@ -262,52 +263,37 @@ lede_status_t article_validate(lede_article_t *a, lede_err_t *err) {
 
 /* ---- JSON out --------------------------------------------------------- */
 
-/* Each setter is a no-op once an earlier one failed (sticky error). */
-typedef struct {
-    json_t *obj;
-    bool failed;
-} builder_t;
-
-static void put_string(builder_t *b, const char *key, const char *value) {
-    if (b->failed || !value) return;
-    json_t *s = json_string(value);
-    if (!s || json_object_set_new(b->obj, key, s) != 0) b->failed = true;
-}
-
-static void put_list(builder_t *b, const char *key, const lede_strv_t *v) {
-    if (b->failed || v->n == 0) return;
+/* A list of strings, unless it is empty (json_build.h: sticky error). */
+static void put_list(json_build_t *b, json_t *obj, const char *key, const lede_strv_t *v) {
+    if (v->n == 0) return;
     json_t *arr = json_array();
-    for (size_t i = 0; arr && i < v->n; i++)
-        if (json_array_append_new(arr, json_string(v->v[i])) != 0) b->failed = true;
-    if (!arr || json_object_set_new(b->obj, key, arr) != 0) b->failed = true;
+    for (size_t i = 0; arr && i < v->n; i++) jb_append(b, arr, json_string(v->v[i]));
+    jb_set(b, obj, key, arr);
 }
 
 /* The whole article, or only the fields a search hit shows. */
 static char *to_json(const lede_article_t *a, bool whole, size_t *len) {
-    builder_t b = {json_object(), false};
-    if (!b.obj) return NULL;
-    put_string(&b, "id", a->id);
-    put_string(&b, "title", a->title);
-    if (a->title_from_body && !b.failed &&
-        json_object_set_new(b.obj, "title_from_body", json_true()) != 0)
-        b.failed = true;
-    put_list(&b, "author", &a->authors);
-    put_string(&b, "source", a->source);
-    put_string(&b, "date", a->date);
-    put_string(&b, "category", a->category);
+    json_t *o = json_object();
+    json_build_t b = {!o};
+    jb_str(&b, o, "id", a->id);
+    jb_str(&b, o, "title", a->title);
+    if (a->title_from_body) jb_set(&b, o, "title_from_body", json_true());
+    put_list(&b, o, "author", &a->authors);
+    jb_str(&b, o, "source", a->source);
+    jb_str(&b, o, "date", a->date);
+    jb_str(&b, o, "category", a->category);
     if (whole) {
-        put_list(&b, "tags", &a->tags);
-        put_list(&b, "places", &a->places);
+        put_list(&b, o, "tags", &a->tags);
+        put_list(&b, o, "places", &a->places);
     }
-    put_string(&b, "url", a->url);
+    jb_str(&b, o, "url", a->url);
     if (whole) {
-        put_string(&b, "language", a->language);
-        put_string(&b, "body", a->body);
+        jb_str(&b, o, "language", a->language);
+        jb_str(&b, o, "body", a->body);
     }
-    if (whole && !b.failed && a->extra && json_object_set(b.obj, "extra", a->extra) != 0)
-        b.failed = true;
-    char *out = b.failed ? NULL : json_dumps(b.obj, JSON_COMPACT);
-    json_decref(b.obj);
+    if (whole && a->extra) jb_set(&b, o, "extra", json_incref(a->extra));
+    char *out = b.failed ? NULL : json_dumps(o, JSON_COMPACT);
+    json_decref(o);
     if (out && len) *len = strlen(out);
     return out;
 }

@@ -1,4 +1,4 @@
-/* Fuzz target for the line protocol (searchd/proto.c): a stream of bytes
+/* Fuzz target for the line protocol (common/protocol.c): a stream of bytes
  * as a connection receives it, parsed request after request the way a
  * connection does, consuming what each call reports. Small limits, so the
  * over-long line and the over-limit numbers are within reach. An error

@@ -1,4 +1,4 @@
-/* Fuzz target for the JSON form of the line protocol (searchd/proto.c):
+/* Fuzz target for the JSON form of the line protocol (common/protocol.c):
  * the input is one request line (a newline in it is read as a space), with
  * the daemon's default limits. What the parser hands on must hold what
  * the executor relies on, and an error's message must fit in a JSON reply
