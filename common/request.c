@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lede/json_build.h"
 #include "lede/search.h"
 
 request_limits_t request_limits_default(void) {
@@ -216,6 +217,22 @@ static bool refuse_after(const request_limits_t *lim, proto_request_t *r, json_t
     return true;
 }
 
+/* A reply from some shards only says so: "partial" and the shards it
+ * lacks ("missing"). */
+static lede_status_t mark_partial(shim_db_t *db, json_t *reply) {
+    if (!db || shim_db_shards_down(db) == 0) return LEDE_OK;
+    json_build_t b = {false};
+    json_t *missing = json_array();
+    for (size_t k = 0; k < shim_db_shard_count(db); k++) {
+        shim_shard_info_t info;
+        shim_db_shard_info(db, k, &info);
+        if (!info.up) jb_append(&b, missing, json_string(info.spec));
+    }
+    jb_set(&b, reply, "partial", json_true());
+    jb_set(&b, reply, "missing", missing);
+    return jb_status(&b);
+}
+
 /* A request that waited past its whole budget before it could start is
  * answered with a timeout without running: under overload, shed work
  * early. */
@@ -252,6 +269,7 @@ void request_execute(shim_db_t *db, const request_env_t *env, proto_request_t *r
     handler_fn fn = cmd ? HANDLERS[r->op] : NULL;
     lede_status_t st = !reply ? LEDE_E_NOMEM : fn ? fn(db, env, r, reply) : LEDE_E_UNSUPPORTED;
     if (st == LEDE_OK && refuse_after(lim, r, reply, out)) return json_decref(reply);
+    if (st == LEDE_OK && cmd->on_index) st = mark_partial(db, reply);
     if (st == LEDE_OK && cmd->on_index)
         json_object_set_new(reply, "took_ms", json_real((request_now() - start) * 1000.0));
     if (st == LEDE_OK && (out->line = request_reply_line(reply, &out->len))) return;

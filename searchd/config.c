@@ -11,7 +11,16 @@
 /* A configuration line: room for the longest path and its key. */
 #define CONFIG_LINE_MAX (CONFIG_PATH_MAX + 256)
 
-typedef enum { T_UINT, T_BOOL, T_PATH, T_LISTEN, T_HTTP_LISTEN, T_LEVEL, T_TLS_VERSION } type_t;
+typedef enum {
+    T_UINT,
+    T_BOOL,
+    T_PATH,
+    T_LISTEN,
+    T_HTTP_LISTEN,
+    T_LEVEL,
+    T_TLS_VERSION,
+    T_POLICY
+} type_t;
 
 typedef struct {
     const char *key;
@@ -31,6 +40,12 @@ typedef struct {
 static const key_t_ KEYS[] = {
     {"listen", T_LISTEN, 0, 0, 0, "127.0.0.1:7878"},
     {"db", T_PATH, offsetof(config_t, db), 0, 0, "var/sample-index"},
+    {"shards", T_PATH, offsetof(config_t, shards), 0, 0, ""},
+    {"spelling_db", T_PATH, offsetof(config_t, spelling_db), 0, 0, ""},
+    UINT_KEY("shard_connect_timeout_ms", shard_connect_timeout_ms, 1, 600000, "2000"),
+    UINT_KEY("shard_timeout_ms", shard_timeout_ms, 1, 600000, "10000"),
+    UINT_KEY("shard_keepalive_ms", shard_keepalive_ms, 0, 3600000, "20000"),
+    {"shard_policy", T_POLICY, offsetof(config_t, shard_partial), 0, 0, "fail"},
     UINT_KEY("threads", threads, 0, 256, "0"),
     UINT_KEY("max_line_bytes", max_line_bytes, 64, 16u << 20, "65536"),
     UINT_KEY("max_connections", max_connections, 1, 100000, "1024"),
@@ -107,6 +122,12 @@ static lede_status_t set_tls_version(const key_t_ *k, void *dst, const char *v, 
     return lede_errf(err, LEDE_E_INVALID, "%s takes 1.2 or 1.3, not '%s'", k->key, v);
 }
 
+static lede_status_t set_policy(const key_t_ *k, void *dst, const char *v, lede_err_t *err) {
+    if (strcmp(v, "fail") == 0) return *(bool *)dst = false, LEDE_OK;
+    if (strcmp(v, "partial") == 0) return *(bool *)dst = true, LEDE_OK;
+    return lede_errf(err, LEDE_E_INVALID, "%s takes fail or partial, not '%s'", k->key, v);
+}
+
 /* "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of IPv4), into
  * host[256] and *port. */
 static lede_status_t parse_listen(const char *key, const char *v, char *host, uint16_t *port,
@@ -144,6 +165,8 @@ static lede_status_t apply(config_t *c, const key_t_ *k, const char *v, lede_err
         return set_bool(k, dst, v, err);
     case T_LEVEL:
         return set_level(k, dst, v, err);
+    case T_POLICY:
+        return set_policy(k, dst, v, err);
     case T_TLS_VERSION:
         return set_tls_version(k, dst, v, err);
     case T_LISTEN:
@@ -163,6 +186,14 @@ lede_status_t config_set(config_t *c, const char *key, const char *value, lede_e
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
         if (strcmp(KEYS[i].key, key) == 0) return apply(c, &KEYS[i], value, err);
     return lede_errf(err, LEDE_E_INVALID, "unknown key '%s'", key);
+}
+
+const char *config_key_name(size_t i) {
+    return i < sizeof KEYS / sizeof KEYS[0] ? KEYS[i].key : NULL;
+}
+
+const char *config_index_name(const config_t *c) {
+    return c->shards[0] ? c->shards : c->db;
 }
 
 void config_defaults(config_t *c) {

@@ -18,7 +18,15 @@ typedef struct config {
     char listen_host[256];
     uint16_t listen_port;
     char db[CONFIG_PATH_MAX];
-    uint64_t threads; /* 0: one per core */
+    char shards[CONFIG_PATH_MAX];      /* "": serve db; else comma-separated paths and
+                                        * tcp://HOST:PORT remotes, searched as one */
+    char spelling_db[CONFIG_PATH_MAX]; /* with shards: "did you mean" from here */
+    uint64_t shard_connect_timeout_ms;
+    uint64_t shard_timeout_ms;   /* one request to a remote shard */
+    uint64_t shard_keepalive_ms; /* idle remote connections are pinged this often */
+    bool shard_partial;          /* shard_policy = partial: answer without a shard
+                                  * that is down (else fail) */
+    uint64_t threads;            /* 0: one per core */
     uint64_t max_line_bytes;
     uint64_t max_connections;
     uint64_t idle_timeout_ms;    /* 0: never */
@@ -52,6 +60,13 @@ typedef struct config {
     char tls_key[CONFIG_PATH_MAX];
     uint64_t tls_min_version; /* 12 (TLS 1.2) or 13 */
 } config_t;
+
+/* What is served, for messages and STATS: shards when set, else db. */
+const char *config_index_name(const config_t *c);
+
+/* The keys of the table, by index (for the test that each is documented);
+ * NULL past the last. */
+const char *config_key_name(size_t i);
 
 /* Fills every key with its default. */
 void config_defaults(config_t *c);

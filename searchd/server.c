@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "access_log.h"
+#include "index.h"
 #include "log.h"
 #include "notify.h"
 
@@ -163,15 +164,17 @@ static void share(server_t *s, const config_t *c) {
     sh->conn_closed_arg = s;
 }
 
+/* The main thread's handle; with shards that are down (shard_policy =
+ * partial), says which. */
 static lede_status_t open_index(server_t *s, lede_err_t *err) {
-    const char *db = s->sh.cfg->db;
-    char *msg = NULL;
-    if (shim_db_open(db, &s->watch_db, &msg) == LEDE_OK) return LEDE_OK;
-    lede_errf(err, LEDE_E_OPEN,
-              "cannot open the index at %s: %s (build one with lede-indexer --db %s ...)", db,
-              msg ? msg : "out of memory", db);
-    free(msg);
-    return LEDE_E_OPEN;
+    lede_status_t st = index_open(s->sh.cfg, &s->watch_db, err);
+    for (size_t k = 0; st == LEDE_OK && k < shim_db_shard_count(s->watch_db); k++) {
+        shim_shard_info_t info;
+        shim_db_shard_info(s->watch_db, k, &info);
+        if (!info.up)
+            log_msg(LOG_WARN, "shard %s is down (%s); serving the others", info.spec, info.error);
+    }
+    return st;
 }
 
 /* The listeners, the signals and the index watcher. */
@@ -183,7 +186,7 @@ static lede_status_t listen_all(server_t *s, lede_err_t *err) {
     if (st != LEDE_OK) return st;
     if (!add_events(s)) return lede_errf(err, LEDE_E_INTERNAL, "cannot set up signals and timers");
     lede_err_t why;
-    if (c->index_watch &&
+    if (c->index_watch && !c->shards[0] &&
         !(s->index_watch = index_watch_new(s->sh.base, c->db, on_index_changed, s, &why)))
         log_msg(LOG_WARN, "%s: changes to the index are noticed every reload_interval_ms only",
                 why.msg);
@@ -207,8 +210,8 @@ lede_status_t server_start(server_t *s, const config_t *c, lede_err_t *err) {
     shim_stats_t ix = {0};
     shim_db_stats(s->watch_db, &ix);
     log_msg(LOG_INFO, "listening on %s:%u%s, index %s (%u documents), %u worker threads",
-            c->listen_host, listener_port(s->listener), s->sh.tls ? " (TLS)" : "", c->db,
-            ix.doccount, threads);
+            c->listen_host, listener_port(s->listener), s->sh.tls ? " (TLS)" : "",
+            config_index_name(c), ix.doccount, threads);
     return LEDE_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "conn.h"
+#include "index.h"
 #include "log.h"
 
 /* HTTP jobs run in one turn of the inbox; the rest wait for the next, so
@@ -150,6 +151,24 @@ static void on_reap(evutil_socket_t fd, short what, void *arg) {
     conn_reap(arg);
 }
 
+/* Remote shards: an idle connection would be closed by xapian-tcpsrv
+ * (after 60 s by default) and a shard that went down is tried again. */
+static void on_keepalive(evutil_socket_t fd, short what, void *arg) {
+    (void)fd, (void)what;
+    worker_t *w = arg;
+    if (shim_db_keepalive(w->db) != LEDE_OK)
+        log_msg(LOG_DEBUG, "keep-alive: %s", shim_db_errmsg(w->db));
+}
+
+/* The keep-alive timer of a worker whose shards include remote ones. */
+static bool add_keepalive(worker_t *w) {
+    uint64_t ms = w->sh->cfg->shard_keepalive_ms;
+    if (!w->sh->cfg->shards[0] || !ms) return true;
+    struct timeval every = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    w->keepalive_ev = event_new(w->base, -1, EV_PERSIST, on_keepalive, w);
+    return w->keepalive_ev && event_add(w->keepalive_ev, &every) == 0;
+}
+
 static void *worker_main(void *arg) {
     worker_t *w = arg;
     event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
@@ -187,23 +206,17 @@ static void on_conn_closed(evutil_socket_t fd, short what, void *arg) {
 }
 
 static lede_status_t start_worker(pool_t *p, worker_t *w, lede_err_t *err) {
-    char *msg = NULL;
     w->pool = p, w->sh = p->sh;
     pthread_mutex_init(&w->lock, NULL);
-    const char *path = p->sh->cfg->db;
-    if (shim_db_open(path, &w->db, &msg) != LEDE_OK) {
-        lede_errf(err, LEDE_E_OPEN, "cannot open the index at %s: %s", path,
-                  msg ? msg : "out of memory");
-        free(msg);
-        return LEDE_E_OPEN;
-    }
+    lede_status_t st = index_open(p->sh->cfg, &w->db, err);
+    if (st != LEDE_OK) return st;
     struct event_config *cfg = event_config_new();
     if (cfg) event_config_set_max_dispatch_interval(cfg, NULL, CALLBACKS_PER_POLL, 0);
     w->base = cfg ? event_base_new_with_config(cfg) : NULL;
     if (cfg) event_config_free(cfg);
     w->inbox_ev = w->base ? event_new(w->base, -1, 0, on_inbox, w) : NULL;
     w->reap_ev = w->base ? event_new(w->base, -1, 0, on_reap, w) : NULL;
-    if (!w->inbox_ev || !w->reap_ev)
+    if (!w->inbox_ev || !w->reap_ev || !add_keepalive(w))
         return lede_errf(err, LEDE_E_NOMEM, "cannot start a worker's event loop");
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
         return lede_errf(err, LEDE_E_INTERNAL, "cannot start worker threads");
@@ -318,6 +331,7 @@ static void free_worker(worker_t *w) {
     }
     if (w->inbox_ev) event_free(w->inbox_ev);
     if (w->reap_ev) event_free(w->reap_ev);
+    if (w->keepalive_ev) event_free(w->keepalive_ev);
     if (w->base) event_base_free(w->base);
     shim_db_close(w->db);
     pthread_mutex_destroy(&w->lock);

@@ -43,6 +43,7 @@ typedef struct worker {
     struct conn *conns;    /* the open line-protocol connections */
     struct conn *closed;   /* CLOSED, to be freed by reap_ev */
     struct event *reap_ev; /* made active when a connection closes */
+    struct event *keepalive_ev; /* shards: pings idle remote connections */
     bool stopping;         /* answering what was read, then closing */
 } worker_t;
 

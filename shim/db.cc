@@ -18,62 +18,91 @@ lede_status_t fail(shim_db_t *h) noexcept {
     return status_from_exception(h->err);
 }
 
-// The stub file whose replacement means "a new database was swapped in":
-// path itself when it is a file, path/XAPIANDB for lede's index layout.
-std::string find_stub(const std::string &path) {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) return "";
-    if (S_ISREG(st.st_mode)) return path;
-    std::string stub = path + "/XAPIANDB";
-    return stat(stub.c_str(), &st) == 0 ? stub : "";
-}
-
-bool same_file(const struct stat &a, const struct stat &b) {
-    return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size &&
-           a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
-}
-
-void open_fresh(shim_db_t *h) {
-    struct stat st = {};
-    if (!h->stub_path.empty()) stat(h->stub_path.c_str(), &st);
-    Xapian::Database db(h->path);
-    std::string lang = db.get_metadata(shim::META_LANGUAGE);
+// The stemmer of the first shard up (each shard records the language it
+// was built with), and the parser that goes with it.
+void setup_language(shim_db_t *h) {
+    std::string lang;
+    for (const auto &sh : h->shards)
+        if (sh.up) {
+            lang = sh.db.get_metadata(shim::META_LANGUAGE);
+            break;
+        }
     h->stem = shim::make_stemmer(lang.c_str());
-    h->db = db;
-    h->stub_stat = st;
     shim::setup_parser(h);
 }
 
-// True when the stub now names another database than the one open.
-bool stub_switched(const shim_db_t *h) {
-    if (h->stub_path.empty()) return false;
+// The shards and what goes with them, from the options already set.
+void finish_open(shim_db_t *h) {
+    if (!h->opts.spelling.empty()) h->spell = Xapian::Database(h->opts.spelling);
+    shim::shards_combine(h);
+    setup_language(h);
+}
+
+// Whether a stub lists shards (several databases, or a remote one) rather
+// than naming one index's live generation.
+bool lists_shards(const std::string &stub) {
+    FILE *f = fopen(stub.c_str(), "r");
+    if (!f) return false;
+    char line[4096];
+    int n = 0;
+    bool remote = false;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = line + strspn(line, " \t");
+        if (*p == '#' || *p == '\n' || *p == '\r' || !*p) continue;
+        n++;
+        remote = remote || strncmp(p, "remote", 6) == 0;
+    }
+    fclose(f);
+    return n > 1 || remote;
+}
+
+// (Re)opens everything behind h->path: one index, or the shards its stub
+// lists (whose own generation switches each shard follows).
+void open_path(shim_db_t *h) {
+    h->shards.clear();
+    h->remote = false;
+    h->stub_path.clear();
+    std::string stub = shim::find_stub(h->path);
+    if (!stub.empty() && lists_shards(stub)) {
+        stat(stub.c_str(), &h->stub_stat);
+        h->stub_path = stub;
+        shim::shards_from_stub(h, stub);
+    } else {
+        shim::shards_from_spec(h, h->path);
+    }
+    finish_open(h);
+}
+
+// True when the stub listing the shards was replaced.
+bool listing_switched(const shim_db_t *h) {
     struct stat st;
-    if (stat(h->stub_path.c_str(), &st) != 0) return false;
-    return !same_file(st, h->stub_stat);
+    if (h->stub_path.empty() || stat(h->stub_path.c_str(), &st) != 0) return false;
+    return st.st_ino != h->stub_stat.st_ino || st.st_mtim.tv_nsec != h->stub_stat.st_mtim.tv_nsec ||
+           st.st_mtim.tv_sec != h->stub_stat.st_mtim.tv_sec || st.st_size != h->stub_stat.st_size;
+}
+
+bool reopen_all(shim_db_t *h) {
+    if (!listing_switched(h)) return shim::shards_reopen(h);
+    open_path(h);
+    return true;
 }
 
 } // namespace
 
 void shim::reopen_handle(shim_db_t *h) {
-    if (stub_switched(h))
-        open_fresh(h);
-    else
-        h->db.reopen();
+    reopen_all(h);
 }
 
-SHIM_API lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg) {
-    *out = nullptr;
-    if (!path || !*path) return report(errmsg, LEDE_E_INVALID, "no index path");
+namespace {
+
+// A new handle filled by fill(h), in *out; an exception is a status and
+// a message in *errmsg, and no handle.
+template <typename Fn> lede_status_t new_handle(shim_db_t **out, char **errmsg, Fn fill) {
     shim_db_t *h = nullptr;
     std::string msg;
     try {
-        struct stat st;
-        if (stat(path, &st) != 0)
-            return report(errmsg, LEDE_E_OPEN, std::string(path) + ": " + strerror(errno));
         h = new shim_db_t();
-        h->path = path;
-        h->stub_path = find_stub(path);
-        open_fresh(h);
+        fill(h);
         *out = h;
         return report(errmsg, LEDE_OK, "");
     } catch (...) {
@@ -83,13 +112,41 @@ SHIM_API lede_status_t shim_db_open(const char *path, shim_db_t **out, char **er
     }
 }
 
+} // namespace
+
+SHIM_API lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg) {
+    *out = nullptr;
+    if (!path || !*path) return report(errmsg, LEDE_E_INVALID, "no index path");
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return report(errmsg, LEDE_E_OPEN, std::string(path) + ": " + strerror(errno));
+    return new_handle(out, errmsg, [&](shim_db_t *h) {
+        h->path = path;
+        open_path(h);
+    });
+}
+
+SHIM_API lede_status_t shim_db_open_shards(const char *const *specs, size_t n,
+                                           const shim_shard_opts_t *o, shim_db_t **out,
+                                           char **errmsg) {
+    *out = nullptr;
+    if (!n) return report(errmsg, LEDE_E_INVALID, "no shards");
+    return new_handle(out, errmsg, [&](shim_db_t *h) {
+        if (o && o->connect_timeout_ms) h->opts.connect_timeout_ms = o->connect_timeout_ms;
+        if (o && o->timeout_ms) h->opts.timeout_ms = o->timeout_ms;
+        h->opts.partial = o && o->partial;
+        if (o && o->spelling) h->opts.spelling = o->spelling;
+        for (size_t i = 0; i < n; i++) {
+            h->path += (i ? "," : "") + std::string(specs[i]);
+            shim::shards_from_spec(h, specs[i]);
+        }
+        finish_open(h);
+    });
+}
+
 SHIM_API lede_status_t shim_db_reopen(shim_db_t *h, bool *changed) {
     try {
-        bool moved = stub_switched(h);
-        if (moved)
-            open_fresh(h);
-        else
-            moved = h->db.reopen();
+        bool moved = reopen_all(h);
         if (changed) *changed = moved;
         return LEDE_OK;
     } catch (...) {
@@ -126,20 +183,33 @@ std::string stub_target(const std::string &path) {
 // Looks at the files a fresh open would need, without opening the
 // database: an open costs several descriptors, which a daemon answering
 // /health at its descriptor limit does not have.
+namespace {
+
+// The check of one local index directory (or stub file) at path.
+lede_status_t check_local(const std::string &path, std::string &err) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+        err = path + ": " + strerror(errno);
+        return LEDE_E_OPEN;
+    }
+    if (!S_ISDIR(st.st_mode)) return LEDE_OK; /* a stub file: remote shards and the like */
+    std::string target = stub_target(path);
+    if (target.empty() && access((path + "/XAPIANDB").c_str(), F_OK) == 0) return LEDE_OK;
+    std::string version = (target.empty() ? path : target) + "/iamglass";
+    if (readable(version, err)) return LEDE_OK;
+    err = "not a readable index: " + err;
+    return LEDE_E_OPEN;
+}
+
+} // namespace
+
 SHIM_API lede_status_t shim_db_check(shim_db_t *h) {
     try {
-        struct stat st;
-        if (stat(h->path.c_str(), &st) != 0) {
-            h->err = h->path + ": " + strerror(errno);
+        if (!h->stub_path.empty() && check_local(h->stub_path, h->err) != LEDE_OK)
             return LEDE_E_OPEN;
-        }
-        if (!S_ISDIR(st.st_mode)) return LEDE_OK; /* a stub file: remote shards and the like */
-        std::string target = stub_target(h->path);
-        if (target.empty() && access((h->path + "/XAPIANDB").c_str(), F_OK) == 0) return LEDE_OK;
-        std::string version = (target.empty() ? h->path : target) + "/iamglass";
-        if (readable(version, h->err)) return LEDE_OK;
-        h->err = "not a readable index: " + h->err;
-        return LEDE_E_OPEN;
+        for (const auto &s : h->shards)
+            if (!s.remote() && check_local(s.spec, h->err) != LEDE_OK) return LEDE_E_OPEN;
+        return LEDE_OK;
     } catch (...) {
         return fail(h);
     }

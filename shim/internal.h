@@ -135,11 +135,47 @@ bool undo_pending(const std::string &dir);
 
 } // namespace shim
 
+namespace shim {
+
+// One database of a reading handle: a local index (a glass directory, or
+// lede's index directory whose stub names the live generation) or a remote
+// one served by xapian-tcpsrv.
+struct shard {
+    std::string spec;           // as given: a path, or tcp://HOST:PORT
+    std::string host;           // remote: the server
+    unsigned port = 0;          // remote when not 0
+    std::string stub_path;      // local: the stub whose switch means a new generation
+    struct stat stub_stat = {}; // its identity when last opened
+    std::string uuid;           // remote: the database the server has open
+    Xapian::Database db;        // this shard alone
+    bool up = false;
+    double retry_at = 0;   // when a shard that is down is tried again
+    unsigned failures = 0; // attempts failed in a row: the wait doubles
+    std::string err;       // why it is down
+    bool remote() const {
+        return port != 0;
+    }
+};
+
+// How a handle reaches its shards (shim_shard_opts_t).
+struct shard_opts {
+    unsigned connect_timeout_ms = 10000;
+    unsigned timeout_ms = 10000;
+    bool partial = false;
+    std::string spelling;
+};
+
+} // namespace shim
+
 struct shim_db {
-    std::string path;
-    std::string stub_path;      // the stub whose switch forces a new open
-    struct stat stub_stat = {}; // identity of the stub when last opened
-    Xapian::Database db;
+    std::string path;           // what was opened: for messages and checks
+    std::string stub_path;      // a stub listing the shards, or ""
+    struct stat stub_stat = {}; // its identity when last read
+    std::vector<shim::shard> shards;
+    shim::shard_opts opts;
+    bool remote = false;    // some shard is remote: no custom spies
+    Xapian::Database db;    // the shards that are up, as one
+    Xapian::Database spell; // "did you mean": opts.spelling, or db
     Xapian::QueryParser qp;
     Xapian::Stem stem;
     std::string err;
@@ -149,7 +185,22 @@ namespace shim {
 
 void reopen_handle(shim_db_t *h); // db.cc: reopen(), following stub switches
 
+// shards.cc: the shard set behind a handle.
+std::string find_stub(const std::string &path);               // path, path/XAPIANDB, or ""
+void shards_from_spec(shim_db_t *h, const std::string &spec); // one shard, opened
+void shards_from_stub(shim_db_t *h, const std::string &stub); // every line of a stub
+bool shards_reopen(shim_db_t *h);                             // true when anything changed
+void shards_combine(shim_db_t *h);                            // h->db from the shards up
+// Before a read: reconnects the shards that are down and due; with the
+// "fail" policy, LEDE_E_NETWORK naming a shard still down (else LEDE_OK).
+lede_status_t shards_ready(shim_db_t *h) noexcept;
+// After a network error: checks every remote shard, reconnecting or
+// marking down; false when nothing could be repaired.
+bool shards_repair(shim_db_t *h) noexcept;
+
 template <typename Fn> lede_status_t guarded_read(shim_db *h, Fn fn) noexcept {
+    lede_status_t ready = shards_ready(h);
+    if (ready != LEDE_OK) return ready;
     for (int attempt = 0;; attempt++) {
         try {
             return fn();
@@ -160,6 +211,11 @@ template <typename Fn> lede_status_t guarded_read(shim_db *h, Fn fn) noexcept {
             } catch (...) {
                 return status_from_exception(h->err);
             }
+        } catch (const Xapian::NetworkError &) {
+            // A broken or idle connection: reconnect, and try once more.
+            lede_status_t st = status_from_exception(h->err);
+            if (attempt > 0 || !h->remote || !shards_repair(h)) return st;
+            if ((ready = shards_ready(h)) != LEDE_OK) return ready;
         } catch (...) {
             return status_from_exception(h->err);
         }

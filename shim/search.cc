@@ -275,7 +275,9 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
      * The deadline is kept by deadline_spy and the checks between steps. */
     std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
     deadline_spy stopper(q->deadline);
-    if (q->deadline > 0) r->enquire.add_matchspy(&stopper);
+    // A remote server cannot run lede's own spies; its request timeout
+    // (shim_shard_opts_t) bounds the match instead.
+    if (q->deadline > 0 && !h->remote) r->enquire.add_matchspy(&stopper);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
     shim::check_deadline(q->deadline);

@@ -96,9 +96,12 @@ std::string best_swap(const Xapian::Database &db, const std::string &w, Xapian::
     return best;
 }
 
-// The better spelling of the lower-cased word w, or "".
-std::string correction(const Xapian::Database &db, const std::string &w) {
-    std::string fix = db.get_spelling_suggestion(w, MAX_EDITS);
+// The better spelling of the lower-cased word w, or "": the spelling data
+// is spell's (a shard set's shared spelling database, or db itself), the
+// frequencies db's.
+std::string correction(const Xapian::Database &spell, const Xapian::Database &db,
+                       const std::string &w) {
+    std::string fix = spell.get_spelling_suggestion(w, MAX_EDITS);
     Xapian::doccount swap_freq;
     std::string swap = best_swap(db, w, &swap_freq);
     if (swap_freq >= SWAP_MIN_DOCS &&
@@ -152,7 +155,7 @@ std::string suggest_spelling(shim_db_t *h, const std::string &text) {
         }
         std::string w = text.substr(i, end - i);
         std::string fix;
-        if (correctable(text, i, end) && !known(h, w)) fix = correction(h->db, lower(w));
+        if (correctable(text, i, end) && !known(h, w)) fix = correction(h->spell, h->db, lower(w));
         if (!fix.empty() && fix != lower(w)) {
             out += with_case_of(w, fix);
             changed = true;

@@ -164,9 +164,31 @@ typedef struct shim_db shim_db_t;
  * one. */
 lede_status_t shim_db_open(const char *path, shim_db_t **out, char **errmsg);
 
+/* How shim_db_open_shards reaches its shards. */
+typedef struct shim_shard_opts {
+    unsigned connect_timeout_ms; /* remote: to connect; 0: Xapian's 10 s */
+    unsigned timeout_ms;         /* remote: one request; 0: Xapian's 10 s */
+    bool partial;                /* serve without the shards that are down
+                                  * (else every read fails, naming one) */
+    const char *spelling;        /* a local database whose spelling data
+                                  * "did you mean" uses (remote shards have
+                                  * none for it); NULL: the shards' own */
+} shim_shard_opts_t;
+
+/* Opens specs[0..n) as one database, statistics and ranking global: each
+ * a local index (a path, as shim_db_open takes) or "tcp://HOST:PORT", a
+ * database served by xapian-tcpsrv. A shard that cannot be reached fails
+ * the open, unless o->partial (then it is tried again, once a second, as
+ * reads come). A stub listing several databases, given to shim_db_open,
+ * is opened the same way with the default options. */
+lede_status_t shim_db_open_shards(const char *const *specs, size_t n, const shim_shard_opts_t *o,
+                                  shim_db_t **out, char **errmsg);
+
 /* Every read below retries once, after reopening, when a writer has
  * discarded the revision being read; LEDE_E_MODIFIED means that failed
- * twice. */
+ * twice. A read that fails on a broken or idle remote connection is
+ * retried once after reconnecting. With partial shards, a read answers
+ * from the shards that are up. */
 
 /* Brings the handle up to the newest committed revision. Unlike Xapian's
  * reopen(), this also notices when a stub was switched to a new database
@@ -184,6 +206,29 @@ lede_status_t shim_db_check(shim_db_t *db);
 
 const char *shim_db_errmsg(const shim_db_t *db);
 void shim_db_close(shim_db_t *db);
+
+/* The shards of a handle (one for a single index). */
+typedef struct shim_shard_info {
+    const char *spec; /* as given: a path or tcp://HOST:PORT */
+    bool remote;
+    bool up;
+    const char *error; /* why it is down; "" when up */
+    uint32_t doccount; /* when up */
+} shim_shard_info_t;
+
+size_t shim_db_shard_count(const shim_db_t *db);
+
+/* Shard k (< shim_db_shard_count); the strings live until the next call
+ * on db. */
+void shim_db_shard_info(const shim_db_t *db, size_t k, shim_shard_info_t *out);
+
+/* Shards down: a reply served without them is partial. */
+size_t shim_db_shards_down(const shim_db_t *db);
+
+/* Keeps idle remote connections open (xapian-tcpsrv closes them after
+ * its idle timeout, 60 s by default) and tries the shards that are down
+ * again; call it every few seconds on the handle's own thread. */
+lede_status_t shim_db_keepalive(shim_db_t *db);
 
 typedef struct shim_stats {
     uint32_t doccount;
