@@ -62,6 +62,13 @@ bool field_lookup(const std::string &name, const char **prefix, Xapian::valueno 
 // prefix + value, lowercased when fold is set, cut to fit a term.
 std::string make_term(const char *prefix, const std::string &value, bool fold);
 
+// A byte of a word of the query language: letters, digits, '_' and every
+// byte of a multi-byte UTF-8 character.
+bool word_byte(unsigned char c);
+
+// AND, OR, NOT, XOR, NEAR, ADJ: the query language's operators (upper case).
+bool is_operator(const std::string &w);
+
 // Thrown when a query's deadline has passed; LEDE_E_TIMEOUT.
 struct deadline_passed {};
 
@@ -178,6 +185,7 @@ struct shim_db {
     Xapian::Database spell; // "did you mean": opts.spelling, or db
     Xapian::QueryParser qp;
     Xapian::Stem stem;
+    std::vector<Xapian::Query> wildcards; // the query being parsed: wildcards.h
     std::string err;
 };
 

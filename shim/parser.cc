@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "spelling.h"
+#include "wildcards.h"
 
 namespace shim {
 
@@ -85,17 +86,6 @@ class date_range : public Xapian::RangeProcessor {
         return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, SLOT_DAY, lo, hi);
     }
 };
-
-bool word_byte(unsigned char c) {
-    return c >= 0x80 || isalnum(c) || c == '_';
-}
-
-bool is_operator(const std::string &w) {
-    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-    for (const char *op : OPS)
-        if (w == op) return true;
-    return false;
-}
 
 // Xapian leaves a capitalised word unstemmed, so "Oil Prices" found only
 // those exact forms, fewer articles than "oil prices". The query's words
@@ -214,6 +204,7 @@ void setup_parser(shim_db_t *h) {
         qp.add_boolean_prefix(name, (new folded_field(prefix))->release());
     }
     qp.add_rangeprocessor((new date_range())->release());
+    qp.add_prefix(WILDCARD_FIELD, wildcard_field(h)->release());
     qp.set_max_expansion(DEFAULT_MAX_EXPANSION, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     h->qp = qp;
 }
@@ -235,7 +226,7 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     try {
         if (leaky_syntax_error(text.c_str()))
             throw Xapian::QueryParserError("Syntax: NEAR/n or ADJ/n after a boolean operator");
-        parsed = qp.parse_query(text, flags);
+        parsed = qp.parse_query(expand_wildcards(h, text, expand), flags);
     } catch (const Xapian::QueryParserError &e) {
         if (!q->fallback || e.get_msg().rfind(BAD_DATE_RANGE, 0) == 0) throw;
         // Plain words: no operators, no prefixes, no wildcards.

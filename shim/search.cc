@@ -321,7 +321,11 @@ void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit, 
     Xapian::RSet rset;
     rset.add_document(*p);
     topic_terms decider;
-    Xapian::ESet eset = r->enquire.get_eset(SIMILAR_TERMS, rset, &decider);
+    // Over several shards Xapian would estimate each term's frequency from
+    // the seed's shard alone: ask for the global one, as one index has it
+    // (a round trip per candidate term to each remote shard).
+    int flags = h->shards.size() > 1 ? Xapian::Enquire::USE_EXACT_TERMFREQ : 0;
+    Xapian::ESet eset = r->enquire.get_eset(SIMILAR_TERMS, rset, flags, &decider);
     Xapian::Query like(Xapian::Query::OP_OR, eset.begin(), eset.end());
     r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, like, Xapian::Query(idterm)));
     r->mset = r->enquire.get_mset(offset, limit);

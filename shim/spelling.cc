@@ -33,17 +33,6 @@ constexpr Xapian::doccount SWAP_ODDS = 20;
 // ("fertlizer": once in Reuters): never preferred for being one swap away.
 constexpr Xapian::doccount SWAP_MIN_DOCS = 3;
 
-bool word_byte(unsigned char c) {
-    return c >= 0x80 || isalnum(c) || c == '_';
-}
-
-bool is_operator(const std::string &w) {
-    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-    for (const char *op : OPS)
-        if (w == op) return true;
-    return false;
-}
-
 bool has_digit(const std::string &w) {
     for (char c : w)
         if (isdigit(static_cast<unsigned char>(c))) return true;

@@ -45,6 +45,17 @@ size_t utf8_cut(const std::string &s, size_t n) {
 
 } // namespace
 
+bool word_byte(unsigned char c) {
+    return c >= 0x80 || isalnum(c) || c == '_';
+}
+
+bool is_operator(const std::string &w) {
+    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (const char *op : OPS)
+        if (w == op) return true;
+    return false;
+}
+
 double now_s() noexcept {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

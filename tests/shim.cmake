@@ -2,6 +2,7 @@
 # Included by tests/CMakeLists.txt, so paths are relative to tests/.
 lede_unit_test(test_shim_write lede_shim lede_common)
 lede_unit_test(test_shim_search lede_search lede_shim lede_common)
+lede_unit_test(test_shim_shards lede_shim lede_common)
 lede_unit_test(test_status lede_common)
 
 # The shared shim must export exactly the functions its header declares.
