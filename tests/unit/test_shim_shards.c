@@ -124,16 +124,33 @@ static const char *id_set(const char *hits, char *out, size_t size) {
     return out;
 }
 
+/* The whole corpus as one index and as three shards, opened. */
+typedef struct pair {
+    shim_db_t *mono, *set;
+} pair_t;
+
+static pair_t open_pair(void) {
+    char *one = path_in("one"), *a = path_in("a"), *b = path_in("b"), *c = path_in("c");
+    const char *specs[] = {a, b, c};
+    pair_t p = {NULL, open_set(specs, 3, false)};
+    char *err = NULL;
+    CHECK_INT(shim_db_open(one, &p.mono, &err), LEDE_OK);
+    free(err), free(one), free(a), free(b), free(c);
+    return p;
+}
+
+static void close_pair(pair_t p) {
+    shim_db_close(p.mono), shim_db_close(p.set);
+}
+
 /* Words and phrases rank exactly as in one index: Xapian combines the
  * shards' statistics. */
 static void test_same_as_one_index(void) {
     char *one = path_in("one"), *a = path_in("a"), *b = path_in("b"), *c = path_in("c");
     build(one, 0, 1), build(a, 0, 3), build(b, 1, 3), build(c, 2, 3);
-    const char *specs[] = {a, b, c};
-    shim_db_t *mono = NULL, *set = open_set(specs, 3, false);
-    char *err = NULL;
-    CHECK_INT(shim_db_open(one, &mono, &err), LEDE_OK);
-    free(err);
+    free(one), free(a), free(b), free(c);
+    pair_t p = open_pair();
+    shim_db_t *mono = p.mono, *set = p.set;
     static const char *const QUERIES[] = {"reservoir", "water OR drought", "\"reserve bank\"",
                                           "bank",      "title:reservoir",  "rain NOT flood"};
     for (size_t i = 0; mono && set && i < N_ITEMS(QUERIES); i++) {
@@ -144,8 +161,7 @@ static void test_same_as_one_index(void) {
         CHECK_STR(got, want);
         CHECK(want[0] != '\0');
     }
-    shim_db_close(mono), shim_db_close(set);
-    free(one), free(a), free(b), free(c);
+    close_pair(p);
 }
 
 /* A word* is expanded once over all shards (the most frequent words of the
@@ -154,12 +170,8 @@ static void test_same_as_one_index(void) {
  * Xapian 1.4 estimates the frequency of a synonym (the words of a word*
  * taken as one) in each shard from the words that shard has. */
 static void test_wildcards_match_alike(void) {
-    char *one = path_in("one"), *a = path_in("a"), *b = path_in("b"), *c = path_in("c");
-    const char *specs[] = {a, b, c};
-    shim_db_t *mono = NULL, *set = open_set(specs, 3, false);
-    char *err = NULL;
-    CHECK_INT(shim_db_open(one, &mono, &err), LEDE_OK);
-    free(err);
+    pair_t p = open_pair();
+    shim_db_t *mono = p.mono, *set = p.set;
     static const char *const QUERIES[] = {"reserv*",       "wat*",           "title:res*",
                                           "wat* NOT rain", "reserv* water*", "reservoir OR bank*"};
     for (size_t i = 0; mono && set && i < N_ITEMS(QUERIES); i++) {
@@ -176,18 +188,13 @@ static void test_wildcards_match_alike(void) {
     if (mono && set)
         CHECK_STR(search_expanding(set, "wat*", 1, got, sizeof got),
                   search_expanding(mono, "wat*", 1, want, sizeof want));
-    shim_db_close(mono), shim_db_close(set);
-    free(one), free(a), free(b), free(c);
+    close_pair(p);
 }
 
 /* SIMILAR weighs the seed's terms by their frequency in the whole index. */
 static void test_similar_same_as_one_index(void) {
-    char *one = path_in("one"), *a = path_in("a"), *b = path_in("b"), *c = path_in("c");
-    const char *specs[] = {a, b, c};
-    shim_db_t *mono = NULL, *set = open_set(specs, 3, false);
-    char *err = NULL;
-    CHECK_INT(shim_db_open(one, &mono, &err), LEDE_OK);
-    free(err);
+    pair_t p = open_pair();
+    shim_db_t *mono = p.mono, *set = p.set;
     static const char *const SEEDS[] = {"s00", "s03", "s07"};
     for (size_t i = 0; mono && set && i < N_ITEMS(SEEDS); i++) {
         shim_results_t *r1 = NULL, *r2 = NULL;
@@ -197,8 +204,7 @@ static void test_similar_same_as_one_index(void) {
         CHECK_STR(hits_of(r2, got, sizeof got), hits_of(r1, want, sizeof want));
         shim_results_free(r1), shim_results_free(r2);
     }
-    shim_db_close(mono), shim_db_close(set);
-    free(one), free(a), free(b), free(c);
+    close_pair(p);
 }
 
 /* A stub listing the shards opens them as a set too. */
