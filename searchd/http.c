@@ -202,9 +202,15 @@ static void health(http_server_t *h, struct evhttp_request *req) {
     if (h->sh->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
     if (stats_index_check(h->sh->cfg, h->watch_db, &st, &why) != LEDE_OK)
         return send_error(h, req, 503, "unavailable", why.msg);
-    send_json(h, req, 200,
-              json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount, "revision",
-                        (json_int_t)st.revision, "version", LEDE_VERSION));
+    json_t *reply = json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount,
+                              "revision", (json_int_t)st.revision, "version", LEDE_VERSION);
+    if (reply && h->sh->cfg->shards[0]) { /* shard_policy = partial: up, with some down */
+        json_object_set_new(reply, "shards",
+                            json_integer((json_int_t)shim_db_shard_count(h->watch_db)));
+        json_object_set_new(reply, "shards_down",
+                            json_integer((json_int_t)shim_db_shards_down(h->watch_db)));
+    }
+    send_json(h, req, 200, reply);
 }
 
 static void metrics(http_server_t *h, struct evhttp_request *req) {

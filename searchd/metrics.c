@@ -61,6 +61,31 @@ static void latency(struct evbuffer *out, const stats_t *st) {
                         (unsigned long long)st->latency_count);
 }
 
+/* A label value: '\\', '"' and newlines escaped as the format asks. */
+static void label_value(struct evbuffer *out, const char *v) {
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            evbuffer_add_printf(out, "\\%c", *v);
+        else if (*v == '\n')
+            evbuffer_add(out, "\\n", 2);
+        else
+            evbuffer_add(out, v, 1);
+    }
+}
+
+/* With the shards key: each shard, up or not, and its documents. */
+static void shard_facts(struct evbuffer *out, shared_t *s, shim_db_t *db) {
+    if (!s->cfg->shards[0]) return;
+    family(out, "lede_shard_up", "gauge", "1 when the shard answers (shards key).");
+    for (size_t k = 0; k < shim_db_shard_count(db); k++) {
+        shim_shard_info_t info;
+        shim_db_shard_info(db, k, &info);
+        evbuffer_add_printf(out, "lede_shard_up{shard=\"");
+        label_value(out, info.spec);
+        evbuffer_add_printf(out, "\"} %d\n", info.up ? 1 : 0);
+    }
+}
+
 static void index_facts(struct evbuffer *out, shared_t *s, shim_db_t *db) {
     shim_stats_t ix;
     bool open = stats_index_check(s->cfg, db, &ix, NULL) == LEDE_OK;
@@ -68,6 +93,7 @@ static void index_facts(struct evbuffer *out, shared_t *s, shim_db_t *db) {
     if (!open) return;
     gauge(out, "lede_index_documents", "Documents in the index served.", ix.doccount);
     gauge(out, "lede_index_revision", "Revision of the index served.", (double)ix.revision);
+    shard_facts(out, s, db);
 }
 
 /* Open descriptors: the entries of /proc/self/fd, less the one reading it. */

@@ -236,6 +236,8 @@ uint64_t revision_or_zero(const Xapian::Database &db) {
         return db.get_revision();
     } catch (const Xapian::InvalidOperationError &) {
         return 0; // several shards have no single revision
+    } catch (const Xapian::UnimplementedError &) {
+        return 0; // nor has a remote one
     }
 }
 
