@@ -207,6 +207,41 @@ static void test_similar_same_as_one_index(void) {
     close_pair(p);
 }
 
+/* "Did you mean" over shards: from the spelling database given (remote
+ * shards have none for Xapian to read), else from the shards' own, merged:
+ * either way as one index suggests. */
+static const char *suggestion(shim_db_t *db, const char *text, char *buf, size_t size) {
+    shim_query_t q = {.text = text, .limit = 1, .suggest = true};
+    shim_results_t *r = NULL;
+    CHECK_INT(shim_search(db, &q, &r), LEDE_OK);
+    const char *s = r ? shim_results_suggestion(r) : NULL;
+    snprintf(buf, size, "%s", s ? s : "");
+    shim_results_free(r);
+    return buf;
+}
+
+static void test_spelling(void) {
+    char *one = path_in("one"), *a = path_in("a"), *b = path_in("b"), *c = path_in("c");
+    const char *specs[] = {a, b, c};
+    shim_shard_opts_t o = {.spelling = one};
+    shim_db_t *given = NULL, *merged = open_set(specs, 3, false), *mono = NULL;
+    char *err = NULL;
+    CHECK_INT(shim_db_open_shards(specs, 3, &o, &given, &err), LEDE_OK);
+    free(err);
+    CHECK_INT(shim_db_open(one, &mono, &err), LEDE_OK);
+    free(err);
+    static const char *const TYPOS[] = {"resevoir", "drougth", "waterwys", "rationnig"};
+    for (size_t i = 0; mono && given && merged && i < N_ITEMS(TYPOS); i++) {
+        char want[128], got[128];
+        suggestion(mono, TYPOS[i], want, sizeof want);
+        CHECK(want[0] != '\0');
+        CHECK_STR(suggestion(given, TYPOS[i], got, sizeof got), want);
+        CHECK_STR(suggestion(merged, TYPOS[i], got, sizeof got), want);
+    }
+    shim_db_close(given), shim_db_close(merged), shim_db_close(mono);
+    free(one), free(a), free(b), free(c);
+}
+
 /* A stub listing the shards opens them as a set too. */
 static void test_stub_lists_shards(void) {
     char *stub = path_in("set.stub");
@@ -269,6 +304,7 @@ int main(void) {
     RUN(test_same_as_one_index);
     RUN(test_wildcards_match_alike);
     RUN(test_similar_same_as_one_index);
+    RUN(test_spelling);
     RUN(test_stub_lists_shards);
     RUN(test_missing_shard);
     RUN(test_bad_spec);
