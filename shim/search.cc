@@ -188,6 +188,11 @@ void set_sort(Xapian::Enquire &enq, shim_sort_t sort, first_docs *first) {
 // existed have none and give their data.
 void fetch_hits(shim_results *r, bool summary_only) {
     r->data.reserve(r->mset.size());
+    // Xapian 1.4's MSet::fetch() indexes its items by rank, so it reads
+    // out of bounds when the page does not start at the first result.
+    // From remote shards it asks for the page's documents in one go
+    // instead of one round trip each.
+    if (r->mset.get_firstitem() == 0) r->mset.fetch();
     if (summary_only) {
         for (auto it = r->mset.begin(); it != r->mset.end(); ++it) {
             Xapian::Document doc = it.get_document();
@@ -196,9 +201,6 @@ void fetch_hits(shim_results *r, bool summary_only) {
         }
         return;
     }
-    // Xapian 1.4's MSet::fetch() indexes its items by rank, so it reads
-    // out of bounds when the page does not start at the first result.
-    if (r->mset.get_firstitem() == 0) r->mset.fetch();
     for (auto it = r->mset.begin(); it != r->mset.end(); ++it)
         r->data.push_back(it.get_document().get_data());
 }
