@@ -511,6 +511,23 @@ static void test_syntax_errors_and_fallback(void) {
     expect_bad_query("NOT NEAR/2");
     expect_bad_query("volcano OR(ADJ/2 storm");
     expect_bad_query("volcano AND+NEAR/3 storm");
+    /* Other syntax errors in a query with NEAR/n or ADJ/n leak the terms
+     * before it (288 bytes for the first), and "ADJ/5[" or "NEAR/3h" are
+     * read in ways of their own (found by fuzz_query): such a query must be
+     * words and operators in turn, or it is a syntax error here. */
+    expect_bad_query("OR volcano h/6 ADJ/2");
+    expect_bad_query("OR R ADJ/5[ADJ/2");
+    expect_bad_query("] -b5 NEAR/3h/6");
+    expect_bad_query("OR\x15R\x15"
+                     "ADJ/5[SEA h\x15"
+                     "ADJ/ADJ/5[SEA h/6\x15"
+                     "ADJ/2");
+    expect_bad_query("\"volcano village\" NEAR/3 storm");
+    q.text = "volcano NEAR/5 village OR storm";
+    q.fallback = false;
+    q.match = SHIM_MATCH_ANY;
+    expect_ids(g_db, &q, "a3,a4,a8");
+    q.fallback = true;
     q.text = "volcano XOR ADJ/5 storm";
     q.match = SHIM_MATCH_ANY;
     expect_ids(g_db, &q, "a7,a3,a4,a8");
