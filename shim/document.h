@@ -13,6 +13,16 @@ Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d);
 // The unique term of a document id.
 std::string id_term(const char *id);
 
+// The slots of a list field (tags, places, authors): the items joined by
+// LIST_SEP, the item count, and the first of the item slots.
+struct list_slots {
+    Xapian::valueno list, count, items;
+};
+
+// The slots of the list whose joined slot is list_slot; false when
+// list_slot is not a list's.
+bool list_slots_of(Xapian::valueno list_slot, list_slots *out);
+
 } // namespace shim
 
 #endif

@@ -88,6 +88,8 @@ struct facet_request {
     Xapian::valueno slot;
     std::unique_ptr<Xapian::ValueCountMatchSpy> single;
     std::unique_ptr<list_spy> list;
+    // A list counted from its item slots: one spy per item position.
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> items;
     bool timeline = false; // counts of SLOT_DAY, summed per period
 };
 
@@ -110,25 +112,54 @@ namespace {
 
 constexpr uint32_t DEFAULT_FACET_VALUES = 10;
 
-bool is_list_slot(Xapian::valueno slot) {
-    return slot == shim::SLOT_TAGS || slot == shim::SLOT_PLACES || slot == shim::SLOT_AUTHORS;
-}
-
 constexpr const char *TIMELINE = "timeline";
 
-std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_query_t *q) {
+// How many item slots to count for the list s, or -1 when they cannot
+// count it and list_spy must. Value statistics are summed (and bounds
+// taken) over every shard, local or remote, so this holds for the whole
+// database: every document with a list has a count slot (none indexed
+// before the item slots existed does) and no list is longer than
+// LIST_ITEM_SLOTS. The bound may stay high after deletions, which costs
+// spies that find nothing, never a count.
+int item_spies(const Xapian::Database &db, const shim::list_slots &s) {
+    Xapian::doccount lists = db.get_value_freq(s.list);
+    if (lists == 0) return 0;
+    if (db.get_value_freq(s.count) != lists) return -1;
+    double longest = Xapian::sortable_unserialise(db.get_value_upper_bound(s.count));
+    return longest <= shim::LIST_ITEM_SLOTS ? static_cast<int>(longest) : -1;
+}
+
+// Counts a list facet with Xapian's ValueCountMatchSpy, which a remote
+// shard can run, when the index has the item slots; else with list_spy.
+void add_list_spies(Xapian::Enquire &enq, const Xapian::Database &db, facet_request &r) {
+    shim::list_slots s;
+    shim::list_slots_of(r.slot, &s);
+    int n = item_spies(db, s);
+    if (n < 0) {
+        r.list.reset(new list_spy(r.slot));
+        enq.add_matchspy(r.list.get());
+        return;
+    }
+    for (int k = 0; k < n; k++) {
+        r.items.emplace_back(new Xapian::ValueCountMatchSpy(s.items + k));
+        enq.add_matchspy(r.items.back().get());
+    }
+}
+
+std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const Xapian::Database &db,
+                                           const shim_query_t *q) {
     std::vector<facet_request> reqs;
     for (size_t i = 0; i < q->n_facets; i++) {
         facet_request r;
         r.name = q->facets[i] ? q->facets[i] : "";
         r.timeline = r.name == TIMELINE;
+        shim::list_slots s;
         if (r.timeline)
             r.slot = shim::SLOT_DAY;
         else if (!shim::field_lookup(r.name, nullptr, &r.slot))
             throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
-        if (is_list_slot(r.slot)) {
-            r.list.reset(new list_spy(r.slot));
-            enq.add_matchspy(r.list.get());
+        if (shim::list_slots_of(r.slot, &s)) {
+            add_list_spies(enq, db, r);
         } else {
             r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
             enq.add_matchspy(r.single.get());
@@ -158,6 +189,18 @@ facet_t collect_timeline(const facet_request &r, shim_timeline_t bucket) {
     return f;
 }
 
+// Each item of a list facet with its count. A document holds an item in
+// one item slot per occurrence, so the sum over the slots is what
+// list_spy counts.
+std::map<std::string, uint32_t> list_counts(const facet_request &r) {
+    if (r.list) return r.list->counts();
+    std::map<std::string, uint32_t> counts;
+    for (const auto &spy : r.items)
+        for (auto v = spy->values_begin(); v != spy->values_end(); ++v)
+            counts[*v] += v.get_termfreq();
+    return counts;
+}
+
 // Top values by count, ties by value, so output is stable.
 facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
     if (r.timeline) return collect_timeline(r, q->timeline);
@@ -168,7 +211,7 @@ facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
         for (auto v = r.single->values_begin(); v != r.single->values_end(); ++v)
             f.values.emplace_back(*v, v.get_termfreq());
     } else {
-        for (const auto &kv : r.list->counts()) f.values.emplace_back(kv.first, kv.second);
+        for (const auto &kv : list_counts(r)) f.values.emplace_back(kv.first, kv.second);
     }
     std::sort(f.values.begin(), f.values.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -275,7 +318,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
      * corrupted the unwinding of the deadline exception thrown next
      * (std::terminate, seen in test_timeout) and crashes ThreadSanitizer.
      * The deadline is kept by deadline_spy and the checks between steps. */
-    std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
+    std::vector<facet_request> spies = add_facet_spies(r->enquire, h->db, q);
     deadline_spy stopper(q->deadline);
     // A remote server cannot run lede's own spies; its request timeout
     // (shim_shard_opts_t) bounds the match instead.
