@@ -2,6 +2,7 @@
 // which words, terms and values an article is indexed under.
 #include "document.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -32,13 +33,18 @@ void add_boolean(Xapian::Document &doc, const char *prefix, const char *value) {
 }
 
 const list_slots LISTS[] = {
-    {SLOT_TAGS, SLOT_TAG_COUNT, SLOT_TAG_ITEMS},
-    {SLOT_PLACES, SLOT_PLACE_COUNT, SLOT_PLACE_ITEMS},
-    {SLOT_AUTHORS, SLOT_AUTHOR_COUNT, SLOT_AUTHOR_ITEMS},
+    {SLOT_TAGS, SLOT_TAG_COUNT, SLOT_TAG_ITEMS, P_TAG_TIER},
+    {SLOT_PLACES, SLOT_PLACE_COUNT, SLOT_PLACE_ITEMS, P_PLACE_TIER},
+    {SLOT_AUTHORS, SLOT_AUTHOR_COUNT, SLOT_AUTHOR_ITEMS, P_AUTHOR_TIER},
 };
 
+void add_tier_terms(Xapian::Document &doc, const list_slots &s, size_t n) {
+    for (unsigned t = 1; tier_begin(t) < n && tier_begin(t) < LIST_ITEM_SLOTS; t++)
+        doc.add_boolean_term(tier_term(s, t));
+}
+
 // The list slot, the count and the first LIST_ITEM_SLOTS items, each in
-// its own slot. Items are kept as given, repeats too: a facet counts a
+// its own slot, and the tier terms. Items are kept as given, repeats too: a facet counts a
 // repeated item once per occurrence, as it always has.
 void add_list(Xapian::Document &doc, const char *prefix, Xapian::valueno slot,
               const char *const *items, size_t n) {
@@ -54,6 +60,7 @@ void add_list(Xapian::Document &doc, const char *prefix, Xapian::valueno slot,
         if (k < LIST_ITEM_SLOTS) doc.add_value(s.items + k, clean[k]);
     }
     doc.add_value(s.list, joined);
+    add_tier_terms(doc, s, clean.size());
     doc.add_value(s.count, Xapian::sortable_serialise(static_cast<double>(clean.size())));
 }
 
@@ -125,6 +132,18 @@ bool list_slots_of(Xapian::valueno list_slot, list_slots *out) {
         return true;
     }
     return false;
+}
+
+Xapian::valueno tier_begin(unsigned tier) {
+    return tier == 0 ? 0 : Xapian::valueno(1) << (tier - 1);
+}
+
+Xapian::valueno tier_end(unsigned tier) {
+    return std::min(Xapian::valueno(1) << tier, LIST_ITEM_SLOTS);
+}
+
+std::string tier_term(const list_slots &s, unsigned tier) {
+    return s.tier_prefix + std::to_string(tier);
 }
 
 } // namespace shim

@@ -25,6 +25,11 @@ constexpr const char *P_CATEGORY = "XC";
 constexpr const char *P_TAG = "K";
 constexpr const char *P_PLACE = "XP";
 constexpr const char *P_AUTHOR_EXACT = "XA";
+// Tier terms of the lists (document.h): "XLT3" is on each document with
+// more than 4 tags, which search.cc counts beyond the first four.
+constexpr const char *P_TAG_TIER = "XLT";
+constexpr const char *P_PLACE_TIER = "XLP";
+constexpr const char *P_AUTHOR_TIER = "XLA";
 
 // Value slots.
 enum slot : Xapian::valueno {

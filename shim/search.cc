@@ -7,6 +7,7 @@
 
 #include "document.h"
 #include "internal.h"
+#include "list_facets.h"
 #include "parser.h"
 
 namespace {
@@ -14,32 +15,6 @@ namespace {
 struct facet_t {
     std::string name;
     std::vector<std::pair<std::string, uint32_t>> values;
-};
-
-// Counts each item of a list slot (tags, places, authors): one document
-// adds one to each of its items.
-class list_spy : public Xapian::MatchSpy {
-    Xapian::valueno slot_;
-    std::map<std::string, uint32_t> counts_;
-
-  public:
-    explicit list_spy(Xapian::valueno slot) : slot_(slot) {}
-    void operator()(const Xapian::Document &doc, double) override {
-        std::string v = doc.get_value(slot_);
-        size_t start = 0;
-        while (start < v.size()) {
-            size_t end = v.find(shim::LIST_SEP, start);
-            if (end == std::string::npos) end = v.size();
-            if (end > start) counts_[v.substr(start, end - start)]++;
-            start = end + 1;
-        }
-    }
-    std::string name() const override {
-        return "lede.list_spy";
-    }
-    const std::map<std::string, uint32_t> &counts() const {
-        return counts_;
-    }
 };
 
 // Stops a match at a deadline: Xapian cannot be told to, but it calls its
@@ -87,9 +62,7 @@ struct facet_request {
     std::string name;
     Xapian::valueno slot;
     std::unique_ptr<Xapian::ValueCountMatchSpy> single;
-    std::unique_ptr<list_spy> list;
-    // A list counted from its item slots: one spy per item position.
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> items;
+    std::unique_ptr<shim::list_counter> list;
     bool timeline = false; // counts of SLOT_DAY, summed per period
 };
 
@@ -114,38 +87,6 @@ constexpr uint32_t DEFAULT_FACET_VALUES = 10;
 
 constexpr const char *TIMELINE = "timeline";
 
-// How many item slots to count for the list s, or -1 when they cannot
-// count it and list_spy must. Value statistics are summed (and bounds
-// taken) over every shard, local or remote, so this holds for the whole
-// database: every document with a list has a count slot (none indexed
-// before the item slots existed does) and no list is longer than
-// LIST_ITEM_SLOTS. The bound may stay high after deletions, which costs
-// spies that find nothing, never a count.
-int item_spies(const Xapian::Database &db, const shim::list_slots &s) {
-    Xapian::doccount lists = db.get_value_freq(s.list);
-    if (lists == 0) return 0;
-    if (db.get_value_freq(s.count) != lists) return -1;
-    double longest = Xapian::sortable_unserialise(db.get_value_upper_bound(s.count));
-    return longest <= shim::LIST_ITEM_SLOTS ? static_cast<int>(longest) : -1;
-}
-
-// Counts a list facet with Xapian's ValueCountMatchSpy, which a remote
-// shard can run, when the index has the item slots; else with list_spy.
-void add_list_spies(Xapian::Enquire &enq, const Xapian::Database &db, facet_request &r) {
-    shim::list_slots s;
-    shim::list_slots_of(r.slot, &s);
-    int n = item_spies(db, s);
-    if (n < 0) {
-        r.list.reset(new list_spy(r.slot));
-        enq.add_matchspy(r.list.get());
-        return;
-    }
-    for (int k = 0; k < n; k++) {
-        r.items.emplace_back(new Xapian::ValueCountMatchSpy(s.items + k));
-        enq.add_matchspy(r.items.back().get());
-    }
-}
-
 std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const Xapian::Database &db,
                                            const shim_query_t *q) {
     std::vector<facet_request> reqs;
@@ -159,7 +100,7 @@ std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const Xapian::D
         else if (!shim::field_lookup(r.name, nullptr, &r.slot))
             throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
         if (shim::list_slots_of(r.slot, &s)) {
-            add_list_spies(enq, db, r);
+            r.list.reset(new shim::list_counter(db, r.slot, enq));
         } else {
             r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
             enq.add_matchspy(r.single.get());
@@ -189,16 +130,13 @@ facet_t collect_timeline(const facet_request &r, shim_timeline_t bucket) {
     return f;
 }
 
-// Each item of a list facet with its count. A document holds an item in
-// one item slot per occurrence, so the sum over the slots is what
-// list_spy counts.
-std::map<std::string, uint32_t> list_counts(const facet_request &r) {
-    if (r.list) return r.list->counts();
-    std::map<std::string, uint32_t> counts;
-    for (const auto &spy : r.items)
-        for (auto v = spy->values_begin(); v != spy->values_end(); ++v)
-            counts[*v] += v.get_termfreq();
-    return counts;
+// The list facets' items past the first (list_facets.h).
+void count_list_tails(const Xapian::Database &db, const Xapian::Query &query,
+                      std::vector<facet_request> &reqs, Xapian::MatchSpy *stopper) {
+    std::vector<shim::list_counter *> lists;
+    for (auto &r : reqs)
+        if (r.list) lists.push_back(r.list.get());
+    if (!lists.empty()) shim::count_list_tails(db, query, lists, stopper);
 }
 
 // Top values by count, ties by value, so output is stable.
@@ -211,7 +149,7 @@ facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
         for (auto v = r.single->values_begin(); v != r.single->values_end(); ++v)
             f.values.emplace_back(*v, v.get_termfreq());
     } else {
-        for (const auto &kv : list_counts(r)) f.values.emplace_back(kv.first, kv.second);
+        for (const auto &kv : r.list->counts()) f.values.emplace_back(kv.first, kv.second);
     }
     std::sort(f.values.begin(), f.values.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -325,6 +263,8 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     if (q->deadline > 0 && !h->remote) r->enquire.add_matchspy(&stopper);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
+    shim::check_deadline(q->deadline);
+    count_list_tails(h->db, r->enquire.get_query(), spies, q->deadline > 0 ? &stopper : nullptr);
     shim::check_deadline(q->deadline);
     for (const auto &s : spies) r->facets.push_back(collect_facet(s, q));
     fetch_hits(r, q->summary_only);
