@@ -3,6 +3,7 @@
  * more-like-this, completion, stats, and following a writer (reopen,
  * discarded revisions, stub switches). One small news index is built in a
  * temporary directory and shared by the tests that only read it. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "check.h"
 #include "lede/search.h"
 #include "lede/shim.h"
+#include "old_layout.h"
 
 #define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1446,6 +1448,168 @@ static void test_stub_shards(void) {
 }
 
 /* ------------------------------------------------------------------ */
+/* List facets: item slots, the layout before them, remote shards      */
+/* ------------------------------------------------------------------ */
+
+/* Articles with many tags, places and authors: case variants, a place
+ * repeated in one article, an empty tag, a tag with a LIST_SEP inside, ties.
+ * Lists end at the first NULL. */
+typedef struct listed {
+    const char *id, *text;
+    const char *tags[6], *places[4], *authors[4];
+} listed_t;
+
+/* clang-format off */
+static const listed_t LISTED[] = {
+    {"l1", "oil news", {"Oil", "crude", "trade"}, {"usa", "UK"}, {"Jane Doe", "John Roe"}},
+    {"l2", "oil supply news", {"oil", "crude"}, {"usa", "usa"}, {"jane doe"}},
+    {"l3", "grain trade news", {"OIL", "grain", "trade", "wheat", "corn"}, {"Canada", "usa", "uk"},
+     {"John Roe", "Jane Doe", "Ann Poe"}},
+    {"l4", "coffee news", {"coffee", "", "cocoa"}, {"Brazil"}, {NULL}},
+    {"l5", "sugar trade news", {"sugar\x1f" "cane"}, {"Brazil", "usa"}, {"Ann Poe"}},
+    {"l6", "plain news", {NULL}, {NULL}, {NULL}},
+};
+/* clang-format on */
+
+/* What list_spy has always counted for every article of LISTED. */
+static const char LISTED_TAGS[] =
+    "crude=2,trade=2,OIL=1,Oil=1,cocoa=1,coffee=1,corn=1,grain=1,oil=1,sugarcane=1,wheat=1";
+static const char LISTED_PLACES[] = "usa=5,Brazil=2,Canada=1,UK=1,uk=1";
+static const char LISTED_AUTHORS[] = "Ann Poe=2,Jane Doe=2,John Roe=2,jane doe=1";
+
+static size_t list_len(const char *const *items, size_t max) {
+    size_t n = 0;
+    while (n < max && items[n]) n++;
+    return n;
+}
+
+static lede_status_t put_listed(shim_writer_t *w, const listed_t *a) {
+    shim_doc_t d = {.id = a->id,
+                    .body = a->text,
+                    .tags = a->tags,
+                    .n_tags = list_len(a->tags, N_ITEMS(a->tags)),
+                    .places = a->places,
+                    .n_places = list_len(a->places, N_ITEMS(a->places)),
+                    .authors = a->authors,
+                    .n_authors = list_len(a->authors, N_ITEMS(a->authors)),
+                    .data = "{}",
+                    .data_len = 2,
+                    .stamp = 1};
+    return shim_writer_upsert(w, &d);
+}
+
+/* An article "long" with n tags "t00", "t01", ... and "crude" last. */
+static lede_status_t put_long(shim_writer_t *w, const char *id, size_t n) {
+    char names[40][8];
+    const char *tags[40];
+    if (n > N_ITEMS(tags)) return LEDE_E_INVALID;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "t%02zu", i);
+        tags[i] = names[i];
+    }
+    if (n) tags[n - 1] = "crude";
+    shim_doc_t d = {
+        .id = id, .body = "long news", .tags = tags, .n_tags = n, .data = "{}", .data_len = 2};
+    return shim_writer_upsert(w, &d);
+}
+
+/* Builds dir/name from the articles of LISTED whose ids are in ids (all
+ * when NULL), with one of n_long tags when n_long > 0. Returns the path. */
+static char *build_listed(const char *dir, const char *name, const char *ids, size_t n_long) {
+    char *path = path_in(dir, name);
+    shim_writer_t *w = open_writer(path, false);
+    if (!w) return path;
+    for (size_t i = 0; i < N_ITEMS(LISTED); i++)
+        if (!ids || strstr(ids, LISTED[i].id)) CHECK_INT(put_listed(w, &LISTED[i]), LEDE_OK);
+    if (n_long) CHECK_INT(put_long(w, "long", n_long), LEDE_OK);
+    close_writer(w);
+    return path;
+}
+
+/* The facets tag, place and author of text on db, one line each, all
+ * values (facet_limit 100) or limit of each; "ERROR: message" on failure.
+ * Caller frees. */
+static char *list_facets(shim_db_t *db, const char *text, uint32_t limit) {
+    const char *names[] = {"tag", "place", "author"};
+    shim_query_t q = {.text = text, .limit = 1, .facets = names, .n_facets = 3,
+                      .facet_limit = limit ? limit : 100};
+    shim_results_t *r = NULL;
+    char *out = calloc(1, 4096);
+    if (!out) abort();
+    if (shim_search(db, &q, &r) != LEDE_OK) {
+        snprintf(out, 4096, "ERROR: %s", shim_db_errmsg(db));
+        return out;
+    }
+    for (size_t k = 0; k < shim_results_facet_count(r); k++) {
+        for (size_t j = 0; j < shim_results_facet_size(r, k); j++) {
+            const char *value = NULL;
+            uint32_t count = 0;
+            shim_results_facet_value(r, k, j, &value, &count);
+            size_t used = strlen(out);
+            snprintf(out + used, 4096 - used, "%s%s=%u", j ? "," : "", value, count);
+        }
+        size_t used = strlen(out);
+        snprintf(out + used, 4096 - used, "\n");
+    }
+    shim_results_free(r);
+    return out;
+}
+
+/* Queries whose list facets are compared between two indexes. */
+static const char *const LIST_QUERIES[] = {"news", "oil", "trade", "coffee OR sugar", "long",
+                                           "zebra"};
+
+/* Every query of LIST_QUERIES has the same list facets on a and b, with
+ * every value and with a limit of 2 that cuts ties. */
+static void expect_same_lists(shim_db_t *a, shim_db_t *b) {
+    for (size_t i = 0; i < N_ITEMS(LIST_QUERIES); i++) {
+        for (uint32_t limit = 0; limit <= 2; limit += 2) {
+            char *fa = list_facets(a, LIST_QUERIES[i], limit);
+            char *fb = list_facets(b, LIST_QUERIES[i], limit);
+            if (strcmp(fa, fb) != 0) fprintf(stderr, "  query '%s'\n", LIST_QUERIES[i]);
+            CHECK_STR(fa, fb);
+            CHECK(strncmp(fa, "ERROR", 5) != 0);
+            free(fb);
+            free(fa);
+        }
+    }
+}
+
+/* An index with the item slots counts what list_spy counts on the same
+ * articles without them (an index from before them, or one where some
+ * articles are from before them), including a list of exactly
+ * LIST_ITEM_SLOTS (32) items and one longer, which list_spy counts. */
+static void test_list_facets(void) {
+    char *dir = path_in(g_dir, "lists");
+    CHECK(mkdir(dir, 0755) == 0);
+    static const struct {
+        size_t n_long;
+        const char *strip; /* "": none, NULL: every article */
+    } CASES[] = {{0, NULL}, {32, NULL}, {33, NULL}, {32, "l3"}, {5, "long"}};
+    for (size_t i = 0; i < N_ITEMS(CASES); i++) {
+        char *now = build_listed(dir, "now", NULL, CASES[i].n_long);
+        char *old = build_listed(dir, "old", NULL, CASES[i].n_long);
+        CHECK_INT(old_layout_strip(old, CASES[i].strip), 0);
+        shim_db_t *a = open_reader(now), *b = open_reader(old);
+        if (a && b) expect_same_lists(a, b);
+        if (a && CASES[i].n_long == 0) {
+            char *got = list_facets(a, "news", 0);
+            char want[512];
+            snprintf(want, sizeof want, "%s\n%s\n%s\n", LISTED_TAGS, LISTED_PLACES,
+                     LISTED_AUTHORS);
+            CHECK_STR(got, want);
+            free(got);
+        }
+        shim_db_close(b);
+        shim_db_close(a);
+        check_rmtree(old);
+        check_rmtree(now);
+        CHECK(mkdir(dir, 0755) == 0 || errno == EEXIST);
+    }
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool build_corpus(void) {
     shim_writer_t *w = open_writer(g_path, true);
@@ -1498,6 +1662,7 @@ int main(void) {
     RUN(test_snippet_after_discarded_revision);
     RUN(test_stub_switch);
     RUN(test_stub_shards);
+    RUN(test_list_facets);
     shim_db_close(g_db);
     free(g_path);
     check_rmtree(g_dir);
