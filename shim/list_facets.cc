@@ -100,8 +100,7 @@ std::map<std::string, uint32_t> list_counter::counts() const {
     std::map<std::string, uint32_t> out;
     for (const auto &spy : spies) {
         if (!spy) continue; // a tier that was not counted (an exception)
-        for (auto v = spy->values_begin(); v != spy->values_end(); ++v)
-            out[*v] += v.get_termfreq();
+        for (auto v = spy->values_begin(); v != spy->values_end(); ++v) out[*v] += v.get_termfreq();
     }
     return out;
 }

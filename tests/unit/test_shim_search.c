@@ -1536,7 +1536,10 @@ static char *build_listed(const char *dir, const char *name, const char *ids, si
  * Caller frees. */
 static char *list_facets(shim_db_t *db, const char *text, uint32_t limit) {
     const char *names[] = {"tag", "place", "author"};
-    shim_query_t q = {.text = text, .limit = 1, .facets = names, .n_facets = 3,
+    shim_query_t q = {.text = text,
+                      .limit = 1,
+                      .facets = names,
+                      .n_facets = 3,
                       .facet_limit = limit ? limit : 100};
     shim_results_t *r = NULL;
     char *out = calloc(1, 4096);
@@ -1561,8 +1564,8 @@ static char *list_facets(shim_db_t *db, const char *text, uint32_t limit) {
 }
 
 /* Queries whose list facets are compared between two indexes. */
-static const char *const LIST_QUERIES[] = {"news", "oil", "trade", "coffee OR sugar", "long",
-                                           "zebra"};
+static const char *const LIST_QUERIES[] = {"news", "oil",  "trade", "coffee OR sugar",
+                                           "long", "zebra"};
 
 /* Every query of LIST_QUERIES has the same list facets on a and b, with
  * every value and with a limit of 2 that cuts ties. */
@@ -1600,8 +1603,7 @@ static void test_list_facets(void) {
         if (a && CASES[i].n_long == 0) {
             char *got = list_facets(a, "news", 0);
             char want[512];
-            snprintf(want, sizeof want, "%s\n%s\n%s\n", LISTED_TAGS, LISTED_PLACES,
-                     LISTED_AUTHORS);
+            snprintf(want, sizeof want, "%s\n%s\n%s\n", LISTED_TAGS, LISTED_PLACES, LISTED_AUTHORS);
             CHECK_STR(got, want);
             free(got);
         }
@@ -1665,8 +1667,8 @@ static pid_t start_tcpsrv(const char *tcpsrv, const char *db, const char *log, u
         char port_arg[16];
         *port = free_port();
         snprintf(port_arg, sizeof port_arg, "%u", *port);
-        char *argv[] = {(char *)tcpsrv, "--interface", "127.0.0.1", "--port", port_arg,
-                        (char *)db,     NULL};
+        char *argv[] = {(char *)tcpsrv, "--interface", "127.0.0.1", "--port",
+                        port_arg,       (char *)db,    NULL};
         pid_t pid = check_spawn(argv, NULL, log, NULL);
         if (pid < 0) return -1;
         for (double t0 = check_now_ms(); check_now_ms() - t0 < TCPSRV_START_MS;) {
