@@ -2,7 +2,9 @@
 // which words, terms and values an article is indexed under.
 #include "document.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace shim {
 
@@ -12,14 +14,16 @@ bool present(const char *s) {
     return s && *s;
 }
 
-// Joins items with LIST_SEP, dropping the separator from inside items.
-std::string join_list(const char *const *items, size_t n) {
-    std::string out;
+// The items that are not empty, each without LIST_SEP: what the list
+// slot joins and what the item slots hold, in the caller's order.
+std::vector<std::string> clean_items(const char *const *items, size_t n) {
+    std::vector<std::string> out;
     for (size_t i = 0; i < n; i++) {
         if (!present(items[i])) continue;
-        if (!out.empty()) out += LIST_SEP;
+        std::string item;
         for (const char *p = items[i]; *p; p++)
-            if (*p != LIST_SEP) out += *p;
+            if (*p != LIST_SEP) item += *p;
+        if (!item.empty()) out.push_back(std::move(item));
     }
     return out;
 }
@@ -28,11 +32,36 @@ void add_boolean(Xapian::Document &doc, const char *prefix, const char *value) {
     if (present(value)) doc.add_boolean_term(make_term(prefix, value, true));
 }
 
+const list_slots LISTS[] = {
+    {SLOT_TAGS, SLOT_TAG_COUNT, SLOT_TAG_ITEMS, P_TAG_TIER},
+    {SLOT_PLACES, SLOT_PLACE_COUNT, SLOT_PLACE_ITEMS, P_PLACE_TIER},
+    {SLOT_AUTHORS, SLOT_AUTHOR_COUNT, SLOT_AUTHOR_ITEMS, P_AUTHOR_TIER},
+};
+
+void add_tier_terms(Xapian::Document &doc, const list_slots &s, size_t n) {
+    for (unsigned t = 1; tier_begin(t) < n && tier_begin(t) < LIST_ITEM_SLOTS; t++)
+        doc.add_boolean_term(tier_term(s, t));
+}
+
+// The list slot, the count and the first LIST_ITEM_SLOTS items, each in
+// its own slot, and the tier terms. Items are kept as given, repeats too: a facet counts a
+// repeated item once per occurrence, as it always has.
 void add_list(Xapian::Document &doc, const char *prefix, Xapian::valueno slot,
               const char *const *items, size_t n) {
     for (size_t i = 0; i < n; i++) add_boolean(doc, prefix, items[i]);
-    std::string joined = join_list(items, n);
-    if (!joined.empty()) doc.add_value(slot, joined);
+    std::vector<std::string> clean = clean_items(items, n);
+    if (clean.empty()) return;
+    list_slots s;
+    list_slots_of(slot, &s);
+    std::string joined;
+    for (size_t k = 0; k < clean.size(); k++) {
+        if (k) joined += LIST_SEP;
+        joined += clean[k];
+        if (k < LIST_ITEM_SLOTS) doc.add_value(s.items + k, clean[k]);
+    }
+    doc.add_value(s.list, joined);
+    add_tier_terms(doc, s, clean.size());
+    doc.add_value(s.count, Xapian::sortable_serialise(static_cast<double>(clean.size())));
 }
 
 void add_text(Xapian::TermGenerator &tg, const shim_doc_t *d) {
@@ -94,6 +123,27 @@ Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d) 
 
 std::string id_term(const char *id) {
     return make_term(P_ID, id, false);
+}
+
+bool list_slots_of(Xapian::valueno list_slot, list_slots *out) {
+    for (const list_slots &s : LISTS) {
+        if (s.list != list_slot) continue;
+        *out = s;
+        return true;
+    }
+    return false;
+}
+
+Xapian::valueno tier_begin(unsigned tier) {
+    return tier == 0 ? 0 : Xapian::valueno(1) << (tier - 1);
+}
+
+Xapian::valueno tier_end(unsigned tier) {
+    return std::min(Xapian::valueno(1) << tier, LIST_ITEM_SLOTS);
+}
+
+std::string tier_term(const list_slots &s, unsigned tier) {
+    return s.tier_prefix + std::to_string(tier);
 }
 
 } // namespace shim

@@ -25,6 +25,11 @@ constexpr const char *P_CATEGORY = "XC";
 constexpr const char *P_TAG = "K";
 constexpr const char *P_PLACE = "XP";
 constexpr const char *P_AUTHOR_EXACT = "XA";
+// Tier terms of the lists (document.h): "XLT3" is on each document with
+// more than 4 tags, which search.cc counts beyond the first four.
+constexpr const char *P_TAG_TIER = "XLT";
+constexpr const char *P_PLACE_TIER = "XLP";
+constexpr const char *P_AUTHOR_TIER = "XLA";
 
 // Value slots.
 enum slot : Xapian::valueno {
@@ -38,7 +43,23 @@ enum slot : Xapian::valueno {
     SLOT_AUTHORS = 7,
     SLOT_STAMP = 8,   // 8 bytes big-endian: which duplicate wins a merge
     SLOT_SUMMARY = 9, // the hit's fields as JSON, read instead of the data
+    // A list's item count (sortable_serialise), on each document whose
+    // list is not empty: its value statistics say whether every such
+    // document has the item slots below, and the longest list.
+    SLOT_TAG_COUNT = 10,
+    SLOT_PLACE_COUNT = 11,
+    SLOT_AUTHOR_COUNT = 12,
+    // Item k of a list, for k < LIST_ITEM_SLOTS: what Xapian's own
+    // (remote-capable) ValueCountMatchSpy counts for the list facets.
+    SLOT_TAG_ITEMS = 16,
+    SLOT_PLACE_ITEMS = 48,
+    SLOT_AUTHOR_ITEMS = 80,
 };
+
+// Items of one list with a slot of their own; longer lists are counted
+// from the list slot instead (search.cc). No news corpus we hold has a
+// list of more than 19 items.
+constexpr Xapian::valueno LIST_ITEM_SLOTS = 32;
 
 constexpr char LIST_SEP = '\x1f';
 

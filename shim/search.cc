@@ -7,6 +7,7 @@
 
 #include "document.h"
 #include "internal.h"
+#include "list_facets.h"
 #include "parser.h"
 
 namespace {
@@ -14,32 +15,6 @@ namespace {
 struct facet_t {
     std::string name;
     std::vector<std::pair<std::string, uint32_t>> values;
-};
-
-// Counts each item of a list slot (tags, places, authors): one document
-// adds one to each of its items.
-class list_spy : public Xapian::MatchSpy {
-    Xapian::valueno slot_;
-    std::map<std::string, uint32_t> counts_;
-
-  public:
-    explicit list_spy(Xapian::valueno slot) : slot_(slot) {}
-    void operator()(const Xapian::Document &doc, double) override {
-        std::string v = doc.get_value(slot_);
-        size_t start = 0;
-        while (start < v.size()) {
-            size_t end = v.find(shim::LIST_SEP, start);
-            if (end == std::string::npos) end = v.size();
-            if (end > start) counts_[v.substr(start, end - start)]++;
-            start = end + 1;
-        }
-    }
-    std::string name() const override {
-        return "lede.list_spy";
-    }
-    const std::map<std::string, uint32_t> &counts() const {
-        return counts_;
-    }
 };
 
 // Stops a match at a deadline: Xapian cannot be told to, but it calls its
@@ -87,7 +62,7 @@ struct facet_request {
     std::string name;
     Xapian::valueno slot;
     std::unique_ptr<Xapian::ValueCountMatchSpy> single;
-    std::unique_ptr<list_spy> list;
+    std::unique_ptr<shim::list_counter> list;
     bool timeline = false; // counts of SLOT_DAY, summed per period
 };
 
@@ -110,25 +85,22 @@ namespace {
 
 constexpr uint32_t DEFAULT_FACET_VALUES = 10;
 
-bool is_list_slot(Xapian::valueno slot) {
-    return slot == shim::SLOT_TAGS || slot == shim::SLOT_PLACES || slot == shim::SLOT_AUTHORS;
-}
-
 constexpr const char *TIMELINE = "timeline";
 
-std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const shim_query_t *q) {
+std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const Xapian::Database &db,
+                                           const shim_query_t *q) {
     std::vector<facet_request> reqs;
     for (size_t i = 0; i < q->n_facets; i++) {
         facet_request r;
         r.name = q->facets[i] ? q->facets[i] : "";
         r.timeline = r.name == TIMELINE;
+        shim::list_slots s;
         if (r.timeline)
             r.slot = shim::SLOT_DAY;
         else if (!shim::field_lookup(r.name, nullptr, &r.slot))
             throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
-        if (is_list_slot(r.slot)) {
-            r.list.reset(new list_spy(r.slot));
-            enq.add_matchspy(r.list.get());
+        if (shim::list_slots_of(r.slot, &s)) {
+            r.list.reset(new shim::list_counter(db, r.slot, enq));
         } else {
             r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
             enq.add_matchspy(r.single.get());
@@ -156,6 +128,15 @@ facet_t collect_timeline(const facet_request &r, shim_timeline_t bucket) {
     f.name = r.name;
     f.values.assign(periods.begin(), periods.end());
     return f;
+}
+
+// The list facets' items past the first (list_facets.h).
+void count_list_tails(const Xapian::Database &db, const Xapian::Query &query,
+                      std::vector<facet_request> &reqs, Xapian::MatchSpy *stopper) {
+    std::vector<shim::list_counter *> lists;
+    for (auto &r : reqs)
+        if (r.list) lists.push_back(r.list.get());
+    if (!lists.empty()) shim::count_list_tails(db, query, lists, stopper);
 }
 
 // Top values by count, ties by value, so output is stable.
@@ -275,13 +256,15 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
      * corrupted the unwinding of the deadline exception thrown next
      * (std::terminate, seen in test_timeout) and crashes ThreadSanitizer.
      * The deadline is kept by deadline_spy and the checks between steps. */
-    std::vector<facet_request> spies = add_facet_spies(r->enquire, q);
+    std::vector<facet_request> spies = add_facet_spies(r->enquire, h->db, q);
     deadline_spy stopper(q->deadline);
     // A remote server cannot run lede's own spies; its request timeout
     // (shim_shard_opts_t) bounds the match instead.
     if (q->deadline > 0 && !h->remote) r->enquire.add_matchspy(&stopper);
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
+    shim::check_deadline(q->deadline);
+    count_list_tails(h->db, r->enquire.get_query(), spies, q->deadline > 0 ? &stopper : nullptr);
     shim::check_deadline(q->deadline);
     for (const auto &s : spies) r->facets.push_back(collect_facet(s, q));
     fetch_hits(r, q->summary_only);

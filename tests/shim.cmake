@@ -10,3 +10,8 @@ add_test(NAME shim_symbols
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check_symbols.sh
           $<TARGET_FILE:lede_shim_shared> ${PROJECT_SOURCE_DIR}/include/lede/shim.h)
 set_tests_properties(shim_symbols PROPERTIES LABELS unit)
+
+# test_shim_search makes indexes of the layout before the list item slots
+# with a small C++ helper that reads the shim's schema (shim/internal.h).
+target_sources(test_shim_search PRIVATE unit/old_layout.cc)
+target_include_directories(test_shim_search PRIVATE ${PROJECT_SOURCE_DIR}/shim)

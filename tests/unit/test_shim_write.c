@@ -944,6 +944,78 @@ static void test_compact_two(void) {
     check_rmtree(dir);
 }
 
+/* A document "id" with these tags (a NULL-terminated list). */
+static lede_status_t put_tags(shim_writer_t *w, const char *id, const char *const *tags) {
+    size_t n = 0;
+    while (tags[n]) n++;
+    shim_doc_t d = {
+        .id = id, .body = "tagged", .tags = tags, .n_tags = n, .data = "{}", .data_len = 2};
+    return shim_writer_upsert(w, &d);
+}
+
+/* The tag facet of every document of the index at path: "v=n,...". */
+static void check_tag_facet(const char *path, const char *want) {
+    shim_db_t *db = open_reader(path);
+    if (!db) return;
+    const char *tag[] = {"tag"};
+    shim_query_t q = {.limit = 1, .facets = tag, .n_facets = 1};
+    shim_results_t *r = NULL;
+    CHECK_INT(shim_search(db, &q, &r), LEDE_OK);
+    char got[256] = "";
+    for (size_t j = 0; r && j < shim_results_facet_size(r, 0); j++) {
+        const char *value = NULL;
+        uint32_t count = 0;
+        shim_results_facet_value(r, 0, j, &value, &count);
+        size_t used = strlen(got);
+        snprintf(got + used, sizeof got - used, "%s%s=%u", j ? "," : "", value, count);
+    }
+    CHECK_STR(got, want);
+    shim_results_free(r);
+    shim_db_close(db);
+}
+
+/* The list facets count from the item slots and tier terms of a compacted
+ * index as they do from its shards, and after a long list is deleted or
+ * made shorter (when the slots' bounds still say it is there). */
+static void test_compact_list_facets(void) {
+    char *dir = check_tmpdir("shim-compact");
+    static const char *const LONG[] = {"a", "b", "c", "d", "e", "f", NULL};
+    static const char *const SHORT[] = {"c", "a", NULL}, *const ONE[] = {"e", NULL};
+    char *srcs[] = {path_in(dir, "one"), path_in(dir, "two")};
+    shim_writer_t *w = open_writer(srcs[0], SHIM_WRITER_FRESH);
+    if (w) {
+        CHECK_INT(put_tags(w, "long", LONG), LEDE_OK);
+        close_writer(w, false);
+    }
+    w = open_writer(srcs[1], SHIM_WRITER_FRESH);
+    if (w) {
+        CHECK_INT(put_tags(w, "short", SHORT), LEDE_OK);
+        CHECK_INT(put_tags(w, "one", ONE), LEDE_OK);
+        close_writer(w, false);
+    }
+    char *dst = path_in(dir, "merged");
+    CHECK_INT(shim_compact((const char *const *)srcs, 2, dst, NULL), LEDE_OK);
+    check_tag_facet(srcs[0], "a=1,b=1,c=1,d=1,e=1,f=1");
+    check_tag_facet(dst, "a=2,c=2,e=2,b=1,d=1,f=1");
+
+    w = open_writer(dst, 0);
+    if (w) {
+        CHECK_INT(put_tags(w, "long", ONE), LEDE_OK);
+        close_writer(w, false);
+    }
+    check_tag_facet(dst, "e=2,a=1,c=1");
+    w = open_writer(dst, 0);
+    if (w) {
+        CHECK_INT(shim_writer_delete(w, "one", NULL), LEDE_OK);
+        close_writer(w, false);
+    }
+    check_tag_facet(dst, "a=1,c=1,e=1");
+    free(dst);
+    free(srcs[0]);
+    free(srcs[1]);
+    check_rmtree(dir);
+}
+
 /* More shards than one compaction pass merges at once. */
 static void test_compact_five(void) {
     char *dir = check_tmpdir("shim-compact");
@@ -1137,6 +1209,7 @@ int main(void) {
     RUN(test_long_terms);
     RUN(test_compact_two);
     RUN(test_compact_five);
+    RUN(test_compact_list_facets);
     RUN(test_dedupe);
     RUN(test_build_spelling);
     return check_summary();
