@@ -62,7 +62,7 @@ static const key_t_ KEYS[] = {
     UINT_KEY("max_timeline_buckets", request.max_timeline_buckets, 1, 1000000,
              DEFAULT(MAX_TIMELINE_BUCKETS)),
     UINT_KEY("max_facet_limit", request.max_facet_limit, 1, 1000000, DEFAULT(MAX_FACET_LIMIT)),
-    /* At most SHIM_RELAXED_FIRST_MAX: the all-words hits that can rank first. */
+    /* At most SHIM_RELAXED_FIRST_MAX (shim.h). */
     UINT_KEY("relax_below", request.relax_below, 1, 1000, DEFAULT(RELAX_BELOW)),
     UINT_KEY("max_output_bytes", max_output_bytes, 4096, 1u << 30, "4194304"),
     UINT_KEY("reload_interval_ms", reload_interval_ms, 50, 3600000, "500"),

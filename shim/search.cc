@@ -35,28 +35,20 @@ class deadline_spy : public Xapian::MatchSpy {
     }
 };
 
-// A document's unique id term ("Q..."), or "".
-std::string id_of(const Xapian::Document &doc) {
-    Xapian::TermIterator t = doc.termlist_begin();
-    t.skip_to(shim::P_ID);
-    return t != doc.termlist_end() && (*t).compare(0, 1, shim::P_ID) == 0 ? *t : std::string();
+// SHIM_MATCH_RELAXED with relevance order puts the documents that match
+// every word first. A KeyMaker would sort them so, but Xapian 1.4 cannot
+// send one to a remote shard; FixedWeightPostingSource it can. So each
+// document that matches every word gets FIRST_BOOST added to its weight,
+// more than any query gives (64 words of BM25 stay under a few thousand),
+// and shim_results_hit takes it off again: the order of one index, on one
+// index or many, with no extra match.
+constexpr double FIRST_BOOST = 1e5;
+
+Xapian::Query boost_first(const Xapian::Query &query, const Xapian::Query &every_word) {
+    Xapian::Query boost(new Xapian::FixedWeightPostingSource(FIRST_BOOST));
+    return Xapian::Query(Xapian::Query::OP_OR, query,
+                         Xapian::Query(Xapian::Query::OP_FILTER, boost, every_word));
 }
-
-// Ranks a set of documents before the others: a sort key of one byte,
-// ahead of relevance. They are known by their id terms, not docids: over
-// several shards the matcher hands a key maker each shard's own docid.
-class first_docs : public Xapian::KeyMaker {
-    std::vector<std::string> ids_; // sorted
-
-  public:
-    explicit first_docs(std::vector<std::string> ids) : ids_(std::move(ids)) {
-        std::sort(ids_.begin(), ids_.end());
-    }
-    std::string operator()(const Xapian::Document &doc) const override {
-        if (ids_.empty()) return "1";
-        return std::binary_search(ids_.begin(), ids_.end(), id_of(doc)) ? "0" : "1";
-    }
-};
 
 struct facet_request {
     std::string name;
@@ -76,8 +68,8 @@ struct shim_results {
     std::vector<std::string> data;
     std::vector<facet_t> facets;
     std::string suggestion;
-    std::unique_ptr<first_docs> first; // SHIM_MATCH_RELAXED's order
-    bool fell_back = false;            // the query's plain words were searched
+    bool boosted = false;   // SHIM_MATCH_RELAXED's order: see boost_first
+    bool fell_back = false; // the query's plain words were searched
     explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
 
@@ -158,8 +150,7 @@ facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
     return f;
 }
 
-void set_sort(Xapian::Enquire &enq, shim_sort_t sort, first_docs *first) {
-    if (sort == SHIM_SORT_RELEVANCE && first) enq.set_sort_by_key_then_relevance(first, false);
+void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
     if (sort == SHIM_SORT_DATE_DESC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, true);
     if (sort == SHIM_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, false);
 }
@@ -220,19 +211,12 @@ Xapian::Query full_query(shim_db_t *h, const shim_query_t *q, std::string *sugge
     return query;
 }
 
-// The documents that match every word of q, to be ranked first.
-std::unique_ptr<first_docs> every_word_docs(shim_db_t *h, const shim_query_t *q) {
+// The query of q with every word required, to be ranked first.
+Xapian::Query every_word(shim_db_t *h, const shim_query_t *q) {
     shim_query_t all = *q;
     all.match = SHIM_MATCH_ALL;
     all.suggest = false;
-    Xapian::Enquire enq(h->db);
-    enq.set_query(full_query(h, &all, nullptr, nullptr));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
-    Xapian::MSet m = enq.get_mset(0, SHIM_RELAXED_FIRST_MAX);
-    std::vector<std::string> ids;
-    for (auto it = m.begin(); it != m.end(); ++it) ids.push_back(id_of(it.get_document()));
-    return std::unique_ptr<first_docs>(new first_docs(std::move(ids)));
+    return full_query(h, &all, nullptr, nullptr);
 }
 
 // Each step is a separate Xapian call; the deadline is checked between
@@ -242,12 +226,11 @@ std::unique_ptr<first_docs> every_word_docs(shim_db_t *h, const shim_query_t *q)
 // those.
 void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     shim::check_deadline(q->deadline);
-    if (q->match == SHIM_MATCH_RELAXED && q->sort == SHIM_SORT_RELEVANCE)
-        r->first = every_word_docs(h, q);
-    shim::check_deadline(q->deadline);
-    r->enquire.set_query(full_query(h, q, &r->suggestion, &r->fell_back));
+    Xapian::Query query = full_query(h, q, &r->suggestion, &r->fell_back);
+    r->boosted = q->match == SHIM_MATCH_RELAXED && q->sort == SHIM_SORT_RELEVANCE;
+    r->enquire.set_query(r->boosted ? boost_first(query, every_word(h, q)) : query);
     set_ranking(r->enquire, q->ranking);
-    set_sort(r->enquire, q->sort, r->first.get());
+    set_sort(r->enquire, q->sort);
     /* No Enquire::set_time_limit: Xapian 1.4 times the match with a POSIX
      * timer whose expiry sets a flag in get_mset's stack frame from a
      * thread glibc starts (SIGEV_THREAD), and timer_delete does not wait
@@ -264,7 +247,8 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     r->mset = r->enquire.get_mset(q->offset, q->limit, check_count(h->db, q));
     r->enquire.clear_matchspies();
     shim::check_deadline(q->deadline);
-    count_list_tails(h->db, r->enquire.get_query(), spies, q->deadline > 0 ? &stopper : nullptr);
+    bool stop = q->deadline > 0 && !h->remote;
+    count_list_tails(h->db, r->enquire.get_query(), spies, stop ? &stopper : nullptr);
     shim::check_deadline(q->deadline);
     for (const auto &s : spies) r->facets.push_back(collect_facet(s, q));
     fetch_hits(r, q->summary_only);
@@ -349,6 +333,7 @@ SHIM_API void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hi
     hit->docid = *it;
     hit->rank = it.get_rank() + 1;
     hit->score = it.get_weight();
+    if (r->boosted && hit->score >= FIRST_BOOST) hit->score -= FIRST_BOOST;
     hit->percent = it.get_percent();
     hit->data = r->data[i].data();
     hit->data_len = r->data[i].size();

@@ -183,8 +183,14 @@ void shim::shards_combine(shim_db_t *h) {
 
 bool shim::shards_reopen(shim_db_t *h) {
     bool changed = false;
+    double now = now_s();
     for (auto &s : h->shards) {
-        if (!s.up) continue;
+        // A shard back up may hold a new database: the handle that looks
+        // for changes (lede-searchd's main thread) must see it too.
+        if (!s.up) {
+            if (now >= s.retry_at) changed = try_connect(h, s) || changed;
+            continue;
+        }
         try {
             changed = reopen_shard(h, s) || changed;
         } catch (const Xapian::NetworkError &e) {

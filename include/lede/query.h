@@ -27,8 +27,7 @@ typedef enum shim_match {
     SHIM_MATCH_ANY,     /* any term may match; more matches rank higher */
     SHIM_MATCH_RELAXED, /* any term may match; with SHIM_SORT_RELEVANCE,
                          * the documents that match every term come
-                         * first (the first SHIM_RELAXED_FIRST_MAX of
-                         * them), then the others */
+                         * first, then the others */
 } shim_match_t;
 
 /* The buckets of the "timeline" facet: matches counted per period of

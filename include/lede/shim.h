@@ -254,7 +254,8 @@ lede_status_t shim_db_get(shim_db_t *db, const char *id, char **data, size_t *le
 /* Searching                                                            */
 /* ------------------------------------------------------------------ */
 
-/* How many documents matching every term SHIM_MATCH_RELAXED puts first. */
+/* The largest "too few" a caller should relax below (relax_below): a
+ * relaxed search is for queries that found less than a few pages. */
 #define SHIM_RELAXED_FIRST_MAX 1000
 
 /* One exact-match filter: the document must carry one of values[0..n) in
