@@ -81,6 +81,16 @@ int job_exit_status(index_run_t *j) {
     return j->counts.rejected ? EXIT_REJECTS : EXIT_INDEXED;
 }
 
+lede_status_t job_ingest(index_run_t *j, const ingest_t *g, record_t *rec) {
+    lede_err_t err;
+    lede_status_t st = ingest_record(g, rec, &err);
+    if (st != LEDE_OK) j->err = err;
+    free(rec->bytes);
+    free(rec->base_id);
+    progress_update(&j->progress, &j->in, j->counts.written);
+    return st;
+}
+
 /* ---- the parallel build ---------------------------------------------------- */
 
 typedef struct {

@@ -9,6 +9,7 @@
 
 #include "extract_learn.h"
 #include "index_dir.h"
+#include "ingest.h"
 #include "input.h"
 #include "lede/shim.h"
 #include "options.h"
@@ -63,6 +64,11 @@ int job_exit_status(index_run_t *j);
 /* The sink of input_scan for a job: record with ctx, whose first member
  * must be the index_run_t *. */
 input_sink_t job_sink(lede_status_t (*record)(void *ctx, record_t *rec), void *ctx);
+
+/* Writes the documents of rec through g (ingest_record) for a mode that
+ * writes in the reading thread; frees rec's bytes, keeps the reason of a
+ * failure in j->err and updates the progress line. */
+lede_status_t job_ingest(index_run_t *j, const ingest_t *g, record_t *rec);
 
 /* Builds this run's input into build shards below tmp, each document
  * routed to one of `routes` index shards (0: no routing); stamp_gen is the

@@ -125,13 +125,7 @@ static lede_status_t upsert_live(void *ctx, const record_t *rec, const shim_doc_
 
 static lede_status_t direct_record(void *ctx, record_t *rec) {
     direct_ctx_t *d = ctx;
-    lede_err_t err;
-    lede_status_t st = ingest_record(&d->ingest, rec, &err);
-    if (st != LEDE_OK) d->j->err = err;
-    free(rec->bytes);
-    free(rec->base_id);
-    progress_update(&d->j->progress, &d->j->in, d->j->counts.written);
-    return st;
+    return job_ingest(d->j, &d->ingest, rec);
 }
 
 static lede_status_t open_live(index_run_t *j, shim_writer_t **w) {

@@ -343,13 +343,7 @@ static lede_status_t upsert_routed(void *ctx, const record_t *rec, const shim_do
 
 static lede_status_t routed_record(void *ctx, record_t *rec) {
     routed_t *r = ctx;
-    lede_err_t err;
-    lede_status_t st = ingest_record(&r->ingest, rec, &err);
-    if (st != LEDE_OK) r->j->err = err;
-    free(rec->bytes);
-    free(rec->base_id);
-    progress_update(&r->j->progress, &r->j->in, r->j->counts.written);
-    return st;
+    return job_ingest(r->j, &r->ingest, rec);
 }
 
 static int direct(sharded_t *x) {
