@@ -87,17 +87,6 @@ static void ranked(const char *dir, const char *text, char *out, size_t size) {
     shim_db_close(db);
 }
 
-static void suggestion(const char *dir, const char *text, char *out, size_t size) {
-    shim_db_t *db = open_db(dir);
-    shim_results_t *r = NULL;
-    shim_query_t q = {.text = text, .limit = 1, .suggest = true};
-    out[0] = '\0';
-    if (db && shim_search(db, &q, &r) == LEDE_OK && shim_results_suggestion(r))
-        snprintf(out, size, "%s", shim_results_suggestion(r));
-    shim_results_free(r);
-    shim_db_close(db);
-}
-
 /* `lede --db dir --json search text`: the hits the CLI prints, as "score
  * id" lines sorted as ranked() sorts them. */
 static void cli_ranked(const char *dir, const char *text, char *out, size_t size) {
@@ -188,24 +177,26 @@ static void test_layout(void) {
 
 /* ---- the same answers as one index --------------------------------------- */
 
+typedef void (*answer_fn)(const char *dir, const char *text, char *out, size_t size);
+
+/* The answers of one and sharded to each text: the same, and not empty. */
+static void compare_answers(answer_fn answer, const char *one, const char *sharded,
+                            const char *const *texts) {
+    char a[16384], b[16384];
+    for (size_t i = 0; texts[i]; i++) {
+        answer(one, texts[i], a, sizeof a);
+        answer(sharded, texts[i], b, sizeof b);
+        if (a[0] == '\0') fprintf(stderr, "nothing for '%s'\n", texts[i]);
+        CHECK(a[0] != '\0');
+        CHECK_STR(b, a);
+    }
+}
+
 static void compare_indexes(const char *one, const char *sharded, const char *const *queries,
                             const char *const *typos) {
-    char a[16384], b[16384];
     CHECK_INT(doccount(sharded), doccount(one));
-    for (size_t i = 0; queries[i]; i++) {
-        ranked(one, queries[i], a, sizeof a);
-        ranked(sharded, queries[i], b, sizeof b);
-        if (a[0] == '\0') fprintf(stderr, "no hits for '%s'\n", queries[i]);
-        CHECK(a[0] != '\0');
-        CHECK_STR(b, a);
-    }
-    for (size_t i = 0; typos[i]; i++) {
-        suggestion(one, typos[i], a, sizeof a);
-        suggestion(sharded, typos[i], b, sizeof b);
-        if (a[0] == '\0') fprintf(stderr, "no suggestion for '%s'\n", typos[i]);
-        CHECK(a[0] != '\0');
-        CHECK_STR(b, a);
-    }
+    compare_answers(ranked, one, sharded, queries);
+    compare_answers(suggestion, one, sharded, typos);
 }
 
 /* Fixtures and generated articles: built in one go, then a bulk update,
@@ -291,13 +282,7 @@ static void test_reuters_same_as_one_index(void) {
                        NULL};
     const char *typos[] = {"cocao", "petrolium", "intrest rates", "tradign", "shipmnets", NULL};
     compare_indexes(one, sh, q, typos);
-    for (size_t i = 0; q[i]; i++) {
-        char a[16384], b[16384];
-        cli_ranked(one, q[i], a, sizeof a);
-        cli_ranked(sh, q[i], b, sizeof b);
-        CHECK(a[0] != '\0');
-        CHECK_STR(b, a); /* ids and scores, as the CLI prints them */
-    }
+    compare_answers(cli_ranked, one, sh, q); /* ids and scores, as the CLI prints them */
     check_rmtree(tmp);
 }
 
@@ -427,13 +412,8 @@ static void test_kill_and_rerun(void) {
     CHECK_INT(INDEX(&out, &err, "--db", db, "--shards", "3", (char *)fx("jsonl/good.jsonl")), 0);
     free(out), free(err);
     for (int delay_ms = 50; delay_ms <= 3200; delay_ms *= 4) {
-        char *argv[] = {(char *)indexer, "--db", db, "--rebuild", big, NULL};
-        pid_t pid = check_spawn(argv, NULL, "/dev/null", NULL);
-        check_sleep_ms(delay_ms);
-        kill(pid, SIGKILL);
-        check_wait(pid, 0);
-        uint32_t n = doccount(db);
-        CHECK(n > 0);
+        kill_rebuild(db, big, delay_ms);
+        CHECK(doccount(db) > 0); /* every shard searchable, old or new */
     }
     CHECK_INT(INDEX(&out, &err, "--db", db, "--rebuild", big), 0);
     free(out), free(err);
