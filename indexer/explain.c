@@ -11,6 +11,7 @@
 #include "extract_learn.h"
 #include "extract_trace.h"
 #include "furniture.h"
+#include "shards.h"
 #include "input.h"
 #include "run.h"
 
@@ -269,7 +270,9 @@ int explain_run(const indexer_opts_t *o) {
     int worst = EXIT_INDEXED;
     ex_learned_t *learned = NULL;
     lede_err_t err;
-    if (o->db && furniture_read(o->db, &learned, &err) != LEDE_OK) {
+    char meta[INDEX_PATH_MAX + 32];
+    if (o->db) shards_meta_path(o->db, meta, sizeof meta);
+    if (o->db && furniture_read(meta, &learned, &err) != LEDE_OK) {
         fprintf(stderr, "lede-indexer: %s\n", err.msg);
         return EXIT_FAILED;
     }

@@ -51,16 +51,32 @@ static lede_status_t read_counts(shim_db_t *db, ex_learned_t *l) {
     return st;
 }
 
-lede_status_t furniture_learn(const char *live, char *const *paths, size_t n, size_t max_page_bytes,
-                              ex_learned_t **out, lede_err_t *err) {
+/* The counts stored in live, added to l; NULL reads nothing. */
+static lede_status_t add_stored(const char *live, ex_learned_t *l, lede_err_t *err) {
+    shim_db_t *db;
+    char *msg = NULL;
+    if (!live) return LEDE_OK;
+    lede_status_t st = shim_db_open(live, &db, &msg);
+    if (st == LEDE_OK) {
+        st = read_counts(db, l);
+        shim_db_close(db);
+    }
+    if (st != LEDE_OK) lede_errf(err, st, "%s: %s", live, msg ? msg : "cannot read its metadata");
+    free(msg);
+    return st;
+}
+
+lede_status_t furniture_learn(const char *live, const char *ids, char *const *paths, size_t n,
+                              size_t max_page_bytes, ex_learned_t **out, lede_err_t *err) {
     counting_t c = {ex_learned_new(), NULL, LEDE_OK};
     char *msg = NULL;
     input_t in;
     *out = NULL;
     if (!c.l) return LEDE_E_NOMEM;
-    lede_status_t st = live ? shim_db_open(live, &c.live, &msg) : LEDE_OK;
-    if (st == LEDE_OK && c.live) st = read_counts(c.live, c.l);
-    if (st != LEDE_OK) lede_errf(err, st, "%s: %s", live, msg ? msg : "cannot read");
+    if (!ids) ids = live;
+    lede_status_t st = add_stored(live, c.l, err);
+    if (st == LEDE_OK && ids && (st = shim_db_open(ids, &c.live, &msg)) != LEDE_OK)
+        lede_errf(err, st, "%s: %s", ids, msg ? msg : "cannot read");
     free(msg);
     if (st == LEDE_OK) st = input_prepare(&in, paths, n, max_page_bytes, err);
     if (st == LEDE_OK) {
@@ -79,21 +95,13 @@ lede_status_t furniture_learn(const char *live, char *const *paths, size_t n, si
 }
 
 lede_status_t furniture_read(const char *db_path, ex_learned_t **out, lede_err_t *err) {
-    shim_db_t *db;
-    char *msg = NULL;
     *out = ex_learned_new();
     if (!*out) return LEDE_E_NOMEM;
-    lede_status_t st = shim_db_open(db_path, &db, &msg);
-    if (st == LEDE_OK) {
-        st = read_counts(db, *out);
-        shim_db_close(db);
-    }
+    lede_status_t st = add_stored(db_path, *out, err);
     if (st != LEDE_OK) {
-        lede_errf(err, st, "%s: %s", db_path, msg ? msg : "cannot read its metadata");
         ex_learned_free(*out);
         *out = NULL;
     }
-    free(msg);
     return st;
 }
 

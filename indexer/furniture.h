@@ -25,11 +25,13 @@
 
 /* Learns from the pages among paths (files and directories, as indexing
  * reads them). live is the live generation whose counts are added, or
- * NULL; max_page_bytes skips pages over the size limit. *out is a new table
- * (the caller frees it with ex_learned_free) even when no page was read.
- * On failure err says why. */
-lede_status_t furniture_learn(const char *live, char *const *paths, size_t n, size_t max_page_bytes,
-                              ex_learned_t **out, lede_err_t *err);
+ * NULL; ids, when not NULL, is the index whose documents are already
+ * counted, when that is not live (a sharded index keeps its counts apart
+ * from its documents: shards.h); max_page_bytes skips pages over the size
+ * limit. *out is a new table (the caller frees it with ex_learned_free)
+ * even when no page was read. On failure err says why. */
+lede_status_t furniture_learn(const char *live, const char *ids, char *const *paths, size_t n,
+                              size_t max_page_bytes, ex_learned_t **out, lede_err_t *err);
 
 /* Reads the counts stored in an index (for --explain --db): *out is a new
  * table, empty when the index holds none. */

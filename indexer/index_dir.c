@@ -33,22 +33,41 @@ void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size) {
     snprintf(out, size, "%s/tmp-%ld", d->path, (long)getpid());
 }
 
-/* Reads the generation named by DIR/XAPIANDB; 0 when there is no stub. */
+/* The rest of a sharded index's stub, from its first line: "auto shard-0"
+ * ... "auto shard-<n-1>", then "auto spelling" and nothing more. */
+static bool parse_shard_stub(FILE *f, char *line, size_t size, unsigned *n) {
+    unsigned k;
+    *n = 0;
+    while (sscanf(line, "auto shard-%u", &k) == 1 && k == *n) {
+        ++*n;
+        if (!fgets(line, (int)size, f)) return false;
+    }
+    return *n > 0 && strcmp(line, "auto spelling\n") == 0 && !fgets(line, (int)size, f);
+}
+
+/* Reads the generation named by DIR/XAPIANDB, or the number of shards it
+ * lists; both 0 when there is no stub. */
 static lede_status_t read_live_gen(index_dir_t *d, lede_err_t *err) {
     char stub[INDEX_PATH_MAX + 16], line[128];
     unsigned gen;
     snprintf(stub, sizeof stub, "%s/" STUB_NAME, d->path);
     FILE *f = fopen(stub, "r");
     d->live_gen = 0;
+    d->shards = 0;
     if (!f)
         return errno == ENOENT ? LEDE_OK
                                : lede_errf(err, LEDE_E_IO, "%s: %s", stub, strerror(errno));
-    bool ok = fgets(line, sizeof line, f) && sscanf(line, "auto " GEN_FORMAT, &gen) == 1;
+    bool ok = fgets(line, sizeof line, f) != NULL;
+    if (ok && sscanf(line, "auto " GEN_FORMAT, &gen) == 1)
+        d->live_gen = gen;
+    else
+        ok = ok && parse_shard_stub(f, line, sizeof line, &d->shards);
     fclose(f);
     if (!ok)
-        return lede_errf(err, LEDE_E_CORRUPT, "%s: not a lede stub (expected 'auto gen-NNNNNN')",
+        return lede_errf(err, LEDE_E_CORRUPT,
+                         "%s: not a lede stub (expected 'auto gen-NNNNNN', or 'auto shard-0' ... "
+                         "'auto spelling')",
                          stub);
-    d->live_gen = gen;
     return LEDE_OK;
 }
 
@@ -159,13 +178,14 @@ static lede_status_t sync_tree(const char *path, lede_err_t *err) {
     return LEDE_OK;
 }
 
-static lede_status_t write_stub(const index_dir_t *d, unsigned gen, lede_err_t *err) {
+/* Replaces DIR/XAPIANDB with text, atomically and durably. */
+static lede_status_t write_stub(const index_dir_t *d, const char *text, lede_err_t *err) {
     char tmp[INDEX_PATH_MAX + 32], stub[INDEX_PATH_MAX + 32];
     snprintf(tmp, sizeof tmp, "%s/" STUB_NAME ".tmp", d->path);
     snprintf(stub, sizeof stub, "%s/" STUB_NAME, d->path);
     FILE *f = fopen(tmp, "w");
     if (!f) return lede_errf(err, LEDE_E_IO, "%s: %s", tmp, strerror(errno));
-    bool ok = fprintf(f, "auto " GEN_FORMAT "\n", gen) > 0;
+    bool ok = fputs(text, f) >= 0;
     ok = fflush(f) == 0 && ok;
     ok = fsync(fileno(f)) == 0 && ok;
     ok = fclose(f) == 0 && ok;
@@ -188,10 +208,43 @@ static lede_status_t write_stub(const index_dir_t *d, unsigned gen, lede_err_t *
 lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, lede_err_t *err) {
     char path[INDEX_PATH_MAX + 32];
     index_dir_gen_path(d, gen, path, sizeof path);
+    char text[64];
+    snprintf(text, sizeof text, "auto " GEN_FORMAT "\n", gen);
     lede_status_t st = sync_tree(path, err);
-    if (st == LEDE_OK) st = write_stub(d, gen, err);
+    if (st == LEDE_OK) st = write_stub(d, text, err);
     if (st != LEDE_OK) return st;
     d->live_gen = gen;
+    clear_leftovers(d);
+    return LEDE_OK;
+}
+
+/* Removes DIR/shard-k for every k >= keep: shards of a larger layout. */
+static void remove_shards_from(const index_dir_t *d, unsigned keep) {
+    DIR *dir = opendir(d->path);
+    struct dirent *e;
+    char path[INDEX_PATH_MAX + 300];
+    unsigned k;
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (sscanf(e->d_name, "shard-%u", &k) != 1 || k < keep) continue;
+        snprintf(path, sizeof path, "%s/%s", d->path, e->d_name);
+        index_dir_rmtree(path);
+    }
+    if (dir) closedir(dir);
+}
+
+lede_status_t index_dir_publish_shards(index_dir_t *d, unsigned n, lede_err_t *err) {
+    size_t size = (size_t)n * 24 + 32, used = 0;
+    char *text = malloc(size);
+    if (!text) return lede_errf(err, LEDE_E_NOMEM, "out of memory");
+    for (unsigned k = 0; k < n; k++)
+        used += (size_t)snprintf(text + used, size - used, "auto shard-%u\n", k);
+    snprintf(text + used, size - used, "auto spelling\n");
+    lede_status_t st = write_stub(d, text, err);
+    free(text);
+    if (st != LEDE_OK) return st;
+    d->shards = n;
+    d->live_gen = 0;
+    remove_shards_from(d, n);
     clear_leftovers(d);
     return LEDE_OK;
 }

@@ -7,6 +7,9 @@
  *   DIR/tmp-<pid>/     shards of a build in progress
  *   DIR/lock           held (flock) by the one indexer working on DIR
  *
+ * A sharded index (shards.h) has instead a stub listing its shards,
+ * "auto shard-0" ... "auto spelling", each an index directory like this one.
+ *
  * Readers open DIR; Xapian follows the stub. A new generation becomes live
  * only by rename(2) of a complete stub, so a reader never sees a half-built
  * index and a crash at any point leaves the live one as it was. */
@@ -25,6 +28,7 @@ typedef struct index_dir {
     char path[INDEX_PATH_MAX];
     int lock_fd;
     unsigned live_gen; /* 0 when there is no live generation yet */
+    unsigned shards;   /* shards the stub lists, for a sharded index; or 0 */
 } index_dir_t;
 
 /* Opens (creating if missing) and locks DIR, and clears what an earlier
@@ -39,6 +43,11 @@ void index_dir_tmp_path(const index_dir_t *d, char *out, size_t size);
 /* Makes generation gen live: syncs it, switches the stub atomically and
  * removes generations older than the previous one. */
 lede_status_t index_dir_publish(index_dir_t *d, unsigned gen, lede_err_t *err);
+
+/* Makes DIR a sharded index of n shards: switches the stub atomically to
+ * list DIR/shard-0 .. shard-<n-1> and DIR/spelling, then removes shards
+ * past n and the generations of an unsharded index DIR was before. */
+lede_status_t index_dir_publish_shards(index_dir_t *d, unsigned n, lede_err_t *err);
 
 /* Bytes on disk of generation gen: the sizes of its files summed (0 when
  * it cannot be read). */

@@ -9,11 +9,16 @@
 #include <unistd.h>
 
 #include "lede/shim.h"
+#include "shards.h"
 
 #define DEFAULT_MAX_DOC_BYTES (4u * 1024 * 1024)
 /* Documents per shard: small enough that Xapian's in-memory inverter stays
  * in cache (bench/RESULTS.md has the measurements behind this value). */
 #define DEFAULT_SHARD_DOCS 2000
+#define SHARDS_MAX_TEXT "1024" /* SHARDS_MAX, for the messages */
+/* Changesets kept: each is a file in the generation's directory. */
+#define CHANGESETS_MAX 100000
+#define CHANGESETS_MAX_TEXT "100000"
 
 static const char USAGE[] =
     "Usage: lede-indexer --db DIR [options] INPUT...\n"
@@ -48,6 +53,10 @@ static const char USAGE[] =
     "                      into the live index); auto picks direct for inputs under\n"
     "                      a twentieth of the index size\n"
     "  --shard-docs N      documents per build shard (default 2000)\n"
+    "  --shards N          split the index into N shards by a hash of the id (with\n"
+    "                      --rebuild, or for a new DIR); later runs find them\n"
+    "  --changesets N      keep the last N changesets of each database, so that\n"
+    "                      xapian-replicate copies direct updates incrementally\n"
     "  --explain           show what is extracted from each PAGE and why, field by\n"
     "                      field and block by block, without changing any index;\n"
     "                      with --db, using the site furniture DIR learnt, and\n"
@@ -84,7 +93,9 @@ enum {
     OPT_JSON,
     OPT_ALLOW_EMPTY,
     OPT_KEEP_TEXT,
-    OPT_SNAPSHOT
+    OPT_SNAPSHOT,
+    OPT_SHARDS,
+    OPT_CHANGESETS
 };
 
 static const struct option LONG_OPTS[] = {
@@ -104,6 +115,8 @@ static const struct option LONG_OPTS[] = {
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"json", no_argument, NULL, OPT_JSON},
     {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+    {"shards", required_argument, NULL, OPT_SHARDS},
+    {"changesets", required_argument, NULL, OPT_CHANGESETS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -214,12 +227,24 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
     case OPT_SNAPSHOT:
         o->snapshot = arg;
         return 0;
+    case OPT_SHARDS:
+        if (!parse_count(arg, 1, SHARDS_MAX, &v))
+            return usage_error("--shards takes 1 to " SHARDS_MAX_TEXT ", not '%s'", arg);
+        o->shards = (unsigned)v;
+        return 0;
+    case OPT_CHANGESETS:
+        if (!parse_count(arg, 1, CHANGESETS_MAX, &v))
+            return usage_error("--changesets takes 1 to " CHANGESETS_MAX_TEXT ", not '%s'", arg);
+        o->changesets = (unsigned)v;
+        return 0;
     }
     return usage_error("%s", "unknown option");
 }
 
 static int check_combination(const indexer_opts_t *o) {
     if (o->json && !o->explain) return usage_error("%s", "--json goes with --explain");
+    if ((o->explain || o->snapshot) && (o->shards || o->changesets))
+        return usage_error("%s", "--shards and --changesets are for indexing runs");
     if (o->explain) {
         if (o->delete_ids || o->rebuild)
             return usage_error("%s",

@@ -26,6 +26,8 @@ typedef struct indexer_opts {
     bool explain;         /* the arguments are pages to explain, not index */
     bool json;            /* --explain prints JSON */
     const char *snapshot; /* --snapshot OUT: copy --db there, index nothing */
+    unsigned shards;      /* --shards N: a sharded index (shards.h); 0: as DIR is */
+    unsigned changesets;  /* --changesets N: XAPIAN_MAX_CHANGESETS for the writers */
     char **args;
     size_t n_args;
 } indexer_opts_t;

@@ -10,6 +10,7 @@
 
 #include "ingest.h"
 #include "lede/shim.h"
+#include "shards.h"
 
 /* A batch amortises the queue's locking over many small records. */
 #define BATCH_RECORDS 128
@@ -23,15 +24,16 @@ typedef struct batch {
     size_t bytes;
 } batch_t;
 
-/* A worker thread: takes batches off the queue and writes its own shards. */
+/* A worker thread: takes batches off the queue and writes its own shards,
+ * one open at a time for each route. */
 typedef struct pipeline_worker {
     struct pipeline *p;
     unsigned index;
     pthread_t thread;
-    ingest_t ingest; /* writes through add_to_shard() */
-    shim_writer_t *shard;
+    ingest_t ingest;       /* writes through add_to_shard() */
+    shim_writer_t **shard; /* one per route, or NULL */
+    uint32_t *in_shard;    /* documents in each */
     unsigned shards_made;
-    uint32_t in_shard;
 } pipeline_worker_t;
 
 struct pipeline {
@@ -46,8 +48,9 @@ struct pipeline {
     atomic_bool failed; /* read by workers without the lock */
     lede_err_t err;
     batch_t *filling;
-    char **shards;
-    size_t n_shards;
+    unsigned routes;     /* at least 1 */
+    uint32_t route_docs; /* documents per build shard of one route */
+    pipeline_shards_t out;
     atomic_uint_fast64_t docs;
 };
 
@@ -67,64 +70,85 @@ static void pipeline_fail(struct pipeline *p, const lede_err_t *err) {
 
 /* ---- shards ----------------------------------------------------------- */
 
-static bool add_shard_path(struct pipeline *p, const char *path) {
+void pipeline_shards_free(pipeline_shards_t *s) {
+    for (size_t i = 0; i < s->n; i++) free(s->paths[i]);
+    free(s->paths);
+    free(s->routes);
+    *s = (pipeline_shards_t){0};
+}
+
+static bool add_shard_path(struct pipeline *p, const char *path, unsigned route) {
     pthread_mutex_lock(&p->lock);
-    char **grown = realloc(p->shards, (p->n_shards + 1) * sizeof *grown);
-    char *copy = strdup(path);
-    bool ok = grown && copy;
-    if (grown) p->shards = grown;
-    if (ok)
-        p->shards[p->n_shards++] = copy;
-    else
-        free(copy);
+    pipeline_shards_t *o = &p->out;
+    char **grown = realloc(o->paths, (o->n + 1) * sizeof *grown);
+    if (grown) o->paths = grown;
+    unsigned *routes = grown ? realloc(o->routes, (o->n + 1) * sizeof *routes) : NULL;
+    if (routes) o->routes = routes;
+    char *copy = routes ? strdup(path) : NULL;
+    if (copy) {
+        o->routes[o->n] = route;
+        o->paths[o->n++] = copy;
+    }
     pthread_mutex_unlock(&p->lock);
-    return ok;
+    return copy != NULL;
 }
 
 static void shard_path(const pipeline_worker_t *w, unsigned k, char *out, size_t size) {
     snprintf(out, size, "%s/shard-%02u-%05u", w->p->o.build_dir, w->index, k);
 }
 
-static lede_status_t open_shard(pipeline_worker_t *w, lede_err_t *err) {
+static lede_status_t open_shard(pipeline_worker_t *w, unsigned route, lede_err_t *err) {
     char path[4096], *msg = NULL;
-    shard_path(w, w->shards_made, path, sizeof path);
+    shard_path(w, w->shards_made++, path, sizeof path);
     shim_writer_opts_t o = {.path = path,
                             .flags = SHIM_WRITER_FRESH,
                             .language = w->p->o.language,
                             .spelling = w->p->o.spelling};
-    lede_status_t st = shim_writer_open(&o, &w->shard, &msg);
+    lede_status_t st = shim_writer_open(&o, &w->shard[route], &msg);
+    if (st == LEDE_OK && !add_shard_path(w->p, path, route)) {
+        shim_writer_close(w->shard[route], true, NULL);
+        w->shard[route] = NULL;
+        st = LEDE_E_NOMEM;
+    }
     if (st != LEDE_OK)
         lede_errf(err, st, "cannot create shard %s: %s", path, msg ? msg : "out of memory");
     free(msg);
-    w->in_shard = 0;
+    w->in_shard[route] = 0;
     return st;
 }
 
-static lede_status_t close_shard(pipeline_worker_t *w, lede_err_t *err) {
-    char path[4096], *msg = NULL;
-    if (!w->shard) return LEDE_OK;
-    shard_path(w, w->shards_made++, path, sizeof path);
-    lede_status_t st = shim_writer_close(w->shard, false, &msg);
-    w->shard = NULL;
+static lede_status_t close_shard(pipeline_worker_t *w, unsigned route, lede_err_t *err) {
+    char *msg = NULL;
+    if (!w->shard[route]) return LEDE_OK;
+    lede_status_t st = shim_writer_close(w->shard[route], false, &msg);
+    w->shard[route] = NULL;
     if (st != LEDE_OK)
-        lede_errf(err, st, "cannot write shard %s: %s", path, msg ? msg : "out of memory");
+        lede_errf(err, st, "cannot write a build shard: %s", msg ? msg : "out of memory");
     free(msg);
-    if (st == LEDE_OK && !add_shard_path(w->p, path))
-        st = lede_errf(err, LEDE_E_NOMEM, "out of memory");
     return st;
 }
 
-/* The worker's writer for ingest_record(): its shard, begun when needed and
- * closed after shard_docs documents. */
+/* The worker's writer for ingest_record(): the open shard of the document's
+ * route, begun when needed and closed after route_docs documents. */
 static lede_status_t add_to_shard(void *ctx, const record_t *rec, const shim_doc_t *doc,
                                   lede_err_t *err) {
     pipeline_worker_t *w = ctx;
-    lede_status_t st = w->shard ? LEDE_OK : open_shard(w, err);
+    unsigned r = w->p->routes > 1 ? shards_route(doc->id, w->p->routes) : 0;
+    lede_status_t st = w->shard[r] ? LEDE_OK : open_shard(w, r, err);
     if (st != LEDE_OK) return st;
-    if ((st = shim_writer_add(w->shard, doc)) != LEDE_OK)
-        return lede_errf(err, st, "%s: %s", rec->file, shim_writer_errmsg(w->shard));
+    if ((st = shim_writer_add(w->shard[r], doc)) != LEDE_OK)
+        return lede_errf(err, st, "%s: %s", rec->file, shim_writer_errmsg(w->shard[r]));
     atomic_fetch_add(&w->p->docs, 1);
-    return ++w->in_shard >= w->p->o.shard_docs ? close_shard(w, err) : LEDE_OK;
+    return ++w->in_shard[r] >= w->p->route_docs ? close_shard(w, r, err) : LEDE_OK;
+}
+
+/* Closes every open shard of w: committed, or discarded after a failure. */
+static void close_all(pipeline_worker_t *w) {
+    lede_err_t err;
+    for (unsigned r = 0; r < w->p->routes; r++) {
+        if (!w->p->failed && close_shard(w, r, &err) != LEDE_OK) pipeline_fail(w->p, &err);
+        if (w->p->failed) shim_writer_close(w->shard[r], true, NULL), w->shard[r] = NULL;
+    }
 }
 
 /* ---- the queue -------------------------------------------------------- */
@@ -174,8 +198,7 @@ static void *worker_main(void *arg) {
             if (ingest_record(&w->ingest, &b->recs[i], &err) != LEDE_OK) pipeline_fail(w->p, &err);
         batch_free(b);
     }
-    if (!w->p->failed && close_shard(w, &err) != LEDE_OK) pipeline_fail(w->p, &err);
-    if (w->p->failed) shim_writer_close(w->shard, true, NULL), w->shard = NULL;
+    close_all(w);
     return NULL;
 }
 
@@ -190,12 +213,25 @@ static ingest_t worker_ingest(const struct pipeline *p, pipeline_worker_t *w) {
                       .ctx = w};
 }
 
+static bool worker_init(struct pipeline *p, unsigned i) {
+    pipeline_worker_t *w = &p->workers[i];
+    *w = (pipeline_worker_t){.p = p, .index = i};
+    w->ingest = worker_ingest(p, w);
+    w->shard = calloc(p->routes, sizeof *w->shard);
+    w->in_shard = calloc(p->routes, sizeof *w->in_shard);
+    return w->shard && w->in_shard;
+}
+
 lede_status_t pipeline_start(const pipeline_opts_t *opts, pipeline_t **out) {
     struct pipeline *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p) return LEDE_E_NOMEM;
     p->o = *opts;
     if (p->o.threads == 0) p->o.threads = 1;
+    /* Each route's shard holds its share of shard_docs: the documents a
+     * worker buffers stay as many as without routing. */
+    p->routes = p->o.routes > 1 ? p->o.routes : 1;
+    p->route_docs = p->o.shard_docs / p->routes ? p->o.shard_docs / p->routes : 1;
     p->cap = (size_t)p->o.threads * QUEUE_BATCHES_PER_WORKER;
     p->queue = calloc(p->cap, sizeof *p->queue);
     p->workers = calloc(p->o.threads, sizeof *p->workers);
@@ -204,18 +240,18 @@ lede_status_t pipeline_start(const pipeline_opts_t *opts, pipeline_t **out) {
     pthread_cond_init(&p->not_full, NULL);
     atomic_init(&p->docs, 0);
     atomic_init(&p->failed, false);
-    if (!p->queue || !p->workers) {
-        pipeline_finish(p, NULL, NULL, NULL, NULL);
+    bool ok = p->queue && p->workers;
+    for (unsigned i = 0; ok && i < p->o.threads; i++) ok = worker_init(p, i);
+    if (!ok) {
+        pipeline_finish(p, NULL, NULL, NULL);
         return LEDE_E_NOMEM;
     }
     for (unsigned i = 0; i < p->o.threads; i++) {
-        p->workers[i] = (pipeline_worker_t){.p = p, .index = i};
-        p->workers[i].ingest = worker_ingest(p, &p->workers[i]);
         if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0) break;
         p->started++;
     }
     if (p->started == 0) {
-        pipeline_finish(p, NULL, NULL, NULL, NULL);
+        pipeline_finish(p, NULL, NULL, NULL);
         return LEDE_E_INTERNAL;
     }
     *out = p;
@@ -252,8 +288,11 @@ static void release(struct pipeline *p) {
         p->len--;
     }
     if (p->filling) batch_free(p->filling);
-    for (size_t i = 0; i < p->n_shards; i++) free(p->shards[i]);
-    free(p->shards);
+    pipeline_shards_free(&p->out);
+    for (unsigned i = 0; p->workers && i < p->o.threads; i++) {
+        free(p->workers[i].shard);
+        free(p->workers[i].in_shard);
+    }
     free(p->queue);
     free(p->workers);
     pthread_mutex_destroy(&p->lock);
@@ -262,7 +301,7 @@ static void release(struct pipeline *p) {
     free(p);
 }
 
-lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t *docs,
+lede_status_t pipeline_finish(pipeline_t *p, pipeline_shards_t *out, uint64_t *docs,
                               lede_err_t *err) {
     if (p->filling && p->filling->n > 0) {
         batch_t *b = p->filling;
@@ -277,11 +316,10 @@ lede_status_t pipeline_finish(pipeline_t *p, char ***shards, size_t *n, uint64_t
     lede_status_t st = p->failed ? LEDE_E_IO : LEDE_OK;
     if (docs) *docs = atomic_load(&p->docs);
     if (st != LEDE_OK && err) *err = p->err;
-    if (st == LEDE_OK && shards) {
-        *shards = p->shards;
-        *n = p->n_shards;
-        p->shards = NULL;
-        p->n_shards = 0;
+    if (out) *out = (pipeline_shards_t){0};
+    if (st == LEDE_OK && out) {
+        *out = p->out;
+        p->out = (pipeline_shards_t){0};
     }
     release(p);
     return st;

@@ -29,3 +29,16 @@ set_tests_properties(test_indexer_disk PROPERTIES LABELS integration SKIP_RETURN
 lede_unit_test(test_tidy lede_indexer_core)
 set_target_properties(test_tidy PROPERTIES LINKER_LANGUAGE CXX)
 target_include_directories(test_tidy PRIVATE ${PROJECT_SOURCE_DIR}/indexer)
+
+# lede-indexer --shards: layout, routing, the same answers as one index
+# (fixtures, and Reuters when ../shared has it), changesets, kill and re-run.
+add_executable(test_indexer_shards integration/test_indexer_shards.c integration/indexer_util.c)
+target_link_libraries(test_indexer_shards PRIVATE lede_check lede_indexer_core lede_shim lede_common
+  PkgConfig::JANSSON ZLIB::ZLIB)
+target_include_directories(test_indexer_shards PRIVATE ${PROJECT_SOURCE_DIR}/indexer)
+set_target_properties(test_indexer_shards PROPERTIES LINKER_LANGUAGE CXX)
+target_compile_definitions(test_indexer_shards PRIVATE
+  LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+add_test(NAME test_indexer_shards
+  COMMAND test_indexer_shards $<TARGET_FILE:lede-indexer> $<TARGET_FILE:lede>)
+set_tests_properties(test_indexer_shards PROPERTIES LABELS integration TIMEOUT 300)

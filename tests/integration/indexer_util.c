@@ -1,6 +1,7 @@
 /* Helpers of the lede-indexer integration tests. */
 #include "indexer_util.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,14 @@ int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...)
     argv[n] = NULL;
     check_run_opts_t opts = {.stdin_path = stdin_path, .fsize_limit = fsize};
     return check_run(argv, &opts, out, err);
+}
+
+void kill_rebuild(const char *db, const char *input, int delay_ms) {
+    char *argv[] = {(char *)indexer, "--db", (char *)db, "--rebuild", (char *)input, NULL};
+    pid_t pid = check_spawn(argv, NULL, "/dev/null", NULL);
+    check_sleep_ms(delay_ms);
+    if (pid > 0) kill(pid, SIGKILL);
+    check_wait(pid, 0);
 }
 
 shim_db_t *open_db(const char *dir) {
@@ -73,4 +82,15 @@ void write_corpus_from(const char *path, int first, int n) {
                 "document a realistic size for indexing. %d %d %d\"}\n",
                 i, i, i, i * 7, i * 13, i);
     if (f) fclose(f);
+}
+
+void suggestion(const char *dir, const char *text, char *out, size_t size) {
+    shim_db_t *db = open_db(dir);
+    shim_results_t *r = NULL;
+    shim_query_t q = {.text = text, .limit = 1, .suggest = true};
+    out[0] = '\0';
+    if (db && shim_search(db, &q, &r) == LEDE_OK && shim_results_suggestion(r))
+        snprintf(out, size, "%s", shim_results_suggestion(r));
+    shim_results_free(r);
+    shim_db_close(db);
 }

@@ -28,6 +28,10 @@ int run_indexer(char **out, char **err, long fsize, const char *stdin_path, ...)
 
 #define INDEX(out, err, ...) run_indexer(out, err, 0, NULL, __VA_ARGS__, (char *)NULL)
 
+/* Starts `lede-indexer --db db --rebuild input` and kills it (SIGKILL)
+ * after delay_ms. */
+void kill_rebuild(const char *db, const char *input, int delay_ms);
+
 /* The index at dir opened for reading, or NULL (after printing why). */
 shim_db_t *open_db(const char *dir);
 
@@ -36,6 +40,10 @@ uint32_t doccount(const char *dir);
 
 /* The stored JSON of a document, or NULL. Caller frees. */
 char *get_doc(const char *dir, const char *id);
+
+/* The spelling suggestion for text in the index at dir, or "" (copied
+ * into out). */
+void suggestion(const char *dir, const char *text, char *out, size_t size);
 
 /* Writes n generated articles, ids k0 to k(n-1), to path. */
 void write_corpus(const char *path, int n);

@@ -689,18 +689,6 @@ static void test_disk_full_names_cause(void) {
     check_rmtree(tmp);
 }
 
-/* The spelling suggestion for text, or "" (copied into out). */
-static void suggestion(const char *dir, const char *text, char *out, size_t size) {
-    shim_db_t *db = open_db(dir);
-    shim_results_t *r = NULL;
-    shim_query_t q = {.text = text, .limit = 1, .suggest = true};
-    out[0] = '\0';
-    if (db && shim_search(db, &q, &r) == LEDE_OK && shim_results_suggestion(r))
-        snprintf(out, size, "%s", shim_results_suggestion(r));
-    shim_results_free(r);
-    shim_db_close(db);
-}
-
 /* More shards than one compaction merges at once: they are merged in
  * rounds, and the result is the same index (documents in input order,
  * spelling data), fresh and added to a live generation. */
@@ -753,11 +741,7 @@ static void test_kill_during_rebuild(void) {
     snprintf(big, sizeof big, "%s/big.jsonl", tmp);
     write_corpus(big, 40000);
     for (int delay_ms = 50; delay_ms <= 800; delay_ms *= 4) {
-        char *argv[] = {(char *)indexer, "--db", db, "--rebuild", big, NULL};
-        pid_t pid = check_spawn(argv, NULL, "/dev/null", NULL);
-        check_sleep_ms(delay_ms);
-        kill(pid, SIGKILL);
-        check_wait(pid, 0);
+        kill_rebuild(db, big, delay_ms);
         CHECK_INT(doccount(db), 6); /* the live index is as it was */
         search_ids(db, "desalination", ids, sizeof ids);
         CHECK_STR(ids, "g1");
