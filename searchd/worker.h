@@ -40,11 +40,11 @@ typedef struct worker {
     bool stop_asked; /* pool_shutdown() */
     bool quit;       /* pool_stop(): leave the loop */
     /* This thread's own. */
-    struct conn *conns;    /* the open line-protocol connections */
-    struct conn *closed;   /* CLOSED, to be freed by reap_ev */
-    struct event *reap_ev; /* made active when a connection closes */
+    struct conn *conns;         /* the open line-protocol connections */
+    struct conn *closed;        /* CLOSED, to be freed by reap_ev */
+    struct event *reap_ev;      /* made active when a connection closes */
     struct event *keepalive_ev; /* shards: pings idle remote connections */
-    bool stopping;         /* answering what was read, then closing */
+    bool stopping;              /* answering what was read, then closing */
 } worker_t;
 
 /* Called on the main loop's thread for each finished job; it owns job. */
