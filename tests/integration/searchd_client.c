@@ -102,6 +102,17 @@ int sd_stop(sd_daemon_t *d, int sig) {
     return rc;
 }
 
+bool sd_find_program(const char *program, char out[SD_PATH_BYTES]) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s 2>/dev/null", program);
+    FILE *p = popen(cmd, "r");
+    if (!p) return false;
+    bool ok = fgets(out, SD_PATH_BYTES, p) != NULL;
+    pclose(p);
+    out[strcspn(out, "\n")] = '\0';
+    return ok && out[0] == '/';
+}
+
 bool sd_log_has(const sd_daemon_t *d, const char *needle) {
     char *text = check_read_file(d->log_path, NULL);
     bool has = text && strstr(text, needle);
