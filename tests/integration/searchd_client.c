@@ -76,6 +76,10 @@ bool sd_start_nofile(sd_daemon_t *d, const char *searchd, const char *db, const 
     memset(d, 0, sizeof *d);
     snprintf(d->log_path, sizeof d->log_path, "%s", log_path);
     check_run_opts_t opts = {.nofile_soft = soft, .nofile_hard = hard};
+    /* The child truncates its log only once it runs: until then the
+     * "listening" line of an earlier daemon with the same log would be
+     * taken for this one's. */
+    unlink(log_path);
     d->pid = check_spawn(argv, &opts, log_path, NULL);
     if (d->pid < 0) return d->pid = 0, false;
     for (double end = check_now_ms() + START_TIMEOUT_MS; check_now_ms() < end; check_sleep_ms(10)) {
@@ -100,6 +104,17 @@ int sd_stop(sd_daemon_t *d, int sig) {
     int rc = check_wait(d->pid, STOP_TIMEOUT_MS);
     d->pid = 0;
     return rc;
+}
+
+bool sd_find_program(const char *program, char out[SD_PATH_BYTES]) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s 2>/dev/null", program);
+    FILE *p = popen(cmd, "r");
+    if (!p) return false;
+    bool ok = fgets(out, SD_PATH_BYTES, p) != NULL;
+    pclose(p);
+    out[strcspn(out, "\n")] = '\0';
+    return ok && out[0] == '/';
 }
 
 bool sd_log_has(const sd_daemon_t *d, const char *needle) {

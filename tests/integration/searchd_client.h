@@ -48,6 +48,10 @@ double sd_cpu_seconds(pid_t pid);
  * status, 128+N when killed by signal N, -1 when it had to be killed. */
 int sd_stop(sd_daemon_t *d, int sig);
 
+/* The full path of a program on PATH into out (check_spawn does not search
+ * PATH); false when there is none. */
+bool sd_find_program(const char *program, char out[SD_PATH_BYTES]);
+
 /* Whether the daemon's log contains needle; sd_wait_log polls for it. */
 bool sd_log_has(const sd_daemon_t *d, const char *needle);
 bool sd_wait_log(const sd_daemon_t *d, const char *needle, int timeout_ms);

@@ -28,19 +28,6 @@ static const char *in_tmp(char out[SD_PATH_BYTES], const char *name) {
 
 static char openssl[SD_PATH_BYTES], curl_bin[SD_PATH_BYTES], timeout_bin[SD_PATH_BYTES];
 
-/* The full path of a program on PATH into out (check_run does not search
- * PATH); false when there is none. */
-static bool find_program(const char *program, char out[SD_PATH_BYTES]) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "command -v %s 2>/dev/null", program);
-    FILE *p = popen(cmd, "r");
-    if (!p) return false;
-    bool ok = fgets(out, SD_PATH_BYTES, p) != NULL;
-    pclose(p);
-    out[strcspn(out, "\n")] = '\0';
-    return ok && out[0] == '/';
-}
-
 /* A self-signed certificate for localhost and 127.0.0.1 (its own CA). */
 static bool make_cert(const char *cert_path, const char *key_path) {
     char *argv[] = {openssl,
@@ -219,8 +206,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: test_tls LEDE-SEARCHD LEDE-INDEXER FIXTURE.jsonl\n");
         return 2;
     }
-    if (!find_program("openssl", openssl) || !find_program("curl", curl_bin) ||
-        !find_program("timeout", timeout_bin)) {
+    if (!sd_find_program("openssl", openssl) || !sd_find_program("curl", curl_bin) ||
+        !sd_find_program("timeout", timeout_bin)) {
         printf("SKIP: test_tls needs the openssl, curl and timeout programs (scripts/setup.sh "
                "installs them)\n");
         return 77;

@@ -125,6 +125,8 @@ static pid_t children[MAX_CHILDREN];
 static void kill_children(void) {
     for (int i = 0; i < MAX_CHILDREN; i++) {
         if (!children[i]) continue;
+        /* A child in a group of its own (own_group) may have forked. */
+        if (getpgid(children[i]) == children[i]) kill(-children[i], SIGKILL);
         kill(children[i], SIGKILL);
         waitpid(children[i], NULL, 0);
         children[i] = 0;
@@ -156,6 +158,7 @@ static bool set_limits(const check_run_opts_t *opts) {
 static void child_exec(char *const argv[], const check_run_opts_t *opts, const char *out_path,
                        const char *err_path, pid_t parent) {
     if (!set_limits(opts)) _exit(126);
+    if (opts->own_group && setpgid(0, 0) != 0) _exit(126);
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
     if (getppid() != parent) _exit(126);
@@ -182,6 +185,8 @@ pid_t check_spawn(char *const argv[], const check_run_opts_t *opts, const char *
         return -1;
     }
     if (pid == 0) child_exec(argv, opts ? opts : &DEFAULTS, out_path, err_path, parent);
+    /* Both sides set the group, so it exists whichever runs first. */
+    if (opts && opts->own_group) setpgid(pid, pid);
     remember_child(pid, true);
     return pid;
 }

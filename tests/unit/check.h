@@ -95,6 +95,8 @@ typedef struct check_run_opts {
     unsigned nofile_soft;   /* > 0: RLIMIT_NOFILE of nofile_soft and nofile_hard */
     unsigned nofile_hard;
     int timeout_ms; /* check_run only: > 0: SIGKILL the program after this long */
+    bool own_group; /* the program leads a process group of its own, so that
+                     * kill(-pid, sig) reaches the processes it forks too */
 } check_run_opts_t;
 
 /* Starts argv[0] (a path, not searched on PATH) with argv in the

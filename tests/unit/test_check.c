@@ -1,8 +1,9 @@
 /* Unit tests of the test harness's process runner (check_run, check_spawn,
  * check_wait in check.h): exit statuses, captured output, stdin, the
- * file-size limit and the time limit. Children are /bin/sh scripts. */
+ * file-size limit, the time limit and process groups. Children are /bin/sh scripts. */
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -71,11 +72,38 @@ static void test_spawn_poll_wait(void) {
     check_rmtree(dir);
 }
 
+/* own_group: a signal to the group reaches what the child forked. */
+static void test_own_group(void) {
+    char *dir = check_tmpdir("check-group"), log[4200];
+    snprintf(log, sizeof log, "%s/log", dir);
+    char *forker[] = {"/bin/sh", "-c", "sleep 30 & echo $!; wait", NULL};
+    check_run_opts_t opts = {.own_group = true};
+    pid_t pid = check_spawn(forker, &opts, log, NULL);
+    CHECK(pid > 0);
+    CHECK_INT(getpgid(pid), pid);
+    long grandchild = 0;
+    for (double end = check_now_ms() + 5000; !grandchild && check_now_ms() < end;
+         check_sleep_ms(10)) {
+        char *text = check_read_file(log, NULL);
+        grandchild = text ? strtol(text, NULL, 10) : 0;
+        free(text);
+    }
+    CHECK(grandchild > 0);
+    CHECK_INT(kill(-pid, SIGKILL), 0);
+    CHECK_INT(check_wait(pid, 5000), 128 + SIGKILL);
+    bool gone = false; /* the grandchild is not ours to reap: wait for it to go */
+    for (double end = check_now_ms() + 5000; !gone && check_now_ms() < end; check_sleep_ms(10))
+        gone = grandchild > 0 && kill((pid_t)grandchild, 0) != 0;
+    CHECK(gone);
+    check_rmtree(dir);
+}
+
 int main(void) {
     RUN(test_status_and_output);
     RUN(test_stdin);
     RUN(test_fsize_limit);
     RUN(test_timeout_kills);
     RUN(test_spawn_poll_wait);
+    RUN(test_own_group);
     return check_summary();
 }
