@@ -22,6 +22,15 @@ namespace {
 constexpr double RETRY_S = 1.0;
 constexpr double RETRY_MAX_S = 30.0;
 
+// Looking for changes (lede-searchd's main thread, every reload interval)
+// connects with at most this timeout: a hung server must not hold that
+// thread's loop (HTTP, accepting) for the whole connect timeout.
+constexpr unsigned PROBE_MS = 500;
+
+unsigned probe_ms(const shim_db_t *h) {
+    return h->opts.connect_timeout_ms < PROBE_MS ? h->opts.connect_timeout_ms : PROBE_MS;
+}
+
 // "tcp://HOST:PORT" (HOST may be [an:ip:v6]) into host and port.
 bool parse_remote(const std::string &spec, std::string &host, unsigned &port) {
     const std::string scheme = "tcp://";
@@ -52,9 +61,9 @@ bool stub_switched(const std::string &stub, const struct stat &seen) {
     return !same_file(st, seen);
 }
 
-void connect(const shim_db_t *h, shim::shard &s) {
+void connect(const shim_db_t *h, shim::shard &s, unsigned connect_ms) {
     if (s.remote()) {
-        s.db = Xapian::Remote::open(s.host, s.port, h->opts.timeout_ms, h->opts.connect_timeout_ms);
+        s.db = Xapian::Remote::open(s.host, s.port, h->opts.timeout_ms, connect_ms);
         s.uuid = s.db.get_uuid();
     } else {
         struct stat st = {};
@@ -76,9 +85,9 @@ void mark_down(shim::shard &s, const std::string &why) {
     s.db = Xapian::Database();
 }
 
-bool try_connect(const shim_db_t *h, shim::shard &s) {
+bool try_connect(const shim_db_t *h, shim::shard &s, unsigned connect_ms) {
     try {
-        connect(h, s);
+        connect(h, s, connect_ms);
         return true;
     } catch (const Xapian::Error &e) {
         mark_down(s, e.get_description());
@@ -90,8 +99,7 @@ bool try_connect(const shim_db_t *h, shim::shard &s) {
 // (a new generation: another database, another UUID) is seen only by a
 // new connection, whose server opens the stub afresh.
 bool reopen_remote(const shim_db_t *h, shim::shard &s) {
-    Xapian::Database fresh =
-        Xapian::Remote::open(s.host, s.port, h->opts.timeout_ms, h->opts.connect_timeout_ms);
+    Xapian::Database fresh = Xapian::Remote::open(s.host, s.port, h->opts.timeout_ms, probe_ms(h));
     std::string uuid = fresh.get_uuid();
     if (uuid != s.uuid) {
         s.db = fresh;
@@ -109,7 +117,7 @@ bool reopen_remote(const shim_db_t *h, shim::shard &s) {
 bool reopen_shard(const shim_db_t *h, shim::shard &s) {
     if (s.remote()) return reopen_remote(h, s);
     if (!stub_switched(s.stub_path, s.stub_stat)) return s.db.reopen();
-    connect(h, s);
+    connect(h, s, h->opts.connect_timeout_ms);
     return true;
 }
 
@@ -148,7 +156,7 @@ void shim::shards_from_spec(shim_db_t *h, const std::string &spec) {
     if (!parse_remote(spec, s.host, s.port)) s.stub_path = shim::find_stub(spec);
     h->remote = h->remote || s.remote();
     try {
-        connect(h, s);
+        connect(h, s, h->opts.connect_timeout_ms);
     } catch (const Xapian::Error &e) {
         if (!h->opts.partial) throw;
         mark_down(s, e.get_description()); // served without it until it is back
@@ -183,12 +191,12 @@ void shim::shards_combine(shim_db_t *h) {
 
 bool shim::shards_reopen(shim_db_t *h) {
     bool changed = false;
-    double now = now_s();
     for (auto &s : h->shards) {
         // A shard back up may hold a new database: the handle that looks
-        // for changes (lede-searchd's main thread) must see it too.
+        // for changes (lede-searchd's main thread) must see it at once,
+        // not after the backoff that spares requests.
         if (!s.up) {
-            if (now >= s.retry_at) changed = try_connect(h, s) || changed;
+            changed = try_connect(h, s, probe_ms(h)) || changed;
             continue;
         }
         try {
@@ -208,7 +216,8 @@ lede_status_t shim::shards_ready(shim_db_t *h) noexcept {
         bool changed = false;
         double now = now_s();
         for (auto &s : h->shards)
-            if (!s.up && now >= s.retry_at) changed = try_connect(h, s) || changed;
+            if (!s.up && now >= s.retry_at)
+                changed = try_connect(h, s, h->opts.connect_timeout_ms) || changed;
         if (changed) shards_combine(h);
         size_t up = 0;
         for (const auto &s : h->shards) {
@@ -232,7 +241,8 @@ bool shim::shards_repair(shim_db_t *h) noexcept {
             try {
                 s.db.keep_alive();
             } catch (const Xapian::Error &) {
-                try_connect(h, s); // up again, or down until RETRY_S has passed
+                // up again, or down until RETRY_S has passed
+                try_connect(h, s, h->opts.connect_timeout_ms);
                 changed = true;
             }
         }
