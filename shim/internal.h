@@ -169,8 +169,10 @@ namespace shim {
 // lede's index directory whose stub names the live generation) or a remote
 // one served by xapian-tcpsrv.
 struct shard {
-    std::string spec;           // as given: a path, or tcp://HOST:PORT
-    std::string host;           // remote: the server
+    std::string spec; // as given: a path, or tcp://HOST:PORT with
+                      // replicas after '|'
+    std::vector<std::pair<std::string, unsigned>> replicas; // remote: each server
+    std::string host;           // remote: the server in use (one of replicas)
     unsigned port = 0;          // remote when not 0
     std::string stub_path;      // local: the stub whose switch means a new generation
     struct stat stub_stat = {}; // its identity when last opened

@@ -32,7 +32,7 @@ unsigned probe_ms(const shim_db_t *h) {
 }
 
 // "tcp://HOST:PORT" (HOST may be [an:ip:v6]) into host and port.
-bool parse_remote(const std::string &spec, std::string &host, unsigned &port) {
+bool parse_endpoint(const std::string &spec, std::string &host, unsigned &port) {
     const std::string scheme = "tcp://";
     if (spec.compare(0, scheme.size(), scheme) != 0) return false;
     std::string rest = spec.substr(scheme.size());
@@ -50,6 +50,46 @@ bool parse_remote(const std::string &spec, std::string &host, unsigned &port) {
     return true;
 }
 
+// A remote shard's servers: "tcp://A:1|tcp://B:1" lists replicas of one
+// shard, tried in turn. False for a local path.
+bool parse_remote(const std::string &spec, shim::shard &s) {
+    for (size_t start = 0; start <= spec.size();) {
+        size_t bar = spec.find('|', start);
+        std::string one = spec.substr(start, bar == std::string::npos ? bar : bar - start);
+        std::string host;
+        unsigned port = 0;
+        if (!parse_endpoint(one, host, port)) {
+            if (start == 0 && bar == std::string::npos) return false; // a local path
+            throw Xapian::InvalidArgumentError("shard " + spec +
+                                               ": a replica must be tcp://HOST:PORT");
+        }
+        s.replicas.emplace_back(host, port);
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+    }
+    s.host = s.replicas[0].first, s.port = s.replicas[0].second;
+    return true;
+}
+
+// Connects to the server in use, else to the shard's other replicas in
+// turn; the one that answers is in use from then on.
+Xapian::Database open_remote(const shim_db_t *h, shim::shard &s, unsigned connect_ms) {
+    size_t n = s.replicas.size(), first = 0;
+    while (first < n && (s.replicas[first].first != s.host || s.replicas[first].second != s.port))
+        first++;
+    for (size_t k = 0;; k++) {
+        const auto &r = s.replicas[(first + k) % n];
+        try {
+            Xapian::Database db =
+                Xapian::Remote::open(r.first, r.second, h->opts.timeout_ms, connect_ms);
+            s.host = r.first, s.port = r.second;
+            return db;
+        } catch (const Xapian::NetworkError &) {
+            if (k + 1 >= n) throw;
+        }
+    }
+}
+
 bool same_file(const struct stat &a, const struct stat &b) {
     return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size &&
            a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
@@ -63,7 +103,7 @@ bool stub_switched(const std::string &stub, const struct stat &seen) {
 
 void connect(const shim_db_t *h, shim::shard &s, unsigned connect_ms) {
     if (s.remote()) {
-        s.db = Xapian::Remote::open(s.host, s.port, h->opts.timeout_ms, connect_ms);
+        s.db = open_remote(h, s, connect_ms);
         s.uuid = s.db.get_uuid();
     } else {
         struct stat st = {};
@@ -99,7 +139,7 @@ bool try_connect(const shim_db_t *h, shim::shard &s, unsigned connect_ms) {
 // (a new generation: another database, another UUID) is seen only by a
 // new connection, whose server opens the stub afresh.
 bool reopen_remote(const shim_db_t *h, shim::shard &s) {
-    Xapian::Database fresh = Xapian::Remote::open(s.host, s.port, h->opts.timeout_ms, probe_ms(h));
+    Xapian::Database fresh = open_remote(h, s, probe_ms(h));
     std::string uuid = fresh.get_uuid();
     if (uuid != s.uuid) {
         s.db = fresh;
@@ -153,7 +193,7 @@ std::string shim::find_stub(const std::string &path) {
 void shim::shards_from_spec(shim_db_t *h, const std::string &spec) {
     shard s;
     s.spec = spec;
-    if (!parse_remote(spec, s.host, s.port)) s.stub_path = shim::find_stub(spec);
+    if (!parse_remote(spec, s)) s.stub_path = shim::find_stub(spec);
     h->remote = h->remote || s.remote();
     try {
         connect(h, s, h->opts.connect_timeout_ms);

@@ -180,7 +180,9 @@ typedef struct shim_shard_opts {
  * database served by xapian-tcpsrv. A shard that cannot be reached fails
  * the open, unless o->partial (then it is tried again, once a second, as
  * reads come). A stub listing several databases, given to shim_db_open,
- * is opened the same way with the default options. */
+ * is opened the same way with the default options. A remote shard may
+ * list replicas: "tcp://A:1|tcp://B:1", the next tried when the one in
+ * use fails (at open, on a broken connection, when reconnecting). */
 lede_status_t shim_db_open_shards(const char *const *specs, size_t n, const shim_shard_opts_t *o,
                                   shim_db_t **out, char **errmsg);
 

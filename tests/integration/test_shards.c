@@ -608,6 +608,37 @@ static void test_killed(void) {
     pair_stop(&p);
 }
 
+/* Replicas: a shard given as "tcp://A|tcp://B" (two servers of the same
+ * shard) is served while either is up: the one in use killed, requests go
+ * on without an error (the broken connection is retried on the other),
+ * and a first replica down at start is passed over. */
+static void test_replicas(void) {
+    ss_server_t s[3] = {{0}};
+    sd_daemon_t d = {0};
+    char log[SD_PATH_BYTES], list[LIST_BYTES];
+    bool up = ss_tcpsrv_start(&s[0], tcpsrv, two[0], 0, 0, in_tmp(log, "replica-a0.log")) &&
+              ss_tcpsrv_start(&s[1], tcpsrv, two[0], 0, 0, in_tmp(log, "replica-a1.log")) &&
+              ss_tcpsrv_start(&s[2], tcpsrv, two[1], 0, 0, in_tmp(log, "replica-b.log"));
+    /* A port nothing listens on first: a replica down at start. */
+    snprintf(list, sizeof list,
+             "tcp://127.0.0.1:1|tcp://127.0.0.1:%u|tcp://127.0.0.1:%u,tcp://127.0.0.1:%u",
+             s[0].port, s[1].port, s[2].port);
+    up = up && start_on_shards(&d, "replicas", list, "fail", NULL);
+    CHECK(up);
+    if (up) {
+        CHECK(wait_full(&d, "water", water_total, 1) >= 0);
+        ss_kill(&s[0]);
+        for (int i = 0; i < 4; i++) { /* every worker */
+            json_t *r = search(&d, "water");
+            CHECK(json_is_true(json_object_get(r, "ok")));
+            CHECK_INT(sd_int(r, "total"), water_total);
+            json_decref(r);
+        }
+    }
+    stop(&d);
+    unserve(s, 3);
+}
+
 /* Stopped (SIGSTOP: connections open, nothing answered): with policy
  * partial and 300 ms timeouts, the other shard answers within a bounded
  * time, saying which shard is missing; after SIGCONT answers are whole
@@ -1016,6 +1047,7 @@ int main(int argc, char **argv) {
     RUN(test_equal);
     RUN(test_equal_list_facets);
     RUN(test_killed);
+    RUN(test_replicas);
     RUN(test_stopped);
     RUN(test_idle);
     RUN(test_rebuilt);
