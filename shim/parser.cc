@@ -204,29 +204,30 @@ bool plain_term(const std::string &w) {
                        [](char c) { return c == ':' || word_byte(static_cast<unsigned char>(c)); });
 }
 
-// Xapian 1.4.22 leaks more when a query with NEAR/n or ADJ/n in it is a
-// syntax error of another kind: the terms before the operator ("OR a h/6
-// ADJ/2": 288 bytes, fuzz_query), and "NEAR/3h" or "ADJ/5[" are read in
-// ways of their own. Its lexer has too many states to follow, so a query
-// with such an operator is given to Xapian only in a shape that cannot be
-// an error: words (with field names or not) and operators (AND, OR, NOT,
-// XOR, NEAR, ADJ, NEAR/n, ADJ/n) in turn, separated by spaces, a word at
-// each end. Any other shape is a syntax error here, and its words are
-// searched plainly.
-// Whether text has NEAR/n or ADJ/n anywhere Xapian's lexer could take it
-// for the operator: at the start or after anything but a letter or digit.
-bool has_window(const std::string &text) {
+// Xapian 1.4.22 leaks more when a query with NEAR or ADJ in it (with a
+// window or not) is a syntax error of another kind: the terms before the
+// operator ("OR a h/6 ADJ/2": 288 bytes; "] -b5 NEAR(x": fuzz_query), and
+// "NEAR/3h" or "ADJ/5[" are read in ways of their own. Its lexer has too
+// many states to follow, so a query with such an operator is given to
+// Xapian only in a shape that cannot be an error: words (with field names
+// or not) and operators (AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n) in
+// turn, separated by spaces, a word at each end. Any other shape is a
+// syntax error here, and its words are searched plainly.
+// Whether text has NEAR or ADJ anywhere Xapian's lexer could take it for
+// the operator: a word of its own, at the start or after anything but a
+// letter or digit, and before anything but one ("NEAR/5" included).
+bool has_proximity(const std::string &text) {
     for (size_t i = 0; i < text.size(); i++) {
-        size_t op = text.compare(i, 5, "NEAR/") == 0 ? 5 : text.compare(i, 4, "ADJ/") == 0 ? 4 : 0;
+        size_t op = text.compare(i, 4, "NEAR") == 0 ? 4 : text.compare(i, 3, "ADJ") == 0 ? 3 : 0;
         if (op && (i == 0 || !word_byte(static_cast<unsigned char>(text[i - 1]))) &&
-            i + op < text.size() && isdigit(static_cast<unsigned char>(text[i + op])))
+            (i + op == text.size() || !word_byte(static_cast<unsigned char>(text[i + op]))))
             return true;
     }
     return false;
 }
 
 bool unsafe_window_query(const std::string &text) {
-    if (!has_window(text)) return false;
+    if (!has_proximity(text)) return false;
     std::vector<std::string> tokens;
     for (size_t i = 0; i < text.size();) {
         if (text[i] == ' ' || text[i] == '\t') {

@@ -45,7 +45,7 @@ class deadline_spy : public Xapian::MatchSpy {
 constexpr double FIRST_BOOST = 1e5;
 
 Xapian::Query boost_first(const Xapian::Query &query, const Xapian::Query &every_word) {
-    Xapian::Query boost(new Xapian::FixedWeightPostingSource(FIRST_BOOST));
+    Xapian::Query boost((new Xapian::FixedWeightPostingSource(FIRST_BOOST))->release());
     return Xapian::Query(Xapian::Query::OP_OR, query,
                          Xapian::Query(Xapian::Query::OP_FILTER, boost, every_word));
 }

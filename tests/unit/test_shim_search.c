@@ -530,6 +530,8 @@ static void test_syntax_errors_and_fallback(void) {
                      "ADJ/ADJ/5[SEA h/6\x15"
                      "ADJ/2");
     expect_bad_query("\"volcano village\" NEAR/3 storm");
+    expect_bad_query("] -b5 NEAR(volcano 3q9 h/6"); /* NEAR without a window too */
+    expect_bad_query("volcano NEAR(storm");
     q.text = "volcano NEAR/5 village OR storm";
     q.fallback = false;
     q.match = SHIM_MATCH_ANY;
