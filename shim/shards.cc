@@ -280,8 +280,14 @@ bool shim::shards_repair(shim_db_t *h) noexcept {
             if (!s.remote() || !s.up) continue;
             try {
                 s.db.keep_alive();
+            } catch (const Xapian::NetworkTimeoutError &e) {
+                // A server that does not answer would not answer a new
+                // connection either: down, without another timeout.
+                mark_down(s, e.get_description());
+                changed = true;
             } catch (const Xapian::Error &) {
-                // up again, or down until RETRY_S has passed
+                // A closed connection (an idle timeout, a restart): up
+                // again, or down until RETRY_S has passed.
                 try_connect(h, s, h->opts.connect_timeout_ms);
                 changed = true;
             }
