@@ -282,8 +282,14 @@ bool shim::shards_repair(shim_db_t *h) noexcept {
                 s.db.keep_alive();
             } catch (const Xapian::NetworkTimeoutError &e) {
                 // A server that does not answer would not answer a new
-                // connection either: down, without another timeout.
-                mark_down(s, e.get_description());
+                // connection either: down, without another timeout. But
+                // "REMOTE:Timeout..." is the server's own idle timeout,
+                // sent as it closed the connection: reconnect.
+                if (e.get_msg().compare(0, 7, "REMOTE:") == 0) {
+                    try_connect(h, s, h->opts.connect_timeout_ms);
+                } else {
+                    mark_down(s, e.get_description());
+                }
                 changed = true;
             } catch (const Xapian::Error &) {
                 // A closed connection (an idle timeout, a restart): up
