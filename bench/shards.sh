@@ -466,6 +466,8 @@ run_loadgen() {
     if ((status != 0)); then
         cat -- "$err" >&2
         kill -0 "${CASE_PID[$c]}" 2>/dev/null || note "the lede-searchd of $c is gone"
+        note "the end of its log:"
+        tail -n 5 -- "$WORK_DIR/searchd-$c.log" >&2
         die "lede-loadgen failed with status $status ($c, $mode)"
     fi
     [[ -z ${CASE_TCPSRV[$c]:-} ]] || tcpsrv_s=$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" \
