@@ -8,7 +8,8 @@
 # bundled sample (data/sample/articles.jsonl).
 # test_haproxy.sh LEDE-SEARCHD LEDE-INDEXER ARTICLES.JSONL HAPROXY.CFG
 # Exit 77 (skipped) without haproxy.
-set -euo pipefail
+# fail, wait_log, start_searchd (sets SEARCHD_PID, PORT and HTTP_PORT).
+. "$(dirname "$0")/../package/lib.sh"
 
 searchd=$1 indexer=$2 articles=$3 template=$4
 # Requests sent through the balancer at each step, and what each asks and
@@ -19,11 +20,6 @@ WANT_ID=sample-003
 # How long the checks may take to mark a server up or down (inter 1s,
 # rise 2, fall 2 in the file), with room for a loaded machine.
 CHECK_WAIT_S=10
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 
 if ! command -v haproxy >/dev/null; then
     echo "skipped: haproxy not found (apt-get install haproxy)"
@@ -42,27 +38,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_log FILE TEXT: waits up to 10 s for TEXT in FILE.
-wait_log() {
-    for _ in $(seq 100); do
-        grep -qF -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    cat "$1" >&2 || true
-    fail "no '$2' in $1"
-}
-
-# start_searchd N: lede-searchd number N on the index; sets LINE_N, HTTP_N
-# and PID_N.
-start_searchd() {
-    local n=$1 log=$WORK/searchd$1.log
-    "$searchd" --db "$WORK/idx" --listen 127.0.0.1:0 -o http_listen=127.0.0.1:0 --threads 1 \
-        >"$log" 2>&1 &
-    PIDS+=("$!")
-    printf -v "PID_$n" '%s' "$!"
-    wait_log "$log" "info: http listening on 127.0.0.1:"
-    printf -v "LINE_$n" '%s' "$(sed -n 's/.*info: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")"
-    printf -v "HTTP_$n" '%s' "$(sed -n 's/.*info: http listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")"
+# start_searchd_n N: lede-searchd number N on the index; sets LINE_N,
+# HTTP_N and PID_N.
+start_searchd_n() {
+    start_searchd "$WORK/searchd$1.log" "$searchd" --db "$WORK/idx" --listen 127.0.0.1:0 \
+        -o http_listen=127.0.0.1:0 --threads 1
+    PIDS+=("$SEARCHD_PID")
+    printf -v "PID_$1" '%s' "$SEARCHD_PID"
+    printf -v "LINE_$1" '%s' "$PORT"
+    printf -v "HTTP_$1" '%s' "$HTTP_PORT"
 }
 
 # A port on 127.0.0.1 that nothing listens on now, below the ephemeral
@@ -150,8 +134,8 @@ searches_of() {
 }
 
 "$indexer" --db "$WORK/idx" --quiet "$articles" || fail "lede-indexer"
-start_searchd 1
-start_searchd 2
+start_searchd_n 1
+start_searchd_n 2
 # HAProxy on three free ports; other ones when one was taken meanwhile.
 for attempt in 1 2 3 4 5; do
     LB_LINE=$(free_port) LB_HTTP=$(free_port) LB_STATS=$(free_port)
