@@ -122,17 +122,6 @@ cleanup() {
     fi
 }
 
-corpus_file() {
-    printf '%s\n' "$CORPORA/$CORPUS_NAME/articles.jsonl.gz"
-}
-
-require_corpus_or_skip() {
-    if [[ ! -r $(corpus_file) ]]; then
-        note "skipped: $(corpus_file) not found (set LEDE_CORPORA)"
-        exit 0
-    fi
-}
-
 require_settings() {
     local c
     [[ $REPEATS =~ ^[1-9][0-9]*$ ]] || die "REPEATS must be a positive whole number, not '$REPEATS'"
@@ -165,10 +154,7 @@ set_binaries() {
 }
 
 binaries_present() {
-    local b
-    for b in "$INDEXER" "$SEARCHD" "$LOADGEN" "$QUERYGEN"; do
-        [[ -x $b ]] || return 1
-    done
+    all_executable "$INDEXER" "$SEARCHD" "$LOADGEN" "$QUERYGEN"
 }
 
 # ---- the indexes --------------------------------------------------------------
@@ -251,12 +237,6 @@ build_indexes() {
     note "indexing $(corpus_file) into one index"
     run_indexer "$WORK_DIR/indexer-one" --db "$WORK_DIR/one" "$(corpus_file)"
     for n in $(shard_counts); do build_shards "$n"; done
-}
-
-make_queries() {
-    "$QUERYGEN" --count "$QUERY_COUNT" --seed "$QUERY_SEED" -o "$WORK_DIR/queries.txt" \
-        "$(corpus_file)" 2>"$WORK_DIR/querygen.err" ||
-        die "lede-querygen failed: $(cat -- "$WORK_DIR/querygen.err")"
 }
 
 # ---- the network namespace of the netem cases ---------------------------------
@@ -346,22 +326,14 @@ start_tcpsrv() {
     die "xapian-tcpsrv $dir did not accept connections within $START_TIMEOUT_SECONDS s"
 }
 
-# A port on 127.0.0.1 that nothing listens on now.
-free_port() {
-    local port
-    for ((;;)); do
-        port=$((20000 + RANDOM % 40000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-    done
-    echo "$port"
-}
-
 # Starts lede-searchd (log $1, options $2...) on a free port; sets
 # STARTED_PID and STARTED_PORT.
 start_searchd() {
     local log=$1 i port=""
     shift
-    "$SEARCHD" --listen 127.0.0.1:0 -o http_listen=off "$@" 2>"$log" &
+    # There before searchd_port reads it (the child opens it later).
+    : >"$log"
+    "$SEARCHD" --listen 127.0.0.1:0 -o http_listen=off "$@" 2>>"$log" &
     STARTED_PID=$!
     DAEMONS+=("$STARTED_PID lede-searchd")
     for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
@@ -439,11 +411,6 @@ tcpsrv_ticks() {
         done
     done
     echo "$sum"
-}
-
-# The value of "key" in a one-line JSON object.
-json_field() {
-    sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1"
 }
 
 # Runs lede-loadgen on case $3 in mode $2 and appends "repeat mode case
@@ -632,15 +599,6 @@ median_of() {
     column_of "$@" | median || echo -1
 }
 
-range_of() {
-    column_of "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
-        END { printf "%.0f–%.0f", lo, hi }'
-}
-
-sum_of() {
-    column_of "$@" | awk '{ s += $1 } END { print s + 0 }'
-}
-
 # $1 as a share of $2, in percent.
 percent() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.0f%%", 100 * a / b }'
@@ -648,13 +606,6 @@ percent() {
 
 invocation() {
     printf 'REPEATS=%s%s bench/shards.sh\n' "$REPEATS" "$GIVEN_SETTINGS"
-}
-
-query_mix() {
-    local q=$WORK_DIR/queries.txt
-    printf '%s queries (seed %s): %s plain, %s "phrase", %s filtered' \
-        "$(wc -l <"$q")" "$QUERY_SEED" "$(grep -vc '^[{"]' "$q" || true)" \
-        "$(grep -c '^"' "$q" || true)" "$(grep -c '^{' "$q" || true)"
 }
 
 # "N: a+b+..." documents per shard of each shard count.
@@ -673,10 +624,7 @@ shard_sizes() {
 
 print_machine_facts() {
     local load_before=$1
-    printf -- '- date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-    printf -- '- machine: %s cores (nproc), %s, %s MB RAM; load average (1 min) before / after: %s / %s\n' \
-        "$(nproc)" "$(cpu_model)" "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)" \
-        "$load_before" "$(cut -d' ' -f1 /proc/loadavg)"
+    print_date_and_machine "$load_before"
     printf -- '- Xapian %s (xapian-tcpsrv %s); lede commit %s; %s build in %s\n' "$(xapian_version)" \
         "$(xapian-tcpsrv --version | awk '{ print $NF; exit }')" "$(lede_commit)" "$(build_type)" \
         "${BIN_DIR#"$REPO"/}"
@@ -797,7 +745,7 @@ main() {
     note "binaries in $BIN_DIR, $REPEATS repeat(s), cases '$CASES', modes '$MODES'"
     choose_cases
     build_indexes
-    make_queries
+    make_corpus_queries
     start_cases
     measure_all
     count_round_trips
