@@ -1,8 +1,7 @@
 # shellcheck shell=bash
 # bench/lib.sh: what the benchmark scripts share: the facts that identify a
 # run (machine, library versions, commit) and how figures are shown.
-# Sourced by bench/index.sh, query.sh, relevance.sh and scale.sh, which set
-# REPO first.
+# Sourced by the bench/*.sh scripts, which set REPO first.
 
 # Progress and errors go to stderr, named after the script.
 note() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -35,6 +34,26 @@ lede_commit() {
         commit="$commit (with uncommitted changes)"
     fi
     printf '%s\n' "$commit"
+}
+
+# The first facts of a report: the date, and the machine with its load
+# average when the run began ($1) and now.
+print_date_and_machine() {
+    printf -- '- date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf -- '- machine: %s cores (nproc), %s, %s MB RAM; load average (1 min) before / after: %s / %s\n' \
+        "$(nproc)" "$(cpu_model)" "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)" \
+        "$1" "$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+# Over the values of column_of (which the script defines, taking "$@"):
+# "min–max" rounded, and the sum.
+range_of() {
+    column_of "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
+        END { printf "%.0f–%.0f", lo, hi }'
+}
+
+sum_of() {
+    column_of "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
 
 # Wraps $1 in markdown backticks.
@@ -87,9 +106,65 @@ build_if_missing() {
     binaries_present || die "scripts/build.sh did not produce the binaries in $BIN_DIR"
 }
 
+# True when every file given is executable (for binaries_present).
+all_executable() {
+    local b
+    for b in "$@"; do
+        [[ -x $b ]] || return 1
+    done
+}
+
 # CMAKE_BUILD_TYPE of BIN_DIR.
 build_type() {
     sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BIN_DIR/CMakeCache.txt" 2>/dev/null | head -n 1
+}
+
+# ---- the corpus, the query file, loopback ------------------------------------
+
+# The corpus file of CORPUS_NAME under CORPORA (both set by the script).
+corpus_file() {
+    printf '%s\n' "$CORPORA/$CORPUS_NAME/articles.jsonl.gz"
+}
+
+# Exits 0 with a message when the corpus is not there: the benchmark is
+# optional on machines without it.
+require_corpus_or_skip() {
+    if [[ ! -r $(corpus_file) ]]; then
+        note "skipped: $(corpus_file) not found (set LEDE_CORPORA)"
+        exit 0
+    fi
+}
+
+# Writes $WORK_DIR/queries.txt from the corpus with lede-querygen
+# (QUERYGEN, QUERY_COUNT, QUERY_SEED).
+make_corpus_queries() {
+    "$QUERYGEN" --count "$QUERY_COUNT" --seed "$QUERY_SEED" -o "$WORK_DIR/queries.txt" \
+        "$(corpus_file)" 2>"$WORK_DIR/querygen.err" ||
+        die "lede-querygen failed: $(cat -- "$WORK_DIR/querygen.err")"
+}
+
+# What $WORK_DIR/queries.txt holds, for the report.
+query_mix() {
+    local q=$WORK_DIR/queries.txt
+    printf '%s queries (seed %s): %s plain, %s "phrase", %s filtered' \
+        "$(wc -l <"$q")" "$QUERY_SEED" "$(grep -vc '^[{"]' "$q" || true)" \
+        "$(grep -c '^"' "$q" || true)" "$(grep -c '^{' "$q" || true)"
+}
+
+# A port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    local port
+    for ((;;)); do
+        port=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    echo "$port"
+}
+
+# The value of "key" $2 in the one-line JSON object $1 (numbers, as
+# lede-loadgen's report has them).
+json_field() {
+    sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1"
 }
 
 # ---- Sphinx, the peer engine (bench/sphinx/) --------------------------------

@@ -94,19 +94,6 @@ cleanup() {
     fi
 }
 
-corpus_file() {
-    printf '%s\n' "$CORPORA/$CORPUS_NAME/articles.jsonl.gz"
-}
-
-# Exits 0 with a message when the corpus is not there: the benchmark is
-# optional on machines without it.
-require_corpus_or_skip() {
-    if [[ ! -r $(corpus_file) ]]; then
-        note "skipped: $(corpus_file) not found (set LEDE_CORPORA)"
-        exit 0
-    fi
-}
-
 require_settings() {
     local c
     [[ $REPEATS =~ ^[1-9][0-9]*$ ]] || die "REPEATS must be a positive whole number, not '$REPEATS'"
@@ -184,12 +171,6 @@ build_sphinx_index() {
     note "  Sphinx: $(sphinx_indexed_docs "$dir/indexer.out") documents"
 }
 
-make_queries() {
-    "$QUERYGEN" --count "$QUERY_COUNT" --seed "$QUERY_SEED" -o "$WORK_DIR/queries.txt" \
-        "$(corpus_file)" 2>"$WORK_DIR/querygen.err" ||
-        die "lede-querygen failed: $(cat -- "$WORK_DIR/querygen.err")"
-}
-
 # Starts lede-searchd on a free port and waits for its "listening on" line.
 start_searchd() {
     local log=$WORK_DIR/searchd.log i
@@ -203,16 +184,6 @@ start_searchd() {
     done
     [[ -n $PORT ]] || die "lede-searchd did not start listening within $START_TIMEOUT_SECONDS s"
     note "lede-searchd pid $SEARCHD_PID on 127.0.0.1:$PORT, $(searchd_workers) worker threads"
-}
-
-# A port on 127.0.0.1 that nothing listens on now.
-free_port() {
-    local port
-    for ((;;)); do
-        port=$((20000 + RANDOM % 40000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-    done
-    echo "$port"
 }
 
 # Waits until Sphinx's searchd accepts connections; false when it exited.
@@ -257,11 +228,6 @@ searchd_workers() {
 vm_kb() {
     awk -v k="$2:" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' \
         "/proc/$1/status" 2>/dev/null || echo 0
-}
-
-# The value of "key" in a one-line JSON object.
-json_field() {
-    sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1"
 }
 
 # Appends "repeat conc mode tool threads qps p50 p95 p99 max requests
@@ -396,34 +362,15 @@ median_of() {
     column_of "$@" | median
 }
 
-range_of() {
-    column_of "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
-        END { printf "%.0f–%.0f", lo, hi }'
-}
-
-sum_of() {
-    column_of "$@" | awk '{ s += $1 } END { print s + 0 }'
-}
-
 # The command line that reproduces this run, with the settings that differ
 # from the defaults.
 invocation() {
     printf 'REPEATS=%s%s bench/query.sh\n' "$REPEATS" "$GIVEN_SETTINGS"
 }
 
-query_mix() {
-    local q=$WORK_DIR/queries.txt
-    printf '%s queries (seed %s): %s plain, %s "phrase", %s filtered' \
-        "$(wc -l <"$q")" "$QUERY_SEED" "$(grep -vc '^[{"]' "$q" || true)" \
-        "$(grep -c '^"' "$q" || true)" "$(grep -c '^{' "$q" || true)"
-}
-
 print_machine_facts() {
     local load_before=$1
-    printf -- '- date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-    printf -- '- machine: %s cores (nproc), %s, %s MB RAM; load average (1 min) before / after: %s / %s\n' \
-        "$(nproc)" "$(cpu_model)" "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)" \
-        "$load_before" "$(cut -d' ' -f1 /proc/loadavg)"
+    print_date_and_machine "$load_before"
     printf -- '- Xapian %s; lede commit %s; %s build in %s\n' "$(xapian_version)" "$(lede_commit)" \
         "$(build_type)" "${BIN_DIR#"$REPO"/}"
     printf -- '- command: %s; %s run(s) per cell, %s s each after %s s warmup, lede-searchd, Sphinx searchd (ids mode) and in-process interleaved, medians shown\n' \
@@ -621,7 +568,7 @@ main() {
     note "binaries in $BIN_DIR, $REPEATS repeat(s), concurrency '$CONCURRENCY', modes '$MODES'"
     build_index
     build_sphinx_index
-    make_queries
+    make_corpus_queries
     start_searchd
     start_sphinx
     rss_idle=$(vm_kb "$SEARCHD_PID" VmRSS)

@@ -438,19 +438,9 @@ print_daemon_line() {
     printf '%s\n' "${out%; }"
 }
 
-query_mix() {
-    local q=$WORK_DIR/queries.txt
-    printf '%s queries (seed %s): %s plain, %s "phrase", %s filtered' \
-        "$(wc -l <"$q")" "$QUERY_SEED" "$(grep -vc '^[{"]' "$q" || true)" \
-        "$(grep -c '^"' "$q" || true)" "$(grep -c '^{' "$q" || true)"
-}
-
 print_facts() {
     local load_before=$1
-    printf -- '- date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-    printf -- '- machine: %s cores (nproc), %s, %s MB RAM; load average (1 min) before / after: %s / %s\n' \
-        "$(nproc)" "$(cpu_model)" "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)" \
-        "$load_before" "$(cut -d' ' -f1 /proc/loadavg)"
+    print_date_and_machine "$load_before"
     printf -- '- Xapian %s; lede commit %s; %s build in %s\n' "$(xapian_version)" "$(lede_commit)" \
         "$(build_type)" "${BIN_DIR#"$REPO"/}"
     printf -- '- command: %s\n' "$(as_code "${GIVEN_SETTINGS}bench/scale.sh")"

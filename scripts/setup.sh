@@ -15,6 +15,7 @@ PACKAGES=(
   nodejs                                    # the Node client's tests (clients/; python3 and openssl above serve the rest)
   mandoc file                               # man page lint; cpack's DEB dependency scan (tests)
   clang-format                              # the format check (scripts/check_format.sh)
+  haproxy                                   # test_haproxy: packaging/haproxy/lede.cfg in front of two daemons
 )
 
 missing=()
