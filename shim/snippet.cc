@@ -37,6 +37,9 @@ constexpr size_t MAX_WORD_BYTES = 64;
 // ---------------------------------------------------------------------------
 // The query's words
 
+// Each repeat of a word in a window is worth this much of the one before.
+constexpr double REPEAT_DECAY = 0.4;
+
 // A query's words grouped into concepts: a word and its stem ("nissan",
 // "Znissan") are one concept, so that a repeat of either is a repeat.
 struct query_words {
@@ -164,12 +167,18 @@ void collect(query_words &q, const Xapian::Query &query, const Xapian::MSet &mse
     for (size_t i = 0; i < n; i++) collect(q, query.get_subquery(i), mset, stem);
 }
 
-// Every matched word counts, the rarer ones more: from 0.5 (weight 0, a
-// word in almost every document) to 1 (the heaviest of the query).
+// Every matched word counts, the rarer ones more: from LIGHTEST_WEIGHT
+// (weight 0, a word in almost every document) to 1 (the heaviest of the
+// query). Even the lightest word counts more than all the repeats of the
+// heaviest (REPEAT_DECAY / (1 - REPEAT_DECAY)), so windows with more
+// distinct words win.
+constexpr double LIGHTEST_WEIGHT = 0.7;
+
 void normalise(std::vector<double> &weights) {
     double top = 0;
     for (double w : weights) top = std::max(top, w);
-    for (double &w : weights) w = w < 0 || top <= 0 ? 1 : 0.5 + 0.5 * w / top;
+    for (double &w : weights)
+        w = w < 0 || top <= 0 ? 1 : LIGHTEST_WEIGHT + (1 - LIGHTEST_WEIGHT) * w / top;
 }
 
 query_words words_of_query(const Xapian::Query &query, const Xapian::MSet &mset,
@@ -467,7 +476,6 @@ struct window_t {
 // should (at the start when the window starts a sentence, some words of
 // context into it when not), and for starting late in the text (news puts
 // the gist first).
-constexpr double REPEAT_DECAY = 0.5;
 constexpr double TEXT_START_BONUS = 0.75, PARA_START_BONUS = 0.6, SENTENCE_START_BONUS = 0.5;
 constexpr double CLAUSE_START_BONUS = 0.15;
 constexpr double PARA_BREAK_PENALTY = 0.25, MORE_PARA_BREAKS_PENALTY = 0.05;
