@@ -8,6 +8,7 @@
 #include "snippet.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -49,6 +50,7 @@ struct query_words {
     std::vector<int> phrase_concepts;
     std::vector<double> weights; // per concept; in (0, 1] once normalised
     size_t longest_phrase = 0;
+    std::bitset<256> stem_initials; // first bytes of the stems; all set: stem every word
 };
 
 // A wildcard's weight is unknown until normalise() gives it the most.
@@ -181,11 +183,31 @@ void normalise(std::vector<double> &weights) {
         w = w < 0 || top <= 0 ? 1 : LIGHTEST_WEIGHT + (1 - LIGHTEST_WEIGHT) * w / top;
 }
 
+// English stemmers keep a word's first letter ("running": "run"), so a
+// word can stem to one of the query's stems only if it begins with the
+// same byte: the others need not be stemmed, which was most of a snippet's
+// time. Other languages' stemmers may change it (German "äpfel": "apfel").
+bool keeps_initial(const Xapian::Stem &stem) {
+    std::string d = stem.get_description();
+    return d == "Xapian::Stem(english)" || d == "Xapian::Stem(porter)";
+}
+
+void set_stem_initials(query_words &q, const Xapian::Stem &stem) {
+    if (!keeps_initial(stem)) {
+        q.stem_initials.set();
+        return;
+    }
+    for (const auto &c : q.concepts)
+        if (c.first.size() > 1 && c.first[0] == 'Z')
+            q.stem_initials.set(static_cast<unsigned char>(c.first[1]));
+}
+
 query_words words_of_query(const Xapian::Query &query, const Xapian::MSet &mset,
                            const Xapian::Stem &stem) {
     query_words q;
     collect(q, query, mset, stem);
     normalise(q.weights);
+    set_stem_initials(q, stem);
     return q;
 }
 
@@ -206,7 +228,7 @@ bool ascii_upper(unsigned ch) {
 }
 
 bool is_digit(unsigned ch) {
-    return U::get_category(ch) == U::DECIMAL_DIGIT_NUMBER;
+    return ch < 0x80 ? ch >= '0' && ch <= '9' : U::get_category(ch) == U::DECIMAL_DIGIT_NUMBER;
 }
 
 // Zero-width characters inside a word are skipped.
@@ -242,17 +264,53 @@ size_t scan_end(const std::string &text, size_t limit) {
     return limit < text.size() ? char_boundary(text, limit) : text.size();
 }
 
+// One character of a text: its code point and its length in bytes. Most
+// news text is ASCII, read here without a call into Xapian's Unicode
+// tables (the reading was most of a snippet's time); an invalid byte
+// reads as one Latin-1 character, as Utf8Iterator reads it.
+struct char_t {
+    unsigned ch;
+    size_t len;
+};
+
+char_t char_at(const char *p, const char *end) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (c < 0x80) return {c, 1};
+    Xapian::Utf8Iterator it(p, static_cast<size_t>(end - p));
+    unsigned ch = *it;
+    return {ch, static_cast<size_t>((++it).raw() - p)};
+}
+
+bool wordchar(unsigned ch) {
+    if (ch < 0x80) return (ch >= 'a' && ch <= 'z') || ascii_upper(ch) || is_digit(ch) || ch == '_';
+    return U::is_wordchar(ch);
+}
+
+bool blank(unsigned ch) {
+    return ch < 0x80 ? ch <= ' ' || ch == 0x7f : U::is_whitespace(ch);
+}
+
+unsigned lower(unsigned ch) {
+    if (ch < 0x80) return ascii_upper(ch) ? ch + ('a' - 'A') : ch;
+    return U::tolower(ch);
+}
+
+void append_char(std::string &s, unsigned ch) {
+    if (ch < 0x80)
+        s += static_cast<char>(ch);
+    else
+        U::append_utf8(s, ch);
+}
+
 // Reads words as Xapian's TermGenerator does, so that a word of the text
 // and a term of the query compare: runs of word characters, lower-cased,
 // joined by infixes, with up to three '+' or '#' ("C++"); initials
 // ("U.S.") read as one word ("us").
 class word_reader {
-    Xapian::Utf8Iterator it_;
-    const char *base_;
-    size_t limit_;
+    const char *base_, *p_, *end_;
 
-    size_t offset() const {
-        return it_ == END ? limit_ : static_cast<size_t>(it_.raw() - base_);
+    char_t at(const char *p) const {
+        return p < end_ ? char_at(p, end_) : char_t{0, 0};
     }
     bool read_initials(std::string &term);
     void read_plain(std::string &term);
@@ -261,61 +319,61 @@ class word_reader {
   public:
     // Reads text up to limit bytes, never splitting a character.
     word_reader(const std::string &text, size_t limit)
-        : it_(text.data(), scan_end(text, limit)), base_(text.data()),
-          limit_(scan_end(text, limit)) {}
+        : base_(text.data()), p_(base_), end_(base_ + scan_end(text, limit)) {}
     // The next word's form in term and its bytes in [start, end); false at
     // the end.
     bool next(std::string &term, size_t &start, size_t &end);
 };
 
 bool word_reader::read_initials(std::string &term) {
-    if (!ascii_upper(*it_)) return false;
-    Xapian::Utf8Iterator p = it_;
+    if (!ascii_upper(static_cast<unsigned char>(*p_))) return false;
+    const char *p = p_;
     std::string t;
     while (true) {
-        U::append_utf8(t, U::tolower(*p));
-        if (++p == END || *p != '.' || ++p == END || !ascii_upper(*p)) break;
+        t += static_cast<char>(lower(static_cast<unsigned char>(*p++)));
+        if (p == end_ || *p != '.' || ++p == end_ || !ascii_upper(static_cast<unsigned char>(*p)))
+            break;
     }
-    if (t.size() < 2 || (p != END && U::is_wordchar(*p))) return false;
+    if (t.size() < 2 || wordchar(at(p).ch)) return false;
     term = t;
-    it_ = p;
+    p_ = p;
     return true;
 }
 
 void word_reader::read_plain(std::string &term) {
     while (true) {
         unsigned prev = 0;
-        for (; it_ != END && U::is_wordchar(*it_); ++it_)
-            U::append_utf8(term, prev = U::tolower(*it_));
-        if (it_ == END) return;
-        Xapian::Utf8Iterator next = it_;
-        if (++next == END || !U::is_wordchar(*next)) return;
-        unsigned infix = is_digit(prev) && is_digit(*next) ? digit_infix_of(*it_) : infix_of(*it_);
+        char_t c = at(p_);
+        for (; c.len && wordchar(c.ch); c = at(p_ += c.len)) append_char(term, prev = lower(c.ch));
+        char_t next = c.len ? at(p_ + c.len) : char_t{0, 0};
+        if (!next.len || !wordchar(next.ch)) return;
+        unsigned infix =
+            is_digit(prev) && is_digit(next.ch) ? digit_infix_of(c.ch) : infix_of(c.ch);
         if (!infix) return;
-        if (infix != IGNORED) U::append_utf8(term, infix);
-        it_ = next;
+        if (infix != IGNORED) append_char(term, infix);
+        p_ += c.len;
     }
 }
 
 void word_reader::read_suffix(std::string &term) {
-    Xapian::Utf8Iterator p = it_;
-    size_t n = 0;
-    for (; p != END && (*p == '+' || *p == '#'); ++p) n++;
-    if (n == 0 || n > 3 || (p != END && U::is_wordchar(*p))) return;
-    term.append(it_.raw(), n);
-    it_ = p;
+    const char *p = p_;
+    while (p < end_ && (*p == '+' || *p == '#')) p++;
+    size_t n = static_cast<size_t>(p - p_);
+    if (n == 0 || n > 3 || wordchar(at(p).ch)) return;
+    term.append(p_, n);
+    p_ = p;
 }
 
 bool word_reader::next(std::string &term, size_t &start, size_t &end) {
-    while (it_ != END && !U::is_wordchar(*it_)) ++it_;
-    if (it_ == END) return false;
-    start = offset();
+    for (char_t c = at(p_); c.len && !wordchar(c.ch); c = at(p_)) p_ += c.len;
+    if (p_ >= end_) return false;
+    start = static_cast<size_t>(p_ - base_);
     term.clear();
     if (!read_initials(term)) {
         read_plain(term);
         read_suffix(term);
     }
-    end = offset();
+    end = static_cast<size_t>(p_ - base_);
     return true;
 }
 
@@ -362,18 +420,22 @@ bool clause_mark(unsigned ch) {
 // clause after a comma, colon, bracket, quote or dash and a space.
 unsigned boundary_before(const std::string &text, const word_t *prev, const word_t &w) {
     if (!prev) return TEXT_START | PARA_START | SENTENCE_START;
-    bool newline = false, para = false, stop = false, sentence = false, mark = false, blank = false;
+    bool newline = false, para = false, stop = false, sentence = false, mark = false,
+         spaced = false;
     unsigned blanks = 0;
-    for (Xapian::Utf8Iterator c(text.data() + prev->end, w.start - prev->end); c != END; ++c) {
-        unsigned ch = *c;
+    const char *end = text.data() + w.start;
+    for (const char *p = text.data() + prev->end; p < end;) {
+        char_t c = char_at(p, end);
+        unsigned ch = c.ch;
+        p += c.len;
         if (ch == '\n') {
             para = para || newline;
             sentence = sentence || stop;
-            newline = blank = true, blanks = 0;
-        } else if (U::is_whitespace(ch)) {
+            newline = spaced = true, blanks = 0;
+        } else if (blank(ch)) {
             para = para || (newline && ++blanks >= 2);
             sentence = sentence || stop;
-            blank = true;
+            spaced = true;
         } else {
             newline = false;
             stop = ch == '.' || ch == '!' || ch == '?' || (stop && closing_char(ch));
@@ -383,7 +445,7 @@ unsigned boundary_before(const std::string &text, const word_t *prev, const word
     if (para) return PARA_START | SENTENCE_START;
     Xapian::Utf8Iterator initial(text.data() + w.start, text.size() - w.start);
     if (sentence && sentence_initial(*initial) && !abbreviation(text, *prev)) return SENTENCE_START;
-    return (mark && blank) || sentence ? CLAUSE_START : 0;
+    return (mark && spaced) || sentence ? CLAUSE_START : 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -409,7 +471,9 @@ class word_matcher {
 int word_matcher::loose(const std::string &term) const {
     auto it = q_.concepts.find(term);
     if (it != q_.concepts.end()) return it->second;
-    if (should_stem(term) && (it = q_.concepts.find("Z" + stem_(term))) != q_.concepts.end())
+    bool may_stem = q_.stem_initials.test(static_cast<unsigned char>(term[0]));
+    if (may_stem && should_stem(term) &&
+        (it = q_.concepts.find("Z" + stem_(term))) != q_.concepts.end())
         return it->second;
     for (const auto &w : q_.wildcards)
         if (term.compare(0, w.first.size(), w.first) == 0) return w.second;
