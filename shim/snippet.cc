@@ -50,7 +50,7 @@ struct query_words {
     std::vector<int> phrase_concepts;
     std::vector<double> weights; // per concept; in (0, 1] once normalised
     size_t longest_phrase = 0;
-    std::bitset<256> stem_initials; // first bytes of the stems; all set: stem every word
+    std::bitset<256> initials; // the first bytes a matching word can have
 };
 
 // A wildcard's weight is unknown until normalise() gives it the most.
@@ -184,22 +184,23 @@ void normalise(std::vector<double> &weights) {
 }
 
 // English stemmers keep a word's first letter ("running": "run"), so a
-// word can stem to one of the query's stems only if it begins with the
-// same byte: the others need not be stemmed, which was most of a snippet's
-// time. Other languages' stemmers may change it (German "äpfel": "apfel").
+// word can match a word, stem or wildcard of the query only if it begins
+// with the same byte: the others need not be looked up or stemmed, which
+// was most of a snippet's time. Other languages' stemmers may change it
+// (German "äpfel": "apfel"), and then every word is looked up.
 bool keeps_initial(const Xapian::Stem &stem) {
     std::string d = stem.get_description();
     return d == "Xapian::Stem(english)" || d == "Xapian::Stem(porter)";
 }
 
-void set_stem_initials(query_words &q, const Xapian::Stem &stem) {
+void set_initials(query_words &q, const Xapian::Stem &stem) {
     if (!keeps_initial(stem)) {
-        q.stem_initials.set();
+        q.initials.set();
         return;
     }
     for (const auto &c : q.concepts)
-        if (c.first.size() > 1 && c.first[0] == 'Z')
-            q.stem_initials.set(static_cast<unsigned char>(c.first[1]));
+        q.initials.set(static_cast<unsigned char>(c.first[c.first[0] == 'Z' ? 1 : 0]));
+    for (const auto &w : q.wildcards) q.initials.set(static_cast<unsigned char>(w.first[0]));
 }
 
 query_words words_of_query(const Xapian::Query &query, const Xapian::MSet &mset,
@@ -207,7 +208,7 @@ query_words words_of_query(const Xapian::Query &query, const Xapian::MSet &mset,
     query_words q;
     collect(q, query, mset, stem);
     normalise(q.weights);
-    set_stem_initials(q, stem);
+    set_initials(q, stem);
     return q;
 }
 
@@ -265,20 +266,27 @@ size_t scan_end(const std::string &text, size_t limit) {
 }
 
 // One character of a text: its code point and its length in bytes. Most
-// news text is ASCII, read here without a call into Xapian's Unicode
-// tables (the reading was most of a snippet's time); an invalid byte
-// reads as one Latin-1 character, as Utf8Iterator reads it.
+// news text is ASCII, read here without a call into Xapian (the reading was
+// much of a snippet's time); an invalid or cut sequence reads as one
+// Latin-1 byte, as Xapian's Utf8Iterator reads it.
 struct char_t {
     unsigned ch;
     size_t len;
 };
 
 char_t char_at(const char *p, const char *end) {
-    unsigned char c = static_cast<unsigned char>(*p);
-    if (c < 0x80) return {c, 1};
-    Xapian::Utf8Iterator it(p, static_cast<size_t>(end - p));
-    unsigned ch = *it;
-    return {ch, static_cast<size_t>((++it).raw() - p)};
+    const unsigned char *u = reinterpret_cast<const unsigned char *>(p);
+    unsigned c = u[0];
+    if (c < 0xc2 || c >= 0xf5) return {c, 1}; // ASCII, or not a lead byte
+    size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    if (static_cast<size_t>(end - p) < n) return {c, 1};
+    for (size_t i = 1; i < n; i++)
+        if ((u[i] & 0xc0) != 0x80) return {c, 1};
+    if ((c == 0xe0 && u[1] < 0xa0) || (c == 0xf0 && u[1] < 0x90) || (c == 0xf4 && u[1] >= 0x90))
+        return {c, 1}; // overlong, or past U+10FFFF
+    unsigned ch = c & (0x7fu >> n);
+    for (size_t i = 1; i < n; i++) ch = (ch << 6) | (u[i] & 0x3f);
+    return {ch, n};
 }
 
 bool wordchar(unsigned ch) {
@@ -454,10 +462,12 @@ unsigned boundary_before(const std::string &text, const word_t *prev, const word
 class word_matcher {
     const query_words &q_;
     const Xapian::Stem &stem_;
-    std::vector<std::string> recent_; // the words before, for phrases (a ring)
-    size_t seen_ = 0;                 // words read so far
+    std::vector<std::string> recent_;            // the words before, for phrases (a ring)
+    size_t seen_ = 0;                            // words read so far
+    std::unordered_map<std::string, int> known_; // words looked up: their concept or -1
 
-    int loose(const std::string &term) const;
+    int lookup(const std::string &term) const;
+    int loose(const std::string &term);
     bool phrase_ends(const std::vector<std::string> &phrase, const std::string &term) const;
     void remember(const std::string &term);
 
@@ -468,16 +478,22 @@ class word_matcher {
     void match(std::vector<word_t> &words, const std::string &term);
 };
 
-int word_matcher::loose(const std::string &term) const {
+int word_matcher::lookup(const std::string &term) const {
     auto it = q_.concepts.find(term);
     if (it != q_.concepts.end()) return it->second;
-    bool may_stem = q_.stem_initials.test(static_cast<unsigned char>(term[0]));
-    if (may_stem && should_stem(term) &&
-        (it = q_.concepts.find("Z" + stem_(term))) != q_.concepts.end())
+    if (should_stem(term) && (it = q_.concepts.find("Z" + stem_(term))) != q_.concepts.end())
         return it->second;
     for (const auto &w : q_.wildcards)
         if (term.compare(0, w.first.size(), w.first) == 0) return w.second;
     return -1;
+}
+
+// Words repeat, and stemming is dear: each is looked up once per text.
+int word_matcher::loose(const std::string &term) {
+    if (!q_.initials.test(static_cast<unsigned char>(term[0]))) return -1;
+    auto it = known_.find(term);
+    if (it == known_.end()) it = known_.emplace(term, lookup(term)).first;
+    return it->second;
 }
 
 bool word_matcher::phrase_ends(const std::vector<std::string> &phrase,
