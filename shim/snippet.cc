@@ -637,13 +637,13 @@ size_t window_chooser::reach(size_t first, size_t last) const {
 }
 
 // A window that runs on into paragraphs with no match of their own stops
-// where they begin, unless that leaves it less than half full; the text's
+// where they begin, unless that leaves it less than a third full; the text's
 // last paragraph (a wire story's "Reuter" sign-off) is left out whenever
 // it has no match.
 window_t window_chooser::trimmed(size_t first, size_t last) const {
     size_t from = std::max(match_end_[last], first + 1);
     size_t p = from < last ? next_para_[from] : last;
-    if (p < last && w_[p - 1].end - w_[first].start >= max_ / 2) return {first, p};
+    if (p < last && w_[p - 1].end - w_[first].start >= max_ / 3) return {first, p};
     if (last == w_.size() && last_para_ >= from) return {first, last_para_};
     return {first, last};
 }
