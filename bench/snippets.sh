@@ -90,6 +90,7 @@ def measure($body; $qw):
    para_break: (if test("\n\\s*\n") then 1 else 0 end),
    signoff: (if test("REUTER") then 1 else 0 end),
    spans: ([scan("\u0002")] | length),
+   unhighlighted: (if test("\u0002") then 0 else 1 end),
    hl_words: ([scan("\u0002([^\u0003]*)\u0003")[0] | words | length] | add // 0),
    distinct: ([scan("\u0002([^\u0003]*)\u0003")[0] | ascii_downcase] | unique | length),
    missed: (gsub("\u0002[^\u0003]*\u0003"; "") | plain | ascii_downcase | words
@@ -125,6 +126,7 @@ report() {
       row("highlighted words"; "hl_words"),
       row("distinct highlighted spans (case-folded)"; "distinct"),
       row("query words shown but not highlighted (exact form; stop words)"; "missed"),
+      row("snippets with no highlight"; "unhighlighted"),
       "| mean length, bytes | \(.old.bytes / .pairs | floor) | \(.new.bytes / .pairs | floor) |"' \
         "$WORK/sums.json"
 }
