@@ -1,6 +1,5 @@
 // Searching: queries, more-like-this, results, snippets, facets, completion.
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <vector>
@@ -9,6 +8,7 @@
 #include "internal.h"
 #include "list_facets.h"
 #include "parser.h"
+#include "snippet.h"
 
 namespace {
 
@@ -339,44 +339,16 @@ SHIM_API void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hi
     hit->data_len = r->data[i].size();
 }
 
-namespace {
-
-// MSet::snippet escapes &, < and > for HTML. Undo exactly that one level,
-// in one pass, so the caller gets the text as it was stored.
-std::string unescape_html(const std::string &s) {
-    static const struct {
-        const char *entity;
-        char ch;
-    } ENTITIES[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        bool matched = false;
-        if (s[i] == '&') {
-            for (const auto &e : ENTITIES) {
-                size_t n = strlen(e.entity);
-                if (s.compare(i, n, e.entity) == 0) {
-                    out += e.ch, i += n, matched = true;
-                    break;
-                }
-            }
-        }
-        if (!matched) out += s[i++];
-    }
-    return out;
-}
-
-} // namespace
-
+// The query's words found in the text without reading the index
+// (snippet.cc): only the query and the weights its match left in the MSet.
 SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
                                             const char *hi_start, const char *hi_end, char **out) {
     *out = nullptr;
     try {
-        std::string s = r->mset.snippet(text ? text : "", max_bytes, r->stem,
-                                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                            Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                        hi_start ? hi_start : "", hi_end ? hi_end : "", "…");
-        *out = shim::dup_string(unescape_html(s));
+        shim::snippet_marks marks{hi_start ? hi_start : "", hi_end ? hi_end : "", "…"};
+        std::string s = shim::make_snippet(r->enquire.get_query(), r->mset, r->stem,
+                                           text ? text : "", max_bytes, marks);
+        *out = shim::dup_string(s);
         return *out ? LEDE_OK : LEDE_E_NOMEM;
     } catch (...) {
         return shim::status_from_exception(r->h->err);

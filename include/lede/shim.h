@@ -339,12 +339,13 @@ uint32_t shim_results_total_upper(const shim_results_t *r);
 /* Fills *hit for i < shim_results_size(r). */
 void shim_results_hit(const shim_results_t *r, size_t i, shim_hit_t *hit);
 
-/* A snippet of `text` (up to about max_bytes) with the query's matches
- * (stem-aware, whole phrases) wrapped in hi_start/hi_end. The text is
- * returned as-is, not HTML-escaped; markers should not contain '&'. *out
- * is malloc'd; caller frees. It reads the index (the frequencies of the
- * text's words): LEDE_E_MODIFIED when a writer has discarded the revision
- * the search read; the message is on the handle of the search. */
+/* A snippet of `text` (up to about max_bytes, cut between words) with the
+ * query's matches (stem-aware, whole phrases) wrapped in hi_start/hi_end,
+ * and "…" where text was left out before or after; the text's opening
+ * when nothing matches. The text is returned as-is, not HTML-escaped.
+ * *out is malloc'd; caller frees. It does not read the index (only the
+ * query and the term weights of its match), so it fails only for want of
+ * memory (LEDE_E_NOMEM; the message is on the handle of the search). */
 lede_status_t shim_results_snippet(shim_results_t *r, const char *text, size_t max_bytes,
                                    const char *hi_start, const char *hi_end, char **out);
 

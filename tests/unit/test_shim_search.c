@@ -1028,17 +1028,22 @@ static void test_query_size(void) {
     expect_size("*** ---", 0, 0, 0, 0);
 }
 
-/* The snippet of text for the results of query. */
-static void expect_snippet(const char *query, const char *text, size_t max_bytes,
-                           const char *want) {
+/* The snippet of text for the results of query, or NULL. Caller frees. */
+static char *snippet_for(const char *query, const char *text, size_t max_bytes) {
     shim_query_t q = {.text = query, .limit = 10};
     shim_results_t *r = run(g_db, &q, LEDE_OK);
-    if (!r) return;
+    if (!r) return NULL;
     char *out = NULL;
     CHECK_INT(shim_results_snippet(r, text, max_bytes, "[", "]", &out), LEDE_OK);
+    shim_results_free(r);
+    return out;
+}
+
+static void expect_snippet(const char *query, const char *text, size_t max_bytes,
+                           const char *want) {
+    char *out = snippet_for(query, text, max_bytes);
     CHECK_STR(out, want);
     free(out);
-    shim_results_free(r);
 }
 
 static void test_snippets(void) {
@@ -1073,6 +1078,106 @@ static void test_snippets(void) {
         free(out);
         shim_results_free(r);
     }
+}
+
+/* Whether s is well-formed UTF-8 (no sequence cut short). */
+static bool valid_utf8(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : 3;
+        if (*p >= 0x80 && (*p & 0xc0) == 0x80) return false;
+        for (p++; n > 0; n--, p++)
+            if ((*p & 0xc0) != 0x80) return false;
+    }
+    return true;
+}
+
+/* The snippet finds the query's words as the indexer reads them: any
+ * case, stemmed forms, a possessive, title: words; phrases as wholes;
+ * never filter terms or excluded words. */
+static void test_snippet_matches(void) {
+    expect_snippet("nissan autoparts", "Nissan's autoparts unit; AUTOPARTS for Nissans.", 500,
+                   "[Nissan's] [autoparts] unit; [AUTOPARTS] for [Nissans].");
+    expect_snippet("\"interest rate\"", "The interest rate rose; interest in a rate cut waned.",
+                   500, "The [interest rate] rose; interest in a rate cut waned.");
+    expect_snippet("title:volcano", "The volcano erupted.", 500, "The [volcano] erupted.");
+    expect_snippet("lava source:reuters", "Reuters said lava flowed.", 500,
+                   "Reuters said [lava] flowed.");
+    expect_snippet("lava -village", "Lava reached the village.", 500,
+                   "[Lava] reached the village.");
+    expect_snippet("c++", "Written in C++ and C.", 500, "Written in [C++] and C.");
+}
+
+/* Three sentences; only the second has the match. */
+static const char THREE_SENTENCES[] =
+    "Officials met on Monday to discuss the budget for the coming year and new roads. "
+    "Heavy rain fell overnight, and the storm flooded several coastal towns. "
+    "Cleanup crews were sent in the morning to clear the debris from the streets.";
+
+/* The window starts at the start of the sentence with the match, and "…"
+ * marks what was left out on either side. */
+static void test_snippet_window(void) {
+    expect_snippet("storm", THREE_SENTENCES, 90,
+                   "…Heavy rain fell overnight, and the [storm] flooded several coastal towns. "
+                   "Cleanup crews were…");
+    expect_snippet("officials", THREE_SENTENCES, 60,
+                   "[Officials] met on Monday to discuss the budget for the coming…");
+    expect_snippet(
+        "debris", THREE_SENTENCES, 100,
+        "…Cleanup crews were sent in the morning to clear the [debris] from the streets.");
+    /* Nothing matches: the text's opening. */
+    expect_snippet("glacier", THREE_SENTENCES, 60,
+                   "Officials met on Monday to discuss the budget for the coming…");
+    /* A paragraph with no match at the end (a sign-off) is left out. */
+    expect_snippet("storm", "Storm hits the coast.\n\nReuter", 100, "[Storm] hits the coast.…");
+    /* Distinct words count more than a repeated one. */
+    expect_snippet("storm coast",
+                   "Calm at first. Storm after storm after storm hit. The storm reached the coast.",
+                   40, "…The [storm] reached the [coast].");
+}
+
+/* Cuts fall between words and characters, never inside a UTF-8 sequence. */
+static void test_snippet_cuts(void) {
+    expect_snippet("alpha", "alpha beta gamma delta", 13, "[alpha] beta…");
+    expect_snippet("gamma", "alpha beta gamma delta", 11, "…beta [gamma]…");
+    char text[4096] = "", *out;
+    for (int i = 0; i < 30; i++)
+        strcat(text, "\xce\xba\xce\xb1\xce\xbb\xce\xae \xce\xbc\xce\xad\xcf\x81\xce\xb1 ");
+    strcat(text, "\xcf\x83\xce\xb5\xce\xb9\xcf\x83\xce\xbc\xcf\x8c\xcf\x82 "); /* σεισμός */
+    for (int i = 0; i < 30; i++)
+        strcat(text, "\xce\xba\xce\xb1\xce\xbb\xce\xae \xce\xbd\xcf\x8d\xcf\x87\xcf\x84\xce\xb1 ");
+    out = snippet_for("\xcf\x83\xce\xb5\xce\xb9\xcf\x83\xce\xbc\xcf\x8c\xcf\x82", text, 61);
+    CHECK(out && valid_utf8(out));
+    CHECK(out && strstr(out, "[\xcf\x83\xce\xb5\xce\xb9\xcf\x83\xce\xbc\xcf\x8c\xcf\x82]"));
+    CHECK(out && strncmp(out, "…", 3) == 0 && strlen(out) >= 6 &&
+          !strcmp(out + strlen(out) - 3, "…"));
+    CHECK(out && strlen(out) <= 61 + 2 + 6);
+    free(out);
+    /* One word longer than the window is cut at a character's boundary. */
+    memset(text, 0, sizeof text);
+    for (int i = 0; i < 100; i++) strcat(text, "\xce\xb1");
+    out = snippet_for("glacier", text, 51);
+    CHECK(out && valid_utf8(out) && strlen(out) == 50 + 3);
+    free(out);
+}
+
+/* Edges: no text, a text of punctuation only, a text shorter than the
+ * window (whole), and a very long text (bounded time). */
+static void test_snippet_edges(void) {
+    expect_snippet("storm", "", 100, "");
+    expect_snippet("storm", " -- ... ", 100, "");
+    expect_snippet("storm", "(Storm)", 100, "([Storm])");
+    size_t n = 4u << 20;
+    char *big = malloc(n + 1);
+    if (!big) abort();
+    for (size_t i = 0; i < n; i++) big[i] = "storm calm "[i % 11];
+    big[n] = '\0';
+    double start = check_now_ms();
+    char *out = snippet_for("storm", big, 240);
+    printf("  a snippet of a 4 MB text: %.0f ms\n", check_now_ms() - start);
+    CHECK(out && strncmp(out, "[storm] calm [storm]", 20) == 0);
+    CHECK(check_now_ms() - start < 5000);
+    free(out);
+    free(big);
 }
 
 static void test_similar(void) {
@@ -1813,6 +1918,10 @@ int main(void) {
     RUN(test_deadline);
     RUN(test_query_size);
     RUN(test_snippets);
+    RUN(test_snippet_matches);
+    RUN(test_snippet_window);
+    RUN(test_snippet_cuts);
+    RUN(test_snippet_edges);
     RUN(test_similar);
     RUN(test_complete);
     RUN(test_reopen_sees_commits);

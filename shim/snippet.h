@@ -1,0 +1,27 @@
+// Snippets (snippet.cc): the window of a text that best shows why a
+// document matched, with the query's words highlighted. Private to shim/.
+#ifndef LEDE_SHIM_SNIPPET_H
+#define LEDE_SHIM_SNIPPET_H
+
+#include <xapian.h>
+
+#include <string>
+
+namespace shim {
+
+// What a snippet puts around a match and in place of omitted text.
+struct snippet_marks {
+    std::string hi_start, hi_end, omit;
+};
+
+// About max_bytes of text, chosen for the query that gave mset, its matched
+// words wrapped in the marks; the text is copied as it is, never escaped.
+// Reads no database: it uses only the query, the term weights the match
+// left in mset, the stemmer and the text. Throws only std::bad_alloc.
+std::string make_snippet(const Xapian::Query &query, const Xapian::MSet &mset,
+                         const Xapian::Stem &stem, const std::string &text, size_t max_bytes,
+                         const snippet_marks &marks);
+
+} // namespace shim
+
+#endif
