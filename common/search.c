@@ -282,9 +282,10 @@ static void drop_results(json_t *reply) {
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) json_object_del(reply, KEYS[i]);
 }
 
-/* Snippets read the index after the search, and an update in between can
- * discard the revision they read (LEDE_E_MODIFIED): the handle is then
- * reopened and the whole request run once more, on the newest revision. */
+/* A step after the search (a spelling check, a relaxed second search) can
+ * find that an update discarded the revision read (LEDE_E_MODIFIED): the
+ * handle is then reopened and the whole request run once more, on the
+ * newest revision. (Snippets read the index no longer: shim/snippet.cc.) */
 static bool run_again(shim_db_t *db, lede_status_t st, json_t *reply) {
     if (st != LEDE_E_MODIFIED || shim_db_reopen(db, NULL) != LEDE_OK) return false;
     drop_results(reply);
