@@ -451,7 +451,7 @@ static int by_kind_and_name(const void *a, const void *b) {
     return strcmp(x->name, y->name);
 }
 
-static bool is_input_name(const char *name) {
+bool input_is_input_name(const char *name) {
     record_kind_t kind;
     size_t stem;
     return input_page_name(name, &kind, &stem) || is_jsonl_name(name);
@@ -505,10 +505,10 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
         }
         if (stat(child, &s) != 0) {
             /* Gone since it was listed, or a link to nothing. */
-            if (is_input_name(name)) st = cannot_open(child, true, sink, err);
+            if (input_is_input_name(name)) st = cannot_open(child, true, sink, err);
             continue;
         }
-        if (S_ISDIR(s.st_mode) || is_input_name(name))
+        if (S_ISDIR(s.st_mode) || input_is_input_name(name))
             st = scan_entry(in, child, child_rel, &s, here, sink, err);
     }
     for (size_t i = 0; i < n; i++) free(ents[i].name);
@@ -547,6 +547,19 @@ static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
         return scan_page(in, path, rel, kind, st, up != NULL, sink, err);
     if (sink->pages_only) return LEDE_OK;
     return scan_jsonl(in, path, up != NULL, sink, err);
+}
+
+lede_status_t input_scan_file(input_t *in, const char *path, const char *rel,
+                              const input_sink_t *sink, lede_err_t *err) {
+    struct stat s;
+    record_kind_t kind;
+    size_t stem;
+    errno = 0;
+    if (stat(path, &s) != 0) return cannot_open(path, true, sink, err);
+    if (input_page_name(path, &kind, &stem))
+        return scan_page(in, path, rel, kind, &s, true, sink, err);
+    if (sink->pages_only) return LEDE_OK;
+    return scan_jsonl(in, path, true, sink, err);
 }
 
 lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,
