@@ -60,16 +60,21 @@ static void start_watch(watch_t *w, const char *extra) {
         start(w, NULL, "--watch", w->in, (char *)NULL);
 }
 
+static char *log_text(const watch_t *w) {
+    char *t = check_read_file(w->log, NULL);
+    return t ? t : strdup("");
+}
+
+/* Stops the watcher with sig; its status. Its log must hold no sanitizer
+ * report (under ASan). */
 static int stop(watch_t *w, int sig) {
     kill(w->pid, sig);
     int rc = check_wait(w->pid, WAIT_MS);
     w->pid = 0;
+    char *t = log_text(w);
+    CHECK(sd_text_clean(t));
+    free(t);
     return rc;
-}
-
-static char *log_text(const watch_t *w) {
-    char *t = check_read_file(w->log, NULL);
-    return t ? t : strdup("");
 }
 
 static bool log_has(const watch_t *w, const char *needle) {
@@ -144,8 +149,9 @@ static void test_folder(void) {
     snprintf(path, sizeof path, "%s/sub", w.in);
     mkdir(path, 0755);
     put_page(path, "b.txt", "otter");
-    free(check_write_file(w.in, "bad.jsonl", "{\"id\":\"j1\",\"title\":\"T\",\"body\":\"ok one\"}\n"
-                                             "{not json\n"));
+    free(check_write_file(w.in, "bad.jsonl",
+                          "{\"id\":\"j1\",\"title\":\"T\",\"body\":\"ok one\"}\n"
+                          "{not json\n"));
     CHECK(wait_doc(&w, "sub/b", "otter"));
     CHECK(wait_doc(&w, "j1", "ok one"));
     CHECK(log_has(&w, "bad.jsonl:2:"));
@@ -162,8 +168,9 @@ static void test_folder(void) {
     char db2[700], *out = NULL, *err = NULL;
     snprintf(db2, sizeof db2, "%s/batch", w.tmp);
     INDEX(&out, &err, "--db", db2, w.in);
-    CHECK(get_doc(db2, "sub/b") != NULL && get_doc(db2, "slow") != NULL);
-    free(out), free(err);
+    char *b = get_doc(db2, "sub/b"), *slow = get_doc(db2, "slow");
+    CHECK(b && slow);
+    free(b), free(slow), free(out), free(err);
     check_rmtree(strdup(w.tmp));
 }
 
@@ -283,6 +290,9 @@ static void test_follow_stdin(void) {
     for (int k = 1; k <= 30; k++) append_line(path, k);
     start(&w, path, "--follow", "-", (char *)NULL);
     CHECK_INT(check_wait(w.pid, WAIT_MS), 0);
+    char *t = log_text(&w);
+    CHECK(sd_text_clean(t));
+    free(t);
     CHECK_INT(doccount(w.db), 30);
     check_rmtree(strdup(w.tmp));
 }
