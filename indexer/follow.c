@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linebuf.h"
 #include "watch_parts.h"
 
 /* Read per call: the loop commits and looks at signals in between. */
@@ -20,10 +21,7 @@ struct follow {
     uint64_t ino;
     uint64_t offset; /* bytes of the file up to the last line handed out */
     uint64_t line;   /* lines up to there */
-    char *buf;       /* a line not yet ended */
-    size_t len, cap;
-    uint64_t part; /* bytes of the file in that line so far */
-    bool skipping; /* the line is over --max-doc-bytes: dropped to its end */
+    linebuf_t lb;    /* a line not yet ended */
     char *chunk;
 };
 
@@ -60,6 +58,7 @@ lede_status_t follow_open(watcher_t *x, const char *path) {
     f->is_stdin = strcmp(path, "-") == 0;
     f->path = f->is_stdin ? "<stdin>" : path;
     f->fd = -1;
+    f->lb.max = x->j->o->max_doc_bytes;
     if (f->is_stdin)
         f->fd = STDIN_FILENO;
     else
@@ -71,7 +70,7 @@ lede_status_t follow_open(watcher_t *x, const char *path) {
 void follow_close(follow_t *f) {
     if (!f) return;
     if (f->fd >= 0 && !f->is_stdin) close(f->fd);
-    free(f->buf);
+    linebuf_free(&f->lb);
     free(f->chunk);
     free(f);
 }
@@ -84,72 +83,26 @@ lede_status_t follow_mark(watcher_t *x) {
 
 /* ---- lines ------------------------------------------------------------------ */
 
-static bool blank(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!strchr(" \t\r", s[i])) return false;
-    return true;
-}
-
-/* The line in f->buf is complete. */
-static lede_status_t emit(watcher_t *x) {
+/* A line of the stream, complete: its bytes count for the offset. */
+static lede_status_t on_line(void *ctx, const char *s, size_t len, uint64_t bytes) {
+    watcher_t *x = ctx;
     follow_t *f = x->follow;
     index_run_t *j = x->j;
-    bool skipped = f->skipping;
-    size_t len = f->len;
-    f->offset += f->part;
-    f->part = 0;
+    f->offset += bytes;
     f->line++;
-    f->len = 0;
-    f->skipping = false;
-    if (skipped) {
+    if (!s) {
         rejects_report(j->rejects, f->path, f->line, "record over the limit (--max-doc-bytes)",
                        NULL, 0);
         return LEDE_OK;
     }
-    if (len > 0 && f->buf[len - 1] == '\r') len--;
-    if (blank(f->buf, len)) return LEDE_OK;
+    if (len > 0 && s[len - 1] == '\r') len--;
+    if (linebuf_blank(s, len)) return LEDE_OK;
     record_t rec = {RECORD_JSON, f->path, f->line, ++j->in.records, NULL, len, NULL};
     if (!(rec.bytes = malloc(len + 1))) return nomem(x);
-    memcpy(rec.bytes, f->buf, len);
+    memcpy(rec.bytes, s, len);
     rec.bytes[len] = '\0';
     j->in.text_bytes += len;
     return watch_record(x, &rec);
-}
-
-static lede_status_t append(watcher_t *x, const char *p, size_t n) {
-    follow_t *f = x->follow;
-    if (f->skipping || f->len + n > x->j->o->max_doc_bytes) {
-        f->skipping = true;
-        return LEDE_OK;
-    }
-    if (f->len + n + 1 > f->cap) {
-        size_t cap = f->cap ? f->cap : 4096;
-        while (cap < f->len + n + 1) cap *= 2;
-        char *grown = realloc(f->buf, cap);
-        if (!grown) return nomem(x);
-        f->buf = grown;
-        f->cap = cap;
-    }
-    memcpy(f->buf + f->len, p, n);
-    f->len += n;
-    return LEDE_OK;
-}
-
-/* Lines in chunk; the bytes of a line not ended stay in f->buf, and count
- * for the offset once it ends. */
-static lede_status_t split(watcher_t *x, const char *chunk, size_t n) {
-    lede_status_t st = LEDE_OK;
-    while (n > 0 && st == LEDE_OK) {
-        const char *nl = memchr(chunk, '\n', n);
-        size_t take = nl ? (size_t)(nl - chunk) : n;
-        st = append(x, chunk, take);
-        x->follow->part += take + (nl ? 1 : 0);
-        if (st == LEDE_OK && nl) st = emit(x);
-        take += nl ? 1 : 0;
-        chunk += take;
-        n -= take;
-    }
-    return st;
 }
 
 /* ---- reading -------------------------------------------------------------------- */
@@ -164,9 +117,7 @@ static void check_rotation(follow_t *f) {
     bool truncated = !renamed && fstat(f->fd, &cur) == 0 && (uint64_t)cur.st_size < f->offset;
     if (!renamed && !truncated) return;
     if (f->fd >= 0) close(f->fd);
-    f->len = 0;
-    f->part = 0;
-    f->skipping = false;
+    linebuf_reset(&f->lb);
     open_file(f, NULL);
 }
 
@@ -183,12 +134,13 @@ lede_status_t follow_read(watcher_t *x, bool *ended) {
     if (n < 0) return lede_errf(&x->j->err, LEDE_E_IO, "--follow %s: %s", f->path, strerror(errno));
     if (n > 0) {
         x->j->in.read_bytes += (uint64_t)n;
-        return split(x, f->chunk, (size_t)n);
+        lede_status_t st = linebuf_feed(&f->lb, f->chunk, (size_t)n, on_line, x);
+        return st == LEDE_E_NOMEM ? nomem(x) : st;
     }
     if (!f->is_stdin) {
         check_rotation(f);
         return LEDE_OK;
     }
     *ended = true; /* standard input: an unended last line is a line */
-    return f->part > 0 ? emit(x) : LEDE_OK;
+    return linebuf_finish(&f->lb, on_line, x);
 }
