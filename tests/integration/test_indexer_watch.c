@@ -333,6 +333,28 @@ static void test_served(void) {
     check_rmtree(strdup(w.tmp));
 }
 
+/* What --watch does not do: mixed with INPUT or --shards, or on a
+ * sharded index. */
+static void test_refusals(void) {
+    watch_t w;
+    char *out = NULL, *err = NULL, jsonl[700];
+    setup(&w, "watch-refuse");
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in, "x.jsonl"), 2);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in, "--shards", "2"), 2);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--delete-removed", "x.jsonl"), 2);
+    free(out), free(err);
+    snprintf(jsonl, sizeof jsonl, "%s/a.jsonl", w.tmp);
+    free(check_write_file(w.tmp, "a.jsonl", "{\"id\":\"a\",\"title\":\"A\",\"body\":\"b\"}\n"));
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--shards", "2", jsonl), 0);
+    free(out), free(err);
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in), 2);
+    CHECK(err && strstr(err, "sharded index"));
+    free(out), free(err);
+    check_rmtree(strdup(w.tmp));
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: test_indexer_watch LEDE-SEARCHD LEDE-INDEXER\n");
@@ -347,5 +369,6 @@ int main(int argc, char **argv) {
     RUN(test_follow_file);
     RUN(test_follow_stdin);
     RUN(test_served);
+    RUN(test_refusals);
     return check_summary();
 }
