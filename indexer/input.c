@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "linebuf.h"
 #include "seen.h"
 
 #define READ_CHUNK_BYTES (256 * 1024)
@@ -99,81 +100,30 @@ typedef struct {
     input_t *in;
     const input_sink_t *sink;
     const char *file;
-    char *buf; /* the line being assembled */
-    size_t len, cap;
     uint64_t line;
-    bool skipping; /* the line is over the limit: drop to its end */
-    size_t skipped;
+    linebuf_t lb;
 } line_state_t;
 
 static uint64_t next_seq(input_t *in) {
     return ++in->records;
 }
 
-static bool blank_line(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
-    return true;
-}
-
-static lede_status_t emit_line(line_state_t *ls) {
+static lede_status_t on_line(void *ctx, const char *s, size_t len, uint64_t bytes) {
+    line_state_t *ls = ctx;
+    (void)bytes;
     ls->line++;
-    if (ls->skipping) {
-        ls->sink->oversize(ls->sink->ctx, ls->file, ls->line, ls->skipped);
-        ls->skipping = false;
-        ls->len = 0;
+    if (!s) {
+        ls->sink->oversize(ls->sink->ctx, ls->file, ls->line, len);
         return LEDE_OK;
     }
-    if (ls->len > 0 && ls->buf[ls->len - 1] == '\r') ls->len--;
-    if (blank_line(ls->buf, ls->len)) {
-        ls->len = 0;
-        return LEDE_OK;
-    }
-    record_t rec = {RECORD_JSON, ls->file, ls->line, next_seq(ls->in), NULL, ls->len, NULL};
-    rec.bytes = malloc(ls->len + 1);
+    if (len > 0 && s[len - 1] == '\r') len--;
+    if (linebuf_blank(s, len)) return LEDE_OK;
+    record_t rec = {RECORD_JSON, ls->file, ls->line, next_seq(ls->in), NULL, len, NULL};
+    rec.bytes = malloc(len + 1);
     if (!rec.bytes) return LEDE_E_NOMEM;
-    memcpy(rec.bytes, ls->buf, ls->len);
-    rec.bytes[ls->len] = '\0';
-    ls->len = 0;
+    memcpy(rec.bytes, s, len);
+    rec.bytes[len] = '\0';
     return ls->sink->record(ls->sink->ctx, &rec);
-}
-
-static lede_status_t append(line_state_t *ls, const char *p, size_t n) {
-    if (ls->skipping) {
-        ls->skipped += n;
-        return LEDE_OK;
-    }
-    if (ls->len + n > ls->in->max_record_bytes) {
-        ls->skipping = true;
-        ls->skipped = ls->len + n;
-        ls->len = 0;
-        return LEDE_OK;
-    }
-    if (ls->len + n + 1 > ls->cap) {
-        size_t cap = ls->cap ? ls->cap : 4096;
-        while (cap < ls->len + n + 1) cap *= 2;
-        char *grown = realloc(ls->buf, cap);
-        if (!grown) return LEDE_E_NOMEM;
-        ls->buf = grown;
-        ls->cap = cap;
-    }
-    memcpy(ls->buf + ls->len, p, n);
-    ls->len += n;
-    return LEDE_OK;
-}
-
-static lede_status_t split_lines(line_state_t *ls, const char *chunk, size_t n) {
-    lede_status_t st = LEDE_OK;
-    while (n > 0 && st == LEDE_OK) {
-        const char *nl = memchr(chunk, '\n', n);
-        size_t take = nl ? (size_t)(nl - chunk) : n;
-        st = append(ls, chunk, take);
-        if (st == LEDE_OK && nl) st = emit_line(ls);
-        take += nl ? 1 : 0;
-        chunk += take;
-        n -= take;
-    }
-    return st;
 }
 
 /* zlib's message names the file itself ("PATH: unexpected end of file",
@@ -197,14 +147,14 @@ static lede_status_t scan_jsonl(input_t *in, const char *path, bool in_dir,
     gzFile gz = is_stdin ? gzdopen(dup(STDIN_FILENO), "rb") : gzopen(path, "rb");
     if (!gz) return cannot_open(path, in_dir, sink, err);
     gzbuffer(gz, READ_CHUNK_BYTES);
-    line_state_t ls = {.in = in, .sink = sink, .file = file};
+    line_state_t ls = {.in = in, .sink = sink, .file = file, .lb = {.max = in->max_record_bytes}};
     char *chunk = malloc(READ_CHUNK_BYTES);
     lede_status_t st = chunk ? LEDE_OK : LEDE_E_NOMEM;
     uint64_t start = in->read_bytes;
     int n;
     while (st == LEDE_OK && (n = gzread(gz, chunk, READ_CHUNK_BYTES)) > 0) {
         in->text_bytes += (uint64_t)n;
-        st = split_lines(&ls, chunk, (size_t)n);
+        st = linebuf_feed(&ls.lb, chunk, (size_t)n, on_line, &ls);
         in->read_bytes = start + (uint64_t)gzoffset(gz);
     }
     int zerr = Z_OK;
@@ -213,10 +163,10 @@ static lede_status_t scan_jsonl(input_t *in, const char *path, bool in_dir,
         st = lede_errf(err, LEDE_E_IO, "%s: read error after line %llu: %s", file,
                        (unsigned long long)ls.line,
                        zerr == Z_ERRNO ? strerror(errno) : zlib_why(zmsg, path));
-    if (st == LEDE_OK && (ls.len > 0 || ls.skipping)) st = emit_line(&ls); /* no final newline */
+    if (st == LEDE_OK) st = linebuf_finish(&ls.lb, on_line, &ls); /* no final newline */
     gzclose(gz);
     free(chunk);
-    free(ls.buf);
+    linebuf_free(&ls.lb);
     in->files++;
     return st;
 }
@@ -451,7 +401,7 @@ static int by_kind_and_name(const void *a, const void *b) {
     return strcmp(x->name, y->name);
 }
 
-static bool is_input_name(const char *name) {
+bool input_is_input_name(const char *name) {
     record_kind_t kind;
     size_t stem;
     return input_page_name(name, &kind, &stem) || is_jsonl_name(name);
@@ -505,10 +455,10 @@ static lede_status_t scan_dir(input_t *in, const char *path, const char *rel,
         }
         if (stat(child, &s) != 0) {
             /* Gone since it was listed, or a link to nothing. */
-            if (is_input_name(name)) st = cannot_open(child, true, sink, err);
+            if (input_is_input_name(name)) st = cannot_open(child, true, sink, err);
             continue;
         }
-        if (S_ISDIR(s.st_mode) || is_input_name(name))
+        if (S_ISDIR(s.st_mode) || input_is_input_name(name))
             st = scan_entry(in, child, child_rel, &s, here, sink, err);
     }
     for (size_t i = 0; i < n; i++) free(ents[i].name);
@@ -547,6 +497,19 @@ static lede_status_t scan_entry(input_t *in, const char *path, const char *rel,
         return scan_page(in, path, rel, kind, st, up != NULL, sink, err);
     if (sink->pages_only) return LEDE_OK;
     return scan_jsonl(in, path, up != NULL, sink, err);
+}
+
+lede_status_t input_scan_file(input_t *in, const char *path, const char *rel,
+                              const input_sink_t *sink, lede_err_t *err) {
+    struct stat s;
+    record_kind_t kind;
+    size_t stem;
+    errno = 0;
+    if (stat(path, &s) != 0) return cannot_open(path, true, sink, err);
+    if (input_page_name(path, &kind, &stem))
+        return scan_page(in, path, rel, kind, &s, true, sink, err);
+    if (sink->pages_only) return LEDE_OK;
+    return scan_jsonl(in, path, true, sink, err);
 }
 
 lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,

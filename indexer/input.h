@@ -68,7 +68,21 @@ lede_status_t input_prepare(input_t *in, char *const *paths, size_t n, size_t ma
 lede_status_t input_scan(input_t *in, char *const *paths, size_t n, const input_sink_t *sink,
                          lede_err_t *err);
 
+/* Frees what reading gave out (the interned names records borrow); the
+ * counters (records, bytes) go on. in may be read again after it. */
 void input_free(input_t *in);
+
+/* Whether a file of this name is read from a directory: a page or JSON
+ * Lines (.jsonl, .json, each also .gz). */
+bool input_is_input_name(const char *name);
+
+/* Reads one regular file found below a directory that is being watched
+ * (--watch), as input_scan of that directory would: rel is its path below
+ * the directory, which gives a page its id. A file that cannot be read is
+ * reported to sink->unreadable. Unlike input_scan, a file is read again
+ * each time it is given. */
+lede_status_t input_scan_file(input_t *in, const char *path, const char *rel,
+                              const input_sink_t *sink, lede_err_t *err);
 
 /* The kind of page a file name stands for (.txt, .html, .htm, each maybe
  * with .gz), with the length of the name without those extensions in

@@ -19,12 +19,17 @@
 /* Changesets kept: each is a file in the generation's directory. */
 #define CHANGESETS_MAX 100000
 #define CHANGESETS_MAX_TEXT "100000"
+/* --watch: a new article is searchable within this many ms of its file. */
+#define DEFAULT_COMMIT_MS 200
+/* --watch: documents held in a transaction at most (Xapian keeps them in memory). */
+#define DEFAULT_BATCH_DOCS 1000
 
 static const char USAGE[] =
     "Usage: lede-indexer --db DIR [options] INPUT...\n"
     "       lede-indexer --db DIR --delete ID...\n"
     "       lede-indexer --explain [--json] [--db DIR] [PAGE...]\n"
     "       lede-indexer --db DIR --snapshot OUT\n"
+    "       lede-indexer --db DIR --watch FOLDER | --follow FILE|- [options]\n"
     "\n"
     "Indexes news articles into the lede index at DIR (created if missing).\n"
     "INPUT is a JSON Lines file (.jsonl, or gzip-compressed .jsonl.gz), '-' for\n"
@@ -57,6 +62,18 @@ static const char USAGE[] =
     "                      --rebuild, or for a new DIR); later runs find them\n"
     "  --changesets N      keep the last N changesets of each database, so that\n"
     "                      xapian-replicate copies direct updates incrementally\n"
+    "  --watch FOLDER      keep running: index the pages and JSON Lines files that\n"
+    "                      appear or change in FOLDER (and below it) once they are\n"
+    "                      complete, committing in small batches; a restart\n"
+    "                      indexes only what changed (the state is DIR/watch-state)\n"
+    "  --follow FILE|-     keep running: index the lines appended to the JSON Lines\n"
+    "                      FILE (followed across rotation by rename), or standard\n"
+    "                      input until its end\n"
+    "  --commit-ms N       with --watch/--follow: commit at most N ms after a\n"
+    "                      change (default 200)\n"
+    "  --batch-docs N      ... or once N documents wait (default 1000)\n"
+    "  --delete-removed    with --watch: a file removed from FOLDER deletes its\n"
+    "                      articles (and a replaced file those it no longer has)\n"
     "  --explain           show what is extracted from each PAGE and why, field by\n"
     "                      field and block by block, without changing any index;\n"
     "                      with --db, using the site furniture DIR learnt, and\n"
@@ -95,7 +112,12 @@ enum {
     OPT_KEEP_TEXT,
     OPT_SNAPSHOT,
     OPT_SHARDS,
-    OPT_CHANGESETS
+    OPT_CHANGESETS,
+    OPT_WATCH,
+    OPT_FOLLOW,
+    OPT_COMMIT_MS,
+    OPT_BATCH_DOCS,
+    OPT_DELETE_REMOVED
 };
 
 static const struct option LONG_OPTS[] = {
@@ -117,6 +139,11 @@ static const struct option LONG_OPTS[] = {
     {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
     {"shards", required_argument, NULL, OPT_SHARDS},
     {"changesets", required_argument, NULL, OPT_CHANGESETS},
+    {"watch", required_argument, NULL, OPT_WATCH},
+    {"follow", required_argument, NULL, OPT_FOLLOW},
+    {"commit-ms", required_argument, NULL, OPT_COMMIT_MS},
+    {"batch-docs", required_argument, NULL, OPT_BATCH_DOCS},
+    {"delete-removed", no_argument, NULL, OPT_DELETE_REMOVED},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -151,6 +178,8 @@ static void set_defaults(indexer_opts_t *o) {
     o->max_doc_bytes = DEFAULT_MAX_DOC_BYTES;
     o->shard_docs = DEFAULT_SHARD_DOCS;
     o->progress = -1;
+    o->commit_ms = DEFAULT_COMMIT_MS;
+    o->batch_docs = DEFAULT_BATCH_DOCS;
 }
 
 static int parse_mode(const char *s, update_mode_t *mode) {
@@ -232,6 +261,25 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
             return usage_error("--shards takes 1 to " SHARDS_MAX_TEXT ", not '%s'", arg);
         o->shards = (unsigned)v;
         return 0;
+    case OPT_WATCH:
+        o->watch = arg;
+        return 0;
+    case OPT_FOLLOW:
+        o->follow = arg;
+        return 0;
+    case OPT_COMMIT_MS:
+        if (!parse_count(arg, 1, 3600000, &v))
+            return usage_error("--commit-ms takes 1 to 3600000, not '%s'", arg);
+        o->commit_ms = (unsigned)v;
+        return 0;
+    case OPT_BATCH_DOCS:
+        if (!parse_count(arg, 1, 1000000, &v))
+            return usage_error("--batch-docs takes 1 to 1000000, not '%s'", arg);
+        o->batch_docs = (unsigned)v;
+        return 0;
+    case OPT_DELETE_REMOVED:
+        o->delete_removed = true;
+        return 0;
     case OPT_CHANGESETS:
         if (!parse_count(arg, 1, CHANGESETS_MAX, &v))
             return usage_error("--changesets takes 1 to " CHANGESETS_MAX_TEXT ", not '%s'", arg);
@@ -241,8 +289,21 @@ static int apply(int c, const char *arg, indexer_opts_t *o) {
     return usage_error("%s", "unknown option");
 }
 
+/* --watch and --follow: a long run of direct updates, INPUT-less. */
+static int check_live(const indexer_opts_t *o) {
+    if (o->n_args || o->delete_ids || o->rebuild)
+        return usage_error("%s", "--watch and --follow take no INPUT, --delete or --rebuild");
+    if (o->mode == UPDATE_BULK) return usage_error("%s", "--watch and --follow update directly");
+    if (o->shards) return usage_error("%s", "--watch and --follow update unsharded indexes");
+    if (o->delete_removed && !o->watch)
+        return usage_error("%s", "--delete-removed goes with --watch");
+    return 0;
+}
+
 static int check_combination(const indexer_opts_t *o) {
     if (o->json && !o->explain) return usage_error("%s", "--json goes with --explain");
+    if ((o->explain || o->snapshot) && (o->watch || o->follow))
+        return usage_error("%s", "--watch and --follow are for indexing runs");
     if ((o->explain || o->snapshot) && (o->shards || o->changesets))
         return usage_error("%s", "--shards and --changesets are for indexing runs");
     if (o->explain) {
@@ -259,6 +320,8 @@ static int check_combination(const indexer_opts_t *o) {
                 "%s", "--snapshot OUT copies --db DIR; it takes no INPUT, --delete or --rebuild");
         return 0;
     }
+    if (o->watch || o->follow) return check_live(o);
+    if (o->delete_removed) return usage_error("%s", "--delete-removed goes with --watch");
     if (o->delete_ids && o->rebuild) return usage_error("%s", "--delete and --rebuild do not mix");
     if (o->n_args == 0)
         return usage_error("%s",

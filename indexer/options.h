@@ -28,6 +28,11 @@ typedef struct indexer_opts {
     const char *snapshot; /* --snapshot OUT: copy --db there, index nothing */
     unsigned shards;      /* --shards N: a sharded index (shards.h); 0: as DIR is */
     unsigned changesets;  /* --changesets N: XAPIAN_MAX_CHANGESETS for the writers */
+    const char *watch;    /* --watch DIR: index DIR's files as they come (watch.h) */
+    const char *follow;   /* --follow FILE|-: index a JSON Lines stream as it grows */
+    unsigned commit_ms;   /* --commit-ms: the longest a watched change waits for its commit */
+    unsigned batch_docs;  /* --batch-docs: documents that make a commit sooner */
+    bool delete_removed;  /* --delete-removed: a file's removal deletes its articles */
     char **args;
     size_t n_args;
 } indexer_opts_t;

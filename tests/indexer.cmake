@@ -42,3 +42,17 @@ target_compile_definitions(test_indexer_shards PRIVATE
 add_test(NAME test_indexer_shards
   COMMAND test_indexer_shards $<TARGET_FILE:lede-indexer> $<TARGET_FILE:lede>)
 set_tests_properties(test_indexer_shards PROPERTIES LABELS integration TIMEOUT 300)
+
+# lede-indexer --watch and --follow: a folder receiving files (renames,
+# partial writes, replacements, removals, bad input), restarts, kill -9,
+# a followed file and stdin, lede-searchd serving each new article.
+add_executable(test_indexer_watch integration/test_indexer_watch.c integration/indexer_util.c
+  integration/searchd_client.c)
+target_link_libraries(test_indexer_watch PRIVATE lede_check lede_shim lede_common
+  PkgConfig::JANSSON ZLIB::ZLIB)
+set_target_properties(test_indexer_watch PROPERTIES LINKER_LANGUAGE CXX)
+target_compile_definitions(test_indexer_watch PRIVATE
+  LEDE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+add_test(NAME test_indexer_watch
+  COMMAND test_indexer_watch $<TARGET_FILE:lede-searchd> $<TARGET_FILE:lede-indexer>)
+set_tests_properties(test_indexer_watch PROPERTIES LABELS integration TIMEOUT 120)
