@@ -2,7 +2,9 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +17,8 @@
 /* Documents per shard: small enough that Xapian's in-memory inverter stays
  * in cache (bench/RESULTS.md has the measurements behind this value). */
 #define DEFAULT_SHARD_DOCS 2000
-#define SHARDS_MAX_TEXT "1024" /* SHARDS_MAX, for the messages */
 /* Changesets kept: each is a file in the generation's directory. */
 #define CHANGESETS_MAX 100000
-#define CHANGESETS_MAX_TEXT "100000"
 /* --watch: a new article is searchable within this many ms of its file. */
 #define DEFAULT_COMMIT_MS 200
 /* --watch: documents held in a transaction at most (Xapian keeps them in memory). */
@@ -151,10 +151,14 @@ static const struct option LONG_OPTS[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(const char *fmt, const char *arg) {
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "lede-indexer: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'lede-indexer --help'.\n");
+    va_end(ap);
     return -1;
 }
 
@@ -194,97 +198,68 @@ static int parse_mode(const char *s, update_mode_t *mode) {
     return 0;
 }
 
+/* What an option sets: a flag to true or false, a string, or a count in
+ * a range (of the field's type: unsigned, uint32_t or size_t). */
+typedef enum { SET_TRUE, SET_FALSE, SET_TEXT, SET_UINT, SET_U32, SET_SIZE } set_kind_t;
+
+typedef struct {
+    int c;
+    set_kind_t kind;
+    size_t offset;
+    unsigned long long min, max;
+    const char *name; /* for the error */
+} setting_t;
+
+#define FIELD(f) offsetof(indexer_opts_t, f)
+static const setting_t SETTINGS[] = {
+    {OPT_DB, SET_TEXT, FIELD(db), 0, 0, NULL},
+    {OPT_REBUILD, SET_TRUE, FIELD(rebuild), 0, 0, NULL},
+    {OPT_ALLOW_EMPTY, SET_TRUE, FIELD(allow_empty), 0, 0, NULL},
+    {OPT_DELETE, SET_TRUE, FIELD(delete_ids), 0, 0, NULL},
+    {OPT_THREADS, SET_UINT, FIELD(threads), 1, 256, "--threads"},
+    {OPT_LANGUAGE, SET_TEXT, FIELD(language), 0, 0, NULL},
+    {OPT_NO_SPELLING, SET_FALSE, FIELD(spelling), 0, 0, NULL},
+    {OPT_KEEP_TEXT, SET_TRUE, FIELD(keep_text), 0, 0, NULL},
+    {OPT_MAX_DOC, SET_SIZE, FIELD(max_doc_bytes), 64, 1ull << 31, "--max-doc-bytes"},
+    {OPT_REJECTS, SET_TEXT, FIELD(rejects), 0, 0, NULL},
+    {OPT_SHARD_DOCS, SET_U32, FIELD(shard_docs), 1, 10000000, "--shard-docs"},
+    {'q', SET_TRUE, FIELD(quiet), 0, 0, NULL},
+    {OPT_EXPLAIN, SET_TRUE, FIELD(explain), 0, 0, NULL},
+    {OPT_JSON, SET_TRUE, FIELD(json), 0, 0, NULL},
+    {OPT_SNAPSHOT, SET_TEXT, FIELD(snapshot), 0, 0, NULL},
+    {OPT_SHARDS, SET_UINT, FIELD(shards), 1, SHARDS_MAX, "--shards"},
+    {OPT_WATCH, SET_TEXT, FIELD(watch), 0, 0, NULL},
+    {OPT_FOLLOW, SET_TEXT, FIELD(follow), 0, 0, NULL},
+    {OPT_COMMIT_MS, SET_UINT, FIELD(commit_ms), 1, 3600000, "--commit-ms"},
+    {OPT_BATCH_DOCS, SET_UINT, FIELD(batch_docs), 1, 1000000, "--batch-docs"},
+    {OPT_DELETE_REMOVED, SET_TRUE, FIELD(delete_removed), 0, 0, NULL},
+    {OPT_CHANGESETS, SET_UINT, FIELD(changesets), 1, CHANGESETS_MAX, "--changesets"},
+};
+
+/* Sets what setting t says from arg; 0, or -1 after a usage error. */
+static int set(const setting_t *t, const char *arg, indexer_opts_t *o) {
+    char *field = (char *)o + t->offset;
+    unsigned long long v = 0;
+    if (t->kind == SET_TRUE || t->kind == SET_FALSE) return *(bool *)field = t->kind == SET_TRUE, 0;
+    if (t->kind == SET_TEXT) return *(const char **)field = arg, 0;
+    if (!parse_count(arg, t->min, t->max, &v))
+        return usage_error("%s takes %llu to %llu, not '%s'", t->name, t->min, t->max, arg);
+    if (t->kind == SET_UINT) *(unsigned *)field = (unsigned)v;
+    if (t->kind == SET_U32) *(uint32_t *)field = (uint32_t)v;
+    if (t->kind == SET_SIZE) *(size_t *)field = (size_t)v;
+    return 0;
+}
+
 static int apply(int c, const char *arg, indexer_opts_t *o) {
-    unsigned long long v;
+    for (size_t i = 0; i < sizeof SETTINGS / sizeof SETTINGS[0]; i++)
+        if (SETTINGS[i].c == c) return set(&SETTINGS[i], arg, o);
     switch (c) {
-    case OPT_DB:
-        o->db = arg;
-        return 0;
-    case OPT_REBUILD:
-        o->rebuild = true;
-        return 0;
-    case OPT_ALLOW_EMPTY:
-        o->allow_empty = true;
-        return 0;
-    case OPT_DELETE:
-        o->delete_ids = true;
-        return 0;
-    case OPT_THREADS:
-        if (!parse_count(arg, 1, 256, &v))
-            return usage_error("--threads takes 1 to 256, not '%s'", arg);
-        o->threads = (unsigned)v;
-        return 0;
-    case OPT_LANGUAGE:
-        o->language = arg;
-        return 0;
-    case OPT_NO_SPELLING:
-        o->spelling = false;
-        return 0;
-    case OPT_KEEP_TEXT:
-        o->keep_text = true;
-        return 0;
-    case OPT_MAX_DOC:
-        if (!parse_count(arg, 64, 1ull << 31, &v))
-            return usage_error("--max-doc-bytes takes 64 to 2147483648, not '%s'", arg);
-        o->max_doc_bytes = (size_t)v;
-        return 0;
-    case OPT_REJECTS:
-        o->rejects = arg;
-        return 0;
     case OPT_UPDATE:
         return parse_mode(arg, &o->mode);
-    case OPT_SHARD_DOCS:
-        if (!parse_count(arg, 1, 10000000, &v))
-            return usage_error("--shard-docs takes 1 to 10000000, not '%s'", arg);
-        o->shard_docs = (uint32_t)v;
-        return 0;
     case OPT_PROGRESS:
-        o->progress = 1;
-        return 0;
+        return o->progress = 1, 0;
     case OPT_NO_PROGRESS:
-        o->progress = 0;
-        return 0;
-    case 'q':
-        o->quiet = true;
-        return 0;
-    case OPT_EXPLAIN:
-        o->explain = true;
-        return 0;
-    case OPT_JSON:
-        o->json = true;
-        return 0;
-    case OPT_SNAPSHOT:
-        o->snapshot = arg;
-        return 0;
-    case OPT_SHARDS:
-        if (!parse_count(arg, 1, SHARDS_MAX, &v))
-            return usage_error("--shards takes 1 to " SHARDS_MAX_TEXT ", not '%s'", arg);
-        o->shards = (unsigned)v;
-        return 0;
-    case OPT_WATCH:
-        o->watch = arg;
-        return 0;
-    case OPT_FOLLOW:
-        o->follow = arg;
-        return 0;
-    case OPT_COMMIT_MS:
-        if (!parse_count(arg, 1, 3600000, &v))
-            return usage_error("--commit-ms takes 1 to 3600000, not '%s'", arg);
-        o->commit_ms = (unsigned)v;
-        return 0;
-    case OPT_BATCH_DOCS:
-        if (!parse_count(arg, 1, 1000000, &v))
-            return usage_error("--batch-docs takes 1 to 1000000, not '%s'", arg);
-        o->batch_docs = (unsigned)v;
-        return 0;
-    case OPT_DELETE_REMOVED:
-        o->delete_removed = true;
-        return 0;
-    case OPT_CHANGESETS:
-        if (!parse_count(arg, 1, CHANGESETS_MAX, &v))
-            return usage_error("--changesets takes 1 to " CHANGESETS_MAX_TEXT ", not '%s'", arg);
-        o->changesets = (unsigned)v;
-        return 0;
+        return o->progress = 0, 0;
     }
     return usage_error("%s", "unknown option");
 }
