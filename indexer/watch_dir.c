@@ -80,8 +80,13 @@ static lede_status_t walk_entry(watcher_t *x, const char *rel, json_t *seen, cha
 static lede_status_t walk(watcher_t *x, const char *rel, json_t *seen) {
     char **names;
     size_t n;
-    char *path = malloc(REL_BYTES * 3), *child = path + REL_BYTES * 2; /* not on the stack */
-    if (!path) return nomem(x);
+    /* Not on the stack (a deep tree); apart, so that no snprintf's target
+     * and argument can overlap. */
+    char *path = malloc(REL_BYTES * 2), *child = malloc(REL_BYTES);
+    if (!path || !child) {
+        free(path), free(child);
+        return nomem(x);
+    }
     snprintf(path, REL_BYTES * 2, "%s%s%s", x->root, *rel ? "/" : "", rel);
     lede_status_t st = add_watch(x, path, rel);
     if (st == LEDE_OK)
@@ -95,7 +100,7 @@ static lede_status_t walk(watcher_t *x, const char *rel, json_t *seen) {
         free(names[i]);
     }
     free(names);
-    free(path);
+    free(path), free(child);
     return st;
 }
 
