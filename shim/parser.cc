@@ -161,33 +161,6 @@ Xapian::Query prefer_exact(const Xapian::Query &parsed, const std::vector<std::s
 // words "and" or "not" in a pasted headline stay words.
 const unsigned FULL_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
 
-// Xapian 1.4.22's QueryParser leaks 96 bytes (the window of the NEAR/n or
-// ADJ/n token) each time such a token right after AND, OR, NOT or XOR is a
-// syntax error ("x AND NEAR/5 y", "OR(ADJ/2", found by fuzz_query): a
-// client could grow lede-searchd without bound. Such text is treated as a
-// syntax error without asking Xapian: whatever stands between the two but
-// a quote ("OR'ADJ/2" is a word), even "x AND ( NEAR/2 y", which Xapian
-// reads as words; the fallback reads it as words too.
-bool leaky_syntax_error(const char *text) {
-    static const char *const OPS[] = {"AND", "OR", "NOT", "XOR"};
-    for (const char *p = text; *p; p++) {
-        size_t op = strncmp(p, "NEAR/", 5) == 0 ? 5 : strncmp(p, "ADJ/", 4) == 0 ? 4 : 0;
-        if (!op || !isdigit(static_cast<unsigned char>(p[op]))) continue;
-        if (p > text && word_byte(static_cast<unsigned char>(p[-1]))) continue;
-        const char *end = p; // back over what separates it from the word before
-        while (end > text && !word_byte(static_cast<unsigned char>(end[-1])) &&
-               !strchr("\"'", end[-1]))
-            end--;
-        const char *start = end;
-        while (start > text && word_byte(static_cast<unsigned char>(start[-1]))) start--;
-        for (const char *w : OPS)
-            if (strlen(w) == static_cast<size_t>(end - start) &&
-                strncmp(start, w, end - start) == 0)
-                return true;
-    }
-    return false;
-}
-
 // Whether w is NEAR/n or ADJ/n (a window operator).
 bool window_operator(const std::string &w) {
     size_t op = w.compare(0, 5, "NEAR/") == 0 ? 5 : w.compare(0, 4, "ADJ/") == 0 ? 4 : 0;
@@ -204,15 +177,6 @@ bool plain_term(const std::string &w) {
                        [](char c) { return c == ':' || word_byte(static_cast<unsigned char>(c)); });
 }
 
-// Xapian 1.4.22 leaks more when a query with NEAR or ADJ in it (with a
-// window or not) is a syntax error of another kind: the terms before the
-// operator ("OR a h/6 ADJ/2": 288 bytes; "] -b5 NEAR(x": fuzz_query), and
-// "NEAR/3h" or "ADJ/5[" are read in ways of their own. Its lexer has too
-// many states to follow, so a query with such an operator is given to
-// Xapian only in a shape that cannot be an error: words (with field names
-// or not) and operators (AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n) in
-// turn, separated by spaces, a word at each end. Any other shape is a
-// syntax error here, and its words are searched plainly.
 // Whether text has NEAR or ADJ anywhere Xapian's lexer could take it for
 // the operator: a word of its own, at the start or after anything but a
 // letter or digit, and before anything but one ("NEAR/5" included).
@@ -226,6 +190,17 @@ bool has_proximity(const std::string &text) {
     return false;
 }
 
+// Xapian 1.4.22's QueryParser leaks what it parsed (96 bytes and more)
+// when a query with NEAR or ADJ in it, with a window or not, is a syntax
+// error: NEAR/n right after a boolean operator ("x AND NEAR/5 y"), the
+// terms before the operator ("OR a h/6 ADJ/2": 288 bytes; "] -b5 NEAR(x":
+// fuzz_query), and "NEAR/3h" or "ADJ/5[" are read in ways of their own; a
+// client could grow lede-searchd without bound. Its lexer has too many
+// states to follow, so a query with such an operator is given to Xapian
+// only in a shape that cannot be an error: words (with field names or
+// not) and operators (AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n) in
+// turn, separated by spaces, a word at each end. Any other shape is a
+// syntax error here, and its words are searched plainly.
 bool unsafe_window_query(const std::string &text) {
     if (!has_proximity(text)) return false;
     std::vector<std::string> tokens;
@@ -284,8 +259,6 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     std::string text = fold_case(q->text, &exact);
     Xapian::Query parsed;
     try {
-        if (leaky_syntax_error(text.c_str()))
-            throw Xapian::QueryParserError("Syntax: NEAR/n or ADJ/n after a boolean operator");
         if (unsafe_window_query(text))
             throw Xapian::QueryParserError("Syntax: NEAR/n or ADJ/n in a query of another shape "
                                            "than words and operators in turn");
