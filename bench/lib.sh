@@ -107,6 +107,14 @@ build_if_missing() {
 }
 
 # True when every file given is executable (for binaries_present).
+# The programs most benchmarks run, from the build directory BIN_DIR.
+lede_binaries() {
+    INDEXER=$BIN_DIR/indexer/lede-indexer
+    SEARCHD=$BIN_DIR/searchd/lede-searchd
+    LOADGEN=$BIN_DIR/bench/lede-loadgen
+    QUERYGEN=$BIN_DIR/bench/lede-querygen
+}
+
 all_executable() {
     local b
     for b in "$@"; do

@@ -147,10 +147,7 @@ QUERYGEN=""
 SEARCHD=""
 
 set_binaries() {
-    INDEXER=$BIN_DIR/indexer/lede-indexer
-    SEARCHD=$BIN_DIR/searchd/lede-searchd
-    LOADGEN=$BIN_DIR/bench/lede-loadgen
-    QUERYGEN=$BIN_DIR/bench/lede-querygen
+    lede_binaries
 }
 
 binaries_present() {
