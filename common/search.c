@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lede/json_build.h"
+#include "lede/stored.h"
 
 static bool word_byte(unsigned char ch) {
     return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
@@ -35,31 +36,82 @@ void search_query_size(const char *q, search_query_size_t *out) {
     }
 }
 
-/* Removes the two highlight markers from text, so that in a snippet they
- * can only mean "a match starts/ends here". */
-static char *without_markers(const char *text) {
-    char *out = strdup(text ? text : "");
-    if (!out) return NULL;
-    char *w = out;
-    for (const char *r = out; *r; r++)
+/* Removes the two highlight markers from text, in place, so that in a
+ * snippet they can only mean "a match starts/ends here". */
+static void strip_markers(char *text) {
+    char *w = text;
+    for (const char *r = text; *r; r++)
         if (*r != SEARCH_HI_START[0] && *r != SEARCH_HI_END[0]) *w++ = *r;
     *w = '\0';
-    return out;
 }
 
-/* "author" in a hit is one string: several authors are joined. */
-static char *joined_authors(json_t *doc) {
-    json_t *arr = json_object_get(doc, "author");
-    size_t i, total = 1;
-    json_t *v;
-    json_array_foreach(arr, i, v) total += strlen(json_string_value(v)) + 2;
-    char *out = calloc(1, total);
-    json_array_foreach(arr, i, v) {
-        if (!out) break;
-        if (i) strcat(out, ", ");
-        strcat(out, json_string_value(v));
+/* The stored fields a hit shows. */
+enum hit_field { HF_ID, HF_TITLE, HF_DATE, HF_SOURCE, HF_CATEGORY, HF_URL, HF_BODY, HF_STRINGS };
+static const char *const HIT_KEYS[] = {"id",  "title", "date",   "source",         "category",
+                                       "url", "body",  "author", "title_from_body"};
+enum { HF_AUTHOR = HF_STRINGS, HF_TITLE_FROM_BODY, HF_KEYS };
+
+typedef struct hit_fields {
+    char *s[HF_STRINGS]; /* malloc'd; NULL when absent or not a string */
+    char *author;        /* "author" in a hit is one string: several are joined */
+    bool title_from_body;
+} hit_fields_t;
+
+static void hit_fields_free(hit_fields_t *f) {
+    for (size_t i = 0; i < HF_STRINGS; i++) free(f->s[i]);
+    free(f->author);
+}
+
+/* Appends ", " and name (or just name) to *out; false when out of memory. */
+static bool add_author(char **out, const char *name) {
+    size_t had = *out ? strlen(*out) : 0;
+    char *grown = realloc(*out, had + strlen(name) + 3);
+    if (!grown) return false;
+    snprintf(grown + had, strlen(name) + 3, "%s%s", had ? ", " : "", name);
+    *out = grown;
+    return true;
+}
+
+/* Fields of a record stored_find could not read (lede/stored.h), with
+ * jansson. False when it is not JSON or out of memory. */
+static bool parsed_fields(const char *data, size_t len, hit_fields_t *f) {
+    json_t *doc = json_loadb(data, len, 0, NULL), *v;
+    bool ok = doc != NULL;
+    for (size_t i = 0; ok && i < HF_STRINGS; i++) {
+        const char *text = json_string_value(json_object_get(doc, HIT_KEYS[i]));
+        ok = !text || (f->s[i] = strdup(text));
     }
-    return out;
+    size_t k;
+    json_array_foreach(json_object_get(doc, HIT_KEYS[HF_AUTHOR]), k, v) {
+        if (ok && json_is_string(v)) ok = add_author(&f->author, json_string_value(v));
+    }
+    f->title_from_body = json_is_true(json_object_get(doc, HIT_KEYS[HF_TITLE_FROM_BODY]));
+    json_decref(doc);
+    return ok;
+}
+
+/* A string value decoded into *out; false only when out of memory. */
+static bool decoded(stored_span_t v, char **out) {
+    *out = stored_string(v);
+    return *out || !v.p || *v.p != '"';
+}
+
+/* The fields a hit shows from its stored record (the whole article, or
+ * its summary when no snippet is wanted). False when the record is not
+ * JSON or out of memory; *f is then still the caller's to free. */
+static bool read_hit_fields(const char *data, size_t len, hit_fields_t *f) {
+    stored_span_t v[HF_KEYS], item;
+    memset(f, 0, sizeof *f);
+    if (!stored_find(data, len, HIT_KEYS, HF_KEYS, v)) return parsed_fields(data, len, f);
+    bool ok = true;
+    for (size_t i = 0; ok && i < HF_STRINGS; i++) ok = decoded(v[i], &f->s[i]);
+    while (ok && stored_next(&v[HF_AUTHOR], &item)) {
+        char *name = NULL;
+        ok = decoded(item, &name) && (!name || add_author(&f->author, name));
+        free(name);
+    }
+    f->title_from_body = stored_true(v[HF_TITLE_FROM_BODY]);
+    return ok;
 }
 
 /* LEDE_E_TIMEOUT when deadline (0: none) has passed. */
@@ -108,18 +160,18 @@ static char *lead_of(const char *text, size_t max) {
     return lead;
 }
 
-static lede_status_t add_snippet(shim_results_t *r, json_t *doc, bool lead, json_t *hit) {
-    const char *body = json_string_value(json_object_get(doc, "body"));
-    if (!body || !*body) body = json_string_value(json_object_get(doc, "title"));
-    char *clean = without_markers(body), *snippet = NULL;
-    if (!clean) return LEDE_E_NOMEM;
+/* The hit's snippet from its body (or its title, when it has none);
+ * strips the highlight markers from that field in place. */
+static lede_status_t add_snippet(shim_results_t *r, hit_fields_t *f, bool lead, json_t *hit) {
+    char *own = f->s[HF_BODY] && *f->s[HF_BODY] ? f->s[HF_BODY] : f->s[HF_TITLE], *snippet = NULL;
+    if (own) strip_markers(own);
+    const char *text = own ? own : "";
     lede_status_t st = LEDE_OK;
     if (lead)
-        st = (snippet = lead_of(clean, SEARCH_SNIPPET_BYTES)) ? LEDE_OK : LEDE_E_NOMEM;
+        st = (snippet = lead_of(text, SEARCH_SNIPPET_BYTES)) ? LEDE_OK : LEDE_E_NOMEM;
     else
-        st = shim_results_snippet(r, clean, SEARCH_SNIPPET_BYTES, SEARCH_HI_START, SEARCH_HI_END,
+        st = shim_results_snippet(r, text, SEARCH_SNIPPET_BYTES, SEARCH_HI_START, SEARCH_HI_END,
                                   &snippet);
-    free(clean);
     if (st == LEDE_OK && json_object_set_new(hit, "snippet", json_string(snippet)) != 0)
         st = LEDE_E_NOMEM;
     free(snippet);
@@ -128,27 +180,25 @@ static lede_status_t add_snippet(shim_results_t *r, json_t *doc, bool lead, json
 
 static json_t *make_hit(shim_results_t *r, size_t i, bool snippet, bool lead, double deadline,
                         lede_status_t *st) {
-    static const char *const STORED[] = {"title", "date", "source", "category", "url"};
+    static const enum hit_field SHOWN[] = {HF_TITLE, HF_DATE, HF_SOURCE, HF_CATEGORY, HF_URL};
     shim_hit_t h;
     shim_results_hit(r, i, &h);
-    json_t *doc = json_loadb(h.data, h.data_len, 0, NULL);
+    hit_fields_t f;
+    bool read = read_hit_fields(h.data, h.data_len, &f);
     json_t *hit = json_object();
-    json_build_t b = {!doc || !hit};
-    jb_str(&b, hit, "id", json_string_value(json_object_get(doc, "id")));
+    json_build_t b = {!read || !hit};
+    jb_str(&b, hit, "id", f.s[HF_ID]);
     jb_set(&b, hit, "rank", json_integer(h.rank));
     jb_set(&b, hit, "score", json_real(h.score));
-    for (size_t k = 0; k < sizeof STORED / sizeof STORED[0]; k++)
-        jb_str(&b, hit, STORED[k], json_string_value(json_object_get(doc, STORED[k])));
-    if (json_is_true(json_object_get(doc, "title_from_body")))
-        jb_set(&b, hit, "title_from_body", json_true());
-    char *authors = b.failed ? NULL : joined_authors(doc);
-    if (authors && *authors) jb_str(&b, hit, "author", authors);
-    free(authors);
+    for (size_t k = 0; k < sizeof SHOWN / sizeof SHOWN[0]; k++)
+        jb_str(&b, hit, HIT_KEYS[SHOWN[k]], f.s[SHOWN[k]]);
+    if (f.title_from_body) jb_set(&b, hit, "title_from_body", json_true());
+    if (f.author && *f.author) jb_str(&b, hit, "author", f.author);
     bool failed = b.failed;
     /* A snippet is a Xapian call of its own, and long texts take a while. */
     if (!failed && snippet && (*st = check_deadline(deadline)) != LEDE_OK) failed = true;
-    if (!failed && snippet && (*st = add_snippet(r, doc, lead, hit)) != LEDE_OK) failed = true;
-    json_decref(doc);
+    if (!failed && snippet && (*st = add_snippet(r, &f, lead, hit)) != LEDE_OK) failed = true;
+    hit_fields_free(&f);
     if (failed) {
         json_decref(hit);
         if (*st == LEDE_OK) *st = LEDE_E_NOMEM;

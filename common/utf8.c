@@ -29,12 +29,17 @@ static bool seq_ok(const unsigned char *p, size_t len) {
     return true;
 }
 
-bool utf8_valid(const char *s, size_t n, size_t *bad) {
+size_t utf8_char_len(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
+    size_t len = n ? seq_len(p[0]) : 0;
+    return len && len <= n && seq_ok(p, len) ? len : 0;
+}
+
+bool utf8_valid(const char *s, size_t n, size_t *bad) {
     size_t i = 0;
     while (i < n) {
-        size_t len = seq_len(p[i]);
-        if (len == 0 || i + len > n || !seq_ok(p + i, len)) {
+        size_t len = utf8_char_len(s + i, n - i);
+        if (len == 0) {
             if (bad) *bad = i;
             return false;
         }

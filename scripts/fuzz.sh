@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Fastest first. A new target: add it here and in tests/fuzz.cmake.
-ALL_TARGETS=(request config http_query proto query jsonl article html)
+ALL_TARGETS=(request stored config http_query proto query jsonl article html)
 
 usage() {
   echo "usage: scripts/fuzz.sh MINUTES [TARGET...]  (targets: ${ALL_TARGETS[*]})" >&2

@@ -83,6 +83,10 @@ bool date_parse_iso(const char *s, char norm[32], char key[15]);
  * otherwise *bad gets the offset of the first bad byte. */
 bool utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* The length of the well-formed UTF-8 character that starts s (1 to 4,
+ * at most n), or 0 when s[0..n) does not start with one. */
+size_t utf8_char_len(const char *s, size_t n);
+
 /* A piece of untrusted text fit to quote in a message: the start of s, at
  * most size - 1 bytes, cut on a character boundary, with each control
  * character and each byte that is not UTF-8 shown as '?'. So a message
