@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "facet_key.h"
+
 namespace shim {
 
 namespace {
@@ -115,6 +117,7 @@ Xapian::Document build_document(Xapian::TermGenerator &tg, const shim_doc_t *d) 
     add_list(doc, P_PLACE, SLOT_PLACES, d->places, d->n_places);
     add_list(doc, P_AUTHOR_EXACT, SLOT_AUTHORS, d->authors, d->n_authors);
     add_date(doc, d->date_key);
+    add_facet_key(doc);
     doc.add_value(SLOT_STAMP, stamp_bytes(d->stamp));
     if (d->data) doc.set_data(std::string(d->data, d->data_len));
     if (d->summary) doc.add_value(SLOT_SUMMARY, std::string(d->summary, d->summary_len));

@@ -49,6 +49,7 @@ enum slot : Xapian::valueno {
     SLOT_TAG_COUNT = 10,
     SLOT_PLACE_COUNT = 11,
     SLOT_AUTHOR_COUNT = 12,
+    SLOT_FACET_KEY = 13, // year, source and category in one (facet_key.h)
     // Item k of a list, for k < LIST_ITEM_SLOTS: what Xapian's own
     // (remote-capable) ValueCountMatchSpy counts for the list facets.
     SLOT_TAG_ITEMS = 16,

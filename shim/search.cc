@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "document.h"
+#include "facet_key.h"
 #include "internal.h"
 #include "list_facets.h"
 #include "parser.h"
@@ -56,6 +57,12 @@ struct facet_request {
     std::unique_ptr<Xapian::ValueCountMatchSpy> single;
     std::unique_ptr<shim::list_counter> list;
     bool timeline = false; // counts of SLOT_DAY, summed per period
+    int key_part = -1;     // counted by facet_spies::keys (facet_key.h)
+};
+
+struct facet_spies {
+    std::vector<facet_request> reqs;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> keys; // the facet keys, when used
 };
 
 } // namespace
@@ -79,27 +86,45 @@ constexpr uint32_t DEFAULT_FACET_VALUES = 10;
 
 constexpr const char *TIMELINE = "timeline";
 
-std::vector<facet_request> add_facet_spies(Xapian::Enquire &enq, const Xapian::Database &db,
-                                           const shim_query_t *q) {
-    std::vector<facet_request> reqs;
-    for (size_t i = 0; i < q->n_facets; i++) {
-        facet_request r;
-        r.name = q->facets[i] ? q->facets[i] : "";
-        r.timeline = r.name == TIMELINE;
+facet_request make_facet_request(const char *name) {
+    facet_request r;
+    r.name = name ? name : "";
+    r.timeline = r.name == TIMELINE;
+    if (r.timeline)
+        r.slot = shim::SLOT_DAY;
+    else if (!shim::field_lookup(r.name, nullptr, &r.slot))
+        throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
+    return r;
+}
+
+// Two or more of the facets the facet key holds are counted from it in
+// one pass (facet_key.h), on an index whose documents all have one. Over
+// remote shards the check would cost a round trip per shard, so each is
+// counted from its own slot there.
+bool use_facet_keys(const std::vector<facet_request> &reqs, const shim_db_t *h) {
+    int in_key = 0;
+    for (const auto &r : reqs) in_key += !r.timeline && shim::facet_key_part(r.slot) >= 0;
+    return in_key >= 2 && !h->remote && shim::has_facet_keys(h->db);
+}
+
+facet_spies add_facet_spies(Xapian::Enquire &enq, const shim_db_t *h, const shim_query_t *q) {
+    facet_spies f;
+    for (size_t i = 0; i < q->n_facets; i++) f.reqs.push_back(make_facet_request(q->facets[i]));
+    if (use_facet_keys(f.reqs, h)) {
+        f.keys.reset(new Xapian::ValueCountMatchSpy(shim::SLOT_FACET_KEY));
+        enq.add_matchspy(f.keys.get());
+    }
+    for (auto &r : f.reqs) {
         shim::list_slots s;
-        if (r.timeline)
-            r.slot = shim::SLOT_DAY;
-        else if (!shim::field_lookup(r.name, nullptr, &r.slot))
-            throw Xapian::InvalidArgumentError("unknown facet '" + r.name + "'");
+        if (f.keys && !r.timeline && (r.key_part = shim::facet_key_part(r.slot)) >= 0) continue;
         if (shim::list_slots_of(r.slot, &s)) {
-            r.list.reset(new shim::list_counter(db, r.slot, enq));
+            r.list.reset(new shim::list_counter(h->db, r.slot, enq));
         } else {
             r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
             enq.add_matchspy(r.single.get());
         }
-        reqs.push_back(std::move(r));
     }
-    return reqs;
+    return f;
 }
 
 // "YYYYMMDD" cut to the period of the bucket and written with dashes.
@@ -132,7 +157,7 @@ void count_list_tails(const Xapian::Database &db, const Xapian::Query &query,
 }
 
 // Top values by count, ties by value, so output is stable.
-facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
+facet_t collect_facet(const facet_request &r, const facet_spies &spies, const shim_query_t *q) {
     if (r.timeline) return collect_timeline(r, q->timeline);
     uint32_t limit = q->facet_limit ? q->facet_limit : DEFAULT_FACET_VALUES;
     facet_t f;
@@ -141,7 +166,8 @@ facet_t collect_facet(const facet_request &r, const shim_query_t *q) {
         for (auto v = r.single->values_begin(); v != r.single->values_end(); ++v)
             f.values.emplace_back(*v, v.get_termfreq());
     } else {
-        for (const auto &kv : r.list->counts()) f.values.emplace_back(kv.first, kv.second);
+        auto counts = r.list ? r.list->counts() : shim::facet_key_counts(*spies.keys, r.key_part);
+        f.values.assign(counts.begin(), counts.end());
     }
     std::sort(f.values.begin(), f.values.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -239,7 +265,7 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
      * corrupted the unwinding of the deadline exception thrown next
      * (std::terminate, seen in test_timeout) and crashes ThreadSanitizer.
      * The deadline is kept by deadline_spy and the checks between steps. */
-    std::vector<facet_request> spies = add_facet_spies(r->enquire, h->db, q);
+    facet_spies spies = add_facet_spies(r->enquire, h, q);
     deadline_spy stopper(q->deadline);
     // A remote server cannot run lede's own spies; its request timeout
     // (shim_shard_opts_t) bounds the match instead.
@@ -248,9 +274,9 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     r->enquire.clear_matchspies();
     shim::check_deadline(q->deadline);
     bool stop = q->deadline > 0 && !h->remote;
-    count_list_tails(h->db, r->enquire.get_query(), spies, stop ? &stopper : nullptr);
+    count_list_tails(h->db, r->enquire.get_query(), spies.reqs, stop ? &stopper : nullptr);
     shim::check_deadline(q->deadline);
-    for (const auto &s : spies) r->facets.push_back(collect_facet(s, q));
+    for (const auto &s : spies.reqs) r->facets.push_back(collect_facet(s, spies, q));
     fetch_hits(r, q->summary_only);
 }
 
