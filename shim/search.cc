@@ -74,6 +74,7 @@ struct shim_results {
     Xapian::Stem stem;
     std::vector<std::string> data;
     std::vector<facet_t> facets;
+    std::unique_ptr<shim::snippet_maker> snippets; // made at the first snippet
     std::string suggestion;
     bool boosted = false;   // SHIM_MATCH_RELAXED's order: see boost_first
     bool fell_back = false; // the query's plain words were searched
@@ -372,8 +373,9 @@ SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text,
     *out = nullptr;
     try {
         shim::snippet_marks marks{hi_start ? hi_start : "", hi_end ? hi_end : "", "…"};
-        std::string s = shim::make_snippet(r->enquire.get_query(), r->mset, r->stem,
-                                           text ? text : "", max_bytes, marks);
+        if (!r->snippets)
+            r->snippets.reset(new shim::snippet_maker(r->enquire.get_query(), r->mset, r->stem));
+        std::string s = r->snippets->make(text ? text : "", max_bytes, marks);
         *out = shim::dup_string(s);
         return *out ? LEDE_OK : LEDE_E_NOMEM;
     } catch (...) {

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <string>
 
 namespace shim {
@@ -14,13 +15,23 @@ struct snippet_marks {
     std::string hi_start, hi_end, omit;
 };
 
-// About max_bytes of text, chosen for the query that gave mset, its matched
-// words wrapped in the marks; the text is copied as it is, never escaped.
-// Reads no database: it uses only the query, the term weights the match
-// left in mset, the stemmer and the text. Throws only std::bad_alloc.
-std::string make_snippet(const Xapian::Query &query, const Xapian::MSet &mset,
-                         const Xapian::Stem &stem, const std::string &text, size_t max_bytes,
-                         const snippet_marks &marks);
+// The snippets of one search's hits: about max_bytes of a text, chosen for
+// the query that gave mset, its matched words wrapped in the marks; the
+// text is copied as it is, never escaped. Reads no database: it uses only
+// the query, the term weights the match left in mset, the stemmer and the
+// text. The query's words are read once, and each word of the texts is
+// looked up (and stemmed) once for all the hits. mset and stem must
+// outlive it. Throws only std::bad_alloc.
+class snippet_maker {
+  public:
+    snippet_maker(const Xapian::Query &query, const Xapian::MSet &mset, const Xapian::Stem &stem);
+    ~snippet_maker();
+    std::string make(const std::string &text, size_t max_bytes, const snippet_marks &marks);
+
+  private:
+    struct state;
+    std::unique_ptr<state> s_;
+};
 
 } // namespace shim
 

@@ -40,8 +40,9 @@ typedef struct stored_span {
 bool stored_find(const char *json, size_t len, const char *const *keys, size_t n_keys,
                  stored_span_t *vals);
 
-/* v decoded as a JSON string: malloc'd, NUL-terminated UTF-8. NULL when v
- * is absent or not a string (or when out of memory). */
+/* v, a span from stored_find or stored_next, decoded as a JSON string:
+ * malloc'd, NUL-terminated UTF-8. NULL when v is absent or not a string
+ * (or when out of memory). */
 char *stored_string(stored_span_t v);
 
 /* True when v is the literal true. */
