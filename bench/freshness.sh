@@ -23,6 +23,9 @@
 #   CONNECTIONS    lede-loadgen's connections (default 8)
 #   MODE           lede-loadgen's --mode (default ids)
 #   COMMIT_MS      lede-indexer --commit-ms (default 200, its default)
+#   WATCH_NICE     the watcher's niceness (default 0): live ingestion is
+#                  background work, and on a box the queries saturate a
+#                  niceness of 10 gives them the CPU first
 #   TMPDIR         where the index and the folder go: each commit fsyncs, so
 #                  on a disk shared with busy neighbours (ext4's journal makes
 #                  an fsync wait for their data too) commits can take seconds;
@@ -46,6 +49,8 @@ FEED_SECONDS=${FEED_SECONDS:-10}
 CONNECTIONS=${CONNECTIONS:-8}
 MODE=${MODE:-ids}
 COMMIT_MS=${COMMIT_MS:-200}
+WATCH_NICE=${WATCH_NICE:-0}
+[[ $WATCH_NICE =~ ^[0-9]+$ && $WATCH_NICE -le 19 ]] || die "WATCH_NICE must be 0 to 19"
 INDEXER=$BIN_DIR/indexer/lede-indexer
 SEARCHD=$BIN_DIR/searchd/lede-searchd
 LOADGEN=$BIN_DIR/bench/lede-loadgen
@@ -80,8 +85,8 @@ status=0
 # What the build left unwritten is flushed now, not by the first commit.
 sync -f "$WORK_DIR/db"
 mkdir -p "$WORK_DIR/in"
-"$INDEXER" --db "$WORK_DIR/db" --watch "$WORK_DIR/in" --commit-ms "$COMMIT_MS" --no-progress \
-    >"$WORK_DIR/watch.out" 2>&1 &
+nice -n "$WATCH_NICE" "$INDEXER" --db "$WORK_DIR/db" --watch "$WORK_DIR/in" \
+    --commit-ms "$COMMIT_MS" --no-progress >"$WORK_DIR/watch.out" 2>&1 &
 WATCH_PID=$!
 "$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off 2>"$WORK_DIR/searchd.log" &
 SEARCHD_PID=$!
@@ -199,7 +204,8 @@ printf 'Machine: %s cores (%s), load %s; Xapian %s; lede %s, %s. Reuters-21578 i
     "$(nproc)" "$(cpu_model)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(xapian_version)" \
     "$(lede_commit)" "${BIN_DIR#"$REPO"/}"
 # shellcheck disable=SC2016 # backticks are markdown
-printf 'then `lede-indexer --watch IN --commit-ms %s` and `lede-searchd` on it, with\n' "$COMMIT_MS"
+printf 'then `nice -n %s lede-indexer --watch IN --commit-ms %s` and `lede-searchd` on it, with\n' \
+    "$WATCH_NICE" "$COMMIT_MS"
 # shellcheck disable=SC2016 # backticks are markdown
 printf '`lede-loadgen --connections %s --mode %s` querying throughout. A feeder renames one\n' \
     "$CONNECTIONS" "$MODE"

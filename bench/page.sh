@@ -3,7 +3,9 @@
 # item 4): lede-searchd of each build in turn on the same Reuters index,
 # the new build's lede-loadgen with CONNECTIONS connections in page mode (10 hits with
 # snippets, a spelling suggestion, the source, category and year facets)
-# and in ids mode, old and new alternating ROUNDS times. Reports queries/s
+# and in ids mode, old and new alternating ROUNDS times. Mode "web" is the
+# request of web/'s search page: page mode with the six facets it shows
+# and the timeline. Reports queries/s
 # and the daemon's CPU time per request (user + system, from /proc), with
 # the medians' ratios new/old; the machine is shared, so only figures of
 # the same run compare.
@@ -13,7 +15,7 @@
 # Environment: DB (an index; default: built from the corpus by the new
 # build's lede-indexer into the work directory), CORPORA (default
 # ../shared/corpora), ROUNDS (3), DURATION (10 s), WARMUP (2 s),
-# CONNECTIONS (8), MODES ("page ids"), QUERY_COUNT (300), QUERY_SEED (3),
+# CONNECTIONS (8), MODES ("page ids"; also "web"), QUERY_COUNT (300), QUERY_SEED (3),
 # SEARCHD_THREADS (0: one per core), WORK_DIR (default: a temporary one).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,6 +58,15 @@ if [[ -z ${DB:-} ]]; then
         die "lede-indexer failed: $(tail -n 3 "$WORK_DIR/index.log")"
 fi
 make_corpus_queries
+# The search page's request (web/lede.js) for each query.
+python3 - "$WORK_DIR/queries.txt" >"$WORK_DIR/queries-web.txt" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    req = json.loads(line) if line.startswith("{") else {"op": "search", "q": line}
+    req["facets"] = ["source", "category", "place", "author", "tag", "year", "timeline"]
+    print(json.dumps(req))
+PY
 
 # CPU seconds (user + system) process $1 has used.
 cpu_seconds() {
@@ -82,12 +93,13 @@ start_searchd() {
 
 # One measured run: "qps cpu_us_per_request errors" of build $1, mode $2.
 run_once() {
-    local dir=$1 mode=$2 before after json requests
+    local dir=$1 mode=$2 before after json requests queries=$WORK_DIR/queries.txt
+    [[ $mode == web ]] && queries=$WORK_DIR/queries-web.txt mode=page
     start_searchd "$dir"
-    "$LOADGEN" --port "$PORT" --queries "$WORK_DIR/queries.txt" --mode "$mode" \
+    "$LOADGEN" --port "$PORT" --queries "$queries" --mode "$mode" \
         --connections "$CONNECTIONS" --duration "$WARMUP" --warmup 0 --json >/dev/null
     before=$(cpu_seconds "$SEARCHD_PID")
-    json=$("$LOADGEN" --port "$PORT" --queries "$WORK_DIR/queries.txt" \
+    json=$("$LOADGEN" --port "$PORT" --queries "$queries" \
         --mode "$mode" --connections "$CONNECTIONS" --duration "$DURATION" --warmup 0 --json)
     after=$(cpu_seconds "$SEARCHD_PID")
     stop_pid "$SEARCHD_PID" lede-searchd

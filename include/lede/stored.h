@@ -9,7 +9,8 @@
  *
  * It is a reader of lede's own output, not a general JSON parser: what it
  * does not accept (a key with an escape, nesting deeper than
- * STORED_MAX_DEPTH) the caller reads with jansson instead. Whatever it
+ * STORED_MAX_DEPTH, a NUL byte, which jansson passes over) the caller
+ * reads with jansson instead. Whatever it
  * accepts is well-formed JSON by RFC 8259 that jansson reads with the same
  * values (fuzz_stored checks both). */
 #ifndef LEDE_STORED_H

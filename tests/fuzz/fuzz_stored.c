@@ -1,7 +1,8 @@
 /* Fuzz target for the stored-record reader (common/stored.c), against
  * jansson: whatever both read must give the same field values, and a
  * record jansson reads may be refused only for what stored.h says it
- * leaves to jansson (an escaped key, deep nesting). Any difference aborts. */
+ * leaves to jansson (an escaped key, deep nesting, a NUL byte). Any
+ * difference aborts. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,9 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_t *doc = json_loadb((const char *)data, size, 0, NULL);
     if (taken && json_is_array(doc)) abort();
     if (taken && doc) compare(v, doc);
-    if (!taken && json_is_object(doc) && !memchr(data, '\\', size) &&
-        depth_of(doc) < STORED_MAX_DEPTH)
-        abort();
+    /* jansson passes over a NUL byte between tokens, where stored_find
+     * refuses: the caller then reads it with jansson, as before. */
+    bool left_to_jansson = memchr(data, '\\', size) || memchr(data, '\0', size) ||
+                           depth_of(doc) >= STORED_MAX_DEPTH;
+    if (!taken && json_is_object(doc) && !left_to_jansson) abort();
     json_decref(doc);
     return 0;
 }
