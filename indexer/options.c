@@ -269,7 +269,6 @@ static int check_live(const indexer_opts_t *o) {
     if (o->n_args || o->delete_ids || o->rebuild)
         return usage_error("%s", "--watch and --follow take no INPUT, --delete or --rebuild");
     if (o->mode == UPDATE_BULK) return usage_error("%s", "--watch and --follow update directly");
-    if (o->shards) return usage_error("%s", "--watch and --follow update unsharded indexes");
     if (o->delete_removed && !o->watch)
         return usage_error("%s", "--delete-removed goes with --watch");
     return 0;

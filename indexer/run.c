@@ -205,7 +205,7 @@ static int run_unsharded(index_run_t *j) {
     job_reclaim(&j->dir);
     if (j->o->delete_ids) return run_delete(j);
     if (learn(j) != LEDE_OK) return job_stop(j);
-    if (j->o->watch || j->o->follow) return watch_run(j);
+    if (j->o->watch || j->o->follow) return watch_run(j, NULL);
     return use_direct(j) ? run_direct(j) : run_bulk(j);
 }
 
@@ -227,12 +227,6 @@ static void keep_changesets(const indexer_opts_t *o) {
 static int run_in_dir(index_run_t *j) {
     lede_status_t st = run_shards_layout(j);
     if (st != LEDE_OK) return job_stop(j);
-    if (j->shards && (j->o->watch || j->o->follow)) {
-        lede_errf(&j->err, LEDE_E_INVALID,
-                  "%s is a sharded index: --watch and --follow update unsharded ones only",
-                  j->dir.path);
-        return job_stop(j);
-    }
     return j->shards ? run_shards(j) : run_unsharded(j);
 }
 

@@ -14,6 +14,7 @@
 #include "ingest.h"
 #include "merge.h"
 #include "shards.h"
+#include "watch.h"
 
 /* A run on the shards of DIR. */
 typedef struct sharded {
@@ -394,6 +395,49 @@ static int delete_ids(sharded_t *x) {
     return job_exit_status(j);
 }
 
+/* ---- --watch and --follow: the watcher writes into the live shards -------- */
+
+/* A new generation of nothing for d, published. */
+static lede_status_t make_empty_live(index_run_t *j, index_dir_t *d) {
+    char path[INDEX_PATH_MAX + 32];
+    index_dir_gen_path(d, 1, path, sizeof path);
+    lede_status_t st = job_make_empty(path, j->o->language, &j->err);
+    return st == LEDE_OK ? index_dir_publish(d, 1, &j->err) : st;
+}
+
+/* A layout of empty shards and spelling for a new DIR (the watcher writes
+ * into live generations), published as a bulk run publishes: shards,
+ * spelling with N, then DIR/XAPIANDB. */
+static lede_status_t make_layout(sharded_t *x) {
+    index_run_t *j = x->j;
+    char path[INDEX_PATH_MAX + 32], n[16];
+    lede_status_t st = LEDE_OK;
+    for (unsigned k = 0; k < x->s.n && st == LEDE_OK; k++)
+        if (!x->s.dirs[k].live_gen) st = make_empty_live(j, &x->s.dirs[k]);
+    if (st == LEDE_OK && !x->s.spelling.live_gen) {
+        shim_writer_t *w;
+        index_dir_gen_path(&x->s.spelling, 1, path, sizeof path);
+        snprintf(n, sizeof n, "%u", x->s.n);
+        if ((st = job_make_empty(path, j->o->language, &j->err)) == LEDE_OK &&
+            (st = job_open_writer(j, path, false, &w)) == LEDE_OK) {
+            if ((st = shim_writer_set_metadata(w, SHARDS_META_KEY, n)) != LEDE_OK)
+                lede_errf(&j->err, st, "%s: %s", path, shim_writer_errmsg(w));
+            st = job_close_writer(j, w, st) ? LEDE_OK : LEDE_E_IO;
+        }
+        if (st == LEDE_OK) st = index_dir_publish(&x->s.spelling, 1, &j->err);
+    }
+    if (st == LEDE_OK && j->dir.shards != x->s.n)
+        st = index_dir_publish_shards(&j->dir, x->s.n, &j->err);
+    return st;
+}
+
+/* make_layout makes only what is missing: after a crash while it ran, the
+ * next start finishes it. */
+static int watch(sharded_t *x) {
+    if (make_layout(x) != LEDE_OK) return job_stop(x->j);
+    return watch_run(x->j, &x->s);
+}
+
 /* ---- entry ------------------------------------------------------------------- */
 
 static bool use_direct(const sharded_t *x) {
@@ -426,6 +470,7 @@ static int run_job(sharded_t *x) {
     }
     if (j->o->delete_ids) return delete_ids(x);
     if (learn(x) != LEDE_OK) return job_stop(j);
+    if (j->o->watch || j->o->follow) return watch(x);
     return use_direct(x) ? direct(x) : bulk(x);
 }
 

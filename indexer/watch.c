@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "furniture.h"
 #include "run.h"
+#include "shards.h"
 #include "watch_parts.h"
 
 /* How often a followed file (not standard input) is looked at for new lines. */
@@ -40,10 +40,7 @@ static void mark_dirty(watcher_t *x) {
 static lede_status_t commit(watcher_t *x) {
     index_run_t *j = x->j;
     lede_status_t st = rejects_flush(j->rejects, &j->err);
-    if (st == LEDE_OK && x->learned_new && (st = furniture_store(x->w, j->learned)) != LEDE_OK)
-        lede_errf(&j->err, st, "storing the learnt site furniture: %s", shim_writer_errmsg(x->w));
-    if (st == LEDE_OK && (st = shim_writer_commit(x->w)) != LEDE_OK)
-        lede_errf(&j->err, st, "committing: %s", shim_writer_errmsg(x->w));
+    if (st == LEDE_OK) st = wout_commit(&x->out, x->learned_new ? j->learned : NULL, &j->err);
     if (st == LEDE_OK && x->follow && (st = follow_mark(x)) != LEDE_OK)
         lede_errf(&j->err, st, "out of memory");
     if (st == LEDE_OK) st = wstate_save(x->state, &j->err);
@@ -64,8 +61,8 @@ lede_status_t watch_tick(watcher_t *x) {
 static lede_status_t upsert(void *ctx, const record_t *rec, const shim_doc_t *doc,
                             lede_err_t *err) {
     watcher_t *x = ctx;
-    if (shim_writer_upsert(x->w, doc) != LEDE_OK)
-        return lede_errf(err, LEDE_E_IO, "%s: %s", rec->file, shim_writer_errmsg(x->w));
+    lede_status_t st = wout_upsert(&x->out, x->j->o->spelling, doc, err);
+    if (st != LEDE_OK) return lede_err_context(err, st, "%s", rec->file);
     x->j->counts.written++;
     x->batch_docs++;
     mark_dirty(x);
@@ -98,8 +95,8 @@ lede_status_t watch_record(void *ctx, record_t *rec) {
 
 static lede_status_t delete_id(watcher_t *x, const char *id) {
     bool found = false;
-    if (shim_writer_delete(x->w, id, &found) != LEDE_OK)
-        return lede_errf(&x->j->err, LEDE_E_IO, "deleting %s: %s", id, shim_writer_errmsg(x->w));
+    lede_status_t st = wout_delete(&x->out, id, &found, &x->j->err);
+    if (st != LEDE_OK) return st;
     x->j->counts.deleted += found;
     mark_dirty(x);
     return LEDE_OK;
@@ -249,14 +246,12 @@ static lede_status_t ensure_live(index_run_t *j) {
     return st;
 }
 
-static lede_status_t start(watcher_t *x) {
+static lede_status_t start(watcher_t *x, const shards_t *shards) {
     index_run_t *j = x->j;
     char path[INDEX_PATH_MAX + 32];
-    lede_status_t st = ensure_live(j);
+    lede_status_t st = shards ? LEDE_OK : ensure_live(j);
     if (st != LEDE_OK) return st;
-    index_dir_gen_path(&j->dir, j->dir.live_gen, path, sizeof path);
-    if ((st = job_open_writer(j, path, j->o->spelling, &x->w)) != LEDE_OK) return st;
-    x->before = shim_writer_doccount(x->w);
+    if ((st = wout_open(j, shards, &x->out)) != LEDE_OK) return st;
     snprintf(path, sizeof path, "%s/%s", j->dir.path, WSTATE_FILE_NAME);
     if ((st = wstate_load(path, &x->state, &j->err)) != LEDE_OK) return st;
     if ((st = catch_signals(&j->err)) != LEDE_OK) return st;
@@ -267,16 +262,18 @@ static lede_status_t start(watcher_t *x) {
 
 static int finish(watcher_t *x, lede_status_t st, bool stopped) {
     index_run_t *j = x->j;
-    uint32_t before = x->before, after = x->w ? shim_writer_doccount(x->w) : 0;
+    bool opened = x->out.open;
     if (st == LEDE_OK && x->dirty) st = commit(x);
+    uint32_t before = x->out.before, after = wout_doccount(&x->out);
     wdir_close(x);
     follow_close(x->follow);
     wstate_free(x->state);
-    if (x->w && !job_close_writer(j, x->w, st)) {
+    bool closed = wout_close(j, &x->out, st);
+    if (!opened) return job_stop(j);
+    if (!closed) {
         lede_err_context(&j->err, st, "the index holds what was committed before");
         return job_stop(j);
     }
-    if (!x->w) return job_stop(j);
     j->counts.added = after > before ? after - before : 0;
     j->counts.replaced =
         j->counts.written > j->counts.added ? j->counts.written - j->counts.added : 0;
@@ -285,17 +282,17 @@ static int finish(watcher_t *x, lede_status_t st, bool stopped) {
     return stopped && status == EXIT_REJECTS ? EXIT_INDEXED : status;
 }
 
-int watch_run(index_run_t *j) {
+int watch_run(index_run_t *j, const shards_t *shards) {
     watcher_t x = {.j = j, .ino_fd = -1};
+    unsigned gen = shards ? shards_max_gen(shards) : j->dir.live_gen;
     x.ingest = (ingest_t){.learned = j->learned,
                           .keep_text = j->o->keep_text,
-                          .stamp_base = (uint64_t)(j->dir.live_gen ? j->dir.live_gen : 1)
-                                        << STAMP_GEN_SHIFT,
+                          .stamp_base = (uint64_t)(gen ? gen : 1) << STAMP_GEN_SHIFT,
                           .rejects = j->rejects,
                           .write = upsert,
                           .ctx = &x};
     bool stopped = false;
-    lede_status_t st = start(&x);
+    lede_status_t st = start(&x, shards);
     if (st == LEDE_OK) st = loop(&x, &stopped);
     return finish(&x, st, stopped);
 }

@@ -1,6 +1,7 @@
 /* watch: lede-indexer --watch FOLDER and --follow FILE|-, a long-running
  * indexer that writes into the live generation (index_dir.h) through one
- * writer, committing in small batches.
+ * writer (one per shard on a sharded index: watch_out.c), committing in
+ * small batches.
  *
  *   --watch FOLDER   each page (.txt, .html, .htm) and JSON Lines file
  *                    (.jsonl, .json; each also .gz) in FOLDER and below it
@@ -55,8 +56,11 @@
 
 #include "job.h"
 
-/* Runs --watch and/or --follow on the unsharded index of j until a signal
- * (or the end of standard input); returns the exit status. */
-int watch_run(index_run_t *j);
+typedef struct shards shards_t;
+
+/* Runs --watch and/or --follow on the index of j, or on its shards s (NULL:
+ * unsharded; each shard and spelling with a live generation), until a
+ * signal (or the end of standard input); returns the exit status. */
+int watch_run(index_run_t *j, const shards_t *s);
 
 #endif

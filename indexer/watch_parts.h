@@ -10,10 +10,21 @@
 #include "watch_state.h"
 
 typedef struct follow follow_t;
+typedef struct shards shards_t;
+
+/* Where the watcher writes (watch_out.c): the one index, or the shards of
+ * a sharded one (shards.h) and their spelling database. */
+typedef struct watch_out {
+    unsigned n;           /* writers in w: 1, or the shards */
+    shim_writer_t **w;    /* open for the whole run */
+    shim_writer_t *spell; /* sharded: DIR/spelling's; NULL: w[0] keeps the spelling data */
+    uint32_t before;      /* documents when the run began */
+    bool open;            /* every writer opened */
+} watch_out_t;
 
 typedef struct watcher {
     index_run_t *j; /* first: see job_sink() */
-    shim_writer_t *w;
+    watch_out_t out;
     ingest_t ingest; /* writes through the writer w */
     watch_state_t *state;
     json_t *cur_ids;     /* ids of the file being read, or NULL */
@@ -23,7 +34,6 @@ typedef struct watcher {
     double batch_start;  /* when the first of them was made */
     unsigned batch_docs; /* documents written since the last commit */
     bool learned_new;    /* pages counted since the last commit */
-    uint32_t before;     /* documents in the index when the run began */
     /* --watch */
     const char *root;
     int ino_fd;  /* inotify, or -1 */
@@ -31,6 +41,27 @@ typedef struct watcher {
     /* --follow */
     follow_t *follow;
 } watcher_t;
+
+/* watch_out.c: the writers ------------------------------------------------ */
+
+/* Opens the writers of the live generations: of j's index (s NULL), or of
+ * each shard of s and its spelling. */
+lede_status_t wout_open(index_run_t *j, const shards_t *s, watch_out_t *o);
+
+/* doc into the index (its shard), its words into spelling's data when
+ * spelling is set. */
+lede_status_t wout_upsert(watch_out_t *o, bool spelling, const shim_doc_t *doc, lede_err_t *err);
+
+lede_status_t wout_delete(watch_out_t *o, const char *id, bool *found, lede_err_t *err);
+
+/* Stores learned (when not NULL) and commits every writer, spelling last. */
+lede_status_t wout_commit(watch_out_t *o, const ex_learned_t *learned, lede_err_t *err);
+
+uint32_t wout_doccount(const watch_out_t *o);
+
+/* Commits (st OK) or discards what is not committed, and frees o; false,
+ * with j->err set, when anything failed. */
+bool wout_close(index_run_t *j, watch_out_t *o, lede_status_t st);
 
 /* watch.c ---------------------------------------------------------------- */
 

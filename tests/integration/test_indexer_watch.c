@@ -1,8 +1,9 @@
 /* lede-indexer --watch and --follow, end to end: the real binary on a
  * folder written here (atomic renames, slow partial writes, replacements,
  * removals, a bad file), stops by SIGTERM and by kill -9 with restarts
- * (nothing lost, nothing twice), a followed file and standard input, and
- * lede-searchd serving each new article within 2 s of its file. */
+ * (nothing lost, nothing twice), a followed file and standard input,
+ * lede-searchd serving each new article within 2 s of its file, and the
+ * same on a sharded index. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -219,14 +220,16 @@ static void test_restart(void) {
     check_rmtree(strdup(w.tmp));
 }
 
-/* kill -9 at random points while files arrive; a restart after each. */
-static void test_kill9(void) {
+/* kill -9 at random points while files arrive; a restart after each.
+ * shards: NULL, or "--shards=N" for a sharded index (a kill can fall
+ * between two shards' commits). */
+static void kill9_run(const char *tag, const char *shards) {
     watch_t w;
     char name[32], word[32], id[32];
     const int files = 60;
-    setup(&w, "watch-kill");
+    setup(&w, tag);
     srand(7);
-    start_watch(&w, "--batch-docs=3");
+    start(&w, NULL, "--watch", w.in, "--batch-docs=3", shards, (char *)NULL);
     for (int i = 0; i < files; i++) {
         snprintf(name, sizeof name, "f%02d.txt", i);
         snprintf(word, sizeof word, "word%02d", i);
@@ -234,7 +237,7 @@ static void test_kill9(void) {
         if (rand() % 6 == 0) {
             check_sleep_ms(rand() % 60);
             CHECK_INT(stop(&w, SIGKILL), 128 + SIGKILL);
-            start_watch(&w, "--batch-docs=3");
+            start(&w, NULL, "--watch", w.in, "--batch-docs=3", shards, (char *)NULL);
         }
     }
     CHECK(wait_count(&w, (uint32_t)files));
@@ -246,6 +249,14 @@ static void test_kill9(void) {
         CHECK(doc_is(&w, id, word));
     }
     check_rmtree(strdup(w.tmp));
+}
+
+static void test_kill9(void) {
+    kill9_run("watch-kill", NULL);
+}
+
+static void test_kill9_sharded(void) {
+    kill9_run("watch-kill-shards", "--shards=2");
 }
 
 static void append_line(const char *path, int k) {
@@ -333,24 +344,76 @@ static void test_served(void) {
     check_rmtree(strdup(w.tmp));
 }
 
-/* What --watch does not do: mixed with INPUT or --shards, or on a
- * sharded index. */
+/* The folder on a sharded index, made by the watcher (--shards 3, a new
+ * DIR): each article in the shard its id routes to, replaced and removed
+ * there; the spelling data in DIR/spelling (lede-searchd corrects a
+ * misspelt word); a restart that reads the layout from DIR and finishes
+ * one left half-made; and a second layout asked of it refused. */
+static void test_sharded(void) {
+    static const char *const WORDS[] = {"walrus", "beaver", "otter", "heron", "badger", "marmot"};
+    watch_t w;
+    sd_daemon_t d;
+    char name[32], path[700], *out = NULL, *err = NULL;
+    setup(&w, "watch-shards");
+    start(&w, NULL, "--watch", w.in, "--shards", "3", "--delete-removed", (char *)NULL);
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, "p%d.txt", i);
+        put_page(w.in, name, WORDS[i]);
+    }
+    CHECK(wait_count(&w, 6));
+    uint32_t sum = 0, used = 0;
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/shard-%d", w.db, k);
+        uint32_t n = doccount(path);
+        sum += n, used += n > 0;
+    }
+    CHECK_INT(sum, 6);
+    CHECK(used >= 2);
+    put_page(w.in, "p0.txt", "narwhal");
+    CHECK(wait_doc(&w, "p0", "narwhal"));
+    snprintf(path, sizeof path, "%s/p1.txt", w.in);
+    unlink(path);
+    CHECK(wait_doc(&w, "p1", NULL));
+    CHECK_INT(stop(&w, SIGTERM), 0);
+    CHECK_INT(doccount(w.db), 5);
+    /* As a kill -9 while the watcher made the layout leaves it: the shards
+     * and spelling live, DIR/XAPIANDB not written yet. */
+    snprintf(path, sizeof path, "%s/XAPIANDB", w.db);
+    CHECK(unlink(path) == 0);
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in, "--shards", "2"), 2);
+    CHECK(err && strstr(err, "has 3 shards"));
+    free(out), free(err);
+    start_watch(&w, NULL);
+    put_page(w.in, "p9.txt", "pelican");
+    CHECK(wait_count(&w, 6));
+    CHECK_INT(stop(&w, SIGTERM), 0);
+    CHECK(doc_is(&w, "p9", "pelican"));
+    if (sd_start_in(&d, searchd, w.db, w.tmp, "searchd", NULL)) {
+        sd_conn_t *c = sd_connect(d.port);
+        json_t *r = c ? sd_callf(c, "{s:s,s:s}", "op", "search", "q", "narwhl") : NULL;
+        char *text = r ? json_dumps(r, 0) : NULL;
+        if (!text || !strstr(text, "narwhal")) fprintf(stderr, "  reply: %s\n", text ? text : "-");
+        CHECK(text && strstr(text, "narwhal"));
+        free(text);
+        json_decref(r);
+        sd_close(c);
+        CHECK_INT(sd_stop(&d, SIGTERM), 0);
+    } else {
+        CHECK(false);
+    }
+    check_rmtree(strdup(w.tmp));
+}
+
+/* What --watch does not do: mixed with INPUT. */
 static void test_refusals(void) {
     watch_t w;
-    char *out = NULL, *err = NULL, jsonl[700];
+    char *out = NULL, *err = NULL;
     setup(&w, "watch-refuse");
     CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in, "x.jsonl"), 2);
     free(out), free(err);
-    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in, "--shards", "2"), 2);
-    free(out), free(err);
     CHECK_INT(INDEX(&out, &err, "--db", w.db, "--delete-removed", "x.jsonl"), 2);
     free(out), free(err);
-    snprintf(jsonl, sizeof jsonl, "%s/a.jsonl", w.tmp);
-    free(check_write_file(w.tmp, "a.jsonl", "{\"id\":\"a\",\"title\":\"A\",\"body\":\"b\"}\n"));
-    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--shards", "2", jsonl), 0);
-    free(out), free(err);
-    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in), 2);
-    CHECK(err && strstr(err, "sharded index"));
+    CHECK_INT(INDEX(&out, &err, "--db", w.db, "--watch", w.in, "--update", "bulk"), 2);
     free(out), free(err);
     check_rmtree(strdup(w.tmp));
 }
@@ -366,9 +429,11 @@ int main(int argc, char **argv) {
     RUN(test_delete_removed);
     RUN(test_restart);
     RUN(test_kill9);
+    RUN(test_kill9_sharded);
     RUN(test_follow_file);
     RUN(test_follow_stdin);
     RUN(test_served);
+    RUN(test_sharded);
     RUN(test_refusals);
     return check_summary();
 }
