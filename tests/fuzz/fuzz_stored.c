@@ -72,8 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (taken && doc) compare(v, doc);
     /* jansson passes over a NUL byte between tokens, where stored_find
      * refuses: the caller then reads it with jansson, as before. */
-    bool left_to_jansson = memchr(data, '\\', size) || memchr(data, '\0', size) ||
-                           depth_of(doc) >= STORED_MAX_DEPTH;
+    bool left_to_jansson =
+        memchr(data, '\\', size) || memchr(data, '\0', size) || depth_of(doc) >= STORED_MAX_DEPTH;
     if (!taken && json_is_object(doc) && !left_to_jansson) abort();
     json_decref(doc);
     return 0;
