@@ -1,8 +1,10 @@
-// The list facets (tags, places, authors). A document's list is counted
-// from its item slots (document.h) by Xapian's ValueCountMatchSpy, the one
-// match spy a remote shard (xapian-tcpsrv) can run; an index without them
-// is counted from the joined list slot by list_spy, as before the item
-// slots existed, which works on local databases only.
+// The list facets (tags, places, authors). Over remote shards a
+// document's list is counted from its item slots (document.h) by Xapian's
+// ValueCountMatchSpy, the one match spy a remote shard (xapian-tcpsrv) can
+// run. A local database is counted from the joined list slot by list_spy,
+// which reads one value per match and takes 0.5x to 0.75x the time of the
+// item slots (bench/RESULTS.md, "List facets over remote shards"); so is
+// an index without item slots, which cannot be counted over remote.
 //
 // Reading a slot costs the same for every match whether the document has
 // a value there or not, so one spy per item position over every match
@@ -79,9 +81,9 @@ Xapian::Query tier_filter(const std::vector<list_counter *> &lists, unsigned tie
 } // namespace
 
 list_counter::list_counter(const Xapian::Database &db, Xapian::valueno list_slot,
-                           Xapian::Enquire &enq) {
+                           Xapian::Enquire &enq, bool remote) {
     list_slots_of(list_slot, &slots);
-    items = item_slots_to_count(db, slots);
+    items = remote ? item_slots_to_count(db, slots) : -1;
     if (items < 0) {
         fallback.reset(new list_spy(slots.list));
         enq.add_matchspy(fallback.get());

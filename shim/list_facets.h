@@ -17,8 +17,10 @@ class list_spy;
 class list_counter {
   public:
     // Counts the list whose joined slot is list_slot in db, adding the
-    // spies for every match to enq.
-    list_counter(const Xapian::Database &db, Xapian::valueno list_slot, Xapian::Enquire &enq);
+    // spies for every match to enq. remote: db has a remote shard, which
+    // only the item slots can count.
+    list_counter(const Xapian::Database &db, Xapian::valueno list_slot, Xapian::Enquire &enq,
+                 bool remote);
     ~list_counter();
     // Each item with the number of its occurrences in the matches.
     std::map<std::string, uint32_t> counts() const;

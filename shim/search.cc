@@ -119,7 +119,7 @@ facet_spies add_facet_spies(Xapian::Enquire &enq, const shim_db_t *h, const shim
         shim::list_slots s;
         if (f.keys && !r.timeline && (r.key_part = shim::facet_key_part(r.slot)) >= 0) continue;
         if (shim::list_slots_of(r.slot, &s)) {
-            r.list.reset(new shim::list_counter(h->db, r.slot, enq));
+            r.list.reset(new shim::list_counter(h->db, r.slot, enq, h->remote));
         } else {
             r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
             enq.add_matchspy(r.single.get());
