@@ -43,14 +43,14 @@ void test_bounded() {
     Xapian::Stem cached(impl); // owns impl
     size_t most = 0;
     bool same = true;
-    for (unsigned i = 0; i < 3 * shim::STEM_CACHE_MAX_WORDS; i++) {
+    for (unsigned i = 0; i < 3 * shim::STEM_CACHE_SLOTS; i++) {
         std::string w = made_up(i);
         same = same && cached(w) == plain(w);
         if (impl->size() > most) most = impl->size();
     }
     CHECK(same);
-    CHECK(most <= shim::STEM_CACHE_MAX_WORDS);
-    CHECK(most > shim::STEM_CACHE_MAX_WORDS / 2);
+    CHECK(most <= shim::STEM_CACHE_SLOTS);
+    CHECK(most > shim::STEM_CACHE_SLOTS / 2);
     // Starting again forgets nothing it should not: the first words still stem right.
     for (unsigned i = 0; i < 100; i++) check_same(cached(made_up(i)), plain(made_up(i)));
 }
