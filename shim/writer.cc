@@ -5,6 +5,7 @@
 
 #include "document.h"
 #include "internal.h"
+#include "stem_cache.h"
 
 using shim::report;
 using shim::status_from_exception;
@@ -66,7 +67,7 @@ lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
         throw Xapian::InvalidArgumentError("index was built with language '" + lang + "', not '" +
                                            o->language + "'");
     }
-    w->tg.set_stemmer(shim::make_stemmer(lang.c_str()));
+    w->tg.set_stemmer(shim::make_cached_stemmer(lang.c_str()));
     w->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     w->spelling = o->spelling;
     if (o->spelling) {

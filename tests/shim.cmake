@@ -15,3 +15,10 @@ set_tests_properties(shim_symbols PROPERTIES LABELS unit)
 # with a small C++ helper that reads the shim's schema (shim/internal.h).
 target_sources(test_shim_search PRIVATE unit/old_layout.cc)
 target_include_directories(test_shim_search PRIVATE ${PROJECT_SOURCE_DIR}/shim)
+
+# The writer's stem cache is C++ inside the shim, so its test is too.
+add_executable(test_stem_cache unit/test_stem_cache.cc)
+target_link_libraries(test_stem_cache PRIVATE lede_check lede_shim lede_common)
+target_include_directories(test_stem_cache PRIVATE ${PROJECT_SOURCE_DIR}/shim)
+add_test(NAME test_stem_cache COMMAND test_stem_cache)
+set_tests_properties(test_stem_cache PROPERTIES LABELS unit)
