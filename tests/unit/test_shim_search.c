@@ -1080,6 +1080,26 @@ static void test_snippets(void) {
     }
 }
 
+/* The snippets of one search share what they learn of the words (each is
+ * stemmed once per search): a text's snippet is the same after other
+ * texts' snippets as from a search of its own. */
+static void test_snippets_share_words(void) {
+    static const char *const TEXTS[] = {"Violations were found. The violation was old.",
+                                        "Ash from a volcano; violating rules.", "Nothing here.",
+                                        "A violation of rights, violations of law.", ""};
+    shim_query_t q = {.text = "violations OR volcano", .limit = 10};
+    shim_results_t *shared = run(g_db, &q, LEDE_OK);
+    for (size_t i = 0; shared && i < N_ITEMS(TEXTS); i++) {
+        char *got = NULL;
+        CHECK_INT(shim_results_snippet(shared, TEXTS[i], 60, "[", "]", &got), LEDE_OK);
+        char *alone = snippet_for(q.text, TEXTS[i], 60);
+        CHECK_STR(got, alone);
+        free(alone);
+        free(got);
+    }
+    shim_results_free(shared);
+}
+
 /* Whether s is well-formed UTF-8 (no sequence cut short). */
 static bool valid_utf8(const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
@@ -1999,6 +2019,7 @@ int main(void) {
     RUN(test_deadline);
     RUN(test_query_size);
     RUN(test_snippets);
+    RUN(test_snippets_share_words);
     RUN(test_snippet_matches);
     RUN(test_snippet_window);
     RUN(test_snippet_cuts);
