@@ -1727,10 +1727,12 @@ static void expect_same_lists(shim_db_t *a, shim_db_t *b) {
     }
 }
 
-/* An index with the item slots counts what list_spy counts on the same
+/* An index with the item slots gives the same list facets as the same
  * articles without them (an index from before them, or one where some
  * articles are from before them), including a list of exactly
- * LIST_ITEM_SLOTS (32) items and one longer, which list_spy counts. */
+ * LIST_ITEM_SLOTS (32) items and one longer. Locally both are counted by
+ * list_spy; test_remote_list_facets checks the item slots, which only a
+ * remote shard counts by, against it. */
 static void test_list_facets(void) {
     char *dir = path_in(g_dir, "lists");
     CHECK(mkdir(dir, 0755) == 0);
