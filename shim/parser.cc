@@ -253,8 +253,7 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
     qp.set_stopper(q->ranking == SHIM_RANKING_XAPIAN_BM25 ? nullptr : &STOPPER);
     Xapian::termcount expand = q->max_expansion ? q->max_expansion : DEFAULT_MAX_EXPANSION;
     qp.set_max_expansion(expand, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    unsigned flags = FULL_FLAGS;
-    if (q->partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
+    unsigned flags = FULL_FLAGS; // the partial last word: expand_wildcards
     std::vector<std::string> exact;
     std::string text = fold_case(q->text, &exact);
     Xapian::Query parsed;
@@ -262,7 +261,7 @@ Xapian::Query parse_text(shim_db_t *h, const shim_query_t *q, std::string *corre
         if (unsafe_window_query(text))
             throw Xapian::QueryParserError("Syntax: NEAR/n or ADJ/n in a query of another shape "
                                            "than words and operators in turn");
-        parsed = qp.parse_query(expand_wildcards(h, text, expand), flags);
+        parsed = qp.parse_query(expand_wildcards(h, text, expand, q->partial), flags);
     } catch (const Xapian::QueryParserError &e) {
         if (!q->fallback || e.get_msg().rfind(BAD_DATE_RANGE, 0) == 0) throw;
         // Plain words: no operators, no prefixes, no wildcards.

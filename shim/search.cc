@@ -324,7 +324,9 @@ void run_similar(shim_db_t *h, const char *id, uint32_t offset, uint32_t limit, 
     Xapian::ESet eset = r->enquire.get_eset(SIMILAR_TERMS, rset, flags, &decider);
     Xapian::Query like(Xapian::Query::OP_OR, eset.begin(), eset.end());
     r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, like, Xapian::Query(idterm)));
-    r->mset = r->enquire.get_mset(offset, limit);
+    // Every match is counted: an estimate depends on how the documents
+    // fall into shards, and the total would differ from one index's.
+    r->mset = r->enquire.get_mset(offset, limit, h->db.get_doccount());
     fetch_hits(r, false);
 }
 
@@ -374,7 +376,8 @@ SHIM_API lede_status_t shim_results_snippet(shim_results_t *r, const char *text,
     try {
         shim::snippet_marks marks{hi_start ? hi_start : "", hi_end ? hi_end : "", "…"};
         if (!r->snippets)
-            r->snippets.reset(new shim::snippet_maker(r->enquire.get_query(), r->mset, r->stem));
+            r->snippets.reset(new shim::snippet_maker(r->enquire.get_query(), r->mset,
+                                                      r->h->db.get_doccount(), r->stem));
         std::string s = r->snippets->make(text ? text : "", max_bytes, marks);
         *out = shim::dup_string(s);
         return *out ? LEDE_OK : LEDE_E_NOMEM;

@@ -82,15 +82,25 @@ bool should_stem(const std::string &word) {
     }
 }
 
-// A term's weight from the statistics the match left in the MSet (no
-// database access); 0 when it has none.
-double weight_of(const Xapian::MSet &mset, const std::string &term) {
-    try {
-        return mset.get_termweight(term);
-    } catch (const Xapian::Error &) {
-        return 0;
+// A term's weight: how rare it is in the whole index (its inverse
+// document frequency), from the statistics the match left in the MSet
+// (no database access); 0 when the match has none for it. Not the MSet's
+// termweight: Xapian 1.4 adds up each shard's bound for that, so over
+// shards a word found in all of them would weigh more than on one index.
+struct term_weights {
+    const Xapian::MSet &mset;
+    double docs; // in the whole index
+
+    double operator()(const std::string &term) const {
+        try {
+            mset.get_termweight(term); // throws for a term the match has no statistics for
+            double freq = mset.get_termfreq(term);
+            return std::log((docs + 1) / (freq + 0.5));
+        } catch (const Xapian::Error &) {
+            return 0;
+        }
     }
-}
+};
 
 int concept_of(query_words &q, const std::string &key) {
     auto it = q.concepts.emplace(key, static_cast<int>(q.weights.size()));
@@ -123,7 +133,7 @@ void add_wildcard(query_words &q, const Xapian::Query &query) {
 // A phrase is looked for as a whole when it is tight (quoted words; not
 // ADJ/n or NEAR) and made of unstemmed terms. Its window is not in the
 // public API but in its description: "(a@1 PHRASE 2 b@2)".
-bool add_phrase(query_words &q, const Xapian::Query &query, const Xapian::MSet &mset) {
+bool add_phrase(query_words &q, const Xapian::Query &query, const term_weights &weight_of) {
     size_t n = query.get_num_subqueries();
     std::vector<std::string> words;
     double weight = 0;
@@ -131,7 +141,7 @@ bool add_phrase(query_words &q, const Xapian::Query &query, const Xapian::MSet &
         Xapian::Query sub = query.get_subquery(i);
         if (sub.get_type() != Xapian::Query::LEAF_TERM) return false;
         std::string w = *sub.get_terms_begin();
-        weight += weight_of(mset, w);
+        weight += weight_of(w);
         if (!strip_prefix(w) || w[0] == 'Z') return false;
         words.push_back(w);
     }
@@ -144,20 +154,20 @@ bool add_phrase(query_words &q, const Xapian::Query &query, const Xapian::MSet &
     return true;
 }
 
-void collect(query_words &q, const Xapian::Query &query, const Xapian::MSet &mset,
+void collect(query_words &q, const Xapian::Query &query, const term_weights &weight_of,
              const Xapian::Stem &stem) {
     size_t n = query.get_num_subqueries();
     switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
         std::string term = *query.get_terms_begin();
-        add_term(q, stem, term, weight_of(mset, term));
+        add_term(q, stem, term, weight_of(term));
         return;
     }
     case Xapian::Query::OP_WILDCARD:
         add_wildcard(q, query);
         return;
     case Xapian::Query::OP_PHRASE:
-        if (add_phrase(q, query, mset)) return;
+        if (add_phrase(q, query, weight_of)) return;
         break;
     case Xapian::Query::OP_AND_NOT: // what follows the first part excludes
     case Xapian::Query::OP_FILTER:  // or filters
@@ -166,7 +176,7 @@ void collect(query_words &q, const Xapian::Query &query, const Xapian::MSet &mse
     default:
         break;
     }
-    for (size_t i = 0; i < n; i++) collect(q, query.get_subquery(i), mset, stem);
+    for (size_t i = 0; i < n; i++) collect(q, query.get_subquery(i), weight_of, stem);
 }
 
 // Every matched word counts, the rarer ones more: from LIGHTEST_WEIGHT
@@ -204,9 +214,9 @@ void set_initials(query_words &q, const Xapian::Stem &stem) {
 }
 
 query_words words_of_query(const Xapian::Query &query, const Xapian::MSet &mset,
-                           const Xapian::Stem &stem) {
+                           Xapian::doccount docs, const Xapian::Stem &stem) {
     query_words q;
-    collect(q, query, mset, stem);
+    collect(q, query, term_weights{mset, static_cast<double>(docs)}, stem);
     normalise(q.weights);
     set_initials(q, stem);
     return q;
@@ -793,8 +803,8 @@ struct snippet_maker::state {
 };
 
 snippet_maker::snippet_maker(const Xapian::Query &query, const Xapian::MSet &mset,
-                             const Xapian::Stem &stem)
-    : s_(new state{words_of_query(query, mset, stem), stem, {}}) {}
+                             Xapian::doccount docs, const Xapian::Stem &stem)
+    : s_(new state{words_of_query(query, mset, docs, stem), stem, {}}) {}
 
 snippet_maker::~snippet_maker() = default;
 

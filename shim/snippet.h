@@ -18,13 +18,14 @@ struct snippet_marks {
 // The snippets of one search's hits: about max_bytes of a text, chosen for
 // the query that gave mset, its matched words wrapped in the marks; the
 // text is copied as it is, never escaped. Reads no database: it uses only
-// the query, the term weights the match left in mset, the stemmer and the
-// text. The query's words are read once, and each word of the texts is
-// looked up (and stemmed) once for all the hits. mset and stem must
+// the query, the term frequencies the match left in mset (docs: the
+// documents of the whole index), the stemmer and the text. The query's words are read once, and
+// each word of the texts is looked up (and stemmed) once for all the hits. mset and stem must
 // outlive it. Throws only std::bad_alloc.
 class snippet_maker {
   public:
-    snippet_maker(const Xapian::Query &query, const Xapian::MSet &mset, const Xapian::Stem &stem);
+    snippet_maker(const Xapian::Query &query, const Xapian::MSet &mset, Xapian::doccount docs,
+                  const Xapian::Stem &stem);
     ~snippet_maker();
     std::string make(const std::string &text, size_t max_bytes, const snippet_marks &marks);
 

@@ -1,5 +1,5 @@
-// Wildcards expanded once over all shards, so that a sharded index ranks
-// word* exactly as one index does (see wildcards.h).
+// Wildcards and the partial last word expanded by lede, so that a
+// sharded index ranks them exactly as one index does (see wildcards.h).
 #include "wildcards.h"
 
 #include <algorithm>
@@ -29,8 +29,23 @@ bool free_text_prefix(const std::string &field, std::string *prefix) {
     return false;
 }
 
-// OP_SYNONYM of the max terms starting with stem that most documents of
-// the whole index have, as Xapian's WILDCARD_LIMIT_MOST_FREQUENT picks.
+// Xapian 1.4 estimates how many documents an OR of terms matches two by
+// two, each step rounded to a whole document, in a tree it shapes by each
+// database's own term frequencies: so one OP_SYNONYM of rare words weighs
+// differently in each shard and differently from one index (2 of 60
+// sample articles scored 1.52 over two shards, 1.66 on one index). Inner
+// synonyms of two (unweighted ORs inside the weighted one) fix the tree's
+// shape, so every database takes the same steps in the same order.
+Xapian::Query fixed_tree(const std::vector<std::string> &terms, size_t lo, size_t hi) {
+    if (hi - lo == 1) return Xapian::Query(terms[lo]);
+    size_t mid = lo + (hi - lo) / 2;
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, fixed_tree(terms, lo, mid),
+                         fixed_tree(terms, mid, hi));
+}
+
+// The OR-as-one (OP_SYNONYM) of the max terms starting with stem that
+// most documents of the whole index have, as Xapian's
+// WILDCARD_LIMIT_MOST_FREQUENT picks them, most frequent first.
 Xapian::Query expansion(const Xapian::Database &db, const std::string &stem,
                         Xapian::termcount max) {
     std::vector<std::pair<Xapian::doccount, std::string>> terms;
@@ -39,14 +54,22 @@ Xapian::Query expansion(const Xapian::Database &db, const std::string &stem,
     auto most = [](const auto &a, const auto &b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     };
-    if (terms.size() > max) {
-        std::partial_sort(terms.begin(), terms.begin() + max, terms.end(), most);
-        terms.resize(max);
-    }
-    if (terms.empty()) return Xapian::Query::MatchNothing;
+    size_t keep = std::min<size_t>(terms.size(), max);
+    std::partial_sort(terms.begin(), terms.begin() + keep, terms.end(), most);
+    if (keep == 0) return Xapian::Query::MatchNothing;
     std::vector<std::string> names;
-    for (auto &t : terms) names.push_back(t.second);
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, names.begin(), names.end());
+    for (size_t k = 0; k < keep; k++) names.push_back(terms[k].second);
+    return fixed_tree(names, 0, names.size());
+}
+
+// The last word of a query still being typed (FLAG_PARTIAL's meaning):
+// the word as Xapian's parser would take it (stemmed, as STEM_SOME does a
+// lower-case word) or any word it begins, the whole index's most
+// frequent first.
+Xapian::Query partial_word(shim_db_t *h, const std::string &prefix, const std::string &word,
+                           Xapian::termcount max) {
+    Xapian::Query full("Z" + prefix + h->stem(word));
+    return Xapian::Query(Xapian::Query::OP_OR, expansion(h->db, prefix + word, max), full);
 }
 
 // The field name just before text[i] ("title" in "title:word"), or "".
@@ -57,15 +80,24 @@ std::string field_before(const std::string &text, size_t i) {
     return text.substr(start, i - 1 - start);
 }
 
+// Whether a placeholder can stand where text[i] begins a word: after
+// nothing, a space, a bracket, a + or - or a field name's colon (in
+// "o'rei" the word "rei" is part of a longer one for Xapian's parser, and
+// stays as it is).
+bool word_start(const std::string &text, size_t i) {
+    return i == 0 || std::string(" \t(+-:").find(text[i - 1]) != std::string::npos;
+}
+
 } // namespace
 
 Xapian::FieldProcessor *wildcard_field(shim_db_t *h) {
     return new wildcard_processor(h);
 }
 
-std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::termcount max) {
+std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::termcount max,
+                             bool partial) {
     h->wildcards.clear();
-    if (h->shards.size() < 2 || text.find('*') == std::string::npos) return text;
+    if (!partial && text.find('*') == std::string::npos) return text;
     std::string out;
     bool quoted = false;
     for (size_t i = 0; i < text.size();) {
@@ -79,15 +111,18 @@ std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::term
         while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
         std::string field = field_before(text, i), prefix;
         bool wild = end < text.size() && text[end] == '*' && !quoted;
-        if (!wild || !free_text_prefix(field, &prefix)) {
+        bool last = partial && end == text.size() && !quoted;
+        if (!(wild || last) || !word_start(text, i) || !free_text_prefix(field, &prefix)) {
             out.append(text, i, end - i);
             i = end;
             continue;
         }
         out.erase(out.size() - (field.empty() ? 0 : field.size() + 1)); // the field name goes too
-        h->wildcards.push_back(expansion(h->db, prefix + text.substr(i, end - i), max));
+        std::string word = text.substr(i, end - i);
+        h->wildcards.push_back(wild ? expansion(h->db, prefix + word, max)
+                                    : partial_word(h, prefix, word, max));
         out += std::string(WILDCARD_FIELD) + ":" + std::to_string(h->wildcards.size() - 1);
-        i = end + 1; // past the '*'
+        i = end + (wild ? 1 : 0); // past the '*'
     }
     return out;
 }

@@ -1,4 +1,4 @@
-// Wildcards over shards; see wildcards.cc.
+// Wildcards and partial words, ranked alike over shards; see wildcards.cc.
 #ifndef LEDE_SHIM_WILDCARDS_H
 #define LEDE_SHIM_WILDCARDS_H
 
@@ -13,13 +13,17 @@ constexpr const char *WILDCARD_FIELD = "ledewildcard";
 // The processor of WILDCARD_FIELD: "N" is the query h->wildcards[N].
 Xapian::FieldProcessor *wildcard_field(shim_db_t *h);
 
-// With several shards, the text with each word* (outside quotes, bare or
-// after title: or author:) replaced by a placeholder for the OR-as-one
-// (OP_SYNONYM) of its max most frequent terms of the whole index, kept in
-// h->wildcards: Xapian would expand it in each shard on its own, with
-// each shard's own frequencies, and rank differently from one index.
-// With one index, text as it is.
-std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::termcount max);
+// The text with each word* (outside quotes, bare or after title: or
+// author:), and with partial its last word too, replaced by a placeholder
+// for the query kept in h->wildcards: the OR-as-one (OP_SYNONYM) of the
+// word's max most frequent completions in the whole index, with the word
+// itself for the partial one (FLAG_PARTIAL's meaning). Xapian would
+// expand them in each shard on its own, with each shard's frequencies,
+// and its estimate of a synonym's frequency depends on each database's
+// term frequencies too; these queries weigh alike in one index and in
+// any number of shards.
+std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::termcount max,
+                             bool partial);
 
 } // namespace shim
 
