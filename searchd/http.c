@@ -36,7 +36,7 @@ typedef struct held_reply {
 struct http_server {
     shared_t *sh;
     pool_t *pool;
-    shim_db_t *watch_db; /* the main loop's handle: /health, /stats, /metrics */
+    reloader_t *reloader; /* /health, /stats, /metrics: its index status */
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
     http_conns_t *conns;
@@ -197,34 +197,41 @@ static void preflight(http_server_t *h, struct evhttp_request *req, bool allowed
 /* ---- pages answered on the loop ---- */
 
 static void health(http_server_t *h, struct evhttp_request *req) {
-    shim_stats_t st;
-    lede_err_t why;
     if (h->sh->stopping) return send_error(h, req, 503, "unavailable", "the server is stopping");
-    if (stats_index_check(h->sh->cfg, h->watch_db, &st, &why) != LEDE_OK)
-        return send_error(h, req, 503, "unavailable", why.msg);
-    json_t *reply = json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)st.doccount,
-                              "revision", (json_int_t)st.revision, "version", LEDE_VERSION);
-    if (reply && h->sh->cfg->shards[0]) { /* shard_policy = partial: up, with some down */
-        json_object_set_new(reply, "shards",
-                            json_integer((json_int_t)shim_db_shard_count(h->watch_db)));
-        json_object_set_new(reply, "shards_down",
-                            json_integer((json_int_t)shim_db_shards_down(h->watch_db)));
+    index_status_t ix;
+    reloader_status(h->reloader, &ix);
+    if (!ix.up) {
+        send_error(h, req, 503, "unavailable", ix.why.msg);
+        return index_status_free(&ix);
     }
+    json_t *reply = json_pack("{sbsIsIss}", "ok", 1, "documents", (json_int_t)ix.st.doccount,
+                              "revision", (json_int_t)ix.st.revision, "version", LEDE_VERSION);
+    if (reply && h->sh->cfg->shards[0]) { /* shard_policy = partial: up, with some down */
+        json_object_set_new(reply, "shards", json_integer((json_int_t)ix.n_shards));
+        json_object_set_new(reply, "shards_down", json_integer((json_int_t)ix.shards_down));
+    }
+    index_status_free(&ix);
     send_json(h, req, 200, reply);
 }
 
 static void metrics(http_server_t *h, struct evhttp_request *req) {
     struct evbuffer *body = evbuffer_new();
     if (!body) return send_error(h, req, 500, "internal", "out of memory");
-    metrics_write(h->sh, h->watch_db, body);
+    index_status_t ix;
+    reloader_status(h->reloader, &ix);
+    metrics_write(h->sh, &ix, body);
+    index_status_free(&ix);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
     respond(h, req, 200, "text/plain; version=0.0.4; charset=utf-8", body);
     evbuffer_free(body);
 }
 
 static void stats_page(http_server_t *h, struct evhttp_request *req) {
+    index_status_t ix;
+    reloader_status(h->reloader, &ix);
     json_t *reply = json_pack("{sb}", "ok", 1),
-           *stats = stats_report(&h->sh->stats, h->sh->cfg, h->watch_db);
+           *stats = stats_report(&h->sh->stats, h->sh->cfg, &ix);
+    index_status_free(&ix);
     if (!reply || !stats || json_object_update(reply, stats) != 0) {
         json_decref(reply);
         reply = NULL; /* send_json answers 500 */
@@ -447,14 +454,14 @@ static void limit(http_server_t *h, const config_t *c) {
     evhttp_set_gencb(h->http, on_request, h);
 }
 
-lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, shim_db_t *watch_db,
+lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, reloader_t *reloader,
                          lede_err_t *err) {
     const config_t *c = s->cfg;
     http_server_t *h = calloc(1, sizeof *h);
     *out = h; /* freed by http_free, whatever happens below */
     if (!h || !(h->http = evhttp_new(s->base)))
         return lede_errf(err, LEDE_E_NOMEM, "cannot start the HTTP server: out of memory");
-    h->sh = s, h->pool = pool, h->watch_db = watch_db;
+    h->sh = s, h->pool = pool, h->reloader = reloader;
     pool_on_done(pool, http_job_done, h);
     if (!(h->conns = http_conns_new(s, h->http)))
         return lede_errf(err, LEDE_E_NOMEM, "cannot start the HTTP server: out of memory");

@@ -7,15 +7,17 @@
 
 #include "lede/shim.h"
 #include "lede/status.h"
+#include "reloader.h"
 #include "shared.h"
 #include "worker.h"
 
 typedef struct http_server http_server_t;
 
 /* Listens on http_host:http_port; requests that read the index go to the
- * pool's workers, /health, /metrics and /stats read watch_db (the main
- * loop's handle). *out is set even on failure: http_free frees it. */
-lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, shim_db_t *watch_db,
+ * pool's workers, /health, /metrics and /stats answer on the loop from
+ * the index status the reload thread last found. *out is set even on
+ * failure: http_free frees it. */
+lede_status_t http_start(http_server_t **out, shared_t *s, pool_t *pool, reloader_t *reloader,
                          lede_err_t *err);
 
 /* A worker finished an HTTP request's job (a pool_done_fn, arg the

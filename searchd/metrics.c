@@ -74,26 +74,22 @@ static void label_value(struct evbuffer *out, const char *v) {
 }
 
 /* With the shards key: each shard, up or not, and its documents. */
-static void shard_facts(struct evbuffer *out, shared_t *s, shim_db_t *db) {
+static void shard_facts(struct evbuffer *out, shared_t *s, const index_status_t *ix) {
     if (!s->cfg->shards[0]) return;
     family(out, "lede_shard_up", "gauge", "1 when the shard answers (shards key).");
-    for (size_t k = 0; k < shim_db_shard_count(db); k++) {
-        shim_shard_info_t info;
-        shim_db_shard_info(db, k, &info);
+    for (size_t k = 0; k < ix->n_shards; k++) {
         evbuffer_add_printf(out, "lede_shard_up{shard=\"");
-        label_value(out, info.spec);
-        evbuffer_add_printf(out, "\"} %d\n", info.up ? 1 : 0);
+        label_value(out, ix->shards[k].spec);
+        evbuffer_add_printf(out, "\"} %d\n", ix->shards[k].up ? 1 : 0);
     }
 }
 
-static void index_facts(struct evbuffer *out, shared_t *s, shim_db_t *db) {
-    shim_stats_t ix;
-    bool open = stats_index_check(s->cfg, db, &ix, NULL) == LEDE_OK;
-    gauge(out, "lede_index_up", "1 when the index can be read.", open);
-    if (!open) return;
-    gauge(out, "lede_index_documents", "Documents in the index served.", ix.doccount);
-    gauge(out, "lede_index_revision", "Revision of the index served.", (double)ix.revision);
-    shard_facts(out, s, db);
+static void index_facts(struct evbuffer *out, shared_t *s, const index_status_t *ix) {
+    gauge(out, "lede_index_up", "1 when the index can be read.", ix->up);
+    if (!ix->up) return;
+    gauge(out, "lede_index_documents", "Documents in the index served.", ix->st.doccount);
+    gauge(out, "lede_index_revision", "Revision of the index served.", (double)ix->st.revision);
+    shard_facts(out, s, ix);
 }
 
 /* Open descriptors: the entries of /proc/self/fd, less the one reading it. */
@@ -142,7 +138,7 @@ static void build_info(struct evbuffer *out) {
                         LEDE_VERSION, shim_xapian_version(), PROTO_VERSION);
 }
 
-void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out) {
+void metrics_write(shared_t *s, const index_status_t *ix, struct evbuffer *out) {
     stats_t snap, *st = &snap;
     stats_snapshot(&s->stats, &snap);
     requests(out, st);
@@ -177,6 +173,6 @@ void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out) {
     gauge(out, "lede_queries_per_second", "Requests per second over the last minute.",
           stats_qps(st));
     gauge(out, "lede_uptime_seconds", "Seconds since start.", stats_now() - st->started);
-    index_facts(out, s, db);
+    index_facts(out, s, ix);
     process_facts(out, st);
 }

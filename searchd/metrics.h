@@ -4,11 +4,11 @@
 
 #include <event2/buffer.h>
 
-#include "lede/shim.h"
+#include "index_status.h"
 #include "shared.h"
 
-/* Appends the whole exposition to out, the index facts read through db
- * (the main thread's handle). Main thread only. */
-void metrics_write(shared_t *s, shim_db_t *db, struct evbuffer *out);
+/* Appends the whole exposition to out, with the index's status ix. Main
+ * thread only. */
+void metrics_write(shared_t *s, const index_status_t *ix, struct evbuffer *out);
 
 #endif

@@ -16,41 +16,17 @@
 #include "log.h"
 #include "notify.h"
 
-/* Reopens the main thread's handle; when the index changed (or on SIGHUP)
- * the workers reopen theirs before their next request. */
-static void check_reload(server_t *s, bool forced) {
-    bool changed = false;
-    if (shim_db_reopen(s->watch_db, &changed) != LEDE_OK) {
-        /* Once, not every reload_interval_ms: /health and STATS say it. */
-        if (!s->reload_failing)
-            log_msg(LOG_ERROR, "checking the index for changes: %s", shim_db_errmsg(s->watch_db));
-        s->reload_failing = true;
-        return;
-    }
-    if (s->reload_failing) log_msg(LOG_INFO, "the index can be read again");
-    s->reload_failing = false;
-    if (!changed && !forced) return;
-    pool_reload(s->pool);
-    shim_stats_t st;
-    if (changed) stats_reloaded(&s->sh.stats);
-    if (shim_db_stats(s->watch_db, &st) == LEDE_OK)
-        log_msg(LOG_INFO, "index %s: %u documents, revision %llu",
-                changed ? "reloaded" : "reopened", st.doccount, (unsigned long long)st.revision);
-}
-
-static void on_reload_timer(evutil_socket_t fd, short what, void *arg) {
-    (void)fd, (void)what;
-    check_reload(arg, false);
-}
-
+/* A commit seen by index_watch: the reload thread checks at once. */
 static void on_index_changed(void *arg) {
-    check_reload(arg, false);
+    server_t *s = arg;
+    reloader_kick(s->reloader, false);
 }
 
 static void on_sighup(evutil_socket_t fd, short what, void *arg) {
     (void)fd, (void)what;
+    server_t *s = arg;
     log_msg(LOG_INFO, "SIGHUP: reopening the index");
-    check_reload(arg, true);
+    reloader_kick(s->reloader, true);
 }
 
 static void server_stop(server_t *s);
@@ -79,19 +55,14 @@ static void on_sigusr1(evutil_socket_t fd, short what, void *arg) {
 }
 
 static bool add_events(server_t *s) {
-    const config_t *c = s->sh.cfg;
-    struct timeval every = {(time_t)(c->reload_interval_ms / 1000),
-                            (suseconds_t)(c->reload_interval_ms % 1000) * 1000};
     struct event_base *base = s->sh.base;
-    s->reload_timer = event_new(base, -1, EV_PERSIST, on_reload_timer, s);
     s->sighup = evsignal_new(base, SIGHUP, on_sighup, s);
     s->sigterm = evsignal_new(base, SIGTERM, on_stop_signal, s);
     s->sigint = evsignal_new(base, SIGINT, on_stop_signal, s);
     s->sigusr1 = evsignal_new(base, SIGUSR1, on_sigusr1, s);
-    if (!s->reload_timer || !s->sighup || !s->sigterm || !s->sigint || !s->sigusr1) return false;
-    return event_add(s->reload_timer, &every) == 0 && event_add(s->sighup, NULL) == 0 &&
-           event_add(s->sigterm, NULL) == 0 && event_add(s->sigint, NULL) == 0 &&
-           event_add(s->sigusr1, NULL) == 0;
+    if (!s->sighup || !s->sigterm || !s->sigint || !s->sigusr1) return false;
+    return event_add(s->sighup, NULL) == 0 && event_add(s->sigterm, NULL) == 0 &&
+           event_add(s->sigint, NULL) == 0 && event_add(s->sigusr1, NULL) == 0;
 }
 
 /* Descriptors the daemon holds besides its connections: stdio, the log,
@@ -137,7 +108,11 @@ static unsigned worker_count(const config_t *c) {
 /* STATS through a worker's own index handle (request_env_t.stats). */
 static json_t *report(void *arg, shim_db_t *db) {
     shared_t *sh = arg;
-    return stats_report(&sh->stats, sh->cfg, db);
+    index_status_t ix;
+    index_status_read(sh->cfg, db, &ix);
+    json_t *o = stats_report(&sh->stats, sh->cfg, &ix);
+    index_status_free(&ix);
+    return o;
 }
 
 static void on_conn_closed(void *arg) {
@@ -164,13 +139,13 @@ static void share(server_t *s, const config_t *c) {
     sh->conn_closed_arg = s;
 }
 
-/* The main thread's handle; with shards that are down (shard_policy =
+/* The reload thread's handle; with shards that are down (shard_policy =
  * partial), says which. */
-static lede_status_t open_index(server_t *s, lede_err_t *err) {
-    lede_status_t st = index_open(s->sh.cfg, &s->watch_db, err);
-    for (size_t k = 0; st == LEDE_OK && k < shim_db_shard_count(s->watch_db); k++) {
+static lede_status_t open_index(server_t *s, shim_db_t **db, lede_err_t *err) {
+    lede_status_t st = index_open(s->sh.cfg, db, err);
+    for (size_t k = 0; st == LEDE_OK && k < shim_db_shard_count(*db); k++) {
         shim_shard_info_t info;
-        shim_db_shard_info(s->watch_db, k, &info);
+        shim_db_shard_info(*db, k, &info);
         if (!info.up)
             log_msg(LOG_WARN, "shard %s is down (%s); serving the others", info.spec, info.error);
     }
@@ -182,7 +157,7 @@ static lede_status_t listen_all(server_t *s, lede_err_t *err) {
     const config_t *c = s->sh.cfg;
     lede_status_t st = listener_open(&s->listener, &s->sh, s->pool, err);
     if (st == LEDE_OK && c->http_enabled)
-        st = http_start(&s->http, &s->sh, s->pool, s->watch_db, err);
+        st = http_start(&s->http, &s->sh, s->pool, s->reloader, err);
     if (st != LEDE_OK) return st;
     if (!add_events(s)) return lede_errf(err, LEDE_E_INTERNAL, "cannot set up signals and timers");
     lede_err_t why;
@@ -200,18 +175,24 @@ lede_status_t server_start(server_t *s, const config_t *c, lede_err_t *err) {
     if (evthread_use_pthreads() != 0 || !(s->sh.base = event_base_new()) ||
         !gate_init(&s->sh.gate, s->sh.base, &s->sh.stats))
         return lede_errf(err, LEDE_E_INTERNAL, "cannot start the event loop");
-    lede_status_t st = open_index(s, err);
+    shim_db_t *db = NULL;
+    lede_status_t st = open_index(s, &db, err);
     unsigned threads = worker_count(c);
     if (st == LEDE_OK) fit_fd_limit(c, threads);
     if (st == LEDE_OK) st = pool_start(&s->pool, &s->sh, threads, err);
+    if (st == LEDE_OK)
+        st = reloader_start(&s->reloader, &s->sh, s->pool, db, err);
+    else
+        shim_db_close(db);
     if (st == LEDE_OK && tls_enabled(c)) st = tls_ctx_new(c, &s->sh.tls, err);
     if (st == LEDE_OK) st = listen_all(s, err);
     if (st != LEDE_OK) return st;
-    shim_stats_t ix = {0};
-    shim_db_stats(s->watch_db, &ix);
+    index_status_t ix;
+    reloader_status(s->reloader, &ix);
     log_msg(LOG_INFO, "listening on %s:%u%s, index %s (%u documents), %u worker threads",
             c->listen_host, listener_port(s->listener), s->sh.tls ? " (TLS)" : "",
-            config_index_name(c), ix.doccount, threads);
+            config_index_name(c), ix.st.doccount, threads);
+    index_status_free(&ix);
     return LEDE_OK;
 }
 
@@ -230,7 +211,7 @@ static void server_stop(server_t *s) {
     gate_close(&s->sh.gate);
     listener_disable(s->listener);
     http_stop(s->http);
-    event_del(s->reload_timer);
+    reloader_stop(s->reloader);
     pool_shutdown(s->pool);
     on_conn_closed(s);
 }
@@ -238,6 +219,8 @@ static void server_stop(server_t *s) {
 void server_free(server_t *s) {
     http_free(s->http); /* first: closing its connections looks at the pool */
     s->http = NULL;
+    reloader_free(s->reloader); /* before the pool it tells about reloads */
+    s->reloader = NULL;
     pool_stop(s->pool);
     /* The workers are gone; freeing the signal events below gives SIGTERM
      * back its default action, and a second SIGTERM (timeout(1) sends one
@@ -250,10 +233,9 @@ void server_free(server_t *s) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     listener_free(s->listener);
     index_watch_free(s->index_watch);
-    struct event *evs[] = {s->reload_timer, s->sighup, s->sigterm, s->sigint, s->sigusr1};
+    struct event *evs[] = {s->sighup, s->sigterm, s->sigint, s->sigusr1};
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
         if (evs[i]) event_free(evs[i]);
-    shim_db_close(s->watch_db);
     tls_ctx_free(s->sh.tls);
     gate_free(&s->sh.gate);
     if (s->sh.base) event_base_free(s->sh.base);

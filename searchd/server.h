@@ -1,7 +1,7 @@
 /* server: the owner of everything else: the main event loop, the
  * listeners (listener.h, http.h), the workers (worker.h), the reload
- * watcher and the signals. What the parts it owns read is in shared.h;
- * no part calls back into the server. */
+ * thread (reloader.h), the index watcher and the signals. What the parts it owns read is in
+ * shared.h; no part calls back into the server. */
 #ifndef LEDE_SEARCHD_SERVER_H
 #define LEDE_SEARCHD_SERVER_H
 
@@ -14,6 +14,7 @@
 #include "index_watch.h"
 #include "lede/shim.h"
 #include "listener.h"
+#include "reloader.h"
 #include "shared.h"
 #include "worker.h"
 
@@ -21,11 +22,10 @@ typedef struct server {
     shared_t sh; /* what the parts below read (shared.h) */
     listener_t *listener;
     pool_t *pool;
-    shim_db_t *watch_db; /* the main thread's handle: reload checks, HTTP's stats */
-    struct event *reload_timer, *sighup, *sigterm, *sigint, *sigusr1;
+    reloader_t *reloader; /* reload checks and the index status, on a thread */
+    struct event *sighup, *sigterm, *sigint, *sigusr1;
     index_watch_t *index_watch; /* commits seen at once; NULL: polling only */
     http_server_t *http;        /* NULL with http_listen = off */
-    bool reload_failing;        /* the last reload check failed (logged once) */
 } server_t;
 
 /* Opens the index, starts the workers and listens. */

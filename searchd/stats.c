@@ -235,26 +235,18 @@ void stats_job_done(stats_t *s, const config_t *c, const job_t *job) {
                         : "");
 }
 
-lede_status_t stats_index_check(const config_t *c, shim_db_t *db, shim_stats_t *st,
-                                lede_err_t *err) {
-    if (shim_db_check(db) == LEDE_OK && shim_db_stats(db, st) == LEDE_OK) return LEDE_OK;
-    return lede_errf(err, LEDE_E_OPEN, "the index at %.200s cannot be read: %.280s",
-                     config_index_name(c), shim_db_errmsg(db));
-}
-
 /* "shards": each shard, whether it is up, its documents or why not. */
-static json_t *shards_json(shim_db_t *db) {
+static json_t *shards_json(const index_status_t *ix) {
     json_t *list = json_array();
     json_build_t b = {!list};
-    for (size_t k = 0; k < shim_db_shard_count(db); k++) {
-        shim_shard_info_t info;
-        shim_db_shard_info(db, k, &info);
-        json_t *one =
-            json_pack("{s:s, s:b, s:b}", "shard", info.spec, "remote", info.remote, "up", info.up);
-        if (info.up)
-            jb_set(&b, one, "documents", json_integer((json_int_t)info.doccount));
+    for (size_t k = 0; k < ix->n_shards; k++) {
+        const index_shard_t *info = &ix->shards[k];
+        json_t *one = json_pack("{s:s, s:b, s:b}", "shard", info->spec, "remote", info->remote,
+                                "up", info->up);
+        if (info->up)
+            jb_set(&b, one, "documents", json_integer((json_int_t)info->doccount));
         else
-            jb_str(&b, one, "error", info.error);
+            jb_str(&b, one, "error", info->error);
         jb_append(&b, list, one);
     }
     if (!b.failed) return list;
@@ -264,25 +256,22 @@ static json_t *shards_json(shim_db_t *db) {
 
 /* "index": where it is, whether it can be read, and its facts or why not;
  * with the shards key, each shard too. */
-static json_t *index_json(const config_t *c, shim_db_t *db) {
-    shim_stats_t st;
-    lede_err_t err;
+static json_t *index_json(const config_t *c, const index_status_t *ix) {
     const char *path = config_index_name(c);
-    json_t *o = stats_index_check(c, db, &st, &err) != LEDE_OK
-                    ? json_pack("{s:s, s:b, s:s}", "path", path, "up", 0, "error", err.msg)
-                    : json_pack("{s:s, s:b, s:I, s:I, s:s}", "path", path, "up", 1, "documents",
-                                (json_int_t)st.doccount, "revision", (json_int_t)st.revision,
-                                "language", st.language);
-    if (o && c->shards[0] && json_object_set_new(o, "shards", shards_json(db)) != 0) {
+    json_t *o = !ix->up ? json_pack("{s:s, s:b, s:s}", "path", path, "up", 0, "error", ix->why.msg)
+                        : json_pack("{s:s, s:b, s:I, s:I, s:s}", "path", path, "up", 1, "documents",
+                                    (json_int_t)ix->st.doccount, "revision",
+                                    (json_int_t)ix->st.revision, "language", ix->st.language);
+    if (o && c->shards[0] && json_object_set_new(o, "shards", shards_json(ix)) != 0) {
         json_decref(o);
         return NULL;
     }
     return o;
 }
 
-json_t *stats_report(stats_t *s, const config_t *c, shim_db_t *db) {
+json_t *stats_report(stats_t *s, const config_t *c, const index_status_t *ix) {
     json_t *o = stats_json(s);
-    json_t *more = json_pack("{s:o?, s:i, s:s}", "index", index_json(c, db), "protocol",
+    json_t *more = json_pack("{s:o?, s:i, s:s}", "index", index_json(c, ix), "protocol",
                              PROTO_VERSION, "version", LEDE_VERSION);
     if (!o || !more || json_object_update(o, more) != 0) {
         json_decref(o);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "index_status.h"
 #include "job.h"
 #include "lede/protocol.h"
 #include "lede/shim.h"
@@ -91,13 +92,9 @@ json_t *stats_json(stats_t *s);
  * query_log is on or it was slow. */
 void stats_job_done(stats_t *s, const config_t *c, const job_t *job);
 
-/* Whether the index at c->db can be read through db (the calling thread's
- * own handle): its facts in *st, or why not in err. */
-lede_status_t stats_index_check(const config_t *c, shim_db_t *db, shim_stats_t *st,
-                                lede_err_t *err);
-
-/* The whole STATS reply: the counters, the index facts read through db
- * (the calling thread's own handle), the protocol and program versions. */
-json_t *stats_report(stats_t *s, const config_t *c, shim_db_t *db);
+/* The whole STATS reply: the counters, the index's status (read through
+ * a worker's own handle, or the reload thread's copy), the protocol and
+ * program versions. */
+json_t *stats_report(stats_t *s, const config_t *c, const index_status_t *ix);
 
 #endif

@@ -30,6 +30,10 @@
  * counts as down; the rest is room for a loaded machine. */
 #define HUNG_TIMEOUT_MS "500"
 #define HUNG_REPLY_MS 8000
+/* The main loop's answers while a shard hangs: well under HUNG_TIMEOUT_MS
+ * (a reload check that waited for the shard on the main loop took that
+ * long), with room for a loaded machine. */
+#define MAIN_LOOP_MS 300
 /* How long a one-shot xapian-replicate or a failing start may take. */
 #define RUN_TIMEOUT_MS 30000
 
@@ -600,6 +604,27 @@ static void test_replicas(void) {
     unserve(s, 3);
 }
 
+/* The slowest of /health and a PING on a new connection, asked in turn
+ * for ms: what the main event loop answers (accepting, health checks)
+ * must not wait for a reload check stuck on a shard. */
+static double main_loop_slowest(sd_daemon_t *d, double ms) {
+    double slowest = 0, end = check_now_ms() + ms;
+    while (check_now_ms() < end) {
+        double start = check_now_ms();
+        int status = 0;
+        free(sd_http_get(d->http_port, "/health", NULL, &status));
+        sd_conn_t *c = sd_connect(d->port);
+        json_t *r = c ? sd_call(c, "PING") : NULL;
+        CHECK(r && json_is_true(json_object_get(r, "ok")));
+        json_decref(r);
+        sd_close(c);
+        double took = check_now_ms() - start;
+        slowest = took > slowest ? took : slowest;
+        check_sleep_ms(20);
+    }
+    return slowest;
+}
+
 /* Stopped (SIGSTOP: connections open, nothing answered): with policy
  * partial and short timeouts, the other shard answers within a bounded
  * time, saying which shard is missing; after SIGCONT answers are whole
@@ -631,6 +656,9 @@ static void test_stopped(void) {
     }
     printf("  stopped: partial replies within %.0f ms\n", slowest);
     CHECK(slowest < HUNG_REPLY_MS);
+    double main_loop = main_loop_slowest(&p.d, 3000);
+    printf("  stopped: /health and a new connection's PING within %.0f ms\n", main_loop);
+    CHECK(main_loop < MAIN_LOOP_MS);
     ss_signal(&p.s[1], SIGCONT);
     double took = wait_full(&p.d, "water", water_total, BACK_MS);
     printf("  whole again %.0f ms after SIGCONT\n", took);
