@@ -96,6 +96,10 @@ lede_status_t job_open_writer(index_run_t *j, const char *path, bool spelling, s
  * (with j->err set) when anything failed. */
 bool job_close_writer(index_run_t *j, shim_writer_t *w, lede_status_t st);
 
+/* Commits w; when Xapian's spelling bug made it commit the batch without
+ * its spelling data (shim_writer_spelling_skips), warns on stderr. */
+lede_status_t job_commit_writer(shim_writer_t *w, lede_err_t *err);
+
 /* Gives back the space an interrupted direct update took in the live
  * generation of d (see shim_db_reclaim); a failure is only warned about. */
 void job_reclaim(const index_dir_t *d);

@@ -71,11 +71,10 @@ lede_status_t wout_commit(watch_out_t *o, const ex_learned_t *learned, lede_err_
         return lede_errf(err, st, "storing the learnt site furniture: %s",
                          shim_writer_errmsg(meta));
     for (unsigned k = 0; k < o->n; k++)
-        if ((st = shim_writer_commit(o->w[k])) != LEDE_OK)
-            return lede_errf(err, st, "committing: %s", shim_writer_errmsg(o->w[k]));
-    if (o->spell && (st = shim_writer_commit(o->spell)) != LEDE_OK)
-        return lede_errf(err, st, "committing spelling: %s", shim_writer_errmsg(o->spell));
-    return LEDE_OK;
+        if ((st = job_commit_writer(o->w[k], err)) != LEDE_OK) return st;
+    if (o->spell && (st = job_commit_writer(o->spell, err)) != LEDE_OK)
+        lede_err_context(err, st, "the spelling database");
+    return st;
 }
 
 uint32_t wout_doccount(const watch_out_t *o) {

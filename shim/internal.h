@@ -134,6 +134,15 @@ struct undo_note {
     std::vector<std::pair<std::string, off_t>> files;
 };
 
+// One change of a live writer's batch, kept so that the batch can be
+// written again without its spelling data (writer.cc, commit_changes).
+struct batch_op {
+    enum kind_t { ADD, REPLACE, DELETE, METADATA } kind;
+    std::string key; // the id term (REPLACE, DELETE) or the metadata key
+    std::string value;
+    Xapian::Document doc; // ADD, REPLACE
+};
+
 } // namespace shim
 
 struct shim_writer {
@@ -144,6 +153,12 @@ struct shim_writer {
     bool spelling = false;
     shim::undo_note undo;
     bool has_undo = false; // undo holds the state of the last commit
+    // The batch since the last commit (live writers with spelling only);
+    // batch_whole is false once it outgrew BATCH_REPLAY_OPS and was dropped.
+    std::vector<shim::batch_op> batch;
+    bool batch_whole = true;
+    uint64_t spelling_skips = 0; // batches committed without their spelling data
+    std::string spelling_why;    // why the last one was
     std::string err;
 };
 

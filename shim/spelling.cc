@@ -85,12 +85,24 @@ std::string best_swap(const Xapian::Database &db, const std::string &w, Xapian::
     return best;
 }
 
+// Xapian's suggestion for w, or "" when it cannot read the spelling
+// entries w needs: Xapian 1.4.22 cannot read back some entries it wrote
+// (see shim_writer_spelling_skips), and a suggestion is not worth failing
+// a search for.
+std::string xapian_suggestion(const Xapian::Database &spell, const std::string &w) {
+    try {
+        return spell.get_spelling_suggestion(w, MAX_EDITS);
+    } catch (const Xapian::DatabaseCorruptError &) {
+        return "";
+    }
+}
+
 // The better spelling of the lower-cased word w, or "": the spelling data
 // is spell's (a shard set's shared spelling database, or db itself), the
 // frequencies db's.
 std::string correction(const Xapian::Database &spell, const Xapian::Database &db,
                        const std::string &w) {
-    std::string fix = spell.get_spelling_suggestion(w, MAX_EDITS);
+    std::string fix = xapian_suggestion(spell, w);
     Xapian::doccount swap_freq;
     std::string swap = best_swap(db, w, &swap_freq);
     if (swap_freq >= SWAP_MIN_DOCS &&

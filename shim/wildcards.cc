@@ -3,11 +3,20 @@
 #include "wildcards.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace shim {
 
 namespace {
+
+// What a word* that no word of the index begins with stands for: a term
+// no index has (lede's terms are UTF-8, and 0xff never starts a UTF-8
+// character). Not Query::MatchNothing, which Xapian's QueryParser takes
+// for a word it dropped.
+Xapian::Query no_match() {
+    return Xapian::Query(std::string("\xff")); // not shared: Query's count is not atomic
+}
 
 class wildcard_processor : public Xapian::FieldProcessor {
     shim_db_t *h_;
@@ -16,7 +25,7 @@ class wildcard_processor : public Xapian::FieldProcessor {
     explicit wildcard_processor(shim_db_t *h) : h_(h) {}
     Xapian::Query operator()(const std::string &n) override {
         size_t k = static_cast<size_t>(strtoul(n.c_str(), nullptr, 10));
-        return k < h_->wildcards.size() ? h_->wildcards[k] : Xapian::Query::MatchNothing;
+        return k < h_->wildcards.size() ? h_->wildcards[k] : no_match(); // typed by a user
     }
 };
 
@@ -97,7 +106,9 @@ Xapian::FieldProcessor *wildcard_field(shim_db_t *h) {
 std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::termcount max,
                              bool partial) {
     h->wildcards.clear();
-    if (!partial && text.find('*') == std::string::npos) return text;
+    if (!partial && text.find('*') == std::string::npos &&
+        text.find(WILDCARD_FIELD) == std::string::npos)
+        return text;
     std::string out;
     bool quoted = false;
     for (size_t i = 0; i < text.size();) {
@@ -109,6 +120,12 @@ std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::term
         }
         size_t end = i;
         while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
+        if (end < text.size() && text[end] == ':' &&
+            text.compare(i, end - i, WILDCARD_FIELD) == 0) { // typed: a word, not the field
+            out.append(text, i, end - i).append(" ");
+            i = end + 1;
+            continue;
+        }
         std::string field = field_before(text, i), prefix;
         bool wild = end < text.size() && text[end] == '*' && !quoted;
         bool last = partial && end == text.size() && !quoted;
@@ -119,10 +136,15 @@ std::string expand_wildcards(shim_db_t *h, const std::string &text, Xapian::term
         }
         out.erase(out.size() - (field.empty() ? 0 : field.size() + 1)); // the field name goes too
         std::string word = text.substr(i, end - i);
-        h->wildcards.push_back(wild ? expansion(h->db, prefix + word, max)
-                                    : partial_word(h, prefix, word, max));
+        Xapian::Query q =
+            wild ? expansion(h->db, prefix + word, max) : partial_word(h, prefix, word, max);
+        h->wildcards.push_back(q.empty() ? no_match() : q);
         out += std::string(WILDCARD_FIELD) + ":" + std::to_string(h->wildcards.size() - 1);
         i = end + (wild ? 1 : 0); // past the '*'
+        // The placeholder's value ends here: Xapian 1.4.22's parser would
+        // read on ("+ledewildcard:0.c", from "+pl*.c") and, with AND as the
+        // default operator, crash on it (fuzz_query).
+        if (i < text.size() && !isspace(static_cast<unsigned char>(text[i]))) out += ' ';
     }
     return out;
 }

@@ -43,6 +43,69 @@ lede_status_t fail(shim_writer_t *w) noexcept {
     return st;
 }
 
+// The most changes a batch keeps for writing it again (commit_changes):
+// a live batch is small (lede-indexer --watch commits every 1,000
+// documents by default); a bigger one is not kept, to bound memory.
+constexpr size_t BATCH_REPLAY_OPS = 10000;
+
+// Keeps a change of a live writer with spelling for commit_changes.
+void keep(shim_writer_t *w, shim::batch_op::kind_t kind, const std::string &key,
+          const std::string &value, const Xapian::Document &doc) {
+    if (!w->spelling || w->fresh || !w->batch_whole) return;
+    if (w->batch.size() >= BATCH_REPLAY_OPS) {
+        w->batch.clear();
+        w->batch_whole = false;
+        return;
+    }
+    w->batch.push_back(shim::batch_op{kind, key, value, doc});
+}
+
+// Writes the kept batch again after a commit that failed and was rolled
+// back, through the documents already made: the TermGenerator is not run
+// again, so no word reaches the spelling table.
+void replay(shim_writer_t *w) {
+    w->db.begin_transaction(false);
+    for (const auto &op : w->batch) {
+        if (op.kind == shim::batch_op::ADD)
+            w->db.add_document(op.doc);
+        else if (op.kind == shim::batch_op::REPLACE)
+            w->db.replace_document(op.key, op.doc);
+        else if (op.kind == shim::batch_op::DELETE)
+            w->db.delete_document(op.key);
+        else
+            w->db.set_metadata(op.key, op.value);
+    }
+    w->db.commit_transaction();
+    w->db.commit();
+}
+
+void close_without_commit(shim_writer_t *w);
+
+// Ends the transaction and commits it. Xapian 1.4.22 cannot read back
+// some spelling entries it wrote (see shim_writer_spelling_skips), and a
+// commit that must add a word to one fails with DatabaseCorruptError after
+// rolling everything back; then the batch, when kept whole, is written
+// again without spelling data. Through a new handle: the one whose commit
+// failed is not used again, because after that rollback glass can write a
+// bad free list ("Ran off end of freelist" a few commits later, seen).
+void commit_changes(shim_writer_t *w) {
+    try {
+        w->db.commit_transaction();
+        w->db.commit();
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        if (!w->spelling || w->fresh || !w->batch_whole || w->batch.empty()) throw;
+        w->spelling_why = e.get_description();
+        close_without_commit(w); // and the space the failed commit took, back
+        w->db = Xapian::WritableDatabase(w->path, xapian_flags(0));
+        w->tg.set_database(w->db);
+        shim::undo_begin(w);
+        replay(w);
+        w->spelling_skips++;
+    }
+    w->batch.clear();
+    w->batch_whole = true;
+}
+
 // Creating the handle can fail before there is a handle to keep the message.
 lede_status_t open_writer(const shim_writer_opts_t *o, shim_writer_t *w) {
     if (o->flush_threshold) {
@@ -129,7 +192,9 @@ SHIM_API lede_status_t shim_writer_open(const shim_writer_opts_t *opts, shim_wri
 
 SHIM_API lede_status_t shim_writer_add(shim_writer_t *w, const shim_doc_t *doc) {
     try {
-        w->db.add_document(shim::build_document(w->tg, doc));
+        Xapian::Document d = shim::build_document(w->tg, doc);
+        w->db.add_document(d);
+        keep(w, shim::batch_op::ADD, "", "", d);
         return LEDE_OK;
     } catch (...) {
         return fail(w);
@@ -139,7 +204,9 @@ SHIM_API lede_status_t shim_writer_add(shim_writer_t *w, const shim_doc_t *doc) 
 SHIM_API lede_status_t shim_writer_upsert(shim_writer_t *w, const shim_doc_t *doc) {
     try {
         Xapian::Document d = shim::build_document(w->tg, doc);
-        w->db.replace_document(shim::id_term(doc->id), d);
+        std::string term = shim::id_term(doc->id);
+        w->db.replace_document(term, d);
+        keep(w, shim::batch_op::REPLACE, term, "", d);
         return LEDE_OK;
     } catch (...) {
         return fail(w);
@@ -151,6 +218,7 @@ SHIM_API lede_status_t shim_writer_delete(shim_writer_t *w, const char *id, bool
         std::string term = shim::id_term(id);
         bool exists = w->db.term_exists(term);
         if (exists) w->db.delete_document(term);
+        if (exists) keep(w, shim::batch_op::DELETE, term, "", Xapian::Document());
         if (found) *found = exists;
         return LEDE_OK;
     } catch (...) {
@@ -162,6 +230,7 @@ SHIM_API lede_status_t shim_writer_set_metadata(shim_writer_t *w, const char *ke
                                                 const char *value) {
     try {
         w->db.set_metadata(key, value ? value : "");
+        keep(w, shim::batch_op::METADATA, key, value ? value : "", Xapian::Document());
         return LEDE_OK;
     } catch (...) {
         return fail(w);
@@ -172,8 +241,7 @@ SHIM_API lede_status_t shim_writer_commit(shim_writer_t *w) {
     try {
         // An unflushed transaction only applies its changes; commit() is
         // what makes them durable and visible to readers.
-        w->db.commit_transaction();
-        w->db.commit();
+        commit_changes(w);
         if (!w->fresh) shim::undo_begin(w);
         w->db.begin_transaction(false);
         return LEDE_OK;
@@ -190,6 +258,11 @@ SHIM_API uint32_t shim_writer_doccount(const shim_writer_t *w) {
     }
 }
 
+SHIM_API uint64_t shim_writer_spelling_skips(const shim_writer_t *w, const char **why) {
+    if (why) *why = w ? w->spelling_why.c_str() : "";
+    return w ? w->spelling_skips : 0;
+}
+
 SHIM_API const char *shim_writer_errmsg(const shim_writer_t *w) {
     return w ? w->err.c_str() : "no writer";
 }
@@ -202,8 +275,7 @@ SHIM_API lede_status_t shim_writer_close(shim_writer_t *w, bool discard, char **
         if (discard) {
             close_without_commit(w);
         } else {
-            w->db.commit_transaction();
-            w->db.commit();
+            commit_changes(w);
             shim::undo_forget(w);
             w->db.close();
         }

@@ -117,6 +117,16 @@ uint32_t shim_writer_doccount(const shim_writer_t *w);
  * next call on w. */
 const char *shim_writer_errmsg(const shim_writer_t *w);
 
+/* Batches a live writer with spelling committed without their words'
+ * spelling data, and why the last one was (*why, when not NULL: borrowed
+ * until the next call on w). Xapian 1.4.22 cannot read back some entries
+ * of its spelling table (its decompressor stops early when a chunk's input
+ * ends just as its 8 KB output buffer fills: "Too few chunks of compressed
+ * data"), and every commit that adds a word to such an entry fails. Then
+ * the batch is written again without spelling data, so no article is
+ * lost; only "did you mean" misses those words. */
+uint64_t shim_writer_spelling_skips(const shim_writer_t *w, const char **why);
+
 /* Commits (unless `discard`) and closes, releasing the lock. The status is
  * that of the final commit. Frees w in every case; NULL is a no-op.
  *

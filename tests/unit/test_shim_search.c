@@ -452,6 +452,27 @@ static void test_wildcard(void) {
     expect_text("humi*", "a4");
     expect_text("hum* rights", "a6,a1");
     expect_text("zebra*", "");
+    /* A word* that no word begins with, after + (Xapian 1.4.22's parser
+     * crashed on it: fuzz_query), and the placeholder the shim writes for
+     * a word*, typed by a user. */
+    expect_text("+zebra* humans", "");
+    expect_text("humans +zebra*", "");
+    expect_text("+ledewildcard:7 humans", "");
+    expect_text("-zebra* humid", "a4");
+    /* Xapian 1.4.22's parser crashed on a field processor's value followed
+     * by ".x" after +, with AND as the default operator ("café +pl*.ceZ'e>
+     * zi": fuzz_query), so the placeholder's value ends at the '*', and a
+     * typed placeholder is a word. */
+    static const char *const CRASHED[] = {"humans +zebra*.c", "humans +hum*.c",
+                                          "humans +ledewildcard:0.c", "humid +ledewildcard:a.c"};
+    for (size_t i = 0; i < sizeof CRASHED / sizeof CRASHED[0]; i++) {
+        shim_query_t all = {.text = CRASHED[i], .match = SHIM_MATCH_ALL, .limit = 20};
+        shim_results_t *r = run(g_db, &all, LEDE_OK);
+        shim_results_free(r);
+    }
+    /* And the word after the '.' is still searched: as with a space. */
+    shim_query_t dot = {.text = "hum*.rights", .sort = SHIM_SORT_DATE_ASC, .limit = 20};
+    expect_ids(g_db, &dot, "a6,a1");
     /* Capping the expansion at the most frequent term keeps "humans". */
     shim_query_t q = {.text = "hum*", .sort = SHIM_SORT_DATE_ASC, .limit = 20, .max_expansion = 1};
     expect_ids(g_db, &q, "a5,a4,a8");

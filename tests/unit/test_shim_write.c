@@ -1192,6 +1192,92 @@ static void test_build_spelling(void) {
     check_rmtree(dir);
 }
 
+/* The total of a search for text on the index at path (-1: an error). */
+static long search_total(const char *path, const char *text) {
+    shim_db_t *db = open_reader(path);
+    if (!db) return -1;
+    shim_query_t q = {.text = text, .limit = 10, .exact_total = true};
+    shim_results_t *r = NULL;
+    long n = shim_search(db, &q, &r) == LEDE_OK ? (long)shim_results_total(r) : -1;
+    shim_results_free(r);
+    shim_db_close(db);
+    return n;
+}
+
+/* Xapian 1.4.22 cannot read back some spelling entries it wrote: its
+ * decompressor gives up when a chunk's input ends just as its 8 KB output
+ * buffer fills. The words fz0q to fz2058q make the entry of the words
+ * beginning "fz" one of those (found with a model of the decompressor),
+ * and the next commit that adds such a word has to read it: it failed
+ * with "Too few chunks of compressed data", batch lost, and so did every
+ * later one (the watcher stopped). Now that batch is committed again
+ * without its spelling data: nothing is lost, later batches learn their
+ * words, and a suggestion that needs the entry is none, not an error. */
+#define MORE_BATCHES 40
+#define MORE_DOCS 5
+static void test_spelling_entry_xapian_cannot_read(void) {
+    char *dir = check_tmpdir("shim-spell-bug");
+    char *path = path_in(dir, "db");
+    shim_writer_opts_t o = {.path = path, .flags = SHIM_WRITER_CREATE, .spelling = true};
+    shim_writer_t *w = NULL;
+    CHECK_INT(open_writer_opts(&o, &w, false), LEDE_OK);
+    char id[32], body[64];
+    for (int i = 0; w && i < 2059; i++) {
+        snprintf(id, sizeof id, "fz-%d", i);
+        snprintf(body, sizeof body, "The fz%dq plan.", i);
+        CHECK_INT(put(w, true, id, "Item", body, "1", 0), LEDE_OK);
+    }
+    if (w) commit(w);
+    /* The batch that reads the entry, with every kind of change. */
+    bool found = false;
+    if (w) {
+        CHECK_INT(put(w, true, "fz-2059", "Item", "The fz2059q plan.", "1", 0), LEDE_OK);
+        CHECK_INT(put(w, false, "added", "Item", "An fzaq plan.", "1", 0), LEDE_OK);
+        CHECK_INT(put(w, true, "fz-0", "Item", "The fz0q plan, replaced.", "2", 0), LEDE_OK);
+        CHECK_INT(shim_writer_delete(w, "fz-1", &found), LEDE_OK);
+        CHECK_INT(shim_writer_set_metadata(w, "lede.test", "kept"), LEDE_OK);
+        commit(w);
+        const char *why = NULL;
+        uint64_t skips = shim_writer_spelling_skips(w, &why);
+        printf("  batches without spelling data: %llu (%s)\n", (unsigned long long)skips, why);
+        if (strcmp(shim_xapian_version(), "1.4.22") == 0) {
+            CHECK_INT(skips, 1);
+            CHECK(why && strstr(why, "compressed data"));
+        }
+        /* A later batch without such a word learns its words. */
+        CHECK_INT(put(w, true, "later", "Lighthouse", "The lighthouse keeper.", "1", 0), LEDE_OK);
+        commit(w);
+        CHECK_INT(shim_writer_spelling_skips(w, NULL), skips);
+        /* Batch after batch that must read the entry: each is written
+         * again, each time through a new handle (continuing on the one
+         * whose commit failed, a program doing what lede does saw glass's
+         * free list go bad within 6 to 74 such batches, in 3 of 4 runs). */
+        for (int i = 0; i < MORE_BATCHES * MORE_DOCS; i++) {
+            snprintf(id, sizeof id, "more-%d", i);
+            snprintf(body, sizeof body, "Another fz%dx%dq plan.", i, i);
+            CHECK_INT(put(w, true, id, "Item", body, "1", 0), LEDE_OK);
+            if (i % MORE_DOCS == MORE_DOCS - 1) commit(w);
+        }
+        uint64_t more = shim_writer_spelling_skips(w, NULL) - skips;
+        printf("  then %llu of %d batches without spelling data\n", (unsigned long long)more,
+               MORE_BATCHES);
+        if (strcmp(shim_xapian_version(), "1.4.22") == 0) CHECK_INT(more, MORE_BATCHES);
+        close_writer(w, false);
+    }
+    CHECK(found);
+    CHECK_INT(committed_count(path), 2061 + MORE_BATCHES * MORE_DOCS); /* 1 of 2062 deleted */
+    CHECK_INT(search_total(path, "plan"), 2060 + MORE_BATCHES * MORE_DOCS);
+    CHECK_INT(search_total(path, "fz2059q"), 1);
+    CHECK_INT(search_total(path, "fzaq"), 1);
+    CHECK_INT(search_total(path, "fz1q"), 0);
+    CHECK_INT(search_total(path, "replaced"), 1);
+    check_suggestion(path, "lighthuose", "lighthouse");
+    /* Needs the entry Xapian cannot read: no suggestion, and no error. */
+    check_suggestion(path, "fzxq plan", "");
+    free(path);
+    check_rmtree(dir);
+}
+
 int main(void) {
     RUN(test_open_create_add_commit);
     RUN(test_open_bad_arguments);
@@ -1212,5 +1298,6 @@ int main(void) {
     RUN(test_compact_list_facets);
     RUN(test_dedupe);
     RUN(test_build_spelling);
+    RUN(test_spelling_entry_xapian_cannot_read);
     return check_summary();
 }
