@@ -23,6 +23,8 @@
 #   CONNECTIONS    lede-loadgen's connections (default 8)
 #   MODE           lede-loadgen's --mode (default ids)
 #   COMMIT_MS      lede-indexer --commit-ms (default 200, its default)
+#   SEARCHD_OPTS   more lede-searchd options ("-o reload_interval_ms=1000
+#                  -o index_watch=off": fewer reopens, later articles)
 #   WATCH_NICE     the watcher's niceness (default 0): live ingestion is
 #                  background work, and on a box the queries saturate a
 #                  niceness of 10 gives them the CPU first
@@ -88,7 +90,9 @@ mkdir -p "$WORK_DIR/in"
 nice -n "$WATCH_NICE" "$INDEXER" --db "$WORK_DIR/db" --watch "$WORK_DIR/in" \
     --commit-ms "$COMMIT_MS" --no-progress >"$WORK_DIR/watch.out" 2>&1 &
 WATCH_PID=$!
-"$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off 2>"$WORK_DIR/searchd.log" &
+# shellcheck disable=SC2086 # SEARCHD_OPTS: words of their own
+"$SEARCHD" --db "$WORK_DIR/db" --listen 127.0.0.1:0 -o http_listen=off ${SEARCHD_OPTS:-} \
+    2>"$WORK_DIR/searchd.log" &
 SEARCHD_PID=$!
 PORT=""
 for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
