@@ -33,13 +33,18 @@ unsigned ss_free_port(void) {
     return port;
 }
 
-/* Whether some socket listens on 127.0.0.1:port, from /proc/net/tcp (a
- * connection to find out would be served, and logged, as a client). */
-static bool listening(unsigned port) {
-    FILE *f = fopen("/proc/net/tcp", "r");
-    char line[512], want[32];
+/* Whether some socket listens on s's host and port, from /proc/net/tcp
+ * (a connection to find out would be served, and logged, as a client);
+ * for a server in a namespace of its own, that namespace's table. */
+static bool listening(const ss_server_t *s) {
+    char path[64], line[512], want[32];
+    snprintf(path, sizeof path, s->netns ? "/proc/%d/net/tcp" : "/proc/net/tcp", (int)s->pid);
+    struct in_addr a = {0};
+    if (inet_pton(AF_INET, s->host, &a) != 1) return false;
+    FILE *f = fopen(path, "r");
     bool found = false;
-    snprintf(want, sizeof want, "0100007F:%04X", port);
+    /* The table prints the address's four bytes as one native integer. */
+    snprintf(want, sizeof want, "%08X:%04X", (unsigned)a.s_addr, s->port);
     while (f && !found && fgets(line, sizeof line, f)) {
         char local[64], remote[64], state[8];
         if (sscanf(line, " %*s %63s %63s %7s", local, remote, state) == 3)
@@ -63,7 +68,7 @@ static bool start_once(ss_server_t *s, char *const argv[], double deadline) {
     if (s->pid < 0) return s->pid = 0, false;
     for (; check_now_ms() < deadline; check_sleep_ms(10)) {
         if (check_poll(s->pid) != CHECK_RUNNING) return s->pid = 0, false;
-        if (listening(s->port)) return true;
+        if (listening(s)) return true;
     }
     ss_kill(s);
     return false;
@@ -80,7 +85,7 @@ static bool start(ss_server_t *s, char *const argv[], char port_arg[16]) {
         if (s->port && start_once(s, argv, deadline)) return true;
         if (!pick) check_sleep_ms(200); /* the old server's port may linger */
     }
-    fprintf(stderr, "%s did not start on 127.0.0.1:%u:\n", argv[0], s->port);
+    fprintf(stderr, "%s did not start on %s:%u:\n", argv[0], s->host, s->port);
     print_log(s->log_path);
     return false;
 }
@@ -92,6 +97,7 @@ static void reset(ss_server_t *s, unsigned port, const char *log_path) {
     snprintf(log, sizeof log, "%s", log_path);
     memset(s, 0, sizeof *s);
     s->port = port;
+    snprintf(s->host, sizeof s->host, "127.0.0.1");
     memcpy(s->log_path, log, sizeof log);
 }
 
@@ -105,6 +111,19 @@ bool ss_tcpsrv_start(ss_server_t *s, const char *program, const char *db, unsign
         argv[5] = "--idle-timeout", argv[6] = idle, argv[7] = (char *)db;
     }
     reset(s, port, log_path);
+    return start(s, argv, port_arg);
+}
+
+bool ss_tcpsrv_start_netns(ss_server_t *s, const char *ip, const char *ns, const char *host,
+                           const char *program, const char *db, const char *log_path) {
+    char port_arg[16];
+    char *argv[] = {(char *)ip,      "netns",       "exec",       (char *)ns,
+                    (char *)program, "--interface", (char *)host, "--port",
+                    port_arg,        (char *)db,    NULL};
+    reset(s, 0, log_path);
+    snprintf(s->host, sizeof s->host, "%s", host);
+    s->netns = true;
+    /* Its ports are its namespace's: one free here is as good as any. */
     return start(s, argv, port_arg);
 }
 
@@ -125,7 +144,8 @@ void ss_kill(ss_server_t *s) {
     kill(-s->pid, SIGKILL);
     check_wait(s->pid, STOP_TIMEOUT_MS);
     s->pid = 0;
-    for (double end = check_now_ms() + STOP_TIMEOUT_MS; listening(s->port) && check_now_ms() < end;)
+    for (double end = check_now_ms() + STOP_TIMEOUT_MS;
+         !s->netns && listening(s) && check_now_ms() < end;)
         check_sleep_ms(10);
 }
 

@@ -15,6 +15,8 @@
 typedef struct ss_server {
     pid_t pid;     /* the group's leader; 0 once killed */
     unsigned port; /* kept after a kill, to start again on it */
+    char host[16]; /* the address it listens on: 127.0.0.1, or in its netns */
+    bool netns;    /* in a network namespace of its own (ss_tcpsrv_start_netns) */
     char log_path[SD_PATH_BYTES];
 } ss_server_t;
 
@@ -30,6 +32,11 @@ unsigned ss_free_port(void);
  * when it does not come up. */
 bool ss_tcpsrv_start(ss_server_t *s, const char *program, const char *db, unsigned port,
                      unsigned idle_timeout_ms, const char *log_path);
+
+/* The same inside network namespace ns (with `ip netns exec NS`, ip the
+ * path of ip(8)), listening on host, an IPv4 address of that namespace. */
+bool ss_tcpsrv_start_netns(ss_server_t *s, const char *ip, const char *ns, const char *host,
+                           const char *program, const char *db, const char *log_path);
 
 /* The same for `xapian-replicate-server -I 127.0.0.1 -p PORT PARENT`, which
  * serves each directory below parent as a master named by its name. */

@@ -5,6 +5,7 @@
  * rebuilt, down at start; STATS per shard; and a replica kept by
  * xapian-replicate. Skipped (exit 77) without Debian's xapian-tools. */
 #include <jansson.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -666,6 +667,109 @@ static void test_stopped(void) {
     pair_stop(&p);
 }
 
+/* ---- cut off by the network --------------------------------------------------- */
+
+/* `ip ARGS...` (args NULL-terminated), quietly; whether it exited 0. */
+static bool ip_run(const char *ip, const char *const *args) {
+    char *argv[16] = {(char *)ip};
+    int n = 1;
+    for (; args[n - 1] && n < 15; n++) argv[n] = (char *)args[n - 1];
+    argv[n] = NULL;
+    check_run_opts_t o = {.timeout_ms = 10000};
+    char *out = NULL, *err = NULL;
+    int rc = check_run(argv, &o, &out, &err);
+    if (rc != 0) fprintf(stderr, "  ip %s %s: exit %d: %s", args[0], args[1], rc, err ? err : "");
+    free(out), free(err);
+    return rc == 0;
+}
+
+/* A network namespace ns joined to this one by a veth pair: HOST here,
+ * PEER there (a /30 picked from the pid). False, with nothing left, when
+ * namespaces cannot be made (not root, no ip(8), a container without the
+ * right). */
+static bool netns_up(const char *ip, const char *ns, const char *veth, const char *peer_if,
+                     char host[16], char peer[16]) {
+    unsigned net = (unsigned)getpid() % 60 * 4;
+    char here[24], there[24];
+    snprintf(host, 16, "10.231.%u.%u", net / 256, net % 256 + 1);
+    snprintf(peer, 16, "10.231.%u.%u", net / 256, net % 256 + 2);
+    snprintf(here, sizeof here, "%s/30", host), snprintf(there, sizeof there, "%s/30", peer);
+    const char *add[] = {"netns", "add", ns, NULL};
+    const char *link[] = {"link", "add", veth, "type", "veth", "peer", "name", peer_if, NULL};
+    const char *move[] = {"link", "set", peer_if, "netns", ns, NULL};
+    const char *addr[] = {"addr", "add", here, "dev", veth, NULL};
+    const char *up[] = {"link", "set", veth, "up", NULL};
+    const char *addr2[] = {"-n", ns, "addr", "add", there, "dev", peer_if, NULL};
+    const char *up2[] = {"-n", ns, "link", "set", peer_if, "up", NULL};
+    if (ip_run(ip, add) && ip_run(ip, link) && ip_run(ip, move) && ip_run(ip, addr) &&
+        ip_run(ip, up) && ip_run(ip, addr2) && ip_run(ip, up2))
+        return true;
+    const char *del[] = {"netns", "del", ns, NULL}, *dellink[] = {"link", "del", veth, NULL};
+    ip_run(ip, dellink), ip_run(ip, del);
+    return false;
+}
+
+/* Cut off by the network (root, network namespaces): the second shard's
+ * xapian-tcpsrv in a namespace of its own, reached over a veth pair, and
+ * the link taken down: packets are lost, so a request waits for
+ * shard_timeout_ms and a reconnection for shard_connect_timeout_ms (the
+ * SIGSTOP test's server still accepts connections). With policy partial
+ * the first shard answers within a bound, /health and new connections do
+ * not wait, and once the link is up again answers are whole. tc netem,
+ * for added latency, is not in this machine's kernel. */
+static void test_cut_off(void) {
+    char ip[SD_PATH_BYTES], ns[32], veth[16], peer_if[16], host[16], peer[16];
+    snprintf(ns, sizeof ns, "lede-t%d", (int)getpid());
+    snprintf(veth, sizeof veth, "lt%dh", (int)getpid() % 100000);
+    snprintf(peer_if, sizeof peer_if, "lt%dn", (int)getpid() % 100000);
+    if (geteuid() != 0 || !sd_find_program("ip", ip) ||
+        !netns_up(ip, ns, veth, peer_if, host, peer)) {
+        printf("  SKIP: test_cut_off needs root, ip(8) and network namespaces\n");
+        return;
+    }
+    ss_server_t s[2];
+    char log[SD_PATH_BYTES], list[LIST_BYTES], spec1[64];
+    bool up = ss_tcpsrv_start(&s[0], tcpsrv, two[0], 0, 0, in_tmp(log, "cut-0.log")) &&
+              ss_tcpsrv_start_netns(&s[1], ip, ns, peer, tcpsrv, two[1], in_tmp(log, "cut-1.log"));
+    CHECK(up);
+    snprintf(spec1, sizeof spec1, "tcp://%s:%u", peer, s[1].port);
+    snprintf(list, sizeof list, "tcp://127.0.0.1:%u,%s", s[0].port, spec1);
+    const char *more[] = {"-o", "shard_connect_timeout_ms=" HUNG_TIMEOUT_MS,
+                          "-o", "shard_timeout_ms=" HUNG_TIMEOUT_MS,
+                          "-o", "query_timeout_ms=10000",
+                          NULL};
+    sd_daemon_t d = {0};
+    up = up && start_on_shards(&d, "cut", list, "partial", more);
+    CHECK(up);
+    const char *down[] = {"link", "set", veth, "down", NULL},
+               *back[] = {"link", "set", veth, "up", NULL};
+    if (up && total_of(&d, "water") == water_total && ip_run(ip, down)) {
+        double slowest = 0;
+        for (int i = 0; i < 3; i++) {
+            double start = check_now_ms();
+            json_t *r = search(&d, "water");
+            slowest = fmax(slowest, check_now_ms() - start);
+            CHECK(partial_without(r, spec1));
+            json_decref(r);
+        }
+        printf("  cut off: partial replies within %.0f ms\n", slowest);
+        CHECK(slowest < HUNG_REPLY_MS);
+        double main_loop = main_loop_slowest(&d, 2000);
+        printf("  cut off: /health and a new connection's PING within %.0f ms\n", main_loop);
+        CHECK(main_loop < MAIN_LOOP_MS);
+        CHECK(ip_run(ip, back));
+        double took = wait_full(&d, "water", water_total, BACK_MS);
+        printf("  whole again %.0f ms after the link came back\n", took);
+        CHECK(took >= 0);
+    } else {
+        CHECK(!up);
+    }
+    stop(&d);
+    unserve(s, 2);
+    const char *del[] = {"netns", "del", ns, NULL}, *dellink[] = {"link", "del", veth, NULL};
+    ip_run(ip, dellink), ip_run(ip, del);
+}
+
 /* Idle for idle_ms, past xapian-tcpsrv's idle timeout (server_idle_ms):
  * without keep-alive every worker's next request finds its connections
  * closed, reconnects and succeeds; with a keep-alive well under the
@@ -1043,6 +1147,7 @@ int main(int argc, char **argv) {
     RUN(test_killed);
     RUN(test_replicas);
     RUN(test_stopped);
+    RUN(test_cut_off);
     RUN(test_idle);
     RUN(test_rebuilt);
     RUN(test_rebuilt_after_down);
