@@ -13,6 +13,9 @@
 #   netem-N    the same through a network namespace whose veth pair delays
 #              every packet by NETEM_DELAY_MS each way (root, ip and tc with
 #              netem only; skipped with a message otherwise)
+#   delay-N    remote-N through lede-delayproxy in front of each server,
+#              holding every byte NETEM_DELAY_MS each way: the latency
+#              without netem (the relay costs CPU of its own)
 # then for each repeat and mode run lede-loadgen at CONCURRENCY connections
 # on every case in turn (interleaved: one, local-2, ..., one, local-2, ...).
 # Last, the round trips: xapian-tcpsrv is traced (strace -f, its forked
@@ -33,7 +36,7 @@
 #   QUERY_COUNT   queries in the query file (default 300)
 #   QUERY_SEED    lede-querygen's seed (default 3)
 #   SEARCHD_THREADS  lede-searchd --threads (default 0: one per core)
-#   NETEM_DELAY_MS   delay per packet and direction in netem cases (default 1;
+#   NETEM_DELAY_MS   delay per packet and direction in netem and delay cases (default 1;
 #                 0 runs them through the namespace without a delay)
 #   COUNT_QUERIES queries whose round trips are counted (default 20; 0: none)
 #   SPLIT         auto, indexer (lede-indexer --shards) or hash (this script
@@ -135,8 +138,8 @@ require_settings() {
     [[ -n ${MODES// /} ]] || die "MODES must not be empty"
     [[ " $CASES " == *" one "* ]] || die "CASES must hold 'one': every ratio is to it"
     for c in $CASES; do
-        [[ $c == one || $c =~ ^(local|remote|netem)-[1-9][0-9]*$ ]] ||
-            die "CASES holds '$c', not one, local-N, remote-N or netem-N"
+        [[ $c == one || $c =~ ^(local|remote|netem|delay)-[1-9][0-9]*$ ]] ||
+            die "CASES holds '$c', not one, local-N, remote-N, netem-N or delay-N"
     done
     command -v xapian-tcpsrv >/dev/null || die "xapian-tcpsrv not found: apt-get install xapian-tools"
 }
@@ -145,13 +148,15 @@ INDEXER=""
 LOADGEN=""
 QUERYGEN=""
 SEARCHD=""
+DELAYPROXY=""
 
 set_binaries() {
     lede_binaries
+    DELAYPROXY=$BIN_DIR/bench/lede-delayproxy
 }
 
 binaries_present() {
-    all_executable "$INDEXER" "$SEARCHD" "$LOADGEN" "$QUERYGEN"
+    all_executable "$INDEXER" "$SEARCHD" "$LOADGEN" "$QUERYGEN" "$DELAYPROXY"
 }
 
 # ---- the indexes --------------------------------------------------------------
@@ -347,9 +352,23 @@ searchd_workers() {
     sed -n 's/.*, \([0-9][0-9]*\) worker threads$/\1/p' "$1" | head -n 1
 }
 
-# Sets SHARDS_SPEC to the shards key of case $1 (local-N, remote-N or
-# netem-N), starting the xapian-tcpsrv it needs; their pids go to
-# CASE_TCPSRV[$1].
+# Starts lede-delayproxy in front of 127.0.0.1:$1, holding every byte
+# NETEM_DELAY_MS each way; sets STARTED_PORT to its port.
+start_delayproxy() {
+    local to=$1 log=$WORK_DIR/delayproxy-$1.log i
+    "$DELAYPROXY" --listen 0 --to "$to" --delay-ms "$NETEM_DELAY_MS" >"$log" 2>&1 &
+    DAEMONS+=("$! lede-delayproxy $to")
+    for ((i = 0; i < START_TIMEOUT_SECONDS * 10; i++)); do
+        STARTED_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
+        [[ -z $STARTED_PORT ]] || return 0
+        sleep 0.1
+    done
+    die "lede-delayproxy did not start: $(cat -- "$log")"
+}
+
+# Sets SHARDS_SPEC to the shards key of case $1 (local-N, remote-N,
+# netem-N or delay-N), starting the xapian-tcpsrv it needs (and the relays
+# of delay-N); the servers' pids go to CASE_TCPSRV[$1].
 shards_of_case() {
     local c=$1 n=${1#*-} k port host=127.0.0.1 ns=""
     [[ $c != netem-* ]] || { host=$NETNS_ADDR; ns=$NETNS; }
@@ -363,6 +382,10 @@ shards_of_case() {
         if [[ -n $ns ]]; then port=$((7001 + k)); else port=$(free_port); fi
         start_tcpsrv "$WORK_DIR/s$n/shard-$k" "$host" "$port" "$ns"
         CASE_TCPSRV[$c]+="${CASE_TCPSRV[$c]:+ }$STARTED_PID"
+        if [[ $c == delay-* ]]; then
+            start_delayproxy "$port"
+            port=$STARTED_PORT
+        fi
         SHARDS_SPEC+="${SHARDS_SPEC:+,}tcp://$host:$port"
     done
 }
