@@ -122,6 +122,12 @@ static void accept_one(int lfd, unsigned to) {
         if (pairs[i].fd[0] < 0) p = &pairs[i];
     int sfd = p ? connect_to(to) : -1;
     if (sfd < 0) {
+        /* Said, or a run would just see connections closed. */
+        if (!p)
+            fprintf(stderr, "lede-delayproxy: %d connections already; one refused\n", MAX_PAIRS);
+        else
+            fprintf(stderr, "lede-delayproxy: cannot connect to 127.0.0.1:%u: %s\n", to,
+                    strerror(errno));
         close(cfd);
         return;
     }
@@ -133,18 +139,20 @@ static void accept_one(int lfd, unsigned to) {
     p->fd[0] = cfd, p->fd[1] = sfd;
 }
 
-/* Reads what fd[k] has into flow k's queue, due delay_ms from now. */
+/* Reads what fd[k] has into flow k's queue, due delay_ms from now; each
+ * chunk is allocated at the size read (most are a message of a few bytes). */
 static bool read_side(pair_t *p, int k) {
-    chunk_t *c = malloc(sizeof *c + CHUNK_BYTES);
-    if (!c) return false;
-    ssize_t n = read(p->fd[k], c->data, CHUNK_BYTES);
+    static char buf[CHUNK_BYTES];
+    ssize_t n = read(p->fd[k], buf, sizeof buf);
     if (n <= 0) {
-        free(c);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
         p->flow[k].eof = true;
         return n == 0;
     }
+    chunk_t *c = malloc(sizeof *c + (size_t)n);
+    if (!c) return false;
     *c = (chunk_t){.due_ms = now_ms() + delay_ms, .len = (size_t)n};
+    memcpy(c->data, buf, (size_t)n);
     flow_t *f = &p->flow[k];
     if (f->tail)
         f->tail->next = c;

@@ -5,55 +5,56 @@
 #include <string.h>
 
 /* An empty status that says the index is down for want of memory. */
-static bool out_of_memory(index_status_t *s) {
+static void out_of_memory(index_status_t *s) {
     index_status_free(s);
     lede_errf(&s->why, LEDE_E_NOMEM, "out of memory reading the index's status");
-    return false;
 }
 
-static bool copy_shards(index_status_t *dst, const index_shard_t *src, size_t n) {
-    dst->shards = n ? calloc(n, sizeof *dst->shards) : NULL;
-    if (n && !dst->shards) return false;
-    dst->n_shards = n;
-    for (size_t k = 0; k < n; k++) {
-        index_shard_t *to = &dst->shards[k];
-        *to =
-            (index_shard_t){.remote = src[k].remote, .up = src[k].up, .doccount = src[k].doccount};
-        to->spec = strdup(src[k].spec);
-        to->error = strdup(src[k].error);
-        if (!to->spec || !to->error) return false;
-    }
-    return true;
+/* s->shards[k] as a copy of from (whose strings may be borrowed); false
+ * when out of memory. */
+static bool set_shard(index_status_t *s, size_t k, const index_shard_t *from) {
+    index_shard_t *to = &s->shards[k];
+    *to = (index_shard_t){.remote = from->remote, .up = from->up, .doccount = from->doccount};
+    to->spec = strdup(from->spec);
+    to->error = strdup(from->error);
+    s->shards_down += !from->up;
+    return to->spec && to->error;
 }
 
-bool index_status_read(const config_t *c, shim_db_t *db, index_status_t *out) {
+/* Room for n shards in s (none yet filled); false when out of memory. */
+static bool alloc_shards(index_status_t *s, size_t n) {
+    s->shards = n ? calloc(n, sizeof *s->shards) : NULL;
+    s->n_shards = s->shards ? n : 0;
+    s->shards_down = 0;
+    return !n || s->shards;
+}
+
+void index_status_read(const config_t *c, shim_db_t *db, index_status_t *out) {
     memset(out, 0, sizeof *out);
     out->up = shim_db_check(db) == LEDE_OK && shim_db_stats(db, &out->st) == LEDE_OK;
     if (!out->up)
         lede_errf(&out->why, LEDE_E_OPEN, "the index at %.200s cannot be read: %.280s",
                   config_index_name(c), shim_db_errmsg(db));
-    if (!c->shards[0]) return true;
+    if (!c->shards[0]) return;
     size_t n = shim_db_shard_count(db);
-    index_shard_t *infos = n ? calloc(n, sizeof *infos) : NULL;
-    if (n && !infos) return out_of_memory(out);
-    out->shards = infos, out->n_shards = n;
+    if (!alloc_shards(out, n)) return out_of_memory(out);
     for (size_t k = 0; k < n; k++) {
         shim_shard_info_t info;
         shim_db_shard_info(db, k, &info); /* its strings live until the next call */
-        infos[k] = (index_shard_t){.remote = info.remote, .up = info.up, .doccount = info.doccount};
-        infos[k].spec = strdup(info.spec);
-        infos[k].error = strdup(info.error);
-        if (!infos[k].spec || !infos[k].error) return out_of_memory(out);
-        out->shards_down += !info.up;
+        index_shard_t view = {.spec = (char *)info.spec,
+                              .remote = info.remote,
+                              .up = info.up,
+                              .error = (char *)info.error,
+                              .doccount = info.doccount};
+        if (!set_shard(out, k, &view)) return out_of_memory(out);
     }
-    return true;
 }
 
-bool index_status_copy(index_status_t *dst, const index_status_t *src) {
+void index_status_copy(index_status_t *dst, const index_status_t *src) {
     *dst = *src;
-    dst->shards = NULL, dst->n_shards = 0;
-    if (!copy_shards(dst, src->shards, src->n_shards)) return out_of_memory(dst);
-    return true;
+    if (!alloc_shards(dst, src->n_shards)) return out_of_memory(dst);
+    for (size_t k = 0; k < src->n_shards; k++)
+        if (!set_shard(dst, k, &src->shards[k])) return out_of_memory(dst);
 }
 
 void index_status_free(index_status_t *s) {

@@ -29,13 +29,12 @@ typedef struct index_status {
     index_shard_t *shards; /* n_shards of them; owned */
 } index_status_t;
 
-/* Reads db's status into out (which index_status_free releases). False
- * when out of memory; out is then empty and says the index is down. */
-bool index_status_read(const config_t *c, shim_db_t *db, index_status_t *out);
+/* Reads db's status into out (which index_status_free releases). Out of
+ * memory, out is empty and says the index is down, and why. */
+void index_status_read(const config_t *c, shim_db_t *db, index_status_t *out);
 
-/* A deep copy of src into dst; false when out of memory (dst then empty
- * and down). */
-bool index_status_copy(index_status_t *dst, const index_status_t *src);
+/* A deep copy of src into dst; out of memory, as index_status_read. */
+void index_status_copy(index_status_t *dst, const index_status_t *src);
 
 void index_status_free(index_status_t *s);
 

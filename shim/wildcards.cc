@@ -54,20 +54,27 @@ Xapian::Query fixed_tree(const std::vector<std::string> &terms, size_t lo, size_
 
 // The OR-as-one (OP_SYNONYM) of the max terms starting with stem that
 // most documents of the whole index have, as Xapian's
-// WILDCARD_LIMIT_MOST_FREQUENT picks them, most frequent first.
+// WILDCARD_LIMIT_MOST_FREQUENT picks them, most frequent first. The
+// candidates are kept in a heap of max, whatever the vocabulary's size.
 Xapian::Query expansion(const Xapian::Database &db, const std::string &stem,
                         Xapian::termcount max) {
-    std::vector<std::pair<Xapian::doccount, std::string>> terms;
-    for (auto t = db.allterms_begin(stem); t != db.allterms_end(stem); ++t)
-        terms.emplace_back(t.get_termfreq(), *t);
-    auto most = [](const auto &a, const auto &b) {
+    using candidate = std::pair<Xapian::doccount, std::string>;
+    auto most = [](const candidate &a, const candidate &b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     };
-    size_t keep = std::min<size_t>(terms.size(), max);
-    std::partial_sort(terms.begin(), terms.begin() + keep, terms.end(), most);
-    if (keep == 0) return Xapian::Query::MatchNothing;
+    std::vector<candidate> best; // a heap whose front is the least frequent kept
+    for (auto t = db.allterms_begin(stem); max > 0 && t != db.allterms_end(stem); ++t) {
+        best.emplace_back(t.get_termfreq(), *t);
+        std::push_heap(best.begin(), best.end(), most);
+        if (best.size() > max) {
+            std::pop_heap(best.begin(), best.end(), most);
+            best.pop_back();
+        }
+    }
+    if (best.empty()) return Xapian::Query::MatchNothing;
+    std::sort_heap(best.begin(), best.end(), most);
     std::vector<std::string> names;
-    for (size_t k = 0; k < keep; k++) names.push_back(terms[k].second);
+    for (auto &c : best) names.push_back(std::move(c.second));
     return fixed_tree(names, 0, names.size());
 }
 

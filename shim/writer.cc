@@ -63,9 +63,9 @@ void keep(shim_writer_t *w, shim::batch_op::kind_t kind, const std::string &key,
 // Writes the kept batch again after a commit that failed and was rolled
 // back, through the documents already made: the TermGenerator is not run
 // again, so no word reaches the spelling table.
-void replay(shim_writer_t *w) {
+void replay(shim_writer_t *w, const std::vector<shim::batch_op> &batch) {
     w->db.begin_transaction(false);
-    for (const auto &op : w->batch) {
+    for (const auto &op : batch) {
         if (op.kind == shim::batch_op::ADD)
             w->db.add_document(op.doc);
         else if (op.kind == shim::batch_op::REPLACE)
@@ -88,22 +88,26 @@ void close_without_commit(shim_writer_t *w);
 // again without spelling data. Through a new handle: the one whose commit
 // failed is not used again, because after that rollback glass can write a
 // bad free list ("Ran off end of freelist" a few commits later, seen).
+// The kept batch ends with the commit, whatever its outcome: a commit that
+// fails has lost the batch in Xapian too.
 void commit_changes(shim_writer_t *w) {
+    std::vector<shim::batch_op> batch;
+    batch.swap(w->batch);
+    bool whole = w->batch_whole;
+    w->batch_whole = true;
     try {
         w->db.commit_transaction();
         w->db.commit();
     } catch (const Xapian::DatabaseCorruptError &e) {
-        if (!w->spelling || w->fresh || !w->batch_whole || w->batch.empty()) throw;
+        if (!w->spelling || w->fresh || !whole || batch.empty()) throw;
         w->spelling_why = e.get_description();
         close_without_commit(w); // and the space the failed commit took, back
         w->db = Xapian::WritableDatabase(w->path, xapian_flags(0));
         w->tg.set_database(w->db);
         shim::undo_begin(w);
-        replay(w);
+        replay(w, batch);
         w->spelling_skips++;
     }
-    w->batch.clear();
-    w->batch_whole = true;
 }
 
 // Creating the handle can fail before there is a handle to keep the message.
