@@ -219,9 +219,11 @@ struct shim_db {
     struct stat stub_stat = {}; // its identity when last read
     std::vector<shim::shard> shards;
     shim::shard_opts opts;
-    bool remote = false;    // some shard is remote: no custom spies
-    Xapian::Database db;    // the shards that are up, as one
-    Xapian::Database spell; // "did you mean": opts.spelling, or db
+    bool remote = false;           // some shard is remote: no custom spies
+    std::vector<bool> remote_subs; // for each sub-database of db: remote? (value_spy.h)
+    bool facet_keys = false;       // every document of db has a facet key (facet_key.h)
+    Xapian::Database db;           // the shards that are up, as one
+    Xapian::Database spell;        // "did you mean": opts.spelling, or db
     Xapian::QueryParser qp;
     Xapian::Stem stem;
     std::vector<Xapian::Query> wildcards; // the query being parsed: wildcards.h

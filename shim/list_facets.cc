@@ -14,6 +14,7 @@
 // one more match of the query restricted to the documents with that tier's
 // term: the few with long lists.
 #include "list_facets.h"
+#include "value_spy.h"
 
 namespace shim {
 
@@ -64,7 +65,7 @@ int item_slots_to_count(const Xapian::Database &db, const list_slots &s) {
 void add_tier_spies(list_counter &c, unsigned tier, Xapian::Enquire &enq) {
     Xapian::valueno end = std::min<Xapian::valueno>(tier_end(tier), c.items);
     for (Xapian::valueno k = tier_begin(tier); k < end; k++) {
-        c.spies[k].reset(new Xapian::ValueCountMatchSpy(c.slots.items + k));
+        c.spies[k].reset(new value_spy(c.slots.items + k, c.remote_subs));
         enq.add_matchspy(c.spies[k].get());
     }
 }
@@ -81,7 +82,8 @@ Xapian::Query tier_filter(const std::vector<list_counter *> &lists, unsigned tie
 } // namespace
 
 list_counter::list_counter(const Xapian::Database &db, Xapian::valueno list_slot,
-                           Xapian::Enquire &enq, bool remote) {
+                           Xapian::Enquire &enq, bool remote, const std::vector<bool> &subs)
+    : remote_subs(subs) {
     list_slots_of(list_slot, &slots);
     items = remote ? item_slots_to_count(db, slots) : -1;
     if (items < 0) {

@@ -18,9 +18,10 @@ class list_counter {
   public:
     // Counts the list whose joined slot is list_slot in db, adding the
     // spies for every match to enq. remote: db has a remote shard, which
-    // only the item slots can count.
+    // only the item slots can count; remote_subs: which of db's
+    // sub-databases are remote (value_spy.h), kept by reference.
     list_counter(const Xapian::Database &db, Xapian::valueno list_slot, Xapian::Enquire &enq,
-                 bool remote);
+                 bool remote, const std::vector<bool> &remote_subs);
     ~list_counter();
     // Each item with the number of its occurrences in the matches.
     std::map<std::string, uint32_t> counts() const;
@@ -29,6 +30,7 @@ class list_counter {
     int items = 0; // item slots counted; -1: counted by list_spy instead
     std::unique_ptr<list_spy> fallback;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies; // by position
+    const std::vector<bool> &remote_subs;
 };
 
 // Counts the items past the first of each list with the item slots, in

@@ -10,6 +10,7 @@
 #include "list_facets.h"
 #include "parser.h"
 #include "snippet.h"
+#include "value_spy.h"
 
 namespace {
 
@@ -77,6 +78,7 @@ struct shim_results {
     std::unique_ptr<shim::snippet_maker> snippets; // made at the first snippet
     std::string suggestion;
     bool boosted = false;   // SHIM_MATCH_RELAXED's order: see boost_first
+    bool keyed = false;     // the hits' summaries ride in their sort keys: see summary_keys
     bool fell_back = false; // the query's plain words were searched
     explicit shim_results(shim_db *handle) : h(handle), enquire(handle->db) {}
 };
@@ -99,29 +101,27 @@ facet_request make_facet_request(const char *name) {
 }
 
 // Two or more of the facets the facet key holds are counted from it in
-// one pass (facet_key.h), on an index whose documents all have one. Over
-// remote shards the check would cost a round trip per shard, so each is
-// counted from its own slot there.
+// one pass (facet_key.h), on an index whose documents all have one.
 bool use_facet_keys(const std::vector<facet_request> &reqs, const shim_db_t *h) {
     int in_key = 0;
     for (const auto &r : reqs) in_key += !r.timeline && shim::facet_key_part(r.slot) >= 0;
-    return in_key >= 2 && !h->remote && shim::has_facet_keys(h->db);
+    return in_key >= 2 && h->facet_keys;
 }
 
 facet_spies add_facet_spies(Xapian::Enquire &enq, const shim_db_t *h, const shim_query_t *q) {
     facet_spies f;
     for (size_t i = 0; i < q->n_facets; i++) f.reqs.push_back(make_facet_request(q->facets[i]));
     if (use_facet_keys(f.reqs, h)) {
-        f.keys.reset(new Xapian::ValueCountMatchSpy(shim::SLOT_FACET_KEY));
+        f.keys.reset(new shim::value_spy(shim::SLOT_FACET_KEY, h->remote_subs));
         enq.add_matchspy(f.keys.get());
     }
     for (auto &r : f.reqs) {
         shim::list_slots s;
         if (f.keys && !r.timeline && (r.key_part = shim::facet_key_part(r.slot)) >= 0) continue;
         if (shim::list_slots_of(r.slot, &s)) {
-            r.list.reset(new shim::list_counter(h->db, r.slot, enq, h->remote));
+            r.list.reset(new shim::list_counter(h->db, r.slot, enq, h->remote, h->remote_subs));
         } else {
-            r.single.reset(new Xapian::ValueCountMatchSpy(r.slot));
+            r.single.reset(new shim::value_spy(r.slot, h->remote_subs));
             enq.add_matchspy(r.single.get());
         }
     }
@@ -182,11 +182,38 @@ void set_sort(Xapian::Enquire &enq, shim_sort_t sort) {
     if (sort == SHIM_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(shim::SLOT_DATE, false);
 }
 
+/* Hits that need only their summaries, from remote shards, in relevance
+ * order: the summary is made the sort key of equal scores. A remote shard
+ * sends each hit's sort key with its MSet, so the summaries come in the
+ * match's own reply; fetching a document instead costs a message for its
+ * data and one for each of its values (Xapian 1.4's MSG_DOCUMENT), which
+ * was most of what a remote ids request cost xapian-tcpsrv. Ties then
+ * fall in summary order, which starts with the id, rather than docid
+ * order, which over shards says nothing anyway. */
+bool summary_keys(const shim_db_t *h, const shim_query_t *q) {
+    return h->remote && q->summary_only && q->sort == SHIM_SORT_RELEVANCE;
+}
+
+// The hits' summaries from their sort keys (summary_keys); false, with
+// nothing kept, when a hit has none (a document indexed before summaries).
+bool summaries_from_keys(shim_results *r) {
+    for (auto it = r->mset.begin(); it != r->mset.end(); ++it) {
+        std::string key = it.get_sort_key();
+        if (key.empty()) {
+            r->data.clear();
+            return false;
+        }
+        r->data.push_back(std::move(key));
+    }
+    return true;
+}
+
 // A summary is a value: reading it leaves the document's data (the whole
 // article, often compressed) untouched. Documents indexed before summaries
 // existed have none and give their data.
 void fetch_hits(shim_results *r, bool summary_only) {
     r->data.reserve(r->mset.size());
+    if (r->keyed && summaries_from_keys(r)) return;
     // Xapian 1.4's MSet::fetch() indexes its items by rank, so it reads
     // out of bounds when the page does not start at the first result.
     // From remote shards it asks for the page's documents in one go
@@ -258,6 +285,8 @@ void run_search(shim_db_t *h, const shim_query_t *q, shim_results *r) {
     r->enquire.set_query(r->boosted ? boost_first(query, every_word(h, q)) : query);
     set_ranking(r->enquire, q->ranking);
     set_sort(r->enquire, q->sort);
+    r->keyed = summary_keys(h, q);
+    if (r->keyed) r->enquire.set_sort_by_relevance_then_value(shim::SLOT_SUMMARY, true);
     /* No Enquire::set_time_limit: Xapian 1.4 times the match with a POSIX
      * timer whose expiry sets a flag in get_mset's stack frame from a
      * thread glibc starts (SIGEV_THREAD), and timer_delete does not wait

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "facet_key.h"
 #include "internal.h"
 #include "parser.h"
 
@@ -222,9 +223,20 @@ void shim::shards_from_stub(shim_db_t *h, const std::string &stub) {
 void shim::shards_combine(shim_db_t *h) {
     Xapian::Database all;
     size_t up = 0;
-    for (const auto &s : h->shards)
-        if (s.up) all.add_database(s.db), up++;
+    h->remote_subs.clear();
+    for (const auto &s : h->shards) {
+        if (!s.up) continue;
+        all.add_database(s.db), up++;
+        h->remote_subs.insert(h->remote_subs.end(), s.db.size(), s.remote());
+    }
     h->db = up == 1 && h->shards.size() == 1 ? h->shards[0].db : all;
+    // Asked once per change of the shards rather than per search: over
+    // remote shards the question is a round trip to each.
+    try {
+        h->facet_keys = shim::has_facet_keys(h->db);
+    } catch (const Xapian::Error &) {
+        h->facet_keys = false; // each facet from its own slot: slower, as exact
+    }
     if (h->opts.spelling.empty()) h->spell = h->db;
     setup_parser(h);
 }

@@ -15,6 +15,7 @@
 
 #include "../unit/check.h"
 #include "indexer_util.h"
+#include "lede/shim.h"
 #include "searchd_client.h"
 #include "shard_compare.h"
 #include "shard_servers.h"
@@ -373,13 +374,17 @@ static const query_t QUERIES[] = {
     {"title:(oil AND", NULL}, /* a syntax error: its words */
 };
 
-/* The same queries sorted by date, newest and oldest first. */
+/* The same queries sorted by date, newest and oldest first. Short pages
+ * too: Xapian 1.4 would count a remote hit that sorts below the page in
+ * the facets a second time (shim/value_spy.cc). */
 static const query_t BY_DATE[] = {
     {"water", "{\"sort\":\"date\"}"},
     {"percent", "{\"sort\":\"-date\"}"},
     {"", "{\"sort\":\"date\"}"},
     {"", "{\"sort\":\"-date\",\"filter\":{\"source\":\"Metro Daily\"}}"},
     {"bus OR vaccine", "{\"sort\":\"date\",\"limit\":7,\"offset\":2}"},
+    {"water", "{\"sort\":\"date\",\"limit\":3}"},
+    {"", "{\"sort\":\"-date\",\"limit\":5,\"offset\":5}"},
 };
 
 static void test_equal_searches(fleet_t *f) {
@@ -497,7 +502,8 @@ static void test_equal_list_facets(void) {
     static const char *const LISTS[] = {
         "{\"facets\":[\"tag\",\"place\",\"author\"]}",
         "{\"facets\":[\"tag\",\"place\",\"author\",\"source\",\"year\"],\"facet_limit\":50}",
-        "{\"facets\":[\"tag\"],\"filter\":{\"place\":\"Port Calder\"}}"};
+        "{\"facets\":[\"tag\"],\"filter\":{\"place\":\"Port Calder\"}}",
+        "{\"facets\":[\"tag\",\"place\",\"author\"],\"sort\":\"date\",\"limit\":4}"};
     for (size_t i = 0; i < sizeof QS / sizeof QS[0]; i++)
         for (size_t k = 0; k < sizeof LISTS / sizeof LISTS[0]; k++) {
             char *line = search_line(QS[i], LISTS[k], false);
@@ -505,6 +511,98 @@ static void test_equal_list_facets(void) {
             free(line);
         }
     fleet_stop(&f);
+}
+
+/* ---- hits without summaries ------------------------------------------------- */
+
+/* Articles of an index written before documents had summaries, beside
+ * newer ones: over remote shards an ids-only page takes the summaries from
+ * the match's reply (shim/search.cc, summary_keys), and a page with a hit
+ * that has none must fetch the documents instead. */
+typedef struct old_article {
+    const char *id, *title;
+    bool summary;
+} old_article_t;
+
+static const old_article_t OLD_ARTICLES[2][3] = {
+    {{"old-1", "Harbour dredging begins", false},
+     {"old-3", "Harbour tolls rise", true},
+     {"old-5", "Ferry timetable changes", true}},
+    {{"old-2", "Harbour cranes replaced", true},
+     {"old-4", "Harbour pilots strike", false},
+     {"old-6", "Ferry fares frozen", true}},
+};
+
+/* A raw Xapian database of the articles of part, written by the shim. */
+static bool write_old_shard(const char *dir, int part) {
+    shim_writer_opts_t o = {.path = dir, .flags = SHIM_WRITER_CREATE};
+    shim_writer_t *w = NULL;
+    char *err = NULL;
+    bool ok = shim_writer_open(&o, &w, &err) == LEDE_OK;
+    if (!ok) fprintf(stderr, "  cannot write %s: %s\n", dir, err ? err : "?");
+    free(err);
+    for (int i = 0; ok && i < 3; i++) {
+        const old_article_t *a = &OLD_ARTICLES[part][i];
+        char data[256], summary[128];
+        snprintf(data, sizeof data, "{\"id\":\"%s\",\"title\":\"%s\",\"body\":\"%s.\"}", a->id,
+                 a->title, a->title);
+        snprintf(summary, sizeof summary, "{\"id\":\"%s\",\"title\":\"%s\"}", a->id, a->title);
+        shim_doc_t d = {.id = a->id,
+                        .title = a->title,
+                        .body = a->title,
+                        .data = data,
+                        .data_len = strlen(data),
+                        .summary = a->summary ? summary : NULL,
+                        .summary_len = a->summary ? strlen(summary) : 0,
+                        .stamp = 1};
+        ok = shim_writer_upsert(w, &d) == LEDE_OK;
+    }
+    if (w) ok = shim_writer_close(w, false, NULL) == LEDE_OK && ok;
+    return ok;
+}
+
+/* Whether q's hits are exactly ids (space-separated, any order), each
+ * with its own title. */
+static bool hits_with_titles(const sd_daemon_t *d, const char *q, const char *ids) {
+    json_t *r = search(d, q);
+    json_t *hits = json_object_get(r, "hits");
+    size_t n = 0, want = 0, i;
+    json_t *hit;
+    bool ok = json_is_true(json_object_get(r, "ok"));
+    for (const char *p = ids; *p; p += strspn(p, " ")) want++, p += strcspn(p, " ");
+    json_array_foreach(hits, i, hit) {
+        const char *id = json_string_value(json_object_get(hit, "id")),
+                   *title = json_string_value(json_object_get(hit, "title"));
+        const old_article_t *a = NULL;
+        for (int k = 0; id && k < 6; k++)
+            if (strcmp(OLD_ARTICLES[k % 2][k / 2].id, id) == 0) a = &OLD_ARTICLES[k % 2][k / 2];
+        bool good = a && strstr(ids, id) && title && strcmp(title, a->title) == 0;
+        if (!good)
+            fprintf(stderr, "  '%s': hit %s titled %s\n", q, id ? id : "?", title ? title : "-");
+        ok = ok && good;
+        n++;
+    }
+    if (n != want) fprintf(stderr, "  '%s': %zu hits, not %zu\n", q, n, want);
+    json_decref(r);
+    return ok && n == want;
+}
+
+static void test_no_summaries(void) {
+    char dirs[2][SD_PATH_BYTES], list[LIST_BYTES];
+    ss_server_t s[2];
+    sd_daemon_t d;
+    memset(s, 0, sizeof s), memset(&d, 0, sizeof d);
+    bool up = write_old_shard(in_tmp(dirs[0], "old-0"), 0) &&
+              write_old_shard(in_tmp(dirs[1], "old-1"), 1) && serve(s, dirs, 2, "old", 0) &&
+              start_on_shards(&d, "old", remote_list(list, s, 2), "fail", NULL);
+    CHECK(up);
+    if (up) {
+        CHECK(hits_with_titles(&d, "ferry", "old-5 old-6"));               /* every hit has one */
+        CHECK(hits_with_titles(&d, "harbour", "old-1 old-2 old-3 old-4")); /* some have none */
+        CHECK(hits_with_titles(&d, "dredging", "old-1"));                  /* none has one */
+    }
+    stop(&d);
+    unserve(s, 2);
 }
 
 /* ---- faults -------------------------------------------------------------------- */
@@ -1144,6 +1242,7 @@ int main(int argc, char **argv) {
     double start = check_now_ms();
     RUN(test_equal);
     RUN(test_equal_list_facets);
+    RUN(test_no_summaries);
     RUN(test_killed);
     RUN(test_replicas);
     RUN(test_stopped);
