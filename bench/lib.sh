@@ -159,11 +159,15 @@ query_mix() {
         "$(grep -c '^"' "$q" || true)" "$(grep -c '^{' "$q" || true)"
 }
 
-# A port on 127.0.0.1 that nothing listens on now.
+# A port on 127.0.0.1 that nothing listens on now, below the kernel's
+# ephemeral range: a port in it may be the local end of an outgoing
+# connection (lede-searchd's to a shard) by the time a server binds it.
 free_port() {
-    local port
+    local port low=32768
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    ((low > 12000)) || low=32768
     for ((;;)); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
     done
     echo "$port"
