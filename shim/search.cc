@@ -214,10 +214,11 @@ bool summaries_from_keys(shim_results *r) {
 void fetch_hits(shim_results *r, bool summary_only) {
     r->data.reserve(r->mset.size());
     if (r->keyed && summaries_from_keys(r)) return;
-    // Xapian 1.4's MSet::fetch() indexes its items by rank, so it reads
-    // out of bounds when the page does not start at the first result.
-    // From remote shards it asks for the page's documents in one go
-    // instead of one round trip each.
+    // MSet::fetch() lets a local index read ahead the page's documents.
+    // (A remote shard in Xapian 1.4 ignores it: each document is a round
+    // trip of its own, which summary_keys spares ids pages.) It indexes its
+    // items by rank, so it reads out of bounds when the page does not
+    // start at the first result.
     if (r->mset.get_firstitem() == 0) r->mset.fetch();
     if (summary_only) {
         for (auto it = r->mset.begin(); it != r->mset.end(); ++it) {

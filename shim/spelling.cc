@@ -10,6 +10,8 @@
 #include "spelling.h"
 
 #include <cstring>
+#include <map>
+#include <vector>
 
 #include "parser.h"
 
@@ -39,6 +41,44 @@ bool has_digit(const std::string &w) {
     return false;
 }
 
+// Glass's longest term; a longer word cannot be one, and is looked up
+// alone rather than put in a query.
+constexpr size_t MAX_TERM_BYTES = 245;
+
+// Term frequencies in h->db for the words of one query. Over remote shards
+// each lookup is a round trip to every shard in turn (a misspelt word of
+// eight letters made 44 on 4 shards: its forms, its swaps, the fix), so
+// fetch() asks for a set of terms at once, as the statistics of one match
+// of all of them (a round trip pair per shard, the shards in parallel),
+// and later lookups of those terms are answered from them. Locally a
+// lookup is cheaper than that match, and is made as asked.
+class term_freqs {
+  public:
+    explicit term_freqs(const shim_db_t *h) : h_(h) {}
+    void fetch(const std::vector<std::string> &terms) {
+        std::vector<std::string> ask;
+        for (const auto &t : terms)
+            if (!t.empty() && t.size() <= MAX_TERM_BYTES && !cache_.count(t)) ask.push_back(t);
+        if (!h_->remote || ask.empty()) return;
+        Xapian::Enquire enq(h_->db);
+        enq.set_query(Xapian::Query(Xapian::Query::OP_OR, ask.begin(), ask.end()));
+        Xapian::MSet m = enq.get_mset(0, 0);
+        for (const auto &t : ask) cache_[t] = m.get_termfreq(t);
+    }
+    Xapian::doccount freq(const std::string &t) const {
+        auto it = cache_.find(t);
+        return it != cache_.end() ? it->second : h_->db.get_termfreq(t);
+    }
+    bool exists(const std::string &t) const {
+        auto it = cache_.find(t);
+        return it != cache_.end() ? it->second > 0 : h_->db.term_exists(t);
+    }
+
+  private:
+    const shim_db_t *h_;
+    std::map<std::string, Xapian::doccount> cache_;
+};
+
 std::string lower(const std::string &w) {
     return Xapian::Unicode::tolower(w);
 }
@@ -61,25 +101,42 @@ std::string with_case_of(const std::string &typed, const std::string &word) {
     return out;
 }
 
-// Whether some form of the word is a term of the index (stop words count:
-// they are indexed, and never worth correcting).
-bool known(shim_db_t *h, const std::string &typed) {
+// The forms of a typed word that make it known: lower-cased, as typed,
+// stemmed.
+std::vector<std::string> forms(const shim_db_t *h, const std::string &typed) {
     std::string w = lower(typed);
-    if (is_stopword(w) || h->db.term_exists(w) || h->db.term_exists(typed)) return true;
-    return h->db.term_exists("Z" + h->stem(w));
+    return {w, typed, "Z" + h->stem(w)};
 }
 
-// The most frequent term that is w with two adjacent ASCII letters
-// swapped, or "".
-std::string best_swap(const Xapian::Database &db, const std::string &w, Xapian::doccount *freq) {
-    std::string best;
-    *freq = 0;
+// Whether some form of the word is a term of the index (stop words count:
+// they are indexed, and never worth correcting).
+bool known(const shim_db_t *h, const term_freqs &tf, const std::string &typed) {
+    if (is_stopword(lower(typed))) return true;
+    for (const auto &t : forms(h, typed))
+        if (tf.exists(t)) return true;
+    return false;
+}
+
+// w with each pair of adjacent, different ASCII letters swapped.
+std::vector<std::string> swaps(const std::string &w) {
+    std::vector<std::string> out;
     for (size_t i = 0; i + 1 < w.size(); i++) {
         unsigned char a = w[i], b = w[i + 1];
         if (a == b || !isalpha(a) || !isalpha(b)) continue;
         std::string t = w;
         std::swap(t[i], t[i + 1]);
-        Xapian::doccount f = db.get_termfreq(t);
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+// The most frequent term that is w with two adjacent ASCII letters
+// swapped, or "".
+std::string best_swap(const term_freqs &tf, const std::string &w, Xapian::doccount *freq) {
+    std::string best;
+    *freq = 0;
+    for (const auto &t : swaps(w)) {
+        Xapian::doccount f = tf.freq(t);
         if (f > *freq) best = t, *freq = f;
     }
     return best;
@@ -97,16 +154,13 @@ std::string xapian_suggestion(const Xapian::Database &spell, const std::string &
     }
 }
 
-// The better spelling of the lower-cased word w, or "": the spelling data
-// is spell's (a shard set's shared spelling database, or db itself), the
-// frequencies db's.
-std::string correction(const Xapian::Database &spell, const Xapian::Database &db,
-                       const std::string &w) {
-    std::string fix = xapian_suggestion(spell, w);
+// The better spelling of the lower-cased word w, or "", given Xapian's
+// suggestion fix (from the spelling data: a shard set's shared spelling
+// database, or the index itself); the frequencies are the index's.
+std::string correction(const term_freqs &tf, const std::string &w, const std::string &fix) {
     Xapian::doccount swap_freq;
-    std::string swap = best_swap(db, w, &swap_freq);
-    if (swap_freq >= SWAP_MIN_DOCS &&
-        (fix.empty() || swap_freq * SWAP_ODDS >= db.get_termfreq(fix)))
+    std::string swap = best_swap(tf, w, &swap_freq);
+    if (swap_freq >= SWAP_MIN_DOCS && (fix.empty() || swap_freq * SWAP_ODDS >= tf.freq(fix)))
         return swap;
     return fix;
 }
@@ -137,35 +191,78 @@ bool correctable(const std::string &s, size_t start, size_t end) {
 
 } // namespace
 
-std::string suggest_spelling(shim_db_t *h, const std::string &text) {
-    std::string out;
-    bool changed = false;
+namespace {
+
+// A piece of the query text: a word to check, or text kept as it is.
+struct piece {
+    size_t start, end;
+    bool check;       // a correctable word
+    std::string fix;  // its correction, once known to need one
+};
+
+// The text cut into pieces: field names with their values, and words that
+// cannot be corrected, are kept.
+std::vector<piece> pieces_of(const std::string &text) {
+    std::vector<piece> out;
     size_t i = 0;
     while (i < text.size()) {
+        size_t end = i;
         if (!word_byte(static_cast<unsigned char>(text[i]))) {
-            out += text[i++];
+            out.push_back({i, i + 1, false, {}});
+            i++;
             continue;
         }
-        size_t end = i;
         while (end < text.size() && word_byte(static_cast<unsigned char>(text[end]))) end++;
         if (end < text.size() && text[end] == ':') { // a field name and its value
-            size_t stop = value_end(text, end + 1);
-            out.append(text, i, stop - i);
-            i = stop;
-            continue;
-        }
-        std::string w = text.substr(i, end - i);
-        std::string fix;
-        if (correctable(text, i, end) && !known(h, w)) fix = correction(h->spell, h->db, lower(w));
-        if (!fix.empty() && fix != lower(w)) {
-            out += with_case_of(w, fix);
-            changed = true;
+            end = value_end(text, end + 1);
+            out.push_back({i, end, false, {}});
         } else {
-            out += w;
+            out.push_back({i, end, correctable(text, i, end), {}});
         }
         i = end;
     }
-    return changed ? out : std::string();
+    return out;
+}
+
+} // namespace
+
+// In three steps, so that over remote shards the frequencies each step
+// needs are asked for at once: which words are known, what the unknown
+// ones' candidates are (Xapian's suggestion from the local spelling data,
+// and the swaps), and which candidate wins.
+std::string suggest_spelling(shim_db_t *h, const std::string &text) {
+    std::vector<piece> pieces = pieces_of(text);
+    term_freqs tf(h);
+    std::vector<std::string> terms;
+    for (const auto &p : pieces)
+        if (p.check)
+            for (auto &t : forms(h, text.substr(p.start, p.end - p.start))) terms.push_back(t);
+    tf.fetch(terms);
+    terms.clear();
+    std::vector<piece *> unknown;
+    for (auto &p : pieces) {
+        if (!p.check || known(h, tf, text.substr(p.start, p.end - p.start))) continue;
+        std::string w = lower(text.substr(p.start, p.end - p.start));
+        p.fix = xapian_suggestion(h->spell, w); // Xapian's, for now
+        for (auto &t : swaps(w)) terms.push_back(std::move(t));
+        terms.push_back(p.fix);
+        unknown.push_back(&p);
+    }
+    tf.fetch(terms);
+    bool changed = false;
+    for (piece *p : unknown) {
+        std::string w = lower(text.substr(p->start, p->end - p->start));
+        p->fix = correction(tf, w, p->fix);
+        if (p->fix == w) p->fix.clear();
+        changed = changed || !p->fix.empty();
+    }
+    if (!changed) return std::string();
+    std::string out;
+    for (const auto &p : pieces) {
+        std::string typed = text.substr(p.start, p.end - p.start);
+        out += p.fix.empty() ? typed : with_case_of(typed, p.fix);
+    }
+    return out;
 }
 
 } // namespace shim
