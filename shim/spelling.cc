@@ -196,8 +196,8 @@ namespace {
 // A piece of the query text: a word to check, or text kept as it is.
 struct piece {
     size_t start, end;
-    bool check;       // a correctable word
-    std::string fix;  // its correction, once known to need one
+    bool check;      // a correctable word
+    std::string fix; // its correction, once known to need one
 };
 
 // The text cut into pieces: field names with their values, and words that
