@@ -50,8 +50,11 @@ constexpr size_t MAX_TERM_BYTES = 245;
 // eight letters made 44 on 4 shards: its forms, its swaps, the fix), so
 // fetch() asks for a set of terms at once, as the statistics of one match
 // of all of them (a round trip pair per shard, the shards in parallel),
-// and later lookups of those terms are answered from them. Locally a
-// lookup is cheaper than that match, and is made as asked.
+// and later lookups of those terms are answered from them. That match
+// costs each shard more than a lookup (bench/RESULTS.md), so it is kept
+// for a misspelt word's many candidates; whether a word is known is
+// asked as before, mostly one lookup that the first shard answers.
+// Locally a lookup is cheaper than the match, and is made as asked.
 class term_freqs {
   public:
     explicit term_freqs(const shim_db_t *h) : h_(h) {}
@@ -226,19 +229,13 @@ std::vector<piece> pieces_of(const std::string &text) {
 
 } // namespace
 
-// In three steps, so that over remote shards the frequencies each step
-// needs are asked for at once: which words are known, what the unknown
-// ones' candidates are (Xapian's suggestion from the local spelling data,
-// and the swaps), and which candidate wins.
+// In steps: which words are known; what the unknown ones' candidates are
+// (Xapian's suggestion from the local spelling data, and the swaps), whose
+// frequencies over remote shards are asked for at once; which one wins.
 std::string suggest_spelling(shim_db_t *h, const std::string &text) {
     std::vector<piece> pieces = pieces_of(text);
     term_freqs tf(h);
     std::vector<std::string> terms;
-    for (const auto &p : pieces)
-        if (p.check)
-            for (auto &t : forms(h, text.substr(p.start, p.end - p.start))) terms.push_back(t);
-    tf.fetch(terms);
-    terms.clear();
     std::vector<piece *> unknown;
     for (auto &p : pieces) {
         if (!p.check || known(h, tf, text.substr(p.start, p.end - p.start))) continue;
