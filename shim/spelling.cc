@@ -41,10 +41,6 @@ bool has_digit(const std::string &w) {
     return false;
 }
 
-// Glass's longest term; a longer word cannot be one, and is looked up
-// alone rather than put in a query.
-constexpr size_t MAX_TERM_BYTES = 245;
-
 // Term frequencies in h->db for the words of one query. Over remote shards
 // each lookup is a round trip to every shard in turn (a misspelt word of
 // eight letters made 44 on 4 shards: its forms, its swaps, the fix), so
@@ -53,8 +49,9 @@ constexpr size_t MAX_TERM_BYTES = 245;
 // and later lookups of those terms are answered from them. That match
 // costs each shard more than a lookup (bench/RESULTS.md), so it is kept
 // for a misspelt word's many candidates; whether a word is known is
-// asked as before, mostly one lookup that the first shard answers.
-// Locally a lookup is cheaper than the match, and is made as asked.
+// asked word by word (known), mostly one lookup that the first shard
+// answers. Locally a lookup is cheaper than the match, and is made as
+// asked. A word too long to be a term is looked up alone.
 class term_freqs {
   public:
     explicit term_freqs(const shim_db_t *h) : h_(h) {}
@@ -71,10 +68,6 @@ class term_freqs {
     Xapian::doccount freq(const std::string &t) const {
         auto it = cache_.find(t);
         return it != cache_.end() ? it->second : h_->db.get_termfreq(t);
-    }
-    bool exists(const std::string &t) const {
-        auto it = cache_.find(t);
-        return it != cache_.end() ? it->second > 0 : h_->db.term_exists(t);
     }
 
   private:
@@ -104,20 +97,12 @@ std::string with_case_of(const std::string &typed, const std::string &word) {
     return out;
 }
 
-// The forms of a typed word that make it known: lower-cased, as typed,
-// stemmed.
-std::vector<std::string> forms(const shim_db_t *h, const std::string &typed) {
-    std::string w = lower(typed);
-    return {w, typed, "Z" + h->stem(w)};
-}
-
 // Whether some form of the word is a term of the index (stop words count:
 // they are indexed, and never worth correcting).
-bool known(const shim_db_t *h, const term_freqs &tf, const std::string &typed) {
-    if (is_stopword(lower(typed))) return true;
-    for (const auto &t : forms(h, typed))
-        if (tf.exists(t)) return true;
-    return false;
+bool known(const shim_db_t *h, const std::string &typed) {
+    std::string w = lower(typed);
+    if (is_stopword(w) || h->db.term_exists(w) || h->db.term_exists(typed)) return true;
+    return h->db.term_exists("Z" + h->stem(w));
 }
 
 // w with each pair of adjacent, different ASCII letters swapped.
@@ -192,10 +177,6 @@ bool correctable(const std::string &s, size_t start, size_t end) {
     return !(end < s.size() && (s[end] == '.' && end + 1 < s.size() && s[end + 1] == '.'));
 }
 
-} // namespace
-
-namespace {
-
 // A piece of the query text: a word to check, or text kept as it is.
 struct piece {
     size_t start, end;
@@ -238,7 +219,7 @@ std::string suggest_spelling(shim_db_t *h, const std::string &text) {
     std::vector<std::string> terms;
     std::vector<piece *> unknown;
     for (auto &p : pieces) {
-        if (!p.check || known(h, tf, text.substr(p.start, p.end - p.start))) continue;
+        if (!p.check || known(h, text.substr(p.start, p.end - p.start))) continue;
         std::string w = lower(text.substr(p.start, p.end - p.start));
         p.fix = xapian_suggestion(h->spell, w); // Xapian's, for now
         for (auto &t : swaps(w)) terms.push_back(std::move(t));
